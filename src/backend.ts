@@ -1,0 +1,131 @@
+/**
+ * The client for the site's own backend (the contract in README: "Backend contract").
+ * It knows nothing of Prove or of the element; it turns every way a request can go wrong into
+ * one typed BackendError so the flow can say something specific.
+ */
+
+export interface BackendConfig {
+  /** Base URL of the site's backend, e.g. "/api". */
+  baseUrl: string;
+  verifyPath: string;
+  statusPath: string;
+  credentials: RequestCredentials;
+  /** Milliseconds before a request is given up. */
+  timeout: number;
+}
+
+export interface VerifyRequest {
+  firstName: string;
+  lastName: string;
+  phoneNumber: string;
+  possessionType: 'mobile' | 'desktop';
+  finalTargetUrl?: string;
+}
+
+/** The backend's answer to the status call; extra fields pass through to the events. */
+export interface VerificationResult {
+  success: boolean;
+  possessionResult?: string;
+  verifyResult?: string;
+  [extra: string]: unknown;
+}
+
+export type BackendErrorCode = 'network' | 'timeout' | 'http' | 'malformed' | 'aborted';
+
+export class BackendError extends Error {
+  constructor(
+    readonly code: BackendErrorCode,
+    message: string,
+    /** HTTP status for `http` errors. */
+    readonly status?: number,
+    /** The backend's own `code`, when it sent `{code, message}`. */
+    readonly serverCode?: string,
+  ) {
+    super(message);
+    this.name = 'BackendError';
+  }
+}
+
+export function joinUrl(base: string, path: string): string {
+  if (!path) return base;
+  return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}
+
+async function postJson(config: BackendConfig, path: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, config.timeout);
+  const forwardAbort = () => controller.abort();
+  signal?.addEventListener('abort', forwardAbort, { once: true });
+  try {
+    if (signal?.aborted) throw new BackendError('aborted', 'The request was cancelled.');
+    let response: Response;
+    try {
+      response = await fetch(joinUrl(config.baseUrl, path), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify(body),
+        credentials: config.credentials,
+        signal: controller.signal,
+      });
+    } catch {
+      throw networkOrAbort(timedOut, signal);
+    }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch {
+      throw networkOrAbort(timedOut, signal);
+    }
+    const json = parseJson(text);
+    if (!response.ok) {
+      const serverCode = isRecord(json) && typeof json.code !== 'undefined' ? String(json.code) : undefined;
+      const message = isRecord(json) && typeof json.message === 'string' ? json.message : `HTTP ${response.status}`;
+      throw new BackendError('http', message, response.status, serverCode);
+    }
+    if (json === undefined) throw new BackendError('malformed', 'The backend did not answer with JSON.');
+    return json;
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', forwardAbort);
+  }
+}
+
+function networkOrAbort(timedOut: boolean, signal?: AbortSignal): BackendError {
+  if (signal?.aborted) return new BackendError('aborted', 'The request was cancelled.');
+  if (timedOut) return new BackendError('timeout', 'The backend did not answer in time.');
+  return new BackendError('network', 'The backend could not be reached.');
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Asks the backend to start a Prove flow; answers the authToken the SDK needs. */
+export async function startVerification(config: BackendConfig, request: VerifyRequest, signal?: AbortSignal): Promise<string> {
+  const json = await postJson(config, config.verifyPath, request, signal);
+  if (!isRecord(json) || typeof json.authToken !== 'string' || json.authToken === '') {
+    throw new BackendError('malformed', 'The backend answer has no authToken.');
+  }
+  return json.authToken;
+}
+
+/** Asks the backend for the flow's result (it calls Prove's VerifyStatus with its own session). */
+export async function fetchVerificationResult(config: BackendConfig, signal?: AbortSignal): Promise<VerificationResult> {
+  const json = await postJson(config, config.statusPath, {}, signal);
+  if (!isRecord(json) || typeof json.success !== 'boolean') {
+    throw new BackendError('malformed', 'The backend answer has no boolean "success".');
+  }
+  return json as VerificationResult;
+}

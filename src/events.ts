@@ -1,0 +1,39 @@
+import type { VerificationResult } from './backend.js';
+import type { ErrorCode, StepName } from './flow/state.js';
+
+export interface ProveVerifyStepDetail {
+  step: StepName;
+}
+export interface ProveVerifyResultDetail {
+  /** The backend's status answer. The backend, not this event, is the source of truth. */
+  result: VerificationResult;
+}
+export interface ProveVerifyErrorDetail {
+  code: ErrorCode;
+  /** A technical description for developers; never contains what the person typed. */
+  message: string;
+  /** True when "Try again" can recover; false for set-up mistakes. */
+  recoverable: boolean;
+  /** HTTP status, for `http` errors. */
+  status?: number;
+}
+
+export interface ProveVerifyEventMap {
+  'prove-verify-step': CustomEvent<ProveVerifyStepDetail>;
+  'prove-verify-success': CustomEvent<ProveVerifyResultDetail>;
+  'prove-verify-failure': CustomEvent<ProveVerifyResultDetail>;
+  'prove-verify-error': CustomEvent<ProveVerifyErrorDetail>;
+  'prove-verify-cancel': CustomEvent<Record<string, never>>;
+}
+
+type DetailOf<K extends keyof ProveVerifyEventMap> = ProveVerifyEventMap[K]['detail'];
+
+/** Every event leaves the shadow root and bubbles, so a page can listen on any ancestor. */
+export function emit<K extends keyof ProveVerifyEventMap>(target: EventTarget, type: K, detail: DetailOf<K>): void {
+  target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface HTMLElementEventMap extends ProveVerifyEventMap {}
+}

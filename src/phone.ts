@@ -1,0 +1,26 @@
+/**
+ * Phone number checks on libphonenumber-js, loaded only when a number is checked so its metadata
+ * never weighs on the first paint.
+ */
+import type { CountryCode } from 'libphonenumber-js/min';
+import type { MessageKey } from './flow/state.js';
+
+export type PhoneCheck = { ok: true; e164: string } | { ok: false; error: MessageKey };
+
+export async function checkPhone(input: string, defaultCountry: CountryCode = 'US'): Promise<PhoneCheck> {
+  const trimmed = input.trim();
+  if (!trimmed) return { ok: false, error: 'required' };
+  const { parsePhoneNumberFromString, validatePhoneNumberLength } = await import('libphonenumber-js/min');
+  const length = validatePhoneNumberLength(trimmed, defaultCountry);
+  if (length === 'TOO_SHORT') return { ok: false, error: 'phoneTooShort' };
+  if (length === 'TOO_LONG') return { ok: false, error: 'phoneTooLong' };
+  // "Possible", not "valid": Prove's sandbox numbers (2001004010) sit in unassigned ranges.
+  const parsed = parsePhoneNumberFromString(trimmed, defaultCountry);
+  if (!parsed || !parsed.isPossible()) return { ok: false, error: 'phoneInvalid' };
+  return { ok: true, e164: parsed.number };
+}
+
+/** The last four digits, which is all of the number the waiting screen shows. */
+export function lastFour(phone: string): string {
+  return phone.replace(/\D/g, '').slice(-4);
+}

@@ -1,0 +1,164 @@
+import { LitElement, type PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
+import { FlowController } from './flow/controller.js';
+import type { FlowState } from './flow/state.js';
+import { en } from './i18n/en.js';
+import { proveAuthSdk, type ProveSdk } from './sdk.js';
+import { styles } from './styles.js';
+import type { ViewContext } from './ui/context.js';
+import { codeEntry } from './ui/code-entry.js';
+import { detailsForm } from './ui/details-form.js';
+import { linkWait } from './ui/link-wait.js';
+import { outcome } from './ui/outcome.js';
+import { phoneChange } from './ui/phone-change.js';
+
+export type { FlowState, StepName } from './flow/state.js';
+export type { VerificationResult } from './backend.js';
+export type { ProveSdk, FlowSteps, SdkRun } from './sdk.js';
+export * from './events.js';
+
+/**
+ * Runs Prove's Verified Users flow: name and phone, a code (mobile) or an Instant Link (desktop),
+ * and the result from the site's backend.
+ *
+ * @event prove-verify-step - The flow moved to another step. `detail: {step}`.
+ * @event prove-verify-success - The backend says the phone is verified. `detail: {result}`.
+ * @event prove-verify-failure - The backend says it is not. `detail: {result}`.
+ * @event prove-verify-error - Something failed; `detail: {code, message, recoverable, status?}`.
+ * @event prove-verify-cancel - The person cancelled a running flow.
+ *
+ * @csspart form - The form or panel of the current step.
+ * @csspart title - The heading of the current step.
+ * @csspart field - A label, input, hint and error group.
+ * @csspart label - A field's label.
+ * @csspart input - A text input.
+ * @csspart code-input - The code input.
+ * @csspart hint - A field's hint.
+ * @csspart field-error - A field's error message.
+ * @csspart alert - An error message (role="alert").
+ * @csspart status - A progress or notice message (role="status").
+ * @csspart button - Every button.
+ * @csspart submit - The main button of a step.
+ * @csspart result - The success, failure or expired panel (also `success`, `failure`, `expired`).
+ * @csspart spinner - The waiting indicator.
+ *
+ * @cssproperty --prove-verify-accent - Buttons, focus rings.
+ * @cssproperty --prove-verify-accent-text - Text on the main button.
+ * @cssproperty --prove-verify-danger - Errors.
+ * @cssproperty --prove-verify-color - Text.
+ * @cssproperty --prove-verify-border-color - Input borders.
+ * @cssproperty --prove-verify-input-background - Input background.
+ * @cssproperty --prove-verify-radius - Corner radius.
+ * @cssproperty --prove-verify-font - Font shorthand.
+ * @cssproperty --prove-verify-max-width - Width limit.
+ */
+export class ProveVerifyElement extends LitElement {
+  static override styles = styles;
+
+  /** Base URL of your backend that implements the contract, e.g. `/api`. Required. */
+  @property({ attribute: 'backend-url' }) backendUrl = '';
+
+  /** Path of the start call under `backend-url`. */
+  @property({ attribute: 'verify-path' }) verifyPath = '/verify';
+
+  /** Path of the result call under `backend-url`. */
+  @property({ attribute: 'status-path' }) statusPath = '/verify-status';
+
+  /** `auto` asks Prove's SDK whether this is a mobile browser; `mobile` or `desktop` force it. */
+  @property({ attribute: 'possession-type' }) possessionType: 'auto' | 'mobile' | 'desktop' = 'auto';
+
+  /** Where the Instant Link sends the phone after it is opened (desktop flow). */
+  @property({ attribute: 'final-target-url' }) finalTargetUrl = '';
+
+  /** Prefills the first name. */
+  @property({ attribute: 'first-name' }) firstName = '';
+
+  /** Prefills the last name. */
+  @property({ attribute: 'last-name' }) lastName = '';
+
+  /** Prefills the phone number. */
+  @property() phone = '';
+
+  /** Milliseconds to wait for each backend answer. */
+  @property({ type: Number }) timeout = 15000;
+
+  /** `fetch` credentials mode for backend calls: `same-origin`, `include` or `omit`. */
+  @property() credentials: RequestCredentials = 'same-origin';
+
+  /** The Prove SDK adapter. Replace it only to test or to wrap the SDK; attributes cannot set it. */
+  @property({ attribute: false }) sdk: ProveSdk = proveAuthSdk;
+
+  private readonly flow = new FlowController(this, () => ({
+    backend: {
+      baseUrl: this.backendUrl,
+      verifyPath: this.verifyPath,
+      statusPath: this.statusPath,
+      credentials: this.credentials,
+      timeout: this.timeout > 0 ? this.timeout : 15000,
+    },
+    possessionType: this.possessionType === 'mobile' || this.possessionType === 'desktop' ? this.possessionType : 'auto',
+    finalTargetUrl: this.finalTargetUrl || undefined,
+    sdk: this.sdk,
+  }));
+
+  private renderedState?: FlowState;
+
+  /** The current step, e.g. `form`, `otp-entry`, `success`. */
+  get step(): FlowState['name'] {
+    return this.flow.state.name;
+  }
+
+  /** Back to the form (what was typed is kept), ending any running flow. */
+  reset(): void {
+    this.flow.reset();
+  }
+
+  /** Ends a running flow and fires `prove-verify-cancel`. */
+  cancel(): void {
+    this.flow.cancel();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('firstName') || changed.has('lastName') || changed.has('phone')) {
+      this.flow.prefill({
+        firstName: changed.has('firstName') ? this.firstName : undefined,
+        lastName: changed.has('lastName') ? this.lastName : undefined,
+        phone: changed.has('phone') ? this.phone : undefined,
+      });
+    }
+  }
+
+  protected override render() {
+    const state = this.flow.state;
+    const ctx: ViewContext = { t: en, actions: this.flow };
+    switch (state.name) {
+      case 'form':
+      case 'starting':
+        return detailsForm(state, ctx);
+      case 'error':
+        return state.retry === 'start' ? detailsForm(state, ctx) : outcome(state, ctx);
+      case 'otp-sending':
+      case 'otp-entry':
+      case 'otp-checking':
+        return codeEntry(state, ctx);
+      case 'phone-change':
+        return phoneChange(state, ctx);
+      case 'link-sending':
+      case 'link-waiting':
+        return linkWait(state, ctx);
+      default:
+        return outcome(state, ctx);
+    }
+  }
+
+  protected override updated(): void {
+    const state = this.flow.state;
+    const first = this.renderedState === undefined;
+    if (state === this.renderedState) return;
+    this.renderedState = state;
+    // Focus follows the flow, but a page load never steals focus.
+    if (!first) this.shadowRoot?.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+  }
+}
+
+

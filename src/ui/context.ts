@@ -1,0 +1,28 @@
+import type { FieldName } from '../flow/state.js';
+import type { Strings } from '../i18n/en.js';
+
+/** What a person can do; the element hands the flow controller in as this. */
+export interface Actions {
+  edit(field: FieldName, value: string): void;
+  submit(): void;
+  submitCode(code: string): void;
+  resendCode(): void;
+  changeNumber(): void;
+  submitPhone(phone: string): void;
+  resendLink(): void;
+  cancel(): void;
+  retry(): void;
+  reset(): void;
+}
+
+export interface ViewContext {
+  t: Strings;
+  actions: Actions;
+}
+
+/** Reads one named control of the form a submit event came from. */
+export function formValue(event: SubmitEvent, name: string): string {
+  event.preventDefault();
+  const control = (event.currentTarget as HTMLFormElement).elements.namedItem(name);
+  return control instanceof HTMLInputElement ? control.value : '';
+}

@@ -53,6 +53,7 @@ export class FlowController implements ReactiveController {
   hostDisconnected(): void {
     this.teardown();
     this.state = initialState(this.state.values);
+    this.host.requestUpdate();
   }
 
   /** The person typed in a field. */

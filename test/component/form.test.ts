@@ -1,0 +1,104 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../src/prove-verify.js';
+import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
+import { FakeSdk } from '../support/fake-sdk.js';
+import { backendFor, buttonByName, focused, inputByLabel, requestsSent, root, text, type, untilStep } from '../support/dom.js';
+
+async function mount(backendUrl: string, sdk = new FakeSdk()) {
+  const el = await fixture<ProveVerifyElement>(html`<prove-verify backend-url=${backendUrl} .sdk=${sdk}></prove-verify>`);
+  return { el, sdk };
+}
+
+describe('<prove-verify> details form', () => {
+  it('shows labelled name and phone fields with autofill hints and a Verify button', async () => {
+    const { el } = await mount('/api');
+    expect(inputByLabel(el, 'First name').autocomplete).to.equal('given-name');
+    expect(inputByLabel(el, 'Last name').autocomplete).to.equal('family-name');
+    const phone = inputByLabel(el, 'Phone number');
+    expect(phone.autocomplete).to.equal('tel');
+    expect(phone.type).to.equal('tel');
+    expect(buttonByName(el, 'Verify').type).to.equal('submit');
+    expect(text(el)).to.contain('Verify your phone number');
+    await expect(el).to.be.accessible();
+  });
+
+  it('prefills from the first-name, last-name and phone attributes', async () => {
+    const el = await fixture<ProveVerifyElement>(
+      html`<prove-verify backend-url="/api" first-name="Addy" last-name="Epinay" phone="2001004010"></prove-verify>`,
+    );
+    expect(inputByLabel(el, 'First name').value).to.equal('Addy');
+    expect(inputByLabel(el, 'Last name').value).to.equal('Epinay');
+    expect(inputByLabel(el, 'Phone number').value).to.equal('2001004010');
+  });
+
+  it('does not steal focus when the page loads', async () => {
+    const { el } = await mount('/api');
+    expect(focused(el)).to.equal(null);
+  });
+
+  it('refuses empty fields with a message next to each and sends nothing', async () => {
+    const backend = backendFor();
+    const { el } = await mount(backend.url);
+    buttonByName(el, 'Verify').click();
+    await untilStep(el, 'form');
+    await el.updateComplete;
+    for (const label of ['First name', 'Last name', 'Phone number']) {
+      const input = inputByLabel(el, label);
+      expect(input.getAttribute('aria-invalid'), label).to.equal('true');
+      const error = root(el).getElementById(`${input.id}-error`);
+      expect(error?.textContent, label).to.equal('This field is required.');
+      expect(input.getAttribute('aria-describedby'), label).to.contain(`${input.id}-error`);
+    }
+    expect(focused(el)).to.equal(inputByLabel(el, 'First name'));
+    expect(await requestsSent(backend.id)).to.deep.equal([]);
+    await expect(el).to.be.accessible();
+  });
+
+  it('refuses a malformed phone number, keeps what was typed, and clears the error as the person types', async () => {
+    const backend = backendFor();
+    const { el } = await mount(backend.url);
+    type(inputByLabel(el, 'First name'), 'Addy');
+    type(inputByLabel(el, 'Last name'), 'Epinay');
+    type(inputByLabel(el, 'Phone number'), '200 100');
+    buttonByName(el, 'Verify').click();
+    await untilStep(el, 'starting');
+    await untilStep(el, 'form');
+    const phone = inputByLabel(el, 'Phone number');
+    expect(root(el).getElementById('phone-error')?.textContent).to.equal('This phone number is too short.');
+    expect(focused(el)).to.equal(phone);
+    expect(inputByLabel(el, 'First name').value).to.equal('Addy');
+    expect(phone.value).to.equal('200 100');
+    expect(await requestsSent(backend.id)).to.deep.equal([]);
+
+    type(phone, '200 100 4010');
+    await el.updateComplete;
+    expect(root(el).getElementById('phone-error')).to.equal(null);
+    expect(phone.getAttribute('aria-invalid')).to.equal('false');
+  });
+
+  it('refuses letters in the phone number', async () => {
+    const backend = backendFor();
+    const { el } = await mount(backend.url);
+    type(inputByLabel(el, 'First name'), 'Addy');
+    type(inputByLabel(el, 'Last name'), 'Epinay');
+    type(inputByLabel(el, 'Phone number'), 'call me maybe');
+    buttonByName(el, 'Verify').click();
+    await untilStep(el, 'starting');
+    await untilStep(el, 'form');
+    expect(root(el).getElementById('phone-error')?.textContent).to.match(/valid phone number|too short/);
+    expect(await requestsSent(backend.id)).to.deep.equal([]);
+  });
+
+  it('refuses names longer than 100 characters', async () => {
+    const backend = backendFor();
+    const { el } = await mount(backend.url);
+    type(inputByLabel(el, 'First name'), 'A'.repeat(101));
+    type(inputByLabel(el, 'Last name'), 'Epinay');
+    type(inputByLabel(el, 'Phone number'), '2001004010');
+    buttonByName(el, 'Verify').click();
+    await untilStep(el, 'starting');
+    await untilStep(el, 'form');
+    expect(root(el).getElementById('first-name-error')?.textContent).to.equal('This is too long.');
+    expect(await requestsSent(backend.id)).to.deep.equal([]);
+  });
+});

@@ -1,0 +1,160 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import '../../src/prove-verify.js';
+import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
+import { FakeSdk } from '../support/fake-sdk.js';
+import {
+  alertText,
+  backendFor,
+  buttonByName,
+  fillDetails,
+  focused,
+  inputByLabel,
+  requestsSent,
+  text,
+  type,
+  untilStep,
+} from '../support/dom.js';
+
+async function mountMobile(scenario = 'ok') {
+  const backend = backendFor(scenario);
+  const sdk = new FakeSdk();
+  const steps: string[] = [];
+  const el = await fixture<ProveVerifyElement>(
+    html`<prove-verify backend-url=${backend.url} possession-type="mobile" .sdk=${sdk}
+      @prove-verify-step=${(e: CustomEvent) => steps.push(e.detail.step)}></prove-verify>`,
+  );
+  await fillDetails(el, '  Addy ', 'Epinay', '(200) 100-4010');
+  return { el, sdk, backend, steps };
+}
+
+async function reachCodeEntry(el: ProveVerifyElement) {
+  buttonByName(el, 'Verify').click();
+  await untilStep(el, 'otp-entry');
+  return inputByLabel(el, /code/i);
+}
+
+describe('<prove-verify> mobile flow (code by text message)', () => {
+  it('starts the flow with the typed details, asks for the code, and shows success', async () => {
+    const { el, sdk, backend, steps } = await mountMobile();
+    const codeInput = await reachCodeEntry(el);
+
+    const sent = await requestsSent(backend.id);
+    expect(sent).to.have.length(1);
+    expect(sent[0].call).to.equal('verify');
+    expect(sent[0].method).to.equal('POST');
+    expect(sent[0].contentType).to.contain('application/json');
+    expect(sent[0].body).to.deep.equal({
+      firstName: 'Addy',
+      lastName: 'Epinay',
+      phoneNumber: '+12001004010',
+      possessionType: 'mobile',
+    });
+    expect(sdk.runs[0].authToken).to.equal(`token-${backend.id}`);
+    expect(sdk.runs[0].possession).to.equal('mobile');
+    expect(sdk.runs[0].phoneNumbers).to.deep.equal([null]);
+
+    expect(text(el)).to.contain('We texted a code to the phone ending in 4010.');
+    expect(codeInput.inputMode).to.equal('numeric');
+    expect(codeInput.autocomplete).to.equal('one-time-code');
+    expect(focused(el)).to.equal(codeInput);
+    await expect(el).to.be.accessible();
+
+    const success = oneEvent(el, 'prove-verify-success');
+    await sendKeys({ type: '1234' });
+    await sendKeys({ press: 'Enter' });
+    const { detail } = await success;
+    expect(detail.result).to.deep.include({ success: true, possessionResult: 'success', verifyResult: 'success' });
+    await untilStep(el, 'success');
+    expect(text(el)).to.contain('Phone number verified');
+    expect(focused(el)?.textContent).to.equal('Phone number verified');
+    expect(sdk.runs[0].codes).to.deep.equal(['1234']);
+    expect((await requestsSent(backend.id)).map((r) => [r.call, r.body])).to.deep.equal([
+      ['verify', sent[0].body],
+      ['verify-status', {}],
+    ]);
+    expect(steps).to.deep.equal(['starting', 'otp-sending', 'otp-entry', 'otp-checking', 'verifying', 'success']);
+  });
+
+  it('shows a refused code in an alert, clears the input and focuses it again', async () => {
+    const { el, sdk } = await mountMobile();
+    await reachCodeEntry(el);
+    await sendKeys({ type: '9999' });
+    buttonByName(el, 'Confirm code').click();
+    await untilStep(el, 'otp-checking');
+    await untilStep(el, 'otp-entry');
+    const codeInput = inputByLabel(el, /code/i);
+    expect(alertText(el)).to.equal("That code didn't work. Check the text message and try again.");
+    expect(codeInput.value).to.equal('');
+    expect(codeInput.getAttribute('aria-invalid')).to.equal('true');
+    expect(focused(el)).to.equal(codeInput);
+
+    await sendKeys({ type: '1234' });
+    await sendKeys({ press: 'Enter' });
+    await untilStep(el, 'success');
+    expect(sdk.runs[0].codes).to.deep.equal(['9999', '1234']);
+  });
+
+  it('asks for the code again when it is submitted empty, without bothering the SDK', async () => {
+    const { el, sdk } = await mountMobile();
+    await reachCodeEntry(el);
+    buttonByName(el, 'Confirm code').click();
+    await el.updateComplete;
+    expect(alertText(el)).to.equal('Enter the code from the text message.');
+    expect(sdk.runs[0].codes).to.deep.equal([]);
+    expect(el.step).to.equal('otp-entry');
+  });
+
+  it('resends the code and says so', async () => {
+    const { el, sdk } = await mountMobile();
+    await reachCodeEntry(el);
+    buttonByName(el, 'Resend code').click();
+    await untilStep(el, 'otp-sending');
+    await untilStep(el, 'otp-entry');
+    expect(text(el)).to.contain('We sent a new code.');
+    expect(sdk.runs[0].resends).to.equal(1);
+    expect(focused(el)).to.equal(inputByLabel(el, /code/i));
+  });
+
+  it('changes the number: asks for a new one, gives it to the SDK and waits for that code', async () => {
+    const { el, sdk } = await mountMobile();
+    await reachCodeEntry(el);
+    buttonByName(el, 'Change number').click();
+    await untilStep(el, 'phone-change');
+    const phone = inputByLabel(el, 'Phone number');
+    expect(focused(el)).to.equal(phone);
+    type(phone, '12');
+    buttonByName(el, 'Send code').click();
+    await new Promise((r) => setTimeout(r, 50));
+    await el.updateComplete;
+    expect(text(el)).to.contain('This phone number is too short.');
+    type(phone, '201 555 0123');
+    buttonByName(el, 'Send code').click();
+    await untilStep(el, 'otp-entry');
+    expect(sdk.runs[0].phoneNumbers).to.deep.equal([null, '+12015550123']);
+    expect(text(el)).to.contain('ending in 0123');
+  });
+
+  it('asks for another number when Prove refuses the one given', async () => {
+    const { el, sdk } = await mountMobile();
+    sdk.rejectNumberOnce = true;
+    buttonByName(el, 'Verify').click();
+    await untilStep(el, 'phone-change');
+    expect(text(el)).to.contain("This number can't receive our text.");
+    type(inputByLabel(el, 'Phone number'), '2015550123');
+    buttonByName(el, 'Send code').click();
+    await untilStep(el, 'otp-entry');
+    expect(sdk.runs[0].phoneNumbers).to.deep.equal([null, '+12015550123']);
+  });
+
+  it('uses the SDK to choose mobile when possession-type is auto', async () => {
+    const backend = backendFor();
+    const sdk = new FakeSdk();
+    sdk.mobile = true;
+    const el = await fixture<ProveVerifyElement>(html`<prove-verify backend-url=${backend.url} .sdk=${sdk}></prove-verify>`);
+    await fillDetails(el);
+    buttonByName(el, 'Verify').click();
+    await untilStep(el, 'otp-entry');
+    expect((await requestsSent(backend.id))[0].body.possessionType).to.equal('mobile');
+  });
+});

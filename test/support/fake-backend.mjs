@@ -1,0 +1,54 @@
+/**
+ * A backend for component tests, served by the test runner itself so requests really go over
+ * HTTP. The path says how to answer: `/fake-backend/<test id>/<scenario>/<verify|verify-status>`.
+ * `GET /fake-backend/<test id>/requests` answers what that test's element sent.
+ *
+ * Scenarios: ok (verified), nomatch (not verified), verify-500, verify-notjson, verify-noauth,
+ * verify-slow (answers after 3 s), status-500, status-expired, status-flaky (fails once, then ok).
+ */
+const requests = new Map();
+const statusCalls = new Map();
+
+function send(ctx, status, body, type = 'application/json') {
+  ctx.status = status;
+  ctx.type = type;
+  ctx.body = typeof body === 'string' ? body : JSON.stringify(body);
+}
+
+async function readBody(ctx) {
+  const chunks = [];
+  for await (const chunk of ctx.req) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function fakeBackend(ctx, next) {
+  const match = /^\/fake-backend\/([\w-]+)\/(?:([\w-]+)\/)?(verify|verify-status|requests)$/.exec(ctx.path);
+  if (!match) return next();
+  const [, id, scenario = 'ok', call] = match;
+  if (call === 'requests') return send(ctx, 200, requests.get(id) ?? []);
+  const raw = await readBody(ctx);
+  const list = requests.get(id) ?? [];
+  list.push({ call, method: ctx.method, contentType: ctx.get('content-type'), body: raw ? JSON.parse(raw) : undefined });
+  requests.set(id, list);
+
+  if (call === 'verify') {
+    if (scenario === 'verify-500') return send(ctx, 500, { code: 'prove_error', message: 'Prove is down' });
+    if (scenario === 'verify-notjson') return send(ctx, 200, '<html>oops</html>', 'text/html');
+    if (scenario === 'verify-noauth') return send(ctx, 200, { ok: true });
+    if (scenario === 'verify-slow') await new Promise((resolve) => setTimeout(resolve, 3000).unref());
+    return send(ctx, 200, { authToken: `token-${id}` });
+  }
+  const calls = (statusCalls.get(id) ?? 0) + 1;
+  statusCalls.set(id, calls);
+  if (scenario === 'status-500' || (scenario === 'status-flaky' && calls === 1)) {
+    return send(ctx, 500, { code: 'prove_error', message: 'try later' });
+  }
+  if (scenario === 'status-expired') return send(ctx, 401, { code: 'session_expired', message: 'expired' });
+  const success = scenario !== 'nomatch';
+  return send(ctx, 200, {
+    success,
+    possessionResult: 'success',
+    verifyResult: success ? 'success' : 'failed',
+    identityId: success ? 'identity-1' : undefined,
+  });
+}

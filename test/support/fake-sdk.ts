@@ -1,0 +1,93 @@
+/**
+ * A stand-in for Prove's SDK in component tests. It follows the real SDK's order of steps (read
+ * from prove-auth 3.6.2's mobile-otp-step.js and mobile-instantlink-step.js): start step, then
+ * code entry until Prove accepts a code (resend skips the start step; a change of number asks the
+ * start step again with phoneNumberNeeded), or, on desktop, the retry step until the link is
+ * opened; then the finish step. "Prove" here accepts the code 1234.
+ */
+import type { CodeAnswer, FlowSteps, LinkAnswer, PossessionType, ProveSdk, SdkRun } from '../../src/sdk.js';
+
+export interface FakeRun {
+  authToken: string;
+  possession: PossessionType;
+  cancelled: boolean;
+  /** Numbers the start step gave (null: the backend's). */
+  phoneNumbers: (string | null)[];
+  codes: string[];
+  resends: number;
+  /** The desktop person opened the link on their phone. */
+  openLink(): void;
+  /** Makes the SDK fail as it does when Prove answers `{error}`. */
+  fail(message: string): void;
+}
+
+export class FakeSdk implements ProveSdk {
+  mobile = false;
+  /** When set, the first start step is told Prove refused the number. */
+  rejectNumberOnce = false;
+  runs: FakeRun[] = [];
+
+  async isMobileWeb() {
+    return this.mobile;
+  }
+
+  async run(authToken: string, possession: PossessionType, steps: FlowSteps): Promise<SdkRun> {
+    let openLink!: () => void;
+    let fail!: (error: Error) => void;
+    const linkOpened = new Promise<'opened'>((resolve) => (openLink = () => resolve('opened')));
+    const failed = new Promise<never>((_, reject) => (fail = reject));
+    const run: FakeRun = {
+      authToken,
+      possession,
+      cancelled: false,
+      phoneNumbers: [],
+      codes: [],
+      resends: 0,
+      openLink,
+      fail: (message) => fail(new Error(message)),
+    };
+    this.runs.push(run);
+    // Like the real SDK: the start step answers, the number goes to Prove, and a refused number
+    // brings the start step back with an error.
+    const askNumber = async (needed: boolean) => {
+      run.phoneNumbers.push(await steps.phoneNumber(needed, false));
+      if (this.rejectNumberOnce) {
+        this.rejectNumberOnce = false;
+        run.phoneNumbers.push(await steps.phoneNumber(needed, true));
+      }
+    };
+    const mobile = async () => {
+      await askNumber(false);
+      let wrong = false;
+      for (;;) {
+        const answer: CodeAnswer = await steps.code(wrong);
+        wrong = false;
+        if (answer.kind === 'code') {
+          run.codes.push(answer.code);
+          if (answer.code === '1234') break;
+          wrong = true;
+        } else if (answer.kind === 'resend') {
+          run.resends++;
+        } else {
+          await askNumber(true);
+        }
+      }
+    };
+    const desktop = async () => {
+      await askNumber(false);
+      for (;;) {
+        const answer: LinkAnswer | 'opened' = await Promise.race([steps.linkSent(), linkOpened]);
+        if (answer === 'opened') break;
+        if (answer === 'resend') run.resends++;
+        else await askNumber(true);
+      }
+    };
+    const done = Promise.race([possession === 'mobile' ? mobile() : desktop(), failed]).then(() => steps.finish());
+    return {
+      done,
+      cancel: () => {
+        run.cancelled = true;
+      },
+    };
+  }
+}

@@ -1,0 +1,131 @@
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+
+/**
+ * HMAC-signed, JWT-shaped tokens. The signature is checked on every call; each purpose has its
+ * own key, so an OAuth access token never passes as a flow's authToken or the reverse.
+ *
+ * The payload segment is standard base64 (unpadded), not base64url: the SDK reads the claims
+ * with a bare `atob`, which throws on `-` and `_`. Node's decoder accepts either alphabet.
+ */
+export type TokenPurpose = 'auth' | 'access';
+
+const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+
+/** `atob` yields Latin-1 code units, so anything outside ASCII must travel as a JSON escape. */
+const asciiJson = (value: unknown) =>
+  JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+export class TokenSigner {
+  private readonly keys: Record<TokenPurpose, Buffer>;
+
+  constructor(secret: Buffer = randomBytes(32)) {
+    this.keys = {
+      auth: createHmac('sha256', secret).update('authToken').digest(),
+      access: createHmac('sha256', secret).update('accessToken').digest(),
+    };
+  }
+
+  sign(purpose: TokenPurpose, claims: object): string {
+    const payload = Buffer.from(asciiJson(claims), 'utf8').toString('base64').replace(/=+$/, '');
+    const signingInput = `${HEADER}.${payload}`;
+    return `${signingInput}.${this.mac(purpose, signingInput).toString('base64url')}`;
+  }
+
+  /** The claims when the signature holds; expiry is the caller's business (it owns the clock). */
+  verify(purpose: TokenPurpose, token: string): Record<string, unknown> | undefined {
+    if (token.length > 8192) return undefined;
+    const parts = token.split('.');
+    if (parts.length !== 3) return undefined;
+    const [header, payload, signature] = parts as [string, string, string];
+    if (!/^[A-Za-z0-9+/]+=*$/.test(payload) || !/^[A-Za-z0-9_-]+$/.test(signature)) return undefined;
+    const expected = this.mac(purpose, `${header}.${payload}`);
+    const given = Buffer.from(signature, 'base64url');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    try {
+      const claims: unknown = JSON.parse(Buffer.from(payload, 'base64').toString('utf8'));
+      return claims !== null && typeof claims === 'object' ? (claims as Record<string, unknown>) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private mac(purpose: TokenPurpose, input: string): Buffer {
+    return createHmac('sha256', this.keys[purpose]).update(input).digest();
+  }
+}
+
+export type FirstStep = 'mobile/otp' | 'mobile/instantlink' | 'done';
+
+/** What the SDK reads (internal/auth-token-claims.d.ts and internal/auth-session.js). */
+export interface AuthTokenClaims {
+  iss: string;
+  sub: string;
+  rid: string;
+  iat: number;
+  exp: number;
+  auth: {
+    id: string;
+    endp: string;
+    next: FirstStep;
+    ans: string;
+    chlg: string;
+    subs: {
+      mob?: { auths: { otp?: { mnp: boolean }; inln?: { mnp: boolean } } };
+    };
+  };
+}
+
+/** Namespace the SDK keys its device registration by; one for the whole sandbox. */
+export const SANDBOX_NAMESPACE = 'prove-sandbox-emulator';
+
+export function mintAuthToken(
+  signer: TokenSigner,
+  flow: { id: string; next: FirstStep; expiresAt: number; createdAt: number },
+  publicOrigin: string,
+): string {
+  // mnp: the backend already gave the number, so the SDK calls the start steps with
+  // phoneNumberNeeded = false and the widget does not ask for it again.
+  const mob: NonNullable<AuthTokenClaims['auth']['subs']['mob']> | undefined =
+    flow.next === 'mobile/otp'
+      ? { auths: { otp: { mnp: true } } }
+      : flow.next === 'mobile/instantlink'
+        ? { auths: { inln: { mnp: true } } }
+        : undefined;
+  const claims: AuthTokenClaims = {
+    iss: publicOrigin,
+    sub: randomUUID(),
+    rid: randomUUID(),
+    iat: Math.floor(flow.createdAt / 1000),
+    exp: Math.floor(flow.expiresAt / 1000),
+    auth: {
+      id: flow.id,
+      endp: publicOrigin,
+      next: flow.next,
+      ans: SANDBOX_NAMESPACE,
+      chlg: randomBytes(24).toString('base64url'),
+      subs: mob ? { mob } : {},
+    },
+  };
+  return signer.sign('auth', claims);
+}
+
+/** The flow id of a well-signed, unexpired authToken. */
+export function readAuthToken(signer: TokenSigner, token: string, nowMs: number): string | undefined {
+  const claims = signer.verify('auth', token);
+  if (!claims) return undefined;
+  const auth = claims.auth as { id?: unknown } | undefined;
+  if (typeof claims.exp !== 'number' || claims.exp * 1000 <= nowMs) return undefined;
+  return typeof auth?.id === 'string' ? auth.id : undefined;
+}
+
+export function mintAccessToken(signer: TokenSigner, clientId: string, issuer: string, nowMs: number, ttlS: number): string {
+  const iat = Math.floor(nowMs / 1000);
+  return signer.sign('access', { iss: issuer, sub: clientId, iat, exp: iat + ttlS, jti: randomUUID() });
+}
+
+/** The client id of a well-signed, unexpired access token. */
+export function readAccessToken(signer: TokenSigner, token: string, nowMs: number): string | undefined {
+  const claims = signer.verify('access', token);
+  if (!claims || typeof claims.exp !== 'number' || claims.exp * 1000 <= nowMs) return undefined;
+  return typeof claims.sub === 'string' ? claims.sub : undefined;
+}

@@ -1,0 +1,169 @@
+import type { IncomingMessage } from 'node:http';
+import { z } from 'zod';
+import { readAuthToken } from './auth-token.js';
+import { MAX_OTP_ATTEMPTS, MAX_SENDS, OTP_TTL_MS } from './config.js';
+import type { EmulatorContext, RouteHandler } from './context.js';
+import { ErrorCode, HttpError, STEP_NOT_ALLOWED, unauthorized, type ProveError } from './errors.js';
+import type { Flow } from './flows.js';
+import { bearerToken, readJsonObject, sendJson } from './http.js';
+import { normalizePhone } from './phone.js';
+import { SANDBOX_OTP, composeSms, isRightOtp } from './sandbox-rules.js';
+
+/**
+ * The API Prove's browser SDK calls with the flow's authToken. Answers follow what
+ * @prove-identity/prove-auth 3.6.2 acts on (internal/mobile-otp-step.js,
+ * mobile-instantlink-step.js, report-error-step.js):
+ *   `{next}`               step went through
+ *   `{data: {code, msg}}`  recoverable: the SDK asks the person again (phone or code)
+ *   `{error, next:"done"}` possession failed; the SDK still runs the AuthFinishStep
+ *   `{}`                   (Instant Link start only) sent; the SDK calls the retry step
+ */
+
+export function flowForToken(ctx: EmulatorContext, token: string): Flow | undefined {
+  const flowId = readAuthToken(ctx.signer, token, ctx.config.now());
+  return flowId === undefined ? undefined : ctx.flows.get(flowId);
+}
+
+function requireFlow(req: IncomingMessage, ctx: EmulatorContext): Flow {
+  const token = bearerToken(req);
+  if (!token) throw new HttpError(401, unauthorized('missing authToken'));
+  const flow = flowForToken(ctx, token);
+  if (!flow) throw new HttpError(401, unauthorized('invalid or expired authToken'));
+  return flow;
+}
+
+/** A token minted for one step cannot drive another, and a settled flow takes no more steps. */
+function requirePendingStep(flow: Flow, step: Flow['next']): void {
+  if (flow.next !== step || flow.possession !== 'pending') throw new HttpError(403, STEP_NOT_ALLOWED);
+}
+
+function failPossession(ctx: EmulatorContext, flow: Flow, error: ProveError) {
+  ctx.flows.settle(flow, { success: false, error });
+  return { error, next: 'done' };
+}
+
+const recoverable = (code: number, message: string) => ({ data: { code, message } });
+
+const INVALID_PHONE = recoverable(ErrorCode.FIELD_INVALID, 'That phone number is not valid');
+const TOO_MANY_SENDS: ProveError = {
+  code: ErrorCode.TOO_MANY_SENDS,
+  message: `No more than ${MAX_SENDS} messages can be sent in one session`,
+};
+
+const optionalNumber = z.string().max(64).nullish();
+
+/** The "change number" path: a non-empty mobileNumber replaces the flow's phone. */
+function requestedPhone(mobileNumber: string | null | undefined): string | undefined | 'invalid' {
+  if (mobileNumber === undefined || mobileNumber === null || mobileNumber.trim() === '') return undefined;
+  return normalizePhone(mobileNumber) ?? 'invalid';
+}
+
+function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const field = String(parsed.error.issues[0]?.path[0] ?? 'body');
+    throw new HttpError(400, { code: ErrorCode.FIELD_INVALID, message: `field '${field}' is not valid` });
+  }
+  return parsed.data;
+}
+
+const otpStartSchema = z.object({ mobileNumber: optionalNumber });
+
+/** POST /v1/client/mobile/otp/start. The first send and a resend both post `{}`. */
+export const otpStart: RouteHandler = async (req, res, ctx) => {
+  const flow = requireFlow(req, ctx);
+  requirePendingStep(flow, 'mobile/otp');
+  const body = parseBody(otpStartSchema, await readJsonObject(req));
+  const phone = requestedPhone(body.mobileNumber);
+  if (phone === 'invalid') return sendJson(res, 200, INVALID_PHONE);
+  if (flow.sends >= MAX_SENDS) return sendJson(res, 200, failPossession(ctx, flow, TOO_MANY_SENDS));
+  if (phone) flow.phone = phone;
+  const now = ctx.config.now();
+  flow.sends++;
+  flow.lastOtpSentAt = now;
+  const fallback = `Your verification code is ${SANDBOX_OTP}. It expires in ${OTP_TTL_MS / 60_000} minutes.`;
+  ctx.inbox.send(flow.id, flow.phone, composeSms(flow.smsMessage, fallback, SANDBOX_OTP), now, { otp: SANDBOX_OTP });
+  sendJson(res, 200, { next: 'mobile/otp' });
+};
+
+const otpFinishSchema = z.object({ otp: z.string().max(32).nullish() });
+
+/** POST /v1/client/mobile/otp/finish. */
+export const otpFinish: RouteHandler = async (req, res, ctx) => {
+  const flow = requireFlow(req, ctx);
+  requirePendingStep(flow, 'mobile/otp');
+  const body = parseBody(otpFinishSchema, await readJsonObject(req));
+  if (flow.lastOtpSentAt === undefined) throw new HttpError(403, STEP_NOT_ALLOWED);
+  if (ctx.config.now() - flow.lastOtpSentAt >= OTP_TTL_MS) {
+    return sendJson(res, 200, recoverable(ErrorCode.OTP_EXPIRED, 'That code has expired. Ask for a new one.'));
+  }
+  if (isRightOtp(body.otp ?? '')) {
+    ctx.flows.settle(flow, { success: true });
+    return sendJson(res, 200, { next: 'done' });
+  }
+  flow.wrongOtps++;
+  if (flow.wrongOtps >= MAX_OTP_ATTEMPTS) {
+    const error = { code: ErrorCode.OTP_TOO_MANY_ATTEMPTS, message: 'Too many wrong codes' };
+    return sendJson(res, 200, failPossession(ctx, flow, error));
+  }
+  sendJson(res, 200, recoverable(ErrorCode.OTP_WRONG, 'That code is not right'));
+};
+
+const instantLinkStartSchema = z.object({
+  sourceIp: z.string().max(64).nullish(),
+  mobileNumber: optionalNumber,
+  isMobile: z.boolean().nullish(),
+});
+
+/** POST /v1/client/mobile/instantlink/start. A resend posts mobileNumber ''. */
+export const instantLinkStart: RouteHandler = async (req, res, ctx) => {
+  const flow = requireFlow(req, ctx);
+  requirePendingStep(flow, 'mobile/instantlink');
+  const body = parseBody(instantLinkStartSchema, await readJsonObject(req));
+  const phone = requestedPhone(body.mobileNumber);
+  if (phone === 'invalid') return sendJson(res, 200, INVALID_PHONE);
+  if (flow.sends >= MAX_SENDS) return sendJson(res, 200, failPossession(ctx, flow, TOO_MANY_SENDS));
+  if (phone) flow.phone = phone;
+  const link = ctx.flows.addLink(flow);
+  const url = `${ctx.config.publicOrigin}/sandbox/link/${link.id}`;
+  flow.sends++;
+  const fallback = `Tap to confirm your phone number: ${url} The link expires in 3 minutes.`;
+  ctx.inbox.send(flow.id, flow.phone, composeSms(flow.smsMessage, fallback, url), ctx.config.now(), { link: url });
+  // `{}`: neither `next` nor `data`, so the SDK runs the integrator's retry step (the
+  // widget's "Resend link") while its status socket waits for the phone.
+  sendJson(res, 200, {});
+};
+
+const errorReportSchema = z.object({
+  code: z.union([z.number(), z.string().max(64)]).nullish(),
+  message: z.string().nullish(),
+});
+
+/** POST /v1/client/<step>/error: the SDK reports a step that threw on the device. */
+export const errorReport: RouteHandler = async (req, res, ctx) => {
+  const flow = requireFlow(req, ctx);
+  const body = parseBody(errorReportSchema, await readJsonObject(req));
+  ctx.flows.recordClientError(flow, {
+    code: body.code ?? undefined,
+    message: body.message ? body.message.slice(0, 300) : undefined,
+  });
+  ctx.flows.settle(flow, {
+    success: false,
+    error: { code: ErrorCode.CLIENT_REPORTED_ERROR, message: 'The possession step failed on the device' },
+  });
+  sendJson(res, 200, { next: 'done' });
+};
+
+/**
+ * POST /v1/client/mobile/instant/{start,finish}: Mobile Auth needs a carrier network, which a
+ * sandbox does not have. The error's `next` sends the SDK on to the flow's own step.
+ */
+export const mobileInstant: RouteHandler = async (req, res, ctx) => {
+  const flow = requireFlow(req, ctx);
+  await readJsonObject(req);
+  const next = flow.possession === 'pending' ? flow.next : 'done';
+  sendJson(res, 200, {
+    error: { code: ErrorCode.MOBILE_AUTH_UNAVAILABLE, message: 'Mobile Auth is not available in the sandbox' },
+    next,
+  });
+};

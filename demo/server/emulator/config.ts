@@ -1,0 +1,72 @@
+import { isIP } from 'node:net';
+
+/** Lifetimes and limits, from the seed where it names them. */
+export const FLOW_TTL_MS = 15 * 60_000; // authToken and correlationId live 15 minutes
+export const OTP_TTL_MS = 2 * 60_000; // a code can be entered for 2 minutes after it is sent
+export const LINK_TTL_MS = 3 * 60_000; // an Instant Link can be opened for 3 minutes
+export const ACCESS_TOKEN_TTL_S = 60 * 60; // OAuth tokens expire after 60 minutes
+export const MAX_SENDS = 3; // "up to 3 OTP sends per session"; the same cap for links
+export const MAX_OTP_ATTEMPTS = 5;
+
+/** Bounds that keep a long-running emulator's memory flat. */
+export const DEFAULT_MAX_FLOWS = 10_000;
+export const MAX_SOCKETS_PER_FLOW = 4;
+export const MAX_REPORTED_ERRORS = 5;
+export const SWEEP_INTERVAL_MS = 30_000;
+export const MAX_JSON_BODY_BYTES = 16 * 1024;
+export const WEBHOOK_TIMEOUT_MS = 5_000;
+
+export interface EmulatorOptions {
+  /** Port to listen on; 0 picks a free one. Default 8081. */
+  port?: number;
+  /**
+   * Loopback host to bind. Default 'localhost', which binds both 127.0.0.1 and ::1 so that
+   * http://localhost:PORT works whichever address a browser tries first. Anything that is not
+   * a loopback address is refused: the emulator hands out codes to anyone who asks.
+   */
+  host?: string;
+  /** Origin the SDK is told to call (the token's `endp`). Default `http://localhost:${port}`. */
+  publicOrigin?: string;
+  clientId?: string;
+  clientSecret?: string;
+  /** Milliseconds since the epoch; injectable so tests can move time. */
+  now?: () => number;
+  /** Where POST /sandbox/webhook delivers a notification; the endpoint is 404 without it. */
+  webhookUrl?: string;
+  webhookSecret?: string;
+  /** Oldest flows are dropped beyond this many. Default 10,000. */
+  maxFlows?: number;
+  /** One line per request (method, route pattern, status, time), never PII. Default: silent. */
+  log?: (line: string) => void;
+}
+
+export interface EmulatorConfig {
+  port: number;
+  host: string;
+  publicOrigin: string;
+  clientId: string;
+  clientSecret: string;
+  now: () => number;
+  webhookUrl?: string;
+  webhookSecret?: string;
+  maxFlows: number;
+  log?: (line: string) => void;
+}
+
+export function isLoopbackHost(host: string): boolean {
+  if (host === 'localhost') return true;
+  const bare = host.replace(/^\[|\]$/g, '');
+  const family = isIP(bare);
+  if (family === 4) return bare.startsWith('127.');
+  if (family === 6) return bare === '::1' || bare === '0:0:0:0:0:0:0:1';
+  return false;
+}
+
+/** Reduces a configured origin to scheme://host:port; the SDK rejects socket messages otherwise. */
+export function normalizeOrigin(origin: string): string {
+  const url = new URL(origin);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`publicOrigin must be http(s), got ${url.protocol}`);
+  }
+  return url.origin;
+}

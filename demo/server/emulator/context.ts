@@ -1,0 +1,26 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TokenSigner } from './auth-token.js';
+import type { EmulatorConfig } from './config.js';
+import type { FlowStore } from './flows.js';
+import type { Inbox } from './inbox.js';
+import type { StatusHub } from './status-socket.js';
+
+/** Everything a route needs; one per running emulator, so two emulators never share state. */
+export interface EmulatorContext {
+  config: EmulatorConfig;
+  signer: TokenSigner;
+  flows: FlowStore;
+  inbox: Inbox;
+  status: StatusHub;
+  /** The latest flow that passed Verified Users: the test webhook's default subject. */
+  lastVerified?: { identityId: string; clientCustomerId?: string };
+  /** In-flight webhook deliveries, aborted by close(). */
+  pending: Set<AbortController>;
+}
+
+export type RouteHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: EmulatorContext,
+  params: Record<string, string>,
+) => Promise<void> | void;

@@ -1,0 +1,114 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { errorReport, instantLinkStart, mobileInstant, otpFinish, otpStart } from './client-api.js';
+import type { EmulatorContext, RouteHandler } from './context.js';
+import { answerPreflight, applyCors } from './cors.js';
+import { ErrorCode, HttpError, INTERNAL_ERROR } from './errors.js';
+import { sendJson } from './http.js';
+import { listMessages, openLink } from './sandbox-api.js';
+import { tokenGrant, verify, verifyStatus } from './server-api.js';
+import { testWebhook } from './webhook.js';
+
+interface Route {
+  method: 'GET' | 'POST';
+  path: string | RegExp;
+  /** Logged instead of the path, so ids and link secrets never reach the log. */
+  label: string;
+  handler: RouteHandler;
+}
+
+const routes: Route[] = [
+  // Server API: server to server, so no CORS, as at Prove.
+  { method: 'POST', path: '/token', label: '/token', handler: tokenGrant },
+  { method: 'POST', path: '/v3/verify', label: '/v3/verify', handler: verify },
+  { method: 'POST', path: '/v3/verify-status', label: '/v3/verify-status', handler: verifyStatus },
+  // Client API: what the browser SDK calls.
+  { method: 'POST', path: '/v1/client/mobile/otp/start', label: '/v1/client/mobile/otp/start', handler: otpStart },
+  { method: 'POST', path: '/v1/client/mobile/otp/finish', label: '/v1/client/mobile/otp/finish', handler: otpFinish },
+  {
+    method: 'POST',
+    path: '/v1/client/mobile/instantlink/start',
+    label: '/v1/client/mobile/instantlink/start',
+    handler: instantLinkStart,
+  },
+  {
+    method: 'POST',
+    path: /^\/v1\/client\/mobile\/instant\/(start|finish)$/,
+    label: '/v1/client/mobile/instant/:action',
+    handler: mobileInstant,
+  },
+  { method: 'POST', path: /^\/v1\/client\/[a-z0-9/_-]+\/error$/, label: '/v1/client/:step/error', handler: errorReport },
+  // Sandbox: the simulated phone and the demo's test buttons.
+  { method: 'GET', path: '/sandbox/messages', label: '/sandbox/messages', handler: listMessages },
+  { method: 'GET', path: /^\/sandbox\/link\/(?<id>[^/]+)$/, label: '/sandbox/link/:id', handler: openLink },
+  { method: 'POST', path: '/sandbox/webhook', label: '/sandbox/webhook', handler: testWebhook },
+  {
+    method: 'GET',
+    path: '/',
+    label: '/',
+    handler: (_req, res) =>
+      sendJson(res, 200, {
+        name: 'Prove sandbox emulator',
+        serverApi: ['POST /token', 'POST /v3/verify', 'POST /v3/verify-status'],
+        sandbox: ['GET /sandbox/messages?phone=', 'GET /sandbox/link/:id', 'POST /sandbox/webhook'],
+      }),
+  },
+];
+
+const isOpenPath = (path: string) => path.startsWith('/v1/client/') || path.startsWith('/sandbox/');
+
+function match(path: string): { route: Route; params: Record<string, string> }[] {
+  const found: { route: Route; params: Record<string, string> }[] = [];
+  for (const route of routes) {
+    if (typeof route.path === 'string') {
+      if (route.path === path) found.push({ route, params: {} });
+    } else {
+      const m = route.path.exec(path);
+      if (m) found.push({ route, params: { ...m.groups } });
+    }
+  }
+  return found;
+}
+
+export function createRequestHandler(ctx: EmulatorContext) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = performance.now();
+    const method = req.method ?? 'GET';
+    let label = 'unmatched';
+    let failure = '';
+    res.on('finish', () => {
+      const ms = (performance.now() - started).toFixed(1);
+      ctx.config.log?.(`${method} ${label} ${res.statusCode} ${ms}ms${failure}`);
+    });
+    try {
+      const path = new URL(req.url ?? '/', 'http://emulator.invalid').pathname;
+      const open = isOpenPath(path);
+      if (open && method === 'OPTIONS') {
+        label = 'preflight';
+        return answerPreflight(req, res);
+      }
+      if (open) applyCors(req, res);
+      const candidates = match(path);
+      if (candidates.length === 0) {
+        throw new HttpError(404, { code: ErrorCode.NOT_FOUND, message: 'no such endpoint' });
+      }
+      const hit = candidates.find((c) => c.route.method === method);
+      if (!hit) {
+        res.setHeader('Allow', [...new Set(candidates.map((c) => c.route.method))].join(', '));
+        throw new HttpError(405, { code: ErrorCode.METHOD_NOT_ALLOWED, message: 'method not allowed' });
+      }
+      label = hit.route.label;
+      await hit.route.handler(req, res, ctx, hit.params);
+    } catch (error) {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (error instanceof HttpError) {
+        sendJson(res, error.status, error.body);
+      } else {
+        failure = ` (${error instanceof Error ? error.name : 'error'})`;
+        sendJson(res, 500, INTERNAL_ERROR);
+      }
+    }
+  };
+}

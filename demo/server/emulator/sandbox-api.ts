@@ -1,0 +1,37 @@
+import type { RouteHandler } from './context.js';
+import { HttpError, invalidField, missingField } from './errors.js';
+import { sendHtmlPage, sendJson } from './http.js';
+import { normalizePhone } from './phone.js';
+
+/** GET /sandbox/messages?phone=…: the demo's simulated phone reads its SMS here. */
+export const listMessages: RouteHandler = (req, res, ctx) => {
+  const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+  const raw = url.searchParams.get('phone');
+  if (!raw || raw.trim() === '') throw new HttpError(400, missingField('phone'));
+  const phone = normalizePhone(raw);
+  if (!phone) throw new HttpError(400, invalidField('phone'));
+  sendJson(res, 200, ctx.inbox.list(phone));
+};
+
+/** GET /sandbox/link/:id: what tapping the Instant Link on the phone does. */
+export const openLink: RouteHandler = (_req, res, ctx, params) => {
+  const found = /^[A-Za-z0-9_-]{1,64}$/.test(params.id ?? '') ? ctx.flows.getLink(params.id!) : undefined;
+  if (!found) {
+    return sendHtmlPage(res, 404, 'Link not found', 'This verification link is not known. It may belong to a session that has ended.');
+  }
+  const { link, flow } = found;
+  if (flow.possession === 'failed') {
+    return sendHtmlPage(res, 410, 'Verification ended', 'This verification has ended. Start again on the other device.');
+  }
+  if (flow.possession === 'pending') {
+    if (ctx.config.now() >= link.expiresAt) {
+      return sendHtmlPage(res, 410, 'Link expired', 'This link has expired. Ask for a new one on the other device.');
+    }
+    ctx.flows.settle(flow, { success: true });
+  }
+  if (!flow.finalTargetUrl) {
+    return sendHtmlPage(res, 200, 'Phone confirmed', 'You can close this page and continue on the other device.');
+  }
+  res.writeHead(302, { Location: flow.finalTargetUrl, 'Cache-Control': 'no-store', 'Content-Length': '0' });
+  res.end();
+};

@@ -1,0 +1,121 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../src/prove-verify.js';
+import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
+import { FakeSdk } from '../support/fake-sdk.js';
+import { backendFor, buttonByName, fillDetails, inputByLabel, requestsSent, untilStep } from '../support/dom.js';
+
+describe('<prove-verify> in the life of a page', () => {
+  it('removed mid-flow: cancels the SDK, aborts the request, and starts clean when put back', async () => {
+    const backend = backendFor('verify-slow');
+    const sdk = new FakeSdk();
+    const el = await fixture<ProveVerifyElement>(
+      html`<prove-verify backend-url=${backend.url} possession-type="mobile" .sdk=${sdk}></prove-verify>`,
+    );
+    await fillDetails(el);
+    buttonByName(el, 'Verify').click();
+    await untilStep(el, 'starting');
+    await new Promise((r) => setTimeout(r, 100));
+    const parent = el.parentNode!;
+    el.remove();
+    // The slow backend answers after 3 s; an aborted request never reaches the SDK.
+    await new Promise((r) => setTimeout(r, 3300));
+    expect(sdk.runs).to.have.length(0);
+    parent.appendChild(el);
+    await el.updateComplete;
+    expect(el.step).to.equal('form');
+    expect(inputByLabel(el, 'First name').value).to.equal('Addy');
+  });
+
+  it('removed while the SDK runs: its run is cancelled and late callbacks change nothing', async () => {
+    const backend = backendFor();
+    const sdk = new FakeSdk();
+    const el = await fixture<ProveVerifyElement>(
+      html`<prove-verify backend-url=${backend.url} possession-type="desktop" .sdk=${sdk}></prove-verify>`,
+    );
+    await fillDetails(el);
+    buttonByName(el, 'Verify').click();
+    await untilStep(el, 'link-waiting');
+    const parent = el.parentNode!;
+    el.remove();
+    expect(sdk.runs[0].cancelled).to.equal(true);
+    sdk.runs[0].openLink();
+    await new Promise((r) => setTimeout(r, 50));
+    parent.appendChild(el);
+    await el.updateComplete;
+    expect(el.step).to.equal('form');
+    expect((await requestsSent(backend.id)).map((r) => r.call)).to.deep.equal(['verify']);
+    // And a new flow runs normally.
+    buttonByName(el, 'Verify').click();
+    await untilStep(el, 'link-waiting');
+    expect(sdk.runs).to.have.length(2);
+  });
+
+  it('keeps a running flow on the settings it started with when attributes change', async () => {
+    const first = backendFor();
+    const second = backendFor();
+    const sdk = new FakeSdk();
+    const el = await fixture<ProveVerifyElement>(
+      html`<prove-verify backend-url=${first.url} possession-type="mobile" .sdk=${sdk}></prove-verify>`,
+    );
+    await fillDetails(el);
+    buttonByName(el, 'Verify').click();
+    await untilStep(el, 'otp-entry');
+    el.setAttribute('backend-url', second.url);
+    el.setAttribute('possession-type', 'desktop');
+    el.setAttribute('first-name', 'Somebody');
+    await el.updateComplete;
+    inputByLabel(el, /code/i).value = '1234';
+    buttonByName(el, 'Confirm code').click();
+    await untilStep(el, 'success');
+    expect((await requestsSent(first.id)).map((r) => r.call)).to.deep.equal(['verify', 'verify-status']);
+    expect(await requestsSent(second.id)).to.deep.equal([]);
+  });
+
+  it('writes nothing typed and no token to the console or web storage', async () => {
+    const logged: unknown[][] = [];
+    const methods = ['log', 'info', 'warn', 'error', 'debug'] as const;
+    const originals = methods.map((m) => console[m]);
+    methods.forEach((m) => (console[m] = (...args: unknown[]) => logged.push(args)));
+    localStorage.clear();
+    sessionStorage.clear();
+    try {
+      const backend = backendFor('nomatch');
+      const sdk = new FakeSdk();
+      const el = await fixture<ProveVerifyElement>(
+        html`<prove-verify backend-url=${backend.url} possession-type="desktop" .sdk=${sdk}></prove-verify>`,
+      );
+      await fillDetails(el, 'Secretfirst', 'Secretlast', '2001004010');
+      buttonByName(el, 'Verify').click();
+      await untilStep(el, 'link-waiting');
+      sdk.runs[0].openLink();
+      await untilStep(el, 'failure');
+    } finally {
+      methods.forEach((m, i) => (console[m] = originals[i]));
+    }
+    const everything = JSON.stringify(logged) + JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage });
+    for (const secret of ['Secretfirst', 'Secretlast', '2001004010', 'token-']) {
+      expect(everything).not.to.contain(secret);
+    }
+  });
+
+  it('reset() and cancel() return to the form from a running flow', async () => {
+    const sdk = new FakeSdk();
+    const el = await fixture<ProveVerifyElement>(
+      html`<prove-verify backend-url=${backendFor().url} possession-type="mobile" .sdk=${sdk}></prove-verify>`,
+    );
+    await fillDetails(el);
+    buttonByName(el, 'Verify').click();
+    await untilStep(el, 'otp-entry');
+    el.reset();
+    await untilStep(el, 'form');
+    expect(sdk.runs[0].cancelled).to.equal(true);
+    buttonByName(el, 'Verify').click();
+    await untilStep(el, 'otp-entry');
+    let cancelled = 0;
+    el.addEventListener('prove-verify-cancel', () => cancelled++);
+    el.cancel();
+    await untilStep(el, 'form');
+    expect(cancelled).to.equal(1);
+    expect(sdk.runs[1].cancelled).to.equal(true);
+  });
+});

@@ -1,0 +1,53 @@
+import { expect } from '@open-wc/testing';
+import { BackendError, fetchVerificationResult, joinUrl, startVerification, type BackendConfig } from '../../src/backend.js';
+
+const config = (baseUrl: string, timeout = 2000): BackendConfig => ({
+  baseUrl,
+  verifyPath: '/verify',
+  statusPath: '/verify-status',
+  credentials: 'same-origin',
+  timeout,
+});
+
+const request = { firstName: 'A', lastName: 'B', phoneNumber: '+12001004010', possessionType: 'mobile' as const };
+
+async function rejection(promise: Promise<unknown>): Promise<BackendError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).to.be.instanceOf(BackendError);
+    return error as BackendError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('backend client', () => {
+  it('joins base and path with exactly one slash', () => {
+    expect(joinUrl('/api/', '/verify')).to.equal('/api/verify');
+    expect(joinUrl('https://x.test/api', 'verify')).to.equal('https://x.test/api/verify');
+  });
+
+  it('answers the authToken and the status result', async () => {
+    expect(await startVerification(config('/fake-backend/unit1/ok'), request)).to.equal('token-unit1');
+    expect(await fetchVerificationResult(config('/fake-backend/unit1/nomatch'))).to.deep.include({ success: false });
+  });
+
+  it('carries the status and the server message of a non-2xx answer', async () => {
+    const error = await rejection(startVerification(config('/fake-backend/unit2/verify-500'), request));
+    expect(error).to.include({ code: 'http', status: 500, serverCode: 'prove_error', message: 'Prove is down' });
+  });
+
+  it('tells a timeout from a cancel', async () => {
+    const timeout = await rejection(startVerification(config('/fake-backend/unit3/verify-slow', 100), request));
+    expect(timeout.code).to.equal('timeout');
+    const abort = new AbortController();
+    const pending = startVerification(config('/fake-backend/unit4/verify-slow'), request, abort.signal);
+    abort.abort();
+    expect((await rejection(pending)).code).to.equal('aborted');
+  });
+
+  it('calls a non-JSON or shapeless answer malformed', async () => {
+    expect((await rejection(startVerification(config('/fake-backend/unit5/verify-notjson'), request))).code).to.equal('malformed');
+    expect((await rejection(startVerification(config('/fake-backend/unit6/verify-noauth'), request))).code).to.equal('malformed');
+  });
+});

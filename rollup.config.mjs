@@ -1,0 +1,39 @@
+// Builds only the CDN file; the npm output is plain `tsc`. Lit is inlined so one script tag is
+// enough. Prove's SDK stays Prove's own file beside ours, copied byte for byte (its licence
+// forbids changing or merging it) and imported only when a flow starts.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import resolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+
+const SDK = '@prove-identity/prove-auth/build/bundle/release/prove-auth.js';
+const require = createRequire(import.meta.url);
+
+function copyProveSdk() {
+  return {
+    name: 'copy-prove-sdk',
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: 'prove-auth.js', source: readFileSync(require.resolve(SDK)) });
+    },
+  };
+}
+
+export default {
+  input: 'src/prove-verify.ts',
+  external: [SDK],
+  output: {
+    dir: 'dist/cdn',
+    format: 'es',
+    entryFileNames: 'prove-verify.js',
+    chunkFileNames: '[name]-[hash].js',
+    paths: { [SDK]: './prove-auth.js' },
+    sourcemap: true,
+  },
+  plugins: [
+    typescript({ tsconfig: './tsconfig.json', declaration: false, declarationMap: false, outDir: 'dist/cdn', sourceMap: true }),
+    resolve({ browser: true }),
+    terser({ format: { comments: false } }),
+    copyProveSdk(),
+  ],
+};

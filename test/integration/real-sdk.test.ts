@@ -1,0 +1,124 @@
+/**
+ * The element with Prove's real SDK (loaded from Prove's own file), the demo backend and the
+ * sandbox emulator: every request the SDK makes crosses origins to the emulator, as with Prove.
+ */
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import '../../src/prove-verify.js';
+import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
+import { alertText, buttonByName, fillDetails, inputByLabel, text, type, untilStep } from '../support/dom.js';
+
+interface Message {
+  to: string;
+  body: string;
+  otp?: string;
+  link?: string;
+  sentAt: string;
+}
+
+let emulatorUrl: string;
+
+before(async () => {
+  ({ emulatorUrl } = await (await fetch('/live/config')).json());
+});
+
+async function inbox(phone = '2001004010'): Promise<Message[]> {
+  return (await fetch(`${emulatorUrl}/sandbox/messages?phone=${phone}`)).json();
+}
+
+/** The newest message that arrived after `count` messages were already there. */
+async function nextMessage(count: number): Promise<Message> {
+  for (let i = 0; i < 100; i++) {
+    const messages = await inbox();
+    if (messages.length > count) return messages[messages.length - 1];
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('no text message arrived');
+}
+
+async function mount(possession: 'mobile' | 'desktop') {
+  const el = await fixture<ProveVerifyElement>(
+    html`<prove-verify backend-url="/live/api" possession-type=${possession} timeout="10000"></prove-verify>`,
+  );
+  return el;
+}
+
+describe('<prove-verify> with the real Prove SDK and the sandbox emulator', () => {
+  it('completes the desktop flow when the Instant Link is opened on the phone', async () => {
+    const el = await mount('desktop');
+    const before = (await inbox()).length;
+    await fillDetails(el, 'Addy', 'Epinay', '200-100-4010');
+    buttonByName(el, 'Verify').click();
+    await untilStep(el, 'link-waiting');
+    expect(text(el)).to.contain('We texted a link to the phone ending in 4010.');
+    const message = await nextMessage(before);
+    expect(message.link).to.be.a('string');
+
+    const success = oneEvent(el, 'prove-verify-success');
+    // The person taps the link on their phone; the emulator tells the waiting SDK over its socket.
+    await fetch(message.link!, { mode: 'no-cors' });
+    const { detail } = await success;
+    expect(detail.result).to.deep.include({ success: true, possessionResult: 'success', verifyResult: 'success' });
+    await untilStep(el, 'success');
+    expect(text(el)).to.contain('Phone number verified');
+  });
+
+  it('resends the Instant Link through the SDK retry step', async () => {
+    const el = await mount('desktop');
+    await fillDetails(el);
+    buttonByName(el, 'Verify').click();
+    await untilStep(el, 'link-waiting');
+    const before = (await inbox()).length;
+    buttonByName(el, 'Resend link').click();
+    await untilStep(el, 'link-waiting');
+    const resent = await nextMessage(before);
+    await fetch(resent.link!, { mode: 'no-cors' });
+    await untilStep(el, 'success');
+  });
+
+  it('completes the mobile flow with the code from the text message, after a wrong one', async () => {
+    const el = await mount('mobile');
+    const before = (await inbox()).length;
+    await fillDetails(el);
+    buttonByName(el, 'Verify').click();
+    await untilStep(el, 'otp-entry');
+    const message = await nextMessage(before);
+    expect(message.otp).to.equal('1234');
+
+    type(inputByLabel(el, /code/i), '0000');
+    buttonByName(el, 'Confirm code').click();
+    await untilStep(el, 'otp-checking');
+    await untilStep(el, 'otp-entry');
+    expect(alertText(el)).to.equal("That code didn't work. Check the text message and try again.");
+
+    type(inputByLabel(el, /code/i), message.otp!);
+    const success = oneEvent(el, 'prove-verify-success');
+    buttonByName(el, 'Confirm code').click();
+    expect((await success).detail.result.success).to.equal(true);
+    await untilStep(el, 'success');
+  });
+
+  it("shows the failure when the name does not match the phone's owner", async () => {
+    const el = await mount('mobile');
+    await fillDetails(el, 'Someone', 'Else', '2001004010');
+    buttonByName(el, 'Verify').click();
+    await untilStep(el, 'otp-entry');
+    type(inputByLabel(el, /code/i), '1234');
+    const failure = oneEvent(el, 'prove-verify-failure');
+    buttonByName(el, 'Confirm code').click();
+    expect((await failure).detail.result).to.deep.include({ success: false, verifyResult: 'failed' });
+    await untilStep(el, 'failure');
+    expect(text(el)).to.contain("We couldn't verify this phone number");
+  });
+
+  it('cancelling while the link waits closes the SDK status socket', async () => {
+    const el = await mount('desktop');
+    await fillDetails(el);
+    buttonByName(el, 'Verify').click();
+    await untilStep(el, 'link-waiting');
+    // Give the SDK time to open its status socket, then cancel.
+    await new Promise((r) => setTimeout(r, 300));
+    buttonByName(el, 'Cancel').click();
+    await untilStep(el, 'form');
+    expect(inputByLabel(el, 'First name').value).to.equal('Addy');
+  });
+});

@@ -1,0 +1,25 @@
+/**
+ * The real stack for integration tests, in a child process of the test runner: the Prove
+ * sandbox emulator and the demo integrator backend, on free ports. Prints one JSON line with
+ * their URLs, then runs until its parent closes stdin or kills it.
+ */
+import { startApp } from '../../demo/server/app/index.js';
+import { startEmulator } from '../../demo/server/emulator/index.js';
+
+const emulator = await startEmulator({ port: 0 });
+const app = await startApp({
+  port: 0,
+  prove: { baseUrl: emulator.url, clientId: 'demo-client-id', clientSecret: 'demo-client-secret' },
+  mode: 'emulator',
+  emulatorUrl: emulator.url,
+  static: { bundleMain: false },
+});
+process.stdout.write(`${JSON.stringify({ appUrl: app.url, emulatorUrl: emulator.url })}\n`);
+
+const stop = async () => {
+  await Promise.allSettled([app.close(), emulator.close()]);
+  process.exit(0);
+};
+process.stdin.on('end', stop);
+process.stdin.resume();
+process.on('SIGTERM', stop);

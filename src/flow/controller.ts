@@ -25,6 +25,8 @@ interface Run {
   settings: FlowSettings;
   abort: AbortController;
   possession?: PossessionType;
+  /** The number as sent to the backend, in E.164. */
+  phoneNumber?: string;
   sdk?: SdkRun;
   phone?: Deferred<string | null>;
   queuedPhone?: string;
@@ -94,6 +96,7 @@ export class FlowController implements ReactiveController {
       const possession = await this.possessionFor(run);
       if (!this.isCurrent(run)) return;
       run.possession = possession;
+      run.phoneNumber = phone.e164;
       const authToken = await startVerification(
         run.settings.backend,
         {
@@ -207,6 +210,11 @@ export class FlowController implements ReactiveController {
           const queued = run.queuedPhone;
           run.queuedPhone = undefined;
           return Promise.resolve(queued);
+        }
+        // A backend that did not pass the number to Prove: the SDK asks for the one just typed.
+        if (phoneNumberNeeded && !rejected && this.state.name === 'starting') {
+          this.dispatch({ type: possession === 'mobile' ? 'otp-start-requested' : 'link-start-requested', phoneNumberNeeded: false, rejected });
+          return Promise.resolve(run.phoneNumber ?? null);
         }
         this.dispatch({
           type: possession === 'mobile' ? 'otp-start-requested' : 'link-start-requested',

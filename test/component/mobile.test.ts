@@ -147,6 +147,14 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     expect(sdk.runs[0].phoneNumbers).to.deep.equal([null, '+12015550123']);
   });
 
+  it('gives the SDK the typed number when Prove was not given it, without asking again', async () => {
+    const { el, sdk } = await mountMobile();
+    sdk.numberNeeded = true;
+    await reachCodeEntry(el);
+    expect(sdk.runs[0].phoneNumbers).to.deep.equal(['+12001004010']);
+    expect(text(el)).to.contain('ending in 4010');
+  });
+
   it('uses the SDK to choose mobile when possession-type is auto', async () => {
     const backend = backendFor();
     const sdk = new FakeSdk();

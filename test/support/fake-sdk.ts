@@ -25,6 +25,8 @@ export class FakeSdk implements ProveSdk {
   mobile = false;
   /** When set, the first start step is told Prove refused the number. */
   rejectNumberOnce = false;
+  /** As with a token whose `mnp` claim is false: the start step must give the number. */
+  numberNeeded = false;
   runs: FakeRun[] = [];
 
   async isMobileWeb() {
@@ -57,7 +59,7 @@ export class FakeSdk implements ProveSdk {
       }
     };
     const mobile = async () => {
-      await askNumber(false);
+      await askNumber(this.numberNeeded);
       let wrong = false;
       for (;;) {
         const answer: CodeAnswer = await steps.code(wrong);
@@ -74,7 +76,7 @@ export class FakeSdk implements ProveSdk {
       }
     };
     const desktop = async () => {
-      await askNumber(false);
+      await askNumber(this.numberNeeded);
       for (;;) {
         const answer: LinkAnswer | 'opened' = await Promise.race([steps.linkSent(), linkOpened]);
         if (answer === 'opened') break;

@@ -106,8 +106,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const server = createServer(handler);
     server.on('upgrade', (req, socket, head) => {
       try {
-        status.handleUpgrade(req, socket, head);
-        options.log?.('GET /v1/client/status upgrade');
+        const code = status.handleUpgrade(req, socket, head);
+        options.log?.(`GET /v1/client/status (websocket) ${code}`);
       } catch {
         socket.destroy();
       }

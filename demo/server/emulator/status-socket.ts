@@ -23,10 +23,11 @@ const EXPIRED_MESSAGE = JSON.stringify({
   error: { code: ErrorCode.SESSION_EXPIRED, message: 'The verification session has expired' },
 });
 
-function refuse(socket: Duplex, status: number, reason: string): void {
+function refuse(socket: Duplex, status: number, reason: string): number {
   socket.on('error', () => {});
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   socket.destroy();
+  return status;
 }
 
 /**
@@ -45,7 +46,8 @@ export class StatusHub {
     return n;
   }
 
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  /** Returns the HTTP status of the handshake, for the request log. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): number {
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
     if (url.pathname !== STATUS_PATH) return refuse(socket, 404, 'Not Found');
     const token = url.searchParams.get('token');
@@ -73,6 +75,7 @@ export class StatusHub {
         if (set.size === 0 && this.byFlow.get(flow.id) === set) this.byFlow.delete(flow.id);
       });
     });
+    return 101;
   }
 
   /** Possession settled: tell every waiting socket of the flow, then close them. */

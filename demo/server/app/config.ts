@@ -1,0 +1,87 @@
+/**
+ * Where the demo backend sends its Prove calls. With no Prove credentials in the environment it
+ * talks to the local sandbox emulator with the emulator's demo credentials; with
+ * `PROVE_CLIENT_ID` and `PROVE_CLIENT_SECRET` set it talks to Prove itself (`PROVE_ENV`, default
+ * `uat-us`, Prove's sandbox). The code path is the same either way.
+ */
+
+export type DemoMode = 'emulator' | 'prove-sandbox' | 'prove-production';
+
+export interface ProveConnection {
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface ProveConfig {
+  mode: DemoMode;
+  /** `uat-us` or `prod-us` when talking to Prove; undefined for the emulator. */
+  proveEnv?: string;
+  prove: ProveConnection;
+}
+
+/** Prove's server environments, as Prove's server SDKs name them. */
+export const PROVE_ENVIRONMENTS: Readonly<Record<string, { baseUrl: string; mode: DemoMode }>> = {
+  'uat-us': { baseUrl: 'https://platform.uat.proveapis.com', mode: 'prove-sandbox' },
+  'prod-us': { baseUrl: 'https://platform.proveapis.com', mode: 'prove-production' },
+};
+
+export const DEFAULT_EMULATOR_PORT = 8081;
+export const DEFAULT_APP_PORT = 8080;
+export const EMULATOR_CLIENT_ID = 'demo-client-id';
+export const EMULATOR_CLIENT_SECRET = 'demo-client-secret';
+/** The webhook secret shared by the demo app and the emulator when `PROVE_WEBHOOK_SECRET` is unset. */
+export const DEMO_WEBHOOK_SECRET = 'whsec_demo_secret';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads the Prove connection from the environment; throws ConfigError on a bad combination. */
+export function resolveProveConfig(env: Env = process.env): ProveConfig {
+  const clientId = nonEmpty(env.PROVE_CLIENT_ID);
+  const clientSecret = nonEmpty(env.PROVE_CLIENT_SECRET);
+  if (clientId && clientSecret) {
+    const proveEnv = nonEmpty(env.PROVE_ENV) ?? 'uat-us';
+    const known = Object.hasOwn(PROVE_ENVIRONMENTS, proveEnv) ? PROVE_ENVIRONMENTS[proveEnv] : undefined;
+    if (!known) {
+      throw new ConfigError(
+        `PROVE_ENV=${JSON.stringify(proveEnv)} is not a Prove environment; use one of ${Object.keys(PROVE_ENVIRONMENTS).join(', ')}`,
+      );
+    }
+    return { mode: known.mode, proveEnv, prove: { baseUrl: known.baseUrl, clientId, clientSecret } };
+  }
+  if (clientId || clientSecret) {
+    const missing = clientId ? 'PROVE_CLIENT_SECRET' : 'PROVE_CLIENT_ID';
+    throw new ConfigError(`${missing} is not set: set both PROVE_CLIENT_ID and PROVE_CLIENT_SECRET to use Prove, or neither to use the local emulator`);
+  }
+  return {
+    mode: 'emulator',
+    prove: {
+      baseUrl: `http://localhost:${parsePort(env.EMULATOR_PORT, DEFAULT_EMULATOR_PORT, 'EMULATOR_PORT')}`,
+      clientId: EMULATOR_CLIENT_ID,
+      clientSecret: EMULATOR_CLIENT_SECRET,
+    },
+  };
+}
+
+/** A TCP port from the environment (0 means "any free port"); throws ConfigError when malformed. */
+export function parsePort(value: string | undefined, fallback: number, name: string): number {
+  const text = nonEmpty(value);
+  if (text === undefined) return fallback;
+  if (!/^\d{1,5}$/.test(text) || Number(text) > 65535) {
+    throw new ConfigError(`${name}=${JSON.stringify(text)} is not a port number (0-65535)`);
+  }
+  return Number(text);
+}
+
+export function webhookSecretFrom(env: Env = process.env): string {
+  return nonEmpty(env.PROVE_WEBHOOK_SECRET) ?? DEMO_WEBHOOK_SECRET;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}

@@ -1,0 +1,284 @@
+/**
+ * A small typed client for the two Prove server calls the Verified Users flow needs
+ * (`POST /v3/verify`, `POST /v3/verify-status`) plus the OAuth client-credentials token they use.
+ *
+ * Why not `@prove-identity/prove-api` 0.9.6 (the only version the registry serves)?
+ * Its generated schemas type `possessionResult`, `verifyResult` and `success` as objects
+ * (`z.object({})`), so `v3VerifyRequest()` throws
+ * `SDKValidationError: Expected object, received string` on Prove's documented answers, where
+ * those fields are strings ("pending", "success", "true", ...). Until Prove ships a fixed SDK a
+ * backend needs its own client for these calls; this is it.
+ *
+ * The same code talks to the local sandbox emulator and to Prove's real sandbox: only the base URL
+ * and the credentials differ (see `config.ts`).
+ */
+import { z } from 'zod';
+
+/** Prove's possession and verify results (strings, never objects). */
+export const ProveResultSchema = z.enum(['pending', 'success', 'failed', 'not_applicable']);
+export type ProveResult = z.infer<typeof ProveResultSchema>;
+
+/** Prove's combined `success` (a string too). */
+export const ProveSuccessSchema = z.enum(['true', 'false', 'pending']);
+export type ProveSuccess = z.infer<typeof ProveSuccessSchema>;
+
+export const TokenResponseSchema = z.object({
+  access_token: z.string().min(1),
+  token_type: z.string().min(1),
+  expires_in: z.number().positive(),
+});
+
+export const V3VerifyResponseSchema = z.object({
+  authToken: z.string().min(1),
+  correlationId: z.string().min(1),
+  possessionResult: ProveResultSchema,
+  verifyResult: ProveResultSchema,
+  success: ProveSuccessSchema,
+});
+export type V3VerifyResponse = z.infer<typeof V3VerifyResponseSchema>;
+
+export const V3VerifyStatusResponseSchema = z.object({
+  success: ProveSuccessSchema,
+  possessionResult: ProveResultSchema,
+  verifyResult: ProveResultSchema,
+  identityId: z
+    .string()
+    .nullish()
+    .transform((v) => (v ? v : undefined)),
+});
+export type V3VerifyStatusResponse = z.infer<typeof V3VerifyStatusResponseSchema>;
+
+/** Prove's documented error body: `{code: 1001, message: "field '...' is missing"}`. */
+const ProveErrorBodySchema = z.object({
+  code: z.union([z.number(), z.string()]).optional(),
+  message: z.string().optional(),
+});
+
+export interface V3VerifyRequest {
+  firstName: string;
+  lastName: string;
+  /** E.164 (`+12001004010`). */
+  phoneNumber: string;
+  possessionType: 'mobile' | 'desktop' | 'none';
+  /** Required by Prove when `possessionType` is `desktop`: where the Instant Link lands. */
+  finalTargetUrl?: string;
+  smsMessage?: string;
+  clientCustomerId?: string;
+  clientRequestId?: string;
+  allowOTPRetry?: boolean;
+  emailAddress?: string;
+}
+
+export interface V3VerifyStatusRequest {
+  correlationId: string;
+  clientRequestId?: string;
+}
+
+export interface ProveClientOptions {
+  /** Origin (optionally with a path prefix) of Prove's API, e.g. `https://platform.uat.proveapis.com`. */
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** Per-request timeout in milliseconds (default 10 000). */
+  timeoutMs?: number;
+  /** Renew the token when less than this is left (default 5 minutes). */
+  renewBeforeMs?: number;
+  /** Clock, injectable for tests. */
+  now?: () => number;
+  /** `fetch`, injectable for tests. */
+  fetch?: typeof fetch;
+}
+
+/** Anything that went wrong talking to Prove. */
+export class ProveError extends Error {
+  override name = 'ProveError';
+}
+
+/** Prove answered with a non-2xx status. Carries Prove's own `{code, message}` when it sent one. */
+export class ProveHttpError extends ProveError {
+  override name = 'ProveHttpError';
+  constructor(
+    readonly endpoint: string,
+    readonly status: number,
+    /** Prove's error code (e.g. 1001, 8002), when the body had one. */
+    readonly code: number | string | undefined,
+    /** Prove's error message, when the body had one. */
+    readonly proveMessage: string | undefined,
+  ) {
+    super(`Prove ${endpoint} answered HTTP ${status}${code !== undefined ? ` (code ${code})` : ''}`);
+  }
+}
+
+/** Prove did not answer in time. */
+export class ProveTimeoutError extends ProveError {
+  override name = 'ProveTimeoutError';
+  constructor(readonly endpoint: string, readonly timeoutMs: number) {
+    super(`Prove ${endpoint} did not answer within ${timeoutMs} ms`);
+  }
+}
+
+/** Prove could not be reached (DNS, refused connection, reset, ...). */
+export class ProveNetworkError extends ProveError {
+  override name = 'ProveNetworkError';
+  constructor(readonly endpoint: string, options?: { cause?: unknown }) {
+    super(`Prove ${endpoint} could not be reached`, options);
+  }
+}
+
+/** Prove answered 2xx with something that is not the documented shape. */
+export class ProveResponseError extends ProveError {
+  override name = 'ProveResponseError';
+  constructor(readonly endpoint: string, detail: string) {
+    super(`Prove ${endpoint} gave an unexpected answer: ${detail}`);
+  }
+}
+
+interface CachedToken {
+  accessToken: string;
+  expiresAt: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_RENEW_BEFORE_MS = 5 * 60_000;
+
+export class ProveClient {
+  readonly baseUrl: string;
+  readonly #clientId: string;
+  readonly #clientSecret: string;
+  readonly #timeoutMs: number;
+  readonly #renewBeforeMs: number;
+  readonly #now: () => number;
+  readonly #fetch: typeof fetch;
+  #token: CachedToken | undefined;
+  #pendingToken: Promise<CachedToken> | undefined;
+
+  constructor(options: ProveClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.#clientId = options.clientId;
+    this.#clientSecret = options.clientSecret;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#renewBeforeMs = options.renewBeforeMs ?? DEFAULT_RENEW_BEFORE_MS;
+    this.#now = options.now ?? Date.now;
+    this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  }
+
+  /** Starts a Verified Users flow. */
+  v3Verify(request: V3VerifyRequest, signal?: AbortSignal): Promise<V3VerifyResponse> {
+    return this.#call('/v3/verify', request, V3VerifyResponseSchema, signal);
+  }
+
+  /** Reads the outcome of the flow started by `v3Verify`. */
+  v3VerifyStatus(request: V3VerifyStatusRequest, signal?: AbortSignal): Promise<V3VerifyStatusResponse> {
+    return this.#call('/v3/verify-status', request, V3VerifyStatusResponseSchema, signal);
+  }
+
+  /**
+   * A valid access token: the cached one while more than `renewBeforeMs` of its life is left,
+   * otherwise a new one. Concurrent callers share a single token request.
+   */
+  async accessToken(): Promise<string> {
+    const cached = this.#token;
+    if (cached && cached.expiresAt - this.#now() > this.#renewBeforeMs) return cached.accessToken;
+    // Shared by every waiting caller, so it is not tied to any one caller's signal (only to the timeout).
+    this.#pendingToken ??= this.#requestToken().finally(() => {
+      this.#pendingToken = undefined;
+    });
+    return (await this.#pendingToken).accessToken;
+  }
+
+  /** Forgets the cached token (the next call requests a new one). */
+  invalidateToken(): void {
+    this.#token = undefined;
+  }
+
+  async #requestToken(): Promise<CachedToken> {
+    const body = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: this.#clientId,
+      client_secret: this.#clientSecret,
+    });
+    const requestedAt = this.#now();
+    const json = await this.#send('/token', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+      body: body.toString(),
+    });
+    const parsed = TokenResponseSchema.safeParse(json);
+    if (!parsed.success) throw new ProveResponseError('/token', describeIssues(parsed.error));
+    if (parsed.data.token_type.toLowerCase() !== 'bearer') {
+      throw new ProveResponseError('/token', `token_type is not Bearer`);
+    }
+    // Count the lifetime from when we asked, so a slow answer never makes us hold a token too long.
+    const token = { accessToken: parsed.data.access_token, expiresAt: requestedAt + parsed.data.expires_in * 1000 };
+    this.#token = token;
+    return token;
+  }
+
+  async #call<T>(endpoint: string, payload: unknown, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T> {
+    let retried = false;
+    for (;;) {
+      const token = await this.accessToken();
+      try {
+        const json = await this.#send(endpoint, {
+          method: 'POST',
+          headers: {
+            Authorization: `Bearer ${token}`,
+            'Content-Type': 'application/json',
+            Accept: 'application/json',
+          },
+          body: JSON.stringify(payload),
+        }, signal);
+        const parsed = schema.safeParse(json);
+        if (!parsed.success) throw new ProveResponseError(endpoint, describeIssues(parsed.error));
+        return parsed.data;
+      } catch (error) {
+        // A token Prove no longer accepts (revoked, clock skew): drop it and try once more.
+        if (!retried && error instanceof ProveHttpError && error.status === 401) {
+          retried = true;
+          if (this.#token?.accessToken === token) this.#token = undefined;
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
+  /** One HTTP exchange with a timeout; answers the parsed JSON body of a 2xx or throws a ProveError. */
+  async #send(endpoint: string, init: RequestInit, signal?: AbortSignal): Promise<unknown> {
+    const timeout = AbortSignal.timeout(this.#timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.#fetch(this.baseUrl + endpoint, { ...init, signal: combined, redirect: 'error' });
+      text = await response.text();
+    } catch (error) {
+      if (timeout.aborted) throw new ProveTimeoutError(endpoint, this.#timeoutMs);
+      if (signal?.aborted) throw signal.reason ?? error;
+      throw new ProveNetworkError(endpoint, { cause: error });
+    }
+    let json: unknown;
+    let isJson = false;
+    try {
+      json = JSON.parse(text);
+      isJson = true;
+    } catch {
+      json = undefined;
+    }
+    if (!response.ok) {
+      const body = isJson ? ProveErrorBodySchema.safeParse(json) : undefined;
+      const data = body?.success ? body.data : {};
+      throw new ProveHttpError(endpoint, response.status, data.code, data.message);
+    }
+    if (!isJson) throw new ProveResponseError(endpoint, 'the body is not JSON');
+    return json;
+  }
+}
+
+/** Field paths and messages only: never the values (they may hold tokens). */
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+    .join('; ');
+}

@@ -1,0 +1,90 @@
+/**
+ * Server-side sessions holding Prove's correlationId, so the page never sees it.
+ * In memory: a Map with a fixed lifetime (Prove's flow session lasts 15 minutes from the Verify
+ * call), swept on a timer, and bounded (the oldest session goes first when full).
+ */
+import { randomBytes } from 'node:crypto';
+
+export interface Session {
+  correlationId: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface SessionStoreOptions {
+  /** Lifetime in milliseconds (default 15 minutes). */
+  ttlMs?: number;
+  /** Most sessions kept at once (default 10 000). */
+  maxSessions?: number;
+  /** How often expired sessions are swept (default 60 s; 0 disables the timer). */
+  sweepIntervalMs?: number;
+  now?: () => number;
+}
+
+export const SESSION_TTL_MS = 15 * 60_000;
+
+export class SessionStore {
+  readonly ttlMs: number;
+  readonly #max: number;
+  readonly #now: () => number;
+  readonly #sessions = new Map<string, Session>();
+  readonly #timer: NodeJS.Timeout | undefined;
+
+  constructor(options: SessionStoreOptions = {}) {
+    this.ttlMs = options.ttlMs ?? SESSION_TTL_MS;
+    this.#max = Math.max(1, options.maxSessions ?? 10_000);
+    this.#now = options.now ?? Date.now;
+    const every = options.sweepIntervalMs ?? 60_000;
+    if (every > 0) {
+      this.#timer = setInterval(() => this.sweep(), every);
+      this.#timer.unref();
+    }
+  }
+
+  get size(): number {
+    return this.#sessions.size;
+  }
+
+  /** Stores a new session and answers its id (32 random bytes, base64url). */
+  create(correlationId: string): string {
+    if (this.#sessions.size >= this.#max) this.sweep();
+    while (this.#sessions.size >= this.#max) {
+      const oldest = this.#sessions.keys().next().value;
+      if (oldest === undefined) break;
+      this.#sessions.delete(oldest);
+    }
+    const id = randomBytes(32).toString('base64url');
+    const createdAt = this.#now();
+    this.#sessions.set(id, { correlationId, createdAt, expiresAt: createdAt + this.ttlMs });
+    return id;
+  }
+
+  /** The live session with this id, or undefined (an expired one is dropped). */
+  get(id: string | undefined): Session | undefined {
+    if (!id) return undefined;
+    const session = this.#sessions.get(id);
+    if (!session) return undefined;
+    if (session.expiresAt <= this.#now()) {
+      this.#sessions.delete(id);
+      return undefined;
+    }
+    return session;
+  }
+
+  delete(id: string | undefined): void {
+    if (id) this.#sessions.delete(id);
+  }
+
+  /** Drops every expired session. */
+  sweep(): void {
+    const now = this.#now();
+    for (const [id, session] of this.#sessions) {
+      if (session.expiresAt <= now) this.#sessions.delete(id);
+    }
+  }
+
+  close(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#sessions.clear();
+  }
+}

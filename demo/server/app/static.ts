@@ -1,0 +1,190 @@
+/**
+ * The demo's static files: the pages, `/main.js` (demo/main.ts bundled in memory by esbuild),
+ * Prove's SDK served byte for byte as Prove ships it, and the CDN build from `dist/cdn/`.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { sendBody } from './http.js';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/**
+ * The specifier our code imports Prove's SDK by. It stays a bare import in `/main.js` (never merged
+ * into our bundle: Prove's licence wants its file unmodified) and the page's import map points it
+ * at `/vendor/prove-auth.js`.
+ */
+export const PROVE_AUTH_SPECIFIER = '@prove-identity/prove-auth/build/bundle/release/prove-auth.js';
+
+export function proveAuthBundlePath(): string {
+  return createRequire(path.join(REPO_ROOT, 'package.json')).resolve(PROVE_AUTH_SPECIFIER);
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+};
+
+export function contentTypeFor(file: string): string {
+  return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+}
+
+export interface StaticOptions {
+  /** Folder holding index.html, cdn.html, verified.html, demo.css (default `demo/`). */
+  demoDir?: string;
+  /** Entry bundled as `/main.js` (default `demo/main.ts`). */
+  mainEntry?: string;
+  /** Folder served under `/cdn/` (default `dist/cdn/`). */
+  cdnDir?: string;
+  /** Bundle `/main.js` at startup (default true). */
+  bundleMain?: boolean;
+  log?: (line: string) => void;
+}
+
+type BundleResult = { ok: true; code: string } | { ok: false; error: string };
+
+const PAGES: Record<string, string> = {
+  '/': 'index.html',
+  '/index.html': 'index.html',
+  '/cdn.html': 'cdn.html',
+  '/verified.html': 'verified.html',
+  '/demo.css': 'demo.css',
+};
+
+export class StaticFiles {
+  readonly #demoDir: string;
+  readonly #cdnDir: string;
+  readonly #mainEntry: string;
+  readonly #log: (line: string) => void;
+  #bundle: Promise<BundleResult> | undefined;
+
+  constructor(options: StaticOptions = {}) {
+    this.#demoDir = options.demoDir ?? path.join(REPO_ROOT, 'demo');
+    this.#cdnDir = options.cdnDir ?? path.join(REPO_ROOT, 'dist', 'cdn');
+    this.#mainEntry = options.mainEntry ?? path.join(this.#demoDir, 'main.ts');
+    this.#log = options.log ?? (() => {});
+    if (options.bundleMain !== false) this.#bundle = this.#buildMain();
+  }
+
+  /** Resolves once `/main.js` is built (or failed to build); answers whether it built. */
+  async ready(): Promise<boolean> {
+    return this.#bundle ? (await this.#bundle).ok : false;
+  }
+
+  async #buildMain(): Promise<BundleResult> {
+    try {
+      const result = await build({
+        entryPoints: [this.#mainEntry],
+        bundle: true,
+        format: 'esm',
+        target: 'es2021',
+        write: false,
+        sourcemap: 'inline',
+        logLevel: 'silent',
+        tsconfig: path.join(REPO_ROOT, 'tsconfig.json'),
+        external: [PROVE_AUTH_SPECIFIER],
+        absWorkingDir: REPO_ROOT,
+      });
+      const file = result.outputFiles[0];
+      if (!file) return { ok: false, error: 'esbuild produced no output' };
+      return { ok: true, code: file.text };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.#log(`demo/main.ts did not build: ${message}`);
+      return { ok: false, error: message };
+    }
+  }
+
+  /** Serves the request if it names a static file; answers false when the path is not ours. */
+  async handle(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> {
+    const page = Object.hasOwn(PAGES, pathname) ? PAGES[pathname] : undefined;
+    if (page) {
+      await this.#serveFile(req, res, path.join(this.#demoDir, page));
+      return true;
+    }
+    if (pathname === '/main.js') {
+      const bundle = await (this.#bundle ?? Promise.resolve<BundleResult>({ ok: false, error: 'bundling is off' }));
+      if (bundle.ok) sendBody(req, res, 200, bundle.code, CONTENT_TYPES['.js']!);
+      else {
+        const text = `/* demo/main.ts did not build */\nconsole.error(${JSON.stringify(`demo/main.ts did not build: ${bundle.error}`)});\n`;
+        sendBody(req, res, 500, text, CONTENT_TYPES['.js']!);
+      }
+      return true;
+    }
+    if (pathname === '/vendor/prove-auth.js') {
+      await this.#serveFile(req, res, proveAuthBundlePath());
+      return true;
+    }
+    if (pathname === '/cdn' || pathname.startsWith('/cdn/')) {
+      await this.#serveCdn(req, res, pathname.slice('/cdn'.length));
+      return true;
+    }
+    return false;
+  }
+
+  async #serveCdn(req: IncomingMessage, res: ServerResponse, rest: string): Promise<void> {
+    const file = safeJoin(this.#cdnDir, rest);
+    if (!file) {
+      sendBody(req, res, 404, 'Not found\n', CONTENT_TYPES['.txt']!);
+      return;
+    }
+    const dir = await stat(this.#cdnDir).catch(() => undefined);
+    if (!dir?.isDirectory()) {
+      sendBody(
+        req,
+        res,
+        404,
+        'The CDN build is missing (dist/cdn/ does not exist). Run `npm run build` first (`npm start` does it for you).\n',
+        CONTENT_TYPES['.txt']!,
+      );
+      return;
+    }
+    await this.#serveFile(req, res, file);
+  }
+
+  async #serveFile(req: IncomingMessage, res: ServerResponse, file: string): Promise<void> {
+    const info = await stat(file).catch(() => undefined);
+    if (!info?.isFile()) {
+      sendBody(req, res, 404, 'Not found\n', CONTENT_TYPES['.txt']!);
+      return;
+    }
+    const body = await readFile(file);
+    sendBody(req, res, 200, body, contentTypeFor(file));
+  }
+}
+
+/**
+ * `root` joined with a URL path below it, or undefined when the path could leave `root`
+ * (`..`, encoded slashes or backslashes, NUL) or names no file.
+ */
+export function safeJoin(root: string, urlPath: string): string | undefined {
+  const segments: string[] = [];
+  for (const raw of urlPath.split('/')) {
+    if (raw === '') continue;
+    let segment: string;
+    try {
+      segment = decodeURIComponent(raw);
+    } catch {
+      return undefined;
+    }
+    if (segment === '.' || segment === '..' || /[/\\\0]/.test(segment) || segment.includes(':')) return undefined;
+    segments.push(segment);
+  }
+  if (segments.length === 0) return undefined;
+  const resolvedRoot = path.resolve(root);
+  const file = path.resolve(resolvedRoot, ...segments);
+  if (!file.startsWith(resolvedRoot + path.sep)) return undefined;
+  return file;
+}

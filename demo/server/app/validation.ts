@@ -1,0 +1,68 @@
+/** What the page may send to `POST /api/verify`, checked field by field. */
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { z } from 'zod';
+
+// C0/C1 control characters and the Unicode line/paragraph separators.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+const typeError = (label: string, expected: string) => (issue: { input?: unknown }) =>
+  issue.input === undefined ? `${label} is required` : `${label} must be ${expected}`;
+
+const nameField = (label: string) =>
+  z
+    .string({ error: typeError(label, 'a string') })
+    .trim()
+    .min(1, { error: `${label} is required` })
+    .max(100, { error: `${label} must be at most 100 characters` })
+    .refine((v) => !CONTROL.test(v), { error: `${label} contains control characters` });
+
+/**
+ * A phone number the way a person types it, US by default, turned into E.164 for Prove.
+ * `isPossible()` (length check), not `isValid()`: Prove's sandbox number 2001004010 has area code
+ * 200, which no real US number has, so it is "possible" but not "valid".
+ */
+const phoneField = z
+  .string({ error: typeError('phoneNumber', 'a string') })
+  .max(40, { error: 'phoneNumber is too long' })
+  .transform((value, ctx) => {
+    const phone = parsePhoneNumberFromString(value.trim(), 'US');
+    if (!phone || !phone.isPossible()) {
+      ctx.addIssue({ code: 'custom', message: 'phoneNumber is not a possible phone number' });
+      return z.NEVER;
+    }
+    return phone.number;
+  });
+
+const urlField = z
+  .string({ error: typeError('finalTargetUrl', 'a string') })
+  .max(2048, { error: 'finalTargetUrl is too long' })
+  .refine(
+    (value) => {
+      try {
+        const url = new URL(value);
+        return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === '';
+      } catch {
+        return false;
+      }
+    },
+    { error: 'finalTargetUrl must be an http(s) URL' },
+  );
+
+export const VerifyBodySchema = z.object({
+  firstName: nameField('firstName'),
+  lastName: nameField('lastName'),
+  phoneNumber: phoneField,
+  possessionType: z.enum(['mobile', 'desktop'], { error: typeError('possessionType', '"mobile" or "desktop"') }),
+  finalTargetUrl: urlField.optional(),
+});
+export type VerifyBody = z.infer<typeof VerifyBodySchema>;
+
+/** One readable sentence from a zod error (messages name fields, never echo values). */
+export function describeValidation(error: z.ZodError): string {
+  const messages = error.issues.slice(0, 5).map((issue) => {
+    const field = issue.path.join('.');
+    // Our own messages already name the field; zod's generic ones (e.g. a missing field) do not.
+    return field && !issue.message.startsWith(field) ? `${field}: ${issue.message}` : issue.message;
+  });
+  return [...new Set(messages)].join('; ');
+}

@@ -1,0 +1,110 @@
+/**
+ * Prove's change-event webhooks (seed: "Webhook Notifications"). Prove signs a JWT with the
+ * Portal's secret (HS256, `iss` "Prove Identity") and sends it as
+ * `X-Prove-Authorization: Bearer <jwt>`; the body is `{notifications: [...]}`.
+ * Delivery is best effort with up to three attempts, so the same eventId can arrive twice:
+ * each eventId is taken once.
+ */
+import { errors as joseErrors, jwtVerify } from 'jose';
+import { z } from 'zod';
+
+export const WEBHOOK_EVENT_TYPES = [
+  'PHONE_NUMBER_CHANGE',
+  'DISCONNECT',
+  'PORT',
+  'LINE_TYPE_CHANGE',
+  'MOVED_OUT_OF_COVERAGE',
+] as const;
+
+const text = (max: number) => z.string().max(max);
+
+export const WebhookNotificationSchema = z.object({
+  eventId: text(200).min(1),
+  event: text(500),
+  eventType: z.enum(WEBHOOK_EVENT_TYPES),
+  eventTimestamp: text(100),
+  // Present only when the site sent a clientCustomerId with the Verify call.
+  clientCustomerId: text(200).nullish(),
+  identityId: text(200),
+});
+export type WebhookNotification = z.infer<typeof WebhookNotificationSchema>;
+
+export const WebhookPayloadSchema = z.object({
+  notifications: z.array(WebhookNotificationSchema).max(1000),
+});
+
+export interface StoredWebhookEvent extends WebhookNotification {
+  /** When this backend received it (ISO 8601). */
+  receivedAt: string;
+}
+
+export const WEBHOOK_ISSUER = 'Prove Identity';
+
+export type WebhookAuthResult = { ok: true } | { ok: false; reason: string };
+
+/**
+ * Checks `X-Prove-Authorization: Bearer <jwt>`: HS256 only (so `alg: none` and every other
+ * algorithm fail), signed with `secret`, issuer "Prove Identity", not expired, not before `nbf`.
+ */
+export async function verifyWebhookAuthorization(
+  header: string | string[] | undefined,
+  secret: Uint8Array,
+  now: Date,
+): Promise<WebhookAuthResult> {
+  if (typeof header !== 'string') return { ok: false, reason: 'missing X-Prove-Authorization' };
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) return { ok: false, reason: 'X-Prove-Authorization is not a Bearer token' };
+  try {
+    await jwtVerify(match[1]!, secret, {
+      algorithms: ['HS256'],
+      issuer: WEBHOOK_ISSUER,
+      currentDate: now,
+      clockTolerance: 30,
+    });
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof joseErrors.JWTExpired) return { ok: false, reason: 'token expired' };
+    if (error instanceof joseErrors.JWTClaimValidationFailed) return { ok: false, reason: `claim ${error.claim} rejected` };
+    if (error instanceof joseErrors.JOSEAlgNotAllowed) return { ok: false, reason: 'algorithm not allowed' };
+    if (error instanceof joseErrors.JWSSignatureVerificationFailed) return { ok: false, reason: 'bad signature' };
+    return { ok: false, reason: 'malformed token' };
+  }
+}
+
+/** The last `keep` events, newest first, and the eventIds already taken (bounded). */
+export class WebhookEventLog {
+  readonly #keep: number;
+  readonly #maxSeen: number;
+  readonly #seen = new Set<string>();
+  #events: StoredWebhookEvent[] = [];
+
+  constructor(options: { keep?: number; maxSeen?: number } = {}) {
+    this.#keep = options.keep ?? 50;
+    this.#maxSeen = options.maxSeen ?? 10_000;
+  }
+
+  /** Takes the notifications not seen before; answers how many were new and how many repeats. */
+  add(notifications: readonly WebhookNotification[], receivedAt: Date): { accepted: number; duplicates: number } {
+    let accepted = 0;
+    let duplicates = 0;
+    for (const notification of notifications) {
+      if (this.#seen.has(notification.eventId)) {
+        duplicates++;
+        continue;
+      }
+      this.#seen.add(notification.eventId);
+      if (this.#seen.size > this.#maxSeen) {
+        const oldest = this.#seen.values().next().value;
+        if (oldest !== undefined) this.#seen.delete(oldest);
+      }
+      this.#events.unshift({ ...notification, receivedAt: receivedAt.toISOString() });
+      accepted++;
+    }
+    if (this.#events.length > this.#keep) this.#events = this.#events.slice(0, this.#keep);
+    return { accepted, duplicates };
+  }
+
+  list(): StoredWebhookEvent[] {
+    return this.#events.map((event) => ({ ...event }));
+  }
+}

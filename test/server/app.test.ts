@@ -1,0 +1,658 @@
+// The demo backend (demo/server/app) against a small fake Prove server defined below.
+import { after, before, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startApp, type AppOptions, type RunningApp } from '../../demo/server/app/index.js';
+import { proveAuthBundlePath, PROVE_AUTH_SPECIFIER } from '../../demo/server/app/static.js';
+
+// ---------------------------------------------------------------------------------------------
+// A fake Prove: /token, /v3/verify, /v3/verify-status, with answers the test can change.
+
+interface FakeAnswer {
+  status: number;
+  body: unknown;
+  delayMs?: number;
+}
+
+interface FakeProve {
+  url: string;
+  tokenRequests: number;
+  verifyRequests: Array<{ body: Record<string, unknown>; authorization: string | undefined }>;
+  statusRequests: Array<{ body: Record<string, unknown> }>;
+  /** Next answers, consumed in order; when empty the default answer is used. */
+  tokenQueue: FakeAnswer[];
+  verifyQueue: FakeAnswer[];
+  statusQueue: FakeAnswer[];
+  /** Default verify-status answer. */
+  status: { success: string; possessionResult: string; verifyResult: string; identityId?: string };
+  reset(): void;
+  close(): Promise<void>;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function startFakeProve(): Promise<FakeProve> {
+  let counter = 0;
+  const fake = {
+    url: '',
+    tokenRequests: 0,
+    verifyRequests: [],
+    statusRequests: [],
+    tokenQueue: [],
+    verifyQueue: [],
+    statusQueue: [],
+    status: { success: 'pending', possessionResult: 'pending', verifyResult: 'pending' },
+    reset() {
+      fake.tokenRequests = 0;
+      fake.verifyRequests = [];
+      fake.statusRequests = [];
+      fake.tokenQueue = [];
+      fake.verifyQueue = [];
+      fake.statusQueue = [];
+      fake.status = { success: 'pending', possessionResult: 'pending', verifyResult: 'pending' };
+    },
+    close: async () => {},
+  } as FakeProve;
+  const server: Server = createServer(async (req, res) => {
+    const text = await readBody(req);
+    const answer = (queue: FakeAnswer[], fallback: () => FakeAnswer) => {
+      const next = queue.shift() ?? fallback();
+      const send = () => {
+        if (res.destroyed) return;
+        res.writeHead(next.status, { 'Content-Type': 'application/json' });
+        res.end(typeof next.body === 'string' ? next.body : JSON.stringify(next.body));
+      };
+      if (next.delayMs) setTimeout(send, next.delayMs);
+      else send();
+    };
+    if (req.url === '/token') {
+      fake.tokenRequests++;
+      const form = new URLSearchParams(text);
+      const good =
+        req.headers['content-type'] === 'application/x-www-form-urlencoded' &&
+        form.get('grant_type') === 'client_credentials' &&
+        form.get('client_id') === 'fake-id' &&
+        form.get('client_secret') === 'fake-secret';
+      answer(fake.tokenQueue, () =>
+        good
+          ? { status: 200, body: { access_token: `token-${fake.tokenRequests}`, token_type: 'Bearer', expires_in: 3600 } }
+          : { status: 401, body: { code: 8002, message: 'invalid client credentials' } },
+      );
+      return;
+    }
+    if (req.url === '/v3/verify') {
+      const body = JSON.parse(text) as Record<string, unknown>;
+      fake.verifyRequests.push({ body, authorization: req.headers.authorization });
+      counter++;
+      answer(fake.verifyQueue, () => ({
+        status: 200,
+        body: {
+          authToken: `auth-token-${counter}`,
+          correlationId: `correlation-${counter}`,
+          possessionResult: 'pending',
+          verifyResult: 'pending',
+          success: 'pending',
+        },
+      }));
+      return;
+    }
+    if (req.url === '/v3/verify-status') {
+      fake.statusRequests.push({ body: JSON.parse(text) as Record<string, unknown> });
+      answer(fake.statusQueue, () => ({ status: 200, body: fake.status }));
+      return;
+    }
+    res.writeHead(404, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ code: 1001, message: 'no such path' }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  fake.close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  return fake;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+const ADDY = { firstName: 'Addy', lastName: 'Epinay', phoneNumber: '2001004010', possessionType: 'desktop' };
+
+function post(app: RunningApp, path: string, body: unknown, init: { cookie?: string; contentType?: string | null } = {}) {
+  const headers: Record<string, string> = {};
+  if (init.contentType !== null) headers['Content-Type'] = init.contentType ?? 'application/json';
+  if (init.cookie) headers.Cookie = init.cookie;
+  return fetch(app.url + path, {
+    method: 'POST',
+    headers,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+/** The `name=value` part of the session cookie set by a response. */
+function sessionCookie(res: Response): string {
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('pv_session='));
+  assert.ok(cookie, 'a pv_session cookie is set');
+  return cookie.split(';')[0]!;
+}
+
+async function expectError(res: Response, status: number, code?: string): Promise<{ code: string; message: string }> {
+  assert.equal(res.status, status, `status ${res.status} (wanted ${status})`);
+  assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
+  const body = (await res.json()) as { code: string; message: string };
+  assert.equal(typeof body.code, 'string');
+  assert.equal(typeof body.message, 'string');
+  assert.ok(body.message.length > 0);
+  if (code) assert.equal(body.code, code);
+  return body;
+}
+
+async function startDemoApp(fake: FakeProve, options: AppOptions = {}): Promise<RunningApp> {
+  return startApp({
+    port: 0,
+    prove: { baseUrl: fake.url, clientId: 'fake-id', clientSecret: 'fake-secret' },
+    static: { bundleMain: false },
+    ...options,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('demo backend against a fake Prove', () => {
+  let fake: FakeProve;
+  let app: RunningApp;
+  const logLines: string[] = [];
+
+  before(async () => {
+    fake = await startFakeProve();
+    app = await startDemoApp(fake, { log: (line) => logLines.push(line) });
+  });
+  after(async () => {
+    await app.close();
+    await fake.close();
+  });
+  beforeEach(() => fake.reset());
+
+  describe('POST /api/verify', () => {
+    test('starts a Prove flow, answers only the authToken and sets an HttpOnly SameSite=Strict session cookie', async () => {
+      const res = await post(app, '/api/verify', { ...ADDY, firstName: '  Addy ' });
+      assert.equal(res.status, 200);
+      const body = (await res.json()) as Record<string, unknown>;
+      assert.deepEqual(Object.keys(body), ['authToken']);
+      assert.match(String(body.authToken), /^auth-token-\d+$/);
+      assert.equal(res.headers.get('cache-control'), 'no-store');
+
+      const cookie = res.headers.getSetCookie().find((c) => c.startsWith('pv_session='));
+      assert.ok(cookie);
+      const [pair, ...attributes] = cookie.split(';').map((s) => s.trim());
+      assert.match(pair!, /^pv_session=[A-Za-z0-9_-]{43}$/, '32 random bytes, base64url');
+      assert.ok(attributes.includes('HttpOnly'));
+      assert.ok(attributes.includes('SameSite=Strict'));
+      assert.ok(attributes.includes('Path=/api'));
+      assert.ok(attributes.includes('Max-Age=900'));
+
+      assert.equal(fake.tokenRequests, 1);
+      assert.equal(fake.verifyRequests.length, 1);
+      const sent = fake.verifyRequests[0]!;
+      assert.equal(sent.authorization, 'Bearer token-1');
+      assert.equal(sent.body.firstName, 'Addy', 'names are trimmed');
+      assert.equal(sent.body.lastName, 'Epinay');
+      assert.equal(sent.body.phoneNumber, '+12001004010', 'E.164, US by default');
+      assert.equal(sent.body.possessionType, 'desktop');
+      assert.equal(sent.body.finalTargetUrl, `${app.url}/verified.html`, 'desktop defaults to the verified page');
+      assert.equal(JSON.stringify(body).includes('correlation'), false);
+    });
+
+    test('mobile sends no finalTargetUrl unless given; a given one passes through', async () => {
+      let res = await post(app, '/api/verify', { ...ADDY, possessionType: 'mobile', phoneNumber: '+1 (200) 100-4010' });
+      assert.equal(res.status, 200);
+      assert.equal(fake.verifyRequests[0]!.body.finalTargetUrl, undefined);
+      assert.equal(fake.verifyRequests[0]!.body.phoneNumber, '+12001004010');
+      res = await post(app, '/api/verify', { ...ADDY, finalTargetUrl: 'https://example.com/done' });
+      assert.equal(res.status, 200);
+      assert.equal(fake.verifyRequests[1]!.body.finalTargetUrl, 'https://example.com/done');
+    });
+
+    test('every bad input answers 4xx {code, message}, never reaches Prove, and the server stays up', async () => {
+      const long = 'x'.repeat(101);
+      const cases: Array<[string, unknown, number, string?]> = [
+        ['missing firstName', { ...ADDY, firstName: undefined }, 400],
+        ['empty lastName', { ...ADDY, lastName: '   ' }, 400],
+        ['firstName too long', { ...ADDY, firstName: long }, 400],
+        ['firstName a number', { ...ADDY, firstName: 42 }, 400],
+        ['lastName an object', { ...ADDY, lastName: { a: 1 } }, 400],
+        ['control characters in a name', { ...ADDY, firstName: 'Ad\u0000dy' }, 400],
+        ['missing phone', { ...ADDY, phoneNumber: undefined }, 400],
+        ['impossible phone', { ...ADDY, phoneNumber: '12345' }, 400],
+        ['letters for a phone', { ...ADDY, phoneNumber: 'call me' }, 400],
+        ['phone a number', { ...ADDY, phoneNumber: 2001004010 }, 400],
+        ['very long phone', { ...ADDY, phoneNumber: '2'.repeat(500) }, 400],
+        ['possessionType none', { ...ADDY, possessionType: 'none' }, 400],
+        ['possessionType missing', { ...ADDY, possessionType: undefined }, 400],
+        ['possessionType wrong case', { ...ADDY, possessionType: 'Desktop' }, 400],
+        ['javascript: finalTargetUrl', { ...ADDY, finalTargetUrl: 'javascript:alert(1)' }, 400],
+        ['ftp finalTargetUrl', { ...ADDY, finalTargetUrl: 'ftp://example.com/' }, 400],
+        ['relative finalTargetUrl', { ...ADDY, finalTargetUrl: '/verified.html' }, 400],
+        ['finalTargetUrl a number', { ...ADDY, finalTargetUrl: 7 }, 400],
+        ['an array body', '[1,2]', 400],
+        ['a null body', 'null', 400],
+        ['a string body', '"hello"', 400],
+        ['an empty body', '', 400],
+        ['malformed JSON', '{"firstName": ', 400, 'invalid_json'],
+      ];
+      for (const [label, body, status, code] of cases) {
+        const res = await post(app, '/api/verify', body);
+        const error = await expectError(res, status, code).catch((e: Error) => {
+          throw new Error(`${label}: ${e.message}`);
+        });
+        assert.ok(!error.message.includes('2001004010'), `${label}: the message does not echo input`);
+      }
+      assert.equal(fake.verifyRequests.length, 0, 'Prove was never called');
+      const ok = await post(app, '/api/verify', ADDY);
+      assert.equal(ok.status, 200, 'the server is still up');
+    });
+
+    test('names the offending field', async () => {
+      const res = await post(app, '/api/verify', { ...ADDY, phoneNumber: '12' });
+      const error = await expectError(res, 400, 'invalid_request');
+      assert.match(error.message, /phoneNumber/);
+    });
+
+    test('wrong or missing content type answers 415', async () => {
+      await expectError(await post(app, '/api/verify', JSON.stringify(ADDY), { contentType: 'text/plain' }), 415, 'unsupported_media_type');
+      await expectError(await post(app, '/api/verify', JSON.stringify(ADDY), { contentType: 'application/x-www-form-urlencoded' }), 415);
+      await expectError(await post(app, '/api/verify', JSON.stringify(ADDY), { contentType: null }), 415);
+      const ok = await post(app, '/api/verify', ADDY, { contentType: 'application/json; charset=utf-8' });
+      assert.equal(ok.status, 200, 'a charset parameter is fine');
+    });
+
+    test('a huge body answers 413, declared or streamed', async () => {
+      const huge = JSON.stringify({ ...ADDY, firstName: 'x'.repeat(100_000) });
+      await expectError(await post(app, '/api/verify', huge), 413, 'payload_too_large');
+      // Chunked, so the server only learns the size while reading.
+      const chunk = new TextEncoder().encode('x'.repeat(8192));
+      let sent = 0;
+      const stream = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent++ < 8) controller.enqueue(chunk);
+          else controller.close();
+        },
+      });
+      const res = await fetch(app.url + '/api/verify', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: stream,
+        duplex: 'half',
+      } as RequestInit);
+      await expectError(res, 413, 'payload_too_large');
+      assert.equal((await post(app, '/api/verify', ADDY)).status, 200, 'the server is still up');
+      assert.equal(fake.verifyRequests.length, 1);
+    });
+
+    test('other methods and unknown API paths answer 405 and 404 as JSON', async () => {
+      const res = await fetch(app.url + '/api/verify');
+      await expectError(res, 405, 'method_not_allowed');
+      assert.equal(res.headers.get('allow'), 'POST');
+      await expectError(await fetch(app.url + '/api/nope'), 404, 'not_found');
+      await expectError(await post(app, '/api/config', {}), 405);
+    });
+
+    test('a new verify replaces the browser\'s previous session', async () => {
+      const first = sessionCookie(await post(app, '/api/verify', ADDY));
+      const second = sessionCookie(await post(app, '/api/verify', ADDY, { cookie: first }));
+      assert.notEqual(first, second);
+      await expectError(await post(app, '/api/verify-status', {}, { cookie: first }), 401, 'session_expired');
+      assert.equal((await post(app, '/api/verify-status', {}, { cookie: second })).status, 200);
+    });
+  });
+
+  describe('POST /api/verify-status', () => {
+    test('without a session answers 401 session_expired', async () => {
+      await expectError(await post(app, '/api/verify-status', {}), 401, 'session_expired');
+      await expectError(await post(app, '/api/verify-status', {}, { cookie: 'pv_session=forged' }), 401, 'session_expired');
+      assert.equal(fake.statusRequests.length, 0);
+    });
+
+    test('reads the session\'s correlationId and maps Prove\'s strings to a boolean success', async () => {
+      const resA = await post(app, '/api/verify', ADDY);
+      const cookieA = sessionCookie(resA);
+      // The fake numbers its flows: auth-token-N goes with correlation-N.
+      const flowA = ((await resA.json()) as { authToken: string }).authToken.replace('auth-token-', '');
+      const cookieB = sessionCookie(await post(app, '/api/verify', ADDY));
+
+      let res = await post(app, '/api/verify-status', {}, { cookie: cookieA });
+      assert.equal(res.status, 200);
+      assert.deepEqual(await res.json(), { success: false, possessionResult: 'pending', verifyResult: 'pending' });
+      assert.equal(fake.statusRequests[0]!.body.correlationId, `correlation-${flowA}`);
+
+      fake.status = { success: 'true', possessionResult: 'success', verifyResult: 'success', identityId: 'identity-1' };
+      res = await post(app, '/api/verify-status', {}, { cookie: cookieB });
+      assert.deepEqual(await res.json(), {
+        success: true,
+        possessionResult: 'success',
+        verifyResult: 'success',
+        identityId: 'identity-1',
+      });
+
+      fake.status = { success: 'false', possessionResult: 'failed', verifyResult: 'not_applicable' };
+      res = await post(app, '/api/verify-status', {}, { cookie: cookieA });
+      assert.deepEqual(await res.json(), { success: false, possessionResult: 'failed', verifyResult: 'not_applicable' });
+
+      const ids = fake.statusRequests.map((r) => r.body.correlationId);
+      assert.equal(ids[0], ids[2], 'the same browser keeps its own flow');
+      assert.notEqual(ids[0], ids[1], 'another browser has its own flow');
+      assert.match(String(ids[1]), /^correlation-\d+$/);
+    });
+
+    test('accepts an empty body but insists on JSON', async () => {
+      const cookie = sessionCookie(await post(app, '/api/verify', ADDY));
+      assert.equal((await post(app, '/api/verify-status', '', { cookie })).status, 200);
+      await expectError(await post(app, '/api/verify-status', '{}', { cookie, contentType: 'text/plain' }), 415);
+      await expectError(await post(app, '/api/verify-status', '{oops', { cookie }), 400, 'invalid_json');
+    });
+  });
+
+  describe('Prove failures', () => {
+    test('Prove\'s 4xx message passes through as 502 prove_error', async () => {
+      fake.verifyQueue.push({ status: 400, body: { code: 1001, message: "field 'phoneNumber' is missing" } });
+      let error = await expectError(await post(app, '/api/verify', ADDY), 502, 'prove_error');
+      assert.equal(error.message, "field 'phoneNumber' is missing");
+      assert.equal((error as unknown as { proveCode: number }).proveCode, 1001);
+
+      fake.verifyQueue.push({ status: 403, body: { code: 1003, message: 'step not allowed' } });
+      error = await expectError(await post(app, '/api/verify', ADDY), 502, 'prove_error');
+      assert.equal(error.message, 'step not allowed');
+    });
+
+    test('Prove\'s 5xx, a non-JSON error and an unexpected answer are 502 without detail', async () => {
+      fake.verifyQueue.push({ status: 500, body: { code: 8000, message: 'error at prove, try again later' } });
+      let error = await expectError(await post(app, '/api/verify', ADDY), 502, 'prove_error');
+      assert.match(error.message, /try again later/);
+
+      fake.verifyQueue.push({ status: 502, body: '<html>bad gateway</html>' });
+      error = await expectError(await post(app, '/api/verify', ADDY), 502, 'prove_error');
+      assert.ok(!error.message.includes('<html>'));
+
+      // The generated SDK's objects instead of strings, which we refuse.
+      fake.verifyQueue.push({
+        status: 200,
+        body: { authToken: 'a', correlationId: 'c', possessionResult: {}, verifyResult: {}, success: {} },
+      });
+      await expectError(await post(app, '/api/verify', ADDY), 502, 'prove_error');
+
+      const cookie = sessionCookie(await post(app, '/api/verify', ADDY));
+      fake.statusQueue.push({ status: 200, body: { success: true, possessionResult: 'success', verifyResult: 'success' } });
+      await expectError(await post(app, '/api/verify-status', {}, { cookie }), 502, 'prove_error');
+      fake.statusQueue.push({ status: 500, body: { code: 8000, message: 'error at prove, try again later' } });
+      await expectError(await post(app, '/api/verify-status', {}, { cookie }), 502, 'prove_error');
+      assert.equal((await post(app, '/api/verify-status', {}, { cookie })).status, 200, 'the session survives');
+    });
+
+    test('rejected credentials are 502 and never echo the secret', async () => {
+      const other = await startDemoApp(fake, { prove: { baseUrl: fake.url, clientId: 'fake-id', clientSecret: 'wrong-secret' } });
+      try {
+        const res = await post(other, '/api/verify', ADDY);
+        const text = await res.text();
+        assert.equal(res.status, 502);
+        assert.match(text, /authenticate with Prove/);
+        assert.ok(!text.includes('wrong-secret') && !text.includes('fake-id'));
+        assert.equal(fake.verifyRequests.length, 0);
+      } finally {
+        await other.close();
+      }
+    });
+
+    test('a slow Prove answers 504 prove_timeout', async () => {
+      const other = await startDemoApp(fake, { proveTimeoutMs: 150 });
+      try {
+        fake.verifyQueue.push({ status: 200, body: {}, delayMs: 1000 });
+        await expectError(await post(other, '/api/verify', ADDY), 504, 'prove_timeout');
+      } finally {
+        await other.close();
+      }
+    });
+
+    test('an unreachable Prove answers 502 prove_unreachable', async () => {
+      const closed = createServer();
+      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+      const port = (closed.address() as AddressInfo).port;
+      await new Promise<void>((resolve) => closed.close(() => resolve()));
+      const other = await startDemoApp(fake, { prove: { baseUrl: `http://127.0.0.1:${port}`, clientId: 'a', clientSecret: 'b' } });
+      try {
+        await expectError(await post(other, '/api/verify', ADDY), 502, 'prove_unreachable');
+      } finally {
+        await other.close();
+      }
+    });
+  });
+
+  test('the access log names no person, phone, token or cookie', async () => {
+    logLines.length = 0;
+    const res = await post(app, '/api/verify', ADDY);
+    const { authToken } = (await res.json()) as { authToken: string };
+    const cookie = sessionCookie(res);
+    await post(app, '/api/verify-status', {}, { cookie });
+    fake.verifyQueue.push({ status: 500, body: { code: 8000, message: 'error at prove' } });
+    await post(app, '/api/verify', ADDY);
+    assert.ok(logLines.length >= 3);
+    const all = logLines.join('\n');
+    for (const secret of ['Addy', 'Epinay', '2001004010', authToken, cookie.split('=')[1]!, 'fake-secret', 'token-1']) {
+      assert.ok(!all.includes(secret), `log mentions ${secret}`);
+    }
+  });
+
+  test('GET /api/config reports the mode and the emulator\'s address', async () => {
+    const res = await fetch(app.url + '/api/config');
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { mode: 'emulator', emulatorUrl: fake.url });
+    const other = await startDemoApp(fake, { mode: 'prove-sandbox' });
+    try {
+      assert.deepEqual(await (await fetch(other.url + '/api/config')).json(), { mode: 'prove-sandbox' });
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('sessions and the token cache, with an injected clock', () => {
+  let fake: FakeProve;
+  before(async () => {
+    fake = await startFakeProve();
+  });
+  after(() => fake.close());
+  beforeEach(() => fake.reset());
+
+  test('a session lives 15 minutes', async () => {
+    let now = Date.UTC(2026, 0, 1);
+    const app = await startDemoApp(fake, { now: () => now });
+    try {
+      const cookie = sessionCookie(await post(app, '/api/verify', ADDY));
+      now += 14 * 60_000;
+      assert.equal((await post(app, '/api/verify-status', {}, { cookie })).status, 200);
+      now += 60_000;
+      const res = await post(app, '/api/verify-status', {}, { cookie });
+      await expectError(res, 401, 'session_expired');
+      assert.ok(res.headers.getSetCookie().some((c) => /^pv_session=;.*Max-Age=0/.test(c)), 'the stale cookie is cleared');
+      assert.equal(fake.statusRequests.length, 1);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('sessions are bounded: the oldest goes first', async () => {
+    const app = await startDemoApp(fake, { maxSessions: 2 });
+    try {
+      const a = sessionCookie(await post(app, '/api/verify', ADDY));
+      const b = sessionCookie(await post(app, '/api/verify', ADDY));
+      const c = sessionCookie(await post(app, '/api/verify', ADDY));
+      await expectError(await post(app, '/api/verify-status', {}, { cookie: a }), 401);
+      assert.equal((await post(app, '/api/verify-status', {}, { cookie: b })).status, 200);
+      assert.equal((await post(app, '/api/verify-status', {}, { cookie: c })).status, 200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('one OAuth token serves many calls and is renewed with less than 5 minutes left', async () => {
+    let now = Date.UTC(2026, 0, 1);
+    const app = await startDemoApp(fake, { now: () => now, sessionTtlMs: 24 * 3600_000 });
+    try {
+      const results = await Promise.all([1, 2, 3, 4, 5].map(() => post(app, '/api/verify', ADDY)));
+      assert.deepEqual(results.map((r) => r.status), [200, 200, 200, 200, 200]);
+      assert.equal(fake.tokenRequests, 1, 'concurrent calls share one token request');
+      const cookie = sessionCookie(results[0]!);
+      now += 54 * 60_000;
+      await post(app, '/api/verify-status', {}, { cookie });
+      assert.equal(fake.tokenRequests, 1);
+      now += 60_000 + 1; // 55 minutes in: less than 5 left
+      await post(app, '/api/verify-status', {}, { cookie });
+      assert.equal(fake.tokenRequests, 2);
+      assert.equal(fake.statusRequests.length, 2);
+      assert.equal(fake.verifyRequests.at(-1)!.authorization, 'Bearer token-1');
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('a token Prove stops accepting is replaced once', async () => {
+    const app = await startDemoApp(fake);
+    try {
+      assert.equal((await post(app, '/api/verify', ADDY)).status, 200);
+      fake.verifyQueue.push({ status: 401, body: { code: 8002, message: 'token expired' } });
+      assert.equal((await post(app, '/api/verify', ADDY)).status, 200);
+      assert.equal(fake.tokenRequests, 2);
+      assert.equal(fake.verifyRequests.at(-1)!.authorization, 'Bearer token-2');
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('static files', () => {
+  let fake: FakeProve;
+  let app: RunningApp;
+  let dir: string;
+
+  before(async () => {
+    fake = await startFakeProve();
+    dir = await mkdtemp(path.join(tmpdir(), 'pv-static-'));
+    await mkdir(path.join(dir, 'cdn', 'chunks'), { recursive: true });
+    await writeFile(path.join(dir, 'cdn', 'prove-verify.js'), 'export const cdn = true;\n');
+    await writeFile(path.join(dir, 'cdn', 'chunks', 'a.js'), 'export {};\n');
+    await writeFile(path.join(dir, 'secret.txt'), 'do not serve\n');
+    await writeFile(
+      path.join(dir, 'entry.ts'),
+      `import('${PROVE_AUTH_SPECIFIER}').then(() => console.log((globalThis as any).proveAuth));\nconst n: number = 1;\nexport { n };\n`,
+    );
+    app = await startDemoApp(fake, { static: { cdnDir: path.join(dir, 'cdn'), mainEntry: path.join(dir, 'entry.ts') } });
+  });
+  after(async () => {
+    await app.close();
+    await fake.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('the pages are HTML; index.html maps the SDK specifier to /vendor/prove-auth.js', async () => {
+    for (const page of ['/', '/index.html', '/cdn.html', '/verified.html']) {
+      const res = await fetch(app.url + page);
+      assert.equal(res.status, 200, page);
+      assert.equal(res.headers.get('content-type'), 'text/html; charset=utf-8', page);
+      assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+      assert.match(await res.text(), /<html/i);
+    }
+    const index = await (await fetch(app.url + '/')).text();
+    const map = /<script type="importmap">([\s\S]*?)<\/script>/.exec(index);
+    assert.ok(map, 'index.html has an import map');
+    assert.equal(JSON.parse(map[1]!).imports[PROVE_AUTH_SPECIFIER], '/vendor/prove-auth.js');
+    assert.ok(index.indexOf('type="importmap"') < index.indexOf('src="/main.js"'), 'the map comes before the module');
+    const cdn = await (await fetch(app.url + '/cdn.html')).text();
+    assert.match(cdn, /<script type="module" src="\/cdn\/prove-verify.js"><\/script>/);
+    assert.doesNotMatch(cdn, /main\.js/);
+  });
+
+  test('/vendor/prove-auth.js is Prove\'s file byte for byte', async () => {
+    const res = await fetch(app.url + '/vendor/prove-auth.js');
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'text/javascript; charset=utf-8');
+    const served = Buffer.from(await res.arrayBuffer());
+    assert.ok(served.equals(await readFile(proveAuthBundlePath())));
+  });
+
+  test('/main.js is bundled in memory with the SDK left external', async () => {
+    assert.equal(await app.ready(), true);
+    const res = await fetch(app.url + '/main.js');
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'text/javascript; charset=utf-8');
+    const code = await res.text();
+    assert.ok(code.includes(`import("${PROVE_AUTH_SPECIFIER}")`), 'the SDK stays a bare import');
+    assert.ok(!code.includes('AuthenticatorBuilder'), 'no SDK code merged in');
+    assert.ok(!code.includes(': number'), 'TypeScript compiled away');
+  });
+
+  test('a /main.js that does not build answers 500 with the reason', async () => {
+    const broken = path.join(dir, 'broken.ts');
+    await writeFile(broken, 'import "./missing.js";\n');
+    const other = await startDemoApp(fake, { static: { mainEntry: broken } });
+    try {
+      assert.equal(await other.ready(), false);
+      const res = await fetch(other.url + '/main.js');
+      assert.equal(res.status, 500);
+      assert.match(await res.text(), /did not build/);
+    } finally {
+      await other.close();
+    }
+  });
+
+  test('/cdn/* serves dist/cdn with content types and no way out', async () => {
+    let res = await fetch(app.url + '/cdn/prove-verify.js');
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'text/javascript; charset=utf-8');
+    assert.equal(await res.text(), 'export const cdn = true;\n');
+    assert.equal((await fetch(app.url + '/cdn/chunks/a.js')).status, 200);
+    const head = await fetch(app.url + '/cdn/prove-verify.js', { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.equal(await head.text(), '');
+
+    for (const attempt of [
+      '/cdn/../secret.txt',
+      '/cdn/%2e%2e/secret.txt',
+      '/cdn/..%2fsecret.txt',
+      '/cdn/..%5csecret.txt',
+      '/cdn/chunks/..%2f..%2fsecret.txt',
+      '/cdn/%00',
+      '/cdn/',
+      '/cdn/chunks',
+      '/cdn/%E0%A4%A',
+    ]) {
+      res = await fetch(app.url + attempt);
+      assert.equal(res.status, 404, attempt);
+      assert.ok(!(await res.text()).includes('do not serve'), attempt);
+    }
+  });
+
+  test('without dist/cdn, /cdn/* says to run npm run build', async () => {
+    const other = await startDemoApp(fake, { static: { bundleMain: false, cdnDir: path.join(dir, 'nothing-here') } });
+    try {
+      const res = await fetch(other.url + '/cdn/prove-verify.js');
+      assert.equal(res.status, 404);
+      assert.match(await res.text(), /npm run build/);
+    } finally {
+      await other.close();
+    }
+  });
+
+  test('unknown paths are 404 and writes to pages are 405', async () => {
+    assert.equal((await fetch(app.url + '/nope.html')).status, 404);
+    assert.equal((await fetch(app.url + '/demo/server/app/index.ts')).status, 404);
+    assert.equal((await fetch(app.url + '/', { method: 'POST' })).status, 405);
+  });
+});

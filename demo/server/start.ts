@@ -1,0 +1,124 @@
+/**
+ * `npm start`: the demo. Without Prove credentials it starts the local Prove sandbox emulator
+ * (EMULATOR_PORT, default 8081) and the demo backend (PORT, default 8080) wired to it, webhooks
+ * included. With PROVE_CLIENT_ID and PROVE_CLIENT_SECRET set it starts only the backend, talking to
+ * Prove (PROVE_ENV, default uat-us). Ctrl-C stops both.
+ */
+import { createServer } from 'node:net';
+import { startApp, type RunningApp } from './app/index.js';
+import {
+  ConfigError,
+  DEFAULT_APP_PORT,
+  DEFAULT_EMULATOR_PORT,
+  parsePort,
+  resolveProveConfig,
+  webhookSecretFrom,
+  type ProveConfig,
+} from './app/config.js';
+import { startEmulator } from './emulator/index.js';
+
+const MODE_LABELS = {
+  emulator: 'Local sandbox emulator',
+  'prove-sandbox': 'Prove sandbox',
+  'prove-production': 'Prove production',
+} as const;
+
+interface Closable {
+  close(): Promise<void> | void;
+}
+
+async function main(): Promise<void> {
+  let config: ProveConfig;
+  let appPort: number;
+  let emulatorPort: number;
+  try {
+    config = resolveProveConfig(process.env);
+    appPort = parsePort(process.env.PORT, DEFAULT_APP_PORT, 'PORT');
+    emulatorPort = parsePort(process.env.EMULATOR_PORT, DEFAULT_EMULATOR_PORT, 'EMULATOR_PORT');
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`prove-verify demo: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const webhookSecret = webhookSecretFrom(process.env);
+  // The emulator needs the app's webhook URL before the app is up: settle the port first.
+  if (appPort === 0) appPort = await freePort();
+
+  const running: Closable[] = [];
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    await Promise.allSettled(running.reverse().map((service) => service.close()));
+    process.exit(code);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) process.exit(1); // a second Ctrl-C: do not wait
+      console.log(`\n${signal}: stopping`);
+      void stop(0);
+    });
+  }
+
+  try {
+    let prove = config.prove;
+    let emulatorUrl: string | undefined;
+    if (config.mode === 'emulator') {
+      const emulator = await startEmulator({
+        port: emulatorPort,
+        clientId: config.prove.clientId,
+        clientSecret: config.prove.clientSecret,
+        webhookUrl: `http://localhost:${appPort}/api/webhook`,
+        webhookSecret,
+      });
+      running.push(emulator);
+      emulatorUrl = emulator.url.replace(/\/+$/, '');
+      prove = { ...config.prove, baseUrl: emulatorUrl };
+    }
+    const app: RunningApp = await startApp({
+      port: appPort,
+      prove,
+      mode: config.mode,
+      emulatorUrl,
+      webhookSecret,
+      log: (line) => console.log(line),
+    });
+    running.push(app);
+    const built = await app.ready();
+
+    console.log('');
+    console.log(`prove-verify demo: ${MODE_LABELS[config.mode]}${config.proveEnv ? ` (${config.proveEnv})` : ''}`);
+    console.log(`  demo page   ${app.url}/`);
+    console.log(`  CDN page    ${app.url}/cdn.html`);
+    if (emulatorUrl) {
+      console.log(`  emulator    ${emulatorUrl}  (sandbox inbox: ${emulatorUrl}/sandbox/messages?phone=2001004010)`);
+      console.log('  sandbox person: Addy Epinay, 2001004010; OTP 1234 succeeds');
+      console.log('  set PROVE_CLIENT_ID and PROVE_CLIENT_SECRET to use Prove\'s own sandbox instead');
+    } else {
+      console.log(`  Prove API   ${prove.baseUrl}`);
+    }
+    if (!built) console.log('  warning: demo/main.ts did not build; /main.js answers the error');
+    console.log('  Ctrl-C to stop');
+    console.log('');
+  } catch (error) {
+    console.error(`prove-verify demo: could not start: ${error instanceof Error ? error.message : String(error)}`);
+    await stop(1);
+  }
+}
+
+/** A port nobody is listening on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+await main();

@@ -277,7 +277,12 @@ describe('Instant Link', () => {
 
     const opened = await api.openLink(sms!.link!);
     assert.equal(opened.status, 302);
-    assert.equal(opened.headers.get('location'), FINAL);
+    // finalTargetUrl plus what the SDK's finishInstantLink(redirectUrl) parses.
+    const location = new URL(opened.headers.get('location')!);
+    assert.equal(`${location.origin}${location.pathname}`, 'https://shop.example/continue');
+    assert.equal(location.searchParams.get('step'), '2');
+    assert.equal(location.searchParams.get('asc'), 'true');
+    assert.equal(location.searchParams.get('authId'), JSON.parse(atob(flow.authToken.split('.')[1]!)).auth.id);
     assert.equal(await socket.next(), '{"next":"done"}');
     assert.equal(await socket.closed, 1000);
     assert.equal((await api.verifyStatus(flow.correlationId)).body.success, 'true');

@@ -32,6 +32,18 @@ export const openLink: RouteHandler = (_req, res, ctx, params) => {
   if (!flow.finalTargetUrl) {
     return sendHtmlPage(res, 200, 'Phone confirmed', 'You can close this page and continue on the other device.');
   }
-  res.writeHead(302, { Location: flow.finalTargetUrl, 'Cache-Control': 'no-store', 'Content-Length': '0' });
+  res.writeHead(302, { Location: finalTarget(flow), 'Cache-Control': 'no-store', 'Content-Length': '0' });
   res.end();
 };
+
+/**
+ * The finalTargetUrl with `asc` (auth session completed) and `authId`: what the SDK's
+ * `authenticator.finishInstantLink(location.href)` parses (internal/instantlink-redirect-url.js)
+ * when the link was opened on the same device that runs the flow.
+ */
+function finalTarget(flow: { id: string; finalTargetUrl?: string }): string {
+  const url = new URL(flow.finalTargetUrl!);
+  url.searchParams.set('asc', 'true');
+  url.searchParams.set('authId', flow.id);
+  return url.href;
+}

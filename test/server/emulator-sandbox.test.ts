@@ -201,6 +201,7 @@ describe('lifecycle', () => {
   test('binds loopback only', async () => {
     await assert.rejects(startEmulator({ port: 0, host: '0.0.0.0' }), /loopback/);
     await assert.rejects(startEmulator({ port: 0, host: 'example.com' }), /loopback/);
+    await assert.rejects(startEmulator({ port: 0, publicOrigin: 'ftp://localhost' }), /http/);
     const v4 = await startEmulator({ port: 0, host: '127.0.0.1' });
     try {
       assert.equal(v4.url, `http://127.0.0.1:${v4.port}`);

@@ -33,6 +33,7 @@ export interface EmulatorOptions {
   now?: () => number;
   /** Where POST /sandbox/webhook delivers a notification; the endpoint is 404 without it. */
   webhookUrl?: string;
+  /** HS256 key for the webhook's JWT. Default 'demo-webhook-secret' (when webhookUrl is set). */
   webhookSecret?: string;
   /** Oldest flows are dropped beyond this many. Default 10,000. */
   maxFlows?: number;

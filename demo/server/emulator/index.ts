@@ -89,6 +89,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const host = options.host ?? 'localhost';
   if (!isLoopbackHost(host)) throw new Error(`The emulator only binds loopback addresses, not ${host}`);
   const now = options.now ?? Date.now;
+  // Checked before binding, so a bad value leaves no listener behind.
+  const publicOrigin = options.publicOrigin === undefined ? undefined : normalizeOrigin(options.publicOrigin);
 
   // The context is filled in once the port is known; handlers only run after that.
   const ctx = {} as EmulatorContext;
@@ -107,7 +109,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     server.on('upgrade', (req, socket, head) => {
       try {
         const code = status.handleUpgrade(req, socket, head);
-        options.log?.(`GET /v1/client/status (websocket) ${code}`);
+        options.log?.(`GET websocket ${code}`);
       } catch {
         socket.destroy();
       }
@@ -121,7 +123,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const config: EmulatorConfig = {
     port,
     host,
-    publicOrigin: normalizeOrigin(options.publicOrigin ?? url),
+    publicOrigin: publicOrigin ?? url,
     clientId: options.clientId ?? 'demo-client-id',
     clientSecret: options.clientSecret ?? 'demo-client-secret',
     now,

@@ -112,7 +112,11 @@ describe('demo backend + the real sandbox emulator', () => {
     assert.ok(link, 'an Instant Link was sent');
     const opened = await sandbox.openLink(link);
     assert.ok([302, 303].includes(opened.status), `the link redirects (HTTP ${opened.status})`);
-    assert.equal(opened.headers.get('location'), `${app.url}/verified.html`);
+    const location = new URL(opened.headers.get('location') ?? '');
+    assert.equal(location.origin + location.pathname, `${app.url}/verified.html`, 'the default finalTargetUrl');
+    const landing = await fetch(location);
+    assert.equal(landing.status, 200);
+    assert.match(await landing.text(), /Your phone is verified/);
     const status = await post(app, '/api/verify-status', {}, cookieOf(started));
     assert.equal(((await status.json()) as { success: boolean }).success, true);
   });

@@ -594,8 +594,21 @@ describe('static files', () => {
     assert.equal(res.headers.get('content-type'), 'text/javascript; charset=utf-8');
     const code = await res.text();
     assert.ok(code.includes(`import("${PROVE_AUTH_SPECIFIER}")`), 'the SDK stays a bare import');
-    assert.ok(!code.includes('AuthenticatorBuilder'), 'no SDK code merged in');
+    assert.ok(!code.includes('exports.proveAuth='), 'no SDK code merged in (its UMD header is absent)');
     assert.ok(!code.includes(': number'), 'TypeScript compiled away');
+  });
+
+  test('the real demo/main.ts keeps the element\'s registration and leaves the SDK out', async () => {
+    const real = await startDemoApp(fake, { static: {} });
+    try {
+      assert.equal(await real.ready(), true, 'demo/main.ts builds');
+      const code = await (await fetch(real.url + '/main.js')).text();
+      assert.match(code, /customElements\.define\(\s*["']prove-verify["']/, 'the side-effect import survived bundling');
+      assert.ok(code.includes(PROVE_AUTH_SPECIFIER), 'the SDK stays a bare import');
+      assert.ok(!code.includes('exports.proveAuth='), 'no SDK code merged in (its UMD header is absent)');
+    } finally {
+      await real.close();
+    }
   });
 
   test('a /main.js that does not build answers 500 with the reason', async () => {

@@ -95,6 +95,9 @@ export class StaticFiles {
         logLevel: 'silent',
         tsconfig: path.join(REPO_ROOT, 'tsconfig.json'),
         external: [PROVE_AUTH_SPECIFIER],
+        // package.json's `sideEffects` lists only dist/ files, so esbuild would drop
+        // `import '../src/prove-verify.js'` (the registration) as side-effect free: ignore it.
+        ignoreAnnotations: true,
         absWorkingDir: REPO_ROOT,
       });
       const file = result.outputFiles[0];

@@ -277,15 +277,22 @@ describe('Instant Link', () => {
 
     const opened = await api.openLink(sms!.link!);
     assert.equal(opened.status, 302);
-    // finalTargetUrl plus what the SDK's finishInstantLink(redirectUrl) parses.
+    assert.equal(opened.headers.get('location'), FINAL);
+    assert.equal(await socket.next(), '{"next":"done"}');
+    assert.equal(await socket.closed, 1000);
+    assert.equal((await api.verifyStatus(flow.correlationId)).body.success, 'true');
+  });
+
+  test('opened on the phone that runs the flow, it lands with what finishInstantLink parses', async () => {
+    const flow = await desktopFlow();
+    await api.client('mobile/instantlink/start', flow.authToken, { sourceIp: null, isMobile: true });
+    const opened = await api.openLink((await latestMessage('2001004010'))!.link!);
+    assert.equal(opened.status, 302);
     const location = new URL(opened.headers.get('location')!);
     assert.equal(`${location.origin}${location.pathname}`, 'https://shop.example/continue');
     assert.equal(location.searchParams.get('step'), '2');
     assert.equal(location.searchParams.get('asc'), 'true');
     assert.equal(location.searchParams.get('authId'), JSON.parse(atob(flow.authToken.split('.')[1]!)).auth.id);
-    assert.equal(await socket.next(), '{"next":"done"}');
-    assert.equal(await socket.closed, 1000);
-    assert.equal((await api.verifyStatus(flow.correlationId)).body.success, 'true');
   });
 
   test('a resend sends a new link and the old one keeps working', async () => {

@@ -124,6 +124,8 @@ export const instantLinkStart: RouteHandler = async (req, res, ctx) => {
   if (phone === 'invalid') return sendJson(res, 200, INVALID_PHONE);
   if (flow.sends >= MAX_SENDS) return sendJson(res, 200, failPossession(ctx, flow, TOO_MANY_SENDS));
   if (phone) flow.phone = phone;
+  // A resend posts isMobile too; only an explicit true means "this browser is the phone".
+  flow.linkOnSameDevice = body.isMobile === true;
   const link = ctx.flows.addLink(flow);
   const url = `${ctx.config.publicOrigin}/sandbox/link/${link.id}`;
   flow.sends++;

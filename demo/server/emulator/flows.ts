@@ -30,6 +30,8 @@ export interface Flow {
   lastOtpSentAt?: number;
   wrongOtps: number;
   linkIds: string[];
+  /** The SDK said it runs on a phone (isMobile): the link finishes in that same browser. */
+  linkOnSameDevice: boolean;
   reportedErrors: { code?: string | number; message?: string }[];
 }
 
@@ -98,6 +100,7 @@ export class FlowStore {
       sends: 0,
       wrongOtps: 0,
       linkIds: [],
+      linkOnSameDevice: false,
       reportedErrors: [],
     };
     this.flows.set(flow.id, flow);

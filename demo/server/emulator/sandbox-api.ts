@@ -37,11 +37,14 @@ export const openLink: RouteHandler = (_req, res, ctx, params) => {
 };
 
 /**
- * The finalTargetUrl with `asc` (auth session completed) and `authId`: what the SDK's
- * `authenticator.finishInstantLink(location.href)` parses (internal/instantlink-redirect-url.js)
- * when the link was opened on the same device that runs the flow.
+ * Desktop flows land on finalTargetUrl as given: the desktop learns the result from its status
+ * socket. When the SDK said it runs on the phone itself (isMobile), it opens no socket, so the
+ * landing page must finish the flow with `authenticator.finishInstantLink(location.href)`,
+ * which wants `asc` (auth session completed) and `authId` in the URL
+ * (internal/instantlink-redirect-url.js).
  */
-function finalTarget(flow: { id: string; finalTargetUrl?: string }): string {
+function finalTarget(flow: { id: string; finalTargetUrl?: string; linkOnSameDevice: boolean }): string {
+  if (!flow.linkOnSameDevice) return flow.finalTargetUrl!;
   const url = new URL(flow.finalTargetUrl!);
   url.searchParams.set('asc', 'true');
   url.searchParams.set('authId', flow.id);

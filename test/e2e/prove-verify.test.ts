@@ -1,0 +1,357 @@
+/**
+ * End to end: the demo as `npm start` runs it (demo backend + local Prove sandbox emulator), the
+ * real Prove SDK, and headless Chromium. Every test drives the pages as a person does and checks
+ * what the person sees; where it matters, also what went over the wire.
+ *
+ * One stack and one browser for the whole file; a new browser context per test.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, BrowserContext, BrowserContextOptions, Page, Route } from 'playwright-core';
+import { ADDY, IPHONE_UA, launchBrowser, startStack, type Stack } from './support/stack.js';
+import {
+  button,
+  chooseFlow,
+  fields,
+  focused,
+  heading,
+  isFocused,
+  loggedEvent,
+  openDemo,
+  phoneShows,
+  recordRequests,
+  requestsFor,
+  seen,
+  submitDetails,
+  verifyBodies,
+  watchPageErrors,
+} from './support/page.js';
+
+let stack: Stack;
+let browser: Browser;
+
+const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 } };
+const IPHONE: BrowserContextOptions = {
+  userAgent: IPHONE_UA,
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 3,
+  isMobile: true,
+  hasTouch: true,
+};
+
+const TEXTS = {
+  linkSent: 'We texted a link to the phone ending in 4010',
+  codeSent: 'We texted a code to the phone ending in 4010.',
+  verified: 'Phone number verified',
+  notVerified: "We couldn't verify this phone number",
+  wrongCode: "That code didn't work. Check the text message and try again.",
+  newCode: 'We sent a new code.',
+  newLink: 'We sent a new link.',
+  unreachable: "We couldn't reach the server. Check your connection and try again.",
+};
+
+/** What the backend must receive for Addy; the phone always as E.164. */
+const addyBody = (possessionType: 'mobile' | 'desktop') => ({
+  firstName: ADDY.firstName,
+  lastName: ADDY.lastName,
+  phoneNumber: ADDY.e164,
+  possessionType,
+});
+
+/** A fresh context for one test; closed (with every page) whatever happens. */
+async function inContext(options: BrowserContextOptions, body: (context: BrowserContext, page: Page) => Promise<void>): Promise<void> {
+  const context = await browser.newContext(options);
+  context.setDefaultTimeout(10_000);
+  const pageErrors = watchPageErrors(context);
+  try {
+    const page = await context.newPage();
+    await body(context, page);
+    assert.deepEqual(pageErrors, [], 'no uncaught errors in the pages');
+  } finally {
+    await context.close();
+  }
+}
+
+/** Opens the Instant Link as the phone would, in a second page; answers that page. */
+async function openLinkOnPhone(context: BrowserContext, link: string): Promise<Page> {
+  const phone = await context.newPage();
+  await phone.goto(link);
+  await seen(heading(phone, 'Your phone is verified'));
+  assert.equal(new URL(phone.url()).pathname, '/verified.html', 'the link lands on the verified page');
+  assert.equal(new URL(phone.url()).origin, stack.appUrl, "the verified page is the demo's own");
+  return phone;
+}
+
+before(async () => {
+  // Both at once; whichever started is kept so that `after` stops it even if the other failed.
+  const [started, launched] = await Promise.allSettled([startStack(), launchBrowser()]);
+  if (started.status === 'fulfilled') stack = started.value;
+  if (launched.status === 'fulfilled') browser = launched.value;
+  if (started.status === 'rejected') throw started.reason;
+  if (launched.status === 'rejected') throw launched.reason;
+});
+
+after(async () => {
+  await Promise.allSettled([browser?.close(), stack?.stop()]);
+});
+
+describe('the demo page (/)', () => {
+  test('desktop: the Instant Link opened on the phone verifies the person', async () => {
+    await inContext(DESKTOP, async (context, page) => {
+      const requests = recordRequests(page);
+      await openDemo(page, stack.appUrl);
+      await chooseFlow(page, 'Desktop');
+      const before = await stack.inbox.count();
+
+      await submitDetails(page);
+      await seen(page.getByText(TEXTS.linkSent));
+      await focused(heading(page, 'Check your phone'));
+      assert.deepEqual(verifyBodies(requests), [addyBody('desktop')]);
+
+      // The person reads the link on the simulated phone; it is the one the emulator sent.
+      const [sent] = await stack.inbox.after(before);
+      assert.match(sent!.body, /Tap to confirm your phone number/);
+      const onPhone = await phoneShows(page, before + 1);
+      assert.ok(onPhone.link, 'the simulated phone shows an Instant Link');
+      assert.equal(onPhone.link, sent!.link);
+
+      await openLinkOnPhone(context, onPhone.link);
+      await seen(heading(page, TEXTS.verified));
+      await seen(page.getByText('Thank you, your phone number is confirmed.'));
+      await focused(heading(page, TEXTS.verified));
+      await loggedEvent(page, 'prove-verify-success');
+      assert.equal(requestsFor(requests, '/api/verify-status').length, 1, 'the result was asked for once');
+    });
+  });
+
+  test('mobile (auto on an iPhone): the code from the text message verifies the person', async () => {
+    await inContext(IPHONE, async (_context, page) => {
+      const requests = recordRequests(page);
+      await openDemo(page, stack.appUrl);
+      assert.equal(await page.getByRole('radio', { name: /^Auto/ }).isChecked(), true, 'the demo starts on Auto');
+      const before = await stack.inbox.count();
+
+      await submitDetails(page);
+      await seen(heading(page, 'Enter the code'));
+      await seen(page.getByText(TEXTS.codeSent));
+      await focused(fields(page).code);
+      assert.deepEqual(verifyBodies(requests), [addyBody('mobile')], 'the iPhone asked for the mobile flow');
+
+      const [sent] = await stack.inbox.after(before);
+      const onPhone = await phoneShows(page, before + 1);
+      assert.equal(onPhone.code, ADDY.otp, 'the simulated phone shows the code');
+      assert.equal(sent!.otp, ADDY.otp);
+
+      await fields(page).code.fill(onPhone.code!);
+      await button(page, 'Confirm code').click();
+      await seen(heading(page, TEXTS.verified));
+      await loggedEvent(page, 'prove-verify-success');
+    });
+  });
+
+  test('a wrong code is refused with an alert, the field is cleared and focused, then the right code verifies', async () => {
+    await inContext(DESKTOP, async (_context, page) => {
+      await openDemo(page, stack.appUrl);
+      await chooseFlow(page, 'Mobile');
+      const before = await stack.inbox.count();
+      await submitDetails(page);
+      await seen(heading(page, 'Enter the code'));
+      await stack.inbox.after(before);
+
+      const code = fields(page).code;
+      await code.fill('0000');
+      await button(page, 'Confirm code').click();
+      const alert = page.getByRole('alert');
+      await seen(alert);
+      assert.equal((await alert.innerText()).trim(), TEXTS.wrongCode);
+      await focused(code);
+      assert.equal(await code.inputValue(), '', 'the refused code is cleared');
+      assert.equal(await code.getAttribute('aria-invalid'), 'true');
+      assert.equal(await code.getAttribute('aria-describedby'), 'code-error', 'the alert describes the field');
+
+      await code.fill(ADDY.otp);
+      await button(page, 'Confirm code').click();
+      await seen(heading(page, TEXTS.verified));
+      assert.equal(await page.getByRole('alert').count(), 0, 'the alert is gone');
+      await loggedEvent(page, 'prove-verify-success');
+    });
+  });
+
+  test("a name that is not the phone owner's is not verified", async () => {
+    await inContext(IPHONE, async (_context, page) => {
+      const requests = recordRequests(page);
+      await openDemo(page, stack.appUrl);
+      await submitDetails(page, { firstName: 'Someone', lastName: 'Else', phone: ADDY.phone });
+      await seen(heading(page, 'Enter the code'));
+      await fields(page).code.fill(ADDY.otp);
+      await button(page, 'Confirm code').click();
+
+      await seen(heading(page, TEXTS.notVerified));
+      await seen(page.getByText('The details did not match what the carrier knows about this phone.', { exact: false }));
+      await focused(heading(page, TEXTS.notVerified));
+      await loggedEvent(page, 'prove-verify-failure');
+      assert.equal(await heading(page, TEXTS.verified).count(), 0);
+      assert.deepEqual(verifyBodies(requests), [
+        { firstName: 'Someone', lastName: 'Else', phoneNumber: ADDY.e164, possessionType: 'mobile' },
+      ]);
+
+      // Start again keeps what was typed.
+      await button(page, 'Start again').click();
+      await seen(fields(page).firstName);
+      assert.equal(await fields(page).firstName.inputValue(), 'Someone');
+      assert.equal(await fields(page).lastName.inputValue(), 'Else');
+      assert.equal(await fields(page).phone.inputValue(), ADDY.phone);
+    });
+  });
+
+  test('mobile: "Resend code" sends a second text, says so, and the code works', async () => {
+    await inContext(IPHONE, async (_context, page) => {
+      await openDemo(page, stack.appUrl);
+      const before = await stack.inbox.count();
+      await submitDetails(page);
+      await seen(heading(page, 'Enter the code'));
+      await stack.inbox.after(before);
+      assert.equal(await page.getByText(TEXTS.newCode).count(), 0, 'no "new code" notice before a resend');
+
+      await button(page, 'Resend code').click();
+      await seen(page.getByText(TEXTS.newCode));
+      const sent = await stack.inbox.after(before, { atLeast: 2 });
+      assert.equal(sent.length, 2, 'exactly two texts: the first code and the resent one');
+      const onPhone = await phoneShows(page, before + 2);
+      assert.equal(onPhone.code, ADDY.otp);
+      await focused(fields(page).code);
+
+      await fields(page).code.fill(onPhone.code!);
+      await button(page, 'Confirm code').click();
+      await seen(heading(page, TEXTS.verified));
+      await loggedEvent(page, 'prove-verify-success');
+    });
+  });
+
+  test('desktop: "Resend link" sends a second link, says so, and the new link verifies', async () => {
+    await inContext(DESKTOP, async (context, page) => {
+      await openDemo(page, stack.appUrl);
+      await chooseFlow(page, 'Desktop');
+      const before = await stack.inbox.count();
+      await submitDetails(page);
+      await seen(page.getByText(TEXTS.linkSent));
+      const [first] = await stack.inbox.after(before);
+
+      await button(page, 'Resend link').click();
+      await seen(page.getByText(TEXTS.newLink));
+      const sent = await stack.inbox.after(before, { atLeast: 2 });
+      assert.equal(sent.length, 2, 'exactly two texts: the first link and the resent one');
+      const onPhone = await phoneShows(page, before + 2);
+      assert.equal(onPhone.link, sent[1]!.link, 'the newest text on the phone is the resent link');
+      assert.notEqual(onPhone.link, first!.link, 'the resent link is a new one');
+
+      await openLinkOnPhone(context, onPhone.link!);
+      await seen(heading(page, TEXTS.verified));
+      await loggedEvent(page, 'prove-verify-success');
+    });
+  });
+
+  test("a backend that can't be reached: alert, Try again, values kept, then the flow goes on", async () => {
+    await inContext(DESKTOP, async (_context, page) => {
+      const requests = recordRequests(page);
+      await openDemo(page, stack.appUrl);
+      await chooseFlow(page, 'Desktop');
+      let aborted = 0;
+      const unreachable = async (route: Route) => {
+        aborted++;
+        await route.abort('connectionrefused');
+      };
+      await page.route('**/api/verify', unreachable);
+
+      await submitDetails(page);
+      const alert = page.getByRole('alert');
+      await seen(alert);
+      await seen(alert.getByText(TEXTS.unreachable, { exact: true }));
+      const tryAgain = alert.getByRole('button', { name: 'Try again', exact: true });
+      await seen(tryAgain);
+      await focused(tryAgain);
+      assert.equal(aborted, 1, 'the start call was the one cut off');
+      await loggedEvent(page, 'prove-verify-error');
+      const f = fields(page);
+      assert.equal(await f.firstName.inputValue(), ADDY.firstName);
+      assert.equal(await f.lastName.inputValue(), ADDY.lastName);
+      assert.equal(await f.phone.inputValue(), ADDY.phone);
+
+      await page.unroute('**/api/verify', unreachable);
+      await tryAgain.click();
+      await seen(page.getByText(TEXTS.linkSent));
+      assert.equal(await page.getByRole('alert').count(), 0, 'the alert is gone');
+      assert.equal(aborted, 1);
+      assert.deepEqual(verifyBodies(requests), [addyBody('desktop'), addyBody('desktop')], 'Try again sent the same start call');
+    });
+  });
+});
+
+describe('the CDN page (/cdn.html): only dist/cdn/prove-verify.js', () => {
+  const proveAuthRequests = (requests: ReturnType<typeof recordRequests>) => requestsFor(requests, /prove-auth\.js$/);
+
+  /** Opens the page, fills the form, and checks that Prove's SDK is still not loaded. */
+  async function openCdnAndFill(page: Page, requests: ReturnType<typeof recordRequests>): Promise<void> {
+    await page.goto(`${stack.appUrl}/cdn.html`);
+    await seen(fields(page).firstName);
+    await page.waitForLoadState('networkidle');
+    const scripts = requests.filter((r) => r.resourceType() === 'script').map((r) => new URL(r.url()).pathname);
+    assert.deepEqual(scripts, ['/cdn/prove-verify.js'], 'the page loads only the CDN file');
+    const f = fields(page);
+    await f.firstName.fill(ADDY.firstName);
+    await f.lastName.fill(ADDY.lastName);
+    await f.phone.fill(ADDY.phone);
+    assert.equal(await isFocused(f.phone), true);
+    assert.deepEqual(
+      proveAuthRequests(requests).map((r) => r.url()),
+      [],
+      "Prove's SDK is not loaded before the flow starts",
+    );
+  }
+
+  test('desktop: loads prove-auth.js beside it only on Verify, and the Instant Link verifies', async () => {
+    await inContext(DESKTOP, async (context, page) => {
+      const requests = recordRequests(page);
+      await openCdnAndFill(page, requests);
+      const before = await stack.inbox.count();
+
+      await button(page, 'Verify').click();
+      await seen(page.getByText(TEXTS.linkSent));
+      const sdk = proveAuthRequests(requests);
+      assert.deepEqual(
+        sdk.map((r) => new URL(r.url()).pathname),
+        ['/cdn/prove-auth.js'],
+        "Prove's SDK is loaded once, from beside the CDN file",
+      );
+      assert.equal((await sdk[0]!.response())?.status(), 200);
+      assert.deepEqual(verifyBodies(requests), [addyBody('desktop')]);
+
+      const [sent] = await stack.inbox.after(before);
+      assert.ok(sent!.link, 'the emulator texted a link');
+      await openLinkOnPhone(context, sent!.link);
+      await seen(heading(page, TEXTS.verified));
+      assert.equal(proveAuthRequests(requests).length, 1, 'still one load of the SDK');
+    });
+  });
+
+  test('mobile (possession-type set to mobile): the code from the text message verifies', async () => {
+    await inContext(DESKTOP, async (_context, page) => {
+      const requests = recordRequests(page);
+      await openCdnAndFill(page, requests);
+      await page.evaluate(() => document.querySelector('prove-verify')!.setAttribute('possession-type', 'mobile'));
+      const before = await stack.inbox.count();
+
+      await button(page, 'Verify').click();
+      await seen(heading(page, 'Enter the code'));
+      await seen(page.getByText(TEXTS.codeSent));
+      assert.deepEqual(verifyBodies(requests), [addyBody('mobile')]);
+      assert.equal(proveAuthRequests(requests).length, 1, "Prove's SDK is loaded once the flow starts");
+
+      const [sent] = await stack.inbox.after(before);
+      assert.equal(sent!.otp, ADDY.otp);
+      await fields(page).code.fill(sent!.otp!);
+      await button(page, 'Confirm code').click();
+      await seen(heading(page, TEXTS.verified));
+    });
+  });
+});

@@ -98,6 +98,10 @@ async function main(): Promise<void> {
       console.log('  set PROVE_CLIENT_ID and PROVE_CLIENT_SECRET to use Prove\'s own sandbox instead');
     } else {
       console.log(`  Prove API   ${prove.baseUrl}`);
+      if (!process.env.PUBLIC_ORIGIN?.trim()) {
+        console.log('  note: the Instant Link lands on this app\'s /verified.html; set PUBLIC_ORIGIN to an');
+        console.log('        address the phone can reach (e.g. an https tunnel), or test the mobile (OTP) flow');
+      }
     }
     if (!built) console.log('  warning: demo/main.ts did not build; /main.js answers the error');
     console.log('  Ctrl-C to stop');

@@ -450,6 +450,19 @@ describe('demo backend against a fake Prove', () => {
     }
   });
 
+  test('publicOrigin sets the default finalTargetUrl; an https origin makes the cookie Secure', async () => {
+    const other = await startDemoApp(fake, { publicOrigin: 'https://demo.example.com/ignored/path' });
+    try {
+      const res = await post(other, '/api/verify', ADDY);
+      assert.equal(res.status, 200);
+      assert.equal(fake.verifyRequests[0]!.body.finalTargetUrl, 'https://demo.example.com/verified.html');
+      assert.match(res.headers.getSetCookie()[0]!, /; Secure$/);
+    } finally {
+      await other.close();
+    }
+    await assert.rejects(startDemoApp(fake, { publicOrigin: 'ftp://nope' }), /PUBLIC_ORIGIN/);
+  });
+
   test('GET /api/config reports the mode and the emulator\'s address', async () => {
     const res = await fetch(app.url + '/api/config');
     assert.equal(res.status, 200);

@@ -102,12 +102,13 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   const port = options.port ?? parsePort(process.env.PORT, DEFAULT_APP_PORT, 'PORT');
   const host = options.host ?? (process.env.HOST?.trim() || 'localhost');
 
+  let publicOrigin = originOf(options.publicOrigin ?? process.env.PUBLIC_ORIGIN);
+  let secureCookie = publicOrigin.startsWith('https:');
+
   const prove = new ProveClient({ ...proveConnection, now, timeoutMs: options.proveTimeoutMs });
   const sessions = new SessionStore({ now, ttlMs: options.sessionTtlMs, maxSessions: options.maxSessions });
   const webhookEvents = new WebhookEventLog();
   const statics = new StaticFiles({ log, ...options.static });
-  let publicOrigin = originOf(options.publicOrigin ?? process.env.PUBLIC_ORIGIN);
-  let secureCookie = publicOrigin.startsWith('https:');
 
   const sessionCookie = (id: string, maxAgeSeconds: number) =>
     `${SESSION_COOKIE}=${id}; HttpOnly; SameSite=Strict; Path=/api; Max-Age=${maxAgeSeconds}${secureCookie ? '; Secure' : ''}`;

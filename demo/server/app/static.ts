@@ -95,8 +95,8 @@ export class StaticFiles {
         logLevel: 'silent',
         tsconfig: path.join(REPO_ROOT, 'tsconfig.json'),
         external: [PROVE_AUTH_SPECIFIER],
-        // package.json's `sideEffects` lists only dist/ files, so esbuild would drop
-        // `import '../src/prove-verify.js'` (the registration) as side-effect free: ignore it.
+        // Never let package.json's `sideEffects` list (written for the npm output) make esbuild
+        // drop `import '../src/prove-verify.js'`, the registration, as side-effect free.
         ignoreAnnotations: true,
         absWorkingDir: REPO_ROOT,
       });

@@ -1,14 +1,38 @@
 #!/usr/bin/env node
-// `npm test`: makes sure a Chromium is there, builds, then runs every suite: browser
-// (component, unit, integration), Node (servers) and end to end. Stops at the first failure.
-import { spawnSync } from 'node:child_process';
+// `npm test`: makes sure a Chromium is there, builds, then runs every suite: browser (unit,
+// component, integration), Node (servers) and end to end. Stops at the first failing suite and
+// ends with one line adding up every suite's count.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { findChrome } from './find-chrome.mjs';
 
-function run(command, args, env = process.env) {
+function runQuietly(command, args, env) {
+  console.log(`> ${[command, ...args].join(' ')}`);
+  return spawnSync(command, args, { stdio: 'inherit', env }).status === 0;
+}
+
+/** Runs a suite, passing its output through, and answers its exit status and its output. */
+function runSuite(command, args, env) {
   console.log(`\n> ${[command, ...args].join(' ')}`);
-  const { status } = spawnSync(command, args, { stdio: 'inherit', env });
-  return status === 0;
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'], env });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      output += chunk;
+    });
+    child.on('close', (status) => resolve({ ok: status === 0, output }));
+  });
+}
+
+/** The counts a suite printed last: web-test-runner's "N passed, N failed" or node's "# pass N". */
+function counts(output) {
+  const plain = output.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+  const wtr = [...plain.matchAll(/(\d+) passed, (\d+) failed/g)].at(-1);
+  if (wtr) return { passed: Number(wtr[1]), failed: Number(wtr[2]) };
+  const pass = [...plain.matchAll(/^# pass (\d+)$/gm)].at(-1);
+  const fail = [...plain.matchAll(/^# fail (\d+)$/gm)].at(-1);
+  return { passed: Number(pass?.[1] ?? 0), failed: Number(fail?.[1] ?? 0) };
 }
 
 function ensureChrome() {
@@ -17,27 +41,34 @@ function ensureChrome() {
   const isRoot = process.getuid?.() === 0;
   const hasApt = ['/usr/bin/apt-get', '/bin/apt-get'].some((p) => existsSync(p));
   if (isRoot && hasApt) {
-    console.log('No Chrome/Chromium found: installing Debian\'s chromium with apt-get (once).');
+    console.log("No Chrome/Chromium found: installing Debian's chromium with apt-get.");
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    if (run('apt-get', ['update', '-qq'], env) && run('apt-get', ['install', '-y', '-qq', 'chromium'], env)) {
+    if (runQuietly('apt-get', ['update', '-qq'], env) && runQuietly('apt-get', ['install', '-y', '-qq', 'chromium'], env)) {
       const installed = findChrome();
       if (installed) return installed;
     }
   }
   console.error(
-    'No Chrome/Chromium found: install one (Debian/Ubuntu: sudo apt-get install chromium; macOS: install Google Chrome) or set CHROME_PATH to its executable.',
+    'No Chrome/Chromium found: install one (Debian/Ubuntu: sudo apt-get install chromium; macOS: Google Chrome) or set CHROME_PATH to its executable.',
   );
   process.exit(1);
 }
 
-const chrome = ensureChrome();
-const env = { ...process.env, CHROME_PATH: chrome };
-const suites = [
-  ['npm', ['run', 'build']],
-  ['npm', ['run', 'test:browser']],
-  ['npm', ['run', 'test:server']],
-  ['npm', ['run', 'test:e2e']],
-];
-for (const [command, args] of suites) {
-  if (!run(command, args, env)) process.exit(1);
+const env = { ...process.env, CHROME_PATH: ensureChrome() };
+if (!runQuietly('npm', ['run', 'build'], env)) process.exit(1);
+
+const total = { passed: 0, failed: 0 };
+let ok = true;
+for (const suite of ['test:browser', 'test:server', 'test:e2e']) {
+  const result = await runSuite('npm', ['run', suite], env);
+  const { passed, failed } = counts(result.output);
+  total.passed += passed;
+  total.failed += failed;
+  if (!result.ok) {
+    ok = false;
+    if (failed === 0) total.failed += 1; // a suite that crashed before counting still failed
+    break;
+  }
 }
+console.log(`\nall suites: ${total.passed} passed, ${total.failed} failed`);
+process.exit(ok ? 0 : 1);

@@ -70,5 +70,5 @@ for (const suite of ['test:browser', 'test:server', 'test:e2e']) {
     break;
   }
 }
-console.log(`\nall suites: ${total.passed} passed, ${total.failed} failed`);
+console.log(`\ntests: ${total.passed} passed, ${total.failed} failed`);
 process.exit(ok ? 0 : 1);

@@ -4,7 +4,6 @@
  * included. With PROVE_CLIENT_ID and PROVE_CLIENT_SECRET set it starts only the backend, talking to
  * Prove (PROVE_ENV, default uat-us). Ctrl-C stops both.
  */
-import { createServer } from 'node:net';
 import { startApp, type RunningApp } from './app/index.js';
 import {
   ConfigError,
@@ -16,6 +15,7 @@ import {
   type ProveConfig,
 } from './app/config.js';
 import { startEmulator } from './emulator/index.js';
+import { freeLoopbackPort } from './loopback.js';
 
 const MODE_LABELS = {
   emulator: 'Local sandbox emulator',
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   }
   const webhookSecret = webhookSecretFrom(process.env);
   // The emulator needs the app's webhook URL before the app is up: settle the port first.
-  if (appPort === 0) appPort = await freePort();
+  if (appPort === 0) appPort = await freeLoopbackPort();
 
   const running: Closable[] = [];
   let stopping = false;
@@ -110,19 +110,6 @@ async function main(): Promise<void> {
     console.error(`prove-verify demo: could not start: ${error instanceof Error ? error.message : String(error)}`);
     await stop(1);
   }
-}
-
-/** A port nobody is listening on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 await main();

@@ -2,38 +2,16 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startApp, type RunningApp } from '../../demo/server/app/index.js';
 import { startEmulator, type EmulatorHandle } from '../../demo/server/emulator/index.js';
 import { SandboxClient } from '../../demo/server/emulator/sandbox-client.js';
+import { freeLoopbackPort } from '../../demo/server/loopback.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ADDY = { firstName: 'Addy', lastName: 'Epinay', phoneNumber: '2001004010' };
 const WEBHOOK_SECRET = 'whsec_emulator_test';
-
-/** A port free on 127.0.0.1 and, where the machine has it, ::1 (both are bound for localhost). */
-async function freePort(): Promise<number> {
-  const listenOnce = (host: string, port: number) =>
-    new Promise<number>((resolve, reject) => {
-      const probe = createServer();
-      probe.once('error', reject);
-      probe.listen({ port, host, exclusive: true }, () => {
-        const address = probe.address();
-        const actual = typeof address === 'object' && address ? address.port : port;
-        probe.close(() => resolve(actual));
-      });
-    });
-  for (;;) {
-    const port = await listenOnce('127.0.0.1', 0);
-    const v6Free = await listenOnce('::1', port).then(
-      () => true,
-      (error: NodeJS.ErrnoException) => error.code === 'EADDRNOTAVAIL' || error.code === 'EAFNOSUPPORT',
-    );
-    if (v6Free) return port;
-  }
-}
 
 const post = (app: RunningApp, path: string, body: unknown, cookie?: string) =>
   fetch(app.url + path, {
@@ -50,7 +28,7 @@ describe('demo backend + the real sandbox emulator', () => {
   let sandbox: SandboxClient;
 
   before(async () => {
-    const appPort = await freePort();
+    const appPort = await freeLoopbackPort();
     emulator = await startEmulator({
       port: 0,
       webhookUrl: `http://localhost:${appPort}/api/webhook`,
@@ -195,10 +173,9 @@ describe('demo/server/start.ts', () => {
   const noProve = { PROVE_CLIENT_ID: undefined, PROVE_CLIENT_SECRET: undefined, PROVE_ENV: undefined, HOST: undefined };
 
   test('starts the emulator and the app, wires webhooks, and stops cleanly on SIGTERM', async () => {
-    const port = await freePort();
-    let emulatorPort = await freePort();
-    while (emulatorPort === port) emulatorPort = await freePort();
-    const started = run({ ...noProve, PORT: String(port), EMULATOR_PORT: String(emulatorPort) }, /Ctrl-C to stop/);
+    const port = await freeLoopbackPort();
+    const emulatorPort = await freeLoopbackPort([port]);
+        const started = run({ ...noProve, PORT: String(port), EMULATOR_PORT: String(emulatorPort) }, /Ctrl-C to stop/);
     try {
       await started.seen;
       const output = started.output();
@@ -232,7 +209,7 @@ describe('demo/server/start.ts', () => {
   });
 
   test('with Prove credentials it starts no emulator and says which Prove it talks to', async () => {
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const started = run(
       { ...noProve, PORT: String(port), PROVE_CLIENT_ID: 'cid', PROVE_CLIENT_SECRET: 'csecret' },
       /Ctrl-C to stop/,

@@ -13,9 +13,9 @@
  * Errors are always `{code, message}`. Nothing personal (names, phone numbers), no tokens and no
  * codes are logged: the log line is method, path, status and time.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { bindLoopback, closeServer } from '../loopback.js';
 import {
   ConfigError,
   DEFAULT_APP_PORT,
@@ -228,9 +228,9 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     return server;
   };
 
-  let bound: Awaited<ReturnType<typeof bind>>;
+  let bound: Awaited<ReturnType<typeof bindLoopback>>;
   try {
-    bound = await bind(makeServer, host, port);
+    bound = await bindLoopback(makeServer, host, port);
   } catch (error) {
     sessions.close();
     throw error;
@@ -279,46 +279,6 @@ function urlFor(host: string, port: number): string {
   return bare.includes(':') ? `http://[${bare}]:${port}` : `http://${bare}:${port}`;
 }
 
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ port, host, exclusive: true }, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) return resolve();
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
-}
-
-/** Listens on `host`; for `localhost`, on 127.0.0.1 and (where the machine has it) ::1, one port. */
-async function bind(makeServer: () => Server, host: string, port: number): Promise<{ servers: Server[]; port: number }> {
-  if (host !== 'localhost') {
-    const server = makeServer();
-    return { servers: [server], port: await listen(server, port, host) };
-  }
-  for (let attempt = 0; ; attempt++) {
-    const v4 = makeServer();
-    const actual = await listen(v4, port, '127.0.0.1');
-    const v6 = makeServer();
-    try {
-      await listen(v6, actual, '::1');
-      return { servers: [v4, v6], port: actual };
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT') return { servers: [v4], port: actual };
-      await closeServer(v4);
-      // A port free on 127.0.0.1 may be taken on ::1: only an automatic pick can try another.
-      if (port !== 0 || attempt >= 4) throw error;
-    }
-  }
-}
 
 /** Every failure as the `{code, message}` the page gets. Prove's own 4xx message passes through. */
 function toHttpError(error: unknown): HttpError {

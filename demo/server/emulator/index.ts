@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
+import { bindLoopback, closeServer } from '../loopback.js';
 import { TokenSigner } from './auth-token.js';
 import { flowForToken } from './client-api.js';
 import {
@@ -31,52 +32,6 @@ export interface EmulatorHandle {
   stats(): { flows: number; links: number; messages: number; sockets: number };
 }
 
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error) => reject(error);
-    server.once('error', onError);
-    server.listen({ port, host, exclusive: true }, () => {
-      server.off('error', onError);
-      const address = server.address();
-      resolve(typeof address === 'object' && address ? address.port : port);
-    });
-  });
-}
-
-const closeServer = (server: Server) =>
-  new Promise<void>((resolve) => {
-    if (!server.listening) return resolve();
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
-
-const hasCode = (error: unknown, ...codes: string[]) =>
-  typeof error === 'object' && error !== null && codes.includes(String((error as { code?: unknown }).code));
-
-/**
- * 'localhost' binds both loopbacks on one port: browsers try ::1 and 127.0.0.1 in either
- * order, and Node's own fetch may pick either. A machine without IPv6 keeps just 127.0.0.1.
- */
-async function bind(makeServer: () => Server, host: string, port: number): Promise<{ servers: Server[]; port: number }> {
-  if (host !== 'localhost') {
-    const server = makeServer();
-    return { servers: [server], port: await listen(server, port, host) };
-  }
-  for (let attempt = 0; ; attempt++) {
-    const v4 = makeServer();
-    const actual = await listen(v4, port, '127.0.0.1');
-    const v6 = makeServer();
-    try {
-      await listen(v6, actual, '::1');
-      return { servers: [v4, v6], port: actual };
-    } catch (error) {
-      if (hasCode(error, 'EADDRNOTAVAIL', 'EAFNOSUPPORT')) return { servers: [v4], port: actual };
-      await closeServer(v4);
-      // A free IPv4 port may be taken on ::1; only an automatic pick can try another.
-      if (port !== 0 || attempt >= 4) throw error;
-    }
-  }
-}
 
 function urlFor(host: string, port: number): string {
   if (host === 'localhost') return `http://localhost:${port}`;
@@ -118,7 +73,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return server;
   };
 
-  const { servers, port } = await bind(makeServer, host, options.port ?? 8081);
+  const { servers, port } = await bindLoopback(makeServer, host, options.port ?? 8081);
   const url = urlFor(host, port);
   const config: EmulatorConfig = {
     port,

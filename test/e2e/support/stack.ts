@@ -8,10 +8,10 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
+import { freeLoopbackPort } from '../../../demo/server/loopback.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const CDN_FILE = path.join(REPO_ROOT, 'dist', 'cdn', 'prove-verify.js');
@@ -23,33 +23,6 @@ export const IPHONE_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A port nobody listens on right now, on 127.0.0.1 and (when the machine has it) ::1. */
-export async function freePort(exclude: number[] = []): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const port = await listenOnce('127.0.0.1', 0);
-    if (exclude.includes(port)) continue;
-    // The emulator binds both loopbacks on one port: make sure ::1 has it free too.
-    const v6 = await listenOnce('::1', port).then(
-      () => true,
-      (error: NodeJS.ErrnoException) => error.code === 'EADDRNOTAVAIL' || error.code === 'EAFNOSUPPORT',
-    );
-    if (v6) return port;
-  }
-  throw new Error('no free port pair found on the loopback addresses');
-}
-
-function listenOnce(host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen({ port, host, exclusive: true }, () => {
-      const address = probe.address();
-      const actual = typeof address === 'object' && address ? address.port : port;
-      probe.close(() => resolve(actual));
-    });
-  });
-}
 
 /** The CDN page needs dist/cdn/prove-verify.js; `npm test` builds before e2e, a lone run builds once here. */
 export function ensureCdnBuild(): void {
@@ -76,8 +49,8 @@ export interface Stack {
 /** Starts the demo as `npm start` does after its build, on free ports, and waits until it answers. */
 export async function startStack(): Promise<Stack> {
   ensureCdnBuild();
-  const port = await freePort();
-  const emulatorPort = await freePort([port]);
+  const port = await freeLoopbackPort();
+  const emulatorPort = await freeLoopbackPort([port]);
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), EMULATOR_PORT: String(emulatorPort) };
   // Emulator mode: never let a developer's real Prove credentials leak into the tests.
   delete env.PROVE_CLIENT_ID;

@@ -213,14 +213,10 @@ export class FlowController implements ReactiveController {
         }
         // A backend that did not pass the number to Prove: the SDK asks for the one just typed.
         if (phoneNumberNeeded && !rejected && this.state.name === 'starting') {
-          this.dispatch({ type: possession === 'mobile' ? 'otp-start-requested' : 'link-start-requested', phoneNumberNeeded: false, rejected });
+          this.dispatch({ type: 'number-requested', possession, phoneNumberNeeded: false, rejected });
           return Promise.resolve(run.phoneNumber ?? null);
         }
-        this.dispatch({
-          type: possession === 'mobile' ? 'otp-start-requested' : 'link-start-requested',
-          phoneNumberNeeded,
-          rejected,
-        });
+        this.dispatch({ type: 'number-requested', possession, phoneNumberNeeded, rejected });
         if (this.state.name !== 'phone-change') return Promise.resolve(null);
         run.phone = deferred();
         return run.phone.promise;

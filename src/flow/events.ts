@@ -9,7 +9,8 @@ export type FlowEvent =
   | { type: 'edit'; field: FieldName; value: string }
   | { type: 'submit' }
   | { type: 'invalid'; errors: FieldErrors }
-  | { type: 'otp-start-requested'; phoneNumberNeeded: boolean; rejected: boolean }
+  /** The SDK's start step: it sends the code or link now, or needs a (new) number first. */
+  | { type: 'number-requested'; possession: PossessionType; phoneNumberNeeded: boolean; rejected: boolean }
   | { type: 'otp-finish-requested'; wrongCode: boolean }
   | { type: 'code-submitted' }
   | { type: 'code-invalid'; error: MessageKey }
@@ -17,7 +18,6 @@ export type FlowEvent =
   | { type: 'change-number' }
   | { type: 'phone-submitted'; phone: string }
   | { type: 'phone-invalid'; error: MessageKey }
-  | { type: 'link-start-requested'; phoneNumberNeeded: boolean; rejected: boolean }
   | { type: 'link-retry-requested' }
   | { type: 'resend-link' }
   | { type: 'finishing' }
@@ -26,4 +26,3 @@ export type FlowEvent =
   | { type: 'expired' }
   | { type: 'reset' };
 
-export type { PossessionType };

@@ -27,17 +27,20 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
     case 'invalid':
       return state.name === 'starting' ? { name: 'form', values, errors: event.errors } : state;
 
-    case 'otp-start-requested':
+    case 'number-requested':
       if (event.phoneNumberNeeded || event.rejected) {
         if (state.name === 'phone-change' && !event.rejected) return state;
         return {
           name: 'phone-change',
           values,
-          possession: 'mobile',
+          possession: event.possession,
           error: event.rejected ? 'phoneRejected' : undefined,
         };
       }
-      return state.name === 'starting' ? { name: 'otp-sending', values, possession: 'mobile' } : state;
+      if (state.name !== 'starting') return state;
+      return event.possession === 'mobile'
+        ? { name: 'otp-sending', values, possession: 'mobile' }
+        : { name: 'link-sending', values, possession: 'desktop' };
 
     case 'otp-finish-requested':
       if (state.name === 'otp-sending' || state.name === 'otp-checking' || state.name === 'otp-entry') {
@@ -74,18 +77,6 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
 
     case 'phone-invalid':
       return state.name === 'phone-change' ? { ...state, error: event.error } : state;
-
-    case 'link-start-requested':
-      if (event.phoneNumberNeeded || event.rejected) {
-        if (state.name === 'phone-change' && !event.rejected) return state;
-        return {
-          name: 'phone-change',
-          values,
-          possession: 'desktop',
-          error: event.rejected ? 'phoneRejected' : undefined,
-        };
-      }
-      return state.name === 'starting' ? { name: 'link-sending', values, possession: 'desktop' } : state;
 
     case 'link-retry-requested':
       if (state.name === 'link-sending' || state.name === 'link-waiting') {

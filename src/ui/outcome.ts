@@ -1,8 +1,17 @@
-import { html } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import type { FlowState } from '../flow/state.js';
 import type { ViewContext } from './context.js';
 
 type OutcomeState = Extract<FlowState, { name: 'verifying' | 'success' | 'failure' | 'expired' | 'error' }>;
+
+/** A result panel; its heading takes focus so screen readers hear the outcome first. */
+function panel(kind: string, title: string, body: string, actions?: TemplateResult) {
+  return html`<section class="outcome ${kind}" part="result ${kind}">
+    <h2 part="title" tabindex="-1" data-autofocus>${title}</h2>
+    <p>${body}</p>
+    ${actions ? html`<div class="actions">${actions}</div>` : nothing}
+  </section>`;
+}
 
 /** The end of a flow, and the wait for the backend's verdict. */
 export function outcome(state: OutcomeState, { t, actions }: ViewContext) {
@@ -11,22 +20,11 @@ export function outcome(state: OutcomeState, { t, actions }: ViewContext) {
     case 'verifying':
       return html`<p class="progress" role="status" part="status">${t.verifying}</p>`;
     case 'success':
-      return html`<section class="outcome success" part="result success">
-        <h2 part="title" tabindex="-1" data-autofocus>${t.successTitle}</h2>
-        <p>${t.successBody}</p>
-      </section>`;
+      return panel('success', t.successTitle, t.successBody);
     case 'failure':
-      return html`<section class="outcome failure" part="result failure">
-        <h2 part="title" tabindex="-1" data-autofocus>${t.failureTitle}</h2>
-        <p>${t.failureBody}</p>
-        <div class="actions">${startAgain}</div>
-      </section>`;
+      return panel('failure', t.failureTitle, t.failureBody, startAgain);
     case 'expired':
-      return html`<section class="outcome" part="result expired">
-        <h2 part="title" tabindex="-1" data-autofocus>${t.expiredTitle}</h2>
-        <p>${t.expiredBody}</p>
-        <div class="actions">${startAgain}</div>
-      </section>`;
+      return panel('expired', t.expiredTitle, t.expiredBody, startAgain);
     case 'error':
       return html`<div class="alert" role="alert" part="alert">
           <p>${t.errors[state.code]}</p>

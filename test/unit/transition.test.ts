@@ -11,7 +11,7 @@ describe('transition', () => {
     const end = run(
       initialState(values),
       { type: 'submit' },
-      { type: 'otp-start-requested', phoneNumberNeeded: false, rejected: false },
+      { type: 'number-requested', possession: 'mobile', phoneNumberNeeded: false, rejected: false },
       { type: 'otp-finish-requested', wrongCode: false },
       { type: 'code-submitted' },
       { type: 'finishing' },
@@ -38,7 +38,7 @@ describe('transition', () => {
   });
 
   it('marks a refused code and a resent code differently', () => {
-    const entry = run(initialState(values), { type: 'submit' }, { type: 'otp-start-requested', phoneNumberNeeded: false, rejected: false }, { type: 'otp-finish-requested', wrongCode: false });
+    const entry = run(initialState(values), { type: 'submit' }, { type: 'number-requested', possession: 'mobile', phoneNumberNeeded: false, rejected: false }, { type: 'otp-finish-requested', wrongCode: false });
     const wrong = run(entry, { type: 'code-submitted' }, { type: 'otp-finish-requested', wrongCode: true });
     expect(wrong).to.include({ name: 'otp-entry', error: 'codeWrong', message: undefined });
     const resent = run(entry, { type: 'resend-code' }, { type: 'otp-finish-requested', wrongCode: false });
@@ -57,12 +57,12 @@ describe('transition', () => {
 
   it('asks for a number when the SDK needs one or Prove refused it', () => {
     const starting = transition(initialState(values), { type: 'submit' });
-    expect(transition(starting, { type: 'link-start-requested', phoneNumberNeeded: false, rejected: true })).to.include({
+    expect(transition(starting, { type: 'number-requested', possession: 'desktop', phoneNumberNeeded: false, rejected: true })).to.include({
       name: 'phone-change',
       possession: 'desktop',
       error: 'phoneRejected',
     });
-    const change = transition(starting, { type: 'otp-start-requested', phoneNumberNeeded: true, rejected: false });
+    const change = transition(starting, { type: 'number-requested', possession: 'mobile', phoneNumberNeeded: true, rejected: false });
     expect(transition(change, { type: 'phone-submitted', phone: '2015550123' })).to.deep.include({
       name: 'otp-sending',
       values: { ...values, phone: '2015550123' },

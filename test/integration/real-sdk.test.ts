@@ -2,7 +2,7 @@
  * The element with Prove's real SDK (loaded from Prove's own file), the demo backend and the
  * sandbox emulator: every request the SDK makes crosses origins to the emulator, as with Prove.
  */
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { alertText, buttonByName, fillDetails, inputByLabel, text, type, untilStep } from '../support/dom.js';
@@ -23,6 +23,10 @@ before(async () => {
 
 async function inbox(phone = '2001004010'): Promise<Message[]> {
   return (await fetch(`${emulatorUrl}/sandbox/messages?phone=${phone}`)).json();
+}
+
+async function stats(): Promise<{ sockets: number }> {
+  return (await fetch(`${emulatorUrl}/sandbox/stats`)).json();
 }
 
 /** The newest message that arrived after `count` messages were already there. */
@@ -110,15 +114,21 @@ describe('<prove-verify> with the real Prove SDK and the sandbox emulator', () =
     expect(text(el)).to.contain("We couldn't verify this phone number");
   });
 
-  it('cancelling while the link waits closes the SDK status socket', async () => {
-    const el = await mount('desktop');
-    await fillDetails(el);
-    buttonByName(el, 'Verify').click();
-    await untilStep(el, 'link-waiting');
-    // Give the SDK time to open its status socket, then cancel.
-    await new Promise((r) => setTimeout(r, 300));
-    buttonByName(el, 'Cancel').click();
-    await untilStep(el, 'form');
-    expect(inputByLabel(el, 'First name').value).to.equal('Addy');
+  it('cancelling, or removing the element, while the link waits closes the SDK status socket', async () => {
+    for (const end of ['cancel', 'remove'] as const) {
+      const el = await mount('desktop');
+      await fillDetails(el);
+      buttonByName(el, 'Verify').click();
+      await untilStep(el, 'link-waiting');
+      await waitUntil(async () => (await stats()).sockets === 1, 'the SDK never opened its status socket', { timeout: 5000 });
+      if (end === 'cancel') {
+        buttonByName(el, 'Cancel').click();
+        await untilStep(el, 'form');
+        expect(inputByLabel(el, 'First name').value).to.equal('Addy');
+      } else {
+        el.remove();
+      }
+      await waitUntil(async () => (await stats()).sockets === 0, `the status socket stayed open after ${end}`, { timeout: 5000 });
+    }
   });
 });

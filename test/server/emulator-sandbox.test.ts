@@ -77,6 +77,9 @@ describe('limits', () => {
       clock.now += 5 * MINUTE;
       const c = await api.startFlow({ ...ADDY, possessionType: 'mobile' });
       assert.deepEqual(emu.stats(), { flows: 3, links: 1, messages: 2, sockets: 0 });
+      const overHttp = await fetch(`${emu.url}/sandbox/stats`);
+      assert.equal(overHttp.headers.get('access-control-allow-origin'), '*');
+      assert.deepEqual(await overHttp.json(), emu.stats());
 
       clock.now += 10 * MINUTE; // a and b are 15 minutes old, c is 10
       assert.equal(emu.sweep(), 2);

@@ -14,6 +14,7 @@ import type { EmulatorContext } from './context.js';
 import { FlowStore } from './flows.js';
 import { Inbox } from './inbox.js';
 import { createRequestHandler } from './router.js';
+import { storeSizes } from './sandbox-api.js';
 import { StatusHub } from './status-socket.js';
 
 export type { EmulatorOptions } from './config.js';
@@ -97,7 +98,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     url,
     port,
     sweep: () => flows.sweep(),
-    stats: () => ({ flows: flows.size, links: flows.linkCount, messages: inbox.size, sockets: status.size }),
+    stats: () => storeSizes(ctx),
     close() {
       closing ??= (async () => {
         clearInterval(sweeper);

@@ -4,7 +4,7 @@ import type { EmulatorContext, RouteHandler } from './context.js';
 import { answerPreflight, applyCors } from './cors.js';
 import { ErrorCode, HttpError, INTERNAL_ERROR } from './errors.js';
 import { sendJson } from './http.js';
-import { listMessages, openLink } from './sandbox-api.js';
+import { listMessages, openLink, stats } from './sandbox-api.js';
 import { tokenGrant, verify, verifyStatus } from './server-api.js';
 import { testWebhook } from './webhook.js';
 
@@ -41,6 +41,7 @@ const routes: Route[] = [
   { method: 'GET', path: '/sandbox/messages', label: '/sandbox/messages', handler: listMessages },
   { method: 'GET', path: /^\/sandbox\/link\/(?<id>[^/]+)$/, label: '/sandbox/link/:id', handler: openLink },
   { method: 'POST', path: '/sandbox/webhook', label: '/sandbox/webhook', handler: testWebhook },
+  { method: 'GET', path: '/sandbox/stats', label: '/sandbox/stats', handler: stats },
   {
     method: 'GET',
     path: '/',
@@ -49,7 +50,7 @@ const routes: Route[] = [
       sendJson(res, 200, {
         name: 'Prove sandbox emulator',
         serverApi: ['POST /token', 'POST /v3/verify', 'POST /v3/verify-status'],
-        sandbox: ['GET /sandbox/messages?phone=', 'GET /sandbox/link/:id', 'POST /sandbox/webhook'],
+        sandbox: ['GET /sandbox/messages?phone=', 'GET /sandbox/link/:id', 'POST /sandbox/webhook', 'GET /sandbox/stats'],
       }),
   },
 ];

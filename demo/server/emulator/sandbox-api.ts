@@ -1,4 +1,4 @@
-import type { RouteHandler } from './context.js';
+import type { EmulatorContext, RouteHandler } from './context.js';
 import { HttpError, invalidField, missingField } from './errors.js';
 import { sendHtmlPage, sendJson } from './http.js';
 import { normalizePhone } from './phone.js';
@@ -12,6 +12,14 @@ export const listMessages: RouteHandler = (req, res, ctx) => {
   if (!phone) throw new HttpError(400, invalidField('phone'));
   sendJson(res, 200, ctx.inbox.list(phone));
 };
+
+/** Sizes of the in-memory stores: no content, so no PII. Tests use it to see sockets close. */
+export function storeSizes(ctx: EmulatorContext) {
+  return { flows: ctx.flows.size, links: ctx.flows.linkCount, messages: ctx.inbox.size, sockets: ctx.status.size };
+}
+
+/** GET /sandbox/stats */
+export const stats: RouteHandler = (_req, res, ctx) => sendJson(res, 200, storeSizes(ctx));
 
 /** GET /sandbox/link/:id: what tapping the Instant Link on the phone does. */
 export const openLink: RouteHandler = (_req, res, ctx, params) => {

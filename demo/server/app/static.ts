@@ -91,13 +91,10 @@ export class StaticFiles {
         format: 'esm',
         target: 'es2021',
         write: false,
-        sourcemap: 'inline',
+        minify: true,
         logLevel: 'silent',
         tsconfig: path.join(REPO_ROOT, 'tsconfig.json'),
         external: [PROVE_AUTH_SPECIFIER],
-        // Never let package.json's `sideEffects` list (written for the npm output) make esbuild
-        // drop `import '../src/prove-verify.js'`, the registration, as side-effect free.
-        ignoreAnnotations: true,
         absWorkingDir: REPO_ROOT,
       });
       const file = result.outputFiles[0];

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: makes sure a Chromium is there, builds, then runs every suite: browser (unit,
+// `npm test`: makes sure a Chromium is there, type-checks and builds, then runs every suite: browser (unit,
 // component, integration), Node (servers) and end to end. Stops at the first failing suite and
 // ends with one line adding up every suite's count.
 import { spawn, spawnSync } from 'node:child_process';
@@ -55,7 +55,9 @@ function ensureChrome() {
 }
 
 const env = { ...process.env, CHROME_PATH: ensureChrome() };
-if (!runQuietly('npm', ['run', 'build'], env)) process.exit(1);
+for (const step of ['typecheck', 'build']) {
+  if (!runQuietly('npm', ['run', step], env)) process.exit(1);
+}
 
 const total = { passed: 0, failed: 0 };
 let ok = true;

@@ -1,0 +1,66 @@
+/**
+ * Accessibility of the demo pages and the element's steps as a person meets them, checked with
+ * axe-core (WCAG 2.0/2.1/2.2 A and AA rules) in the real page, shadow roots included.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, startStack, type Stack } from './support/stack.js';
+import { chooseFlow, openDemo, seen, submitDetails } from './support/page.js';
+
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+let stack: Stack;
+let browser: Browser;
+
+before(async () => {
+  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+});
+
+after(async () => {
+  await Promise.allSettled([browser?.close(), stack?.stop()]);
+});
+
+/** Every violation as "rule: target", so a failure says what to fix. */
+async function violations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: axePath });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+    return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${JSON.stringify(n.target)}`));
+  });
+}
+
+describe('accessibility (axe)', () => {
+  test('the demo page, with the form, with field errors, and on the code step', async () => {
+    const page = await browser.newPage();
+    try {
+      await openDemo(page, stack.appUrl);
+      assert.deepEqual(await violations(page), [], 'the form');
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await seen(page.getByText('This field is required.').first());
+      assert.deepEqual(await violations(page), [], 'the form with errors');
+      await chooseFlow(page, 'Mobile');
+      await submitDetails(page);
+      await seen(page.getByLabel('Verification code'));
+      assert.deepEqual(await violations(page), [], 'the code step');
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('the CDN page and the Instant Link wait', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${stack.appUrl}/cdn.html`);
+      await seen(page.getByRole('button', { name: 'Verify' }));
+      assert.deepEqual(await violations(page), [], 'the CDN page');
+      await submitDetails(page);
+      await seen(page.getByRole('heading', { name: 'Check your phone' }));
+      assert.deepEqual(await violations(page), [], 'the link wait');
+    } finally {
+      await page.close();
+    }
+  });
+});

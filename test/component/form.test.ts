@@ -2,7 +2,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { FakeSdk } from '../support/fake-sdk.js';
-import { backendFor, buttonByName, focused, inputByLabel, requestsSent, root, text, type, untilStep } from '../support/dom.js';
+import { backendFor, buttonByName, fillDetails, focused, inputByLabel, requestsSent, root, text, type, untilStep } from '../support/dom.js';
 
 async function mount(backendUrl: string, sdk = new FakeSdk()) {
   const el = await fixture<ProveVerifyElement>(html`<prove-verify backend-url=${backendUrl} .sdk=${sdk}></prove-verify>`);
@@ -76,29 +76,23 @@ describe('<prove-verify> details form', () => {
     expect(phone.getAttribute('aria-invalid')).to.equal('false');
   });
 
-  it('refuses letters in the phone number', async () => {
-    const backend = backendFor();
-    const { el } = await mount(backend.url);
-    type(inputByLabel(el, 'First name'), 'Addy');
-    type(inputByLabel(el, 'Last name'), 'Epinay');
-    type(inputByLabel(el, 'Phone number'), 'call me maybe');
-    buttonByName(el, 'Verify').click();
-    await untilStep(el, 'starting');
-    await untilStep(el, 'form');
-    expect(root(el).getElementById('phone-error')?.textContent).to.match(/valid phone number|too short/);
-    expect(await requestsSent(backend.id)).to.deep.equal([]);
-  });
-
-  it('refuses names longer than 100 characters', async () => {
-    const backend = backendFor();
-    const { el } = await mount(backend.url);
-    type(inputByLabel(el, 'First name'), 'A'.repeat(101));
-    type(inputByLabel(el, 'Last name'), 'Epinay');
-    type(inputByLabel(el, 'Phone number'), '2001004010');
-    buttonByName(el, 'Verify').click();
-    await untilStep(el, 'starting');
-    await untilStep(el, 'form');
-    expect(root(el).getElementById('first-name-error')?.textContent).to.equal('This is too long.');
-    expect(await requestsSent(backend.id)).to.deep.equal([]);
-  });
+  const refused = [
+    { what: 'letters in the phone number', first: 'Addy', last: 'Epinay', phone: 'call me maybe', field: 'phone', message: /valid phone number|too short/ },
+    { what: 'a phone number that is too long', first: 'Addy', last: 'Epinay', phone: '200 100 4010 4010 4010', field: 'phone', message: /too long/ },
+    { what: 'a name longer than 100 characters', first: 'A'.repeat(101), last: 'Epinay', phone: '2001004010', field: 'first-name', message: /This is too long\./ },
+    { what: 'a name of spaces only', first: 'Addy', last: '   ', phone: '2001004010', field: 'last-name', message: /This field is required\./ },
+  ];
+  for (const c of refused) {
+    it(`refuses ${c.what} and sends nothing`, async () => {
+      const backend = backendFor();
+      const { el } = await mount(backend.url);
+      await fillDetails(el, c.first, c.last, c.phone);
+      buttonByName(el, 'Verify').click();
+      await untilStep(el, 'starting');
+      await untilStep(el, 'form');
+      expect(root(el).getElementById(`${c.field}-error`)?.textContent).to.match(c.message);
+      expect(focused(el)?.id).to.equal(c.field);
+      expect(await requestsSent(backend.id)).to.deep.equal([]);
+    });
+  }
 });

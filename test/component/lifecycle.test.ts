@@ -4,16 +4,21 @@ import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { FakeSdk } from '../support/fake-sdk.js';
 import { backendFor, buttonByName, fillDetails, inputByLabel, requestsSent, untilStep } from '../support/dom.js';
 
+/** An element whose flow has reached `step`, with its fake SDK. */
+async function flowAt(backendUrl: string, possession: 'mobile' | 'desktop', step: string) {
+  const sdk = new FakeSdk();
+  const el = await fixture<ProveVerifyElement>(
+    html`<prove-verify backend-url=${backendUrl} possession-type=${possession} .sdk=${sdk}></prove-verify>`,
+  );
+  await fillDetails(el);
+  buttonByName(el, 'Verify').click();
+  await untilStep(el, step);
+  return { el, sdk };
+}
+
 describe('<prove-verify> in the life of a page', () => {
   it('removed mid-flow: cancels the SDK, aborts the request, and starts clean when put back', async () => {
-    const backend = backendFor('verify-slow');
-    const sdk = new FakeSdk();
-    const el = await fixture<ProveVerifyElement>(
-      html`<prove-verify backend-url=${backend.url} possession-type="mobile" .sdk=${sdk}></prove-verify>`,
-    );
-    await fillDetails(el);
-    buttonByName(el, 'Verify').click();
-    await untilStep(el, 'starting');
+    const { el, sdk } = await flowAt(backendFor('verify-slow').url, 'mobile', 'starting');
     await new Promise((r) => setTimeout(r, 100));
     const parent = el.parentNode!;
     el.remove();
@@ -28,13 +33,7 @@ describe('<prove-verify> in the life of a page', () => {
 
   it('removed while the SDK runs: its run is cancelled and late callbacks change nothing', async () => {
     const backend = backendFor();
-    const sdk = new FakeSdk();
-    const el = await fixture<ProveVerifyElement>(
-      html`<prove-verify backend-url=${backend.url} possession-type="desktop" .sdk=${sdk}></prove-verify>`,
-    );
-    await fillDetails(el);
-    buttonByName(el, 'Verify').click();
-    await untilStep(el, 'link-waiting');
+    const { el, sdk } = await flowAt(backend.url, 'desktop', 'link-waiting');
     const parent = el.parentNode!;
     el.remove();
     expect(sdk.runs[0].cancelled).to.equal(true);
@@ -53,13 +52,7 @@ describe('<prove-verify> in the life of a page', () => {
   it('keeps a running flow on the settings it started with when attributes change', async () => {
     const first = backendFor();
     const second = backendFor();
-    const sdk = new FakeSdk();
-    const el = await fixture<ProveVerifyElement>(
-      html`<prove-verify backend-url=${first.url} possession-type="mobile" .sdk=${sdk}></prove-verify>`,
-    );
-    await fillDetails(el);
-    buttonByName(el, 'Verify').click();
-    await untilStep(el, 'otp-entry');
+    const { el } = await flowAt(first.url, 'mobile', 'otp-entry');
     el.setAttribute('backend-url', second.url);
     el.setAttribute('possession-type', 'desktop');
     el.setAttribute('first-name', 'Somebody');
@@ -99,13 +92,7 @@ describe('<prove-verify> in the life of a page', () => {
   });
 
   it('reset() and cancel() return to the form from a running flow', async () => {
-    const sdk = new FakeSdk();
-    const el = await fixture<ProveVerifyElement>(
-      html`<prove-verify backend-url=${backendFor().url} possession-type="mobile" .sdk=${sdk}></prove-verify>`,
-    );
-    await fillDetails(el);
-    buttonByName(el, 'Verify').click();
-    await untilStep(el, 'otp-entry');
+    const { el, sdk } = await flowAt(backendFor().url, 'mobile', 'otp-entry');
     el.reset();
     await untilStep(el, 'form');
     expect(sdk.runs[0].cancelled).to.equal(true);

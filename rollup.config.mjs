@@ -27,6 +27,8 @@ export default {
     format: 'es',
     entryFileNames: 'prove-verify.js',
     chunkFileNames: '[name]-[hash].js',
+    // libphonenumber-js and its metadata load when the person starts typing, under a plain name.
+    manualChunks: (id) => (id.includes('/node_modules/libphonenumber-js/') ? 'phone-rules' : undefined),
     paths: { [SDK]: './prove-auth.js' },
     sourcemap: true,
   },

@@ -7,10 +7,28 @@ import type { MessageKey } from './flow/state.js';
 
 export type PhoneCheck = { ok: true; e164: string } | { ok: false; error: MessageKey };
 
+// Only the two functions are taken from the module, so the bundle keeps only what they need.
+const importRules = () =>
+  import('libphonenumber-js/min').then(({ parsePhoneNumberFromString, validatePhoneNumberLength }) => ({
+    parsePhoneNumberFromString,
+    validatePhoneNumberLength,
+  }));
+
+let rules: ReturnType<typeof importRules> | undefined;
+
+/** Starts loading the rules (once) so they are there by the time the person submits. */
+export function loadPhoneRules() {
+  rules ??= importRules().catch((error: unknown) => {
+    rules = undefined;
+    throw error;
+  });
+  return rules;
+}
+
 export async function checkPhone(input: string, defaultCountry: CountryCode = 'US'): Promise<PhoneCheck> {
   const trimmed = input.trim();
   if (!trimmed) return { ok: false, error: 'required' };
-  const { parsePhoneNumberFromString, validatePhoneNumberLength } = await import('libphonenumber-js/min');
+  const { parsePhoneNumberFromString, validatePhoneNumberLength } = await loadPhoneRules();
   const length = validatePhoneNumberLength(trimmed, defaultCountry);
   if (length === 'TOO_SHORT') return { ok: false, error: 'phoneTooShort' };
   if (length === 'TOO_LONG') return { ok: false, error: 'phoneTooLong' };

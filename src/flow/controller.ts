@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { BackendError, fetchVerificationResult, startVerification, type BackendConfig } from '../backend.js';
 import { emit } from '../events.js';
-import { checkPhone } from '../phone.js';
+import { checkPhone, loadPhoneRules } from '../phone.js';
 import type { CodeAnswer, FlowSteps, LinkAnswer, PossessionType, ProveSdk, SdkRun } from '../sdk.js';
 import { deferred, type Deferred } from './deferred.js';
 import type { FlowEvent } from './events.js';
@@ -60,6 +60,8 @@ export class FlowController implements ReactiveController {
 
   /** The person typed in a field. */
   edit(field: FieldName, value: string): void {
+    // Typing means a submit is coming: fetch the phone rules now, not when it is clicked.
+    loadPhoneRules().catch(() => {});
     this.dispatch({ type: 'edit', field, value });
   }
 

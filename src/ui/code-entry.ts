@@ -20,7 +20,7 @@ export function codeEntry(state: CodeState, { t, actions }: ViewContext) {
   return html`
     <form part="form" novalidate aria-busy=${checking ? 'true' : 'false'} @submit=${(e: SubmitEvent) => actions.submitCode(formValue(e, 'code'))}>
       <h2 part="title">${t.otpTitle}</h2>
-      <p class="intro">${format(t.otpIntro, { last4 })}</p>
+      <p class="intro" id="code-intro">${format(t.otpIntro, { last4 })}</p>
       ${message ? html`<p class="notice" role="status" part="status">${message}</p>` : nothing}
       <div class="field" part="field">
         <label for="code" part="label">${t.codeLabel}</label>
@@ -37,7 +37,7 @@ export function codeEntry(state: CodeState, { t, actions }: ViewContext) {
             maxlength="12"
             ?readonly=${checking}
             aria-invalid=${error ? 'true' : 'false'}
-            aria-describedby=${error ? 'code-error' : nothing}
+            aria-describedby=${error ? 'code-intro code-error' : 'code-intro'}
             ?data-autofocus=${!checking}
           />`,
         )}

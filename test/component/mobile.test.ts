@@ -57,6 +57,9 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     expect(text(el)).to.contain('We texted a code to the phone ending in 4010.');
     expect(codeInput.inputMode).to.equal('numeric');
     expect(codeInput.autocomplete).to.equal('one-time-code');
+    // A screen reader reading the focused field also hears where the code went.
+    const description = codeInput.getAttribute('aria-describedby')!.split(' ').map((id) => el.shadowRoot!.getElementById(id)?.textContent);
+    expect(description).to.deep.equal(['We texted a code to the phone ending in 4010.']);
     expect(focused(el)).to.equal(codeInput);
     await expect(el).to.be.accessible();
 

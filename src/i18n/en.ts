@@ -21,7 +21,7 @@ export const en = {
   phoneChangeTitle: 'Use another phone number',
   sendCode: 'Send code',
   sendLink: 'Send link',
-  linkSending: 'Texting a link to the phone ending in {last4}…',
+  linkSending: 'Sending a link to the phone ending in {last4}. Open it on your phone to continue; this page will move on by itself.',
   linkTitle: 'Check your phone',
   linkIntro: 'We texted a link to the phone ending in {last4}. Open it on your phone to continue; this page will move on by itself.',
   resendLink: 'Resend link',

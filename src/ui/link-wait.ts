@@ -6,25 +6,26 @@ import type { ViewContext } from './context.js';
 
 type LinkState = Extract<FlowState, { name: 'link-sending' | 'link-waiting' }>;
 
-/** Desktop: waiting while the person opens the Instant Link on their phone. */
+/**
+ * Desktop: waiting while the person opens the Instant Link on their phone. The same panel shows
+ * while the link is being sent, because the SDK may go straight to waiting on its status socket
+ * without ever offering a resend (when Prove answers the start with `{data: {}}`); the person
+ * must then still be told what to do.
+ */
 export function linkWait(state: LinkState, { t, actions }: ViewContext) {
   const last4 = lastFour(state.values.phone);
-  const cancel = html`<button type="button" part="button" @click=${() => actions.cancel()}>${t.cancel}</button>`;
-  if (state.name === 'link-sending') {
-    return html`<p class="progress" role="status" part="status">${format(t.linkSending, { last4 })}</p>
-      <div class="actions">${cancel}</div>`;
-  }
+  const canResend = state.name === 'link-waiting' && state.canResend;
+  const intro = state.name === 'link-waiting' ? t.linkIntro : t.linkSending;
+  const message = state.name === 'link-waiting' && state.message ? t.messages[state.message] : undefined;
   return html`
     <section part="form">
       <h2 part="title" tabindex="-1" data-autofocus>${t.linkTitle}</h2>
-      <p class="intro" role="status" part="status">
-        ${format(t.linkIntro, { last4 })} ${state.message ? t.messages[state.message] : nothing}
-      </p>
+      <p class="intro" role="status" part="status">${format(intro, { last4 })} ${message ?? nothing}</p>
       <div class="spinner" aria-hidden="true" part="spinner"></div>
       <div class="actions">
-        <button type="button" part="button" ?disabled=${!state.canResend} @click=${() => actions.resendLink()}>${t.resendLink}</button>
-        <button type="button" part="button" ?disabled=${!state.canResend} @click=${() => actions.changeNumber()}>${t.differentNumber}</button>
-        ${cancel}
+        <button type="button" part="button" ?disabled=${!canResend} @click=${() => actions.resendLink()}>${t.resendLink}</button>
+        <button type="button" part="button" ?disabled=${!canResend} @click=${() => actions.changeNumber()}>${t.differentNumber}</button>
+        <button type="button" part="button" @click=${() => actions.cancel()}>${t.cancel}</button>
       </div>
     </section>
   `;

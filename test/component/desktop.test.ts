@@ -40,6 +40,25 @@ describe('<prove-verify> desktop flow (Instant Link)', () => {
     expect(text(el)).to.contain('Phone number verified');
   });
 
+  it('still says what to do, and lets the person cancel, when the SDK offers no resend', async () => {
+    const backend = backendFor();
+    const sdk = new FakeSdk();
+    sdk.noRetryStep = true;
+    const el = await fixture<ProveVerifyElement>(
+      html`<prove-verify backend-url=${backend.url} possession-type="desktop" .sdk=${sdk}></prove-verify>`,
+    );
+    await fillDetails(el);
+    buttonByName(el, 'Verify').click();
+    await untilStep(el, 'link-sending');
+    expect(text(el)).to.contain('Sending a link to the phone ending in 4010. Open it on your phone to continue');
+    expect(buttonByName(el, 'Resend link').disabled).to.equal(true);
+    expect(buttonByName(el, 'Use a different number').disabled).to.equal(true);
+    expect(buttonByName(el, 'Cancel').disabled).to.equal(false);
+    await expect(el).to.be.accessible();
+    sdk.runs[0].openLink();
+    await untilStep(el, 'success');
+  });
+
   it('resends the link and says so', async () => {
     const { el, sdk } = await mountDesktop();
     buttonByName(el, 'Resend link').click();

@@ -27,6 +27,8 @@ export class FakeSdk implements ProveSdk {
   rejectNumberOnce = false;
   /** As with a token whose `mnp` claim is false: the start step must give the number. */
   numberNeeded = false;
+  /** As when Prove answers the link start with `{data: {}}`: the SDK only waits, no retry step. */
+  noRetryStep = false;
   runs: FakeRun[] = [];
 
   async isMobileWeb() {
@@ -77,6 +79,10 @@ export class FakeSdk implements ProveSdk {
     };
     const desktop = async () => {
       await askNumber(this.numberNeeded);
+      if (this.noRetryStep) {
+        await linkOpened;
+        return;
+      }
       for (;;) {
         const answer: LinkAnswer | 'opened' = await Promise.race([steps.linkSent(), linkOpened]);
         if (answer === 'opened') break;

@@ -30,9 +30,9 @@ async function stats(): Promise<{ sockets: number }> {
 }
 
 /** The newest message that arrived after `count` messages were already there. */
-async function nextMessage(count: number): Promise<Message> {
+async function nextMessage(count: number, phone?: string): Promise<Message> {
   for (let i = 0; i < 100; i++) {
-    const messages = await inbox();
+    const messages = await inbox(phone);
     if (messages.length > count) return messages[messages.length - 1];
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -99,6 +99,26 @@ describe('<prove-verify> with the real Prove SDK and the sandbox emulator', () =
     buttonByName(el, 'Confirm code').click();
     expect((await success).detail.result.success).to.equal(true);
     await untilStep(el, 'success');
+  });
+
+  it('changes the number mid-flow: the SDK texts the new number, whose unknown owner fails', async () => {
+    const el = await mount('mobile');
+    await fillDetails(el);
+    buttonByName(el, 'Verify').click();
+    await untilStep(el, 'otp-entry');
+    const before = (await inbox('2015550123')).length;
+    buttonByName(el, 'Change number').click();
+    await untilStep(el, 'phone-change');
+    type(inputByLabel(el, 'Phone number'), '(201) 555-0123');
+    buttonByName(el, 'Send code').click();
+    await untilStep(el, 'otp-entry');
+    expect(text(el)).to.contain('ending in 0123');
+    const message = await nextMessage(before, '2015550123');
+    type(inputByLabel(el, /code/i), message.otp!);
+    const failure = oneEvent(el, 'prove-verify-failure');
+    buttonByName(el, 'Confirm code').click();
+    expect((await failure).detail.result).to.deep.include({ success: false, possessionResult: 'success', verifyResult: 'failed' });
+    await untilStep(el, 'failure');
   });
 
   it("shows the failure when the name does not match the phone's owner", async () => {

@@ -112,12 +112,12 @@ export class FlowController implements ReactiveController {
       );
       if (!this.isCurrent(run)) return;
       const sdkRun = await run.settings.sdk.run(authToken, possession, this.stepsFor(run));
-      if (!this.isCurrent(run)) return sdkRun.cancel();
-      run.sdk = sdkRun;
       sdkRun.done.catch((error: unknown) => {
         // A flow the SDK ends with an error; a cancelled run's rejections are expected and dropped.
         if (this.isCurrent(run)) this.fail(run, 'sdk', describe(error), 'start');
       });
+      if (!this.isCurrent(run)) return sdkRun.cancel();
+      run.sdk = sdkRun;
     } catch (error) {
       if (!this.isCurrent(run)) return;
       if (error instanceof BackendError) {

@@ -67,19 +67,36 @@ function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   return parsed.data;
 }
 
+/**
+ * What both start calls do before sending: the flow at that step, its body, a new number when
+ * one is given, and the send limit. A refusal is the answer to give instead of sending; otherwise
+ * the send is counted.
+ */
+async function startSend<T extends z.ZodType<{ mobileNumber?: string | null }>>(
+  req: IncomingMessage,
+  ctx: EmulatorContext,
+  step: Flow['next'],
+  schema: T,
+): Promise<{ refusal: object } | { flow: Flow; body: z.infer<T> }> {
+  const flow = requireFlow(req, ctx);
+  requirePendingStep(flow, step);
+  const body = parseBody(schema, await readJsonObject(req));
+  const phone = requestedPhone(body.mobileNumber);
+  if (phone === 'invalid') return { refusal: INVALID_PHONE };
+  if (flow.sends >= MAX_SENDS) return { refusal: failPossession(ctx, flow, TOO_MANY_SENDS) };
+  if (phone) flow.phone = phone;
+  flow.sends++;
+  return { flow, body };
+}
+
 const otpStartSchema = z.object({ mobileNumber: optionalNumber });
 
 /** POST /v1/client/mobile/otp/start. The first send and a resend both post `{}`. */
 export const otpStart: RouteHandler = async (req, res, ctx) => {
-  const flow = requireFlow(req, ctx);
-  requirePendingStep(flow, 'mobile/otp');
-  const body = parseBody(otpStartSchema, await readJsonObject(req));
-  const phone = requestedPhone(body.mobileNumber);
-  if (phone === 'invalid') return sendJson(res, 200, INVALID_PHONE);
-  if (flow.sends >= MAX_SENDS) return sendJson(res, 200, failPossession(ctx, flow, TOO_MANY_SENDS));
-  if (phone) flow.phone = phone;
+  const send = await startSend(req, ctx, 'mobile/otp', otpStartSchema);
+  if ('refusal' in send) return sendJson(res, 200, send.refusal);
+  const { flow } = send;
   const now = ctx.config.now();
-  flow.sends++;
   flow.lastOtpSentAt = now;
   const fallback = `Your verification code is ${SANDBOX_OTP}. It expires in ${OTP_TTL_MS / 60_000} minutes.`;
   ctx.inbox.send(flow.id, flow.phone, composeSms(flow.smsMessage, fallback, SANDBOX_OTP), now, { otp: SANDBOX_OTP });
@@ -117,18 +134,13 @@ const instantLinkStartSchema = z.object({
 
 /** POST /v1/client/mobile/instantlink/start. A resend posts mobileNumber ''. */
 export const instantLinkStart: RouteHandler = async (req, res, ctx) => {
-  const flow = requireFlow(req, ctx);
-  requirePendingStep(flow, 'mobile/instantlink');
-  const body = parseBody(instantLinkStartSchema, await readJsonObject(req));
-  const phone = requestedPhone(body.mobileNumber);
-  if (phone === 'invalid') return sendJson(res, 200, INVALID_PHONE);
-  if (flow.sends >= MAX_SENDS) return sendJson(res, 200, failPossession(ctx, flow, TOO_MANY_SENDS));
-  if (phone) flow.phone = phone;
+  const send = await startSend(req, ctx, 'mobile/instantlink', instantLinkStartSchema);
+  if ('refusal' in send) return sendJson(res, 200, send.refusal);
+  const { flow, body } = send;
   // A resend posts isMobile too; only an explicit true means "this browser is the phone".
   flow.linkOnSameDevice = body.isMobile === true;
   const link = ctx.flows.addLink(flow);
   const url = `${ctx.config.publicOrigin}/sandbox/link/${link.id}`;
-  flow.sends++;
   const fallback = `Tap to confirm your phone number: ${url} The link expires in 3 minutes.`;
   ctx.inbox.send(flow.id, flow.phone, composeSms(flow.smsMessage, fallback, url), ctx.config.now(), { link: url });
   // `{}`: neither `next` nor `data`, so the SDK runs the integrator's retry step (the

@@ -101,7 +101,7 @@ export class ProveVerifyElement extends LitElement {
     sdk: this.sdk,
   }));
 
-  private renderedState?: FlowState;
+  private focusedVersion = 0;
 
   /** The current step, e.g. `form`, `otp-entry`, `success`. */
   get step(): FlowState['name'] {
@@ -152,12 +152,15 @@ export class ProveVerifyElement extends LitElement {
   }
 
   protected override updated(): void {
-    const state = this.flow.state;
-    const first = this.renderedState === undefined;
-    if (state === this.renderedState) return;
-    this.renderedState = state;
-    // Focus follows the flow, but a page load never steals focus.
-    if (!first) this.shadowRoot?.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+    // Focus follows the flow (never on page load, never while typing).
+    if (this.flow.focusVersion === this.focusedVersion) return;
+    this.focusedVersion = this.flow.focusVersion;
+    const target = this.shadowRoot?.querySelector<HTMLElement>('[data-autofocus]');
+    if (!target) return;
+    // Focusing the focused field again says nothing; blurring first makes a screen reader read
+    // it anew, with the error it is now described by.
+    if (this.shadowRoot!.activeElement === target) target.blur();
+    target.focus();
   }
 }
 

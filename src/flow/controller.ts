@@ -41,6 +41,11 @@ interface Run {
  */
 export class FlowController implements ReactiveController {
   state: FlowState;
+  /**
+   * Counts the changes after which focus should move to the new step's main control: every change
+   * but typing, so a keystroke never sends focus elsewhere.
+   */
+  focusVersion = 0;
   private run?: Run;
   private runs = 0;
 
@@ -326,6 +331,7 @@ export class FlowController implements ReactiveController {
     const next = transition(previous, event);
     if (next === previous) return false;
     this.state = next;
+    if (event.type !== 'edit') this.focusVersion++;
     this.host.requestUpdate();
     if (next.name !== previous.name) emit(this.host, 'prove-verify-step', { step: next.name });
     return true;

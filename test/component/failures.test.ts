@@ -1,4 +1,5 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { FakeSdk } from '../support/fake-sdk.js';
@@ -41,6 +42,20 @@ describe('<prove-verify> when things go wrong', () => {
     await untilStep(el, 'starting');
     await untilStep(el, 'error');
     expect((await requestsSent(backend.id)).map((r) => r.call)).to.deep.equal(['verify', 'verify']);
+  });
+
+  it('lets the person edit a field on the error screen without focus jumping to "Try again"', async () => {
+    const backend = backendFor('verify-500');
+    const { el } = await mount(backend.url);
+    await submitAndFail(el);
+    const phone = inputByLabel(el, 'Phone number');
+    phone.focus();
+    await sendKeys({ press: 'Backspace' });
+    await sendKeys({ type: '1' });
+    await el.updateComplete;
+    expect(phone.value).to.equal('(200) 100-4011');
+    expect(focused(el)).to.equal(phone);
+    expect((await requestsSent(backend.id)).length).to.equal(1);
   });
 
   it('says the answer could not be read when it is not JSON', async () => {

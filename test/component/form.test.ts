@@ -1,4 +1,5 @@
 import { expect, fixture, html } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { FakeSdk } from '../support/fake-sdk.js';
@@ -74,6 +75,21 @@ describe('<prove-verify> details form', () => {
     await el.updateComplete;
     expect(root(el).getElementById('phone-error')).to.equal(null);
     expect(phone.getAttribute('aria-invalid')).to.equal('false');
+  });
+
+  it('keeps focus where the person types while errors show', async () => {
+    const backend = backendFor();
+    const { el } = await mount(backend.url);
+    buttonByName(el, 'Verify').click();
+    await untilStep(el, 'form');
+    await el.updateComplete;
+    expect(focused(el)).to.equal(inputByLabel(el, 'First name'));
+    inputByLabel(el, 'Last name').focus();
+    await sendKeys({ type: 'Epinay' });
+    await el.updateComplete;
+    expect(inputByLabel(el, 'Last name').value).to.equal('Epinay');
+    expect(inputByLabel(el, 'First name').value).to.equal('');
+    expect(focused(el)).to.equal(inputByLabel(el, 'Last name'));
   });
 
   const refused = [

@@ -44,8 +44,9 @@ export type FlowState =
   | (Base & { name: 'form'; errors: FieldErrors })
   | (Base & { name: 'starting' })
   | (Base & { name: 'otp-sending'; possession: 'mobile'; resent?: boolean })
-  | (Base & { name: 'otp-entry'; possession: 'mobile'; message?: MessageKey; error?: MessageKey })
-  | (Base & { name: 'otp-checking'; possession: 'mobile' })
+  // `prompt` counts the SDK's requests for a code: each new one gets a fresh, empty input.
+  | (Base & { name: 'otp-entry'; possession: 'mobile'; prompt: number; message?: MessageKey; error?: MessageKey })
+  | (Base & { name: 'otp-checking'; possession: 'mobile'; prompt: number })
   | (Base & { name: 'phone-change'; possession: PossessionType; error?: MessageKey })
   | (Base & { name: 'link-sending'; possession: 'desktop'; resent?: boolean })
   | (Base & { name: 'link-waiting'; possession: 'desktop'; canResend: boolean; message?: MessageKey })

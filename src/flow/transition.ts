@@ -48,6 +48,7 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
           name: 'otp-entry',
           values,
           possession: 'mobile',
+          prompt: state.name === 'otp-sending' ? 1 : state.prompt + 1,
           error: event.wrongCode ? 'codeWrong' : undefined,
           message: !event.wrongCode && state.name === 'otp-sending' && state.resent ? 'codeSent' : undefined,
         };
@@ -55,7 +56,7 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
       return state;
 
     case 'code-submitted':
-      return state.name === 'otp-entry' ? { name: 'otp-checking', values, possession: 'mobile' } : state;
+      return state.name === 'otp-entry' ? { name: 'otp-checking', values, possession: 'mobile', prompt: state.prompt } : state;
 
     case 'code-invalid':
       return state.name === 'otp-entry' ? { ...state, error: event.error, message: undefined } : state;

@@ -32,6 +32,7 @@ export const en = {
   successBody: 'Thank you, your phone number is confirmed.',
   failureTitle: "We couldn't verify this phone number",
   failureBody: 'The details did not match what the carrier knows about this phone. Check them and try again.',
+  failurePossessionBody: "We couldn't confirm that this phone is with you: the code or link was not used in time, or too many tries failed. Start again to get a new one.",
   startAgain: 'Start again',
   tryAgain: 'Try again',
   expiredTitle: 'This verification expired',

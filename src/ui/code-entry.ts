@@ -25,8 +25,8 @@ export function codeEntry(state: CodeState, { t, actions }: ViewContext) {
       <div class="field" part="field">
         <label for="code" part="label">${t.codeLabel}</label>
         ${keyed(
-          state,
-          // A new input for every state, so a refused code is cleared and the field focused afresh.
+          state.prompt,
+          // A new input each time the SDK asks, so a refused code is cleared; the code being checked stays.
           html`<input
             id="code"
             name="code"

@@ -19,8 +19,8 @@ export function linkWait(state: LinkState, { t, actions }: ViewContext) {
   const message = state.name === 'link-waiting' && state.message ? t.messages[state.message] : undefined;
   return html`
     <section part="form">
-      <h2 part="title" tabindex="-1" data-autofocus>${t.linkTitle}</h2>
-      <p class="intro" role="status" part="status">${format(intro, { last4 })} ${message ?? nothing}</p>
+      <h2 part="title" tabindex="-1" data-autofocus aria-describedby="link-intro">${t.linkTitle}</h2>
+      <p class="intro" id="link-intro" role="status" part="status">${format(intro, { last4 })} ${message ?? nothing}</p>
       <div class="spinner" aria-hidden="true" part="spinner"></div>
       <div class="actions">
         <button type="button" part="button" ?disabled=${!canResend} @click=${() => actions.resendLink()}>${t.resendLink}</button>

@@ -7,8 +7,8 @@ type OutcomeState = Extract<FlowState, { name: 'verifying' | 'success' | 'failur
 /** A result panel; its heading takes focus so screen readers hear the outcome first. */
 function panel(kind: string, title: string, body: string, actions?: TemplateResult) {
   return html`<section class="outcome ${kind}" part="result ${kind}">
-    <h2 part="title" tabindex="-1" data-autofocus>${title}</h2>
-    <p>${body}</p>
+    <h2 part="title" tabindex="-1" data-autofocus aria-describedby="outcome-body">${title}</h2>
+    <p id="outcome-body">${body}</p>
     ${actions ? html`<div class="actions">${actions}</div>` : nothing}
   </section>`;
 }
@@ -22,7 +22,13 @@ export function outcome(state: OutcomeState, { t, actions }: ViewContext) {
     case 'success':
       return panel('success', t.successTitle, t.successBody);
     case 'failure':
-      return panel('failure', t.failureTitle, t.failureBody, startAgain);
+      // Possession failing and the name not matching need different next steps from the person.
+      return panel(
+        'failure',
+        t.failureTitle,
+        state.result.possessionResult === 'success' ? t.failureBody : t.failurePossessionBody,
+        startAgain,
+      );
     case 'expired':
       return panel('expired', t.expiredTitle, t.expiredBody, startAgain);
     case 'error':

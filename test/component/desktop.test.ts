@@ -38,6 +38,11 @@ describe('<prove-verify> desktop flow (Instant Link)', () => {
     await success;
     await untilStep(el, 'success');
     expect(text(el)).to.contain('Phone number verified');
+    const heading = focused(el)!;
+    expect(heading.textContent).to.equal('Phone number verified');
+    expect(el.shadowRoot!.getElementById(heading.getAttribute('aria-describedby')!)?.textContent).to.equal(
+      'Thank you, your phone number is confirmed.',
+    );
   });
 
   it('still says what to do, and lets the person cancel, when the SDK offers no resend', async () => {
@@ -57,6 +62,14 @@ describe('<prove-verify> desktop flow (Instant Link)', () => {
     await expect(el).to.be.accessible();
     sdk.runs[0].openLink();
     await untilStep(el, 'success');
+  });
+
+  it('says the phone was not confirmed when possession failed, rather than blaming the details', async () => {
+    const { el, sdk } = await mountDesktop('nopossession');
+    sdk.runs[0].openLink();
+    await untilStep(el, 'failure');
+    expect(text(el)).to.contain("We couldn't confirm that this phone is with you");
+    expect(text(el)).not.to.contain('The details did not match');
   });
 
   it('resends the link and says so', async () => {

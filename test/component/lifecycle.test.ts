@@ -1,4 +1,4 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { FakeSdk } from '../support/fake-sdk.js';
@@ -18,13 +18,15 @@ async function flowAt(backendUrl: string, possession: 'mobile' | 'desktop', step
 
 describe('<prove-verify> in the life of a page', () => {
   it('removed mid-flow: cancels the SDK, aborts the request, and starts clean when put back', async () => {
-    const { el, sdk } = await flowAt(backendFor('verify-slow').url, 'mobile', 'starting');
-    await new Promise((r) => setTimeout(r, 100));
+    const backend = backendFor('verify-slow');
+    const { el, sdk } = await flowAt(backend.url, 'mobile', 'starting');
+    await waitUntil(async () => (await requestsSent(backend.id)).length === 1, 'the verify request never left', { timeout: 5000 });
     const parent = el.parentNode!;
     el.remove();
     // The slow backend answers after 3 s; an aborted request never reaches the SDK.
     await new Promise((r) => setTimeout(r, 3300));
     expect(sdk.runs).to.have.length(0);
+    expect((await requestsSent(backend.id)).map((r) => [r.call, r.aborted])).to.deep.equal([['verify', true]]);
     parent.appendChild(el);
     await el.updateComplete;
     expect(el.step).to.equal('form');

@@ -98,6 +98,20 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     expect(sdk.runs[0].codes).to.deep.equal(['9999', '1234']);
   });
 
+  it('keeps the code in view, read-only, while it is checked', async () => {
+    const { el, sdk } = await mountMobile();
+    sdk.codeCheckDelay = 300;
+    await reachCodeEntry(el);
+    await sendKeys({ type: '1234' });
+    buttonByName(el, 'Confirm code').click();
+    await untilStep(el, 'otp-checking');
+    const codeInput = inputByLabel(el, /code/i);
+    expect(codeInput.value).to.equal('1234');
+    expect(codeInput.readOnly).to.equal(true);
+    expect(buttonByName(el, 'Checking…').disabled).to.equal(true);
+    await untilStep(el, 'success');
+  });
+
   it('asks for the code again when it is submitted empty, without bothering the SDK', async () => {
     const { el, sdk } = await mountMobile();
     await reachCodeEntry(el);

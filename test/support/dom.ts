@@ -60,6 +60,8 @@ export interface SentRequest {
   method: string;
   contentType: string;
   body: Record<string, unknown>;
+  /** The element gave up on the request before the backend answered. */
+  aborted?: boolean;
 }
 
 export async function requestsSent(id: string): Promise<SentRequest[]> {

@@ -3,7 +3,7 @@
  * HTTP. The path says how to answer: `/fake-backend/<test id>/<scenario>/<verify|verify-status>`.
  * `GET /fake-backend/<test id>/requests` answers what that test's element sent.
  *
- * Scenarios: ok (verified), nomatch (not verified), verify-500, verify-notjson, verify-noauth,
+ * Scenarios: ok (verified), nomatch (not verified), nopossession (code or link failed), verify-500, verify-notjson, verify-noauth,
  * verify-slow (answers after 3 s), status-500, status-expired, status-flaky (fails once, then ok).
  */
 const requests = new Map();
@@ -35,7 +35,14 @@ export async function fakeBackend(ctx, next) {
     if (scenario === 'verify-500') return send(ctx, 500, { code: 'prove_error', message: 'Prove is down' });
     if (scenario === 'verify-notjson') return send(ctx, 200, '<html>oops</html>', 'text/html');
     if (scenario === 'verify-noauth') return send(ctx, 200, { ok: true });
-    if (scenario === 'verify-slow') await new Promise((resolve) => setTimeout(resolve, 3000).unref());
+    if (scenario === 'verify-slow') {
+      const record = list[list.length - 1];
+      // The element aborting its request closes the connection before this answers.
+      ctx.res.once('close', () => {
+        if (!ctx.res.writableFinished) record.aborted = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 3000).unref());
+    }
     return send(ctx, 200, { authToken: `token-${id}` });
   }
   const calls = (statusCalls.get(id) ?? 0) + 1;
@@ -44,6 +51,9 @@ export async function fakeBackend(ctx, next) {
     return send(ctx, 500, { code: 'prove_error', message: 'try later' });
   }
   if (scenario === 'status-expired') return send(ctx, 401, { code: 'session_expired', message: 'expired' });
+  if (scenario === 'nopossession') {
+    return send(ctx, 200, { success: false, possessionResult: 'failed', verifyResult: 'not_applicable' });
+  }
   const success = scenario !== 'nomatch';
   return send(ctx, 200, {
     success,

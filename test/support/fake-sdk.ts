@@ -29,6 +29,8 @@ export class FakeSdk implements ProveSdk {
   numberNeeded = false;
   /** As when Prove answers the link start with `{data: {}}`: the SDK only waits, no retry step. */
   noRetryStep = false;
+  /** Milliseconds "Prove" takes to judge a code. */
+  codeCheckDelay = 0;
   runs: FakeRun[] = [];
 
   async isMobileWeb() {
@@ -68,6 +70,7 @@ export class FakeSdk implements ProveSdk {
         wrong = false;
         if (answer.kind === 'code') {
           run.codes.push(answer.code);
+          await new Promise((resolve) => setTimeout(resolve, this.codeCheckDelay));
           if (answer.code === '1234') break;
           wrong = true;
         } else if (answer.kind === 'resend') {

@@ -1,10 +1,11 @@
-import { LitElement, type PropertyValues } from 'lit';
+import { LitElement, html, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { FlowController } from './flow/controller.js';
 import type { FlowState } from './flow/state.js';
 import { en } from './i18n/en.js';
 import { proveAuthSdk, type ProveSdk } from './sdk.js';
 import { styles } from './styles.js';
+import { announcement } from './ui/announcement.js';
 import type { ViewContext } from './ui/context.js';
 import { codeEntry } from './ui/code-entry.js';
 import { detailsForm } from './ui/details-form.js';
@@ -36,7 +37,7 @@ export * from './events.js';
  * @csspart hint - A field's hint.
  * @csspart field-error - A field's error message.
  * @csspart alert - An error message (role="alert").
- * @csspart status - A progress or notice message (role="status").
+ * @csspart status - A progress or notice message.
  * @csspart button - Every button.
  * @csspart submit - The main button of a step.
  * @csspart result - The success, failure or expired panel (also `success`, `failure`, `expired`).
@@ -130,7 +131,11 @@ export class ProveVerifyElement extends LitElement {
 
   protected override render() {
     const state = this.flow.state;
-    const ctx: ViewContext = { t: en, actions: this.flow };
+    return html`${this.renderStep(state, { t: en, actions: this.flow })}
+      <p class="visually-hidden" role="status">${announcement(state, en)}</p>`;
+  }
+
+  private renderStep(state: FlowState, ctx: ViewContext) {
     switch (state.name) {
       case 'form':
       case 'starting':

@@ -99,6 +99,17 @@ export const styles = css`
     gap: 0.5em;
     margin-top: 0.75em;
   }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    margin: -1px;
+    padding: 0;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+    border: 0;
+  }
   .progress {
     margin: 1em 0;
   }

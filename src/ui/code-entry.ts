@@ -11,7 +11,7 @@ type CodeState = Extract<FlowState, { name: 'otp-sending' | 'otp-entry' | 'otp-c
 export function codeEntry(state: CodeState, { t, actions }: ViewContext) {
   const last4 = lastFour(state.values.phone);
   if (state.name === 'otp-sending') {
-    return html`<p class="progress" role="status" part="status">${format(t.otpSending, { last4 })}</p>
+    return html`<p class="progress" part="status">${format(t.otpSending, { last4 })}</p>
       <div class="actions"><button type="button" part="button" @click=${() => actions.cancel()}>${t.cancel}</button></div>`;
   }
   const checking = state.name === 'otp-checking';
@@ -21,7 +21,7 @@ export function codeEntry(state: CodeState, { t, actions }: ViewContext) {
     <form part="form" novalidate aria-busy=${checking ? 'true' : 'false'} @submit=${(e: SubmitEvent) => actions.submitCode(formValue(e, 'code'))}>
       <h2 part="title">${t.otpTitle}</h2>
       <p class="intro" id="code-intro">${format(t.otpIntro, { last4 })}</p>
-      ${message ? html`<p class="notice" role="status" part="status">${message}</p>` : nothing}
+      ${message ? html`<p class="notice" part="status">${message}</p>` : nothing}
       <div class="field" part="field">
         <label for="code" part="label">${t.codeLabel}</label>
         ${keyed(

@@ -20,7 +20,7 @@ export function linkWait(state: LinkState, { t, actions }: ViewContext) {
   return html`
     <section part="form">
       <h2 part="title" tabindex="-1" data-autofocus aria-describedby="link-intro">${t.linkTitle}</h2>
-      <p class="intro" id="link-intro" role="status" part="status">${format(intro, { last4 })} ${message ?? nothing}</p>
+      <p class="intro" id="link-intro" part="status">${format(intro, { last4 })} ${message ?? nothing}</p>
       <div class="spinner" aria-hidden="true" part="spinner"></div>
       <div class="actions">
         <button type="button" part="button" ?disabled=${!canResend} @click=${() => actions.resendLink()}>${t.resendLink}</button>

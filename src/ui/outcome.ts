@@ -18,7 +18,7 @@ export function outcome(state: OutcomeState, { t, actions }: ViewContext) {
   const startAgain = html`<button type="button" part="button" @click=${() => actions.reset()}>${t.startAgain}</button>`;
   switch (state.name) {
     case 'verifying':
-      return html`<p class="progress" role="status" part="status">${t.verifying}</p>`;
+      return html`<p class="progress" part="status">${t.verifying}</p>`;
     case 'success':
       return panel('success', t.successTitle, t.successBody);
     case 'failure':

@@ -98,6 +98,28 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     expect(sdk.runs[0].codes).to.deep.equal(['9999', '1234']);
   });
 
+  it('announces progress through one live region that stays in place', async () => {
+    const { el, sdk } = await mountMobile();
+    sdk.codeCheckDelay = 300;
+    sdk.resendDelay = 300;
+    const region = el.shadowRoot!.querySelector('[role="status"]')!;
+    expect(region.textContent!.trim()).to.equal('');
+    buttonByName(el, 'Verify').click();
+    await untilStep(el, 'otp-entry');
+    buttonByName(el, 'Resend code').click();
+    await untilStep(el, 'otp-sending');
+    expect(region.textContent!.trim()).to.equal('Sending a code to the phone ending in 4010…');
+    await untilStep(el, 'otp-entry');
+    expect(region.textContent!.trim()).to.equal('We sent a new code.');
+    await sendKeys({ type: '1234' });
+    buttonByName(el, 'Confirm code').click();
+    await untilStep(el, 'otp-checking');
+    expect(region.textContent!.trim()).to.equal('Checking…');
+    await untilStep(el, 'success');
+    expect(el.shadowRoot!.querySelectorAll('[role="status"]')).to.have.length(1);
+    expect(el.shadowRoot!.querySelector('[role="status"]')).to.equal(region);
+  });
+
   it('keeps the code in view, read-only, while it is checked', async () => {
     const { el, sdk } = await mountMobile();
     sdk.codeCheckDelay = 300;

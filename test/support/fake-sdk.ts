@@ -29,8 +29,9 @@ export class FakeSdk implements ProveSdk {
   numberNeeded = false;
   /** As when Prove answers the link start with `{data: {}}`: the SDK only waits, no retry step. */
   noRetryStep = false;
-  /** Milliseconds "Prove" takes to judge a code. */
+  /** Milliseconds "Prove" takes to judge a code, and to send one again. */
   codeCheckDelay = 0;
+  resendDelay = 0;
   runs: FakeRun[] = [];
 
   async isMobileWeb() {
@@ -75,6 +76,7 @@ export class FakeSdk implements ProveSdk {
           wrong = true;
         } else if (answer.kind === 'resend') {
           run.resends++;
+          await new Promise((resolve) => setTimeout(resolve, this.resendDelay));
         } else {
           await askNumber(true);
         }

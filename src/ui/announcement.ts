@@ -4,8 +4,9 @@ import { lastFour } from '../phone.js';
 
 /**
  * What the element's one polite live region says for a step. The region stays in the page from
- * the first render, so screen readers hear each change; steps that move focus to a heading or a
- * field are heard through that and say nothing here.
+ * the first render, so screen readers hear each change. Steps that move focus are heard through
+ * the focused control and what describes it ("We sent a new code." included), so they say
+ * nothing here and nothing is said twice.
  */
 export function announcement(state: FlowState, t: Strings): string {
   switch (state.name) {
@@ -13,9 +14,6 @@ export function announcement(state: FlowState, t: Strings): string {
       return format(t.otpSending, { last4: lastFour(state.values.phone) });
     case 'otp-checking':
       return t.checkingCode;
-    case 'otp-entry':
-    case 'link-waiting':
-      return state.message ? t.messages[state.message] : '';
     case 'verifying':
       return t.verifying;
     default:

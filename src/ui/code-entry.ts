@@ -21,7 +21,7 @@ export function codeEntry(state: CodeState, { t, actions }: ViewContext) {
     <form part="form" novalidate aria-busy=${checking ? 'true' : 'false'} @submit=${(e: SubmitEvent) => actions.submitCode(formValue(e, 'code'))}>
       <h2 part="title">${t.otpTitle}</h2>
       <p class="intro" id="code-intro">${format(t.otpIntro, { last4 })}</p>
-      ${message ? html`<p class="notice" part="status">${message}</p>` : nothing}
+      ${message ? html`<p class="notice" id="code-notice" part="status">${message}</p>` : nothing}
       <div class="field" part="field">
         <label for="code" part="label">${t.codeLabel}</label>
         ${keyed(
@@ -37,7 +37,7 @@ export function codeEntry(state: CodeState, { t, actions }: ViewContext) {
             maxlength="12"
             ?readonly=${checking}
             aria-invalid=${error ? 'true' : 'false'}
-            aria-describedby=${error ? 'code-intro code-error' : 'code-intro'}
+            aria-describedby=${[message && 'code-notice', 'code-intro', error && 'code-error'].filter(Boolean).join(' ')}
             ?data-autofocus=${!checking}
           />`,
         )}

@@ -110,7 +110,13 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     await untilStep(el, 'otp-sending');
     expect(region.textContent!.trim()).to.equal('Sending a code to the phone ending in 4010…');
     await untilStep(el, 'otp-entry');
-    expect(region.textContent!.trim()).to.equal('We sent a new code.');
+    // Said once, through the focused field's description, not twice.
+    expect(region.textContent!.trim()).to.equal('');
+    const described = inputByLabel(el, /code/i).getAttribute('aria-describedby')!.split(' ');
+    expect(described.map((id) => el.shadowRoot!.getElementById(id)?.textContent)).to.deep.equal([
+      'We sent a new code.',
+      'We texted a code to the phone ending in 4010.',
+    ]);
     await sendKeys({ type: '1234' });
     buttonByName(el, 'Confirm code').click();
     await untilStep(el, 'otp-checking');

@@ -14,11 +14,14 @@ export interface BackendConfig {
   timeout: number;
 }
 
+/** Which possession check Prove runs: a code by text (mobile) or an Instant Link (desktop). */
+export type PossessionType = 'mobile' | 'desktop';
+
 export interface VerifyRequest {
   firstName: string;
   lastName: string;
   phoneNumber: string;
-  possessionType: 'mobile' | 'desktop';
+  possessionType: PossessionType;
   finalTargetUrl?: string;
 }
 

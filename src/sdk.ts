@@ -4,8 +4,9 @@
  * turns the SDK's step callbacks into calls on plain `FlowSteps` the controller implements.
  */
 import type * as ProveAuth from '@prove-identity/prove-auth';
+import type { PossessionType } from './backend.js';
 
-export type PossessionType = 'mobile' | 'desktop';
+export type { PossessionType };
 
 /** What the person chose on the code screen, in our words rather than the SDK's enum. */
 export type CodeAnswer = { kind: 'code'; code: string } | { kind: 'resend' } | { kind: 'change-number' };

@@ -1,4 +1,4 @@
-import type { VerificationResult } from '../backend.js';
+import type { PossessionType, VerificationResult } from '../backend.js';
 
 /** What the person typed; it travels with every state so nothing is ever lost. */
 export interface FormValues {
@@ -10,7 +10,7 @@ export interface FormValues {
 export type FieldName = keyof FormValues;
 export type FieldErrors = Partial<Record<FieldName, MessageKey>>;
 
-export type PossessionType = 'mobile' | 'desktop';
+export type { PossessionType };
 
 /** Keys of the string table; states carry keys, the element turns them into words. */
 export type MessageKey =

@@ -20,7 +20,7 @@ export interface ViewContext {
   actions: Actions;
 }
 
-/** Reads one named control of the form a submit event came from. */
+/** Keeps the form from navigating and reads one named control of it. */
 export function formValue(event: SubmitEvent, name: string): string {
   event.preventDefault();
   const control = (event.currentTarget as HTMLFormElement).elements.namedItem(name);

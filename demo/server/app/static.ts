@@ -1,6 +1,7 @@
 /**
- * The demo's static files: the pages, `/main.js` (demo/main.ts bundled in memory by esbuild),
- * Prove's SDK served byte for byte as Prove ships it, and the CDN build from `dist/cdn/`.
+ * The demo's static files: the pages, the Instant Link landing page and its script,
+ * `/main.js` (demo/main.ts bundled in memory by esbuild), Prove's SDK served byte for byte as
+ * Prove ships it, and the CDN build from `dist/cdn/`.
  */
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -41,8 +42,32 @@ export function contentTypeFor(file: string): string {
   return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
+/**
+ * Where the Instant Link lands (the desktop flow's default finalTargetUrl). The phone cannot know
+ * the verdict, so the page claims none: it finishes a flow started on this same phone and sends
+ * the person back to where they started.
+ */
+export const LANDING_PAGE = '/link-opened.html';
+/** The landing page's old name: links sent before the rename still arrive there. */
+const OLD_LANDING_PAGE = '/verified.html';
+
+/**
+ * The landing page runs Prove's SDK from this origin only, with no inline code, so it can carry a
+ * strict policy; a site copying it keeps the guarantee that nothing else runs there.
+ */
+export const LANDING_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 export interface StaticOptions {
-  /** Folder holding index.html, cdn.html, verified.html, demo.css (default `demo/`). */
+  /** Folder holding index.html, cdn.html, link-opened.html and .js, demo.css (default `demo/`). */
   demoDir?: string;
   /** Entry bundled as `/main.js` (default `demo/main.ts`). */
   mainEntry?: string;
@@ -55,12 +80,18 @@ export interface StaticOptions {
 
 type BundleResult = { ok: true; code: string } | { ok: false; error: string };
 
-const PAGES: Record<string, string> = {
-  '/': 'index.html',
-  '/index.html': 'index.html',
-  '/cdn.html': 'cdn.html',
-  '/verified.html': 'verified.html',
-  '/demo.css': 'demo.css',
+interface Page {
+  file: string;
+  headers?: Record<string, string>;
+}
+
+const PAGES: Record<string, Page> = {
+  '/': { file: 'index.html' },
+  '/index.html': { file: 'index.html' },
+  '/cdn.html': { file: 'cdn.html' },
+  [LANDING_PAGE]: { file: 'link-opened.html', headers: { 'Content-Security-Policy': LANDING_CSP } },
+  '/link-opened.js': { file: 'link-opened.js' },
+  '/demo.css': { file: 'demo.css' },
 };
 
 export class StaticFiles {
@@ -111,7 +142,13 @@ export class StaticFiles {
   async handle(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> {
     const page = Object.hasOwn(PAGES, pathname) ? PAGES[pathname] : undefined;
     if (page) {
-      await this.#serveFile(req, res, path.join(this.#demoDir, page));
+      await this.#serveFile(req, res, path.join(this.#demoDir, page.file), page.headers);
+      return true;
+    }
+    if (pathname === OLD_LANDING_PAGE) {
+      // The query matters: on the phone that started the flow it carries Prove's asc and authId.
+      const search = new URL(req.url ?? '/', 'http://app.invalid').search;
+      sendBody(req, res, 301, 'Moved\n', CONTENT_TYPES['.txt']!, { Location: LANDING_PAGE + search });
       return true;
     }
     if (pathname === '/main.js') {
@@ -154,14 +191,14 @@ export class StaticFiles {
     await this.#serveFile(req, res, file);
   }
 
-  async #serveFile(req: IncomingMessage, res: ServerResponse, file: string): Promise<void> {
+  async #serveFile(req: IncomingMessage, res: ServerResponse, file: string, headers: Record<string, string> = {}): Promise<void> {
     const info = await stat(file).catch(() => undefined);
     if (!info?.isFile()) {
       sendBody(req, res, 404, 'Not found\n', CONTENT_TYPES['.txt']!);
       return;
     }
     const body = await readFile(file);
-    sendBody(req, res, 200, body, contentTypeFor(file));
+    sendBody(req, res, 200, body, contentTypeFor(file), headers);
   }
 }
 

@@ -2,10 +2,12 @@
  * `npm start`: the demo. Without Prove credentials it starts the local Prove sandbox emulator
  * (EMULATOR_PORT, default 8081) and the demo backend (PORT, default 8080) wired to it, webhooks
  * included. With PROVE_CLIENT_ID and PROVE_CLIENT_SECRET set it starts only the backend, talking to
- * Prove (PROVE_ENV, default uat-us). Ctrl-C stops both.
+ * Prove (PROVE_ENV, default uat-us; uat-eu/prod-eu outside North America). PROVE_ALLOW_OTP_RETRY
+ * (default true) says whether a wrong code may be entered again. Ctrl-C stops both.
  */
 import { startApp, type RunningApp } from './app/index.js';
 import {
+  allowOtpRetryFrom,
   ConfigError,
   DEFAULT_APP_PORT,
   DEFAULT_EMULATOR_PORT,
@@ -31,8 +33,10 @@ async function main(): Promise<void> {
   let config: ProveConfig;
   let appPort: number;
   let emulatorPort: number;
+  let allowOtpRetry: boolean;
   try {
     config = resolveProveConfig(process.env);
+    allowOtpRetry = allowOtpRetryFrom(process.env);
     appPort = parsePort(process.env.PORT, DEFAULT_APP_PORT, 'PORT');
     emulatorPort = parsePort(process.env.EMULATOR_PORT, DEFAULT_EMULATOR_PORT, 'EMULATOR_PORT');
   } catch (error) {
@@ -83,6 +87,7 @@ async function main(): Promise<void> {
       mode: config.mode,
       emulatorUrl,
       webhookSecret,
+      allowOtpRetry,
       log: (line) => console.log(line),
     });
     running.push(app);
@@ -92,6 +97,7 @@ async function main(): Promise<void> {
     console.log(`prove-verify demo: ${MODE_LABELS[config.mode]}${config.proveEnv ? ` (${config.proveEnv})` : ''}`);
     console.log(`  demo page   ${app.url}/`);
     console.log(`  CDN page    ${app.url}/cdn.html`);
+    console.log(`  OTP retry   ${allowOtpRetry ? 'on (a wrong code can be entered again)' : 'off (one wrong code ends the flow)'}`);
     if (emulatorUrl) {
       console.log(`  emulator    ${emulatorUrl}  (sandbox inbox: ${emulatorUrl}/sandbox/messages?phone=2001004010)`);
       console.log('  sandbox person: Addy Epinay, 2001004010; OTP 1234 succeeds');
@@ -99,7 +105,7 @@ async function main(): Promise<void> {
     } else {
       console.log(`  Prove API   ${prove.baseUrl}`);
       if (!process.env.PUBLIC_ORIGIN?.trim()) {
-        console.log('  note: the Instant Link lands on this app\'s /verified.html; set PUBLIC_ORIGIN to an');
+        console.log('  note: the Instant Link lands on this app\'s /link-opened.html; set PUBLIC_ORIGIN to an');
         console.log('        address the phone can reach (e.g. an https tunnel), or test the mobile (OTP) flow');
       }
     }

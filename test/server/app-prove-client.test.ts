@@ -5,12 +5,14 @@ import {
   ProveClient,
   ProveHttpError,
   ProveNetworkError,
+  ProveRateLimitError,
   ProveResponseError,
   ProveTimeoutError,
+  retryAfterSeconds,
 } from '../../demo/server/app/prove-client.js';
-import { ConfigError, resolveProveConfig } from '../../demo/server/app/config.js';
+import { allowOtpRetryFrom, ConfigError, resolveProveConfig } from '../../demo/server/app/config.js';
 
-type Reply = { status?: number; body: unknown; delayMs?: number } | Error;
+type Reply = { status?: number; body: unknown; delayMs?: number; headers?: Record<string, string> } | Error;
 
 interface Recorded {
   url: string;
@@ -42,7 +44,7 @@ function scriptedFetch(script: Record<string, Array<Reply> | ((n: number) => Rep
       });
     }
     const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
-    return new Response(text, { status: reply.status ?? 200, headers: { 'Content-Type': 'application/json' } });
+    return new Response(text, { status: reply.status ?? 200, headers: { 'Content-Type': 'application/json', ...reply.headers } });
   };
   return { fetch: fetchImpl as typeof fetch, calls, count: (path: string) => calls.filter((c) => new URL(c.url).pathname === path).length };
 }
@@ -189,6 +191,80 @@ describe('ProveClient', () => {
     assert.deepEqual(pending, { success: 'pending', possessionResult: 'pending', verifyResult: 'pending' }, 'unknown fields dropped');
   });
 
+  test('a verify answer without an authToken is a refusal only when success is "false"', async () => {
+    const refused = { success: 'false', possessionResult: 'not applicable', verifyResult: 'failed' };
+    const fake = scriptedFetch({
+      '/token': (n) => token(n),
+      '/v3/verify': [
+        { body: { ...refused, correlationId: 'corr' } },
+        { body: { ...refused, authToken: '' } },
+        { body: { ...VERIFY_OK, authToken: undefined } },
+        { body: { ...refused, success: 'true' } },
+      ],
+    });
+    const prove = client(fake.fetch);
+    const first = await prove.v3Verify(REQUEST);
+    assert.equal(first.authToken, undefined);
+    assert.equal(first.correlationId, 'corr');
+    assert.equal(first.success, 'false');
+    assert.equal(first.possessionResult, 'not_applicable');
+    assert.equal(first.verifyResult, 'failed');
+    const second = await prove.v3Verify(REQUEST);
+    assert.equal(second.authToken, undefined);
+    assert.equal(second.correlationId, undefined);
+    await assert.rejects(prove.v3Verify(REQUEST), ProveResponseError);
+    await assert.rejects(prove.v3Verify(REQUEST), ProveResponseError);
+  });
+
+  test('"not applicable" (with a space, as some of Prove\'s docs spell it) is read as not_applicable', async () => {
+    const fake = scriptedFetch({
+      '/token': (n) => token(n),
+      '/v3/verify-status': [{ body: { success: 'false', possessionResult: 'not applicable', verifyResult: 'not applicable' } }],
+    });
+    const status = await client(fake.fetch).v3VerifyStatus({ correlationId: 'c' });
+    assert.deepEqual({ ...status, identityId: status.identityId }, {
+      success: 'false',
+      possessionResult: 'not_applicable',
+      verifyResult: 'not_applicable',
+      identityId: undefined,
+    });
+  });
+
+  test('a 429 is a ProveRateLimitError with Prove\'s Retry-After, and is not retried', async () => {
+    const fake = scriptedFetch({
+      '/token': (n) => token(n),
+      '/v3/verify': [{ status: 429, body: { code: 8000, message: 'too many' }, headers: { 'Retry-After': '12' } }],
+    });
+    await assert.rejects(client(fake.fetch).v3Verify(REQUEST), (e: unknown) => {
+      assert.ok(e instanceof ProveRateLimitError);
+      assert.ok(e instanceof ProveHttpError, 'still a ProveHttpError for callers that only know that');
+      assert.equal(e.status, 429);
+      assert.equal(e.retryAfterSeconds, 12);
+      assert.equal(e.endpoint, '/v3/verify');
+      return true;
+    });
+    assert.equal(fake.count('/v3/verify'), 1);
+  });
+
+  test('retryAfterSeconds reads seconds or a date and keeps to 1..60', () => {
+    const now = Date.UTC(2026, 0, 1, 12, 0, 0);
+    assert.equal(retryAfterSeconds(null, now), 1);
+    assert.equal(retryAfterSeconds(undefined, now), 1);
+    assert.equal(retryAfterSeconds('', now), 1);
+    assert.equal(retryAfterSeconds('abc', now), 1);
+    assert.equal(retryAfterSeconds('1.5', now), 1);
+    assert.equal(retryAfterSeconds('-3', now), 1);
+    assert.equal(retryAfterSeconds('0', now), 1);
+    assert.equal(retryAfterSeconds(' 5 ', now), 5);
+    assert.equal(retryAfterSeconds('60', now), 60);
+    assert.equal(retryAfterSeconds('61', now), 60);
+    assert.equal(retryAfterSeconds('1'.repeat(400), now), 60);
+    assert.equal(retryAfterSeconds(new Date(now + 20_000).toUTCString(), now), 20);
+    assert.equal(retryAfterSeconds(new Date(now + 20_200).toUTCString(), now), 20, 'HTTP dates have whole seconds');
+    assert.equal(retryAfterSeconds(new Date(now - 20_000).toUTCString(), now), 1);
+    assert.equal(retryAfterSeconds(new Date(now + 3_600_000).toUTCString(), now), 60);
+  });
+
   test('a bad token answer is a ProveResponseError', async () => {
     const fake = scriptedFetch({ '/token': [{ body: { access_token: 'x', token_type: 'MAC', expires_in: 3600 } }, { body: { access_token: 'x' } }] });
     const prove = client(fake.fetch);
@@ -238,13 +314,47 @@ describe('resolveProveConfig', () => {
     assert.equal(prod.mode, 'prove-production');
   });
 
+  test('Prove\'s EU environments: uat-eu (sandbox) and prod-eu (production)', () => {
+    const creds = { PROVE_CLIENT_ID: 'cid', PROVE_CLIENT_SECRET: 'csecret' };
+    assert.deepEqual(resolveProveConfig({ ...creds, PROVE_ENV: 'uat-eu' }), {
+      mode: 'prove-sandbox',
+      proveEnv: 'uat-eu',
+      prove: { baseUrl: 'https://platform.uat.eu.proveapis.com', clientId: 'cid', clientSecret: 'csecret' },
+    });
+    assert.deepEqual(resolveProveConfig({ ...creds, PROVE_ENV: ' prod-eu ' }), {
+      mode: 'prove-production',
+      proveEnv: 'prod-eu',
+      prove: { baseUrl: 'https://platform.eu.proveapis.com', clientId: 'cid', clientSecret: 'csecret' },
+    });
+    assert.throws(() => resolveProveConfig({ ...creds, PROVE_ENV: 'eu' }), (e) => e instanceof ConfigError && /uat-eu, prod-eu/.test(e.message));
+  });
+
   test('an unknown PROVE_ENV or half the credentials is a startup error', () => {
     assert.throws(
-      () => resolveProveConfig({ PROVE_CLIENT_ID: 'cid', PROVE_CLIENT_SECRET: 'csecret', PROVE_ENV: 'uat-eu' }),
-      (e) => e instanceof ConfigError && /uat-eu/.test(e.message) && !e.message.includes('csecret'),
+      () => resolveProveConfig({ PROVE_CLIENT_ID: 'cid', PROVE_CLIENT_SECRET: 'csecret', PROVE_ENV: 'eu-west-1' }),
+      (e) => e instanceof ConfigError && /eu-west-1/.test(e.message) && !e.message.includes('csecret'),
     );
     assert.throws(() => resolveProveConfig({ PROVE_CLIENT_ID: 'cid', PROVE_CLIENT_SECRET: 'x', PROVE_ENV: 'toString' }), ConfigError);
     assert.throws(() => resolveProveConfig({ PROVE_CLIENT_ID: 'cid' }), /PROVE_CLIENT_SECRET/);
     assert.throws(() => resolveProveConfig({ PROVE_CLIENT_SECRET: 'csecret' }), (e) => e instanceof ConfigError && !e.message.includes('csecret'));
+  });
+});
+
+describe('allowOtpRetryFrom (PROVE_ALLOW_OTP_RETRY)', () => {
+  test('true unless set: true/false/1/0 in any case, blank means unset', () => {
+    assert.equal(allowOtpRetryFrom({}), true);
+    assert.equal(allowOtpRetryFrom({ PROVE_ALLOW_OTP_RETRY: '  ' }), true);
+    for (const value of ['true', 'TRUE', 'True', '1', ' 1 ']) assert.equal(allowOtpRetryFrom({ PROVE_ALLOW_OTP_RETRY: value }), true, value);
+    for (const value of ['false', 'FALSE', 'False', '0', ' 0 ']) assert.equal(allowOtpRetryFrom({ PROVE_ALLOW_OTP_RETRY: value }), false, value);
+  });
+
+  test('anything else is a ConfigError naming the variable', () => {
+    for (const value of ['yes', 'no', 'on', 'off', '2', '01', 't', 'null']) {
+      assert.throws(
+        () => allowOtpRetryFrom({ PROVE_ALLOW_OTP_RETRY: value }),
+        (e) => e instanceof ConfigError && /PROVE_ALLOW_OTP_RETRY/.test(e.message) && /true, false, 1 or 0/.test(e.message),
+        value,
+      );
+    }
   });
 });

@@ -7,7 +7,7 @@ import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startApp, type AppOptions, type RunningApp } from '../../demo/server/app/index.js';
-import { proveAuthBundlePath, PROVE_AUTH_SPECIFIER } from '../../demo/server/app/static.js';
+import { LANDING_PAGE, proveAuthBundlePath, PROVE_AUTH_SPECIFIER } from '../../demo/server/app/static.js';
 
 // ---------------------------------------------------------------------------------------------
 // A fake Prove: /token, /v3/verify, /v3/verify-status, with answers the test can change.
@@ -16,6 +16,7 @@ interface FakeAnswer {
   status: number;
   body: unknown;
   delayMs?: number;
+  headers?: Record<string, string>;
 }
 
 interface FakeProve {
@@ -67,7 +68,7 @@ async function startFakeProve(): Promise<FakeProve> {
       const next = queue.shift() ?? fallback();
       const send = () => {
         if (res.destroyed) return;
-        res.writeHead(next.status, { 'Content-Type': 'application/json' });
+        res.writeHead(next.status, { 'Content-Type': 'application/json', ...next.headers });
         res.end(typeof next.body === 'string' ? next.body : JSON.stringify(next.body));
       };
       if (next.delayMs) setTimeout(send, next.delayMs);
@@ -208,7 +209,7 @@ describe('demo backend against a fake Prove', () => {
       assert.equal(sent.body.lastName, 'Epinay');
       assert.equal(sent.body.phoneNumber, '+12001004010', 'E.164, US by default');
       assert.equal(sent.body.possessionType, 'desktop');
-      assert.equal(sent.body.finalTargetUrl, `${app.url}/verified.html`, 'desktop defaults to the verified page');
+      assert.equal(sent.body.finalTargetUrl, `${app.url}/link-opened.html`, 'desktop defaults to the landing page');
       assert.equal(JSON.stringify(body).includes('correlation'), false);
     });
 
@@ -241,7 +242,11 @@ describe('demo backend against a fake Prove', () => {
         ['possessionType wrong case', { ...ADDY, possessionType: 'Desktop' }, 400],
         ['javascript: finalTargetUrl', { ...ADDY, finalTargetUrl: 'javascript:alert(1)' }, 400],
         ['ftp finalTargetUrl', { ...ADDY, finalTargetUrl: 'ftp://example.com/' }, 400],
-        ['relative finalTargetUrl', { ...ADDY, finalTargetUrl: '/verified.html' }, 400],
+        ['relative finalTargetUrl', { ...ADDY, finalTargetUrl: '/link-opened.html' }, 400],
+        ['finalTargetUrl over Prove\'s 128 characters', { ...ADDY, finalTargetUrl: `https://example.com/${'a'.repeat(109)}` }, 400],
+        ['finalTargetUrl with a fragment', { ...ADDY, finalTargetUrl: 'https://example.com/done#top' }, 400],
+        ['finalTargetUrl with an escape', { ...ADDY, finalTargetUrl: 'https://example.com/a%20b' }, 400],
+        ['finalTargetUrl with a query of &', { ...ADDY, finalTargetUrl: 'https://example.com/?a=1&b=2' }, 400],
         ['finalTargetUrl a number', { ...ADDY, finalTargetUrl: 7 }, 400],
         ['an array body', '[1,2]', 400],
         ['a null body', 'null', 400],
@@ -311,7 +316,7 @@ describe('demo backend against a fake Prove', () => {
       const second = sessionCookie(await post(app, '/api/verify', ADDY, { cookie: first }));
       assert.notEqual(first, second);
       await expectError(await post(app, '/api/verify-status', {}, { cookie: first }), 401, 'session_expired');
-      assert.equal((await post(app, '/api/verify-status', {}, { cookie: second })).status, 200);
+      assert.equal((await post(app, '/api/verify-status', {}, { cookie: second })).status, 202);
     });
   });
 
@@ -330,8 +335,8 @@ describe('demo backend against a fake Prove', () => {
       const cookieB = sessionCookie(await post(app, '/api/verify', ADDY));
 
       let res = await post(app, '/api/verify-status', {}, { cookie: cookieA });
-      assert.equal(res.status, 200);
-      assert.deepEqual(await res.json(), { success: false, possessionResult: 'pending', verifyResult: 'pending' });
+      assert.equal(res.status, 202, 'pending is not an answer yet');
+      assert.deepEqual(await res.json(), { pending: true });
       assert.equal(fake.statusRequests[0]!.body.correlationId, `correlation-${flowA}`);
 
       fake.status = { success: 'true', possessionResult: 'success', verifyResult: 'success', identityId: 'identity-1' };
@@ -355,7 +360,7 @@ describe('demo backend against a fake Prove', () => {
 
     test('accepts an empty body but insists on JSON', async () => {
       const cookie = sessionCookie(await post(app, '/api/verify', ADDY));
-      assert.equal((await post(app, '/api/verify-status', '', { cookie })).status, 200);
+      assert.equal((await post(app, '/api/verify-status', '', { cookie })).status, 202);
       await expectError(await post(app, '/api/verify-status', '{}', { cookie, contentType: 'text/plain' }), 415);
       await expectError(await post(app, '/api/verify-status', '{oops', { cookie }), 400, 'invalid_json');
     });
@@ -394,7 +399,7 @@ describe('demo backend against a fake Prove', () => {
       await expectError(await post(app, '/api/verify-status', {}, { cookie }), 502, 'prove_error');
       fake.statusQueue.push({ status: 500, body: { code: 8000, message: 'error at prove, try again later' } });
       await expectError(await post(app, '/api/verify-status', {}, { cookie }), 502, 'prove_error');
-      assert.equal((await post(app, '/api/verify-status', {}, { cookie })).status, 200, 'the session survives');
+      assert.equal((await post(app, '/api/verify-status', {}, { cookie })).status, 202, 'the session survives');
     });
 
     test('rejected credentials are 502 and never echo the secret', async () => {
@@ -455,7 +460,7 @@ describe('demo backend against a fake Prove', () => {
     try {
       const res = await post(other, '/api/verify', ADDY);
       assert.equal(res.status, 200);
-      assert.equal(fake.verifyRequests[0]!.body.finalTargetUrl, 'https://demo.example.com/verified.html');
+      assert.equal(fake.verifyRequests[0]!.body.finalTargetUrl, 'https://demo.example.com/link-opened.html');
       assert.match(res.headers.getSetCookie()[0]!, /; Secure$/);
     } finally {
       await other.close();
@@ -476,6 +481,222 @@ describe('demo backend against a fake Prove', () => {
   });
 });
 
+describe('Prove\'s rules: retries, one id per flow, early refusals, pending, rate limits', () => {
+  let fake: FakeProve;
+  let app: RunningApp;
+  before(async () => {
+    fake = await startFakeProve();
+    app = await startDemoApp(fake, { allowOtpRetry: true });
+  });
+  after(async () => {
+    await app.close();
+    await fake.close();
+  });
+  beforeEach(() => fake.reset());
+
+  /** Runs `body` with PROVE_ALLOW_OTP_RETRY set (or unset), restoring it afterwards. */
+  async function withRetryEnv(value: string | undefined, body: () => Promise<void>): Promise<void> {
+    const saved = process.env.PROVE_ALLOW_OTP_RETRY;
+    if (value === undefined) delete process.env.PROVE_ALLOW_OTP_RETRY;
+    else process.env.PROVE_ALLOW_OTP_RETRY = value;
+    try {
+      await body();
+    } finally {
+      if (saved === undefined) delete process.env.PROVE_ALLOW_OTP_RETRY;
+      else process.env.PROVE_ALLOW_OTP_RETRY = saved;
+    }
+  }
+
+  /** What one app sends as allowOTPRetry on a flow start. */
+  async function sentRetry(options: AppOptions): Promise<unknown> {
+    const other = await startDemoApp(fake, options);
+    try {
+      const before = fake.verifyRequests.length;
+      assert.equal((await post(other, '/api/verify', { ...ADDY, possessionType: 'mobile' })).status, 200);
+      return fake.verifyRequests[before]!.body.allowOTPRetry;
+    } finally {
+      await other.close();
+    }
+  }
+
+  test('allowOTPRetry: the option wins, else PROVE_ALLOW_OTP_RETRY, else true', async () => {
+    await withRetryEnv(undefined, async () => {
+      assert.equal(await sentRetry({}), true, 'default true');
+      assert.equal(await sentRetry({ allowOtpRetry: false }), false);
+      assert.equal(await sentRetry({ allowOtpRetry: true }), true);
+    });
+    for (const [value, expected] of [['false', false], ['0', false], ['FALSE', false], ['true', true], ['1', true], [' True ', true], ['', true]] as const) {
+      await withRetryEnv(value, async () => {
+        assert.equal(await sentRetry({}), expected, `PROVE_ALLOW_OTP_RETRY=${JSON.stringify(value)}`);
+      });
+    }
+    await withRetryEnv('false', async () => {
+      assert.equal(await sentRetry({ allowOtpRetry: true }), true, 'the option wins over the environment');
+    });
+    assert.equal(await sentRetry({ allowOtpRetry: true }), true);
+    assert.equal(fake.verifyRequests.every((r) => typeof r.body.allowOTPRetry === 'boolean'), true, 'always a JSON boolean');
+  });
+
+  test('a PROVE_ALLOW_OTP_RETRY that is not a boolean stops the app at startup', async () => {
+    for (const value of ['yes', 'no', 'on', '2', 'truthy']) {
+      await withRetryEnv(value, async () => {
+        await assert.rejects(startDemoApp(fake), (e: Error) => e.name === 'ConfigError' && /PROVE_ALLOW_OTP_RETRY/.test(e.message), value);
+      });
+    }
+  });
+
+  test('the desktop flow sends allowOTPRetry too, and the mobile flow a false one when asked', async () => {
+    assert.equal((await post(app, '/api/verify', ADDY)).status, 200);
+    assert.equal(fake.verifyRequests[0]!.body.allowOTPRetry, true);
+    assert.equal(await sentRetry({ allowOtpRetry: false }), false);
+  });
+
+  test('one clientRequestId per flow: made at the start and sent on every status call of that flow', async () => {
+    const first = sessionCookie(await post(app, '/api/verify', ADDY));
+    const second = sessionCookie(await post(app, '/api/verify', ADDY));
+    await post(app, '/api/verify-status', {}, { cookie: first });
+    await post(app, '/api/verify-status', {}, { cookie: second });
+    fake.status = { success: 'true', possessionResult: 'success', verifyResult: 'success' };
+    await post(app, '/api/verify-status', {}, { cookie: first });
+
+    const [startA, startB] = fake.verifyRequests.map((r) => r.body.clientRequestId);
+    assert.match(String(startA), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'a random UUID');
+    assert.notEqual(startA, startB, 'each flow has its own');
+    assert.deepEqual(
+      fake.statusRequests.map((r) => r.body.clientRequestId),
+      [startA, startB, startA],
+      'each status call carries its own flow\'s id',
+    );
+  });
+
+  test('Prove refusing the person at once: 200 {success: false} with the results, no authToken, no session', async () => {
+    const old = sessionCookie(await post(app, '/api/verify', ADDY));
+    fake.verifyQueue.push({
+      status: 200,
+      body: { correlationId: 'correlation-refused', success: 'false', possessionResult: 'not applicable', verifyResult: 'failed' },
+    });
+    const res = await post(app, '/api/verify', { ...ADDY, firstName: 'Someone' }, { cookie: old });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+    assert.deepEqual(await res.json(), { success: false, possessionResult: 'not_applicable', verifyResult: 'failed' });
+    const cleared = res.headers.getSetCookie();
+    assert.equal(cleared.length, 1);
+    assert.match(cleared[0]!, /^pv_session=;.*Max-Age=0/, 'the browser forgets its session');
+    await expectError(await post(app, '/api/verify-status', {}, { cookie: old }), 401, 'session_expired');
+    assert.equal(fake.statusRequests.length, 0, 'nothing to ask Prove about');
+
+    // The same refusal spelled with an empty or null authToken, and without a correlationId.
+    for (const authToken of ['', null]) {
+      fake.verifyQueue.push({ status: 200, body: { authToken, success: 'false', possessionResult: 'pending', verifyResult: 'failed' } });
+      const again = await post(app, '/api/verify', ADDY);
+      assert.equal(again.status, 200);
+      assert.deepEqual(await again.json(), { success: false, possessionResult: 'pending', verifyResult: 'failed' });
+    }
+  });
+
+  test('no authToken without a refusal is an unexpected answer (502), not a verdict', async () => {
+    fake.verifyQueue.push({ status: 200, body: { correlationId: 'c', success: 'pending', possessionResult: 'pending', verifyResult: 'pending' } });
+    await expectError(await post(app, '/api/verify', ADDY), 502, 'prove_error');
+    fake.verifyQueue.push({ status: 200, body: { success: 'true', possessionResult: 'success', verifyResult: 'success' } });
+    await expectError(await post(app, '/api/verify', ADDY), 502, 'prove_error');
+  });
+
+  test('verify-status: "pending" is 202 {pending: true}; "not applicable" reaches the page as not_applicable', async () => {
+    const cookie = sessionCookie(await post(app, '/api/verify', ADDY));
+    let res = await post(app, '/api/verify-status', {}, { cookie });
+    assert.equal(res.status, 202);
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+    assert.deepEqual(await res.json(), { pending: true });
+
+    fake.status = { success: 'false', possessionResult: 'failed', verifyResult: 'not applicable' };
+    res = await post(app, '/api/verify-status', {}, { cookie });
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { success: false, possessionResult: 'failed', verifyResult: 'not_applicable' });
+
+    fake.status = { success: 'false', possessionResult: 'not applicable', verifyResult: 'not_applicable' };
+    res = await post(app, '/api/verify-status', {}, { cookie });
+    assert.deepEqual(await res.json(), { success: false, possessionResult: 'not_applicable', verifyResult: 'not_applicable' });
+
+    fake.status = { success: 'true', possessionResult: 'success', verifyResult: 'success', identityId: 'identity-9' };
+    res = await post(app, '/api/verify-status', {}, { cookie });
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { success: true, possessionResult: 'success', verifyResult: 'success', identityId: 'identity-9' });
+  });
+
+  test('Prove\'s 429 is passed on as 429 rate_limited with its Retry-After, and Prove is not asked again', async () => {
+    fake.verifyQueue.push({ status: 429, body: { code: 8000, message: 'too many requests' }, headers: { 'Retry-After': '7' } });
+    const res = await post(app, '/api/verify', ADDY);
+    const error = await expectError(res, 429, 'rate_limited');
+    assert.equal(res.headers.get('retry-after'), '7');
+    assert.match(error.message, /7 seconds/);
+    assert.equal(fake.verifyRequests.length, 1, 'no immediate retry against Prove');
+    assert.equal(res.headers.getSetCookie().length, 0, 'no session for a flow that never started');
+
+    const cookie = sessionCookie(await post(app, '/api/verify', ADDY));
+    fake.statusQueue.push({ status: 429, body: '', headers: { 'Retry-After': '3' } });
+    const status = await post(app, '/api/verify-status', {}, { cookie });
+    await expectError(status, 429, 'rate_limited');
+    assert.equal(status.headers.get('retry-after'), '3');
+    assert.equal(fake.statusRequests.length, 1);
+    assert.equal((await post(app, '/api/verify-status', {}, { cookie })).status, 202, 'the flow goes on once Prove lets us');
+  });
+
+  test('Retry-After is clamped to 1..60 seconds, 1 when absent or unreadable; a date counts from now', async () => {
+    const cases: Array<[Record<string, string>, string]> = [
+      [{}, '1'],
+      [{ 'Retry-After': 'soon' }, '1'],
+      [{ 'Retry-After': '-5' }, '1'],
+      [{ 'Retry-After': '0' }, '1'],
+      [{ 'Retry-After': '3600' }, '60'],
+      [{ 'Retry-After': '99999999999999999999999' }, '60'],
+      [{ 'Retry-After': new Date(Date.now() + 30_500).toUTCString() }, '30|31'],
+      [{ 'Retry-After': 'Wed, 21 Oct 2015 07:28:00 GMT' }, '1'],
+    ];
+    for (const [headers, expected] of cases) {
+      fake.verifyQueue.push({ status: 429, body: { message: 'slow down' }, headers });
+      const res = await post(app, '/api/verify', ADDY);
+      assert.equal(res.status, 429);
+      assert.match(res.headers.get('retry-after') ?? '', new RegExp(`^(${expected})$`), JSON.stringify(headers));
+    }
+  });
+
+  test('a 429 on Prove\'s token endpoint is a rate limit too, not an authentication failure', async () => {
+    const other = await startDemoApp(fake);
+    try {
+      fake.tokenQueue.push({ status: 429, body: { message: 'slow down' }, headers: { 'Retry-After': '2' } });
+      const res = await post(other, '/api/verify', ADDY);
+      await expectError(res, 429, 'rate_limited');
+      assert.equal(res.headers.get('retry-after'), '2');
+      assert.equal(fake.tokenRequests, 1);
+      assert.equal(fake.verifyRequests.length, 0);
+    } finally {
+      await other.close();
+    }
+  });
+
+  test('the default landing URL meets Prove\'s finalTargetUrl rule, or the app does not start', async () => {
+    assert.equal((await post(app, '/api/verify', ADDY)).status, 200);
+    const sent = String(fake.verifyRequests[0]!.body.finalTargetUrl);
+    assert.ok(sent.length <= 128, `${sent.length} characters`);
+    assert.match(sent, /^[A-Za-z0-9\-._+=/:?]+$/);
+    assert.ok(sent.endsWith(LANDING_PAGE));
+    const long = `https://${'a'.repeat(60)}.${'b'.repeat(60)}.example`;
+    await assert.rejects(startDemoApp(fake, { publicOrigin: long }), (e: Error) => e.name === 'ConfigError' && /128/.test(e.message));
+  });
+
+  test('an IPv6 address cannot be a landing URL (Prove allows no brackets): PUBLIC_ORIGIN is asked for', async (t) => {
+    const probe = createServer();
+    const hasIpv6 = await new Promise<boolean>((resolve) => {
+      probe.once('error', () => resolve(false));
+      probe.listen(0, '::1', () => probe.close(() => resolve(true)));
+    });
+    if (!hasIpv6) return t.skip('no IPv6 loopback here');
+    await assert.rejects(startDemoApp(fake, { host: '::1' }), (e: Error) => e.name === 'ConfigError' && /PUBLIC_ORIGIN/.test(e.message));
+    const other = await startDemoApp(fake, { host: '::1', publicOrigin: 'http://localhost:1234' });
+    await other.close();
+  });
+});
+
 describe('sessions and the token cache, with an injected clock', () => {
   let fake: FakeProve;
   before(async () => {
@@ -490,7 +711,7 @@ describe('sessions and the token cache, with an injected clock', () => {
     try {
       const cookie = sessionCookie(await post(app, '/api/verify', ADDY));
       now += 14 * 60_000;
-      assert.equal((await post(app, '/api/verify-status', {}, { cookie })).status, 200);
+      assert.equal((await post(app, '/api/verify-status', {}, { cookie })).status, 202);
       now += 60_000;
       const res = await post(app, '/api/verify-status', {}, { cookie });
       await expectError(res, 401, 'session_expired');
@@ -508,8 +729,8 @@ describe('sessions and the token cache, with an injected clock', () => {
       const b = sessionCookie(await post(app, '/api/verify', ADDY));
       const c = sessionCookie(await post(app, '/api/verify', ADDY));
       await expectError(await post(app, '/api/verify-status', {}, { cookie: a }), 401);
-      assert.equal((await post(app, '/api/verify-status', {}, { cookie: b })).status, 200);
-      assert.equal((await post(app, '/api/verify-status', {}, { cookie: c })).status, 200);
+      assert.equal((await post(app, '/api/verify-status', {}, { cookie: b })).status, 202);
+      assert.equal((await post(app, '/api/verify-status', {}, { cookie: c })).status, 202);
     } finally {
       await app.close();
     }
@@ -575,7 +796,7 @@ describe('static files', () => {
   });
 
   test('the pages are HTML; index.html maps the SDK specifier to /vendor/prove-auth.js', async () => {
-    for (const page of ['/', '/index.html', '/cdn.html', '/verified.html']) {
+    for (const page of ['/', '/index.html', '/cdn.html', LANDING_PAGE]) {
       const res = await fetch(app.url + page);
       assert.equal(res.status, 200, page);
       assert.equal(res.headers.get('content-type'), 'text/html; charset=utf-8', page);
@@ -590,6 +811,50 @@ describe('static files', () => {
     const cdn = await (await fetch(app.url + '/cdn.html')).text();
     assert.match(cdn, /<script type="module" src="\/cdn\/prove-verify.js"><\/script>/);
     assert.doesNotMatch(cdn, /main\.js/);
+  });
+
+  test('the Instant Link landing page claims no result, sends the person back, and runs no inline script', async () => {
+    const res = await fetch(app.url + LANDING_PAGE);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'text/html; charset=utf-8');
+    const csp = res.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /default-src 'none'/);
+    assert.match(csp, /script-src 'self'(;|$)/, 'only same-origin script files');
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+    const html = await res.text();
+
+    // What a person reads without JavaScript: the <body> text.
+    const body = /<body>([\s\S]*)<\/body>/.exec(html)![1]!;
+    const text = body.replace(/<!--[\s\S]*?-->/g, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+    assert.match(text, /Go back to where you started/);
+    assert.match(text, /shows the result/);
+    assert.doesNotMatch(html, /verified|success|confirmed|thank you/i, 'no word of a result anywhere in the page');
+
+    // Scripts: one module by src, nothing inline, no inline handlers or styles.
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    assert.deepEqual(scripts.map((m) => m[1]!.trim()), ['type="module" src="/link-opened.js"']);
+    assert.ok(scripts.every((m) => m[2]!.trim() === ''), 'no inline script');
+    assert.doesNotMatch(html, /\son[a-z]+=|style=/i, 'no inline handlers or styles');
+  });
+
+  test('/link-opened.js is served, finishes through /cdn/instant-link.js, and claims no result either', async () => {
+    const res = await fetch(app.url + '/link-opened.js');
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'text/javascript; charset=utf-8');
+    const code = await res.text();
+    assert.match(code, /import\('\/cdn\/instant-link\.js'\)/);
+    assert.match(code, /finishInstantLink\(location\.href\)/);
+    assert.match(code, /Go back to the tab where you started; it shows the result\./);
+    assert.match(code, /Go back to the device where you started; it shows the result\./);
+    assert.doesNotMatch(code, /verified|success|confirmed/i);
+  });
+
+  test('the old /verified.html moves to the landing page, keeping Prove\'s asc and authId', async () => {
+    const res = await fetch(app.url + '/verified.html?asc=true&authId=abc-123', { redirect: 'manual' });
+    assert.equal(res.status, 301);
+    assert.equal(res.headers.get('location'), `${LANDING_PAGE}?asc=true&authId=abc-123`);
+    const plain = await fetch(app.url + '/verified.html', { redirect: 'manual' });
+    assert.equal(plain.headers.get('location'), LANDING_PAGE);
   });
 
   test('/vendor/prove-auth.js is Prove\'s file byte for byte', async () => {

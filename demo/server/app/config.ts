@@ -2,7 +2,8 @@
  * Where the demo backend sends its Prove calls. With no Prove credentials in the environment it
  * talks to the local sandbox emulator with the emulator's demo credentials; with
  * `PROVE_CLIENT_ID` and `PROVE_CLIENT_SECRET` set it talks to Prove itself (`PROVE_ENV`, default
- * `uat-us`, Prove's sandbox). The code path is the same either way.
+ * `uat-us`, Prove's North American sandbox; `uat-eu`/`prod-eu` for numbers outside North America).
+ * The code path is the same either way.
  */
 
 export type DemoMode = 'emulator' | 'prove-sandbox' | 'prove-production';
@@ -15,15 +16,20 @@ export interface ProveConnection {
 
 export interface ProveConfig {
   mode: DemoMode;
-  /** `uat-us` or `prod-us` when talking to Prove; undefined for the emulator. */
+  /** A key of PROVE_ENVIRONMENTS when talking to Prove; undefined for the emulator. */
   proveEnv?: string;
   prove: ProveConnection;
 }
 
-/** Prove's server environments, as Prove's server SDKs name them. */
+/**
+ * Prove's server environments, as Prove's server SDKs name them. Prove verifies North American
+ * numbers in the US environments and every other number in the EU ones; credentials are per region.
+ */
 export const PROVE_ENVIRONMENTS: Readonly<Record<string, { baseUrl: string; mode: DemoMode }>> = {
   'uat-us': { baseUrl: 'https://platform.uat.proveapis.com', mode: 'prove-sandbox' },
   'prod-us': { baseUrl: 'https://platform.proveapis.com', mode: 'prove-production' },
+  'uat-eu': { baseUrl: 'https://platform.uat.eu.proveapis.com', mode: 'prove-sandbox' },
+  'prod-eu': { baseUrl: 'https://platform.eu.proveapis.com', mode: 'prove-production' },
 };
 
 export const DEFAULT_EMULATOR_PORT = 8081;
@@ -75,6 +81,24 @@ export function parsePort(value: string | undefined, fallback: number, name: str
     throw new ConfigError(`${name}=${JSON.stringify(text)} is not a port number (0-65535)`);
   }
   return Number(text);
+}
+
+/**
+ * Whether Prove lets the person re-enter a wrong one-time code (`allowOTPRetry`, up to three
+ * tries). Prove's own default is false (one wrong code ends possession); the demo's is true
+ * because the element offers the retry. `PROVE_ALLOW_OTP_RETRY`: true/false/1/0.
+ */
+export function allowOtpRetryFrom(env: Env = process.env): boolean {
+  return parseBoolean(env.PROVE_ALLOW_OTP_RETRY, true, 'PROVE_ALLOW_OTP_RETRY');
+}
+
+/** A boolean from the environment (true/false/1/0, any case); throws ConfigError on anything else. */
+export function parseBoolean(value: string | undefined, fallback: boolean, name: string): boolean {
+  const text = nonEmpty(value)?.toLowerCase();
+  if (text === undefined) return fallback;
+  if (text === 'true' || text === '1') return true;
+  if (text === 'false' || text === '0') return false;
+  throw new ConfigError(`${name}=${JSON.stringify(nonEmpty(value))} is not a boolean; use true, false, 1 or 0`);
 }
 
 export function webhookSecretFrom(env: Env = process.env): string {

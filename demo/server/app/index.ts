@@ -2,21 +2,28 @@
  * The demo integrator backend: the reference for the backend contract in DESIGN.md.
  *
  *   POST /api/verify          {firstName, lastName, phoneNumber, possessionType, finalTargetUrl?}
- *                             → Prove /v3/verify; correlationId kept in a server session;
+ *                             → Prove /v3/verify (allowOTPRetry, a new clientRequestId);
+ *                               correlationId and clientRequestId kept in a server session;
  *                             → 200 {authToken} + session cookie
- *   POST /api/verify-status   {} → Prove /v3/verify-status → 200 {success: boolean, possessionResult, verifyResult, identityId?}
+ *                             → 200 {success: false, possessionResult, verifyResult} when Prove
+ *                               refused the person at once (no authToken, no session)
+ *   POST /api/verify-status   {} → Prove /v3/verify-status with the flow's ids
+ *                             → 200 {success: boolean, possessionResult, verifyResult, identityId?}
+ *                             → 202 {pending: true} while Prove has no verdict yet
  *   POST /api/webhook         Prove's signed change events → 200
  *   GET  /api/webhook-events  → {events: [...]} (newest first)
  *   GET  /api/config          → {mode, emulatorUrl?}
- *   GET  /, /cdn.html, /verified.html, /main.js, /vendor/prove-auth.js, /cdn/*
+ *   GET  /, /cdn.html, /link-opened.html, /main.js, /vendor/prove-auth.js, /cdn/*
  *
- * Errors are always `{code, message}`. Nothing personal (names, phone numbers), no tokens and no
- * codes are logged: the log line is method, path, status and time.
+ * Errors are always `{code, message}`; Prove's 429 becomes our 429 `rate_limited` with Prove's
+ * `Retry-After`. Nothing personal (names, phone numbers), no tokens and no codes are logged: the
+ * log line is method, path, status and time.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { bindLoopback, closeServer } from '../loopback.js';
 import {
+  allowOtpRetryFrom,
   ConfigError,
   DEFAULT_APP_PORT,
   parsePort,
@@ -31,16 +38,19 @@ import {
   ProveError,
   ProveHttpError,
   ProveNetworkError,
+  ProveRateLimitError,
   ProveResponseError,
   ProveTimeoutError,
 } from './prove-client.js';
 import { SessionStore } from './sessions.js';
 import { StaticFiles, type StaticOptions } from './static.js';
-import { describeValidation, VerifyBodySchema } from './validation.js';
+import { LANDING_PAGE } from './static.js';
+import { describeValidation, meetsProveTargetRule, VerifyBodySchema } from './validation.js';
 import { verifyWebhookAuthorization, WebhookEventLog, WebhookPayloadSchema } from './webhooks.js';
 
 export { ProveClient } from './prove-client.js';
-export { resolveProveConfig, ConfigError, DEMO_WEBHOOK_SECRET } from './config.js';
+export { resolveProveConfig, allowOtpRetryFrom, ConfigError, DEMO_WEBHOOK_SECRET } from './config.js';
+export { LANDING_PAGE } from './static.js';
 export type { DemoMode, ProveConnection } from './config.js';
 
 export const SESSION_COOKIE = 'pv_session';
@@ -65,10 +75,16 @@ export interface AppOptions {
   webhookSecret?: string;
   /**
    * The app's own origin as browsers (and the phone opening an Instant Link) reach it; the desktop
-   * flow's default finalTargetUrl is `<publicOrigin>/verified.html`. Default `PUBLIC_ORIGIN`, else
-   * `http://localhost:<port>`.
+   * flow's default finalTargetUrl is `<publicOrigin>/link-opened.html`. Default `PUBLIC_ORIGIN`,
+   * else `http://localhost:<port>`. Prove takes at most 128 characters of `A-Za-z0-9-._+=/:?` for
+   * that URL; an origin that breaks the rule is a ConfigError at startup.
    */
   publicOrigin?: string;
+  /**
+   * Sent to Prove as `allowOTPRetry`: whether a wrong one-time code may be entered again (up to
+   * three tries) instead of ending possession. Wins over `PROVE_ALLOW_OTP_RETRY`; default true.
+   */
+  allowOtpRetry?: boolean;
   /** Clock for sessions, the token cache and webhook expiry (injectable for tests). */
   now?: () => number;
   /** Timeout of each call to Prove, in ms (default 10 000). */
@@ -102,7 +118,10 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   const port = options.port ?? parsePort(process.env.PORT, DEFAULT_APP_PORT, 'PORT');
   const host = options.host ?? (process.env.HOST?.trim() || 'localhost');
 
+  const allowOTPRetry = options.allowOtpRetry ?? allowOtpRetryFrom(process.env);
+
   let publicOrigin = originOf(options.publicOrigin ?? process.env.PUBLIC_ORIGIN);
+  if (publicOrigin) checkLandingUrl(publicOrigin);
   let secureCookie = publicOrigin.startsWith('https:');
 
   const prove = new ProveClient({ ...proveConnection, now, timeoutMs: options.proveTimeoutMs });
@@ -119,18 +138,32 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     if (!parsed.success) throw new HttpError(400, 'invalid_request', describeValidation(parsed.error));
     const input = parsed.data;
     const finalTargetUrl =
-      input.finalTargetUrl ?? (input.possessionType === 'desktop' ? `${publicOrigin}/verified.html` : undefined);
+      input.finalTargetUrl ?? (input.possessionType === 'desktop' ? `${publicOrigin}${LANDING_PAGE}` : undefined);
+    // One id for the whole flow: Prove's support can then find every call of it from ours.
+    const clientRequestId = randomUUID();
     const answer = await prove.v3Verify({
       firstName: input.firstName,
       lastName: input.lastName,
       phoneNumber: input.phoneNumber,
       possessionType: input.possessionType,
       ...(finalTargetUrl ? { finalTargetUrl } : {}),
-      clientRequestId: randomUUID(),
+      allowOTPRetry,
+      clientRequestId,
     });
     // A new flow replaces whatever session this browser had.
     sessions.delete(parseCookies(req).get(SESSION_COOKIE));
-    const id = sessions.create(answer.correlationId);
+    if (answer.authToken === undefined) {
+      // Prove refused the person at once: there is no possession step to run and no flow to ask
+      // about later, so the verdict goes to the page now and no session is kept.
+      sendJson(
+        res,
+        200,
+        { success: false, possessionResult: answer.possessionResult, verifyResult: answer.verifyResult },
+        { 'Set-Cookie': sessionCookie('', 0) },
+      );
+      return;
+    }
+    const id = sessions.create({ correlationId: answer.correlationId, clientRequestId });
     sendJson(res, 200, { authToken: answer.authToken }, { 'Set-Cookie': sessionCookie(id, Math.floor(sessions.ttlMs / 1000)) });
   }
 
@@ -143,7 +176,15 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
         'Set-Cookie': sessionCookie('', 0),
       });
     }
-    const status = await prove.v3VerifyStatus({ correlationId: session.correlationId, clientRequestId: randomUUID() });
+    const status = await prove.v3VerifyStatus({
+      correlationId: session.correlationId,
+      clientRequestId: session.clientRequestId,
+    });
+    if (status.success === 'pending') {
+      // Not a failure: Prove has no verdict yet (the phone has not finished); the page asks again.
+      sendJson(res, 202, { pending: true });
+      return;
+    }
     sendJson(res, 200, {
       success: status.success === 'true',
       possessionResult: status.possessionResult,
@@ -217,7 +258,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
         return;
       }
       const answer = toHttpError(error);
-      if (answer.status >= 500) log(`  ${describeFailure(error)}`);
+      if (answer.status >= 500 || error instanceof ProveRateLimitError) log(`  ${describeFailure(error)}`);
       sendError(res, answer);
     });
   };
@@ -237,7 +278,16 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   }
   const { servers, port: actualPort } = bound;
   const url = urlFor(host, actualPort);
-  if (!publicOrigin) publicOrigin = url;
+  if (!publicOrigin) {
+    try {
+      checkLandingUrl(url);
+    } catch (error) {
+      sessions.close();
+      await Promise.all(servers.map(closeServer));
+      throw error;
+    }
+    publicOrigin = url;
+  }
   secureCookie = publicOrigin.startsWith('https:');
 
   let closing: Promise<void> | undefined;
@@ -272,6 +322,17 @@ function originOf(value: string | undefined): string {
   return url.origin;
 }
 
+/** Throws ConfigError when Prove would refuse the default landing URL built on this origin. */
+function checkLandingUrl(origin: string): void {
+  const landing = `${origin}${LANDING_PAGE}`;
+  if (!meetsProveTargetRule(landing)) {
+    throw new ConfigError(
+      `The Instant Link landing URL ${JSON.stringify(landing)} breaks Prove's finalTargetUrl rule ` +
+        '(at most 128 characters of A-Za-z0-9-._+=/:?): set PUBLIC_ORIGIN / publicOrigin to a shorter plain origin',
+    );
+  }
+}
+
 /** The URL to print for a bound host (a wildcard address prints as localhost). */
 function urlFor(host: string, port: number): string {
   const bare = host.replace(/^\[|\]$/g, '');
@@ -283,6 +344,13 @@ function urlFor(host: string, port: number): string {
 /** Every failure as the `{code, message}` the page gets. Prove's own 4xx message passes through. */
 function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
+  if (error instanceof ProveRateLimitError) {
+    // Passed on, not retried: asking again at once only keeps Prove's limit closed for longer.
+    const seconds = error.retryAfterSeconds;
+    return new HttpError(429, 'rate_limited', `Too many verifications right now: try again in ${seconds} second${seconds === 1 ? '' : 's'}`, {
+      'Retry-After': String(seconds),
+    });
+  }
   if (error instanceof ProveHttpError) {
     const extra = error.code !== undefined ? { proveCode: error.code } : {};
     if (error.endpoint === '/token' || error.status === 401) {

@@ -14,9 +14,14 @@
  */
 import { z } from 'zod';
 
-/** Prove's possession and verify results (strings, never objects). */
-export const ProveResultSchema = z.enum(['pending', 'success', 'failed', 'not_applicable']);
-export type ProveResult = z.infer<typeof ProveResultSchema>;
+/**
+ * Prove's possession and verify results (strings, never objects). Prove's docs spell the last one
+ * both `not_applicable` and `not applicable`; both are read, and only `not_applicable` goes on.
+ */
+export const ProveResultSchema = z
+  .enum(['pending', 'success', 'failed', 'not_applicable', 'not applicable'])
+  .transform((value) => (value === 'not applicable' ? 'not_applicable' : value));
+export type ProveResult = z.output<typeof ProveResultSchema>;
 
 /** Prove's combined `success` (a string too). */
 export const ProveSuccessSchema = z.enum(['true', 'false', 'pending']);
@@ -28,14 +33,31 @@ export const TokenResponseSchema = z.object({
   expires_in: z.number().positive(),
 });
 
-export const V3VerifyResponseSchema = z.object({
+const blankAsAbsent = (value: unknown) => (value === '' || value === null ? undefined : value);
+
+/** A flow Prove started: the browser SDK gets the authToken, the session keeps the correlationId. */
+const V3VerifyStartedSchema = z.object({
   authToken: z.string().min(1),
   correlationId: z.string().min(1),
   possessionResult: ProveResultSchema,
   verifyResult: ProveResultSchema,
   success: ProveSuccessSchema,
 });
-export type V3VerifyResponse = z.infer<typeof V3VerifyResponseSchema>;
+
+/**
+ * Prove refused the person at once (e.g. the name does not match the phone's owner): no authToken,
+ * so there is nothing for the browser SDK to do and no flow to ask about later.
+ */
+const V3VerifyRefusedSchema = z.object({
+  authToken: z.preprocess(blankAsAbsent, z.undefined()),
+  correlationId: z.preprocess(blankAsAbsent, z.string().optional()),
+  possessionResult: ProveResultSchema,
+  verifyResult: ProveResultSchema,
+  success: z.literal('false'),
+});
+
+export const V3VerifyResponseSchema = z.union([V3VerifyStartedSchema, V3VerifyRefusedSchema]);
+export type V3VerifyResponse = z.output<typeof V3VerifyResponseSchema>;
 
 export const V3VerifyStatusResponseSchema = z.object({
   success: ProveSuccessSchema,
@@ -46,7 +68,7 @@ export const V3VerifyStatusResponseSchema = z.object({
     .nullish()
     .transform((v) => (v ? v : undefined)),
 });
-export type V3VerifyStatusResponse = z.infer<typeof V3VerifyStatusResponseSchema>;
+export type V3VerifyStatusResponse = z.output<typeof V3VerifyStatusResponseSchema>;
 
 /** Prove's documented error body: `{code: 1001, message: "field '...' is missing"}`. */
 const ProveErrorBodySchema = z.object({
@@ -107,6 +129,43 @@ export class ProveHttpError extends ProveError {
   ) {
     super(`Prove ${endpoint} answered HTTP ${status}${code !== undefined ? ` (code ${code})` : ''}`);
   }
+}
+
+/**
+ * Prove answered 429: too many requests. Retrying at once only prolongs it; callers wait
+ * `retryAfterSeconds` (Prove's `Retry-After`, clamped) before asking again.
+ */
+export class ProveRateLimitError extends ProveHttpError {
+  override name = 'ProveRateLimitError';
+  constructor(
+    endpoint: string,
+    code: number | string | undefined,
+    proveMessage: string | undefined,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(endpoint, 429, code, proveMessage);
+  }
+}
+
+export const RETRY_AFTER_DEFAULT_SECONDS = 1;
+export const RETRY_AFTER_MAX_SECONDS = 60;
+
+/**
+ * Seconds to wait from a `Retry-After` header (delta-seconds or an HTTP date), clamped to
+ * 1..60: a missing, unreadable or past value means 1, and no page should be told to wait longer
+ * than a minute inside a 15-minute flow.
+ */
+export function retryAfterSeconds(header: string | null | undefined, now: number = Date.now()): number {
+  const text = header?.trim();
+  let seconds: number | undefined;
+  // Digits only: a long run of them is a long wait (Number() of it may be Infinity), never "unreadable".
+  if (text && /^\d+$/.test(text)) seconds = Number(text);
+  else if (text) {
+    const at = Date.parse(text);
+    if (!Number.isNaN(at)) seconds = Math.ceil((at - now) / 1000);
+  }
+  if (seconds === undefined) return RETRY_AFTER_DEFAULT_SECONDS;
+  return Math.min(RETRY_AFTER_MAX_SECONDS, Math.max(1, seconds));
 }
 
 /** Prove did not answer in time. */
@@ -268,6 +327,9 @@ export class ProveClient {
     if (!response.ok) {
       const body = isJson ? ProveErrorBodySchema.safeParse(json) : undefined;
       const data = body?.success ? body.data : {};
+      if (response.status === 429) {
+        throw new ProveRateLimitError(endpoint, data.code, data.message, retryAfterSeconds(response.headers.get('retry-after'), this.#now()));
+      }
       throw new ProveHttpError(endpoint, response.status, data.code, data.message);
     }
     if (!isJson) throw new ProveResponseError(endpoint, 'the body is not JSON');

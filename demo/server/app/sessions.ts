@@ -1,12 +1,19 @@
 /**
- * Server-side sessions holding Prove's correlationId, so the page never sees it.
+ * Server-side sessions holding one Prove flow's ids (Prove's correlationId and our own
+ * clientRequestId), so the page never sees them.
  * In memory: a Map with a fixed lifetime (Prove's flow session lasts 15 minutes from the Verify
  * call), swept on a timer, and bounded (the oldest session goes first when full).
  */
 import { randomBytes } from 'node:crypto';
 
-export interface Session {
+/** What identifies one flow to Prove. */
+export interface FlowIds {
   correlationId: string;
+  /** Ours, made when the flow started and sent on every Prove call of that flow, so one id traces it. */
+  clientRequestId: string;
+}
+
+export interface Session extends FlowIds {
   createdAt: number;
   expiresAt: number;
 }
@@ -46,7 +53,7 @@ export class SessionStore {
   }
 
   /** Stores a new session and answers its id (32 random bytes, base64url). */
-  create(correlationId: string): string {
+  create(flow: FlowIds): string {
     if (this.#sessions.size >= this.#max) this.sweep();
     while (this.#sessions.size >= this.#max) {
       const oldest = this.#sessions.keys().next().value;
@@ -55,7 +62,12 @@ export class SessionStore {
     }
     const id = randomBytes(32).toString('base64url');
     const createdAt = this.#now();
-    this.#sessions.set(id, { correlationId, createdAt, expiresAt: createdAt + this.ttlMs });
+    this.#sessions.set(id, {
+      correlationId: flow.correlationId,
+      clientRequestId: flow.clientRequestId,
+      createdAt,
+      expiresAt: createdAt + this.ttlMs,
+    });
     return id;
   }
 

@@ -33,9 +33,22 @@ const phoneField = z
     return phone.number;
   });
 
+/** Prove's rule for `finalTargetUrl`: at most 128 characters, only these. */
+export const FINAL_TARGET_URL_MAX = 128;
+const FINAL_TARGET_URL_CHARACTERS = /^[A-Za-z0-9\-._+=/:?]*$/;
+
+/** Whether Prove accepts this as a `finalTargetUrl` (length and characters; not whether it is http). */
+export function meetsProveTargetRule(url: string): boolean {
+  return url.length <= FINAL_TARGET_URL_MAX && FINAL_TARGET_URL_CHARACTERS.test(url);
+}
+
+// Checked here, so a URL Prove would refuse is a 400 naming the field, not Prove's error relayed as a 502.
 const urlField = z
   .string({ error: typeError('finalTargetUrl', 'a string') })
-  .max(2048, { error: 'finalTargetUrl is too long' })
+  .max(FINAL_TARGET_URL_MAX, { error: `finalTargetUrl must be at most ${FINAL_TARGET_URL_MAX} characters` })
+  .refine((value) => FINAL_TARGET_URL_CHARACTERS.test(value), {
+    error: 'finalTargetUrl may hold only letters, digits and - . _ + = / : ?',
+  })
   .refine(
     (value) => {
       try {

@@ -49,14 +49,14 @@ describe('demo backend + the real sandbox emulator', () => {
     await emulator.close();
   });
 
-  test('/api/verify answers an authToken and /api/verify-status answers pending', async () => {
+  test('/api/verify answers an authToken and /api/verify-status answers 202 pending', async () => {
     const started = await post(app, '/api/verify', { ...ADDY, possessionType: 'desktop' });
     assert.equal(started.status, 200);
     const { authToken } = (await started.json()) as { authToken: string };
     assert.equal(authToken.split('.').length, 3, 'a JWT for the browser SDK');
     const status = await post(app, '/api/verify-status', {}, cookieOf(started));
-    assert.equal(status.status, 200);
-    assert.deepEqual(await status.json(), { success: false, possessionResult: 'pending', verifyResult: 'pending' });
+    assert.equal(status.status, 202);
+    assert.deepEqual(await status.json(), { pending: true });
   });
 
   test('a whole mobile flow: OTP 1234 through the client API, then success with an identityId', async () => {
@@ -79,7 +79,7 @@ describe('demo backend + the real sandbox emulator', () => {
     assert.equal(typeof result.identityId, 'string');
   });
 
-  test('the desktop Instant Link lands on the app\'s verified page', async () => {
+  test('the desktop Instant Link lands on the app\'s landing page, which claims no result', async () => {
     const linksBefore = new Set(((await sandbox.messages(ADDY.phoneNumber)).body as Array<{ link?: string }>).map((m) => m.link));
     const started = await post(app, '/api/verify', { ...ADDY, possessionType: 'desktop' });
     const { authToken } = (await started.json()) as { authToken: string };
@@ -91,10 +91,13 @@ describe('demo backend + the real sandbox emulator', () => {
     const opened = await sandbox.openLink(link);
     assert.ok([302, 303].includes(opened.status), `the link redirects (HTTP ${opened.status})`);
     const location = new URL(opened.headers.get('location') ?? '');
-    assert.equal(location.origin + location.pathname, `${app.url}/verified.html`, 'the default finalTargetUrl');
+    assert.equal(location.origin + location.pathname, `${app.url}/link-opened.html`, 'the default finalTargetUrl');
+    assert.equal(location.search, '', 'started on another device: no asc/authId');
     const landing = await fetch(location);
     assert.equal(landing.status, 200);
-    assert.match(await landing.text(), /Your phone is verified/);
+    const html = await landing.text();
+    assert.match(html, /Go back to where you started/);
+    assert.doesNotMatch(html, /verified/i);
     const status = await post(app, '/api/verify-status', {}, cookieOf(started));
     assert.equal(((await status.json()) as { success: boolean }).success, true);
   });
@@ -108,6 +111,77 @@ describe('demo backend + the real sandbox emulator', () => {
     assert.equal(result.success, false);
     assert.equal(result.possessionResult, 'success');
     assert.equal(result.verifyResult, 'failed');
+  });
+
+  /** Arms one of the emulator's fault switches (POST /sandbox/faults) for the next matching call. */
+  async function armFault(fault: string): Promise<void> {
+    const res = await fetch(`${emulator.url}/sandbox/faults`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ fault }),
+    });
+    assert.equal(res.status, 200, `the emulator armed ${fault}: ${await res.text()}`);
+  }
+
+  /** Starts a mobile flow on `target`, sends the code, and enters `codes` one after another. */
+  async function enterCodes(target: RunningApp, codes: string[]) {
+    const started = await post(target, '/api/verify', { ...ADDY, possessionType: 'mobile' });
+    assert.equal(started.status, 200);
+    const { authToken } = (await started.json()) as { authToken: string };
+    assert.equal((await sandbox.client('mobile/otp/start', authToken, {})).status, 200);
+    const answers: unknown[] = [];
+    for (const otp of codes) answers.push((await sandbox.client('mobile/otp/finish', authToken, { otp })).body);
+    const status = await post(target, '/api/verify-status', {}, cookieOf(started));
+    return { answers, status: status.status, result: (await status.json()) as Record<string, unknown> };
+  }
+
+  test('allowOTPRetry on (the demo\'s default): a wrong code can be entered again', async () => {
+    const { answers, status, result } = await enterCodes(app, ['0000', '1234']);
+    assert.ok(answers[0] && typeof answers[0] === 'object' && 'data' in answers[0], `a recoverable refusal: ${JSON.stringify(answers[0])}`);
+    assert.deepEqual(answers[1], { next: 'done' });
+    assert.equal(status, 200);
+    assert.equal(result.success, true);
+  });
+
+  test('allowOTPRetry off: the first wrong code ends possession', async () => {
+    const strict = await startApp({
+      port: 0,
+      prove: { baseUrl: emulator.url, clientId: 'demo-client-id', clientSecret: 'demo-client-secret' },
+      static: { bundleMain: false },
+      allowOtpRetry: false,
+    });
+    try {
+      const { answers, status, result } = await enterCodes(strict, ['0000']);
+      assert.ok(answers[0] && typeof answers[0] === 'object' && 'error' in answers[0], `possession ends: ${JSON.stringify(answers[0])}`);
+      assert.equal(status, 200);
+      assert.deepEqual(result, { success: false, possessionResult: 'failed', verifyResult: 'not_applicable' });
+    } finally {
+      await strict.close();
+    }
+  });
+
+  test('Prove refusing the person at once (fault verify-refused): 200 {success: false}, no authToken, no session', async () => {
+    await armFault('verify-refused');
+    const started = await post(app, '/api/verify', { ...ADDY, possessionType: 'desktop' });
+    assert.equal(started.status, 200);
+    assert.deepEqual(await started.json(), { success: false, possessionResult: 'not_applicable', verifyResult: 'failed' });
+    const cookie = cookieOf(started);
+    assert.equal(cookie, 'pv_session=', 'the cookie is cleared');
+    assert.equal((await post(app, '/api/verify-status', {}, cookie)).status, 401);
+  });
+
+  test('a status Prove still calls pending after the code (fault status-pending) is 202, then the verdict', async () => {
+    const started = await post(app, '/api/verify', { ...ADDY, possessionType: 'mobile' });
+    const { authToken } = (await started.json()) as { authToken: string };
+    await sandbox.client('mobile/otp/start', authToken, {});
+    await sandbox.client('mobile/otp/finish', authToken, { otp: '1234' });
+    await armFault('status-pending');
+    let status = await post(app, '/api/verify-status', {}, cookieOf(started));
+    assert.equal(status.status, 202);
+    assert.deepEqual(await status.json(), { pending: true });
+    status = await post(app, '/api/verify-status', {}, cookieOf(started));
+    assert.equal(status.status, 200);
+    assert.equal(((await status.json()) as { success: boolean }).success, true);
   });
 
   test('the emulator\'s signed test webhook is accepted, and its retry is deduplicated', async () => {
@@ -135,6 +209,32 @@ describe('demo backend + the real sandbox emulator', () => {
       assert.ok(!text.includes('not-the-secret'));
     } finally {
       await other.close();
+    }
+  });
+});
+
+describe('demo backend + an emulator holding Prove\'s rate limit', () => {
+  test('over the limit the page gets 429 rate_limited with Prove\'s Retry-After, and Prove is not asked again', async () => {
+    const emulator = await startEmulator({ port: 0, rateLimitPerSecond: 2 });
+    const app = await startApp({
+      port: 0,
+      prove: { baseUrl: emulator.url, clientId: 'demo-client-id', clientSecret: 'demo-client-secret' },
+      static: { bundleMain: false },
+    });
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, () => post(app, '/api/verify', { ...ADDY, possessionType: 'mobile' })),
+      );
+      const limited = answers.filter((res) => res.status === 429);
+      assert.ok(limited.length > 0, `some were limited: ${answers.map((r) => r.status).join(', ')}`);
+      for (const res of limited) {
+        assert.match(res.headers.get('retry-after') ?? '', /^[1-9]\d*$/);
+        assert.equal(((await res.json()) as { code: string }).code, 'rate_limited');
+      }
+      assert.ok(answers.every((res) => res.status === 200 || res.status === 429), answers.map((r) => r.status).join(', '));
+    } finally {
+      await app.close();
+      await emulator.close();
     }
   });
 });
@@ -170,7 +270,13 @@ describe('demo/server/start.ts', () => {
     return { child, exited, seen, output: () => output };
   }
 
-  const noProve = { PROVE_CLIENT_ID: undefined, PROVE_CLIENT_SECRET: undefined, PROVE_ENV: undefined, HOST: undefined };
+  const noProve = {
+    PROVE_CLIENT_ID: undefined,
+    PROVE_CLIENT_SECRET: undefined,
+    PROVE_ENV: undefined,
+    PROVE_ALLOW_OTP_RETRY: undefined,
+    HOST: undefined,
+  };
 
   test('starts the emulator and the app, wires webhooks, and stops cleanly on SIGTERM', async () => {
     const port = await freeLoopbackPort();
@@ -224,6 +330,29 @@ describe('demo/server/start.ts', () => {
       started.child.kill('SIGINT');
     }
     assert.equal(await started.exited, 0);
+  });
+
+  test('PROVE_ENV=uat-eu talks to Prove\'s EU sandbox; PROVE_ALLOW_OTP_RETRY=false is said at startup', async () => {
+    const port = await freeLoopbackPort();
+    const started = run(
+      { ...noProve, PORT: String(port), PROVE_CLIENT_ID: 'cid', PROVE_CLIENT_SECRET: 'csecret', PROVE_ENV: 'uat-eu', PROVE_ALLOW_OTP_RETRY: 'false' },
+      /Ctrl-C to stop/,
+    );
+    try {
+      await started.seen;
+      assert.match(started.output(), /Prove sandbox \(uat-eu\)/);
+      assert.match(started.output(), /https:\/\/platform\.uat\.eu\.proveapis\.com/);
+      assert.match(started.output(), /OTP retry\s+off/);
+    } finally {
+      started.child.kill('SIGINT');
+    }
+    assert.equal(await started.exited, 0);
+  });
+
+  test('a PROVE_ALLOW_OTP_RETRY that is not a boolean stops it at startup', async () => {
+    const started = run({ ...noProve, PROVE_ALLOW_OTP_RETRY: 'sometimes' }, /never/);
+    assert.equal(await started.exited, 1);
+    assert.match(started.output(), /PROVE_ALLOW_OTP_RETRY="sometimes" is not a boolean/);
   });
 
   test('an unknown PROVE_ENV stops it at startup with a clear message', async () => {

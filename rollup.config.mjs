@@ -19,23 +19,33 @@ function copyProveSdk() {
   };
 }
 
-export default {
-  input: 'src/prove-verify.ts',
-  external: [SDK],
-  output: {
-    dir: 'dist/cdn',
-    format: 'es',
-    entryFileNames: 'prove-verify.js',
-    chunkFileNames: '[name]-[hash].js',
-    // libphonenumber-js and its metadata load when the person starts typing, under a plain name.
-    manualChunks: (id) => (id.includes('/node_modules/libphonenumber-js/') ? 'phone-rules' : undefined),
-    paths: { [SDK]: './prove-auth.js' },
-    sourcemap: true,
+const plugins = () => [
+  typescript({ tsconfig: './tsconfig.json', declaration: false, declarationMap: false, outDir: 'dist/cdn', sourceMap: true }),
+  resolve({ browser: true }),
+  terser({ format: { comments: false } }),
+];
+
+export default [
+  {
+    input: 'src/prove-verify.ts',
+    external: [SDK],
+    output: {
+      dir: 'dist/cdn',
+      format: 'es',
+      entryFileNames: 'prove-verify.js',
+      chunkFileNames: '[name]-[hash].js',
+      // libphonenumber-js and its metadata load when the person starts typing, under a plain name.
+      manualChunks: (id) => (id.includes('/node_modules/libphonenumber-js/') ? 'phone-rules' : undefined),
+      paths: { [SDK]: './prove-auth.js' },
+      sourcemap: true,
+    },
+    plugins: [...plugins(), copyProveSdk()],
   },
-  plugins: [
-    typescript({ tsconfig: './tsconfig.json', declaration: false, declarationMap: false, outDir: 'dist/cdn', sourceMap: true }),
-    resolve({ browser: true }),
-    terser({ format: { comments: false } }),
-    copyProveSdk(),
-  ],
-};
+  // The Instant Link landing page's entry, on its own so a landing page loads only it (and Prove's file).
+  {
+    input: 'src/instant-link.ts',
+    external: [SDK],
+    output: { dir: 'dist/cdn', format: 'es', entryFileNames: 'instant-link.js', paths: { [SDK]: './prove-auth.js' }, sourcemap: true },
+    plugins: plugins(),
+  },
+];

@@ -33,16 +33,18 @@ export interface VerificationResult {
   [extra: string]: unknown;
 }
 
-export type BackendErrorCode = 'network' | 'timeout' | 'http' | 'malformed' | 'aborted';
+export type BackendErrorCode = 'network' | 'timeout' | 'http' | 'malformed' | 'rate-limited' | 'aborted';
 
 export class BackendError extends Error {
   constructor(
     readonly code: BackendErrorCode,
     message: string,
-    /** HTTP status for `http` errors. */
+    /** HTTP status for `http` and `rate-limited` errors. */
     readonly status?: number,
     /** The backend's own `code`, when it sent `{code, message}`. */
     readonly serverCode?: string,
+    /** Seconds to wait before asking again (`rate-limited`: the answer's `Retry-After`). */
+    readonly retryAfter?: number,
   ) {
     super(message);
     this.name = 'BackendError';
@@ -54,7 +56,20 @@ export function joinUrl(base: string, path: string): string {
   return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
 }
 
-async function postJson(config: BackendConfig, path: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
+/** An answer's status and JSON body (undefined for 204 or an empty 202). */
+interface JsonAnswer {
+  status: number;
+  json: unknown;
+}
+
+/** `Retry-After` in seconds (delay-seconds or an HTTP date), at least 1. */
+function retryAfterOf(response: Response): number {
+  const header = response.headers.get('Retry-After')?.trim() ?? '';
+  const seconds = /^\d+$/.test(header) ? Number(header) : (Date.parse(header) - Date.now()) / 1000;
+  return Number.isFinite(seconds) ? Math.min(Math.max(Math.ceil(seconds), 1), 3600) : 1;
+}
+
+async function postJson(config: BackendConfig, path: string, body: unknown, signal?: AbortSignal): Promise<JsonAnswer> {
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -87,10 +102,16 @@ async function postJson(config: BackendConfig, path: string, body: unknown, sign
     if (!response.ok) {
       const serverCode = isRecord(json) && typeof json.code !== 'undefined' ? String(json.code) : undefined;
       const message = isRecord(json) && typeof json.message === 'string' ? json.message : `HTTP ${response.status}`;
+      if (response.status === 429) {
+        throw new BackendError('rate-limited', message, 429, serverCode, retryAfterOf(response));
+      }
       throw new BackendError('http', message, response.status, serverCode);
     }
-    if (json === undefined) throw new BackendError('malformed', 'The backend did not answer with JSON.');
-    return json;
+    // 202 (still pending) may come with no body at all.
+    if (json === undefined && !(response.status === 202 && text.trim() === '')) {
+      throw new BackendError('malformed', 'The backend did not answer with JSON.');
+    }
+    return { status: response.status, json };
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', forwardAbort);
@@ -115,20 +136,32 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Asks the backend to start a Prove flow; answers the authToken the SDK needs. */
-export async function startVerification(config: BackendConfig, request: VerifyRequest, signal?: AbortSignal): Promise<string> {
-  const json = await postJson(config, config.verifyPath, request, signal);
-  if (!isRecord(json) || typeof json.authToken !== 'string' || json.authToken === '') {
-    throw new BackendError('malformed', 'The backend answer has no authToken.');
-  }
-  return json.authToken;
+function isResult(json: unknown): json is VerificationResult {
+  return isRecord(json) && typeof json.success === 'boolean';
 }
 
-/** Asks the backend for the flow's result (it calls Prove's VerifyStatus with its own session). */
-export async function fetchVerificationResult(config: BackendConfig, signal?: AbortSignal): Promise<VerificationResult> {
-  const json = await postJson(config, config.statusPath, {}, signal);
-  if (!isRecord(json) || typeof json.success !== 'boolean') {
-    throw new BackendError('malformed', 'The backend answer has no boolean "success".');
-  }
-  return json as VerificationResult;
+/**
+ * Asks the backend to start a Prove flow. It answers the authToken the SDK needs or, when Prove
+ * refused the person at once, the result itself (`success: false`, no authToken).
+ */
+export async function startVerification(
+  config: BackendConfig,
+  request: VerifyRequest,
+  signal?: AbortSignal,
+): Promise<{ authToken: string } | { result: VerificationResult }> {
+  const { json } = await postJson(config, config.verifyPath, request, signal);
+  if (isRecord(json) && typeof json.authToken === 'string' && json.authToken !== '') return { authToken: json.authToken };
+  if (isResult(json) && !json.success) return { result: json };
+  throw new BackendError('malformed', 'The backend answer has no authToken.');
+}
+
+/**
+ * Asks the backend for the flow's result (it calls Prove's VerifyStatus with its own session);
+ * `undefined` while Prove has none yet (HTTP 202).
+ */
+export async function fetchVerificationResult(config: BackendConfig, signal?: AbortSignal): Promise<VerificationResult | undefined> {
+  const { status, json } = await postJson(config, config.statusPath, {}, signal);
+  if (status === 202) return undefined;
+  if (!isResult(json)) throw new BackendError('malformed', 'The backend answer has no boolean "success".');
+  return json;
 }

@@ -14,8 +14,14 @@ export interface ProveVerifyErrorDetail {
   message: string;
   /** True when "Try again" can recover; false for set-up mistakes. */
   recoverable: boolean;
-  /** HTTP status, for `http` errors. */
+  /** HTTP status, for `http`, `rate-limited` and `expired` errors from the backend. */
   status?: number;
+  /** `rate-limited`: seconds to wait before trying again (the answer's `Retry-After`). */
+  retryAfter?: number;
+  /** Prove's own error code, when Prove's SDK passed one on. */
+  proveCode?: number | string;
+  /** Prove's own error message, when Prove's SDK passed one on. Untrusted text: never render it as HTML. */
+  proveMessage?: string;
 }
 
 export interface ProveVerifyEventMap {

@@ -15,14 +15,24 @@ const importRules = () =>
   }));
 
 let rules: ReturnType<typeof importRules> | undefined;
+/** The rules once loaded, for formatting while rendering (a number was checked before it shows). */
+let loaded: Awaited<ReturnType<typeof importRules>> | undefined;
 
 /** Starts loading the rules (once) so they are there by the time the person submits. */
 export function loadPhoneRules() {
-  rules ??= importRules().catch((error: unknown) => {
-    rules = undefined;
-    throw error;
-  });
+  rules ??= importRules().then(
+    (module) => (loaded = module),
+    (error: unknown) => {
+      rules = undefined;
+      throw error;
+    },
+  );
   return rules;
+}
+
+/** The number as people write it in its country, e.g. (201) 100-4010; as typed until the rules are in. */
+export function nationalFormat(input: string, defaultCountry: CountryCode = 'US'): string {
+  return loaded?.parsePhoneNumberFromString(input.trim(), defaultCountry)?.formatNational() ?? input.trim();
 }
 
 export async function checkPhone(input: string, defaultCountry: CountryCode = 'US'): Promise<PhoneCheck> {

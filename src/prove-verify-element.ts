@@ -25,7 +25,7 @@ export * from './events.js';
  * @event prove-verify-step - The flow moved to another step. `detail: {step}`.
  * @event prove-verify-success - The backend says the phone is verified. `detail: {result}`.
  * @event prove-verify-failure - The backend says it is not. `detail: {result}`.
- * @event prove-verify-error - Something failed; `detail: {code, message, recoverable, status?}`.
+ * @event prove-verify-error - Something failed; `detail: {code, message, recoverable, status?, retryAfter?, proveCode?, proveMessage?}`.
  * @event prove-verify-cancel - The person cancelled a running flow.
  *
  * @csspart form - The form or panel of the current step.
@@ -42,6 +42,8 @@ export * from './events.js';
  * @csspart submit - The main button of a step.
  * @csspart result - The success, failure or expired panel (also `success`, `failure`, `expired`).
  * @csspart spinner - The waiting indicator.
+ *
+ * @slot consent - Under the form's fields: the carrier-consent text some integrators must show before Verify.
  *
  * @cssproperty --prove-verify-accent - Buttons, focus rings.
  * @cssproperty --prove-verify-accent-text - Text on the main button.
@@ -83,6 +85,15 @@ export class ProveVerifyElement extends LitElement {
   /** Milliseconds to wait for each backend answer. */
   @property({ type: Number }) timeout = 15000;
 
+  /** Seconds a texted code can be used (Prove's: 120); the code screen counts down. */
+  @property({ attribute: 'code-lifetime', type: Number }) codeLifetime = 120;
+
+  /** Seconds an Instant Link can be opened (Prove's: 180); the wait counts down, then stops. */
+  @property({ attribute: 'link-lifetime', type: Number }) linkLifetime = 180;
+
+  /** Seconds before a code or link can be sent again. */
+  @property({ attribute: 'resend-after', type: Number }) resendAfter = 30;
+
   /** `fetch` credentials mode for backend calls: `same-origin`, `include` or `omit`. */
   @property() credentials: RequestCredentials = 'same-origin';
 
@@ -100,6 +111,9 @@ export class ProveVerifyElement extends LitElement {
     possessionType: this.possessionType === 'mobile' || this.possessionType === 'desktop' ? this.possessionType : 'auto',
     finalTargetUrl: this.finalTargetUrl || undefined,
     sdk: this.sdk,
+    codeLifetime: seconds(this.codeLifetime, 120),
+    linkLifetime: seconds(this.linkLifetime, 180),
+    resendAfter: seconds(this.resendAfter, 30, 0),
   }));
 
   private focusedVersion = 0;
@@ -131,7 +145,7 @@ export class ProveVerifyElement extends LitElement {
 
   protected override render() {
     const state = this.flow.state;
-    return html`${this.renderStep(state, { t: en, actions: this.flow })}
+    return html`${this.renderStep(state, { t: en, actions: this.flow, now: Date.now() })}
       <p class="visually-hidden" role="status">${announcement(state, en)}</p>`;
   }
 
@@ -170,3 +184,8 @@ export class ProveVerifyElement extends LitElement {
 }
 
 
+
+/** A duration attribute in seconds: the default when missing, not a number or below `min`. */
+function seconds(value: number, fallback: number, min = 1): number {
+  return Number.isFinite(value) && value >= min ? value : fallback;
+}

@@ -1,7 +1,8 @@
 /**
  * The only module that knows Prove's browser SDK. It loads Prove's own UMD file lazily (never
- * bundled into ours, per its licence), builds the Authenticator the way Prove's guide does, and
- * turns the SDK's step callbacks into calls on plain `FlowSteps` the controller implements.
+ * bundled into ours, per its licence), builds the Authenticator the way Prove's guide does, turns
+ * the SDK's step callbacks into calls on plain `FlowSteps` the controller implements, and
+ * translates every error the SDK hands out into the element's own `SdkFailure` reasons.
  */
 import type * as ProveAuth from '@prove-identity/prove-auth';
 import type { PossessionType } from './backend.js';
@@ -12,20 +13,66 @@ export type { PossessionType };
 export type CodeAnswer = { kind: 'code'; code: string } | { kind: 'resend' } | { kind: 'change-number' };
 export type LinkAnswer = 'resend' | 'change-number';
 
+/** Prove's own words about a refusal, when the SDK passed them on. */
+export interface ProveDetail {
+  proveCode?: number | string;
+  proveMessage?: string;
+}
+
+/** Why Prove refused a code: a wrong one, or one past its lifetime. */
+export interface CodeProblem extends ProveDetail {
+  kind: 'wrong' | 'expired';
+}
+
 /** The callbacks the SDK drives. Each returns a promise the person's action settles. */
 export interface FlowSteps {
-  /** The SDK is about to send a code or link. `rejected` means Prove refused the number. */
-  phoneNumber(phoneNumberNeeded: boolean, rejected: boolean): Promise<string | null>;
-  /** Code entry; `wrongCode` when the SDK asks again after Prove refused the code. */
-  code(wrongCode: boolean): Promise<CodeAnswer>;
+  /** The SDK is about to send a code or link; `rejected` is set when Prove refused the number. */
+  phoneNumber(phoneNumberNeeded: boolean, rejected?: ProveDetail): Promise<string | null>;
+  /** Code entry; `problem` when the SDK asks again after Prove refused the code. */
+  code(problem?: CodeProblem): Promise<CodeAnswer>;
   /** Instant Link sent; resolves when the person wants it sent again or to another number. */
   linkSent(): Promise<LinkAnswer>;
   /** Possession is done; the backend's status call runs here. */
   finish(): Promise<void>;
 }
 
+/**
+ * Every way a run can end badly, in the element's words:
+ * - `token-expired`: Prove's client API refused the authToken (HTTP 401/403; it lives 15 minutes).
+ * - `expired`: the code or link outlived its lifetime.
+ * - `rate-limited`: Prove answered HTTP 429.
+ * - `prove-unavailable`: Prove's service failed (5xx, an empty or unreadable answer).
+ * - `network`: the request never got an answer (offline, or blocked by a Content-Security-Policy).
+ * - `socket-lost`: the Instant Link status socket closed before Prove said anything.
+ * - `integration`: a set-up mistake (unknown step, too many steps, no token, a bad step answer).
+ * - `unknown`: anything else.
+ */
+export type SdkFailureReason =
+  | 'token-expired'
+  | 'expired'
+  | 'rate-limited'
+  | 'prove-unavailable'
+  | 'network'
+  | 'socket-lost'
+  | 'integration'
+  | 'unknown';
+
+export class SdkFailure extends Error implements ProveDetail {
+  override name = 'SdkFailure';
+  constructor(
+    readonly reason: SdkFailureReason,
+    message: string,
+    readonly proveCode?: number | string,
+    readonly proveMessage?: string,
+    /** Prove's client API origin (the token's `auth.endp`), for a Content-Security-Policy hint. */
+    readonly proveOrigin?: string,
+  ) {
+    super(message);
+  }
+}
+
 export interface SdkRun {
-  /** Settles when the SDK is done (after `finish`) or fails. */
+  /** Settles when the SDK is done (after `finish`); rejects with an `SdkFailure`. */
   readonly done: Promise<void>;
   /** Closes everything the SDK opened (its status WebSocket included). */
   cancel(): void;
@@ -60,17 +107,69 @@ export function loadProveAuth(): Promise<ProveAuthApi> {
   return loading;
 }
 
+/** The SDK's errors carry Prove's `code` (AuthError, OtpError, PhoneValidationError). */
+function detailOf(error: unknown): ProveDetail {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  const proveMessage = typeof message === 'string' ? message.replace(/^Error Code: [^,]*, /, '') : undefined;
+  return {
+    ...(typeof code === 'number' || typeof code === 'string' ? { proveCode: code } : {}),
+    ...(proveMessage ? { proveMessage } : {}),
+  };
+}
+
+const EXPIRED = /expir/i;
+
+function codeProblem(error: unknown): CodeProblem {
+  const detail = detailOf(error);
+  return { kind: EXPIRED.test(detail.proveMessage ?? '') ? 'expired' : 'wrong', ...detail };
+}
+
+/** The origin Prove's client API lives at, from the token's `auth.endp` (read as the SDK reads it). */
+function proveOriginOf(authToken: string): string | undefined {
+  try {
+    const endp = (JSON.parse(atob(authToken.split('.')[1] ?? '')) as { auth?: { endp?: unknown } }).auth?.endp;
+    return typeof endp === 'string' ? new URL(endp).origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads an SDK error. The SDK exports no class for most of them, so its own messages (3.6.2:
+ * internal/auth-session.js, auth-status-actions.js, main-authenticator.js) are matched here and
+ * nowhere else.
+ */
+export function toSdkFailure(error: unknown, authToken = ''): SdkFailure {
+  if (error instanceof SdkFailure) return error;
+  const origin = proveOriginOf(authToken);
+  const text = error instanceof Error ? error.message : String(error);
+  const { proveCode, proveMessage } = detailOf(error);
+  const failure = (reason: SdkFailureReason) => new SdkFailure(reason, text, proveCode, proveMessage, origin);
+  // fetch's own failure: "Failed to fetch" (Chromium), "Load failed" (Safari), "NetworkError…" (Firefox).
+  if (error instanceof TypeError && /fetch|load failed|network/i.test(text)) return failure('network');
+  const status = /Got (\d{3}) HTTP error/.exec(text)?.[1];
+  if (status === '401' || status === '403') return failure('token-expired');
+  if (status === '429') return failure('rate-limited');
+  if (status?.startsWith('5') || /Empty response from server|Failed to parse JSON/.test(text)) return failure('prove-unavailable');
+  if (/Failed to receive secondary authentication|Channel communication stalled/.test(text)) return failure('socket-lost');
+  if (EXPIRED.test(text)) return failure('expired');
+  if (/Unknown authentication step|Too many authentication steps|No authentication token|Unexpected next step|must be specified|should be|is missing|must be a string/.test(text)) {
+    return failure('integration');
+  }
+  return failure('unknown');
+}
+
 function buildAuthenticator(api: ProveAuthApi, possession: PossessionType, steps: FlowSteps) {
   const builder = new api.AuthenticatorBuilder().withAuthFinishStep(() => steps.finish());
   const phoneStep = async (phoneNumberNeeded: boolean, error?: unknown) => {
-    const phoneNumber = await steps.phoneNumber(phoneNumberNeeded, error !== undefined);
+    const phoneNumber = await steps.phoneNumber(phoneNumberNeeded, error === undefined ? undefined : detailOf(error));
     return phoneNumber === null ? null : { phoneNumber };
   };
   if (possession === 'mobile') {
     return builder
       .withMobileAuthImplementation(api.MobileAuthImplementation.Fetch)
       .withOtpFallback(phoneStep, async (otpError?: unknown) => {
-        const answer = await steps.code(otpError !== undefined);
+        const answer = await steps.code(otpError === undefined ? undefined : codeProblem(otpError));
         switch (answer.kind) {
           case 'code':
             return { resultType: api.OtpFinishResultType.OnSuccess, input: { otp: answer.code } };
@@ -100,7 +199,27 @@ export const proveAuthSdk: ProveSdk = {
   },
   async run(authToken, possession, steps) {
     const api = await loadProveAuth();
-    const promise = buildAuthenticator(api, possession, steps).authenticate(authToken);
-    return { done: promise, cancel: () => promise.cancel() };
+    let promise: ReturnType<ReturnType<typeof buildAuthenticator>['authenticate']>;
+    try {
+      promise = buildAuthenticator(api, possession, steps).authenticate(authToken);
+    } catch (error) {
+      throw toSdkFailure(error, authToken);
+    }
+    const done = promise.then(
+      () => {},
+      (error: unknown) => {
+        throw toSdkFailure(error, authToken);
+      },
+    );
+    return { done, cancel: () => promise.cancel() };
   },
 };
+
+/**
+ * The landing page of an Instant Link opened on the phone that started the flow: Prove's redirect
+ * carries `asc` and `authId`, and the SDK's `finishInstantLink` runs `finish` for them.
+ */
+export async function finishInstantLinkRedirect(url: string, finish: () => Promise<void>): Promise<void> {
+  const api = await loadProveAuth();
+  await new api.AuthenticatorBuilder().withAuthFinishStep(() => finish()).build().finishInstantLink(url);
+}

@@ -1,53 +1,48 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { BackendError, fetchVerificationResult, startVerification, type BackendConfig } from '../backend.js';
-import { emit } from '../events.js';
+import { BackendError, fetchVerificationResult, startVerification, type VerificationResult } from '../backend.js';
+import { emit, type ProveVerifyErrorDetail } from '../events.js';
+import { onInstantLinkFinished } from '../instant-link.js';
 import { checkPhone, loadPhoneRules } from '../phone.js';
-import type { CodeAnswer, FlowSteps, LinkAnswer, PossessionType, ProveSdk, SdkRun } from '../sdk.js';
-import { deferred, type Deferred } from './deferred.js';
-import type { FlowEvent } from './events.js';
-import { BUSY_STATES, initialState, type ErrorCode, type FieldName, type FlowState, type FormValues, type RetryTarget } from './state.js';
+import { toSdkFailure, type PossessionType, type SdkFailure } from '../sdk.js';
+import type { FlowEvent, SendTiming } from './events.js';
+import { createRun, pause, type FlowSettings, type Run } from './run.js';
+import { sdkSteps, type StepHost } from './sdk-steps.js';
+import { BUSY_STATES, initialState, type FieldName, type FlowState, type FormValues, type RetryTarget } from './state.js';
 import { transition } from './transition.js';
 import { validateNames } from './validate.js';
 
-/** What the controller reads from the element when a flow starts; it is copied, never re-read mid-flow. */
-export interface FlowSettings {
-  backend: BackendConfig;
-  possessionType: 'auto' | PossessionType;
-  finalTargetUrl?: string;
-  sdk: ProveSdk;
-}
+export type { FlowSettings } from './run.js';
 
 type Host = ReactiveControllerHost & HTMLElement;
 
-/** What one running flow owns; dropped whole when the flow ends, so nothing outlives it. */
-interface Run {
-  id: number;
-  settings: FlowSettings;
-  abort: AbortController;
-  possession?: PossessionType;
-  /** The number as sent to the backend, in E.164. */
-  phoneNumber?: string;
-  sdk?: SdkRun;
-  phone?: Deferred<string | null>;
-  queuedPhone?: string;
-  code?: Deferred<CodeAnswer>;
-  link?: Deferred<LinkAnswer>;
-  finish?: Deferred<void>;
+/** How `fail` reports a failure: the error event's detail, and where "Try again" goes. */
+interface Failure extends Omit<ProveVerifyErrorDetail, 'recoverable'> {
+  retry: RetryTarget;
+  /** False for set-up mistakes "Try again" cannot mend. */
+  recoverable?: boolean;
 }
 
+/** Waits between status calls while the backend answers 202 (pending); the total stays under 30 s. */
+const PENDING_DELAYS_MS = [1000, 2000, 4000, 8000];
+const PENDING_LIMIT_MS = 30_000;
+/** Prove's SDK says nothing of how long to wait after its HTTP 429. */
+const SDK_RATE_LIMIT_WAIT_S = 10;
+
 /**
- * Runs the effects of the flow: backend calls, the SDK, and the events the page listens to.
- * The element calls the action methods; state changes only through `transition`.
+ * Runs the effects of the flow: backend calls, the SDK, its deadlines, and the events the page
+ * listens to. The element calls the action methods; state changes only through `transition`.
  */
-export class FlowController implements ReactiveController {
+export class FlowController implements ReactiveController, StepHost {
   state: FlowState;
   /**
    * Counts the changes after which focus should move to the new step's main control: every change
-   * but typing, so a keystroke never sends focus elsewhere.
+   * but typing and the clock, so a keystroke never sends focus elsewhere.
    */
   focusVersion = 0;
   private run?: Run;
   private runs = 0;
+  /** Re-renders the time left once a second while the step shows a deadline. */
+  private ticker?: ReturnType<typeof setInterval>;
 
   constructor(
     private readonly host: Host,
@@ -60,6 +55,7 @@ export class FlowController implements ReactiveController {
   hostDisconnected(): void {
     this.teardown();
     this.state = initialState(this.state.values);
+    this.syncTicker();
     this.host.requestUpdate();
   }
 
@@ -79,7 +75,7 @@ export class FlowController implements ReactiveController {
   }
 
   async submit(): Promise<void> {
-    if (!this.dispatch({ type: 'submit' })) return;
+    if (!this.dispatch({ type: 'submit', now: Date.now() })) return;
     const run = this.begin();
     const values = this.state.values;
     const errors = validateNames(values);
@@ -87,7 +83,7 @@ export class FlowController implements ReactiveController {
     try {
       phone = await checkPhone(values.phone);
     } catch {
-      return this.fail(run, 'network', 'Phone number rules could not be loaded.', 'start');
+      return this.fail(run, { code: 'network', message: 'Phone number rules could not be loaded.', retry: 'start' });
     }
     if (!this.isCurrent(run)) return;
     if (!phone.ok) errors.phone = phone.error;
@@ -97,14 +93,14 @@ export class FlowController implements ReactiveController {
       return;
     }
     if (!run.settings.backend.baseUrl) {
-      return this.fail(run, 'config', 'The backend-url attribute is not set.', 'start', false);
+      return this.fail(run, { code: 'config', message: 'The backend-url attribute is not set.', retry: 'start', recoverable: false });
     }
     try {
       const possession = await this.possessionFor(run);
       if (!this.isCurrent(run)) return;
       run.possession = possession;
       run.phoneNumber = phone.e164;
-      const authToken = await startVerification(
+      const started = await startVerification(
         run.settings.backend,
         {
           firstName: values.firstName.trim(),
@@ -116,37 +112,37 @@ export class FlowController implements ReactiveController {
         run.abort.signal,
       );
       if (!this.isCurrent(run)) return;
-      const sdkRun = await run.settings.sdk.run(authToken, possession, this.stepsFor(run));
+      // Prove refused the person at once: the verdict is in, and Prove's SDK is never loaded.
+      if ('result' in started) return this.showResult(run, started.result);
+      if (possession === 'desktop') run.stopListening = onInstantLinkFinished(() => this.linkFinishedElsewhere(run));
+      const sdkRun = await run.settings.sdk.run(started.authToken, possession, sdkSteps(run, this));
       sdkRun.done.catch((error: unknown) => {
-        // A flow the SDK ends with an error; a cancelled run's rejections are expected and dropped.
-        if (this.isCurrent(run)) this.fail(run, 'sdk', describe(error), 'start');
+        // A cancelled run's rejections are expected and dropped.
+        if (this.isCurrent(run)) this.sdkFailed(run, toSdkFailure(error, started.authToken));
       });
       if (!this.isCurrent(run)) return sdkRun.cancel();
       run.sdk = sdkRun;
     } catch (error) {
       if (!this.isCurrent(run)) return;
-      if (error instanceof BackendError) {
-        if (error.code === 'aborted') return;
-        return this.fail(run, error.code, error.message, 'start', true, error.status);
-      }
-      this.fail(run, 'sdk', describe(error), 'start');
+      if (error instanceof BackendError) return this.backendFailed(run, error, 'start');
+      this.sdkFailed(run, toSdkFailure(error));
     }
   }
 
   submitCode(raw: string): void {
     const code = raw.replace(/\s/g, '');
-    if (this.state.name !== 'otp-entry' || !this.run?.code) return;
+    if (this.state.name !== 'otp-entry' || !this.run?.code.waiting) return;
     if (!code) {
       this.dispatch({ type: 'code-invalid', error: 'codeRequired' });
       return;
     }
-    this.dispatch({ type: 'code-submitted' });
-    this.answerCode({ kind: 'code', code });
+    if (this.dispatch({ type: 'code-submitted' })) this.run.code.answer({ kind: 'code', code });
   }
 
   resendCode(): void {
-    if (this.state.name === 'otp-entry' && this.run?.code && this.dispatch({ type: 'resend-code' })) {
-      this.answerCode({ kind: 'resend' });
+    const run = this.run;
+    if (run?.code.waiting && this.dispatch({ type: 'resend-code', now: Date.now(), send: this.sendTiming(run) })) {
+      run.code.answer({ kind: 'resend' });
     }
   }
 
@@ -154,8 +150,13 @@ export class FlowController implements ReactiveController {
   changeNumber(): void {
     const run = this.run;
     if (!run || !this.dispatch({ type: 'change-number' })) return;
-    if (run.code) this.answerCode({ kind: 'change-number' });
-    else this.answerLink('change-number');
+    if (!run.code.answer({ kind: 'change-number' })) run.link.answer('change-number');
+  }
+
+  /** "Use a different number" once the flow is over (the link expired): the form, at the phone. */
+  startWithNewNumber(): void {
+    this.teardown();
+    this.dispatch({ type: 'reset', focus: 'phone' });
   }
 
   async submitPhone(raw: string): Promise<void> {
@@ -167,26 +168,21 @@ export class FlowController implements ReactiveController {
       this.dispatch({ type: 'phone-invalid', error: phone.error });
       return;
     }
-    this.dispatch({ type: 'phone-submitted', phone: raw });
-    if (run.phone) {
-      const pending = run.phone;
-      run.phone = undefined;
-      pending.resolve(phone.e164);
-    } else {
-      // The person was quicker than the SDK's next step; it takes the number when it asks.
-      run.queuedPhone = phone.e164;
-    }
+    this.dispatch({ type: 'phone-submitted', phone: raw, send: this.sendTiming(run) });
+    // The person may be quicker than the SDK's next step; it then takes the number when it asks.
+    if (!run.phone.answer(phone.e164)) run.queuedPhone = phone.e164;
   }
 
   resendLink(): void {
-    if (this.dispatch({ type: 'resend-link' })) this.answerLink('resend');
+    const run = this.run;
+    if (run && this.dispatch({ type: 'resend-link', now: Date.now(), send: this.sendTiming(run) })) run.link.answer('resend');
   }
 
   /** "Try again" after an error. */
   retry(): void {
     const state = this.state;
-    if (state.name !== 'error') return;
-    if (state.retry === 'status' && this.run?.finish) {
+    if (state.name !== 'error' || (state.retryAt && Date.now() < state.retryAt)) return;
+    if (state.retry === 'status' && this.run?.finish.waiting) {
       this.dispatch({ type: 'finishing' });
       void this.checkStatus(this.run);
     } else {
@@ -208,83 +204,125 @@ export class FlowController implements ReactiveController {
     this.dispatch({ type: 'reset' });
   }
 
-  private stepsFor(run: Run): FlowSteps {
-    const possession = run.possession!;
-    return {
-      phoneNumber: (phoneNumberNeeded, rejected) => {
-        if (!this.isCurrent(run)) return new Promise(() => {});
-        if (phoneNumberNeeded && !rejected && run.queuedPhone) {
-          const queued = run.queuedPhone;
-          run.queuedPhone = undefined;
-          return Promise.resolve(queued);
-        }
-        // A backend that did not pass the number to Prove: the SDK asks for the one just typed.
-        if (phoneNumberNeeded && !rejected && this.state.name === 'starting') {
-          this.dispatch({ type: 'number-requested', possession, phoneNumberNeeded: false, rejected });
-          return Promise.resolve(run.phoneNumber ?? null);
-        }
-        this.dispatch({ type: 'number-requested', possession, phoneNumberNeeded, rejected });
-        if (this.state.name !== 'phone-change') return Promise.resolve(null);
-        run.phone = deferred();
-        return run.phone.promise;
-      },
-      code: (wrongCode) => {
-        if (!this.isCurrent(run)) return new Promise(() => {});
-        run.code = deferred();
-        this.dispatch({ type: 'otp-finish-requested', wrongCode });
-        return run.code.promise;
-      },
-      linkSent: () => {
-        if (!this.isCurrent(run)) return new Promise(() => {});
-        run.link = deferred();
-        this.dispatch({ type: 'link-retry-requested' });
-        return run.link.promise;
-      },
-      finish: () => {
-        if (!this.isCurrent(run)) return new Promise(() => {});
-        run.finish = deferred();
-        // The link or code is no longer awaited: drop those steps.
-        run.code = run.link = undefined;
-        this.dispatch({ type: 'finishing' });
-        void this.checkStatus(run);
-        return run.finish.promise;
-      },
-    };
+  sendTiming(run: Run): SendTiming {
+    const now = Date.now();
+    const lifetime = run.possession === 'desktop' ? run.settings.linkLifetime : run.settings.codeLifetime;
+    return { expiresAt: now + lifetime * 1000, resendAt: now + run.settings.resendAfter * 1000 };
   }
 
-  private async checkStatus(run: Run): Promise<void> {
-    try {
-      const result = await fetchVerificationResult(run.settings.backend, run.abort.signal);
-      if (!this.isCurrent(run)) return;
-      this.dispatch({ type: 'result', result });
-      emit(this.host, result.success ? 'prove-verify-success' : 'prove-verify-failure', { result });
-      run.finish?.resolve();
-    } catch (error) {
-      if (!this.isCurrent(run)) return;
-      if (error instanceof BackendError) {
-        if (error.code === 'aborted') return;
-        if (error.status === 401 || error.status === 410) {
-          this.dispatch({ type: 'expired' });
-          return;
-        }
-        return this.fail(run, error.code, error.message, 'status', true, error.status);
+  /** The SDK's finish step: possession is over. */
+  finish(run: Run): void {
+    this.stopListening(run);
+    this.dispatch({ type: 'finishing' });
+    void this.checkStatus(run);
+  }
+
+  /**
+   * The backend's verdict. While it answers 202 (Prove has no result yet) it is asked again after
+   * 1, 2, 4 and 8 s, up to 30 s in all. `once`: a single question, for a lost status socket.
+   */
+  private async checkStatus(run: Run, once = false): Promise<void> {
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      let result: VerificationResult | undefined;
+      try {
+        result = await fetchVerificationResult(run.settings.backend, run.abort.signal);
+      } catch (error) {
+        if (!this.isCurrent(run)) return;
+        if (once) return this.linkExpired(run);
+        if (error instanceof BackendError) return this.backendFailed(run, error, 'status');
+        return this.fail(run, { code: 'sdk', message: describe(error), retry: 'status' });
       }
-      this.fail(run, 'sdk', describe(error), 'status');
+      if (!this.isCurrent(run)) return;
+      if (result) return this.showResult(run, result);
+      if (once) return this.linkExpired(run);
+      const delay = PENDING_DELAYS_MS[Math.min(attempt, PENDING_DELAYS_MS.length - 1)]!;
+      if (Date.now() - started + delay > PENDING_LIMIT_MS) {
+        return this.fail(run, { code: 'pending', message: 'The backend had no result after 30 seconds (HTTP 202).', retry: 'status' });
+      }
+      await pause(run, delay);
+      if (!this.isCurrent(run)) return;
     }
   }
 
-  private answerCode(answer: CodeAnswer): void {
-    const pending = this.run?.code;
-    if (!pending || !this.run) return;
-    this.run.code = undefined;
-    pending.resolve(answer);
+  private showResult(run: Run, result: VerificationResult): void {
+    this.dispatch({ type: 'result', result });
+    emit(this.host, result.success ? 'prove-verify-success' : 'prove-verify-failure', { result });
+    // The SDK may still wait (an Instant Link finished in another tab): nothing more is asked of it.
+    if (!run.finish.answer()) run.sdk?.cancel();
+    this.stopListening(run);
   }
 
-  private answerLink(answer: LinkAnswer): void {
-    const pending = this.run?.link;
-    if (!pending || !this.run) return;
-    this.run.link = undefined;
-    pending.resolve(answer);
+  /** A landing page in another tab finished the Instant Link started here (a phone, desktop flow). */
+  private linkFinishedElsewhere(run: Run): void {
+    const step = this.state.name;
+    if (!this.isCurrent(run) || (step !== 'link-sending' && step !== 'link-waiting')) return;
+    this.finish(run);
+  }
+
+  private backendFailed(run: Run, error: BackendError, retry: RetryTarget): void {
+    if (error.code === 'aborted') return;
+    if (retry === 'status' && (error.status === 401 || error.status === 410)) {
+      return this.expire(run, 'session', { code: 'expired', message: error.message, status: error.status });
+    }
+    this.fail(run, {
+      code: error.code,
+      message: error.message,
+      retry,
+      ...(error.status ? { status: error.status } : {}),
+      ...(error.retryAfter ? { retryAfter: error.retryAfter } : {}),
+    });
+  }
+
+  /** Every way the SDK can end a run, each with its own message and way forward. */
+  private sdkFailed(run: Run, failure: SdkFailure): void {
+    const prove = {
+      ...(failure.proveCode !== undefined ? { proveCode: failure.proveCode } : {}),
+      ...(failure.proveMessage ? { proveMessage: failure.proveMessage } : {}),
+    };
+    const detail = { message: failure.message, retry: 'start' as const, ...prove };
+    switch (failure.reason) {
+      case 'token-expired':
+        return this.expire(run, 'session', { code: 'expired', ...detail });
+      case 'expired':
+        if (run.possession === 'desktop') return this.linkExpired(run);
+        return this.expire(run, 'session', { code: 'expired', ...detail });
+      case 'socket-lost':
+        // The socket may have closed just as the link was opened: the backend knows.
+        this.dispatch({ type: 'finishing' });
+        return void this.checkStatus(run, true);
+      case 'rate-limited':
+        return this.fail(run, { code: 'rate-limited', retryAfter: SDK_RATE_LIMIT_WAIT_S, ...detail });
+      case 'prove-unavailable':
+        return this.fail(run, { code: 'prove-unavailable', ...detail });
+      case 'network':
+        if (failure.proveOrigin) {
+          const ws = failure.proveOrigin.replace(/^http/, 'ws');
+          console.warn(
+            `<prove-verify>: Prove's client API at ${failure.proveOrigin} could not be reached. If this page has a Content-Security-Policy, its connect-src must allow ${failure.proveOrigin} and ${ws}.`,
+          );
+        }
+        return this.fail(run, { code: 'network', ...detail });
+      case 'integration':
+        console.error(`<prove-verify>: Prove's SDK refused the set-up: ${failure.message}`);
+        return this.fail(run, { code: 'integration', recoverable: false, ...detail });
+      case 'unknown':
+        return this.fail(run, { code: 'sdk', ...detail });
+    }
+  }
+
+  /** The link's lifetime is over: the wait stops and its socket closes. */
+  private linkExpired(run: Run): void {
+    if (!this.isCurrent(run)) return;
+    this.teardown();
+    this.dispatch({ type: 'expired', reason: 'link' });
+  }
+
+  private expire(run: Run, reason: 'session' | 'link', detail: Omit<ProveVerifyErrorDetail, 'recoverable'>): void {
+    if (!this.isCurrent(run)) return;
+    this.teardown();
+    this.dispatch({ type: 'expired', reason });
+    emit(this.host, 'prove-verify-error', { ...detail, recoverable: true });
   }
 
   private async possessionFor(run: Run): Promise<PossessionType> {
@@ -293,48 +331,82 @@ export class FlowController implements ReactiveController {
     return (await run.settings.sdk.isMobileWeb()) ? 'mobile' : 'desktop';
   }
 
-  private fail(run: Run, code: ErrorCode, message: string, retry: RetryTarget, recoverable = true, status?: number): void {
+  private fail(run: Run, { retry, recoverable = true, ...detail }: Failure): void {
     if (!this.isCurrent(run)) return;
     if (retry === 'start') this.teardown();
-    this.dispatch({ type: 'failed', code, status, retry });
-    emit(this.host, 'prove-verify-error', { code, message, recoverable, ...(status ? { status } : {}) });
+    const retryAt = detail.retryAfter ? Date.now() + detail.retryAfter * 1000 : undefined;
+    this.dispatch({ type: 'failed', code: detail.code, status: detail.status, retry, retryAt });
+    emit(this.host, 'prove-verify-error', { ...detail, recoverable });
   }
 
   /** Starts a new run, ending any old one first; settings are copied so attribute changes wait. */
   private begin(): Run {
     this.teardown();
-    const settings = this.settings();
-    this.run = {
-      id: ++this.runs,
-      settings: { ...settings, backend: { ...settings.backend } },
-      abort: new AbortController(),
-    };
+    this.run = createRun(++this.runs, this.settings());
     return this.run;
   }
 
-  private isCurrent(run: Run): boolean {
+  isCurrent(run: Run): boolean {
     return this.run?.id === run.id && this.host.isConnected;
   }
 
-  /** Cancels the SDK (closing its WebSocket) and aborts fetches; pending steps are dropped. */
+  private stopListening(run: Run): void {
+    run.stopListening?.();
+    run.stopListening = undefined;
+  }
+
+  /**
+   * Ends the run: a step waiting for the person is refused, so the SDK reports the step's error to
+   * Prove (the seed's way to say the person left); then the SDK is cancelled (closing its socket),
+   * fetches and waits are aborted. The SDK's finish step that follows is ignored.
+   */
   private teardown(): void {
     const run = this.run;
     this.run = undefined;
     if (!run) return;
+    const left = new Error('The person left this step');
+    for (const step of [run.phone, run.code, run.link]) step.refuse(left);
+    run.finish.drop();
+    this.stopListening(run);
     run.abort.abort();
     run.sdk?.cancel();
   }
 
   /** Applies an event; answers whether it changed anything. */
-  private dispatch(event: FlowEvent): boolean {
+  dispatch(event: FlowEvent): boolean {
     const previous = this.state;
     const next = transition(previous, event);
     if (next === previous) return false;
     this.state = next;
-    if (event.type !== 'edit') this.focusVersion++;
+    if (event.type !== 'edit' && event.type !== 'code-expired') this.focusVersion++;
+    this.syncTicker();
     this.host.requestUpdate();
     if (next.name !== previous.name) emit(this.host, 'prove-verify-step', { step: next.name });
     return true;
+  }
+
+  /** Runs the once-a-second clock only while the step shows a deadline to come. */
+  private syncTicker(): void {
+    const state = this.state;
+    const timed = 'sends' in state || (state.name === 'error' && (state.retryAt ?? 0) > Date.now());
+    if (timed && this.host.isConnected) {
+      this.ticker ??= setInterval(() => this.tick(), 1000);
+    } else if (this.ticker !== undefined) {
+      clearInterval(this.ticker);
+      this.ticker = undefined;
+    }
+  }
+
+  private tick(): void {
+    const state = this.state;
+    const run = this.run;
+    const now = Date.now();
+    if ('sends' in state && run && now >= state.sends.expiresAt) {
+      if (state.name === 'otp-entry') this.dispatch({ type: 'code-expired' });
+      if (state.name === 'link-sending' || state.name === 'link-waiting') return this.linkExpired(run);
+    }
+    this.syncTicker();
+    this.host.requestUpdate();
   }
 }
 

@@ -1,28 +1,36 @@
 import type { VerificationResult } from '../backend.js';
-import type { ErrorCode, FieldErrors, FieldName, MessageKey, PossessionType, RetryTarget } from './state.js';
+import type { ErrorCode, ExpiredReason, FieldErrors, FieldName, MessageKey, PossessionType, RetryTarget } from './state.js';
+
+/** When a code or link sent now stops working, and when Resend may be pressed again. */
+export interface SendTiming {
+  expiresAt: number;
+  resendAt: number;
+}
 
 /**
  * Everything that can happen to a flow: what the person did, what the SDK asked for, what the
- * backend answered. `transition` turns one of these and the current state into the next state.
+ * backend answered, and the clock. `transition` turns one of these and the current state into the
+ * next state. Events that depend on the time carry it, so `transition` stays pure.
  */
 export type FlowEvent =
   | { type: 'edit'; field: FieldName; value: string }
-  | { type: 'submit' }
+  | { type: 'submit'; now: number }
   | { type: 'invalid'; errors: FieldErrors }
   /** The SDK's start step: it sends the code or link now, or needs a (new) number first. */
-  | { type: 'number-requested'; possession: PossessionType; phoneNumberNeeded: boolean; rejected: boolean }
-  | { type: 'otp-finish-requested'; wrongCode: boolean }
+  | { type: 'number-requested'; possession: PossessionType; phoneNumberNeeded: boolean; rejected: boolean; send: SendTiming }
+  /** The SDK asks for a code; `problem` when Prove refused the last one. */
+  | { type: 'otp-finish-requested'; problem?: 'wrong' | 'expired' }
   | { type: 'code-submitted' }
   | { type: 'code-invalid'; error: MessageKey }
-  | { type: 'resend-code' }
+  | { type: 'code-expired' }
+  | { type: 'resend-code'; now: number; send: SendTiming }
   | { type: 'change-number' }
-  | { type: 'phone-submitted'; phone: string }
+  | { type: 'phone-submitted'; phone: string; send: SendTiming }
   | { type: 'phone-invalid'; error: MessageKey }
   | { type: 'link-retry-requested' }
-  | { type: 'resend-link' }
+  | { type: 'resend-link'; now: number; send: SendTiming }
   | { type: 'finishing' }
   | { type: 'result'; result: VerificationResult }
-  | { type: 'failed'; code: ErrorCode; status?: number; retry: RetryTarget }
-  | { type: 'expired' }
-  | { type: 'reset' };
-
+  | { type: 'failed'; code: ErrorCode; status?: number; retry: RetryTarget; retryAt?: number }
+  | { type: 'expired'; reason: ExpiredReason }
+  | { type: 'reset'; focus?: FieldName };

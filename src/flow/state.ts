@@ -21,15 +21,27 @@ export type MessageKey =
   | 'phoneTooLong'
   | 'codeRequired'
   | 'codeWrong'
+  | 'codeExpired'
   | 'codeSent'
   | 'linkSent'
   | 'phoneRejected';
 
+/**
+ * `prove-verify-error`'s `code`. The backend's: `network`, `timeout`, `http`, `malformed`,
+ * `rate-limited`, `pending` (no result in time). Prove's SDK's: `network` too (offline or a CSP
+ * block), `rate-limited`, `prove-unavailable`, `expired` (the authToken), `integration` (a set-up
+ * mistake in the page), `sdk` (anything else). `config`: no `backend-url`.
+ */
 export type ErrorCode =
   | 'network'
   | 'timeout'
   | 'http'
   | 'malformed'
+  | 'rate-limited'
+  | 'pending'
+  | 'prove-unavailable'
+  | 'expired'
+  | 'integration'
   | 'sdk'
   | 'config';
 
@@ -40,23 +52,48 @@ interface Base {
   values: FormValues;
 }
 
+/** Prove sends a code or link at most 3 times in one flow (the seed: "up to three OTPs"). */
+export const MAX_SENDS = 3;
+
+/**
+ * What a running flow has sent: how many codes or links (Prove allows `MAX_SENDS`), when the
+ * newest one stops working, and when Resend may be pressed again (times in ms since the epoch).
+ */
+export interface Sends {
+  count: number;
+  expiresAt: number;
+  resendAt: number;
+}
+
+/** Which part of the flow a failure came from, so the person is told what happened. */
+export type FailureCause = 'code' | 'send';
+
+/** What ran out: the whole flow (authToken, backend session) or the Instant Link. */
+export type ExpiredReason = 'session' | 'link';
+
 export type FlowState =
-  | (Base & { name: 'form'; errors: FieldErrors })
+  // `focus`: the field to take focus (the phone, for "Use a different number").
+  | (Base & { name: 'form'; errors: FieldErrors; focus?: FieldName })
   | (Base & { name: 'starting' })
-  | (Base & { name: 'otp-sending'; possession: 'mobile'; resent?: boolean })
+  | (Base & { name: 'otp-sending'; possession: 'mobile'; sends: Sends; resent?: boolean })
   // `prompt` counts the SDK's requests for a code: each new one gets a fresh, empty input.
-  | (Base & { name: 'otp-entry'; possession: 'mobile'; prompt: number; message?: MessageKey; error?: MessageKey })
-  | (Base & { name: 'otp-checking'; possession: 'mobile'; prompt: number })
-  | (Base & { name: 'phone-change'; possession: PossessionType; error?: MessageKey })
-  | (Base & { name: 'link-sending'; possession: 'desktop'; resent?: boolean })
-  | (Base & { name: 'link-waiting'; possession: 'desktop'; canResend: boolean; message?: MessageKey })
-  | (Base & { name: 'verifying' })
+  // `expired`: the code outlived its lifetime; only a new one helps.
+  | (Base & { name: 'otp-entry'; possession: 'mobile'; sends: Sends; prompt: number; expired: boolean; message?: MessageKey; error?: MessageKey })
+  | (Base & { name: 'otp-checking'; possession: 'mobile'; sends: Sends; prompt: number })
+  | (Base & { name: 'phone-change'; possession: PossessionType; sends: Sends; error?: MessageKey })
+  | (Base & { name: 'link-sending'; possession: 'desktop'; sends: Sends; resent?: boolean })
+  | (Base & { name: 'link-waiting'; possession: 'desktop'; sends: Sends; canResend: boolean; message?: MessageKey })
+  | (Base & { name: 'verifying'; cause?: FailureCause })
   | (Base & { name: 'success'; result: VerificationResult })
-  | (Base & { name: 'failure'; result: VerificationResult })
-  | (Base & { name: 'error'; code: ErrorCode; status?: number; retry: RetryTarget })
-  | (Base & { name: 'expired' });
+  | (Base & { name: 'failure'; result: VerificationResult; cause?: FailureCause })
+  // `retryAt`: the backend or Prove asked to wait (HTTP 429 Retry-After) until then.
+  | (Base & { name: 'error'; code: ErrorCode; status?: number; retry: RetryTarget; retryAt?: number })
+  | (Base & { name: 'expired'; reason: ExpiredReason });
 
 export type StepName = FlowState['name'];
+
+/** The running states that know what was sent. */
+export type SendingState = Extract<FlowState, { sends: Sends }>;
 
 /** States in which a flow is running and a new submit must do nothing. */
 export const BUSY_STATES: ReadonlySet<StepName> = new Set<StepName>([

@@ -1,5 +1,15 @@
-import type { FlowEvent } from './events.js';
-import { BUSY_STATES, type FlowState } from './state.js';
+import type { FlowEvent, SendTiming } from './events.js';
+import { BUSY_STATES, MAX_SENDS, type FlowState, type Sends, type SendingState } from './state.js';
+
+/** One more send, from what was sent before (none when the flow starts). */
+const sent = (before: Sends | undefined, timing: SendTiming): Sends => ({ count: (before?.count ?? 0) + 1, ...timing });
+
+const sendsOf = (state: FlowState): Sends | undefined => ('sends' in state ? state.sends : undefined);
+
+/** Resend needs a send left, and either the wait over or the code already expired. */
+function canResend(state: SendingState, now: number, expired: boolean): boolean {
+  return state.sends.count < MAX_SENDS && (expired || now >= state.sends.resendAt);
+}
 
 /**
  * The whole flow as a pure function. Events that make no sense in the current state leave it
@@ -13,13 +23,17 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
       if (state.name === 'form') {
         const errors = { ...state.errors };
         delete errors[event.field];
-        return { ...state, values: next, errors };
+        return { name: 'form', values: next, errors };
       }
       return { ...state, values: next } as FlowState;
     }
 
     case 'submit':
-      if (state.name === 'form' || (state.name === 'error' && state.retry === 'start')) {
+      if (
+        state.name === 'form' ||
+        (state.name === 'error' && state.retry === 'start' && !(state.retryAt && event.now < state.retryAt)) ||
+        (state.name === 'expired' && state.reason === 'link')
+      ) {
         return { name: 'starting', values };
       }
       return state;
@@ -27,54 +41,72 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
     case 'invalid':
       return state.name === 'starting' ? { name: 'form', values, errors: event.errors } : state;
 
-    case 'number-requested':
+    case 'number-requested': {
+      const sends = sendsOf(state);
       if (event.phoneNumberNeeded || event.rejected) {
         if (state.name === 'phone-change' && !event.rejected) return state;
+        // A refused number was not sent: it does not count.
+        const counted = sends && event.rejected ? { ...sends, count: sends.count - 1 } : sends;
         return {
           name: 'phone-change',
           values,
           possession: event.possession,
+          sends: counted ?? { count: 0, expiresAt: 0, resendAt: 0 },
           error: event.rejected ? 'phoneRejected' : undefined,
         };
       }
       if (state.name !== 'starting') return state;
       return event.possession === 'mobile'
-        ? { name: 'otp-sending', values, possession: 'mobile' }
-        : { name: 'link-sending', values, possession: 'desktop' };
+        ? { name: 'otp-sending', values, possession: 'mobile', sends: sent(undefined, event.send) }
+        : { name: 'link-sending', values, possession: 'desktop', sends: sent(undefined, event.send) };
+    }
 
     case 'otp-finish-requested':
       if (state.name === 'otp-sending' || state.name === 'otp-checking' || state.name === 'otp-entry') {
+        const expired = event.problem === 'expired';
         return {
           name: 'otp-entry',
           values,
           possession: 'mobile',
+          sends: state.sends,
           prompt: state.name === 'otp-sending' ? 1 : state.prompt + 1,
-          error: event.wrongCode ? 'codeWrong' : undefined,
-          message: !event.wrongCode && state.name === 'otp-sending' && state.resent ? 'codeSent' : undefined,
+          expired,
+          error: expired ? 'codeExpired' : event.problem ? 'codeWrong' : undefined,
+          message: !event.problem && state.name === 'otp-sending' && state.resent ? 'codeSent' : undefined,
         };
       }
       return state;
 
     case 'code-submitted':
-      return state.name === 'otp-entry' ? { name: 'otp-checking', values, possession: 'mobile', prompt: state.prompt } : state;
+      return state.name === 'otp-entry' && !state.expired
+        ? { name: 'otp-checking', values, possession: 'mobile', sends: state.sends, prompt: state.prompt }
+        : state;
 
     case 'code-invalid':
       return state.name === 'otp-entry' ? { ...state, error: event.error, message: undefined } : state;
 
+    case 'code-expired':
+      return state.name === 'otp-entry' && !state.expired ? { ...state, expired: true, error: 'codeExpired', message: undefined } : state;
+
     case 'resend-code':
-      return state.name === 'otp-entry' ? { name: 'otp-sending', values, possession: 'mobile', resent: true } : state;
+      return state.name === 'otp-entry' && canResend(state, event.now, state.expired)
+        ? { name: 'otp-sending', values, possession: 'mobile', sends: sent(state.sends, event.send), resent: true }
+        : state;
 
     case 'change-number':
       if (state.name === 'otp-entry' || (state.name === 'link-waiting' && state.canResend)) {
-        return { name: 'phone-change', values, possession: state.possession };
+        return { name: 'phone-change', values, possession: state.possession, sends: state.sends };
       }
       return state;
 
-    case 'phone-submitted':
+    case 'phone-submitted': {
       if (state.name !== 'phone-change') return state;
+      const next = { ...values, phone: event.phone };
+      const sends = sent(state.sends, event.send);
       return state.possession === 'mobile'
-        ? { name: 'otp-sending', values: { ...values, phone: event.phone }, possession: 'mobile' }
-        : { name: 'link-sending', values: { ...values, phone: event.phone }, possession: 'desktop' };
+        ? { name: 'otp-sending', values: next, possession: 'mobile', sends }
+        : { name: 'link-sending', values: next, possession: 'desktop', sends };
+    }
 
     case 'phone-invalid':
       return state.name === 'phone-change' ? { ...state, error: event.error } : state;
@@ -85,6 +117,7 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
           name: 'link-waiting',
           values,
           possession: 'desktop',
+          sends: state.sends,
           canResend: true,
           message: state.name === 'link-sending' && state.resent ? 'linkSent' : undefined,
         };
@@ -92,27 +125,34 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
       return state;
 
     case 'resend-link':
-      return state.name === 'link-waiting' && state.canResend
-        ? { name: 'link-sending', values, possession: 'desktop', resent: true }
+      return state.name === 'link-waiting' && state.canResend && canResend(state, event.now, false)
+        ? { name: 'link-sending', values, possession: 'desktop', sends: sent(state.sends, event.send), resent: true }
         : state;
 
     case 'finishing':
-      return BUSY_STATES.has(state.name) || state.name === 'error' ? { name: 'verifying', values } : state;
+      if (!BUSY_STATES.has(state.name) && state.name !== 'error') return state;
+      // Possession ending while a code was checked, or while one was being sent, tells the person why.
+      return {
+        name: 'verifying',
+        values,
+        cause: state.name === 'otp-checking' ? 'code' : state.name === 'otp-sending' || state.name === 'link-sending' ? 'send' : undefined,
+      };
 
     case 'result':
-      if (state.name !== 'verifying') return state;
+      // `starting`: the backend's start call already had the verdict (Prove refused at once).
+      if (state.name !== 'verifying' && state.name !== 'starting') return state;
       return event.result.success
         ? { name: 'success', values, result: event.result }
-        : { name: 'failure', values, result: event.result };
+        : { name: 'failure', values, result: event.result, cause: state.name === 'verifying' ? state.cause : undefined };
 
     case 'failed':
       if (!BUSY_STATES.has(state.name)) return state;
-      return { name: 'error', values, code: event.code, status: event.status, retry: event.retry };
+      return { name: 'error', values, code: event.code, status: event.status, retry: event.retry, retryAt: event.retryAt };
 
     case 'expired':
-      return BUSY_STATES.has(state.name) || state.name === 'error' ? { name: 'expired', values } : state;
+      return BUSY_STATES.has(state.name) || state.name === 'error' ? { name: 'expired', values, reason: event.reason } : state;
 
     case 'reset':
-      return { name: 'form', values, errors: {} };
+      return { name: 'form', values, errors: {}, focus: event.focus };
   }
 }

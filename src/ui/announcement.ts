@@ -1,6 +1,6 @@
 import type { FlowState } from '../flow/state.js';
 import { format, type Strings } from '../i18n/en.js';
-import { lastFour } from '../phone.js';
+import { nationalFormat } from '../phone.js';
 
 /**
  * What the element's one polite live region says for a step. The region stays in the page from
@@ -11,7 +11,7 @@ import { lastFour } from '../phone.js';
 export function announcement(state: FlowState, t: Strings): string {
   switch (state.name) {
     case 'otp-sending':
-      return format(t.otpSending, { last4: lastFour(state.values.phone) });
+      return format(t.otpSending, { phone: nationalFormat(state.values.phone) });
     case 'otp-checking':
       return t.checkingCode;
     case 'verifying':

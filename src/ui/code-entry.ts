@@ -1,26 +1,37 @@
 import { html, nothing } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
-import type { FlowState } from '../flow/state.js';
-import { format } from '../i18n/en.js';
-import { lastFour } from '../phone.js';
+import { MAX_SENDS, type FlowState } from '../flow/state.js';
+import { format, timeLeft } from '../i18n/en.js';
+import { nationalFormat } from '../phone.js';
 import { formValue, type ViewContext } from './context.js';
+import { resendControls } from './resend.js';
 
 type CodeState = Extract<FlowState, { name: 'otp-sending' | 'otp-entry' | 'otp-checking' }>;
 
-/** Mobile: the code from the text message, with resend and change of number. */
-export function codeEntry(state: CodeState, { t, actions }: ViewContext) {
-  const last4 = lastFour(state.values.phone);
+/** Mobile: the code from the text message, with its time left, resend, change of number and cancel. */
+export function codeEntry(state: CodeState, ctx: ViewContext) {
+  const { t, actions, now } = ctx;
+  const phone = nationalFormat(state.values.phone);
+  const cancel = html`<button type="button" part="button" @click=${() => actions.cancel()}>${t.cancel}</button>`;
   if (state.name === 'otp-sending') {
-    return html`<p class="progress" part="status">${format(t.otpSending, { last4 })}</p>
-      <div class="actions"><button type="button" part="button" @click=${() => actions.cancel()}>${t.cancel}</button></div>`;
+    return html`<p class="progress" part="status">${format(t.otpSending, { phone })}</p>
+      <div class="actions">${cancel}</div>`;
   }
   const checking = state.name === 'otp-checking';
+  const expired = state.name === 'otp-entry' && state.expired;
   const error = state.name === 'otp-entry' && state.error ? t.messages[state.error] : undefined;
   const message = state.name === 'otp-entry' && state.message ? t.messages[state.message] : undefined;
+  const sendsLeft = MAX_SENDS - state.sends.count;
+  // An expired code makes a new one the main action, whatever the resend wait says.
+  const main = !expired
+    ? html`<button type="submit" part="button submit" class="primary" ?disabled=${checking}>${checking ? t.checkingCode : t.submitCode}</button>`
+    : sendsLeft > 0
+      ? html`<button type="button" part="button submit" class="primary" data-autofocus @click=${() => actions.resendCode()}>${t.sendNewCode}</button>`
+      : html`<button type="button" part="button submit" class="primary" data-autofocus @click=${() => actions.reset()}>${t.startAgain}</button>`;
   return html`
     <form part="form" novalidate aria-busy=${checking ? 'true' : 'false'} @submit=${(e: SubmitEvent) => actions.submitCode(formValue(e, 'code'))}>
       <h2 part="title">${t.otpTitle}</h2>
-      <p class="intro" id="code-intro">${format(t.otpIntro, { last4 })}</p>
+      <p class="intro" id="code-intro">${format(t.otpIntro, { phone })}</p>
       ${message ? html`<p class="notice" id="code-notice" part="status">${message}</p>` : nothing}
       <div class="field" part="field">
         <label for="code" part="label">${t.codeLabel}</label>
@@ -35,21 +46,29 @@ export function codeEntry(state: CodeState, { t, actions }: ViewContext) {
             autocomplete="one-time-code"
             pattern="[0-9]*"
             maxlength="12"
-            ?readonly=${checking}
+            ?readonly=${checking || expired}
             aria-invalid=${error ? 'true' : 'false'}
             aria-describedby=${[message && 'code-notice', 'code-intro', error && 'code-error'].filter(Boolean).join(' ')}
-            ?data-autofocus=${!checking}
+            ?data-autofocus=${!checking && !expired}
           />`,
         )}
         ${error ? html`<p id="code-error" class="field-error" role="alert" part="alert">${error}</p>` : nothing}
+        ${expired ? nothing : html`<p class="hint" part="hint">${format(t.codeTimeLeft, { time: timeLeft(state.sends.expiresAt, now) })}</p>`}
       </div>
-      <button type="submit" part="button submit" class="primary" ?disabled=${checking}>
-        ${checking ? t.checkingCode : t.submitCode}
-      </button>
+      ${main}
       <div class="actions">
-        <button type="button" part="button" ?disabled=${checking} @click=${() => actions.resendCode()}>${t.resendCode}</button>
-        <button type="button" part="button" ?disabled=${checking} @click=${() => actions.changeNumber()}>${t.changeNumber}</button>
+        ${expired && sendsLeft > 0
+          ? nothing
+          : resendControls(state.sends, ctx, {
+              label: t.resendCode,
+              waitLabel: t.resendCodeIn,
+              disabled: checking,
+              onResend: () => actions.resendCode(),
+            })}
+        <button type="button" part="button" ?disabled=${checking || sendsLeft === 0} @click=${() => actions.changeNumber()}>${t.changeNumber}</button>
+        ${cancel}
       </div>
+      <p class="hint" part="hint">${sendsLeft > 0 ? t.codeSendsLeft(sendsLeft) : t.codeNoSendsLeft}</p>
     </form>
   `;
 }

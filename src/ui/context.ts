@@ -10,6 +10,7 @@ export interface Actions {
   changeNumber(): void;
   submitPhone(phone: string): void;
   resendLink(): void;
+  startWithNewNumber(): void;
   cancel(): void;
   retry(): void;
   reset(): void;
@@ -18,6 +19,8 @@ export interface Actions {
 export interface ViewContext {
   t: Strings;
   actions: Actions;
+  /** The time the view is rendered at, for the time left until a deadline. */
+  now: number;
 }
 
 /** Keeps the form from navigating and reads one named control of it. */

@@ -1,7 +1,8 @@
 import { html, nothing } from 'lit';
 import type { FieldName, FlowState } from '../flow/state.js';
-import { field } from './field.js';
 import type { ViewContext } from './context.js';
+import { errorAlert } from './error-alert.js';
+import { field } from './field.js';
 
 type DetailsState = Extract<FlowState, { name: 'form' | 'starting' | 'error' }>;
 
@@ -11,11 +12,16 @@ const FIELDS: { name: FieldName; id: string; autocomplete: string; type?: 'tel' 
   { name: 'phone', id: 'phone', autocomplete: 'tel', type: 'tel' },
 ];
 
-/** The first screen: name and phone. Also shown, with an alert, when starting failed. */
-export function detailsForm(state: DetailsState, { t, actions }: ViewContext) {
+/**
+ * The first screen: name and phone. Also shown, with an alert, when starting failed. The `consent`
+ * slot under the fields holds the carrier-consent text some integrators must show.
+ */
+export function detailsForm(state: DetailsState, ctx: ViewContext) {
+  const { t, actions, now } = ctx;
   const errors = state.name === 'form' ? state.errors : {};
-  const firstInvalid = FIELDS.find((f) => errors[f.name])?.name;
+  const focus = FIELDS.find((f) => errors[f.name])?.name ?? (state.name === 'form' ? state.focus : undefined);
   const busy = state.name === 'starting';
+  const held = state.name === 'error' && state.retryAt !== undefined && now < state.retryAt;
   return html`
     <form part="form" novalidate aria-busy=${busy ? 'true' : 'false'} @submit=${(e: SubmitEvent) => {
       e.preventDefault();
@@ -23,14 +29,7 @@ export function detailsForm(state: DetailsState, { t, actions }: ViewContext) {
     }}>
       <h2 part="title">${t.title}</h2>
       <p class="intro">${t.intro}</p>
-      ${state.name === 'error'
-        ? html`<div class="alert" role="alert" part="alert">
-            <p>${t.errors[state.code]}</p>
-            ${state.code === 'config'
-              ? nothing
-              : html`<button type="button" part="button" data-autofocus @click=${() => actions.retry()}>${t.tryAgain}</button>`}
-          </div>`
-        : nothing}
+      ${state.name === 'error' ? errorAlert(state, ctx) : nothing}
       ${FIELDS.map((f) =>
         field({
           ...f,
@@ -40,11 +39,12 @@ export function detailsForm(state: DetailsState, { t, actions }: ViewContext) {
           hint: f.name === 'phone' ? t.phoneHint : undefined,
           error: errors[f.name] ? t.messages[errors[f.name]!] : undefined,
           disabled: busy,
-          autofocus: f.name === firstInvalid,
+          autofocus: f.name === focus,
           onInput: (value) => actions.edit(f.name, value),
         }),
       )}
-      <button type="submit" part="button submit" class="primary" ?disabled=${busy}>
+      <slot name="consent"></slot>
+      <button type="submit" part="button submit" class="primary" ?disabled=${busy || held}>
         ${busy ? t.submitting : t.submit}
       </button>
     </form>

@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { FlowState } from '../flow/state.js';
 import type { ViewContext } from './context.js';
+import { errorAlert } from './error-alert.js';
 
 type OutcomeState = Extract<FlowState, { name: 'verifying' | 'success' | 'failure' | 'expired' | 'error' }>;
 
@@ -13,8 +14,17 @@ function panel(kind: string, title: string, body: string, actions?: TemplateResu
   </section>`;
 }
 
+/** Why possession failed, as far as the flow knows it; the name not matching needs another next step. */
+function failureBody(state: Extract<FlowState, { name: 'failure' }>, { t }: ViewContext): string {
+  if (state.result.possessionResult === 'success') return t.failureBody;
+  if (state.cause === 'code') return t.failureCodeBody;
+  if (state.cause === 'send') return t.failureSendBody;
+  return t.failurePossessionBody;
+}
+
 /** The end of a flow, and the wait for the backend's verdict. */
-export function outcome(state: OutcomeState, { t, actions }: ViewContext) {
+export function outcome(state: OutcomeState, ctx: ViewContext) {
+  const { t, actions } = ctx;
   const startAgain = html`<button type="button" part="button" @click=${() => actions.reset()}>${t.startAgain}</button>`;
   switch (state.name) {
     case 'verifying':
@@ -22,22 +32,20 @@ export function outcome(state: OutcomeState, { t, actions }: ViewContext) {
     case 'success':
       return panel('success', t.successTitle, t.successBody);
     case 'failure':
-      // Possession failing and the name not matching need different next steps from the person.
-      return panel(
-        'failure',
-        t.failureTitle,
-        state.result.possessionResult === 'success' ? t.failureBody : t.failurePossessionBody,
-        startAgain,
-      );
+      return panel('failure', t.failureTitle, failureBody(state, ctx), startAgain);
     case 'expired':
+      if (state.reason === 'link') {
+        return panel(
+          'expired',
+          t.linkExpiredTitle,
+          t.linkExpiredBody,
+          html`<button type="button" part="button submit" class="primary" @click=${() => actions.submit()}>${t.sendNewLink}</button>
+            <button type="button" part="button" @click=${() => actions.startWithNewNumber()}>${t.differentNumber}</button>`,
+        );
+      }
       return panel('expired', t.expiredTitle, t.expiredBody, startAgain);
     case 'error':
-      return html`<div class="alert" role="alert" part="alert">
-          <p>${t.errors[state.code]}</p>
-        </div>
-        <div class="actions">
-          <button type="button" part="button" class="primary" data-autofocus @click=${() => actions.retry()}>${t.tryAgain}</button>
-          ${startAgain}
-        </div>`;
+      return html`${errorAlert(state, ctx, 'primary')}
+        <div class="actions">${startAgain}</div>`;
   }
 }

@@ -1,0 +1,58 @@
+import type { BackendConfig } from '../backend.js';
+import type { CodeAnswer, LinkAnswer, PossessionType, ProveSdk, SdkRun } from '../sdk.js';
+import { PendingAnswer } from './pending-answer.js';
+
+/** What the controller reads from the element when a flow starts; it is copied, never re-read mid-flow. */
+export interface FlowSettings {
+  backend: BackendConfig;
+  possessionType: 'auto' | PossessionType;
+  finalTargetUrl?: string;
+  sdk: ProveSdk;
+  /** Seconds a code can be used (Prove: 2 minutes). */
+  codeLifetime: number;
+  /** Seconds an Instant Link can be opened (Prove: 3 minutes). */
+  linkLifetime: number;
+  /** Seconds before Resend may be pressed again. */
+  resendAfter: number;
+}
+
+/** What one running flow owns; dropped whole when the flow ends, so nothing outlives it. */
+export interface Run {
+  id: number;
+  settings: FlowSettings;
+  /** Aborts the run's fetches and waits. */
+  abort: AbortController;
+  possession?: PossessionType;
+  /** The number as sent to the backend, in E.164. */
+  phoneNumber?: string;
+  sdk?: SdkRun;
+  /** The SDK steps that wait for the person. */
+  phone: PendingAnswer<string | null>;
+  code: PendingAnswer<CodeAnswer>;
+  link: PendingAnswer<LinkAnswer>;
+  finish: PendingAnswer<void>;
+  /** A number the person gave before the SDK asked for it. */
+  queuedPhone?: string;
+  /** Stops listening for an Instant Link finished in another tab of this browser. */
+  stopListening?: () => void;
+}
+
+export function createRun(id: number, settings: FlowSettings): Run {
+  return {
+    id,
+    settings: { ...settings, backend: { ...settings.backend } },
+    abort: new AbortController(),
+    phone: new PendingAnswer(),
+    code: new PendingAnswer(),
+    link: new PendingAnswer(),
+    finish: new PendingAnswer(),
+  };
+}
+
+/** Resolves after `ms`, or never once the run is aborted (its timer is then cleared). */
+export function pause(run: Run, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    run.abort.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+  });
+}

@@ -18,7 +18,7 @@ async function withEmulator(
   run: (ctx: { api: SandboxClient; emu: Awaited<ReturnType<typeof startEmulator>>; clock: { now: number } }) => Promise<void>,
 ) {
   const clock = { now: Date.parse('2031-03-04T05:06:07Z') };
-  const emu = await startEmulator({ port: 0, now: () => clock.now, ...options });
+  const emu = await startEmulator({ port: 0, now: () => clock.now, rateLimitPerSecond: 10_000, ...options });
   try {
     await run({ api: new SandboxClient(emu.url), emu, clock });
   } finally {
@@ -61,7 +61,7 @@ describe('sandbox inbox', () => {
       assert.equal(open.headers.get('access-control-allow-origin'), 'http://127.0.0.1:3000');
       const missing = await fetch(`${emu.url}/sandbox/messages`);
       assert.equal(missing.status, 400);
-      assert.deepEqual(await missing.json(), { code: 1001, message: "field 'phone' is missing" });
+      assert.deepEqual(await missing.json(), { code: 8001, message: "field 'phone' is missing" });
       const invalid = await fetch(`${emu.url}/sandbox/messages?phone=12`);
       assert.equal(invalid.status, 400);
     }));
@@ -85,7 +85,7 @@ describe('limits', () => {
       assert.equal(emu.sweep(), 2);
       assert.deepEqual(emu.stats(), { flows: 1, links: 0, messages: 0, sockets: 0 });
       assert.equal((await api.messages('2001004010')).body.length, 0);
-      assert.equal((await api.verifyStatus(a.correlationId)).status, 404);
+      assert.equal((await api.verifyStatus(a.correlationId)).status, 400);
       assert.equal((await api.verifyStatus(c.correlationId)).status, 200);
     }));
 
@@ -94,8 +94,8 @@ describe('limits', () => {
       const flows = [];
       for (let i = 0; i < 5; i++) flows.push(await api.startFlow({ ...ADDY, possessionType: 'mobile' }));
       assert.equal(emu.stats().flows, 3);
-      assert.equal((await api.verifyStatus(flows[0]!.correlationId)).status, 404);
-      assert.equal((await api.verifyStatus(flows[1]!.correlationId)).status, 404);
+      assert.equal((await api.verifyStatus(flows[0]!.correlationId)).status, 400);
+      assert.equal((await api.verifyStatus(flows[1]!.correlationId)).status, 400);
       assert.equal((await api.verifyStatus(flows[4]!.correlationId)).status, 200);
       assert.equal((await api.client('mobile/otp/start', flows[0]!.authToken)).status, 401);
     }));
@@ -171,7 +171,7 @@ describe('test webhook', () => {
         assert.equal(hook.received[0]!.body.notifications[0].eventType, 'PHONE_NUMBER_CHANGE');
         const bad = await post('{"eventType":"EXPLODED"}');
         assert.equal(bad.status, 400);
-        assert.equal((await bad.json()).code, 1001);
+        assert.equal((await bad.json()).code, 8001);
       });
     } finally {
       await hook.close();

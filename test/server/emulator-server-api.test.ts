@@ -19,7 +19,7 @@ function advance(ms: number): void {
 }
 
 before(async () => {
-  emu = await startEmulator({ port: 0, now: () => clock });
+  emu = await startEmulator({ port: 0, now: () => clock, rateLimitPerSecond: 10_000 });
   api = new SandboxClient(emu.url);
 });
 after(() => emu.close());
@@ -60,7 +60,7 @@ describe('POST /token', () => {
       fetch(`${emu.url}/token`, { method: 'POST', headers: { 'Content-Type': type }, body });
     const missing = await post('client_id=demo-client-id&client_secret=demo-client-secret');
     assert.equal(missing.status, 400);
-    assert.deepEqual(await missing.json(), { code: 1001, message: "field 'grant_type' is missing" });
+    assert.deepEqual(await missing.json(), { code: 8001, message: "field 'grant_type' is missing" });
     const wrong = await post('grant_type=password&client_id=demo-client-id&client_secret=demo-client-secret');
     assert.equal(wrong.status, 400);
     const json = await post('{"grant_type":"client_credentials"}', 'application/json');
@@ -98,25 +98,25 @@ describe('POST /v3/verify', () => {
     assert.equal(refused.body.code, 8002);
   });
 
-  test("names the missing field: 400 {code: 1001, message: \"field '…' is missing\"}", async () => {
+  test("names the missing field: 400 {code: 8001, message: \"field '…' is missing\"}", async () => {
     const full = { ...ADDY, possessionType: 'mobile' };
     for (const field of ['firstName', 'lastName', 'phoneNumber', 'possessionType'] as const) {
       const { [field]: _dropped, ...rest } = full;
       const missing = await api.verify(rest);
       assert.equal(missing.status, 400, field);
-      assert.deepEqual(missing.body, { code: 1001, message: `field '${field}' is missing` });
+      assert.deepEqual(missing.body, { code: 8001, message: `field '${field}' is missing` });
       const blank = await api.verify({ ...full, [field]: '  ' });
-      assert.deepEqual(blank.body, { code: 1001, message: `field '${field}' is missing` });
+      assert.deepEqual(blank.body, { code: 8001, message: `field '${field}' is missing` });
     }
   });
 
   test('desktop needs finalTargetUrl, and it must be an http(s) URL', async () => {
     const missing = await api.verify({ ...ADDY, possessionType: 'desktop' });
     assert.equal(missing.status, 400);
-    assert.deepEqual(missing.body, { code: 1001, message: "field 'finalTargetUrl' is missing" });
+    assert.deepEqual(missing.body, { code: 8001, message: "field 'finalTargetUrl' is missing" });
     const script = await api.verify({ ...ADDY, possessionType: 'desktop', finalTargetUrl: 'javascript:alert(1)' });
     assert.equal(script.status, 400);
-    assert.deepEqual(script.body, { code: 1001, message: "field 'finalTargetUrl' is not valid" });
+    assert.deepEqual(script.body, { code: 8001, message: "field 'finalTargetUrl' is not valid" });
   });
 
   test('refuses values of the wrong kind', async () => {
@@ -130,11 +130,11 @@ describe('POST /v3/verify', () => {
     for (const [body, field] of cases) {
       const refused = await api.verify(body);
       assert.equal(refused.status, 400, field);
-      assert.deepEqual(refused.body, { code: 1001, message: `field '${field}' is not valid` });
+      assert.deepEqual(refused.body, { code: 8001, message: `field '${field}' is not valid` });
     }
     const notJson = await api.post('/v3/verify', '{"firstName":');
     assert.equal(notJson.status, 400);
-    assert.equal(notJson.body.code, 1001);
+    assert.equal(notJson.body.code, 8001);
     const array = await api.post('/v3/verify', '[]');
     assert.equal(array.status, 400);
   });
@@ -207,7 +207,7 @@ describe('the authToken', () => {
       assert.equal(signer.verify('access', token), undefined, 'each purpose has its own key');
     }
     for (let i = 0; i < 20; i++) {
-      const { authToken } = await api.startFlow({ ...ADDY, possessionType: i % 2 ? 'mobile' : 'desktop', finalTargetUrl: 'https://example.com/?a=~' });
+      const { authToken } = await api.startFlow({ ...ADDY, possessionType: i % 2 ? 'mobile' : 'desktop', finalTargetUrl: 'https://example.com/?a=b' });
       assert.doesNotMatch(authToken.split('.')[1]!, /[-_]/);
       assert.doesNotThrow(() => claimsOf(authToken));
     }
@@ -254,14 +254,10 @@ describe('POST /v3/verify-status', () => {
     });
   });
 
-  test('fails verifyResult for a number no sandbox person owns', async () => {
-    const flow = await api.startFlow({ ...ADDY, phoneNumber: '2025550123', possessionType: 'mobile' });
-    await proveByOtp(flow.authToken);
-    assert.deepEqual((await api.verifyStatus(flow.correlationId)).body, {
-      success: 'false',
-      possessionResult: 'success',
-      verifyResult: 'failed',
-    });
+  test('refuses a number no sandbox person owns: 400 {code: 8007}', async () => {
+    const refused = await api.verify({ ...ADDY, phoneNumber: '2025550123', possessionType: 'mobile' });
+    assert.equal(refused.status, 400);
+    assert.deepEqual(refused.body, { code: 8007, message: 'no test user found matching the phone number' });
   });
 
   test('reports verifyResult not_applicable when possession failed', async () => {
@@ -275,10 +271,16 @@ describe('POST /v3/verify-status', () => {
     });
   });
 
-  test('possessionType none checks the name alone', async () => {
-    const flow = await api.startFlow({ ...ADDY, possessionType: 'none' });
-    assert.equal(claimsOf(flow.authToken).auth.next, 'done');
-    assert.deepEqual((await api.verifyStatus(flow.correlationId)).body, {
+  test('possessionType none checks the name alone, answering at once without an authToken', async () => {
+    const started = await api.verify({ ...ADDY, possessionType: 'none' });
+    assert.equal(started.status, 200);
+    assert.deepEqual(started.body, {
+      correlationId: started.body.correlationId,
+      success: 'true',
+      possessionResult: 'not_applicable',
+      verifyResult: 'success',
+    });
+    assert.deepEqual((await api.verifyStatus(started.body.correlationId)).body, {
       success: 'true',
       possessionResult: 'not_applicable',
       verifyResult: 'success',
@@ -286,22 +288,22 @@ describe('POST /v3/verify-status', () => {
     });
   });
 
-  test('answers unknown, missing and expired correlationIds in Prove’s error shape', async () => {
+  test('answers unknown, missing and expired correlationIds with Prove’s 8008 and 8001', async () => {
     const unknown = await api.verifyStatus('00000000-0000-4000-8000-000000000000');
-    assert.equal(unknown.status, 404);
-    assert.equal(typeof unknown.body.code, 'number');
-    assert.equal(typeof unknown.body.message, 'string');
+    assert.equal(unknown.status, 400);
+    assert.deepEqual(unknown.body, { code: 8008, message: 'invalid correlationId' });
+    assert.equal((await api.verifyStatus('x'.repeat(65))).body.code, 8008);
     const missing = await api.post('/v3/verify-status', {});
     assert.equal(missing.status, 400);
-    assert.deepEqual(missing.body, { code: 1001, message: "field 'correlationId' is missing" });
+    assert.deepEqual(missing.body, { code: 8001, message: "field 'correlationId' is missing" });
     const noBearer = await api.verifyStatus('x', null);
     assert.equal(noBearer.status, 401);
 
     const flow = await api.startFlow({ ...ADDY, possessionType: 'mobile' });
     advance(15 * MINUTE);
     const expired = await api.verifyStatus(flow.correlationId);
-    assert.equal(expired.status, 404);
-    assert.equal(typeof expired.body.code, 'number');
+    assert.equal(expired.status, 400);
+    assert.equal(expired.body.code, 8008);
   });
 
   test('unknown paths and methods answer in the same shape', async () => {

@@ -1,13 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { readAuthToken } from './auth-token.js';
-import { MAX_OTP_ATTEMPTS, MAX_SENDS, OTP_TTL_MS } from './config.js';
+import { MAX_SENDS, OTP_REENTRIES } from './config.js';
 import type { EmulatorContext, RouteHandler } from './context.js';
-import { ErrorCode, HttpError, STEP_NOT_ALLOWED, unauthorized, type ProveError } from './errors.js';
+import { ErrorCode, HttpError, STEP_NOT_ALLOWED, invalidField, unauthorized, type ProveError } from './errors.js';
 import type { Flow } from './flows.js';
 import { bearerToken, readJsonObject, sendJson } from './http.js';
 import { normalizePhone } from './phone.js';
-import { SANDBOX_OTP, composeSms, isRightOtp } from './sandbox-rules.js';
+import { DEFAULT_LINK_SMS, DEFAULT_OTP_SMS, composeSms } from './sandbox-rules.js';
 
 /**
  * The API Prove's browser SDK calls with the flow's authToken. Answers follow what
@@ -17,6 +17,8 @@ import { SANDBOX_OTP, composeSms, isRightOtp } from './sandbox-rules.js';
  *   `{data: {code, msg}}`  recoverable: the SDK asks the person again (phone or code)
  *   `{error, next:"done"}` possession failed; the SDK still runs the AuthFinishStep
  *   `{}`                   (Instant Link start only) sent; the SDK calls the retry step
+ * Fault switches (faults.ts) that belong to one step are consumed here, once the request has
+ * passed the checks a real one would, so a refused request does not use them up.
  */
 
 export function flowForToken(ctx: EmulatorContext, token: string): Flow | undefined {
@@ -29,6 +31,7 @@ function requireFlow(req: IncomingMessage, ctx: EmulatorContext): Flow {
   if (!token) throw new HttpError(401, unauthorized('missing authToken'));
   const flow = flowForToken(ctx, token);
   if (!flow) throw new HttpError(401, unauthorized('invalid or expired authToken'));
+  ctx.rate.take(`flow:${flow.id}`);
   return flow;
 }
 
@@ -44,7 +47,7 @@ function failPossession(ctx: EmulatorContext, flow: Flow, error: ProveError) {
 
 const recoverable = (code: number, message: string) => ({ data: { code, message } });
 
-const INVALID_PHONE = recoverable(ErrorCode.FIELD_INVALID, 'That phone number is not valid');
+const INVALID_PHONE = recoverable(ErrorCode.MALFORMED_REQUEST, "field 'mobileNumber' is not valid");
 const TOO_MANY_SENDS: ProveError = {
   code: ErrorCode.TOO_MANY_SENDS,
   message: `No more than ${MAX_SENDS} messages can be sent in one session`,
@@ -62,7 +65,7 @@ function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
     const field = String(parsed.error.issues[0]?.path[0] ?? 'body');
-    throw new HttpError(400, { code: ErrorCode.FIELD_INVALID, message: `field '${field}' is not valid` });
+    throw new HttpError(400, invalidField(field));
   }
   return parsed.data;
 }
@@ -82,12 +85,18 @@ async function startSend<T extends z.ZodType<{ mobileNumber?: string | null }>>(
   requirePendingStep(flow, step);
   const body = parseBody(schema, await readJsonObject(req));
   const phone = requestedPhone(body.mobileNumber);
-  if (phone === 'invalid') return { refusal: INVALID_PHONE };
-  if (flow.sends >= MAX_SENDS) return { refusal: failPossession(ctx, flow, TOO_MANY_SENDS) };
+  if (ctx.faults.take('phone-rejected') || phone === 'invalid') return { refusal: INVALID_PHONE };
+  if (ctx.faults.take('sends-exhausted') || flow.sends >= MAX_SENDS) {
+    return { refusal: failPossession(ctx, flow, TOO_MANY_SENDS) };
+  }
   if (phone) flow.phone = phone;
   flow.sends++;
   return { flow, body };
 }
+
+/** The `unknown-step` fault: the send happens, but the answer names a step the SDK does not know. */
+const answerOf = (ctx: EmulatorContext, answer: object): object =>
+  ctx.faults.take('unknown-step') ? { next: 'mobile/teleport' } : answer;
 
 const otpStartSchema = z.object({ mobileNumber: optionalNumber });
 
@@ -98,10 +107,12 @@ export const otpStart: RouteHandler = async (req, res, ctx) => {
   const { flow } = send;
   const now = ctx.config.now();
   flow.lastOtpSentAt = now;
-  const fallback = `Your verification code is ${SANDBOX_OTP}. It expires in ${OTP_TTL_MS / 60_000} minutes.`;
-  ctx.inbox.send(flow.id, flow.phone, composeSms(flow.smsMessage, fallback, SANDBOX_OTP), now, { otp: SANDBOX_OTP });
-  sendJson(res, 200, { next: 'mobile/otp' });
+  const text = composeSms(flow.smsMessage, DEFAULT_OTP_SMS, flow.otpCode);
+  ctx.inbox.send(flow.id, flow.phone, text, now, { otp: flow.otpCode });
+  sendJson(res, 200, answerOf(ctx, { next: 'mobile/otp' }));
 };
+
+export const OTP_EXPIRED = recoverable(ErrorCode.OTP_EXPIRED, 'That code has expired. Ask for a new one.');
 
 const otpFinishSchema = z.object({ otp: z.string().max(32).nullish() });
 
@@ -111,16 +122,20 @@ export const otpFinish: RouteHandler = async (req, res, ctx) => {
   requirePendingStep(flow, 'mobile/otp');
   const body = parseBody(otpFinishSchema, await readJsonObject(req));
   if (flow.lastOtpSentAt === undefined) throw new HttpError(403, STEP_NOT_ALLOWED);
-  if (ctx.config.now() - flow.lastOtpSentAt >= OTP_TTL_MS) {
-    return sendJson(res, 200, recoverable(ErrorCode.OTP_EXPIRED, 'That code has expired. Ask for a new one.'));
+  // An expired code is not a wrong one: it costs no attempt, and a resend fixes it.
+  if (ctx.faults.take('otp-expired') || ctx.config.now() - flow.lastOtpSentAt >= ctx.config.otpTtlMs) {
+    return sendJson(res, 200, OTP_EXPIRED);
   }
-  if (isRightOtp(body.otp ?? '')) {
+  if (!flow.possessionRefused && (body.otp ?? '').trim() === flow.otpCode) {
     ctx.flows.settle(flow, { success: true });
     return sendJson(res, 200, { next: 'done' });
   }
   flow.wrongOtps++;
-  if (flow.wrongOtps >= MAX_OTP_ATTEMPTS) {
-    const error = { code: ErrorCode.OTP_TOO_MANY_ATTEMPTS, message: 'Too many wrong codes' };
+  // allowOTPRetry false (Prove's default): the first wrong code ends possession.
+  if (flow.wrongOtps > (flow.allowOtpRetry ? OTP_REENTRIES : 0)) {
+    const error = flow.allowOtpRetry
+      ? { code: ErrorCode.OTP_TOO_MANY_ATTEMPTS, message: 'Too many wrong codes' }
+      : { code: ErrorCode.OTP_WRONG, message: 'That code is not right' };
     return sendJson(res, 200, failPossession(ctx, flow, error));
   }
   sendJson(res, 200, recoverable(ErrorCode.OTP_WRONG, 'That code is not right'));
@@ -141,11 +156,10 @@ export const instantLinkStart: RouteHandler = async (req, res, ctx) => {
   flow.linkOnSameDevice = body.isMobile === true;
   const link = ctx.flows.addLink(flow);
   const url = `${ctx.config.publicOrigin}/sandbox/link/${link.id}`;
-  const fallback = `Tap to confirm your phone number: ${url} The link expires in 3 minutes.`;
-  ctx.inbox.send(flow.id, flow.phone, composeSms(flow.smsMessage, fallback, url), ctx.config.now(), { link: url });
+  ctx.inbox.send(flow.id, flow.phone, composeSms(flow.smsMessage, DEFAULT_LINK_SMS, url), ctx.config.now(), { link: url });
   // `{}`: neither `next` nor `data`, so the SDK runs the integrator's retry step (the
   // widget's "Resend link") while its status socket waits for the phone.
-  sendJson(res, 200, {});
+  sendJson(res, 200, answerOf(ctx, {}));
 };
 
 const errorReportSchema = z.object({

@@ -1,19 +1,23 @@
 import { isIP } from 'node:net';
 
-/** Lifetimes and limits, from the seed where it names them. */
+/** Lifetimes and limits, from the seed and Prove's docs where they name them. */
 export const FLOW_TTL_MS = 15 * 60_000; // authToken and correlationId live 15 minutes
 export const OTP_TTL_MS = 2 * 60_000; // a code can be entered for 2 minutes after it is sent
 export const LINK_TTL_MS = 3 * 60_000; // an Instant Link can be opened for 3 minutes
 export const ACCESS_TOKEN_TTL_S = 60 * 60; // OAuth tokens expire after 60 minutes
 export const MAX_SENDS = 3; // "up to 3 OTP sends per session"; the same cap for links
-export const MAX_OTP_ATTEMPTS = 5;
+/** allowOTPRetry: true lets the person "re-enter the OTP up to three times". */
+export const OTP_REENTRIES = 3;
+/** Prove answers 429 above 25 requests a second (per client id, or per flow on the client API). */
+export const DEFAULT_RATE_LIMIT_PER_SECOND = 25;
+/** Prove's 8001: "Ensure the request is valid JSON, is under 4 KB in size". */
+export const MAX_BODY_BYTES = 4 * 1024;
 
 /** Bounds that keep a long-running emulator's memory flat. */
 export const DEFAULT_MAX_FLOWS = 10_000;
 export const MAX_SOCKETS_PER_FLOW = 4;
 export const MAX_REPORTED_ERRORS = 5;
 export const SWEEP_INTERVAL_MS = 30_000;
-export const MAX_JSON_BODY_BYTES = 16 * 1024;
 export const WEBHOOK_TIMEOUT_MS = 5_000;
 
 export interface EmulatorOptions {
@@ -39,6 +43,18 @@ export interface EmulatorOptions {
   maxFlows?: number;
   /** One line per request (method, route pattern, status, time), never PII. Default: silent. */
   log?: (line: string) => void;
+  /** How long a sent code can be entered. Default 2 minutes. */
+  otpTtlMs?: number;
+  /** How long an Instant Link can be opened; the waiting status socket is told when it ends. Default 3 minutes. */
+  linkTtlMs?: number;
+  /** How long the authToken and the correlationId live. Default 15 minutes. */
+  flowTtlMs?: number;
+  /**
+   * Requests a second per client id (server API) or per flow (client API) before 429.
+   * Default 25, Prove's rate. Counted on the real clock, not `now`, so a frozen test clock
+   * does not pile every request of a run into one second.
+   */
+  rateLimitPerSecond?: number;
 }
 
 export interface EmulatorConfig {
@@ -52,6 +68,10 @@ export interface EmulatorConfig {
   webhookSecret?: string;
   maxFlows: number;
   log?: (line: string) => void;
+  otpTtlMs: number;
+  linkTtlMs: number;
+  flowTtlMs: number;
+  rateLimitPerSecond: number;
 }
 
 export function isLoopbackHost(host: string): boolean {

@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenSigner } from './auth-token.js';
 import type { EmulatorConfig } from './config.js';
+import type { FaultBoard } from './faults.js';
 import type { FlowStore } from './flows.js';
 import type { Inbox } from './inbox.js';
+import type { RateLimiter } from './rate-limit.js';
 import type { StatusHub } from './status-socket.js';
 
 /** Everything a route needs; one per running emulator, so two emulators never share state. */
@@ -12,6 +14,8 @@ export interface EmulatorContext {
   flows: FlowStore;
   inbox: Inbox;
   status: StatusHub;
+  faults: FaultBoard;
+  rate: RateLimiter;
   /** The latest flow that passed Verified Users: the test webhook's default subject. */
   lastVerified?: { identityId: string; clientCustomerId?: string };
   /** In-flight webhook deliveries, aborted by close(). */

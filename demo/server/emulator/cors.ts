@@ -23,7 +23,7 @@ export function applyCors(req: IncomingMessage, res: ServerResponse): void {
 
 export function answerPreflight(req: IncomingMessage, res: ServerResponse): void {
   applyCors(req, res);
-  res.setHeader('Access-Control-Allow-Methods', 'POST, GET, OPTIONS');
+  res.setHeader('Access-Control-Allow-Methods', 'POST, GET, DELETE, OPTIONS');
   res.setHeader('Access-Control-Allow-Headers', ALLOWED_HEADERS);
   res.setHeader('Access-Control-Max-Age', '600');
   res.writeHead(204, { 'Content-Length': '0' });

@@ -1,24 +1,33 @@
 /**
- * Error codes. Prove documents four of them for its server API; it publishes nothing for the
- * client API the SDK calls, so the rest are this emulator's own choice, kept distinct so a
- * widget (or a test) can tell the cases apart.
+ * Error codes. Prove's "Errors and Status Codes" reference documents the 8000 family for its
+ * APIs; those are used wherever one fits. Prove publishes nothing for the client API's own
+ * outcomes (a wrong or expired code, a spent send budget, ...), so those codes are this
+ * emulator's choice, kept distinct so a widget (or a test) can tell the cases apart.
  */
 export const ErrorCode = {
-  // Documented by Prove.
-  FIELD_INVALID: 1001,
-  STEP_NOT_ALLOWED: 1003,
+  // Documented by Prove (developer.prove.com/reference/status-and-error-codes).
   INTERNAL: 8000,
+  /** Malformed request: not JSON, over 4 KB, or a missing or invalid parameter. */
+  MALFORMED_REQUEST: 8001,
   UNAUTHORIZED: 8002,
-  // Emulator's choice.
+  STEP_OUT_OF_ORDER: 8003,
+  SANDBOX_USER_NOT_FOUND: 8007,
+  INVALID_CORRELATION_ID: 8008,
+  // Emulator-only: Prove documents no code for these.
   NOT_FOUND: 1004,
   METHOD_NOT_ALLOWED: 1005,
   OTP_WRONG: 1010,
   OTP_EXPIRED: 1011,
   OTP_TOO_MANY_ATTEMPTS: 1012,
   TOO_MANY_SENDS: 1013,
+  LINK_EXPIRED: 1014,
   SESSION_EXPIRED: 1015,
   CLIENT_REPORTED_ERROR: 1016,
   MOBILE_AUTH_UNAVAILABLE: 1017,
+  /** Prove documents the 429 and its Retry-After, not a body code. */
+  RATE_LIMITED: 1018,
+  /** A sandbox person whose possession always fails. */
+  POSSESSION_REFUSED: 1019,
 } as const;
 
 export interface ProveError {
@@ -27,17 +36,17 @@ export interface ProveError {
 }
 
 export const missingField = (field: string): ProveError => ({
-  code: ErrorCode.FIELD_INVALID,
+  code: ErrorCode.MALFORMED_REQUEST,
   message: `field '${field}' is missing`,
 });
 
 export const invalidField = (field: string): ProveError => ({
-  code: ErrorCode.FIELD_INVALID,
+  code: ErrorCode.MALFORMED_REQUEST,
   message: `field '${field}' is not valid`,
 });
 
 export const STEP_NOT_ALLOWED: ProveError = {
-  code: ErrorCode.STEP_NOT_ALLOWED,
+  code: ErrorCode.STEP_OUT_OF_ORDER,
   message: 'step not allowed',
 };
 
@@ -51,12 +60,21 @@ export const unauthorized = (message: string): ProveError => ({
   message,
 });
 
-/** Thrown by request helpers; the router turns it into `status` + `{code, message}`. */
+export const RATE_LIMITED: ProveError = {
+  code: ErrorCode.RATE_LIMITED,
+  message: 'too many requests, slow down',
+};
+
+/** Thrown by request helpers; the router turns it into `status` + `{code, message}` + headers. */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly body: ProveError,
+    readonly headers: Record<string, string> = {},
   ) {
     super(body.message);
   }
 }
+
+export const tooManyRequests = (retryAfterS: number) =>
+  new HttpError(429, RATE_LIMITED, { 'Retry-After': String(retryAfterS) });

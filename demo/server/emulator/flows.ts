@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { FLOW_TTL_MS, LINK_TTL_MS, MAX_REPORTED_ERRORS } from './config.js';
+import { MAX_REPORTED_ERRORS } from './config.js';
 import type { FirstStep } from './auth-token.js';
-import type { ProveError } from './errors.js';
+import { ErrorCode, type ProveError } from './errors.js';
 
 export type PossessionType = 'mobile' | 'desktop' | 'none';
 export type PossessionState = 'pending' | 'success' | 'failed' | 'not_applicable';
@@ -28,7 +28,15 @@ export interface Flow {
   sends: number;
   /** When the latest code went out; only that code's clock counts. */
   lastOtpSentAt?: number;
+  /** The code this flow's texts carry: its length follows the smsMessage placeholder. */
+  otpCode: string;
+  /** allowOTPRetry: wrong codes may be re-entered up to OTP_REENTRIES times. */
+  allowOtpRetry: boolean;
   wrongOtps: number;
+  /** A sandbox person whose /v3/verify fails at once: no authToken, nothing to prove. */
+  verifyRefused: boolean;
+  /** A sandbox person whose possession check always fails. */
+  possessionRefused: boolean;
   linkIds: string[];
   /** The SDK said it runs on a phone (isMobile): the link finishes in that same browser. */
   linkOnSameDevice: boolean;
@@ -45,6 +53,12 @@ export interface NewFlow {
   smsMessage?: string;
   clientCustomerId?: string;
   clientRequestId?: string;
+  otpCode: string;
+  allowOtpRetry: boolean;
+  verifyRefused?: boolean;
+  possessionRefused?: boolean;
+  /** Possession already settled at the start (a sandbox person who skips the SDK). */
+  possession?: PossessionState;
 }
 
 export interface InstantLink {
@@ -58,7 +72,19 @@ export interface FlowStoreHooks {
   onDrop(flow: Flow, reason: 'expired' | 'evicted'): void;
   /** Called once when possession turns success or failed. */
   onSettled(flow: Flow): void;
+  /** The flow's newest link expired while possession was pending; possession fails next. */
+  onLinkExpired(flow: Flow): void;
 }
+
+export interface FlowLifetimes {
+  flowTtlMs: number;
+  linkTtlMs: number;
+}
+
+export const LINK_EXPIRED: ProveError = {
+  code: ErrorCode.LINK_EXPIRED,
+  message: 'The verification link has expired',
+};
 
 const firstStepFor = (type: PossessionType): FirstStep =>
   type === 'mobile' ? 'mobile/otp' : type === 'desktop' ? 'mobile/instantlink' : 'done';
@@ -72,11 +98,14 @@ export class FlowStore {
   private readonly flows = new Map<string, Flow>();
   private readonly byCorrelation = new Map<string, string>();
   private readonly links = new Map<string, InstantLink>();
+  /** One per flow with a link out: fires when its newest link ends, so the waiting socket hears. */
+  private readonly linkTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly now: () => number,
     private readonly maxFlows: number,
     private readonly hooks: FlowStoreHooks,
+    private readonly lifetimes: FlowLifetimes,
   ) {}
 
   get size(): number {
@@ -94,9 +123,11 @@ export class FlowStore {
       id: randomUUID(),
       correlationId: randomUUID(),
       createdAt,
-      expiresAt: createdAt + FLOW_TTL_MS,
+      expiresAt: createdAt + this.lifetimes.flowTtlMs,
       next: firstStepFor(input.possessionType),
-      possession: input.possessionType === 'none' ? 'not_applicable' : 'pending',
+      possession: input.possession ?? (input.possessionType === 'none' ? 'not_applicable' : 'pending'),
+      verifyRefused: input.verifyRefused ?? false,
+      possessionRefused: input.possessionRefused ?? false,
       sends: 0,
       wrongOtps: 0,
       linkIds: [],
@@ -125,11 +156,32 @@ export class FlowStore {
     const link: InstantLink = {
       id: randomBytes(18).toString('base64url'),
       flowId: flow.id,
-      expiresAt: this.now() + LINK_TTL_MS,
+      expiresAt: this.now() + this.lifetimes.linkTtlMs,
     };
     this.links.set(link.id, link);
     flow.linkIds.push(link.id);
+    this.clearLinkTimer(flow.id);
+    const timer = setTimeout(() => {
+      const live = this.get(flow.id);
+      if (live) this.expireLink(live);
+    }, this.lifetimes.linkTtlMs);
+    timer.unref();
+    this.linkTimers.set(flow.id, timer);
     return link;
+  }
+
+  /**
+   * Ends possession when the flow's newest link is past its time (or at once with `now`, the
+   * link-expired fault). Older links count for nothing: a resend restarts the clock.
+   */
+  expireLink(flow: Flow, now = false): boolean {
+    if (flow.possession !== 'pending') return false;
+    const newest = this.links.get(flow.linkIds[flow.linkIds.length - 1] ?? '');
+    if (newest && now) newest.expiresAt = Math.min(newest.expiresAt, this.now());
+    if (!now && (!newest || newest.expiresAt > this.now())) return false;
+    this.hooks.onLinkExpired(flow);
+    this.settle(flow, { success: false, error: LINK_EXPIRED });
+    return true;
   }
 
   /** Expired links stay until their flow goes, so opening one late says "expired", not "unknown". */
@@ -142,6 +194,7 @@ export class FlowStore {
 
   settle(flow: Flow, outcome: { success: true } | { success: false; error: ProveError }): void {
     if (flow.possession !== 'pending') return;
+    this.clearLinkTimer(flow.id);
     if (outcome.success) {
       flow.possession = 'success';
     } else {
@@ -155,7 +208,7 @@ export class FlowStore {
     if (flow.reportedErrors.length < MAX_REPORTED_ERRORS) flow.reportedErrors.push(report);
   }
 
-  /** Drops every expired flow; returns how many went. */
+  /** Drops every expired flow and ends every expired newest link; returns how many flows went. */
   sweep(): number {
     const now = this.now();
     let dropped = 0;
@@ -163,12 +216,16 @@ export class FlowStore {
       if (flow.expiresAt <= now) {
         this.drop(flow, 'expired');
         dropped++;
+      } else {
+        this.expireLink(flow);
       }
     }
     return dropped;
   }
 
   clear(): void {
+    for (const timer of this.linkTimers.values()) clearTimeout(timer);
+    this.linkTimers.clear();
     this.flows.clear();
     this.byCorrelation.clear();
     this.links.clear();
@@ -185,8 +242,14 @@ export class FlowStore {
 
   private drop(flow: Flow, reason: 'expired' | 'evicted'): void {
     if (!this.flows.delete(flow.id)) return;
+    this.clearLinkTimer(flow.id);
     this.byCorrelation.delete(flow.correlationId);
     for (const linkId of flow.linkIds) this.links.delete(linkId);
     this.hooks.onDrop(flow, reason);
+  }
+
+  private clearLinkTimer(flowId: string): void {
+    clearTimeout(this.linkTimers.get(flowId));
+    this.linkTimers.delete(flowId);
   }
 }

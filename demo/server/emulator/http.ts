@@ -1,13 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode, HttpError, invalidField } from './errors.js';
-import { MAX_JSON_BODY_BYTES } from './config.js';
+import { MAX_BODY_BYTES } from './config.js';
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  sendText(res, status, JSON.stringify(body), headers);
+}
+
+/** Raw text with a JSON content type: the fault switches use it for answers that are not JSON. */
+export function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),
     'Cache-Control': 'no-store',
+    ...headers,
   });
   res.end(text);
 }
@@ -30,16 +35,18 @@ export function sendHtmlPage(res: ServerResponse, status: number, title: string,
   res.end(html);
 }
 
+const TOO_LARGE = { code: ErrorCode.MALFORMED_REQUEST, message: `request body is over ${MAX_BODY_BYTES / 1024} KB` };
+
 async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
-    throw new HttpError(413, { code: ErrorCode.FIELD_INVALID, message: 'request body is too large' });
+    throw new HttpError(400, TOO_LARGE);
   }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > limit) throw new HttpError(413, { code: ErrorCode.FIELD_INVALID, message: 'request body is too large' });
+    if (size > limit) throw new HttpError(400, TOO_LARGE);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -47,16 +54,16 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
 
 /** An empty body reads as `{}`: the SDK's resend posts `{}`, callers may post nothing. */
 export async function readJsonObject(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const text = await readBody(req, MAX_JSON_BODY_BYTES);
+  const text = await readBody(req, MAX_BODY_BYTES);
   if (text.trim() === '') return {};
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw new HttpError(400, { code: ErrorCode.FIELD_INVALID, message: 'request body is not valid JSON' });
+    throw new HttpError(400, { code: ErrorCode.MALFORMED_REQUEST, message: 'request body is not valid JSON' });
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new HttpError(400, { code: ErrorCode.FIELD_INVALID, message: 'request body must be a JSON object' });
+    throw new HttpError(400, { code: ErrorCode.MALFORMED_REQUEST, message: 'request body must be a JSON object' });
   }
   return value as Record<string, unknown>;
 }
@@ -66,7 +73,7 @@ export async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
     throw new HttpError(400, invalidField('Content-Type'));
   }
-  return new URLSearchParams(await readBody(req, 4096));
+  return new URLSearchParams(await readBody(req, MAX_BODY_BYTES));
 }
 
 export function bearerToken(req: IncomingMessage): string | undefined {

@@ -4,6 +4,10 @@ import { TokenSigner } from './auth-token.js';
 import { flowForToken } from './client-api.js';
 import {
   DEFAULT_MAX_FLOWS,
+  DEFAULT_RATE_LIMIT_PER_SECOND,
+  FLOW_TTL_MS,
+  LINK_TTL_MS,
+  OTP_TTL_MS,
   SWEEP_INTERVAL_MS,
   isLoopbackHost,
   normalizeOrigin,
@@ -11,8 +15,10 @@ import {
   type EmulatorOptions,
 } from './config.js';
 import type { EmulatorContext } from './context.js';
+import { FaultBoard } from './faults.js';
 import { FlowStore } from './flows.js';
 import { Inbox } from './inbox.js';
+import { RateLimiter } from './rate-limit.js';
 import { createRequestHandler } from './router.js';
 import { storeSizes } from './sandbox-api.js';
 import { StatusHub } from './status-socket.js';
@@ -20,6 +26,7 @@ import { StatusHub } from './status-socket.js';
 export type { EmulatorOptions } from './config.js';
 export { SANDBOX_OTP, SANDBOX_OWNERS } from './sandbox-rules.js';
 export { ErrorCode } from './errors.js';
+export { FAULT_NAMES, type FaultName } from './faults.js';
 
 export interface EmulatorHandle {
   /** Where this process can reach the emulator, e.g. http://localhost:8081. */
@@ -27,7 +34,10 @@ export interface EmulatorHandle {
   port: number;
   /** Ends every socket, timer and listener. */
   close(): Promise<void>;
-  /** Runs the expiry sweep now (it also runs every 30 s); returns how many flows it dropped. */
+  /**
+   * Runs the expiry sweep now (it also runs every 30 s, and each link has its own timer):
+   * ends expired newest links and drops expired flows; returns how many flows it dropped.
+   */
   sweep(): number;
   /** Sizes of the in-memory stores, for tests and load checks. */
   stats(): { flows: number; links: number; messages: number; sockets: number };
@@ -38,6 +48,12 @@ function urlFor(host: string, port: number): string {
   if (host === 'localhost') return `http://localhost:${port}`;
   const bare = host.replace(/^\[|\]$/g, '');
   return bare.includes(':') ? `http://[${bare}]:${port}` : `http://${bare}:${port}`;
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!(value > 0)) throw new Error(`${name} must be a positive number, got ${value}`);
+  return value;
 }
 
 /** Starts a local stand-in for Prove's sandbox: server API, client API, status socket, inbox. */
@@ -51,14 +67,34 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   // The context is filled in once the port is known; handlers only run after that.
   const ctx = {} as EmulatorContext;
   const inbox = new Inbox();
-  const status = new StatusHub((token) => flowForToken(ctx, token));
-  const flows = new FlowStore(now, options.maxFlows ?? DEFAULT_MAX_FLOWS, {
-    onDrop: (flow) => {
-      inbox.dropFlow(flow.id);
-      status.expired(flow.id);
+  const faults = new FaultBoard();
+  const lifetimes = {
+    otpTtlMs: positive(options.otpTtlMs, OTP_TTL_MS, 'otpTtlMs'),
+    linkTtlMs: positive(options.linkTtlMs, LINK_TTL_MS, 'linkTtlMs'),
+    flowTtlMs: positive(options.flowTtlMs, FLOW_TTL_MS, 'flowTtlMs'),
+  };
+  const rateLimitPerSecond = positive(options.rateLimitPerSecond, DEFAULT_RATE_LIMIT_PER_SECOND, 'rateLimitPerSecond');
+  const status = new StatusHub(
+    (token) => flowForToken(ctx, token),
+    faults,
+    (flowId) => {
+      const flow = flows.get(flowId);
+      if (flow) flows.expireLink(flow, true);
     },
-    onSettled: (flow) => status.settled(flow),
-  });
+  );
+  const flows = new FlowStore(
+    now,
+    options.maxFlows ?? DEFAULT_MAX_FLOWS,
+    {
+      onDrop: (flow) => {
+        inbox.dropFlow(flow.id);
+        status.expired(flow.id);
+      },
+      onSettled: (flow) => status.settled(flow),
+      onLinkExpired: (flow) => status.linkExpired(flow.id),
+    },
+    lifetimes,
+  );
   const handler = createRequestHandler(ctx);
   const makeServer = () => {
     const server = createServer(handler);
@@ -87,8 +123,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     webhookSecret: options.webhookUrl ? (options.webhookSecret ?? 'demo-webhook-secret') : options.webhookSecret,
     maxFlows: options.maxFlows ?? DEFAULT_MAX_FLOWS,
     log: options.log,
+    ...lifetimes,
+    rateLimitPerSecond,
   };
-  Object.assign(ctx, { config, signer: new TokenSigner(), flows, inbox, status, pending: new Set() });
+  const rate = new RateLimiter(rateLimitPerSecond);
+  Object.assign(ctx, { config, signer: new TokenSigner(), flows, inbox, status, faults, rate, pending: new Set() });
 
   const sweeper = setInterval(() => flows.sweep(), SWEEP_INTERVAL_MS);
   sweeper.unref();
@@ -107,6 +146,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         await Promise.all(servers.map(closeServer));
         flows.clear();
         inbox.clear();
+        faults.disarmAll();
       })();
       return closing;
     },

@@ -3,13 +3,15 @@ import { errorReport, instantLinkStart, mobileInstant, otpFinish, otpStart } fro
 import type { EmulatorContext, RouteHandler } from './context.js';
 import { answerPreflight, applyCors } from './cors.js';
 import { ErrorCode, HttpError, INTERNAL_ERROR } from './errors.js';
+import { FAULT_NAMES } from './faults.js';
+import { answerWithFault, apiSide, armFault, disarmFaults, listFaults } from './faults-api.js';
 import { sendJson } from './http.js';
 import { listMessages, openLink, stats } from './sandbox-api.js';
 import { tokenGrant, verify, verifyStatus } from './server-api.js';
 import { testWebhook } from './webhook.js';
 
 interface Route {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   path: string | RegExp;
   /** Logged instead of the path, so ids and link secrets never reach the log. */
   label: string;
@@ -42,6 +44,10 @@ const routes: Route[] = [
   { method: 'GET', path: /^\/sandbox\/link\/(?<id>[^/]+)$/, label: '/sandbox/link/:id', handler: openLink },
   { method: 'POST', path: '/sandbox/webhook', label: '/sandbox/webhook', handler: testWebhook },
   { method: 'GET', path: '/sandbox/stats', label: '/sandbox/stats', handler: stats },
+  // Fault switches: browser tests force Prove's error answers (faults.ts).
+  { method: 'POST', path: '/sandbox/faults', label: '/sandbox/faults', handler: armFault },
+  { method: 'GET', path: '/sandbox/faults', label: '/sandbox/faults', handler: listFaults },
+  { method: 'DELETE', path: '/sandbox/faults', label: '/sandbox/faults', handler: disarmFaults },
   {
     method: 'GET',
     path: '/',
@@ -50,7 +56,16 @@ const routes: Route[] = [
       sendJson(res, 200, {
         name: 'Prove sandbox emulator',
         serverApi: ['POST /token', 'POST /v3/verify', 'POST /v3/verify-status'],
-        sandbox: ['GET /sandbox/messages?phone=', 'GET /sandbox/link/:id', 'POST /sandbox/webhook', 'GET /sandbox/stats'],
+        sandbox: [
+          'GET /sandbox/messages?phone=',
+          'GET /sandbox/link/:id',
+          'POST /sandbox/webhook',
+          'GET /sandbox/stats',
+          'POST /sandbox/faults {fault, times?, retryAfter?}',
+          'GET /sandbox/faults',
+          'DELETE /sandbox/faults',
+        ],
+        faults: FAULT_NAMES,
       }),
   },
 ];
@@ -98,6 +113,8 @@ export function createRequestHandler(ctx: EmulatorContext) {
         throw new HttpError(405, { code: ErrorCode.METHOD_NOT_ALLOWED, message: 'method not allowed' });
       }
       label = hit.route.label;
+      const side = apiSide(path);
+      if (side && answerWithFault(side, req, res, ctx)) return;
       await hit.route.handler(req, res, ctx, hit.params);
     } catch (error) {
       if (res.headersSent) {
@@ -105,7 +122,7 @@ export function createRequestHandler(ctx: EmulatorContext) {
         return;
       }
       if (error instanceof HttpError) {
-        sendJson(res, error.status, error.body);
+        sendJson(res, error.status, error.body, error.headers);
       } else {
         failure = ` (${error instanceof Error ? error.name : 'error'})`;
         sendJson(res, 500, INTERNAL_ERROR);

@@ -1,5 +1,5 @@
 import type { EmulatorContext, RouteHandler } from './context.js';
-import { HttpError, invalidField, missingField } from './errors.js';
+import { ErrorCode, HttpError, invalidField, missingField, type ProveError } from './errors.js';
 import { sendHtmlPage, sendJson } from './http.js';
 import { normalizePhone } from './phone.js';
 
@@ -21,6 +21,11 @@ export function storeSizes(ctx: EmulatorContext) {
 /** GET /sandbox/stats */
 export const stats: RouteHandler = (_req, res, ctx) => sendJson(res, 200, storeSizes(ctx));
 
+const POSSESSION_REFUSED: ProveError = {
+  code: ErrorCode.POSSESSION_REFUSED,
+  message: 'The sandbox person could not prove possession',
+};
+
 /** GET /sandbox/link/:id: what tapping the Instant Link on the phone does. */
 export const openLink: RouteHandler = (_req, res, ctx, params) => {
   const found = /^[A-Za-z0-9_-]{1,64}$/.test(params.id ?? '') ? ctx.flows.getLink(params.id!) : undefined;
@@ -28,14 +33,16 @@ export const openLink: RouteHandler = (_req, res, ctx, params) => {
     return sendHtmlPage(res, 404, 'Link not found', 'This verification link is not known. It may belong to a session that has ended.');
   }
   const { link, flow } = found;
-  if (flow.possession === 'failed') {
-    return sendHtmlPage(res, 410, 'Verification ended', 'This verification has ended. Start again on the other device.');
+  // Said before "ended": the flow fails because its link expired, and the page should say so.
+  if (flow.possession !== 'success' && ctx.config.now() >= link.expiresAt) {
+    ctx.flows.expireLink(flow);
+    return sendHtmlPage(res, 410, 'Link expired', 'This link has expired. Ask for a new one on the other device.');
   }
   if (flow.possession === 'pending') {
-    if (ctx.config.now() >= link.expiresAt) {
-      return sendHtmlPage(res, 410, 'Link expired', 'This link has expired. Ask for a new one on the other device.');
-    }
-    ctx.flows.settle(flow, { success: true });
+    ctx.flows.settle(flow, flow.possessionRefused ? { success: false, error: POSSESSION_REFUSED } : { success: true });
+  }
+  if (flow.possession === 'failed') {
+    return sendHtmlPage(res, 410, 'Verification ended', 'This verification has ended. Start again on the other device.');
   }
   if (!flow.finalTargetUrl) {
     return sendHtmlPage(res, 200, 'Phone confirmed', 'You can close this page and continue on the other device.');

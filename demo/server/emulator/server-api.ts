@@ -8,7 +8,7 @@ import { ErrorCode, HttpError, invalidField, missingField, unauthorized } from '
 import type { Flow } from './flows.js';
 import { bearerToken, readForm, readJsonObject, sendJson } from './http.js';
 import { normalizePhone } from './phone.js';
-import { verifyIdentity } from './sandbox-rules.js';
+import { findOwner, hasPlaceholder, sandboxOtp, verifyIdentity } from './sandbox-rules.js';
 
 /** Comparing digests keeps the comparison constant-time whatever the lengths. */
 const sameSecret = (a: string, b: string) =>
@@ -22,6 +22,7 @@ export const tokenGrant: RouteHandler = async (req, res, ctx) => {
   if (grantType !== 'client_credentials') throw new HttpError(400, invalidField('grant_type'));
   const clientId = form.get('client_id') ?? '';
   const clientSecret = form.get('client_secret') ?? '';
+  ctx.rate.take(`client:${clientId}`);
   const ok = sameSecret(clientId, ctx.config.clientId) && sameSecret(clientSecret, ctx.config.clientSecret);
   if (!ok) throw new HttpError(401, unauthorized('invalid client credentials'));
   sendJson(res, 200, {
@@ -36,19 +37,24 @@ function requireClient(req: IncomingMessage, ctx: EmulatorContext): string {
   if (!token) throw new HttpError(401, unauthorized('missing bearer token'));
   const clientId = readAccessToken(ctx.signer, token, ctx.config.now());
   if (!clientId) throw new HttpError(401, unauthorized('invalid or expired access token'));
+  ctx.rate.take(`client:${clientId}`);
   return clientId;
 }
 
 const name = z.string().trim().min(1).max(100);
 const optionalText = (max: number) => z.string().max(max).optional();
 
+/** Prove: "Acceptable characters are: alphanumeric with symbols '-._+=/:?'. Max length is 128 characters." */
+const FINAL_TARGET_URL = /^[A-Za-z0-9\-._+=/:?]{1,128}$/;
+
 const verifySchema = z.object({
   firstName: name,
   lastName: name,
   phoneNumber: z.string().max(32),
   possessionType: z.enum(['mobile', 'desktop', 'none']),
-  finalTargetUrl: optionalText(2048),
-  smsMessage: optionalText(160),
+  finalTargetUrl: z.string().regex(FINAL_TARGET_URL).optional(),
+  // Without a #### to ###### placeholder the text would carry no code or link.
+  smsMessage: z.string().max(160).refine(hasPlaceholder).optional(),
   clientCustomerId: optionalText(128),
   clientRequestId: optionalText(128),
   emailAddress: optionalText(254),
@@ -69,7 +75,13 @@ function isWebUrl(value: string): boolean {
   }
 }
 
-/** POST /v3/verify: starts a flow and hands back the authToken for the browser. */
+const NO_TEST_USER = { code: ErrorCode.SANDBOX_USER_NOT_FOUND, message: 'no test user found matching the phone number' };
+
+/**
+ * POST /v3/verify: starts a flow and hands back the authToken for the browser. A flow that
+ * needs no browser (possessionType none, or a sandbox person whose verify fails at once)
+ * answers its result straight away, without an authToken.
+ */
 export const verify: RouteHandler = async (req, res, ctx) => {
   const clientId = requireClient(req, ctx);
   const body = await readJsonObject(req);
@@ -89,6 +101,10 @@ export const verify: RouteHandler = async (req, res, ctx) => {
   if (input.finalTargetUrl !== undefined && !isWebUrl(input.finalTargetUrl)) {
     throw new HttpError(400, invalidField('finalTargetUrl'));
   }
+  const owner = findOwner(phone);
+  if (!owner) throw new HttpError(400, NO_TEST_USER);
+  const verifyRefused = ctx.faults.take('verify-refused') !== undefined || owner.outcome === 'verify-fails';
+  const needsBrowser = input.possessionType !== 'none' && !verifyRefused;
   const flow = ctx.flows.create({
     clientId,
     firstName: input.firstName,
@@ -99,7 +115,16 @@ export const verify: RouteHandler = async (req, res, ctx) => {
     smsMessage: input.smsMessage || undefined,
     clientCustomerId: input.clientCustomerId,
     clientRequestId: input.clientRequestId,
+    otpCode: sandboxOtp(input.smsMessage),
+    allowOtpRetry: input.allowOTPRetry ?? false,
+    verifyRefused,
+    possessionRefused: owner.outcome === 'possession-fails',
+    possession: !needsBrowser ? 'not_applicable' : owner.outcome === 'skips-possession' ? 'success' : undefined,
   });
+  if (!needsBrowser) {
+    const { identityId: _kept, ...result } = statusOf(flow);
+    return sendJson(res, 200, { correlationId: flow.correlationId, ...result });
+  }
   sendJson(res, 200, {
     authToken: mintAuthToken(ctx.signer, flow, ctx.config.publicOrigin),
     correlationId: flow.correlationId,
@@ -116,10 +141,13 @@ export interface VerifyStatus {
   identityId?: string;
 }
 
+const PENDING: VerifyStatus = { success: 'pending', possessionResult: 'pending', verifyResult: 'pending' };
+
 export function statusOf(flow: Flow): VerifyStatus {
+  if (flow.verifyRefused) return { success: 'false', possessionResult: 'not_applicable', verifyResult: 'failed' };
   switch (flow.possession) {
     case 'pending':
-      return { success: 'pending', possessionResult: 'pending', verifyResult: 'pending' };
+      return PENDING;
     case 'failed':
       return { success: 'false', possessionResult: 'failed', verifyResult: 'not_applicable' };
     case 'success':
@@ -143,11 +171,11 @@ export const verifyStatus: RouteHandler = async (req, res, ctx) => {
   const body = await readJsonObject(req);
   if (isBlank(body.correlationId)) throw new HttpError(400, missingField('correlationId'));
   const parsed = statusSchema.safeParse(body);
-  if (!parsed.success) throw new HttpError(400, invalidField('correlationId'));
-  const flow = ctx.flows.getByCorrelationId(parsed.data.correlationId);
+  const flow = parsed.success ? ctx.flows.getByCorrelationId(parsed.data.correlationId) : undefined;
   if (!flow || flow.clientId !== clientId) {
-    throw new HttpError(404, { code: ErrorCode.NOT_FOUND, message: 'correlationId not found or expired' });
+    throw new HttpError(400, { code: ErrorCode.INVALID_CORRELATION_ID, message: 'invalid correlationId' });
   }
+  if (ctx.faults.take('status-pending')) return sendJson(res, 200, PENDING);
   const status = statusOf(flow);
   if (status.identityId) {
     ctx.lastVerified = { identityId: status.identityId, clientCustomerId: flow.clientCustomerId };

@@ -3,7 +3,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_SOCKETS_PER_FLOW } from './config.js';
 import { ErrorCode } from './errors.js';
-import type { Flow } from './flows.js';
+import type { FaultBoard } from './faults.js';
+import { LINK_EXPIRED, type Flow } from './flows.js';
 
 export const STATUS_PATH = '/v1/client/status';
 
@@ -23,6 +24,15 @@ const EXPIRED_MESSAGE = JSON.stringify({
   error: { code: ErrorCode.SESSION_EXPIRED, message: 'The verification session has expired' },
 });
 
+/**
+ * No `next`: the SDK rejects authenticate() with an AuthError carrying this code and message
+ * (auth-status-actions.js), as when Prove's three-minute link socket ends unanswered.
+ */
+const LINK_EXPIRED_MESSAGE = JSON.stringify({ error: LINK_EXPIRED });
+
+/** The `socket-lost` fault: an abnormal close with no message. The SDK reports it as a status code. */
+export const SOCKET_LOST_CODE = 1011;
+
 function refuse(socket: Duplex, status: number, reason: string): number {
   socket.on('error', () => {});
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -38,7 +48,12 @@ export class StatusHub {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
   private readonly byFlow = new Map<string, Set<WebSocket>>();
 
-  constructor(private readonly authenticate: (token: string) => Flow | undefined) {}
+  constructor(
+    private readonly authenticate: (token: string) => Flow | undefined,
+    private readonly faults: FaultBoard,
+    /** Ends the flow's newest link now (the `link-expired` fault); the store calls linkExpired back. */
+    private readonly expireLinkNow: (flowId: string) => void,
+  ) {}
 
   get size(): number {
     let n = 0;
@@ -63,6 +78,10 @@ export class StatusHub {
         ws.send(done, () => ws.close(1000));
         return;
       }
+      if (this.faults.take('socket-lost')) {
+        ws.close(SOCKET_LOST_CODE);
+        return;
+      }
       const set = this.byFlow.get(flow.id) ?? new Set<WebSocket>();
       set.add(ws);
       this.byFlow.set(flow.id, set);
@@ -74,8 +93,29 @@ export class StatusHub {
         set.delete(ws);
         if (set.size === 0 && this.byFlow.get(flow.id) === set) this.byFlow.delete(flow.id);
       });
+      if (this.faults.take('link-expired')) this.expireLinkNow(flow.id);
     });
     return 101;
+  }
+
+  /**
+   * A socket fault armed while sockets are open hits them at once (one use for all of them);
+   * otherwise it waits for the next socket to open.
+   */
+  applyArmedFaults(): void {
+    if (this.byFlow.size > 0 && this.faults.take('socket-lost')) {
+      const open = [...this.byFlow.values()];
+      this.byFlow.clear();
+      for (const set of open) for (const ws of set) ws.close(SOCKET_LOST_CODE);
+    }
+    if (this.byFlow.size > 0 && this.faults.take('link-expired')) {
+      for (const flowId of [...this.byFlow.keys()]) this.expireLinkNow(flowId);
+    }
+  }
+
+  /** The flow's newest link ended unopened: the waiting SDK rejects instead of waiting on. */
+  linkExpired(flowId: string): void {
+    this.finish(flowId, LINK_EXPIRED_MESSAGE);
   }
 
   /** Possession settled: tell every waiting socket of the flow, then close them. */

@@ -1,0 +1,34 @@
+import { tooManyRequests } from './errors.js';
+
+/**
+ * Prove's "above 25 requests a second" as a one-second window per key, opened by the key's
+ * first request. Keys are client ids and flow ids, so the map is pruned of closed windows
+ * whenever it grows, which keeps a long run's memory flat.
+ */
+export class RateLimiter {
+  private readonly windows = new Map<string, { startedAt: number; count: number }>();
+
+  constructor(
+    private readonly perSecond: number,
+    private readonly clock: () => number = () => performance.now(),
+  ) {}
+
+  /** Counts one request; throws the 429 when the key is over its rate. */
+  take(key: string): void {
+    const now = this.clock();
+    let window = this.windows.get(key);
+    if (!window || now - window.startedAt >= 1000) {
+      if (this.windows.size >= 10_000) this.prune(now);
+      window = { startedAt: now, count: 0 };
+      this.windows.set(key, window);
+    }
+    window.count++;
+    if (window.count > this.perSecond) {
+      throw tooManyRequests(Math.max(1, Math.ceil((window.startedAt + 1000 - now) / 1000)));
+    }
+  }
+
+  private prune(now: number): void {
+    for (const [key, window] of this.windows) if (now - window.startedAt >= 1000) this.windows.delete(key);
+  }
+}

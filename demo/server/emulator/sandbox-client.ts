@@ -97,4 +97,23 @@ export class SandboxClient {
   async openLink(link: string): Promise<RawAnswer> {
     return answer(await fetch(link, { redirect: 'manual' }));
   }
+
+  /** Arms a fault switch (faults.ts); answers `{armed: [...]}`. */
+  async armFault(fault: string, options: { times?: number; retryAfter?: number } = {}): Promise<RawAnswer> {
+    return answer(
+      await fetch(`${this.baseUrl}/sandbox/faults`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ fault, ...options }),
+      }),
+    );
+  }
+
+  async disarmFaults(): Promise<RawAnswer> {
+    return answer(await fetch(`${this.baseUrl}/sandbox/faults`, { method: 'DELETE' }));
+  }
+
+  async faults(): Promise<RawAnswer<{ armed: string[] }>> {
+    return answer(await fetch(`${this.baseUrl}/sandbox/faults`));
+  }
 }

@@ -4,11 +4,11 @@ import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { FakeSdk } from '../support/fake-sdk.js';
 import { backendFor, buttonByName, fillDetails, focused, inputByLabel, requestsSent, text, type, untilStep } from '../support/dom.js';
 
-async function mountDesktop(scenario = 'ok', extra = '') {
+async function mountDesktop(scenario = 'ok', resendAfter = 0) {
   const backend = backendFor(scenario);
   const sdk = new FakeSdk();
   const el = await fixture<ProveVerifyElement>(
-    html`<prove-verify backend-url=${backend.url} possession-type="desktop" final-target-url=${extra || 'https://example.com/done'} .sdk=${sdk}></prove-verify>`,
+    html`<prove-verify backend-url=${backend.url} possession-type="desktop" final-target-url="https://example.com/done" resend-after=${resendAfter} .sdk=${sdk}></prove-verify>`,
   );
   await fillDetails(el);
   buttonByName(el, 'Verify').click();
@@ -28,9 +28,9 @@ describe('<prove-verify> desktop flow (Instant Link)', () => {
       finalTargetUrl: 'https://example.com/done',
     });
     expect(sdk.runs[0].possession).to.equal('desktop');
-    expect(text(el)).to.contain('We texted a link to the phone ending in 4010.');
+    expect(text(el)).to.contain('A text message with a link was just sent to the phone ending in 4010.');
     expect(text(el)).not.to.contain('200');
-    expect(focused(el)?.textContent).to.equal('Check your phone');
+    expect(focused(el)?.textContent).to.equal('Check your Phone');
     await expect(el).to.be.accessible();
 
     const success = oneEvent(el, 'prove-verify-success');
@@ -55,8 +55,8 @@ describe('<prove-verify> desktop flow (Instant Link)', () => {
     await fillDetails(el);
     buttonByName(el, 'Verify').click();
     await untilStep(el, 'link-sending');
-    expect(text(el)).to.contain('Sending a link to the phone ending in 4010. Open it on your phone to continue');
-    expect(buttonByName(el, 'Resend link').disabled).to.equal(true);
+    expect(text(el)).to.contain('A text message with a link is being sent to the phone ending in 4010. Open the link on your phone to continue');
+    expect(buttonByName(el, /Resend link/).disabled).to.equal(true);
     expect(buttonByName(el, 'Use a different number').disabled).to.equal(true);
     expect(buttonByName(el, 'Cancel').disabled).to.equal(false);
     await expect(el).to.be.accessible();
@@ -99,11 +99,15 @@ describe('<prove-verify> desktop flow (Instant Link)', () => {
     await cancelled;
     await untilStep(el, 'form');
     expect(sdk.runs[0].cancelled).to.equal(true);
+    // As Prove's guide asks, the waiting step was refused, so the SDK reports the cancel to Prove.
+    expect(sdk.runs[0].refusedSteps).to.deep.equal(['link']);
     expect(inputByLabel(el, 'First name').value).to.equal('Addy');
     expect(inputByLabel(el, 'Phone number').value).to.equal('(200) 100-4010');
-    // The link opened after cancelling changes nothing and asks the backend nothing.
+    // The SDK's finish step after the refusal, and a link opened after cancelling, change nothing
+    // and ask the backend nothing.
     sdk.runs[0].openLink();
     await new Promise((r) => setTimeout(r, 50));
+    expect(sdk.runs[0].finishes).to.equal(1);
     expect(el.step).to.equal('form');
     expect((await requestsSent(backend.id)).map((r) => r.call)).to.deep.equal(['verify']);
   });

@@ -99,7 +99,7 @@ describe('<prove-verify> when things go wrong', () => {
     expect(sdk.runs).to.have.length(0);
   });
 
-  it('turns an SDK failure into an alert with "Try again", with no unhandled rejection', async () => {
+  it('turns an unknown SDK failure into an alert with "Try again", with no unhandled rejection', async () => {
     const unhandled: unknown[] = [];
     const onUnhandled = (e: PromiseRejectionEvent) => unhandled.push(e.reason);
     window.addEventListener('unhandledrejection', onUnhandled);
@@ -108,7 +108,7 @@ describe('<prove-verify> when things go wrong', () => {
       buttonByName(el, 'Verify').click();
       await untilStep(el, 'otp-entry');
       const error = oneEvent(el, 'prove-verify-error');
-      sdk.runs[0].fail('Got 500 HTTP error');
+      sdk.runs[0].fail('Something no one expected');
       expect((await error).detail).to.deep.include({ code: 'sdk', recoverable: true });
       await untilStep(el, 'error');
       expect(alertText(el)).to.contain('stopped unexpectedly');

@@ -16,12 +16,12 @@ import {
   untilStep,
 } from '../support/dom.js';
 
-async function mountMobile(scenario = 'ok') {
+async function mountMobile(scenario = 'ok', resendAfter = 0) {
   const backend = backendFor(scenario);
   const sdk = new FakeSdk();
   const steps: string[] = [];
   const el = await fixture<ProveVerifyElement>(
-    html`<prove-verify backend-url=${backend.url} possession-type="mobile" .sdk=${sdk}
+    html`<prove-verify backend-url=${backend.url} possession-type="mobile" resend-after=${resendAfter} .sdk=${sdk}
       @prove-verify-step=${(e: CustomEvent) => steps.push(e.detail.step)}></prove-verify>`,
   );
   await fillDetails(el, '  Addy ', 'Epinay', '(200) 100-4010');
@@ -54,12 +54,12 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     expect(sdk.runs[0].possession).to.equal('mobile');
     expect(sdk.runs[0].phoneNumbers).to.deep.equal([null]);
 
-    expect(text(el)).to.contain('We texted a code to the phone ending in 4010.');
+    expect(text(el)).to.contain('Please enter the code we just sent to (200) 100-4010.');
     expect(codeInput.inputMode).to.equal('numeric');
     expect(codeInput.autocomplete).to.equal('one-time-code');
     // A screen reader reading the focused field also hears where the code went.
     const description = codeInput.getAttribute('aria-describedby')!.split(' ').map((id) => el.shadowRoot!.getElementById(id)?.textContent);
-    expect(description).to.deep.equal(['We texted a code to the phone ending in 4010.']);
+    expect(description).to.deep.equal(['Please enter the code we just sent to (200) 100-4010.']);
     expect(focused(el)).to.equal(codeInput);
     await expect(el).to.be.accessible();
 
@@ -108,14 +108,14 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     await untilStep(el, 'otp-entry');
     buttonByName(el, 'Resend code').click();
     await untilStep(el, 'otp-sending');
-    expect(region.textContent!.trim()).to.equal('Sending a code to the phone ending in 4010…');
+    expect(region.textContent!.trim()).to.equal('Sending a code to (200) 100-4010…');
     await untilStep(el, 'otp-entry');
     // Said once, through the focused field's description, not twice.
     expect(region.textContent!.trim()).to.equal('');
     const described = inputByLabel(el, /code/i).getAttribute('aria-describedby')!.split(' ');
     expect(described.map((id) => el.shadowRoot!.getElementById(id)?.textContent)).to.deep.equal([
       'We sent a new code.',
-      'We texted a code to the phone ending in 4010.',
+      'Please enter the code we just sent to (200) 100-4010.',
     ]);
     await sendKeys({ type: '1234' });
     buttonByName(el, 'Confirm code').click();
@@ -177,7 +177,7 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     buttonByName(el, 'Send code').click();
     await untilStep(el, 'otp-entry');
     expect(sdk.runs[0].phoneNumbers).to.deep.equal([null, '+12015550123']);
-    expect(text(el)).to.contain('ending in 0123');
+    expect(text(el)).to.contain('sent to (201) 555-0123.');
   });
 
   it('asks for another number when Prove refuses the one given', async () => {
@@ -197,7 +197,7 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     sdk.numberNeeded = true;
     await reachCodeEntry(el);
     expect(sdk.runs[0].phoneNumbers).to.deep.equal(['+12001004010']);
-    expect(text(el)).to.contain('ending in 4010');
+    expect(text(el)).to.contain('sent to (200) 100-4010.');
   });
 
   it('uses the SDK to choose mobile when possession-type is auto', async () => {

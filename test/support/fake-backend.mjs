@@ -4,7 +4,9 @@
  * `GET /fake-backend/<test id>/requests` answers what that test's element sent.
  *
  * Scenarios: ok (verified), nomatch (not verified), nopossession (code or link failed), verify-500, verify-notjson, verify-noauth,
- * verify-slow (answers after 3 s), status-500, status-expired, status-flaky (fails once, then ok).
+ * verify-slow (answers after 3 s), verify-refused (Prove refused at once: `success: false`, no authToken),
+ * verify-429 and status-429 (HTTP 429, `Retry-After: 3`), status-500, status-expired, status-flaky (fails once, then ok),
+ * status-pendingN (202 for the first N status calls, then ok; with no N, always 202; odd calls have no body).
  */
 const requests = new Map();
 const statusCalls = new Map();
@@ -35,6 +37,11 @@ export async function fakeBackend(ctx, next) {
     if (scenario === 'verify-500') return send(ctx, 500, { code: 'prove_error', message: 'Prove is down' });
     if (scenario === 'verify-notjson') return send(ctx, 200, '<html>oops</html>', 'text/html');
     if (scenario === 'verify-noauth') return send(ctx, 200, { ok: true });
+    if (scenario === 'verify-refused') return send(ctx, 200, { success: false, possessionResult: 'not_applicable', verifyResult: 'failed' });
+    if (scenario === 'verify-429') {
+      ctx.set('Retry-After', '3');
+      return send(ctx, 429, { code: 'rate_limited', message: 'Too many verifications from this address' });
+    }
     if (scenario === 'verify-slow') {
       const record = list[list.length - 1];
       // The element aborting its request closes the connection before this answers.
@@ -51,6 +58,14 @@ export async function fakeBackend(ctx, next) {
     return send(ctx, 500, { code: 'prove_error', message: 'try later' });
   }
   if (scenario === 'status-expired') return send(ctx, 401, { code: 'session_expired', message: 'expired' });
+  if (scenario === 'status-429') {
+    ctx.set('Retry-After', '3');
+    return send(ctx, 429, { code: 'rate_limited', message: 'Too many status calls' });
+  }
+  const pending = /^status-pending(\d*)$/.exec(scenario);
+  if (pending && (pending[1] === '' || calls <= Number(pending[1]))) {
+    return calls % 2 ? send(ctx, 202, '', 'text/plain') : send(ctx, 202, { pending: true });
+  }
   if (scenario === 'nopossession') {
     return send(ctx, 200, { success: false, possessionResult: 'failed', verifyResult: 'not_applicable' });
   }

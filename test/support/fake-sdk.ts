@@ -5,7 +5,7 @@
  * start step again with phoneNumberNeeded), or, on desktop, the retry step until the link is
  * opened; then the finish step. "Prove" here accepts the code 1234.
  */
-import type { CodeAnswer, FlowSteps, LinkAnswer, PossessionType, ProveSdk, SdkRun } from '../../src/sdk.js';
+import type { CodeAnswer, CodeProblem, FlowSteps, LinkAnswer, PossessionType, ProveSdk, SdkRun } from '../../src/sdk.js';
 
 export interface FakeRun {
   authToken: string;
@@ -15,6 +15,10 @@ export interface FakeRun {
   phoneNumbers: (string | null)[];
   codes: string[];
   resends: number;
+  /** Steps the page refused (the real SDK reports each to Prove as `/v1/client/<step>/error`). */
+  refusedSteps: string[];
+  /** Times the SDK called the finish step. */
+  finishes: number;
   /** The desktop person opened the link on their phone. */
   openLink(): void;
   /** Makes the SDK fail as it does when Prove answers `{error}`. */
@@ -29,6 +33,8 @@ export class FakeSdk implements ProveSdk {
   numberNeeded = false;
   /** As when Prove answers the link start with `{data: {}}`: the SDK only waits, no retry step. */
   noRetryStep = false;
+  /** As when each code is typed after its lifetime: Prove answers that it expired. */
+  codesExpire = false;
   /** Milliseconds "Prove" takes to judge a code, and to send one again. */
   codeCheckDelay = 0;
   resendDelay = 0;
@@ -50,30 +56,43 @@ export class FakeSdk implements ProveSdk {
       phoneNumbers: [],
       codes: [],
       resends: 0,
+      refusedSteps: [],
+      finishes: 0,
       openLink,
       fail: (message) => fail(new Error(message)),
     };
     this.runs.push(run);
     // Like the real SDK: the start step answers, the number goes to Prove, and a refused number
     // brings the start step back with an error.
+    // A refused step is reported, then the SDK runs the finish step, as the real one does when
+    // Prove answers the report with `next: "done"`.
+    const refusable = async <T>(step: string, promise: Promise<T>): Promise<T> => {
+      try {
+        return await promise;
+      } catch (error) {
+        run.refusedSteps.push(step);
+        throw error;
+      }
+    };
     const askNumber = async (needed: boolean) => {
-      run.phoneNumbers.push(await steps.phoneNumber(needed, false));
+      run.phoneNumbers.push(await refusable('phone', steps.phoneNumber(needed)));
       if (this.rejectNumberOnce) {
         this.rejectNumberOnce = false;
-        run.phoneNumbers.push(await steps.phoneNumber(needed, true));
+        run.phoneNumbers.push(await refusable('phone', steps.phoneNumber(needed, { proveCode: 8000, proveMessage: 'phone number is not valid' })));
       }
     };
     const mobile = async () => {
       await askNumber(this.numberNeeded);
-      let wrong = false;
+      let problem: CodeProblem | undefined;
       for (;;) {
-        const answer: CodeAnswer = await steps.code(wrong);
-        wrong = false;
+        const answer: CodeAnswer = await refusable('code', steps.code(problem));
+        problem = undefined;
         if (answer.kind === 'code') {
           run.codes.push(answer.code);
           await new Promise((resolve) => setTimeout(resolve, this.codeCheckDelay));
-          if (answer.code === '1234') break;
-          wrong = true;
+          if (this.codesExpire) problem = { kind: 'expired', proveMessage: 'the code has expired' };
+          else if (answer.code === '1234') break;
+          else problem = { kind: 'wrong', proveMessage: 'the code is not right' };
         } else if (answer.kind === 'resend') {
           run.resends++;
           await new Promise((resolve) => setTimeout(resolve, this.resendDelay));
@@ -89,13 +108,20 @@ export class FakeSdk implements ProveSdk {
         return;
       }
       for (;;) {
-        const answer: LinkAnswer | 'opened' = await Promise.race([steps.linkSent(), linkOpened]);
+        const answer: LinkAnswer | 'opened' = await Promise.race([refusable('link', steps.linkSent()), linkOpened]);
         if (answer === 'opened') break;
         if (answer === 'resend') run.resends++;
         else await askNumber(true);
       }
     };
-    const done = Promise.race([possession === 'mobile' ? mobile() : desktop(), failed]).then(() => steps.finish());
+    const finish = () => {
+      run.finishes++;
+      return steps.finish();
+    };
+    const done = Promise.race([possession === 'mobile' ? mobile() : desktop(), failed]).then(finish, (error: unknown) => {
+      if (run.refusedSteps.length > 0) return finish();
+      throw error;
+    });
     return {
       done,
       cancel: () => {

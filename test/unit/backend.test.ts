@@ -28,8 +28,23 @@ describe('backend client', () => {
   });
 
   it('answers the authToken and the status result', async () => {
-    expect(await startVerification(config('/fake-backend/unit1/ok'), request)).to.equal('token-unit1');
+    expect(await startVerification(config('/fake-backend/unit1/ok'), request)).to.deep.equal({ authToken: 'token-unit1' });
     expect(await fetchVerificationResult(config('/fake-backend/unit1/nomatch'))).to.deep.include({ success: false });
+  });
+
+  it('answers the result when Prove refused at once, and nothing while the status is pending (202)', async () => {
+    expect(await startVerification(config('/fake-backend/unit7/verify-refused'), request)).to.deep.equal({
+      result: { success: false, possessionResult: 'not_applicable', verifyResult: 'failed' },
+    });
+    // The first 202 has no body, the second `{pending: true}`.
+    expect(await fetchVerificationResult(config('/fake-backend/unit8/status-pending2'))).to.equal(undefined);
+    expect(await fetchVerificationResult(config('/fake-backend/unit8/status-pending2'))).to.equal(undefined);
+    expect(await fetchVerificationResult(config('/fake-backend/unit8/status-pending2'))).to.deep.include({ success: true });
+  });
+
+  it('reads a 429 as rate-limited with its Retry-After', async () => {
+    const error = await rejection(startVerification(config('/fake-backend/unit9/verify-429'), request));
+    expect(error).to.include({ code: 'rate-limited', status: 429, retryAfter: 3, message: 'Too many verifications from this address' });
   });
 
   it('carries the status and the server message of a non-2xx answer', async () => {

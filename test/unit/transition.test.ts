@@ -1,18 +1,25 @@
 import { expect } from '@open-wc/testing';
-import type { FlowEvent } from '../../src/flow/events.js';
+import type { FlowEvent, SendTiming } from '../../src/flow/events.js';
 import { initialState, type FlowState } from '../../src/flow/state.js';
 import { transition } from '../../src/flow/transition.js';
 
 const values = { firstName: 'Addy', lastName: 'Epinay', phone: '2001004010' };
 const run = (state: FlowState, ...events: FlowEvent[]) => events.reduce(transition, state);
+/** Sent at t=0: the code works until 120 s, Resend waits until 30 s. */
+const send: SendTiming = { expiresAt: 120_000, resendAt: 30_000 };
+const requested = (possession: 'mobile' | 'desktop'): FlowEvent => ({
+  type: 'number-requested',
+  possession,
+  phoneNumberNeeded: false,
+  rejected: false,
+  send,
+});
+const codeEntry = () => run(initialState(values), { type: 'submit', now: 0 }, requested('mobile'), { type: 'otp-finish-requested' });
 
 describe('transition', () => {
   it('walks the mobile flow from the form to success', () => {
     const end = run(
-      initialState(values),
-      { type: 'submit' },
-      { type: 'number-requested', possession: 'mobile', phoneNumberNeeded: false, rejected: false },
-      { type: 'otp-finish-requested', wrongCode: false },
+      codeEntry(),
       { type: 'code-submitted' },
       { type: 'finishing' },
       { type: 'result', result: { success: true } },
@@ -25,47 +32,103 @@ describe('transition', () => {
     const form = initialState(values);
     for (const event of [
       { type: 'code-submitted' },
-      { type: 'resend-link' },
+      { type: 'resend-link', now: 0, send },
       { type: 'finishing' },
       { type: 'result', result: { success: true } },
       { type: 'failed', code: 'network', retry: 'start' },
-      { type: 'otp-finish-requested', wrongCode: false },
+      { type: 'otp-finish-requested' },
+      { type: 'code-expired' },
     ] as FlowEvent[]) {
       expect(transition(form, event), event.type).to.equal(form);
     }
-    const starting = transition(form, { type: 'submit' });
-    expect(transition(starting, { type: 'submit' })).to.equal(starting);
+    const starting = transition(form, { type: 'submit', now: 0 });
+    expect(transition(starting, { type: 'submit', now: 0 })).to.equal(starting);
   });
 
-  it('marks a refused code and a resent code differently', () => {
-    const entry = run(initialState(values), { type: 'submit' }, { type: 'number-requested', possession: 'mobile', phoneNumberNeeded: false, rejected: false }, { type: 'otp-finish-requested', wrongCode: false });
-    const wrong = run(entry, { type: 'code-submitted' }, { type: 'otp-finish-requested', wrongCode: true });
-    expect(wrong).to.include({ name: 'otp-entry', error: 'codeWrong', message: undefined });
-    const resent = run(entry, { type: 'resend-code' }, { type: 'otp-finish-requested', wrongCode: false });
+  it('marks a refused code, an expired code and a resent code differently', () => {
+    const entry = codeEntry();
+    const wrong = run(entry, { type: 'code-submitted' }, { type: 'otp-finish-requested', problem: 'wrong' });
+    expect(wrong).to.include({ name: 'otp-entry', error: 'codeWrong', message: undefined, expired: false });
+    const late = run(entry, { type: 'code-submitted' }, { type: 'otp-finish-requested', problem: 'expired' });
+    expect(late).to.include({ name: 'otp-entry', error: 'codeExpired', expired: true });
+    const resent = run(entry, { type: 'resend-code', now: 30_000, send }, { type: 'otp-finish-requested' });
     expect(resent).to.include({ name: 'otp-entry', error: undefined, message: 'codeSent' });
   });
 
+  it('counts sends: Resend waits for its time, an expired code skips the wait, and a fourth send never happens', () => {
+    const entry = codeEntry();
+    expect(entry).to.deep.include({ sends: { count: 1, ...send } });
+    expect(transition(entry, { type: 'resend-code', now: 29_999, send }), 'before the wait is over').to.equal(entry);
+    const expired = transition(entry, { type: 'code-expired' });
+    expect(expired).to.include({ expired: true, error: 'codeExpired' });
+    expect(transition(expired, { type: 'code-submitted' }), 'an expired code is not sent').to.equal(expired);
+    expect(transition(expired, { type: 'resend-code', now: 1, send }).name, 'a new code at once').to.equal('otp-sending');
+
+    const third = run(
+      entry,
+      { type: 'resend-code', now: 30_000, send },
+      { type: 'otp-finish-requested' },
+      { type: 'resend-code', now: 60_000, send },
+      { type: 'otp-finish-requested' },
+    );
+    expect(third).to.deep.include({ name: 'otp-entry', sends: { count: 3, ...send } });
+    expect(transition(third, { type: 'resend-code', now: 1e9, send })).to.equal(third);
+    expect(transition(transition(third, { type: 'code-expired' }), { type: 'resend-code', now: 1e9, send }).name).to.equal('otp-entry');
+  });
+
+  it('does not count a number Prove refused', () => {
+    const sending = run(initialState(values), { type: 'submit', now: 0 }, requested('desktop'));
+    expect(sending).to.deep.include({ name: 'link-sending', sends: { count: 1, ...send } });
+    const refused = transition(sending, { ...requested('desktop'), rejected: true } as FlowEvent);
+    expect(refused).to.deep.include({ name: 'phone-change', error: 'phoneRejected', sends: { count: 0, ...send } });
+    expect(transition(refused, { type: 'phone-submitted', phone: '2015550123', send })).to.deep.include({ sends: { count: 1, ...send } });
+  });
+
   it('keeps values through an error and back to the form, clearing a field error on edit', () => {
-    const failed = run(initialState(values), { type: 'submit' }, { type: 'failed', code: 'timeout', retry: 'start' });
+    const failed = run(initialState(values), { type: 'submit', now: 0 }, { type: 'failed', code: 'timeout', retry: 'start' });
     expect(failed).to.include({ name: 'error', code: 'timeout', retry: 'start' });
-    expect(transition(failed, { type: 'submit' }).name).to.equal('starting');
-    const invalid = run(initialState(values), { type: 'submit' }, { type: 'invalid', errors: { phone: 'phoneInvalid', firstName: 'required' } });
+    expect(transition(failed, { type: 'submit', now: 0 }).name).to.equal('starting');
+    const invalid = run(initialState(values), { type: 'submit', now: 0 }, { type: 'invalid', errors: { phone: 'phoneInvalid', firstName: 'required' } });
     const edited = transition(invalid, { type: 'edit', field: 'phone', value: '2015550123' });
     expect(edited).to.deep.include({ name: 'form', errors: { firstName: 'required' } });
     expect(edited.values.phone).to.equal('2015550123');
   });
 
+  it('holds a retry until the wait a 429 asked for is over', () => {
+    const limited = run(initialState(values), { type: 'submit', now: 0 }, { type: 'failed', code: 'rate-limited', retry: 'start', retryAt: 5000 });
+    expect(transition(limited, { type: 'submit', now: 4999 })).to.equal(limited);
+    expect(transition(limited, { type: 'submit', now: 5000 }).name).to.equal('starting');
+  });
+
   it('asks for a number when the SDK needs one or Prove refused it', () => {
-    const starting = transition(initialState(values), { type: 'submit' });
-    expect(transition(starting, { type: 'number-requested', possession: 'desktop', phoneNumberNeeded: false, rejected: true })).to.include({
+    const starting = transition(initialState(values), { type: 'submit', now: 0 });
+    expect(transition(starting, { ...requested('desktop'), rejected: true } as FlowEvent)).to.include({
       name: 'phone-change',
       possession: 'desktop',
       error: 'phoneRejected',
     });
-    const change = transition(starting, { type: 'number-requested', possession: 'mobile', phoneNumberNeeded: true, rejected: false });
-    expect(transition(change, { type: 'phone-submitted', phone: '2015550123' })).to.deep.include({
+    const change = transition(starting, { ...requested('mobile'), phoneNumberNeeded: true } as FlowEvent);
+    expect(transition(change, { type: 'phone-submitted', phone: '2015550123', send })).to.deep.include({
       name: 'otp-sending',
       values: { ...values, phone: '2015550123' },
     });
+  });
+
+  it('tells why possession failed: a code checked, or a send asked for', () => {
+    const failed = { success: false, possessionResult: 'failed' };
+    const afterCode = run(codeEntry(), { type: 'code-submitted' }, { type: 'finishing' }, { type: 'result', result: failed });
+    expect(afterCode).to.include({ name: 'failure', cause: 'code' });
+    const afterSend = run(codeEntry(), { type: 'resend-code', now: 30_000, send }, { type: 'finishing' }, { type: 'result', result: failed });
+    expect(afterSend).to.include({ name: 'failure', cause: 'send' });
+  });
+
+  it('shows a result the start call already had, and sends a new link after the old one expired', () => {
+    const starting = transition(initialState(values), { type: 'submit', now: 0 });
+    expect(transition(starting, { type: 'result', result: { success: false } }).name).to.equal('failure');
+    const expired = run(starting, requested('desktop'), { type: 'expired', reason: 'link' });
+    expect(expired).to.include({ name: 'expired', reason: 'link' });
+    expect(transition(expired, { type: 'submit', now: 0 }).name).to.equal('starting');
+    const sessionOver = run(starting, requested('desktop'), { type: 'expired', reason: 'session' });
+    expect(transition(sessionOver, { type: 'submit', now: 0 })).to.equal(sessionOver);
   });
 });

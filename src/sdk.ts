@@ -32,8 +32,11 @@ export interface FlowSteps {
   code(problem?: CodeProblem): Promise<CodeAnswer>;
   /** Instant Link sent; resolves when the person wants it sent again or to another number. */
   linkSent(): Promise<LinkAnswer>;
-  /** Possession is done; the backend's status call runs here. */
-  finish(): Promise<void>;
+  /**
+   * Possession is over; the backend's status call runs here. `failure`: the SDK got here because
+   * a step failed (it reported that step's error to Prove first), and why.
+   */
+  finish(failure?: SdkFailure): Promise<void>;
 }
 
 /**
@@ -145,8 +148,10 @@ export function toSdkFailure(error: unknown, authToken = ''): SdkFailure {
   const text = error instanceof Error ? error.message : String(error);
   const { proveCode, proveMessage } = detailOf(error);
   const failure = (reason: SdkFailureReason) => new SdkFailure(reason, text, proveCode, proveMessage, origin);
-  // fetch's own failure: "Failed to fetch" (Chromium), "Load failed" (Safari), "NetworkError…" (Firefox).
-  if (error instanceof TypeError && /fetch|load failed|network/i.test(text)) return failure('network');
+  // fetch's own TypeError: "Failed to fetch" (Chromium), "Load failed" (Safari), "NetworkError…" (Firefox).
+  if (/^(Failed to fetch|Load failed|NetworkError)/.test(text) || (error instanceof TypeError && /fetch/i.test(text))) {
+    return failure('network');
+  }
   const status = /Got (\d{3}) HTTP error/.exec(text)?.[1];
   if (status === '401' || status === '403') return failure('token-expired');
   if (status === '429') return failure('rate-limited');
@@ -159,8 +164,28 @@ export function toSdkFailure(error: unknown, authToken = ''): SdkFailure {
   return failure('unknown');
 }
 
-function buildAuthenticator(api: ProveAuthApi, possession: PossessionType, steps: FlowSteps) {
-  const builder = new api.AuthenticatorBuilder().withAuthFinishStep(() => steps.finish());
+/**
+ * When a step fails, the SDK logs it, reports it to Prove and, if Prove answers `next: "done"`,
+ * runs the finish step as if possession had simply ended. Its log (public API: `LoggerFactory`) is
+ * the only place that says why, so the element reads it: errors only, and nothing reaches the
+ * console. One flow reads it at a time (the SDK's log is global).
+ */
+let readReport: ((failure: SdkFailure) => void) | undefined;
+
+function readSdkLog(api: ProveAuthApi): void {
+  api.LoggerFactory.setLogWriter({
+    write(level, source: unknown, message: unknown) {
+      if (level !== api.LogLevel.error || !String(source).startsWith('report-error-step')) return;
+      // "Authentication step mobile/otp failed, code: 1011, message: …" (report-error-step.js)
+      const found = /failed(?:, code: ([^,]*))?(?:, message: ([\s\S]*))?$/.exec(String(message));
+      if (found) readReport?.(toSdkFailure(Object.assign(new Error(found[2] ?? ''), { code: found[1] })));
+    },
+  });
+  api.LoggerFactory.setLogLevel(api.LogLevel.error);
+}
+
+function buildAuthenticator(api: ProveAuthApi, possession: PossessionType, steps: FlowSteps, reported: () => SdkFailure | undefined) {
+  const builder = new api.AuthenticatorBuilder().withAuthFinishStep(() => steps.finish(reported()));
   const phoneStep = async (phoneNumberNeeded: boolean, error?: unknown) => {
     const phoneNumber = await steps.phoneNumber(phoneNumberNeeded, error === undefined ? undefined : detailOf(error));
     return phoneNumber === null ? null : { phoneNumber };
@@ -199,19 +224,33 @@ export const proveAuthSdk: ProveSdk = {
   },
   async run(authToken, possession, steps) {
     const api = await loadProveAuth();
+    readSdkLog(api);
+    let reported: SdkFailure | undefined;
+    const read = (failure: SdkFailure) => {
+      reported = new SdkFailure(failure.reason, failure.message, failure.proveCode, failure.proveMessage, proveOriginOf(authToken));
+    };
+    readReport = read;
+    const stopReading = () => {
+      if (readReport === read) readReport = undefined;
+    };
     let promise: ReturnType<ReturnType<typeof buildAuthenticator>['authenticate']>;
     try {
-      promise = buildAuthenticator(api, possession, steps).authenticate(authToken);
+      promise = buildAuthenticator(api, possession, steps, () => reported).authenticate(authToken);
     } catch (error) {
+      stopReading();
       throw toSdkFailure(error, authToken);
     }
-    const done = promise.then(
-      () => {},
-      (error: unknown) => {
-        throw toSdkFailure(error, authToken);
+    const done = promise.then(stopReading, (error: unknown) => {
+      stopReading();
+      throw toSdkFailure(error, authToken);
+    });
+    return {
+      done,
+      cancel: () => {
+        stopReading();
+        promise.cancel();
       },
-    );
-    return { done, cancel: () => promise.cancel() };
+    };
   },
 };
 

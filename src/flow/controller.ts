@@ -36,7 +36,7 @@ export class FlowController implements ReactiveController, StepHost {
   state: FlowState;
   /**
    * Counts the changes after which focus should move to the new step's main control: every change
-   * but typing and the clock, so a keystroke never sends focus elsewhere.
+   * but typing, so a keystroke never sends focus elsewhere (the clock's ticks change nothing).
    */
   focusVersion = 0;
   private run?: Run;
@@ -210,16 +210,21 @@ export class FlowController implements ReactiveController, StepHost {
     return { expiresAt: now + lifetime * 1000, resendAt: now + run.settings.resendAfter * 1000 };
   }
 
-  /** The SDK's finish step: possession is over. */
-  finish(run: Run): void {
+  /**
+   * The SDK's finish step. After a failed step the SDK reported, the failure says what the person
+   * meets, unless it was Prove's own refusal (a code or send), whose verdict the backend has.
+   */
+  finish(run: Run, failure?: SdkFailure): void {
     this.stopListening(run);
+    if (failure && failure.reason !== 'unknown' && failure.reason !== 'expired') return this.sdkFailed(run, failure);
     this.dispatch({ type: 'finishing' });
     void this.checkStatus(run);
   }
 
   /**
    * The backend's verdict. While it answers 202 (Prove has no result yet) it is asked again after
-   * 1, 2, 4 and 8 s, up to 30 s in all. `once`: a single question, for a lost status socket.
+   * 1, 2, 4 and 8 s, up to 30 s in all. `once`: a single question, for a lost status socket; with
+   * no proven possession the link counts as expired, so the person can send a new one.
    */
   private async checkStatus(run: Run, once = false): Promise<void> {
     const started = Date.now();
@@ -234,8 +239,9 @@ export class FlowController implements ReactiveController, StepHost {
         return this.fail(run, { code: 'sdk', message: describe(error), retry: 'status' });
       }
       if (!this.isCurrent(run)) return;
+      // Once (the status socket was lost): only a phone that proved possession has a verdict worth showing.
+      if (once && result?.possessionResult !== 'success') return this.linkExpired(run);
       if (result) return this.showResult(run, result);
-      if (once) return this.linkExpired(run);
       const delay = PENDING_DELAYS_MS[Math.min(attempt, PENDING_DELAYS_MS.length - 1)]!;
       if (Date.now() - started + delay > PENDING_LIMIT_MS) {
         return this.fail(run, { code: 'pending', message: 'The backend had no result after 30 seconds (HTTP 202).', retry: 'status' });
@@ -378,7 +384,7 @@ export class FlowController implements ReactiveController, StepHost {
     const next = transition(previous, event);
     if (next === previous) return false;
     this.state = next;
-    if (event.type !== 'edit' && event.type !== 'code-expired') this.focusVersion++;
+    if (event.type !== 'edit') this.focusVersion++;
     this.syncTicker();
     this.host.requestUpdate();
     if (next.name !== previous.name) emit(this.host, 'prove-verify-step', { step: next.name });

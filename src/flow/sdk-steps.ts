@@ -1,4 +1,4 @@
-import type { FlowSteps } from '../sdk.js';
+import type { FlowSteps, SdkFailure } from '../sdk.js';
 import type { FlowEvent, SendTiming } from './events.js';
 import { never } from './pending-answer.js';
 import type { Run } from './run.js';
@@ -11,8 +11,8 @@ export interface StepHost {
   dispatch(event: FlowEvent): boolean;
   /** Deadlines for a code or link sent now. */
   sendTiming(run: Run): SendTiming;
-  /** Possession is over: ask the backend for the result. */
-  finish(run: Run): void;
+  /** Possession is over, or a step failed (`failure`) and the SDK reported it to Prove. */
+  finish(run: Run, failure?: SdkFailure): void;
 }
 
 /**
@@ -56,13 +56,13 @@ export function sdkSteps(run: Run, host: StepHost): FlowSteps {
       host.dispatch({ type: 'link-retry-requested' });
       return answer;
     },
-    finish: () => {
+    finish: (failure) => {
       if (!host.isCurrent(run)) return never();
       // The link or code is no longer awaited.
       run.code.drop();
       run.link.drop();
       const done = run.finish.ask();
-      host.finish(run);
+      host.finish(run, failure);
       return done;
     },
   };

@@ -1,0 +1,202 @@
+/**
+ * Prove's lifetimes and send limits as the person sees them: the code's and the link's time left,
+ * what happens at zero, the resend wait, the three sends, and Cancel on the code screen. The
+ * once-a-second clock and `Date` are faked (sinon); requests and rendering run for real.
+ */
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import sinon from 'sinon';
+import '../../src/prove-verify.js';
+import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
+import { FakeSdk } from '../support/fake-sdk.js';
+import { alertText, backendFor, buttonByName, fillDetails, focused, hasButton, inputByLabel, requestsSent, text, type, untilStep } from '../support/dom.js';
+
+let clock: sinon.SinonFakeTimers | undefined;
+
+/** Fakes the element's clock only (its ticker and `Date`), so fetches and rendering stay real. */
+function fakeClock() {
+  clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['setInterval', 'clearInterval', 'Date'] });
+  return clock;
+}
+
+afterEach(() => {
+  clock?.restore();
+  clock = undefined;
+});
+
+async function mount(possession: 'mobile' | 'desktop', attrs: { resendAfter?: number; scenario?: string } = {}) {
+  const backend = backendFor(attrs.scenario);
+  const sdk = new FakeSdk();
+  const el = await fixture<ProveVerifyElement>(
+    html`<prove-verify backend-url=${backend.url} possession-type=${possession} final-target-url="https://example.com/done"
+      resend-after=${attrs.resendAfter ?? 30} .sdk=${sdk}></prove-verify>`,
+  );
+  await fillDetails(el);
+  return { el, sdk, backend };
+}
+
+/** Moves the faked clock and lets the element render what changed. */
+async function advance(el: ProveVerifyElement, seconds: number) {
+  clock!.tick(seconds * 1000);
+  await el.updateComplete;
+}
+
+describe('<prove-verify> lifetimes and sends', () => {
+  it("counts the code's two minutes down; at zero it says the code expired and sends a new one at once", async () => {
+    const { el, sdk } = await mount('mobile');
+    fakeClock();
+    buttonByName(el, 'Verify').click();
+    await untilStep(el, 'otp-entry');
+    expect(text(el)).to.contain('The code expires in 2:00.');
+    expect(buttonByName(el, /Resend code/).disabled, 'Resend waits 30 s').to.equal(true);
+    expect(buttonByName(el, /Resend code/).textContent!.trim()).to.equal('Resend code in 0:30');
+    await advance(el, 75);
+    expect(text(el)).to.contain('The code expires in 0:45.');
+    expect(buttonByName(el, 'Resend code').disabled).to.equal(false);
+
+    await advance(el, 45);
+    expect(alertText(el)).to.equal('This code has expired. Send a new code to continue.');
+    expect(text(el)).not.to.contain('The code expires in');
+    expect(hasButton(el, 'Confirm code')).to.equal(false);
+    const main = buttonByName(el, 'Send a new code');
+    expect(main.getAttribute('part')).to.contain('submit');
+    expect(focused(el) === main, 'focus moves to "Send a new code"').to.equal(true);
+    main.click();
+    await untilStep(el, 'otp-entry');
+    expect(sdk.runs[0].resends).to.equal(1);
+    expect(text(el)).to.contain('We sent a new code.');
+    expect(text(el)).to.contain('The code expires in 2:00.');
+  });
+
+  it('lets an expired code be replaced at once, whatever the resend wait says', async () => {
+    const { el, sdk } = await mount('mobile', { resendAfter: 600 });
+    fakeClock();
+    buttonByName(el, 'Verify').click();
+    await untilStep(el, 'otp-entry');
+    await advance(el, 120);
+    // The resend wait (10 minutes) still runs, and does not hold back a new code.
+    buttonByName(el, 'Send a new code').click();
+    await untilStep(el, 'otp-entry');
+    expect(sdk.runs[0].resends).to.equal(1);
+  });
+
+  it('reads a code Prove refused as expired, never as wrong, when Prove says so or its time is over', async () => {
+    const { el, sdk } = await mount('mobile');
+    sdk.codesExpire = true;
+    buttonByName(el, 'Verify').click();
+    await untilStep(el, 'otp-entry');
+    type(inputByLabel(el, /code/i), '1234');
+    buttonByName(el, 'Confirm code').click();
+    await untilStep(el, 'otp-checking');
+    await untilStep(el, 'otp-entry');
+    expect(alertText(el)).to.equal('This code has expired. Send a new code to continue.');
+    expect(text(el)).not.to.contain("didn't work");
+
+    // A plain "wrong code" answer that comes after the lifetime is an expired code too.
+    const late = await mount('mobile');
+    late.sdk.codeCheckDelay = 100;
+    buttonByName(late.el, 'Verify').click();
+    await untilStep(late.el, 'otp-entry');
+    type(inputByLabel(late.el, /code/i), '0000');
+    buttonByName(late.el, 'Confirm code').click();
+    fakeClock().tick(121_000);
+    await untilStep(late.el, 'otp-checking');
+    await new Promise((r) => setTimeout(r, 200));
+    await late.el.updateComplete;
+    expect(alertText(late.el)).to.equal('This code has expired. Send a new code to continue.');
+  });
+
+  it('counts the three sends, says how many are left, and then offers only "Start again"', async () => {
+    const { el, sdk } = await mount('mobile', { resendAfter: 0 });
+    buttonByName(el, 'Verify').click();
+    await untilStep(el, 'otp-entry');
+    expect(text(el)).to.contain('You can ask for a new code 2 more times.');
+    buttonByName(el, 'Resend code').click();
+    await untilStep(el, 'otp-sending');
+    await untilStep(el, 'otp-entry');
+    expect(text(el)).to.contain('You can ask for a new code once more.');
+    buttonByName(el, 'Resend code').click();
+    await untilStep(el, 'otp-sending');
+    await untilStep(el, 'otp-entry');
+    expect(text(el)).to.contain('No more codes can be sent in this verification. Start again to get a new one.');
+    expect(hasButton(el, 'Resend code')).to.equal(false);
+    expect(buttonByName(el, 'Change number').disabled).to.equal(true);
+    expect(sdk.runs[0].resends).to.equal(2);
+
+    buttonByName(el, 'Start again').click();
+    await untilStep(el, 'form');
+    expect(sdk.runs[0].refusedSteps).to.deep.equal(['code']);
+    expect(inputByLabel(el, 'Last name').value).to.equal('Epinay');
+  });
+
+  it('Cancel on the code screen refuses the waiting step; the SDK finish that follows asks and fires nothing', async () => {
+    const { el, sdk, backend } = await mount('mobile');
+    buttonByName(el, 'Verify').click();
+    await untilStep(el, 'otp-entry');
+    const results: string[] = [];
+    el.addEventListener('prove-verify-success', () => results.push('success'));
+    el.addEventListener('prove-verify-failure', () => results.push('failure'));
+    const cancelled = oneEvent(el, 'prove-verify-cancel');
+    buttonByName(el, 'Cancel').click();
+    await cancelled;
+    await untilStep(el, 'form');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sdk.runs[0].refusedSteps).to.deep.equal(['code']);
+    expect(sdk.runs[0].finishes, 'the SDK ran its finish step').to.equal(1);
+    expect((await requestsSent(backend.id)).map((r) => r.call)).to.deep.equal(['verify']);
+    expect(results).to.deep.equal([]);
+    expect(inputByLabel(el, 'Phone number').value).to.equal('(200) 100-4010');
+  });
+
+  it("counts the link's three minutes down; at zero the wait stops and a new link or number is offered", async () => {
+    const { el, sdk, backend } = await mount('desktop');
+    fakeClock();
+    buttonByName(el, 'Verify').click();
+    await untilStep(el, 'link-waiting');
+    expect(text(el)).to.contain('The link expires in 3:00.');
+    expect(el.shadowRoot!.querySelector('[part~="spinner"]')).to.exist;
+    await advance(el, 179);
+    expect(text(el)).to.contain('The link expires in 0:01.');
+    await advance(el, 1);
+    await untilStep(el, 'expired');
+    expect(el.shadowRoot!.querySelector('[part~="spinner"]')).to.equal(null);
+    expect(sdk.runs[0].cancelled, 'the SDK run (and its socket) is closed').to.equal(true);
+    expect(focused(el)?.textContent).to.equal('The link expired');
+    expect(text(el)).to.contain('Send a new link');
+
+    buttonByName(el, 'Send a new link').click();
+    await untilStep(el, 'link-waiting');
+    expect(sdk.runs).to.have.length(2);
+    const sent = await requestsSent(backend.id);
+    expect(sent.map((r) => r.call)).to.deep.equal(['verify', 'verify']);
+    expect(sent[1].body).to.deep.equal(sent[0].body);
+  });
+
+  it('"Use a different number" after the link expired goes to the phone field, keeping the rest', async () => {
+    const { el } = await mount('desktop');
+    fakeClock();
+    buttonByName(el, 'Verify').click();
+    await untilStep(el, 'link-waiting');
+    await advance(el, 180);
+    await untilStep(el, 'expired');
+    buttonByName(el, 'Use a different number').click();
+    await untilStep(el, 'form');
+    expect(focused(el) === inputByLabel(el, 'Phone number'), 'focus on the phone field').to.equal(true);
+    expect(inputByLabel(el, 'First name').value).to.equal('Addy');
+  });
+
+  it('waits resend-after seconds before the link can be sent again, and counts its sends', async () => {
+    const { el, sdk } = await mount('desktop', { resendAfter: 10 });
+    fakeClock();
+    buttonByName(el, 'Verify').click();
+    await untilStep(el, 'link-waiting');
+    expect(buttonByName(el, /Resend link/).textContent!.trim()).to.equal('Resend link in 0:10');
+    expect(buttonByName(el, /Resend link/).disabled).to.equal(true);
+    expect(text(el)).to.contain('You can ask for a new link 2 more times.');
+    await advance(el, 10);
+    buttonByName(el, 'Resend link').click();
+    await untilStep(el, 'link-sending');
+    await untilStep(el, 'link-waiting');
+    expect(sdk.runs[0].resends).to.equal(1);
+    expect(text(el)).to.contain('You can ask for a new link once more.');
+  });
+});

@@ -5,7 +5,7 @@
  * start step again with phoneNumberNeeded), or, on desktop, the retry step until the link is
  * opened; then the finish step. "Prove" here accepts the code 1234.
  */
-import type { CodeAnswer, CodeProblem, FlowSteps, LinkAnswer, PossessionType, ProveSdk, SdkRun } from '../../src/sdk.js';
+import { toSdkFailure, type CodeAnswer, type CodeProblem, type FlowSteps, type LinkAnswer, type PossessionType, type ProveSdk, type SdkFailure, type SdkRun } from '../../src/sdk.js';
 
 export interface FakeRun {
   authToken: string;
@@ -21,8 +21,13 @@ export interface FakeRun {
   finishes: number;
   /** The desktop person opened the link on their phone. */
   openLink(): void;
-  /** Makes the SDK fail as it does when Prove answers `{error}`. */
-  fail(message: string): void;
+  /** Makes the run reject, as the SDK does on an HTTP error or Prove's `{error}` with no `next`. */
+  fail(message: string, code?: number): void;
+  /**
+   * Makes the current step fail the way the SDK reports to Prove and then finishes (an empty or
+   * unreadable answer, a network error, a lost socket): the finish step gets the reason.
+   */
+  report(message: string): void;
 }
 
 export class FakeSdk implements ProveSdk {
@@ -47,6 +52,8 @@ export class FakeSdk implements ProveSdk {
   async run(authToken: string, possession: PossessionType, steps: FlowSteps): Promise<SdkRun> {
     let openLink!: () => void;
     let fail!: (error: Error) => void;
+    let report!: (failure: SdkFailure) => void;
+    const reported = new Promise<SdkFailure>((resolve) => (report = resolve));
     const linkOpened = new Promise<'opened'>((resolve) => (openLink = () => resolve('opened')));
     const failed = new Promise<never>((_, reject) => (fail = reject));
     const run: FakeRun = {
@@ -59,7 +66,8 @@ export class FakeSdk implements ProveSdk {
       refusedSteps: [],
       finishes: 0,
       openLink,
-      fail: (message) => fail(new Error(message)),
+      fail: (message, code) => fail(Object.assign(new Error(message), { code })),
+      report: (message) => report(toSdkFailure(new Error(message), authToken)),
     };
     this.runs.push(run);
     // Like the real SDK: the start step answers, the number goes to Prove, and a refused number
@@ -114,13 +122,15 @@ export class FakeSdk implements ProveSdk {
         else await askNumber(true);
       }
     };
-    const finish = () => {
+    const finish = (failure?: SdkFailure) => {
       run.finishes++;
-      return steps.finish();
+      return steps.finish(failure);
     };
-    const done = Promise.race([possession === 'mobile' ? mobile() : desktop(), failed]).then(finish, (error: unknown) => {
+    const flow = (possession === 'mobile' ? mobile() : desktop()).then(() => undefined);
+    const done = Promise.race([flow, failed, reported]).then(finish, (error: unknown) => {
       if (run.refusedSteps.length > 0) return finish();
-      throw error;
+      // The real adapter rejects with its own reasons, never the SDK's raw errors.
+      throw toSdkFailure(error, authToken);
     });
     return {
       done,

@@ -1,0 +1,111 @@
+/**
+ * The backend contract's answers beyond the happy path: a start call that already has the verdict
+ * (Prove refused the person at once), a status call that answers 202 while Prove has no result,
+ * and 429 with Retry-After on either call. The backend is real HTTP (test/support/fake-backend.mjs).
+ */
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import sinon from 'sinon';
+import '../../src/prove-verify.js';
+import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
+import { FakeSdk } from '../support/fake-sdk.js';
+import { alertText, backendFor, buttonByName, fillDetails, focused, requestsSent, text, type, inputByLabel, untilStep } from '../support/dom.js';
+
+async function mount(scenario: string, possession: 'mobile' | 'desktop' = 'mobile') {
+  const backend = backendFor(scenario);
+  const sdk = new FakeSdk();
+  const el = await fixture<ProveVerifyElement>(
+    html`<prove-verify backend-url=${backend.url} possession-type=${possession} .sdk=${sdk}></prove-verify>`,
+  );
+  await fillDetails(el);
+  return { el, sdk, backend };
+}
+
+const calls = async (id: string) => (await requestsSent(id)).map((r) => r.call);
+
+/** Reaches the status call with the right code. */
+async function confirmCode(el: ProveVerifyElement) {
+  buttonByName(el, 'Verify').click();
+  await untilStep(el, 'otp-entry');
+  type(inputByLabel(el, /code/i), '1234');
+  buttonByName(el, 'Confirm code').click();
+}
+
+describe('<prove-verify> and the backend contract', () => {
+  afterEach(() => sinon.restore());
+
+  it('shows the failure at once when the start call already has it, and never runs the SDK', async () => {
+    const { el, sdk, backend } = await mount('verify-refused');
+    const failure = oneEvent(el, 'prove-verify-failure');
+    buttonByName(el, 'Verify').click();
+    expect((await failure).detail.result).to.deep.equal({ success: false, possessionResult: 'not_applicable', verifyResult: 'failed' });
+    await untilStep(el, 'failure');
+    expect(text(el)).to.contain("We couldn't verify this phone number");
+    expect(focused(el)?.textContent).to.equal("We couldn't verify this phone number");
+    expect(sdk.runs).to.have.length(0);
+    expect(await calls(backend.id)).to.deep.equal(['verify']);
+  });
+
+  it('asks again while the status call answers 202, then shows the result', async () => {
+    const { el, backend } = await mount('status-pending1');
+    const success = oneEvent(el, 'prove-verify-success');
+    await confirmCode(el);
+    await success;
+    await untilStep(el, 'success');
+    expect(await calls(backend.id)).to.deep.equal(['verify', 'verify-status', 'verify-status']);
+  });
+
+  it('gives up after 30 s of 202 (after 1, 2, 4, 8, 8 s), with "Try again" for the status call only', async () => {
+    const { el, backend, sdk } = await mount('status-pending');
+    // Fake time that also runs on its own, so requests and waits behave; ticks jump ahead.
+    const clock = sinon.useFakeTimers({ now: Date.now(), shouldAdvanceTime: true, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    const error = oneEvent(el, 'prove-verify-error');
+    await confirmCode(el);
+    for (let i = 0; i < 40 && el.step !== 'error'; i++) {
+      const before = (await calls(backend.id)).length;
+      clock.tick(1000);
+      await waitUntil(async () => el.step === 'error' || (await calls(backend.id)).length >= before, '', { interval: 10 });
+    }
+    expect((await error).detail).to.deep.include({ code: 'pending', recoverable: true });
+    await untilStep(el, 'error');
+    expect((await calls(backend.id)).filter((c) => c === 'verify-status')).to.have.length(6);
+    expect(alertText(el)).to.contain('The result is not ready yet. Try again in a moment.');
+    clock.restore();
+    buttonByName(el, 'Try again').click();
+    await waitUntil(async () => (await calls(backend.id)).length === 8, 'Try again asks the backend again', { timeout: 3000 });
+    expect((await calls(backend.id)).filter((c) => c === 'verify')).to.have.length(1);
+    expect(sdk.runs).to.have.length(1);
+  });
+
+  it('says to wait after a 429 on the start call, holds Verify and "Try again" until Retry-After, then starts', async () => {
+    const { el, backend } = await mount('verify-429');
+    const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['setInterval', 'clearInterval', 'Date'] });
+    const error = oneEvent(el, 'prove-verify-error');
+    buttonByName(el, 'Verify').click();
+    expect((await error).detail).to.deep.include({ code: 'rate-limited', status: 429, retryAfter: 3, recoverable: true });
+    await untilStep(el, 'error');
+    expect(alertText(el)).to.contain('Too many attempts for now. You can try again in 0:03.');
+    expect(buttonByName(el, 'Try again').disabled).to.equal(true);
+    expect(buttonByName(el, 'Verify').disabled).to.equal(true);
+    el.shadowRoot!.querySelector('form')!.requestSubmit();
+    await el.updateComplete;
+    expect(await calls(backend.id)).to.deep.equal(['verify']);
+    clock.tick(1000);
+    await el.updateComplete;
+    expect(alertText(el)).to.contain('You can try again in 0:02.');
+    clock.tick(2000);
+    await el.updateComplete;
+    expect(buttonByName(el, 'Try again').disabled).to.equal(false);
+    buttonByName(el, 'Try again').click();
+    await waitUntil(async () => (await calls(backend.id)).length === 2, 'Try again starts again');
+  });
+
+  it('says to wait after a 429 on the status call', async () => {
+    const { el } = await mount('status-429');
+    const error = oneEvent(el, 'prove-verify-error');
+    await confirmCode(el);
+    expect((await error).detail).to.deep.include({ code: 'rate-limited', retryAfter: 3 });
+    await untilStep(el, 'error');
+    expect(alertText(el)).to.match(/Too many attempts for now\. You can try again in 0:0[23]\./);
+    expect(buttonByName(el, 'Try again').disabled).to.equal(true);
+  });
+});

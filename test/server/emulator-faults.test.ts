@@ -161,7 +161,7 @@ describe('client-API faults', () => {
     assert.throws(() => JSON.parse(unreadable.body));
   });
 
-  test('network-drop: the connection ends with no answer', async () => {
+  test('network-drop: the connection ends before a whole answer', async () => {
     const flow = await mobileFlow();
     await api.armFault('network-drop');
     await assert.rejects(api.client('mobile/otp/start', flow.authToken), TypeError);

@@ -7,17 +7,23 @@ import { startApp } from '../../demo/server/app/index.js';
 import { startEmulator } from '../../demo/server/emulator/index.js';
 
 const emulator = await startEmulator({ port: 0 });
-const app = await startApp({
-  port: 0,
-  prove: { baseUrl: emulator.url, clientId: 'demo-client-id', clientSecret: 'demo-client-secret' },
-  mode: 'emulator',
-  emulatorUrl: emulator.url,
-  static: { bundleMain: false },
-});
-process.stdout.write(`${JSON.stringify({ appUrl: app.url, emulatorUrl: emulator.url })}\n`);
+// Two backends on one emulator: the demo's default (Prove's allowOTPRetry on) and Prove's own
+// default (off: one wrong code ends possession).
+const startBackend = (allowOtpRetry: boolean) =>
+  startApp({
+    port: 0,
+    prove: { baseUrl: emulator.url, clientId: 'demo-client-id', clientSecret: 'demo-client-secret' },
+    mode: 'emulator',
+    emulatorUrl: emulator.url,
+    allowOtpRetry,
+    static: { bundleMain: false },
+  });
+const app = await startBackend(true);
+const noRetryApp = await startBackend(false);
+process.stdout.write(`${JSON.stringify({ appUrl: app.url, noRetryAppUrl: noRetryApp.url, emulatorUrl: emulator.url })}\n`);
 
 const stop = async () => {
-  await Promise.allSettled([app.close(), emulator.close()]);
+  await Promise.allSettled([app.close(), noRetryApp.close(), emulator.close()]);
   process.exit(0);
 };
 process.stdin.on('end', stop);

@@ -17,10 +17,13 @@ export async function liveStackProxy(ctx, next) {
     ctx.body = urls;
     return;
   }
-  if (!ctx.path.startsWith('/live/api/')) return next();
+  // `/live/api/*`: the demo backend; `/live/noretry-api/*`: the same with Prove's allowOTPRetry off.
+  const backend = /^\/live\/(api|noretry-api)\//.exec(ctx.path)?.[1];
+  if (!backend) return next();
+  const appUrl = backend === 'api' ? urls.appUrl : urls.noRetryAppUrl;
   const chunks = [];
   for await (const chunk of ctx.req) chunks.push(chunk);
-  const response = await fetch(`${urls.appUrl}${ctx.path.slice('/live'.length)}`, {
+  const response = await fetch(`${appUrl}/api/${ctx.path.slice(`/live/${backend}/`.length)}`, {
     method: ctx.method,
     headers: {
       'content-type': ctx.get('content-type') || 'application/json',
@@ -30,7 +33,9 @@ export async function liveStackProxy(ctx, next) {
   });
   ctx.status = response.status;
   const setCookies = response.headers.getSetCookie();
-  if (setCookies.length) ctx.set('set-cookie', setCookies.map((c) => c.replace(/Path=\/api/i, 'Path=/live/api')));
+  if (setCookies.length) ctx.set('set-cookie', setCookies.map((c) => c.replace(/Path=\/api/i, `Path=/live/${backend}`)));
+  const retryAfter = response.headers.get('retry-after');
+  if (retryAfter) ctx.set('retry-after', retryAfter);
   ctx.type = response.headers.get('content-type') ?? 'application/json';
   ctx.body = Buffer.from(await response.arrayBuffer());
 }

@@ -67,6 +67,9 @@ export function answerWithFault(side: ApiSide, req: IncomingMessage, res: Server
     return true;
   }
   if (ctx.faults.take('network-drop')) {
+    // A few bytes first: a browser silently retries a request whose reused connection closed
+    // before any answer, and the fault would go unseen.
+    req.socket.end('HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n{');
     req.socket.destroy();
     return true;
   }

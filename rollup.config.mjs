@@ -29,12 +29,16 @@ export default [
   {
     input: 'src/prove-verify.ts',
     external: [SDK],
+    // The lazily loaded flow code imports what it shares with the entry from the entry itself,
+    // so the first paint stays one file.
+    preserveEntrySignatures: 'allow-extension',
     output: {
       dir: 'dist/cdn',
       format: 'es',
       entryFileNames: 'prove-verify.js',
       chunkFileNames: '[name]-[hash].js',
-      // libphonenumber-js and its metadata load when the person starts typing, under a plain name.
+      // libphonenumber-js and its metadata load when the person starts typing, under a plain name;
+      // so does the flow's code (requests, Prove's SDK adapter, the later steps' views).
       manualChunks: (id) => (id.includes('/node_modules/libphonenumber-js/') ? 'phone-rules' : undefined),
       paths: { [SDK]: './prove-auth.js' },
       sourcemap: true,

@@ -1,17 +1,13 @@
-import { LitElement, html, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { FlowController } from './flow/controller.js';
 import type { FlowState } from './flow/state.js';
 import { en } from './i18n/en.js';
-import { proveAuthSdk, type ProveSdk } from './sdk.js';
+import type { ProveSdk } from './sdk.js';
 import { styles } from './styles.js';
 import { announcement } from './ui/announcement.js';
 import type { ViewContext } from './ui/context.js';
-import { codeEntry } from './ui/code-entry.js';
 import { detailsForm } from './ui/details-form.js';
-import { linkWait } from './ui/link-wait.js';
-import { outcome } from './ui/outcome.js';
-import { phoneChange } from './ui/phone-change.js';
 
 export type { FlowState, StepName } from './flow/state.js';
 export type { VerificationResult } from './backend.js';
@@ -97,8 +93,11 @@ export class ProveVerifyElement extends LitElement {
   /** `fetch` credentials mode for backend calls: `same-origin`, `include` or `omit`. */
   @property() credentials: RequestCredentials = 'same-origin';
 
-  /** The Prove SDK adapter. Replace it only to test or to wrap the SDK; attributes cannot set it. */
-  @property({ attribute: false }) sdk: ProveSdk = proveAuthSdk;
+  /**
+   * The Prove SDK adapter; unset means Prove's own SDK, loaded when a flow starts. Replace it only
+   * to test or to wrap the SDK; attributes cannot set it.
+   */
+  @property({ attribute: false }) sdk?: ProveSdk;
 
   private readonly flow = new FlowController(this, () => ({
     backend: {
@@ -150,24 +149,11 @@ export class ProveVerifyElement extends LitElement {
   }
 
   private renderStep(state: FlowState, ctx: ViewContext) {
-    switch (state.name) {
-      case 'form':
-      case 'starting':
-        return detailsForm(state, ctx);
-      case 'error':
-        return state.retry === 'start' ? detailsForm(state, ctx) : outcome(state, ctx);
-      case 'otp-sending':
-      case 'otp-entry':
-      case 'otp-checking':
-        return codeEntry(state, ctx);
-      case 'phone-change':
-        return phoneChange(state, ctx);
-      case 'link-sending':
-      case 'link-waiting':
-        return linkWait(state, ctx);
-      default:
-        return outcome(state, ctx);
+    if (state.name === 'form' || state.name === 'starting' || (state.name === 'error' && state.retry === 'start')) {
+      return detailsForm(state, ctx);
     }
+    // Loaded with the flow's code: no flow gets past the form without it.
+    return this.flow.views?.(state, ctx) ?? nothing;
   }
 
   protected override updated(): void {

@@ -7,7 +7,8 @@ export interface FlowSettings {
   backend: BackendConfig;
   possessionType: 'auto' | PossessionType;
   finalTargetUrl?: string;
-  sdk: ProveSdk;
+  /** Prove's SDK unless the page gave another adapter. */
+  sdk?: ProveSdk;
   /** Seconds a code can be used (Prove: 2 minutes). */
   codeLifetime: number;
   /** Seconds an Instant Link can be opened (Prove: 3 minutes). */

@@ -14,7 +14,7 @@ let clock: sinon.SinonFakeTimers | undefined;
 
 /** Fakes the element's clock only (its ticker and `Date`), so fetches and rendering stay real. */
 function fakeClock() {
-  clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['setInterval', 'clearInterval', 'Date'] });
+  clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['setInterval', 'clearInterval', 'Date'], shouldClearNativeTimers: true });
   return clock;
 }
 

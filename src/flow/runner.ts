@@ -1,0 +1,400 @@
+import { BackendError, fetchVerificationResult, startVerification, type VerificationResult } from '../backend.js';
+import { emit, type ProveVerifyErrorDetail } from '../events.js';
+import { onInstantLinkFinished } from '../instant-link.js';
+import { checkPhone } from '../phone.js';
+import { proveAuthSdk, toSdkFailure, type PossessionType, type SdkFailure } from '../sdk.js';
+import type { FlowEvent, SendTiming } from './events.js';
+import { createRun, pause, type FlowSettings, type Run } from './run.js';
+import { sdkSteps, type StepHost } from './sdk-steps.js';
+import { BUSY_STATES, type FlowState, type RetryTarget } from './state.js';
+import { validateNames } from './validate.js';
+
+export { stepView } from '../ui/steps.js';
+
+/** What the runner needs of the controller: the state, the one way to change it, and the element. */
+export interface FlowHost {
+  readonly state: FlowState;
+  readonly host: HTMLElement;
+  dispatch(event: FlowEvent): boolean;
+  settings(): FlowSettings;
+  /** Renders again (the time left is read while rendering). */
+  requestUpdate(): void;
+}
+
+/** How `fail` reports a failure: the error event's detail, and where "Try again" goes. */
+interface Failure extends Omit<ProveVerifyErrorDetail, 'recoverable'> {
+  retry: RetryTarget;
+  /** False for set-up mistakes "Try again" cannot mend. */
+  recoverable?: boolean;
+}
+
+/** Waits between status calls while the backend answers 202 (pending); the total stays under 30 s. */
+const PENDING_DELAYS_MS = [1000, 2000, 4000, 8000];
+const PENDING_LIMIT_MS = 30_000;
+/** Prove's SDK says nothing of how long to wait after its HTTP 429. */
+const SDK_RATE_LIMIT_WAIT_S = 10;
+
+/**
+ * Runs the effects of a flow once the person submits: backend calls, Prove's SDK, its deadlines,
+ * and the events the page listens to. It is loaded with the first keystroke (or submit), so none
+ * of it weighs on the first paint; state changes only through the controller's `dispatch`.
+ */
+export class FlowRunner implements StepHost {
+  private run?: Run;
+  private runs = 0;
+  /** Re-renders the time left once a second while the step shows a deadline. */
+  private ticker?: ReturnType<typeof setInterval>;
+
+  constructor(private readonly flow: FlowHost) {}
+
+  get state(): FlowState {
+    return this.flow.state;
+  }
+
+  private get host(): HTMLElement {
+    return this.flow.host;
+  }
+
+  /** The element left the page: everything of the run ends. */
+  disconnected(): void {
+    this.teardown();
+    this.syncTicker();
+  }
+
+  /** Runs a flow the controller has just moved to `starting`. */
+  async start(): Promise<void> {
+    const run = this.begin();
+    const values = this.state.values;
+    const errors = validateNames(values);
+    let phone: Awaited<ReturnType<typeof checkPhone>>;
+    try {
+      phone = await checkPhone(values.phone);
+    } catch {
+      return this.fail(run, { code: 'network', message: 'Phone number rules could not be loaded.', retry: 'start' });
+    }
+    if (!this.isCurrent(run)) return;
+    if (!phone.ok) errors.phone = phone.error;
+    if (!phone.ok || Object.keys(errors).length > 0) {
+      this.run = undefined;
+      this.dispatch({ type: 'invalid', errors });
+      return;
+    }
+    if (!run.settings.backend.baseUrl) {
+      return this.fail(run, { code: 'config', message: 'The backend-url attribute is not set.', retry: 'start', recoverable: false });
+    }
+    try {
+      const possession = await this.possessionFor(run);
+      if (!this.isCurrent(run)) return;
+      run.possession = possession;
+      run.phoneNumber = phone.e164;
+      const started = await startVerification(
+        run.settings.backend,
+        {
+          firstName: values.firstName.trim(),
+          lastName: values.lastName.trim(),
+          phoneNumber: phone.e164,
+          possessionType: possession,
+          ...(run.settings.finalTargetUrl ? { finalTargetUrl: run.settings.finalTargetUrl } : {}),
+        },
+        run.abort.signal,
+      );
+      if (!this.isCurrent(run)) return;
+      // Prove refused the person at once: the verdict is in, and Prove's SDK is never loaded.
+      if ('result' in started) return this.showResult(run, started.result);
+      if (possession === 'desktop') run.stopListening = onInstantLinkFinished(() => this.linkFinishedElsewhere(run));
+      const sdkRun = await (run.settings.sdk ?? proveAuthSdk).run(started.authToken, possession, sdkSteps(run, this));
+      sdkRun.done.catch((error: unknown) => {
+        // A cancelled run's rejections are expected and dropped.
+        if (this.isCurrent(run)) this.sdkFailed(run, toSdkFailure(error, started.authToken));
+      });
+      if (!this.isCurrent(run)) return sdkRun.cancel();
+      run.sdk = sdkRun;
+    } catch (error) {
+      if (!this.isCurrent(run)) return;
+      if (error instanceof BackendError) return this.backendFailed(run, error, 'start');
+      this.sdkFailed(run, toSdkFailure(error));
+    }
+  }
+
+  submitCode(raw: string): void {
+    const code = raw.replace(/\s/g, '');
+    if (this.state.name !== 'otp-entry' || !this.run?.code.waiting) return;
+    if (!code) {
+      this.dispatch({ type: 'code-invalid', error: 'codeRequired' });
+      return;
+    }
+    if (this.dispatch({ type: 'code-submitted' })) this.run.code.answer({ kind: 'code', code });
+  }
+
+  resendCode(): void {
+    const run = this.run;
+    if (run?.code.waiting && this.dispatch({ type: 'resend-code', now: Date.now(), send: this.sendTiming(run) })) {
+      run.code.answer({ kind: 'resend' });
+    }
+  }
+
+  /** "Change number" on the code screen, "Use a different number" while a link waits. */
+  changeNumber(): void {
+    const run = this.run;
+    if (!run || !this.dispatch({ type: 'change-number' })) return;
+    if (!run.code.answer({ kind: 'change-number' })) run.link.answer('change-number');
+  }
+
+  /** "Use a different number" once the flow is over (the link expired): the form, at the phone. */
+  startWithNewNumber(): void {
+    this.teardown();
+    this.dispatch({ type: 'reset', focus: 'phone' });
+  }
+
+  async submitPhone(raw: string): Promise<void> {
+    const run = this.run;
+    if (this.state.name !== 'phone-change' || !run) return;
+    const phone = await checkPhone(raw).catch(() => ({ ok: false, error: 'phoneInvalid' }) as const);
+    if (!this.isCurrent(run) || this.state.name !== 'phone-change') return;
+    if (!phone.ok) {
+      this.dispatch({ type: 'phone-invalid', error: phone.error });
+      return;
+    }
+    this.dispatch({ type: 'phone-submitted', phone: raw, send: this.sendTiming(run) });
+    // The person may be quicker than the SDK's next step; it then takes the number when it asks.
+    if (!run.phone.answer(phone.e164)) run.queuedPhone = phone.e164;
+  }
+
+  resendLink(): void {
+    const run = this.run;
+    if (run && this.dispatch({ type: 'resend-link', now: Date.now(), send: this.sendTiming(run) })) run.link.answer('resend');
+  }
+
+  /** "Try again" on the status call; false when it is the start that must be tried again. */
+  retryStatus(): boolean {
+    const state = this.state;
+    if (state.name !== 'error' || state.retry !== 'status' || !this.run?.finish.waiting) return false;
+    if (state.retryAt && Date.now() < state.retryAt) return true;
+    this.dispatch({ type: 'finishing' });
+    void this.checkStatus(this.run);
+    return true;
+  }
+
+  /** Stops a running flow and goes back to the form, keeping what was typed. */
+  cancel(): void {
+    const wasRunning = BUSY_STATES.has(this.state.name) || this.state.name === 'error';
+    this.teardown();
+    this.dispatch({ type: 'reset' });
+    if (wasRunning) emit(this.host, 'prove-verify-cancel', {});
+  }
+
+  /** Back to the form from any state, keeping what was typed. */
+  reset(): void {
+    this.teardown();
+    this.dispatch({ type: 'reset' });
+  }
+
+  sendTiming(run: Run): SendTiming {
+    const now = Date.now();
+    const lifetime = run.possession === 'desktop' ? run.settings.linkLifetime : run.settings.codeLifetime;
+    return { expiresAt: now + lifetime * 1000, resendAt: now + run.settings.resendAfter * 1000 };
+  }
+
+  /**
+   * The SDK's finish step. After a failed step the SDK reported, the failure says what the person
+   * meets, unless it was Prove's own refusal (a code or send), whose verdict the backend has.
+   */
+  finish(run: Run, failure?: SdkFailure): void {
+    this.stopListening(run);
+    if (failure && failure.reason !== 'unknown' && failure.reason !== 'expired') return this.sdkFailed(run, failure);
+    this.dispatch({ type: 'finishing' });
+    void this.checkStatus(run);
+  }
+
+  /**
+   * The backend's verdict. While it answers 202 (Prove has no result yet) it is asked again after
+   * 1, 2, 4 and 8 s, up to 30 s in all. `once`: a single question, for a lost status socket; with
+   * no proven possession the link counts as expired, so the person can send a new one.
+   */
+  private async checkStatus(run: Run, once = false): Promise<void> {
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      let result: VerificationResult | undefined;
+      try {
+        result = await fetchVerificationResult(run.settings.backend, run.abort.signal);
+      } catch (error) {
+        if (!this.isCurrent(run)) return;
+        if (once) return this.linkExpired(run);
+        if (error instanceof BackendError) return this.backendFailed(run, error, 'status');
+        return this.fail(run, { code: 'sdk', message: describe(error), retry: 'status' });
+      }
+      if (!this.isCurrent(run)) return;
+      // Once (the status socket was lost): only a phone that proved possession has a verdict worth showing.
+      if (once && result?.possessionResult !== 'success') return this.linkExpired(run);
+      if (result) return this.showResult(run, result);
+      const delay = PENDING_DELAYS_MS[Math.min(attempt, PENDING_DELAYS_MS.length - 1)]!;
+      if (Date.now() - started + delay > PENDING_LIMIT_MS) {
+        return this.fail(run, { code: 'pending', message: 'The backend had no result after 30 seconds (HTTP 202).', retry: 'status' });
+      }
+      await pause(run, delay);
+      if (!this.isCurrent(run)) return;
+    }
+  }
+
+  private showResult(run: Run, result: VerificationResult): void {
+    this.dispatch({ type: 'result', result });
+    emit(this.host, result.success ? 'prove-verify-success' : 'prove-verify-failure', { result });
+    // The SDK may still wait (an Instant Link finished in another tab): nothing more is asked of it.
+    if (!run.finish.answer()) run.sdk?.cancel();
+    this.stopListening(run);
+  }
+
+  /** A landing page in another tab finished the Instant Link started here (a phone, desktop flow). */
+  private linkFinishedElsewhere(run: Run): void {
+    const step = this.state.name;
+    if (!this.isCurrent(run) || (step !== 'link-sending' && step !== 'link-waiting')) return;
+    this.finish(run);
+  }
+
+  private backendFailed(run: Run, error: BackendError, retry: RetryTarget): void {
+    if (error.code === 'aborted') return;
+    if (retry === 'status' && (error.status === 401 || error.status === 410)) {
+      return this.expire(run, 'session', { code: 'expired', message: error.message, status: error.status });
+    }
+    this.fail(run, {
+      code: error.code,
+      message: error.message,
+      retry,
+      ...(error.status ? { status: error.status } : {}),
+      ...(error.retryAfter ? { retryAfter: error.retryAfter } : {}),
+    });
+  }
+
+  /** Every way the SDK can end a run, each with its own message and way forward. */
+  private sdkFailed(run: Run, failure: SdkFailure): void {
+    const prove = {
+      ...(failure.proveCode !== undefined ? { proveCode: failure.proveCode } : {}),
+      ...(failure.proveMessage ? { proveMessage: failure.proveMessage } : {}),
+    };
+    const detail = { message: failure.message, retry: 'start' as const, ...prove };
+    switch (failure.reason) {
+      case 'token-expired':
+        return this.expire(run, 'session', { code: 'expired', ...detail });
+      case 'expired':
+        if (run.possession === 'desktop') return this.linkExpired(run);
+        return this.expire(run, 'session', { code: 'expired', ...detail });
+      case 'socket-lost':
+        // The socket may have closed just as the link was opened: the backend knows.
+        this.dispatch({ type: 'finishing' });
+        return void this.checkStatus(run, true);
+      case 'rate-limited':
+        return this.fail(run, { code: 'rate-limited', retryAfter: SDK_RATE_LIMIT_WAIT_S, ...detail });
+      case 'prove-unavailable':
+        return this.fail(run, { code: 'prove-unavailable', ...detail });
+      case 'network':
+        if (failure.proveOrigin) {
+          const ws = failure.proveOrigin.replace(/^http/, 'ws');
+          console.warn(
+            `<prove-verify>: Prove's client API at ${failure.proveOrigin} could not be reached. If this page has a Content-Security-Policy, its connect-src must allow ${failure.proveOrigin} and ${ws}.`,
+          );
+        }
+        return this.fail(run, { code: 'network', ...detail });
+      case 'integration':
+        console.error(`<prove-verify>: Prove's SDK refused the set-up: ${failure.message}`);
+        return this.fail(run, { code: 'integration', recoverable: false, ...detail });
+      case 'unknown':
+        return this.fail(run, { code: 'sdk', ...detail });
+    }
+  }
+
+  /** The link's lifetime is over: the wait stops and its socket closes. */
+  private linkExpired(run: Run): void {
+    if (!this.isCurrent(run)) return;
+    this.teardown();
+    this.dispatch({ type: 'expired', reason: 'link' });
+  }
+
+  private expire(run: Run, reason: 'session' | 'link', detail: Omit<ProveVerifyErrorDetail, 'recoverable'>): void {
+    if (!this.isCurrent(run)) return;
+    this.teardown();
+    this.dispatch({ type: 'expired', reason });
+    emit(this.host, 'prove-verify-error', { ...detail, recoverable: true });
+  }
+
+  private async possessionFor(run: Run): Promise<PossessionType> {
+    const forced = run.settings.possessionType;
+    if (forced === 'mobile' || forced === 'desktop') return forced;
+    return (await (run.settings.sdk ?? proveAuthSdk).isMobileWeb()) ? 'mobile' : 'desktop';
+  }
+
+  private fail(run: Run, { retry, recoverable = true, ...detail }: Failure): void {
+    if (!this.isCurrent(run)) return;
+    if (retry === 'start') this.teardown();
+    const retryAt = detail.retryAfter ? Date.now() + detail.retryAfter * 1000 : undefined;
+    this.dispatch({ type: 'failed', code: detail.code, status: detail.status, retry, retryAt });
+    emit(this.host, 'prove-verify-error', { ...detail, recoverable });
+  }
+
+  /** Starts a new run, ending any old one first; settings are copied so attribute changes wait. */
+  private begin(): Run {
+    this.teardown();
+    this.run = createRun(++this.runs, this.flow.settings());
+    return this.run;
+  }
+
+  isCurrent(run: Run): boolean {
+    return this.run?.id === run.id && this.host.isConnected;
+  }
+
+  /** Starts or stops the clock as the state wants it. */
+  dispatch(event: FlowEvent): boolean {
+    const changed = this.flow.dispatch(event);
+    if (changed) this.syncTicker();
+    return changed;
+  }
+
+  private stopListening(run: Run): void {
+    run.stopListening?.();
+    run.stopListening = undefined;
+  }
+
+  /**
+   * Ends the run: a step waiting for the person is refused, so the SDK reports the step's error to
+   * Prove (the seed's way to say the person left); then the SDK is cancelled (closing its socket),
+   * fetches and waits are aborted. The SDK's finish step that follows is ignored.
+   */
+  private teardown(): void {
+    const run = this.run;
+    this.run = undefined;
+    if (!run) return;
+    const left = new Error('The person left this step');
+    for (const step of [run.phone, run.code, run.link]) step.refuse(left);
+    run.finish.drop();
+    this.stopListening(run);
+    run.abort.abort();
+    run.sdk?.cancel();
+  }
+
+  /** Runs the once-a-second clock only while the step shows a deadline to come. */
+  private syncTicker(): void {
+    const state = this.state;
+    const timed = 'sends' in state || (state.name === 'error' && (state.retryAt ?? 0) > Date.now());
+    if (timed && this.host.isConnected) {
+      this.ticker ??= setInterval(() => this.tick(), 1000);
+    } else if (this.ticker !== undefined) {
+      clearInterval(this.ticker);
+      this.ticker = undefined;
+    }
+  }
+
+  private tick(): void {
+    const state = this.state;
+    const run = this.run;
+    const now = Date.now();
+    if ('sends' in state && run && now >= state.sends.expiresAt) {
+      if (state.name === 'otp-entry') this.dispatch({ type: 'code-expired' });
+      if (state.name === 'link-sending' || state.name === 'link-waiting') return this.linkExpired(run);
+    }
+    this.syncTicker();
+    this.flow.requestUpdate();
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

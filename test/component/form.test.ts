@@ -32,6 +32,19 @@ describe('<prove-verify> details form', () => {
     expect(inputByLabel(el, 'Phone number').value).to.equal('2001004010');
   });
 
+  it("shows the page's carrier-consent text in the consent slot, after the fields and before Verify", async () => {
+    const el = await fixture<ProveVerifyElement>(
+      html`<prove-verify backend-url="/api"><p slot="consent">I agree that my carrier may share my details.</p></prove-verify>`,
+    );
+    const slot = root(el).querySelector<HTMLSlotElement>('slot[name="consent"]')!;
+    expect(slot.assignedElements().map((e) => e.textContent)).to.deep.equal(['I agree that my carrier may share my details.']);
+    const position = (node: Node) => [...root(el).querySelectorAll('input, slot, button')].indexOf(node as Element);
+    expect(position(slot)).to.be.greaterThan(position(inputByLabel(el, 'Phone number')));
+    expect(position(slot)).to.be.lessThan(position(buttonByName(el, 'Verify')));
+    expect((slot.assignedElements()[0] as HTMLElement).offsetHeight).to.be.greaterThan(0);
+    await expect(el).to.be.accessible();
+  });
+
   it('does not steal focus when the page loads', async () => {
     const { el } = await mount('/api');
     expect(focused(el)).to.equal(null);

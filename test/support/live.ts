@@ -3,15 +3,8 @@
  * inbox (the "phone"), its store sizes, its fault switches, and a record of what the page fetched.
  */
 import { fixture, html } from '@open-wc/testing';
+import type { SmsMessage as Message } from '../../demo/server/emulator/inbox.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
-
-export interface Message {
-  to: string;
-  body: string;
-  otp?: string;
-  link?: string;
-  sentAt: string;
-}
 
 let emulatorUrl: string | undefined;
 

@@ -57,7 +57,7 @@ describe('accessibility (axe)', () => {
       await seen(page.getByRole('button', { name: 'Verify' }));
       assert.deepEqual(await violations(page), [], 'the CDN page');
       await submitDetails(page);
-      await seen(page.getByRole('heading', { name: 'Check your phone' }));
+      await seen(page.getByRole('heading', { name: 'Check your Phone', exact: true }));
       assert.deepEqual(await violations(page), [], 'the link wait');
     } finally {
       await page.close();

@@ -22,6 +22,7 @@ import {
   recordRequests,
   requestsFor,
   seen,
+  setResendAfter,
   submitDetails,
   verifyBodies,
   watchPageErrors,
@@ -39,16 +40,39 @@ const IPHONE: BrowserContextOptions = {
   hasTouch: true,
 };
 
+/** Prove's required page copy for the two possession steps, and the element's other words. */
 const TEXTS = {
-  linkSent: 'We texted a link to the phone ending in 4010',
-  codeSent: 'We texted a code to the phone ending in 4010.',
+  codeTitle: 'Enter verification code',
+  linkTitle: 'Check your Phone',
+  linkSent: 'A text message with a link was just sent to the phone ending in 4010. Open the link on your phone to continue.',
+  codeSent: 'Please enter the code we just sent to (200) 100-4010.',
   verified: 'Phone number verified',
   notVerified: "We couldn't verify this phone number",
   wrongCode: "That code didn't work. Check the text message and try again.",
   newCode: 'We sent a new code.',
   newLink: 'We sent a new link.',
   unreachable: "We couldn't reach the server. Check your connection and try again.",
+  backToDevice: 'Go back to the device where you started; it shows the result.',
 };
+
+/** Prove's default SMS texts, as the emulator sends them (the code or link where Prove puts it). */
+const SMS = {
+  otp: /^1234 is your temporary code to continue your application\. Caution: /,
+  link: (link: string) => `Complete your verification. If you did not make this request, do not click the link. ${link}`,
+};
+
+/**
+ * A countdown as the element shows it, from `m:ss` down by at most a few seconds (the page ticks
+ * once a second, so the first look may already be a second or two later).
+ */
+function countdown(template: string, from: string): RegExp {
+  const [minutes, seconds] = from.split(':').map(Number) as [number, number];
+  const start = minutes * 60 + seconds;
+  const times = [0, 1, 2, 3, 4, 5].map((d) => start - d).map((t) => `${Math.floor(t / 60)}:${String(t % 60).padStart(2, '0')}`);
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const [before, after] = template.split('{time}').map(escape) as [string, string];
+  return new RegExp(`^${before}(${times.join('|')})${after}$`);
+}
 
 /** What the backend must receive for Addy; the phone always as E.164. */
 const addyBody = (possessionType: 'mobile' | 'desktop') => ({
@@ -72,13 +96,21 @@ async function inContext(options: BrowserContextOptions, body: (context: Browser
   }
 }
 
-/** Opens the Instant Link as the phone would, in a second page; answers that page. */
+/**
+ * Opens the Instant Link as the phone would, in a second page; answers that page. The flow was
+ * started on the desktop, so the landing page only sends the person back there and claims no
+ * result (the phone cannot know it).
+ */
 async function openLinkOnPhone(context: BrowserContext, link: string): Promise<Page> {
   const phone = await context.newPage();
   await phone.goto(link);
-  await seen(heading(phone, 'Your phone is verified'));
-  assert.equal(new URL(phone.url()).pathname, '/verified.html', 'the link lands on the verified page');
-  assert.equal(new URL(phone.url()).origin, stack.appUrl, "the verified page is the demo's own");
+  await seen(heading(phone, 'Link opened'));
+  await seen(phone.getByText(TEXTS.backToDevice, { exact: true }));
+  const landed = new URL(phone.url());
+  assert.equal(landed.pathname, '/link-opened.html', 'the link lands on the link-opened page');
+  assert.equal(landed.origin, stack.appUrl, "the landing page is the demo's own");
+  assert.equal(landed.search, '', 'no asc/authId: the flow was not started on this phone');
+  assert.doesNotMatch(await phone.locator('main').innerText(), /verified|success|confirmed|thank you|failed/i, 'the landing page claims no result');
   return phone;
 }
 
@@ -105,12 +137,18 @@ describe('the demo page (/)', () => {
 
       await submitDetails(page);
       await seen(page.getByText(TEXTS.linkSent));
-      await focused(heading(page, 'Check your phone'));
+      await focused(heading(page, TEXTS.linkTitle));
       assert.deepEqual(verifyBodies(requests), [addyBody('desktop')]);
+      // The link's lifetime and the resend wait (30 s by default) count down.
+      await seen(page.getByText(countdown('The link expires in {time}.', '3:00')));
+      const resendLink = page.getByRole('button', { name: countdown('Resend link in {time}', '0:30') });
+      await seen(resendLink);
+      assert.equal(await resendLink.isDisabled(), true, 'the link cannot be resent before the wait is over');
 
-      // The person reads the link on the simulated phone; it is the one the emulator sent.
+      // The person reads the link on the simulated phone; it is the one the emulator sent, in Prove's default text.
       const [sent] = await stack.inbox.after(before);
-      assert.match(sent!.body, /Tap to confirm your phone number/);
+      assert.ok(sent!.link, 'the emulator texted an Instant Link');
+      assert.equal(sent!.body, SMS.link(sent!.link));
       const onPhone = await phoneShows(page, before + 1);
       assert.ok(onPhone.link, 'the simulated phone shows an Instant Link');
       assert.equal(onPhone.link, sent!.link);
@@ -132,15 +170,21 @@ describe('the demo page (/)', () => {
       const before = await stack.inbox.count();
 
       await submitDetails(page);
-      await seen(heading(page, 'Enter the code'));
-      await seen(page.getByText(TEXTS.codeSent));
+      await seen(heading(page, TEXTS.codeTitle));
+      await seen(page.getByText(TEXTS.codeSent, { exact: true }));
       await focused(fields(page).code);
       assert.deepEqual(verifyBodies(requests), [addyBody('mobile')], 'the iPhone asked for the mobile flow');
+      // With the default resend wait (30 s), "Resend code" counts down and cannot be pressed yet.
+      const resendCode = page.getByRole('button', { name: countdown('Resend code in {time}', '0:30') });
+      await seen(resendCode);
+      assert.equal(await resendCode.isDisabled(), true, 'the code cannot be resent before the wait is over');
+      assert.equal(await button(page, 'Resend code').count(), 0, 'no "Resend code" to press yet');
 
       const [sent] = await stack.inbox.after(before);
       const onPhone = await phoneShows(page, before + 1);
       assert.equal(onPhone.code, ADDY.otp, 'the simulated phone shows the code');
       assert.equal(sent!.otp, ADDY.otp);
+      assert.match(sent!.body, SMS.otp, "Prove's default code text");
 
       await fields(page).code.fill(onPhone.code!);
       await button(page, 'Confirm code').click();
@@ -155,9 +199,10 @@ describe('the demo page (/)', () => {
       await chooseFlow(page, 'Mobile');
       const before = await stack.inbox.count();
       await submitDetails(page);
-      await seen(heading(page, 'Enter the code'));
+      await seen(heading(page, TEXTS.codeTitle));
       await stack.inbox.after(before);
 
+      // The demo backend asks Prove for allowOTPRetry (PROVE_ALLOW_OTP_RETRY, default true): a wrong code is not the end.
       const code = fields(page).code;
       await code.fill('0000');
       await button(page, 'Confirm code').click();
@@ -186,7 +231,7 @@ describe('the demo page (/)', () => {
       const requests = recordRequests(page);
       await openDemo(page, stack.appUrl);
       await submitDetails(page, { firstName: 'Someone', lastName: 'Else', phone: ADDY.phone });
-      await seen(heading(page, 'Enter the code'));
+      await seen(heading(page, TEXTS.codeTitle));
       await fields(page).code.fill(ADDY.otp);
       await button(page, 'Confirm code').click();
 
@@ -211,9 +256,10 @@ describe('the demo page (/)', () => {
   test('mobile: "Resend code" sends a second text, says so, and the code works', async () => {
     await inContext(IPHONE, async (_context, page) => {
       await openDemo(page, stack.appUrl);
+      await setResendAfter(page, 0);
       const before = await stack.inbox.count();
       await submitDetails(page);
-      await seen(heading(page, 'Enter the code'));
+      await seen(heading(page, TEXTS.codeTitle));
       await stack.inbox.after(before);
       assert.equal(await page.getByText(TEXTS.newCode).count(), 0, 'no "new code" notice before a resend');
 
@@ -236,6 +282,7 @@ describe('the demo page (/)', () => {
     await inContext(DESKTOP, async (context, page) => {
       await openDemo(page, stack.appUrl);
       await chooseFlow(page, 'Desktop');
+      await setResendAfter(page, 0);
       const before = await stack.inbox.count();
       await submitDetails(page);
       await seen(page.getByText(TEXTS.linkSent));
@@ -349,7 +396,7 @@ describe('the CDN page (/cdn.html): only dist/cdn/prove-verify.js', () => {
       const before = await stack.inbox.count();
 
       await button(page, 'Verify').click();
-      await seen(heading(page, 'Enter the code'));
+      await seen(heading(page, TEXTS.codeTitle));
       await seen(page.getByText(TEXTS.codeSent));
       assert.deepEqual(verifyBodies(requests), [addyBody('mobile')]);
       assert.equal(proveAuthRequests(requests).length, 1, "Prove's SDK is loaded once the flow starts");

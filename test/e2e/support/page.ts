@@ -81,6 +81,20 @@ export async function submitDetails(page: Page, who: { firstName: string; lastNa
   await button(page, 'Verify').click();
 }
 
+/**
+ * Sets the element's `resendAfter` (seconds before "Resend code"/"Resend link" can be pressed;
+ * 30 by default). The element copies its settings when a flow starts, so call this before Verify.
+ */
+export async function setResendAfter(page: Page, seconds: number): Promise<void> {
+  const set = await page.evaluate((value) => {
+    const element = document.querySelector('prove-verify') as (HTMLElement & { resendAfter: number }) | null;
+    if (!element) return undefined;
+    element.resendAfter = value;
+    return element.resendAfter;
+  }, seconds);
+  assert.equal(set, seconds, 'the page has a <prove-verify> whose resendAfter took the value');
+}
+
 /** Every request the page makes, in order (aborted ones included). */
 export function recordRequests(page: Page): Request[] {
   const requests: Request[] = [];

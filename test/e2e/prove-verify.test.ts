@@ -53,6 +53,9 @@ const TEXTS = {
   newLink: 'We sent a new link.',
   unreachable: "We couldn't reach the server. Check your connection and try again.",
   backToDevice: 'Go back to the device where you started; it shows the result.',
+  codeSendsLeft2: 'You can ask for a new code 2 more times.',
+  codeSendsLeft1: 'You can ask for a new code once more.',
+  codeNoSendsLeft: 'No more codes can be sent in this verification. Start again to get a new one.',
 };
 
 /** Prove's default SMS texts, as the emulator sends them (the code or link where Prove puts it). */
@@ -275,6 +278,104 @@ describe('the demo page (/)', () => {
       await button(page, 'Confirm code').click();
       await seen(heading(page, TEXTS.verified));
       await loggedEvent(page, 'prove-verify-success');
+    });
+  });
+
+  test('mobile: Cancel on the code screen goes back to the form with what was typed; Prove hears the step failed; the page asks for no result', async () => {
+    await inContext(IPHONE, async (context, page) => {
+      const requests = recordRequests(page);
+      await openDemo(page, stack.appUrl);
+      const before = await stack.inbox.count();
+      await submitDetails(page);
+      await seen(heading(page, TEXTS.codeTitle));
+      await stack.inbox.after(before);
+
+      // The SDK tells Prove's client API that the code step failed on the device.
+      const reported = page.waitForResponse(
+        (response) => response.request().method() === 'POST' && /^\/v1\/client\/.+\/error$/.test(new URL(response.url()).pathname),
+      );
+      await button(page, 'Cancel').click();
+      await seen(heading(page, 'Verify your phone number'));
+      const f = fields(page);
+      assert.equal(await f.firstName.inputValue(), ADDY.firstName, 'the first name is kept');
+      assert.equal(await f.lastName.inputValue(), ADDY.lastName, 'the last name is kept');
+      assert.equal(await f.phone.inputValue(), ADDY.phone, 'the phone number is kept');
+      assert.equal(await f.code.count(), 0, 'the code screen is gone');
+      await loggedEvent(page, 'prove-verify-cancel');
+
+      const report = await reported;
+      const reportUrl = new URL(report.url());
+      assert.equal(reportUrl.origin, stack.emulatorUrl, "the report went to Prove's client API (the emulator)");
+      assert.equal(reportUrl.pathname, '/v1/client/mobile/otp/error', 'the code step was reported');
+      // The SDK wraps the element's refusal in its own words ("Failed to obtain OTP for verification: …").
+      const reportBody = report.request().postDataJSON() as { message?: unknown };
+      assert.deepEqual(Object.keys(reportBody), ['message'], 'a message and no Prove code: the device refused the step');
+      assert.match(String(reportBody.message), /The person left this step/);
+      assert.equal(report.status(), 200);
+      assert.deepEqual(await report.json(), { next: 'done' });
+
+      // Prove now holds the flow's possession as failed: the backend says so when asked (by the
+      // test, with the page's session cookie; page.on('request') does not see this call).
+      const status = await context.request.post(`${stack.appUrl}/api/verify-status`, { data: {} });
+      assert.equal(status.status(), 200);
+      assert.deepEqual(await status.json(), { success: false, possessionResult: 'failed', verifyResult: 'not_applicable' });
+
+      // The kept values start a new flow at once; up to its code screen the page never asked for a result.
+      await button(page, 'Verify').click();
+      await seen(heading(page, TEXTS.codeTitle));
+      await stack.inbox.after(before, { atLeast: 2 });
+      assert.deepEqual(verifyBodies(requests), [addyBody('mobile'), addyBody('mobile')], 'Verify after Cancel started a new flow with the kept values');
+      assert.deepEqual(
+        requestsFor(requests, '/api/verify-status').map((r) => r.url()),
+        [],
+        'Cancel asked the backend for no result',
+      );
+
+      await fields(page).code.fill(ADDY.otp);
+      await button(page, 'Confirm code').click();
+      await seen(heading(page, TEXTS.verified));
+      assert.equal(requestsFor(requests, '/api/verify-status').length, 1, 'only the new flow asked for its result');
+    });
+  });
+
+  test('mobile: the code screen shows the time left and the sends left; after three sends "Resend code" gives way to "Start again"', async () => {
+    await inContext(IPHONE, async (_context, page) => {
+      const requests = recordRequests(page);
+      await openDemo(page, stack.appUrl);
+      await setResendAfter(page, 0);
+      const before = await stack.inbox.count();
+      await submitDetails(page);
+      await seen(heading(page, TEXTS.codeTitle));
+      await seen(page.getByText(countdown('The code expires in {time}.', '2:00')));
+      await seen(page.getByText(TEXTS.codeSendsLeft2, { exact: true }));
+      await stack.inbox.after(before);
+
+      // The second send: one more is allowed.
+      await button(page, 'Resend code').click();
+      await seen(page.getByText(TEXTS.codeSendsLeft1, { exact: true }));
+      await seen(page.getByText(TEXTS.newCode));
+      await stack.inbox.after(before, { atLeast: 2 });
+
+      // The third and last send.
+      await button(page, 'Resend code').click();
+      await seen(page.getByText(TEXTS.codeNoSendsLeft, { exact: true }));
+      await seen(button(page, 'Start again'));
+      const sent = await stack.inbox.after(before, { atLeast: 3 });
+      assert.equal(sent.length, 3, 'exactly three texts: Prove sends a code at most three times');
+      assert.equal(await page.getByRole('button', { name: /Resend code/ }).count(), 0, 'no "Resend code" any more, not even held');
+      assert.equal(await button(page, 'Change number').isDisabled(), true, 'a new number would be a fourth send');
+      // The newest code has its own full lifetime, and it can still be typed.
+      await seen(page.getByText(countdown('The code expires in {time}.', '2:00')));
+      assert.equal(await fields(page).code.isEditable(), true, 'the last code can still be entered');
+      assert.equal(verifyBodies(requests).length, 1, 'one flow: the resends were not new starts');
+
+      // "Start again" goes back to the form with what was typed.
+      await button(page, 'Start again').click();
+      await seen(heading(page, 'Verify your phone number'));
+      assert.equal(await fields(page).firstName.inputValue(), ADDY.firstName);
+      assert.equal(await fields(page).lastName.inputValue(), ADDY.lastName);
+      assert.equal(await fields(page).phone.inputValue(), ADDY.phone);
+      assert.equal(await stack.inbox.count(), before + 3, 'no fourth text');
     });
   });
 

@@ -2,7 +2,8 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { FlowController } from './flow/controller.js';
 import type { FlowState } from './flow/state.js';
-import { en } from './i18n/en.js';
+import { LanguageController } from './i18n/language-controller.js';
+import type { StringOverrides } from './i18n/strings.js';
 import type { ProveSdk } from './sdk.js';
 import { styles } from './styles.js';
 import { announcement } from './ui/announcement.js';
@@ -13,6 +14,8 @@ export type { FlowState, StepName } from './flow/state.js';
 export type { VerificationResult } from './backend.js';
 export type { ProveSdk, FlowSteps, SdkRun } from './sdk.js';
 export * from './events.js';
+export { registerLanguage } from './i18n/registry.js';
+export type { Strings, StringOverrides } from './i18n/strings.js';
 
 /**
  * Runs Prove's Verified Users flow: name and phone, a code (mobile) or an Instant Link (desktop),
@@ -94,6 +97,12 @@ export class ProveVerifyElement extends LitElement {
   @property() credentials: RequestCredentials = 'same-origin';
 
   /**
+   * Your words in place of any of the element's, in the language shown, e.g.
+   * `{submit: 'Continue', messages: {codeWrong: '…'}}`. Strings that take values are functions.
+   */
+  @property({ attribute: false }) strings?: StringOverrides;
+
+  /**
    * The Prove SDK adapter; unset means Prove's own SDK, loaded when a flow starts. Replace it only
    * to test or to wrap the SDK; attributes cannot set it.
    */
@@ -114,6 +123,8 @@ export class ProveVerifyElement extends LitElement {
     linkLifetime: seconds(this.linkLifetime, 180),
     resendAfter: seconds(this.resendAfter, 30, 0),
   }));
+
+  private readonly language = new LanguageController(this, () => this.strings);
 
   private focusedVersion = 0;
 
@@ -144,8 +155,9 @@ export class ProveVerifyElement extends LitElement {
 
   protected override render() {
     const state = this.flow.state;
-    return html`${this.renderStep(state, { t: en, actions: this.flow, now: Date.now() })}
-      <p class="visually-hidden" role="status">${announcement(state, en)}</p>`;
+    const t = this.language.strings;
+    return html`${this.renderStep(state, { t, actions: this.flow, now: Date.now() })}
+      <p class="visually-hidden" role="status">${announcement(state, t)}</p>`;
   }
 
   private renderStep(state: FlowState, ctx: ViewContext) {

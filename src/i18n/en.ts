@@ -1,7 +1,7 @@
-import type { ErrorCode, MessageKey } from '../flow/state.js';
+import type { Strings } from './strings.js';
 
-/** Every word the element shows. Other languages implement the same shape. */
-export const en = {
+/** English: the default, and the last fallback of every language. Prove's required copy is exact. */
+export const en: Strings = {
   title: 'Verify your phone number',
   intro: 'We will text you to check that this phone is yours.',
   firstName: 'First name',
@@ -10,31 +10,30 @@ export const en = {
   phoneHint: 'Mobile number, e.g. (201) 555-0123',
   submit: 'Verify',
   submitting: 'Starting…',
-  otpSending: 'Sending a code to {phone}…',
-  // Prove's required copy for the "Verify your mobile" step.
+  otpSending: (phone) => `Sending a code to ${phone}…`,
   otpTitle: 'Enter verification code',
-  otpIntro: 'Please enter the code we just sent to {phone}.',
+  otpIntro: (phone) => `Please enter the code we just sent to ${phone}.`,
   codeLabel: 'Verification code',
   submitCode: 'Confirm code',
   checkingCode: 'Checking…',
-  codeTimeLeft: 'The code expires in {time}.',
+  codeTimeLeft: (time) => `The code expires in ${time}.`,
   resendCode: 'Resend code',
-  resendCodeIn: 'Resend code in {time}',
+  resendCodeIn: (time) => `Resend code in ${time}`,
   sendNewCode: 'Send a new code',
-  codeSendsLeft: (n: number) => (n === 1 ? 'You can ask for a new code once more.' : `You can ask for a new code ${n} more times.`),
+  codeSendsLeft: (n) => (n === 1 ? 'You can ask for a new code once more.' : `You can ask for a new code ${n} more times.`),
   codeNoSendsLeft: 'No more codes can be sent in this verification. Start again to get a new one.',
   changeNumber: 'Change number',
   phoneChangeTitle: 'Use another phone number',
   sendCode: 'Send code',
   sendLink: 'Send link',
-  linkSending: 'A text message with a link is being sent to the phone ending in {last4}. Open the link on your phone to continue.',
-  // Prove's required copy for the "Verify your mobile" step.
+  linkSending: (last4) =>
+    `A text message with a link is being sent to the phone ending in ${last4}. Open the link on your phone to continue.`,
   linkTitle: 'Check your Phone',
-  linkIntro: 'A text message with a link was just sent to the phone ending in {last4}. Open the link on your phone to continue.',
-  linkTimeLeft: 'The link expires in {time}.',
+  linkIntro: (last4) => `A text message with a link was just sent to the phone ending in ${last4}. Open the link on your phone to continue.`,
+  linkTimeLeft: (time) => `The link expires in ${time}.`,
   resendLink: 'Resend link',
-  resendLinkIn: 'Resend link in {time}',
-  linkSendsLeft: (n: number) => (n === 1 ? 'You can ask for a new link once more.' : `You can ask for a new link ${n} more times.`),
+  resendLinkIn: (time) => `Resend link in ${time}`,
+  linkSendsLeft: (n) => (n === 1 ? 'You can ask for a new link once more.' : `You can ask for a new link ${n} more times.`),
   linkNoSendsLeft: 'No more links can be sent in this verification. Start again to get a new one.',
   linkExpiredTitle: 'The link expired',
   linkExpiredBody: 'The link in the text message can no longer be used. Send a new link, or use a different number.',
@@ -46,13 +45,15 @@ export const en = {
   successBody: 'Thank you, your phone number is confirmed.',
   failureTitle: "We couldn't verify this phone number",
   failureBody: 'The details did not match what the carrier knows about this phone. Check them and try again.',
-  failurePossessionBody: "We couldn't confirm that this phone is with you: the code or link was not used in time, or too many tries failed. Start again to get a new one.",
+  failurePossessionBody:
+    "We couldn't confirm that this phone is with you: the code or link was not used in time, or too many tries failed. Start again to get a new one.",
   failureCodeBody: "That code didn't work, and no more tries are allowed. Start again to get a new code.",
   failureSendBody: 'No more codes or links can be sent in this verification. Start again to get a new one.',
   startAgain: 'Start again',
   tryAgain: 'Try again',
   expiredTitle: 'This verification expired',
   expiredBody: 'Codes and links only work for a few minutes. Start again to get a new one.',
+  waitFor: (time) => `You can try again in ${time}.`,
   messages: {
     required: 'This field is required.',
     tooLong: 'This is too long.',
@@ -65,7 +66,7 @@ export const en = {
     codeSent: 'We sent a new code.',
     linkSent: 'We sent a new link.',
     phoneRejected: "This number can't receive our text. Check it or use another one.",
-  } satisfies Record<MessageKey, string>,
+  },
   errors: {
     network: "We couldn't reach the server. Check your connection and try again.",
     timeout: 'The server took too long to answer. Try again.',
@@ -78,19 +79,5 @@ export const en = {
     integration: "This form is not set up correctly. The site's developers can find the details in the browser console.",
     sdk: 'The verification service stopped unexpectedly. Try again.',
     config: 'This form is not set up yet (no backend-url).',
-  } satisfies Record<ErrorCode, string>,
-  waitFor: 'You can try again in {time}.',
+  },
 };
-
-export type Strings = typeof en;
-
-/** Time left as m:ss, never below zero. */
-export function timeLeft(until: number, now: number): string {
-  const seconds = Math.max(0, Math.ceil((until - now) / 1000));
-  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
-}
-
-/** Fills `{name}` placeholders. */
-export function format(template: string, params: Record<string, string>): string {
-  return template.replace(/\{(\w+)\}/g, (_, key: string) => params[key] ?? '');
-}

@@ -1,5 +1,5 @@
 import type { FlowState } from '../flow/state.js';
-import { format, type Strings } from '../i18n/en.js';
+import type { Strings } from '../i18n/strings.js';
 import { nationalFormat } from '../phone.js';
 
 /**
@@ -11,7 +11,7 @@ import { nationalFormat } from '../phone.js';
 export function announcement(state: FlowState, t: Strings): string {
   switch (state.name) {
     case 'otp-sending':
-      return format(t.otpSending, { phone: nationalFormat(state.values.phone) });
+      return t.otpSending(nationalFormat(state.values.phone));
     case 'otp-checking':
       return t.checkingCode;
     case 'verifying':

@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
 import { MAX_SENDS, type FlowState } from '../flow/state.js';
-import { format, timeLeft } from '../i18n/en.js';
+import { timeLeft } from '../i18n/strings.js';
 import { nationalFormat } from '../phone.js';
 import { formValue, type ViewContext } from './context.js';
 import { resendControls } from './resend.js';
@@ -14,7 +14,7 @@ export function codeEntry(state: CodeState, ctx: ViewContext) {
   const phone = nationalFormat(state.values.phone);
   const cancel = html`<button type="button" part="button" @click=${() => actions.cancel()}>${t.cancel}</button>`;
   if (state.name === 'otp-sending') {
-    return html`<p class="progress" part="status">${format(t.otpSending, { phone })}</p>
+    return html`<p class="progress" part="status">${t.otpSending(phone)}</p>
       <div class="actions">${cancel}</div>`;
   }
   const checking = state.name === 'otp-checking';
@@ -31,7 +31,7 @@ export function codeEntry(state: CodeState, ctx: ViewContext) {
   return html`
     <form part="form" novalidate aria-busy=${checking ? 'true' : 'false'} @submit=${(e: SubmitEvent) => actions.submitCode(formValue(e, 'code'))}>
       <h2 part="title">${t.otpTitle}</h2>
-      <p class="intro" id="code-intro">${format(t.otpIntro, { phone })}</p>
+      <p class="intro" id="code-intro">${t.otpIntro(phone)}</p>
       ${message ? html`<p class="notice" id="code-notice" part="status">${message}</p>` : nothing}
       <div class="field" part="field">
         <label for="code" part="label">${t.codeLabel}</label>
@@ -53,7 +53,7 @@ export function codeEntry(state: CodeState, ctx: ViewContext) {
           />`,
         )}
         ${error ? html`<p id="code-error" class="field-error" role="alert" part="alert">${error}</p>` : nothing}
-        ${expired ? nothing : html`<p class="hint" part="hint">${format(t.codeTimeLeft, { time: timeLeft(state.sends.expiresAt, now) })}</p>`}
+        ${expired ? nothing : html`<p class="hint" part="hint">${t.codeTimeLeft(timeLeft(state.sends.expiresAt, now))}</p>`}
       </div>
       ${main}
       <div class="actions">

@@ -1,5 +1,5 @@
 import type { FieldName } from '../flow/state.js';
-import type { Strings } from '../i18n/en.js';
+import type { Strings } from '../i18n/strings.js';
 
 /** What a person can do; the element hands the flow controller in as this. */
 export interface Actions {

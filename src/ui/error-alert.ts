@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import type { FlowState } from '../flow/state.js';
-import { format, timeLeft } from '../i18n/en.js';
+import { timeLeft } from '../i18n/strings.js';
 import type { ViewContext } from './context.js';
 
 /**
@@ -10,7 +10,7 @@ import type { ViewContext } from './context.js';
 export function errorAlert(state: Extract<FlowState, { name: 'error' }>, { t, actions, now }: ViewContext, buttonClass = '') {
   const waiting = state.retryAt !== undefined && now < state.retryAt;
   return html`<div class="alert" role="alert" part="alert">
-    <p>${t.errors[state.code]}${waiting ? html` ${format(t.waitFor, { time: timeLeft(state.retryAt!, now) })}` : nothing}</p>
+    <p>${t.errors[state.code]}${waiting ? html` ${t.waitFor(timeLeft(state.retryAt!, now))}` : nothing}</p>
     ${state.code === 'config' || state.code === 'integration'
       ? nothing
       : html`<button type="button" part="button" class=${buttonClass} data-autofocus ?disabled=${waiting} @click=${() => actions.retry()}>${t.tryAgain}</button>`}

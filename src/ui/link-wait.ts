@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import { MAX_SENDS, type FlowState } from '../flow/state.js';
-import { format, timeLeft } from '../i18n/en.js';
+import { timeLeft } from '../i18n/strings.js';
 import { lastFour } from '../phone.js';
 import type { ViewContext } from './context.js';
 import { resendControls } from './resend.js';
@@ -23,8 +23,8 @@ export function linkWait(state: LinkState, ctx: ViewContext) {
   return html`
     <section part="form">
       <h2 part="title" tabindex="-1" data-autofocus aria-describedby="link-intro">${t.linkTitle}</h2>
-      <p class="intro" id="link-intro" part="status">${format(intro, { last4 })} ${message ?? nothing}</p>
-      <p class="hint" part="hint">${format(t.linkTimeLeft, { time: timeLeft(state.sends.expiresAt, now) })}</p>
+      <p class="intro" id="link-intro" part="status">${intro(last4)} ${message ?? nothing}</p>
+      <p class="hint" part="hint">${t.linkTimeLeft(timeLeft(state.sends.expiresAt, now))}</p>
       <div class="spinner" aria-hidden="true" part="spinner"></div>
       <div class="actions">
         ${resendControls(state.sends, ctx, {

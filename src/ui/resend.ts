@@ -1,12 +1,12 @@
 import { html } from 'lit';
 import { MAX_SENDS, type Sends } from '../flow/state.js';
-import { format, timeLeft } from '../i18n/en.js';
+import { timeLeft } from '../i18n/strings.js';
 import type { ViewContext } from './context.js';
 
 interface ResendOptions {
   label: string;
-  /** With `{time}`: the label while the resend wait runs. */
-  waitLabel: string;
+  /** The label while the resend wait runs. */
+  waitLabel(time: string): string;
   disabled: boolean;
   onResend(): void;
 }
@@ -21,6 +21,6 @@ export function resendControls(sends: Sends, { t, actions, now }: ViewContext, o
   }
   const waiting = now < sends.resendAt;
   return html`<button type="button" part="button" ?disabled=${o.disabled || waiting} @click=${() => o.onResend()}>
-    ${waiting ? format(o.waitLabel, { time: timeLeft(sends.resendAt, now) }) : o.label}
+    ${waiting ? o.waitLabel(timeLeft(sends.resendAt, now)) : o.label}
   </button>`;
 }

@@ -1,0 +1,55 @@
+import { en } from './en.js';
+import type { Strings } from './strings.js';
+
+/**
+ * Languages by lowercase tag. English is always here; the other built-in ones load when a page
+ * asks for them, so the first paint carries one language. A language module registers itself.
+ */
+const languages = new Map<string, Strings>([['en', en]]);
+const builtIn = new Map<string, () => Promise<unknown>>([
+  ['es', () => import('./es.js')],
+  ['fr', () => import('./fr.js')],
+]);
+const loading = new Map<string, Promise<void>>();
+
+/** Adds (or replaces) a language, e.g. `registerLanguage('de', de)`; `de-AT` then falls back to it. */
+export function registerLanguage(tag: string, strings: Strings): void {
+  languages.set(tag.toLowerCase(), strings);
+}
+
+/** `fr-CA` → `fr-ca`, `fr`, `en`. */
+export function fallbacks(tag: string): string[] {
+  const parts = tag.toLowerCase().split(/[-_]/).filter(Boolean);
+  const chain = parts.map((_, i) => parts.slice(0, parts.length - i).join('-'));
+  return chain.includes('en') ? chain : [...chain, 'en'];
+}
+
+export interface Resolved {
+  /** The tag of the table used, e.g. `fr` for `fr-CA`. */
+  lang: string;
+  strings: Strings;
+  /** Settles when a better table for `tag` has loaded (call `resolveLanguage` again then). */
+  loading?: Promise<void>;
+}
+
+/** The best table there is now for `tag`, and the load of a better one when one is built in. */
+export function resolveLanguage(tag: string): Resolved {
+  const chain = fallbacks(tag);
+  const lang = chain.find((candidate) => languages.has(candidate)) ?? 'en';
+  const better = chain.slice(0, chain.indexOf(lang)).find((candidate) => builtIn.has(candidate));
+  let pending: Promise<void> | undefined;
+  if (better) {
+    pending = loading.get(better);
+    if (!pending) {
+      pending = builtIn.get(better)!().then(
+        () => {},
+        () => {
+          // A language that failed to load stays in English; a later ask may try again.
+          loading.delete(better);
+        },
+      );
+      loading.set(better, pending);
+    }
+  }
+  return { lang, strings: languages.get(lang)!, ...(pending ? { loading: pending } : {}) };
+}

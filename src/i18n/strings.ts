@@ -1,0 +1,75 @@
+import type { ErrorCode, MessageKey } from '../flow/state.js';
+
+/**
+ * Every word the element shows. A language is one object of this shape; strings that take values
+ * are functions, so each language places and inflects them itself.
+ */
+export interface Strings {
+  title: string;
+  intro: string;
+  firstName: string;
+  lastName: string;
+  phone: string;
+  phoneHint: string;
+  submit: string;
+  submitting: string;
+  otpSending(phone: string): string;
+  /** Prove's required copy for the "Verify your mobile" step (mobile): its title and summary. */
+  otpTitle: string;
+  otpIntro(phone: string): string;
+  codeLabel: string;
+  submitCode: string;
+  checkingCode: string;
+  codeTimeLeft(time: string): string;
+  resendCode: string;
+  resendCodeIn(time: string): string;
+  sendNewCode: string;
+  codeSendsLeft(n: number): string;
+  codeNoSendsLeft: string;
+  changeNumber: string;
+  phoneChangeTitle: string;
+  sendCode: string;
+  sendLink: string;
+  linkSending(last4: string): string;
+  /** Prove's required copy for the "Verify your mobile" step (desktop): its title and summary. */
+  linkTitle: string;
+  linkIntro(last4: string): string;
+  linkTimeLeft(time: string): string;
+  resendLink: string;
+  resendLinkIn(time: string): string;
+  linkSendsLeft(n: number): string;
+  linkNoSendsLeft: string;
+  linkExpiredTitle: string;
+  linkExpiredBody: string;
+  sendNewLink: string;
+  differentNumber: string;
+  cancel: string;
+  verifying: string;
+  successTitle: string;
+  successBody: string;
+  failureTitle: string;
+  /** Possession proven, but the details did not match the phone's owner. */
+  failureBody: string;
+  failurePossessionBody: string;
+  failureCodeBody: string;
+  failureSendBody: string;
+  startAgain: string;
+  tryAgain: string;
+  expiredTitle: string;
+  expiredBody: string;
+  waitFor(time: string): string;
+  messages: Record<MessageKey, string>;
+  errors: Record<ErrorCode, string>;
+}
+
+/** What a page may override: any string, and any message or error on its own. */
+export type StringOverrides = Partial<Omit<Strings, 'messages' | 'errors'>> & {
+  messages?: Partial<Strings['messages']>;
+  errors?: Partial<Strings['errors']>;
+};
+
+/** Time left as m:ss, never below zero. */
+export function timeLeft(until: number, now: number): string {
+  const seconds = Math.max(0, Math.ceil((until - now) / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}

@@ -1,0 +1,66 @@
+/**
+ * Languages: the element's own `lang`, else the closest `lang` ancestor (the page's), else the
+ * browser; fallback `fr-CA` → `fr` → `en`; a page's `strings` on top; changes followed live.
+ */
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import '../../src/prove-verify.js';
+import { registerLanguage, type ProveVerifyElement } from '../../src/prove-verify-element.js';
+import { en } from '../../src/i18n/en.js';
+import { buttonByName, text } from '../support/dom.js';
+
+const heading = (el: ProveVerifyElement) => el.shadowRoot!.querySelector('h2')!.textContent!.trim();
+
+async function untilHeading(el: ProveVerifyElement, wanted: string) {
+  await waitUntil(() => heading(el) === wanted, `the heading stayed "${heading(el)}"`, { timeout: 3000 });
+}
+
+describe('<prove-verify> languages', () => {
+  const pageLang = document.documentElement.lang;
+  afterEach(() => {
+    document.documentElement.lang = pageLang;
+  });
+
+  it('speaks Spanish with lang="es" on the element, loading Spanish only then', async () => {
+    const el = await fixture<ProveVerifyElement>(html`<prove-verify lang="es" backend-url="/api"></prove-verify>`);
+    await untilHeading(el, 'Verifica tu número de teléfono');
+    expect(buttonByName(el, 'Verificar').type).to.equal('submit');
+    expect(text(el)).to.contain('Número de teléfono');
+    await expect(el).to.be.accessible();
+  });
+
+  it("follows the closest lang ancestor, then the page's <html lang>, with fr-CA falling back to fr", async () => {
+    const inSection = await fixture<ProveVerifyElement>(html`<section lang="fr"><prove-verify backend-url="/api"></prove-verify></section>`);
+    await untilHeading(inSection.querySelector('prove-verify')!, 'Vérifiez votre numéro de téléphone');
+
+    document.documentElement.lang = 'fr-CA';
+    const el = await fixture<ProveVerifyElement>(html`<prove-verify backend-url="/api"></prove-verify>`);
+    await untilHeading(el, 'Vérifiez votre numéro de téléphone');
+    expect(buttonByName(el, 'Vérifier')).to.exist;
+  });
+
+  it('falls back to English for a language it does not have, and follows a lang change live', async () => {
+    const el = await fixture<ProveVerifyElement>(html`<prove-verify lang="de-AT" backend-url="/api"></prove-verify>`);
+    expect(heading(el)).to.equal(en.title);
+    el.setAttribute('lang', 'es');
+    await untilHeading(el, 'Verifica tu número de teléfono');
+    el.removeAttribute('lang');
+    document.documentElement.lang = 'en-GB';
+    await untilHeading(el, en.title);
+  });
+
+  it('takes a language a page registers, with its region falling back to it', async () => {
+    registerLanguage('de', { ...en, title: 'Bestätigen Sie Ihre Telefonnummer', submit: 'Bestätigen' });
+    const el = await fixture<ProveVerifyElement>(html`<prove-verify lang="de-CH" backend-url="/api"></prove-verify>`);
+    await untilHeading(el, 'Bestätigen Sie Ihre Telefonnummer');
+    expect(buttonByName(el, 'Bestätigen')).to.exist;
+  });
+
+  it("lets the page's strings override any string, messages and errors included", async () => {
+    const el = await fixture<ProveVerifyElement>(
+      html`<prove-verify backend-url="/api" .strings=${{ submit: 'Continue', messages: { required: 'Please fill this in.' } }}></prove-verify>`,
+    );
+    buttonByName(el, 'Continue').click();
+    await waitUntil(() => text(el).includes('Please fill this in.'), 'the overridden message never showed', { timeout: 3000 });
+    expect(text(el)).to.contain('Last name');
+  });
+});

@@ -96,6 +96,18 @@ export class ProveVerifyElement extends LitElement {
   /** `fetch` credentials mode for backend calls: `same-origin`, `include` or `omit`. */
   @property() credentials: RequestCredentials = 'same-origin';
 
+  /** `light` or `dark` forces the colours; unset follows the page's `color-scheme`. */
+  @property({ reflect: true }) theme?: 'light' | 'dark';
+
+  /** The country a number without `+` belongs to (ISO 3166 code, e.g. `US`, `GB`). */
+  @property({ attribute: 'default-country' }) defaultCountry = 'US';
+
+  /** The countries a number may belong to, e.g. `US,CA,GB`; empty allows any. */
+  @property() countries = '';
+
+  /** Digits in a texted code, 4 to 6 (Prove's sandbox: 4). */
+  @property({ attribute: 'otp-length', type: Number }) otpLength = 4;
+
   /**
    * Your words in place of any of the element's, in the language shown, e.g.
    * `{submit: 'Continue', messages: {codeWrong: '…'}}`. Strings that take values are functions.
@@ -156,7 +168,13 @@ export class ProveVerifyElement extends LitElement {
   protected override render() {
     const state = this.flow.state;
     const t = this.language.strings;
-    return html`${this.renderStep(state, { t, actions: this.flow, now: Date.now() })}
+    const config = {
+      lang: this.language.lang,
+      defaultCountry: this.defaultCountry.trim().toUpperCase() || 'US',
+      countries: this.countries.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean),
+      otpLength: Number.isInteger(this.otpLength) && this.otpLength >= 4 && this.otpLength <= 6 ? this.otpLength : 4,
+    };
+    return html`${this.renderStep(state, { t, actions: this.flow, now: Date.now(), config })}
       <p class="visually-hidden" role="status">${announcement(state, t)}</p>`;
   }
 

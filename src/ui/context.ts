@@ -16,11 +16,24 @@ export interface Actions {
   reset(): void;
 }
 
+/** What the element's attributes say about how to show things. */
+export interface ViewConfig {
+  /** The language tag of the strings in use, e.g. `fr` (for `Intl` formats). */
+  lang: string;
+  /** ISO 3166 code, upper case (`default-country`). */
+  defaultCountry: string;
+  /** Allowed countries, upper case; empty: any (`countries`). */
+  countries: string[];
+  /** Digits in a texted code, 4 to 6 (`otp-length`). */
+  otpLength: number;
+}
+
 export interface ViewContext {
   t: Strings;
   actions: Actions;
   /** The time the view is rendered at, for the time left until a deadline. */
   now: number;
+  config: ViewConfig;
 }
 
 /** Keeps the form from navigating and reads one named control of it. */

@@ -54,6 +54,11 @@ export const en: Strings = {
   expiredTitle: 'This verification expired',
   expiredBody: 'Codes and links only work for a few minutes. Start again to get a new one.',
   waitFor: (time) => `You can try again in ${time}.`,
+  otpSendingTitle: 'Sending a code',
+  checkingTitle: 'Checking your code',
+  verifyingTitle: 'Checking the result',
+  progressBody: 'This only takes a moment.',
+  statusErrorTitle: "We couldn't get the result",
   messages: {
     required: 'This field is required.',
     tooLong: 'This is too long.',
@@ -66,6 +71,7 @@ export const en: Strings = {
     codeSent: 'We sent a new code.',
     linkSent: 'We sent a new link.',
     phoneRejected: "This number can't receive our text. Check it or use another one.",
+    phoneNotAllowed: "Numbers from this country can't be used here.",
   },
   errors: {
     network: "We couldn't reach the server. Check your connection and try again.",
@@ -80,4 +86,9 @@ export const en: Strings = {
     sdk: 'The verification service stopped unexpectedly. Try again.',
     config: 'This form is not set up yet (no backend-url).',
   },
+  countryLabel: 'Country',
+  phoneHintFor: (country, code) => `Mobile number, ${country}${code ? ` (${code})` : ''}`,
+  phoneTooShortFor: (country) => `This phone number is too short for this country (${country}).`,
+  phoneTooLongFor: (country) => `This phone number is too long for this country (${country}).`,
+  phoneNotAllowedFrom: (country) => `Numbers from this country can't be used here (${country}).`,
 };

@@ -56,6 +56,11 @@ export const es: Strings = {
   expiredTitle: 'Esta verificación venció',
   expiredBody: 'Los códigos y enlaces solo funcionan unos minutos. Empieza de nuevo para recibir otro.',
   waitFor: (time) => `Puedes volver a intentarlo en ${time}.`,
+  otpSendingTitle: 'Enviando un código',
+  checkingTitle: 'Comprobando el código',
+  verifyingTitle: 'Comprobando el resultado',
+  progressBody: 'Solo tardará un momento.',
+  statusErrorTitle: 'No pudimos obtener el resultado',
   messages: {
     required: 'Este campo es obligatorio.',
     tooLong: 'Es demasiado largo.',

@@ -58,6 +58,11 @@ export const fr: Strings = {
   expiredTitle: 'Cette vérification a expiré',
   expiredBody: 'Les codes et les liens ne fonctionnent que quelques minutes. Recommencez pour en recevoir un nouveau.',
   waitFor: (time) => `Vous pourrez réessayer dans ${time}.`,
+  otpSendingTitle: 'Envoi d’un code',
+  checkingTitle: 'Vérification du code',
+  verifyingTitle: 'Vérification du résultat',
+  progressBody: 'Cela ne prend qu’un instant.',
+  statusErrorTitle: 'Nous n’avons pas pu obtenir le résultat',
   messages: {
     required: 'Ce champ est obligatoire.',
     tooLong: 'C’est trop long.',

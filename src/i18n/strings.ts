@@ -58,8 +58,23 @@ export interface Strings {
   expiredTitle: string;
   expiredBody: string;
   waitFor(time: string): string;
+  /** Headings of the progress steps (sending a code, checking it, checking the result) and their wait text. */
+  otpSendingTitle: string;
+  checkingTitle: string;
+  verifyingTitle: string;
+  progressBody: string;
+  /** Heading of the step where the result could not be fetched from the backend. */
+  statusErrorTitle: string;
   messages: Record<MessageKey, string>;
   errors: Record<ErrorCode, string>;
+  /** The accessible name of the phone number's country selector. */
+  countryLabel: string;
+  /** The phone hint for the country a national number belongs to; `callingCode` (`+44`) may be empty until known. */
+  phoneHintFor(country: string, callingCode: string): string;
+  /** The phone's messages naming its country (the plain `messages` ones when no country is known). */
+  phoneTooShortFor(country: string): string;
+  phoneTooLongFor(country: string): string;
+  phoneNotAllowedFrom(country: string): string;
 }
 
 /** What a page may override: any string, and any message or error on its own. */

@@ -134,6 +134,8 @@ export class ProveVerifyElement extends LitElement {
     codeLifetime: seconds(this.codeLifetime, 120),
     linkLifetime: seconds(this.linkLifetime, 180),
     resendAfter: seconds(this.resendAfter, 30, 0),
+    defaultCountry: this.defaultCountry.trim().toUpperCase() || 'US',
+    countries: this.countries.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean),
   }));
 
   private readonly language = new LanguageController(this, () => this.strings);

@@ -6,6 +6,7 @@ import type { FlowRunner, FlowHost, stepView } from './runner.js';
 import type { FlowSettings } from './run.js';
 import { BUSY_STATES, initialState, type FieldName, type FlowState, type FormValues } from './state.js';
 import { transition } from './transition.js';
+import { validateForm, type FormCheck } from './validate.js';
 
 export type { FlowSettings } from './run.js';
 
@@ -28,6 +29,8 @@ export class FlowController implements ReactiveController, FlowHost {
   views?: typeof stepView;
   private runner?: FlowRunner;
   private loading?: Promise<FlowRunner>;
+  /** A submit is checking the form (see `submit`). */
+  private checking = false;
 
   constructor(
     readonly host: Host,
@@ -63,18 +66,49 @@ export class FlowController implements ReactiveController, FlowHost {
     }
   }
 
+  /**
+   * Checks the form, then starts a flow. Validate first: an invalid form goes back to the form with
+   * its messages and never fires `starting`. The check may wait for the phone rules to load, so
+   * `checking` keeps a second click meanwhile from starting a second flow.
+   */
   async submit(): Promise<void> {
+    if (this.checking || transition(this.state, { type: 'submit', now: Date.now() }) === this.state) return;
+    this.checking = true;
+    // The flow's code loads while the form is checked.
+    const loading = this.load();
+    loading.catch(() => {});
+    let checked: FormCheck | undefined;
+    try {
+      // The person may type while the rules load: the values submitted are the ones checked.
+      for (let values; values !== this.state.values; ) {
+        values = this.state.values;
+        checked = await validateForm(values, this.settings());
+      }
+    } catch {
+      checked = undefined;
+    } finally {
+      this.checking = false;
+    }
+    if (!this.host.isConnected) return;
+    if (checked && !checked.ok) {
+      this.dispatch({ type: 'invalid', errors: checked.errors });
+      return;
+    }
+    // The country the number was read in, so later screens format it the same way.
+    if (checked && checked.country !== this.state.values.country) this.dispatch({ type: 'edit', field: 'country', value: checked.country });
+    // Cancelled, reset or already started meanwhile.
     if (!this.dispatch({ type: 'submit', now: Date.now() })) return;
     let runner: FlowRunner;
     try {
-      runner = await this.load();
-    } catch {
+      if (!checked) throw new Error('Phone number rules could not be loaded.');
+      runner = await loading;
+    } catch (error) {
+      const what = checked ? "The element's flow code could not be loaded." : (error as Error).message;
       this.dispatch({ type: 'failed', code: 'network', retry: 'start' });
-      emit(this.host, 'prove-verify-error', { code: 'network', message: "The element's flow code could not be loaded.", recoverable: true });
+      emit(this.host, 'prove-verify-error', { code: 'network', message: what, recoverable: true });
       return;
     }
-    // Cancelled, reset or removed while the code loaded.
-    if (this.state.name === 'starting' && this.host.isConnected) await runner.start();
+    if (this.state.name === 'starting' && this.host.isConnected) await runner.start(checked.phoneNumber);
   }
 
   submitCode(code: string): void {

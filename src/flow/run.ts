@@ -15,6 +15,10 @@ export interface FlowSettings {
   linkLifetime: number;
   /** Seconds before Resend may be pressed again. */
   resendAfter: number;
+  /** The country of a national number when none is chosen (ISO 3166, upper case). */
+  defaultCountry: string;
+  /** The countries a number may be from, upper case; empty: any. */
+  countries: string[];
 }
 
 /** What one running flow owns; dropped whole when the flow ends, so nothing outlives it. */

@@ -1,13 +1,12 @@
 import { BackendError, fetchVerificationResult, startVerification, type VerificationResult } from '../backend.js';
 import { emit, type ProveVerifyErrorDetail } from '../events.js';
 import { onInstantLinkFinished } from '../instant-link.js';
-import { checkPhone } from '../phone.js';
+import { checkPhone, effectiveCountry } from '../phone.js';
 import { proveAuthSdk, toSdkFailure, type PossessionType, type SdkFailure } from '../sdk.js';
 import type { FlowEvent, SendTiming } from './events.js';
 import { createRun, pause, type FlowSettings, type Run } from './run.js';
 import { sdkSteps, type StepHost } from './sdk-steps.js';
 import { BUSY_STATES, type FlowState, type RetryTarget } from './state.js';
-import { validateNames } from './validate.js';
 
 export { stepView } from '../ui/steps.js';
 
@@ -61,24 +60,13 @@ export class FlowRunner implements StepHost {
     this.syncTicker();
   }
 
-  /** Runs a flow the controller has just moved to `starting`. */
-  async start(): Promise<void> {
+  /**
+   * Runs a flow the controller has just moved to `starting`, with the form already checked (the
+   * controller validates first): `phoneNumber` is the number in E.164.
+   */
+  async start(phoneNumber: string): Promise<void> {
     const run = this.begin();
     const values = this.state.values;
-    const errors = validateNames(values);
-    let phone: Awaited<ReturnType<typeof checkPhone>>;
-    try {
-      phone = await checkPhone(values.phone);
-    } catch {
-      return this.fail(run, { code: 'network', message: 'Phone number rules could not be loaded.', retry: 'start' });
-    }
-    if (!this.isCurrent(run)) return;
-    if (!phone.ok) errors.phone = phone.error;
-    if (!phone.ok || Object.keys(errors).length > 0) {
-      this.run = undefined;
-      this.dispatch({ type: 'invalid', errors });
-      return;
-    }
     if (!run.settings.backend.baseUrl) {
       return this.fail(run, { code: 'config', message: 'The backend-url attribute is not set.', retry: 'start', recoverable: false });
     }
@@ -86,13 +74,13 @@ export class FlowRunner implements StepHost {
       const possession = await this.possessionFor(run);
       if (!this.isCurrent(run)) return;
       run.possession = possession;
-      run.phoneNumber = phone.e164;
+      run.phoneNumber = phoneNumber;
       const started = await startVerification(
         run.settings.backend,
         {
           firstName: values.firstName.trim(),
           lastName: values.lastName.trim(),
-          phoneNumber: phone.e164,
+          phoneNumber,
           possessionType: possession,
           ...(run.settings.finalTargetUrl ? { finalTargetUrl: run.settings.finalTargetUrl } : {}),
         },
@@ -149,7 +137,9 @@ export class FlowRunner implements StepHost {
   async submitPhone(raw: string): Promise<void> {
     const run = this.run;
     if (this.state.name !== 'phone-change' || !run) return;
-    const phone = await checkPhone(raw).catch(() => ({ ok: false, error: 'phoneInvalid' }) as const);
+    const { defaultCountry, countries } = run.settings;
+    const country = effectiveCountry(this.state.values.country, defaultCountry, countries);
+    const phone = await checkPhone(raw, country, countries).catch(() => ({ ok: false, error: 'phoneInvalid' }) as const);
     if (!this.isCurrent(run) || this.state.name !== 'phone-change') return;
     if (!phone.ok) {
       this.dispatch({ type: 'phone-invalid', error: phone.error });

@@ -5,6 +5,11 @@ export interface FormValues {
   firstName: string;
   lastName: string;
   phone: string;
+  /**
+   * The country chosen for a national number (ISO 3166, e.g. `GB`); unset: `default-country`.
+   * Optional so values made before countries existed stay valid.
+   */
+  country?: string;
 }
 
 export type FieldName = keyof FormValues;
@@ -19,6 +24,7 @@ export type MessageKey =
   | 'phoneInvalid'
   | 'phoneTooShort'
   | 'phoneTooLong'
+  | 'phoneNotAllowed'
   | 'codeRequired'
   | 'codeWrong'
   | 'codeExpired'

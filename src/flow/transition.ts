@@ -23,6 +23,8 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
       if (state.name === 'form') {
         const errors = { ...state.errors };
         delete errors[event.field];
+        // Another country can make the number right (or wrong): its old message no longer holds.
+        if (event.field === 'country') delete errors.phone;
         return { name: 'form', values: next, errors };
       }
       return { ...state, values: next } as FlowState;
@@ -38,8 +40,12 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
       }
       return state;
 
+    // The form is checked before a flow starts (so an invalid one never shows `starting`), from
+    // every state a submit starts from; `starting` stays for a check made by an older caller.
     case 'invalid':
-      return state.name === 'starting' ? { name: 'form', values, errors: event.errors } : state;
+      return state.name === 'starting' || state.name === 'form' || (state.name === 'error' && state.retry === 'start') || (state.name === 'expired' && state.reason === 'link')
+        ? { name: 'form', values, errors: event.errors }
+        : state;
 
     case 'number-requested': {
       const sends = sendsOf(state);

@@ -1,3 +1,4 @@
+import { checkPhone, effectiveCountry } from '../phone.js';
 import type { FieldErrors, FormValues } from './state.js';
 
 export const NAME_MAX_LENGTH = 100;
@@ -11,4 +12,21 @@ export function validateNames(values: FormValues): FieldErrors {
     else if (value.length > NAME_MAX_LENGTH) errors[field] = 'tooLong';
   }
   return errors;
+}
+
+export type FormCheck =
+  /** `phoneNumber` in E.164; `country` the one a national number was read in. */
+  | { ok: true; phoneNumber: string; country: string }
+  | { ok: false; errors: FieldErrors };
+
+/**
+ * The whole form, before a flow starts: names, then the phone for its country and the allowed
+ * ones. Rejects only when the phone rules cannot be loaded.
+ */
+export async function validateForm(values: FormValues, countries: { defaultCountry: string; countries: string[] }): Promise<FormCheck> {
+  const errors = validateNames(values);
+  const country = effectiveCountry(values.country, countries.defaultCountry, countries.countries);
+  const phone = await checkPhone(values.phone, country, countries.countries);
+  if (!phone.ok) errors.phone = phone.error;
+  return phone.ok && Object.keys(errors).length === 0 ? { ok: true, phoneNumber: phone.e164, country } : { ok: false, errors };
 }

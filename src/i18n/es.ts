@@ -73,6 +73,7 @@ export const es: Strings = {
     codeSent: 'Te enviamos un código nuevo.',
     linkSent: 'Te enviamos un enlace nuevo.',
     phoneRejected: 'Este número no puede recibir nuestro mensaje. Revísalo o usa otro.',
+    phoneNotAllowed: 'Aquí no se pueden usar números de este país.',
   },
   errors: {
     network: 'No pudimos conectar con el servidor. Revisa tu conexión e inténtalo de nuevo.',
@@ -87,6 +88,11 @@ export const es: Strings = {
     sdk: 'El servicio de verificación se detuvo inesperadamente. Inténtalo de nuevo.',
     config: 'Este formulario aún no está configurado (falta backend-url).',
   },
+  countryLabel: 'País',
+  phoneHintFor: (country, code) => `Número de móvil, ${country}${code ? ` (${code})` : ''}`,
+  phoneTooShortFor: (country) => `Este número de teléfono es demasiado corto para este país (${country}).`,
+  phoneTooLongFor: (country) => `Este número de teléfono es demasiado largo para este país (${country}).`,
+  phoneNotAllowedFrom: (country) => `Aquí no se pueden usar números de este país (${country}).`,
 };
 
 registerLanguage('es', es);

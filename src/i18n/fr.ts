@@ -75,6 +75,7 @@ export const fr: Strings = {
     codeSent: 'Nous avons envoyé un nouveau code.',
     linkSent: 'Nous avons envoyé un nouveau lien.',
     phoneRejected: 'Ce numéro ne peut pas recevoir notre SMS. Vérifiez-le ou utilisez-en un autre.',
+    phoneNotAllowed: 'Les numéros de ce pays ne sont pas acceptés ici.',
   },
   errors: {
     network: 'Impossible de joindre le serveur. Vérifiez votre connexion et réessayez.',
@@ -89,6 +90,11 @@ export const fr: Strings = {
     sdk: 'Le service de vérification s’est arrêté de manière inattendue. Réessayez.',
     config: 'Ce formulaire n’est pas encore configuré (backend-url manquant).',
   },
+  countryLabel: 'Pays',
+  phoneHintFor: (country, code) => `Numéro de mobile, ${country}${code ? ` (${code})` : ''}`,
+  phoneTooShortFor: (country) => `Ce numéro de téléphone est trop court pour ce pays (${country}).`,
+  phoneTooLongFor: (country) => `Ce numéro de téléphone est trop long pour ce pays (${country}).`,
+  phoneNotAllowedFrom: (country) => `Les numéros de ce pays ne sont pas acceptés ici (${country}).`,
 };
 
 registerLanguage('fr', fr);

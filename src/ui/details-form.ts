@@ -3,14 +3,17 @@ import type { FieldName, FlowState } from '../flow/state.js';
 import type { ViewContext } from './context.js';
 import { errorAlert } from './error-alert.js';
 import { field } from './field.js';
+import { loadRulesOnFocus, phoneField } from './phone-field.js';
 
 type DetailsState = Extract<FlowState, { name: 'form' | 'starting' | 'error' }>;
 
-const FIELDS: { name: FieldName; id: string; autocomplete: string; type?: 'tel' }[] = [
+const NAMES: { name: 'firstName' | 'lastName'; id: string; autocomplete: string }[] = [
   { name: 'firstName', id: 'first-name', autocomplete: 'given-name' },
   { name: 'lastName', id: 'last-name', autocomplete: 'family-name' },
-  { name: 'phone', id: 'phone', autocomplete: 'tel', type: 'tel' },
 ];
+
+/** The fields in the order focus visits them for their errors. */
+const ORDER: FieldName[] = ['firstName', 'lastName', 'phone'];
 
 /**
  * The first screen: name and phone. Also shown, with an alert, when starting failed. The `consent`
@@ -19,30 +22,29 @@ const FIELDS: { name: FieldName; id: string; autocomplete: string; type?: 'tel' 
 export function detailsForm(state: DetailsState, ctx: ViewContext) {
   const { t, actions, now } = ctx;
   const errors = state.name === 'form' ? state.errors : {};
-  const focus = FIELDS.find((f) => errors[f.name])?.name ?? (state.name === 'form' ? state.focus : undefined);
+  const focus = ORDER.find((f) => errors[f]) ?? (state.name === 'form' ? state.focus : undefined);
   const busy = state.name === 'starting';
   const held = state.name === 'error' && state.retryAt !== undefined && now < state.retryAt;
   return html`
-    <form part="form" novalidate aria-busy=${busy ? 'true' : 'false'} @submit=${(e: SubmitEvent) => {
+    <form part="form" novalidate aria-busy=${busy ? 'true' : 'false'} @focusin=${loadRulesOnFocus} @submit=${(e: SubmitEvent) => {
       e.preventDefault();
       actions.submit();
     }}>
       <h2 part="title">${t.title}</h2>
       <p class="intro">${t.intro}</p>
       ${state.name === 'error' ? errorAlert(state, ctx) : nothing}
-      ${FIELDS.map((f) =>
+      ${NAMES.map((f) =>
         field({
           ...f,
           label: t[f.name],
           value: state.values[f.name],
-          inputmode: f.type === 'tel' ? 'tel' : undefined,
-          hint: f.name === 'phone' ? t.phoneHint : undefined,
           error: errors[f.name] ? t.messages[errors[f.name]!] : undefined,
           disabled: busy,
           autofocus: f.name === focus,
           onInput: (value) => actions.edit(f.name, value),
         }),
       )}
+      ${phoneField({ values: state.values, error: errors.phone, disabled: busy, autofocus: focus === 'phone' }, ctx)}
       <slot name="consent"></slot>
       <button type="submit" part="button submit" class="primary" ?disabled=${busy || held}>
         ${busy ? t.submitting : t.submit}

@@ -14,7 +14,12 @@ export interface FieldOptions {
   error?: string;
   disabled?: boolean;
   autofocus?: boolean;
-  onInput?: (value: string) => void;
+  /** `ltr` keeps a phone number left to right inside a right-to-left page. */
+  dir?: 'ltr';
+  /** A control shown on the input's line, before it (the phone's country selector). */
+  before?: unknown;
+  /** The new value, and the event (for its caret and `inputType`). */
+  onInput?: (value: string, event: InputEvent) => void;
 }
 
 /** A labelled input with its hint and error tied to it by aria-describedby. */
@@ -25,11 +30,20 @@ export function field(o: FieldOptions) {
   return html`
     <div class="field" part="field">
       <label for=${o.id} part="label">${o.label}</label>
-      <input
+      ${o.before ? html`<div class="field-row" dir=${ifDefined(o.dir)}>${o.before}${input(o, describedBy)}</div>` : input(o, describedBy)}
+      ${hintId ? html`<p id=${hintId} class="hint" part="hint">${o.hint}</p>` : nothing}
+      ${errorId ? html`<p id=${errorId} class="field-error" part="field-error">${o.error}</p>` : nothing}
+    </div>
+  `;
+}
+
+function input(o: FieldOptions, describedBy: string | undefined) {
+  return html`<input
         id=${o.id}
         name=${o.name}
         part="input"
         type=${o.type ?? 'text'}
+        dir=${ifDefined(o.dir)}
         inputmode=${ifDefined(o.inputmode)}
         autocomplete=${o.autocomplete}
         .value=${live(o.value)}
@@ -37,10 +51,6 @@ export function field(o: FieldOptions) {
         aria-invalid=${o.error ? 'true' : 'false'}
         aria-describedby=${ifDefined(describedBy)}
         ?data-autofocus=${o.autofocus}
-        @input=${(e: InputEvent) => o.onInput?.((e.target as HTMLInputElement).value)}
-      />
-      ${hintId ? html`<p id=${hintId} class="hint" part="hint">${o.hint}</p>` : nothing}
-      ${errorId ? html`<p id=${errorId} class="field-error" part="field-error">${o.error}</p>` : nothing}
-    </div>
-  `;
+        @input=${(e: InputEvent) => o.onInput?.((e.target as HTMLInputElement).value, e)}
+      />`;
 }

@@ -1,16 +1,34 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
+import { loadPhoneRules } from '../../src/phone.js';
 import { FakeSdk } from '../support/fake-sdk.js';
-import { backendFor, buttonByName, fillDetails, focused, inputByLabel, requestsSent, root, text, type, untilStep } from '../support/dom.js';
+import { backendFor, buttonByName, fillDetails, focused, inputByLabel, requestsSent, root, text, type } from '../support/dom.js';
 
 async function mount(backendUrl: string, sdk = new FakeSdk()) {
   const el = await fixture<ProveVerifyElement>(html`<prove-verify backend-url=${backendUrl} .sdk=${sdk}></prove-verify>`);
   return { el, sdk };
 }
 
+/** The steps the element announces from now on. */
+function stepsOf(el: ProveVerifyElement): string[] {
+  const steps: string[] = [];
+  el.addEventListener('prove-verify-step', (e) => steps.push((e as CustomEvent<{ step: string }>).detail.step));
+  return steps;
+}
+
+/** Waits for a field's error message to show. */
+async function untilError(el: ProveVerifyElement, id: string) {
+  await waitUntil(() => root(el).getElementById(`${id}-error`), `no error under ${id}`, { timeout: 5000 });
+  await el.updateComplete;
+}
+
 describe('<prove-verify> details form', () => {
+  // The rules load when the person reaches the form; here they are in before typing, so what is
+  // typed is formatted as a person sees it.
+  before(() => loadPhoneRules());
+
   it('shows labelled name and phone fields with autofill hints and a Verify button', async () => {
     const { el } = await mount('/api');
     expect(inputByLabel(el, 'First name').autocomplete).to.equal('given-name');
@@ -54,8 +72,7 @@ describe('<prove-verify> details form', () => {
     const backend = backendFor();
     const { el } = await mount(backend.url);
     buttonByName(el, 'Verify').click();
-    await untilStep(el, 'form');
-    await el.updateComplete;
+    await untilError(el, 'first-name');
     for (const label of ['First name', 'Last name', 'Phone number']) {
       const input = inputByLabel(el, label);
       expect(input.getAttribute('aria-invalid'), label).to.equal('true');
@@ -74,18 +91,20 @@ describe('<prove-verify> details form', () => {
     type(inputByLabel(el, 'First name'), 'Addy');
     type(inputByLabel(el, 'Last name'), 'Epinay');
     type(inputByLabel(el, 'Phone number'), '200 100');
+    const steps = stepsOf(el);
     buttonByName(el, 'Verify').click();
-    await untilStep(el, 'starting');
-    await untilStep(el, 'form');
+    await untilError(el, 'phone');
     const phone = inputByLabel(el, 'Phone number');
-    expect(root(el).getElementById('phone-error')?.textContent).to.equal('This phone number is too short.');
+    expect(root(el).getElementById('phone-error')?.textContent).to.equal('This phone number is too short for this country (United States).');
     expect(focused(el)).to.equal(phone);
     expect(inputByLabel(el, 'First name').value).to.equal('Addy');
-    expect(phone.value).to.equal('200 100');
+    expect(phone.value).to.equal('(200) 100');
+    expect(steps).to.deep.equal([]);
     expect(await requestsSent(backend.id)).to.deep.equal([]);
 
     type(phone, '200 100 4010');
     await el.updateComplete;
+    expect(phone.value).to.equal('(200) 100-4010');
     expect(root(el).getElementById('phone-error')).to.equal(null);
     expect(phone.getAttribute('aria-invalid')).to.equal('false');
   });
@@ -94,8 +113,7 @@ describe('<prove-verify> details form', () => {
     const backend = backendFor();
     const { el } = await mount(backend.url);
     buttonByName(el, 'Verify').click();
-    await untilStep(el, 'form');
-    await el.updateComplete;
+    await untilError(el, 'first-name');
     expect(focused(el)).to.equal(inputByLabel(el, 'First name'));
     inputByLabel(el, 'Last name').focus();
     await sendKeys({ type: 'Epinay' });
@@ -116,11 +134,13 @@ describe('<prove-verify> details form', () => {
       const backend = backendFor();
       const { el } = await mount(backend.url);
       await fillDetails(el, c.first, c.last, c.phone);
+      const steps = stepsOf(el);
       buttonByName(el, 'Verify').click();
-      await untilStep(el, 'starting');
-      await untilStep(el, 'form');
+      await untilError(el, c.field);
       expect(root(el).getElementById(`${c.field}-error`)?.textContent).to.match(c.message);
       expect(focused(el)?.id).to.equal(c.field);
+      // Validate first: a refused form never announces `starting`.
+      expect(steps).to.deep.equal([]);
       expect(await requestsSent(backend.id)).to.deep.equal([]);
     });
   }

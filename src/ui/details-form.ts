@@ -1,9 +1,27 @@
-import { html, nothing } from 'lit';
+import { html, nothing, type ReactiveElement } from 'lit';
 import type { FieldName, FlowState } from '../flow/state.js';
 import type { ViewContext } from './context.js';
 import { errorAlert } from './error-alert.js';
 import { field } from './field.js';
-import { loadRulesOnFocus, phoneField } from './phone-field.js';
+import { countryName, effectiveCountry, loadPhoneRules } from '../phone.js';
+
+let phoneView: typeof import('./phone-field.js') | undefined;
+let loadingView: Promise<void> | undefined;
+
+/**
+ * Loads the phone field's selector and formatting, with the phone rules, when the person reaches
+ * the form (focus comes before typing, and before the selector opens), then renders again. Until
+ * then the phone is a plain input, so the first paint stays small.
+ */
+function loadPhoneView(event: Event): void {
+  if (phoneView) return;
+  const host = ((event.currentTarget as Element).getRootNode() as ShadowRoot).host as ReactiveElement;
+  loadingView ??= Promise.all([import('./phone-field.js'), loadPhoneRules()]).then(
+    ([module]) => void (phoneView = module),
+    () => void (loadingView = undefined),
+  );
+  void loadingView.then(() => host.requestUpdate());
+}
 
 type DetailsState = Extract<FlowState, { name: 'form' | 'starting' | 'error' }>;
 
@@ -26,7 +44,7 @@ export function detailsForm(state: DetailsState, ctx: ViewContext) {
   const busy = state.name === 'starting';
   const held = state.name === 'error' && state.retryAt !== undefined && now < state.retryAt;
   return html`
-    <form part="form" novalidate aria-busy=${busy ? 'true' : 'false'} @focusin=${loadRulesOnFocus} @submit=${(e: SubmitEvent) => {
+    <form part="form" novalidate aria-busy=${busy ? 'true' : 'false'} @focusin=${loadPhoneView} @submit=${(e: SubmitEvent) => {
       e.preventDefault();
       actions.submit();
     }}>
@@ -44,7 +62,23 @@ export function detailsForm(state: DetailsState, ctx: ViewContext) {
           onInput: (value) => actions.edit(f.name, value),
         }),
       )}
-      ${phoneField({ values: state.values, error: errors.phone, disabled: busy, autofocus: focus === 'phone' }, ctx)}
+      ${phoneView
+        ? phoneView.phoneField({ values: state.values, error: errors.phone, disabled: busy, autofocus: focus === 'phone' }, ctx)
+        : field({
+            id: 'phone',
+            name: 'phone',
+            label: t.phone,
+            value: state.values.phone,
+            autocomplete: 'tel',
+            type: 'tel',
+            inputmode: 'tel',
+            dir: 'ltr',
+            hint: t.phoneHintFor(countryName(effectiveCountry(state.values.country, ctx.config.defaultCountry, ctx.config.countries), ctx.config.lang), ''),
+            error: errors.phone && t.messages[errors.phone],
+            disabled: busy,
+            autofocus: focus === 'phone',
+            onInput: (value) => actions.edit('phone', value),
+          })}
       <slot name="consent"></slot>
       <button type="submit" part="button submit" class="primary" ?disabled=${busy || held}>
         ${busy ? t.submitting : t.submit}

@@ -16,7 +16,10 @@ export interface FieldOptions {
   autofocus?: boolean;
   /** `ltr` keeps a phone number left to right inside a right-to-left page. */
   dir?: 'ltr';
-  /** A control shown on the input's line, before it (the phone's country selector). */
+  /**
+   * A control shown on the input's line, before it (the phone's country selector). A field with
+   * `dir` always has that line, so the input stays the same element when the control comes.
+   */
   before?: unknown;
   /** The new value, and the event (for its caret and `inputType`). */
   onInput?: (value: string, event: InputEvent) => void;
@@ -30,7 +33,7 @@ export function field(o: FieldOptions) {
   return html`
     <div class="field" part="field">
       <label for=${o.id} part="label">${o.label}</label>
-      ${o.before ? html`<div class="field-row" dir=${ifDefined(o.dir)}>${o.before}${input(o, describedBy)}</div>` : input(o, describedBy)}
+      ${o.before || o.dir ? html`<div class="field-row" dir=${ifDefined(o.dir)}>${o.before}${input(o, describedBy)}</div>` : input(o, describedBy)}
       ${hintId ? html`<p id=${hintId} class="hint" part="hint">${o.hint}</p>` : nothing}
       ${errorId ? html`<p id=${errorId} class="field-error" part="field-error">${o.error}</p>` : nothing}
     </div>

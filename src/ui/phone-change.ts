@@ -1,7 +1,7 @@
 import { html } from 'lit';
 import type { FlowState } from '../flow/state.js';
 import { formValue, type ViewContext } from './context.js';
-import { loadRulesOnFocus, phoneField } from './phone-field.js';
+import { phoneField } from './phone-field.js';
 
 type PhoneChangeState = Extract<FlowState, { name: 'phone-change' }>;
 
@@ -9,7 +9,7 @@ type PhoneChangeState = Extract<FlowState, { name: 'phone-change' }>;
 export function phoneChange(state: PhoneChangeState, ctx: ViewContext) {
   const { t, actions } = ctx;
   return html`
-    <form part="form" novalidate @focusin=${loadRulesOnFocus} @submit=${(e: SubmitEvent) => actions.submitPhone(formValue(e, 'phone'))}>
+    <form part="form" novalidate @submit=${(e: SubmitEvent) => actions.submitPhone(formValue(e, 'phone'))}>
       <h2 part="title">${t.phoneChangeTitle}</h2>
       ${phoneField({ values: state.values, error: state.error, autofocus: true }, ctx)}
       <button type="submit" part="button submit" class="primary">

@@ -1,15 +1,7 @@
-import { html, type ReactiveElement } from 'lit';
+import { html } from 'lit';
 import type { FormValues, MessageKey } from '../flow/state.js';
-import {
-  asNational,
-  callingCode,
-  countryOfNumber,
-  effectiveCountry,
-  formatTyped,
-  loadPhoneRules,
-  phoneRulesLoaded,
-  selectableCountries,
-} from '../phone.js';
+import { countryName, effectiveCountry } from '../phone.js';
+import { asNational, callingCode, countryOfNumber, formatTyped, selectableCountries } from '../phone-rules.js';
 import type { ViewContext } from './context.js';
 import { field } from './field.js';
 
@@ -30,26 +22,6 @@ const STYLE = html`<style>
   .country:focus-within .country-face { outline: 3px solid var(--_accent); outline-offset: 2px; }
 </style>`;
 
-const displayNames = new Map<string, Intl.DisplayNames | null>();
-
-/** The country's name in the element's language (`Intl.DisplayNames`); its code if there is none. */
-function countryName(code: string, lang: string): string {
-  if (!displayNames.has(lang)) {
-    let names: Intl.DisplayNames | null = null;
-    try {
-      names = new Intl.DisplayNames([lang, 'en'], { type: 'region' });
-    } catch {
-      // An old browser, or a tag it cannot read: codes it is.
-    }
-    displayNames.set(lang, names);
-  }
-  try {
-    return displayNames.get(lang)?.of(code) ?? code;
-  } catch {
-    return code;
-  }
-}
-
 /** The flag emoji of an ISO 3166 code (its two regional indicator letters). */
 const flag = (code: string) => (/^[A-Z]{2}$/.test(code) ? String.fromCodePoint(...[...code].map((c) => 0x1f1a5 + c.charCodeAt(0))) : '');
 
@@ -66,19 +38,6 @@ function byName(countries: readonly string[], lang: string): string[] {
   return sorted.list;
 }
 
-/**
- * Loads the phone rules when the person reaches the form (focus comes before typing, and before
- * the selector opens), then renders again: calling codes, every country, formatting.
- */
-export function loadRulesOnFocus(event: Event): void {
-  if (phoneRulesLoaded()) return;
-  const host = ((event.currentTarget as Element).getRootNode() as ShadowRoot).host as ReactiveElement;
-  loadPhoneRules().then(
-    () => host.requestUpdate(),
-    () => {},
-  );
-}
-
 export interface PhoneFieldOptions {
   values: FormValues;
   error?: MessageKey;
@@ -87,7 +46,8 @@ export interface PhoneFieldOptions {
 }
 
 /**
- * The phone number: a country selector (when more than one country is allowed) and an input that
+ * Loaded with the phone rules when the person reaches the form (details-form.ts shows a plain
+ * input until then). The phone number: a country selector (when more than one country is allowed) and an input that
  * formats as the person types, for the selected country, with libphonenumber-js's `AsYouType`.
  * A number typed or pasted with `+` selects its country; one from a country not allowed says so.
  */

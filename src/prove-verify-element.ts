@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { FlowController } from './flow/controller.js';
-import type { FlowState } from './flow/state.js';
+import { BUSY_STATES, type FlowState } from './flow/state.js';
 import { LanguageController } from './i18n/language-controller.js';
 import type { StringOverrides } from './i18n/strings.js';
 import type { ProveSdk } from './sdk.js';
@@ -134,6 +134,7 @@ export class ProveVerifyElement extends LitElement {
     codeLifetime: seconds(this.codeLifetime, 120),
     linkLifetime: seconds(this.linkLifetime, 180),
     resendAfter: seconds(this.resendAfter, 30, 0),
+    otpLength: codeDigits(this.otpLength),
     defaultCountry: this.defaultCountry.trim().toUpperCase() || 'US',
     countries: this.countries.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean),
   }));
@@ -141,6 +142,21 @@ export class ProveVerifyElement extends LitElement {
   private readonly language = new LanguageController(this, () => this.strings);
 
   private focusedVersion = 0;
+  /** Focus was inside the element when the update began (see `updated`). */
+  private hadFocus = false;
+
+  constructor() {
+    super();
+    // Escape does what Cancel does on the steps that show it; on the form, while it starts a flow,
+    // and while the verdict is fetched, it does nothing.
+    this.addEventListener('keydown', (e) => {
+      const step = this.flow.state.name;
+      if (e.key !== 'Escape' || e.defaultPrevented || e.isComposing) return;
+      if (!BUSY_STATES.has(step) || step === 'starting' || step === 'verifying') return;
+      e.preventDefault();
+      this.flow.cancel();
+    });
+  }
 
   /** The current step, e.g. `form`, `otp-entry`, `success`. */
   get step(): FlowState['name'] {
@@ -158,6 +174,7 @@ export class ProveVerifyElement extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    this.hadFocus = this.matches(':focus-within');
     if (changed.has('firstName') || changed.has('lastName') || changed.has('phone')) {
       this.flow.prefill({
         firstName: changed.has('firstName') ? this.firstName : undefined,
@@ -174,7 +191,7 @@ export class ProveVerifyElement extends LitElement {
       lang: this.language.lang,
       defaultCountry: this.defaultCountry.trim().toUpperCase() || 'US',
       countries: this.countries.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean),
-      otpLength: Number.isInteger(this.otpLength) && this.otpLength >= 4 && this.otpLength <= 6 ? this.otpLength : 4,
+      otpLength: codeDigits(this.otpLength),
     };
     return html`${this.renderStep(state, { t, actions: this.flow, now: Date.now(), config })}
       <p class="visually-hidden" role="status">${announcement(state, t)}</p>`;
@@ -192,16 +209,37 @@ export class ProveVerifyElement extends LitElement {
     // Focus follows the flow (never on page load, never while typing).
     if (this.flow.focusVersion === this.focusedVersion) return;
     this.focusedVersion = this.flow.focusVersion;
-    const target = this.shadowRoot?.querySelector<HTMLElement>('[data-autofocus]');
+    const target = this.shadowRoot?.querySelector<HTMLElement>('[data-autofocus]') ?? this.lostFocusTarget();
     if (!target) return;
     // Focusing the focused field again says nothing; blurring first makes a screen reader read
     // it anew, with the error it is now described by.
     if (this.shadowRoot!.activeElement === target) target.blur();
     target.focus();
   }
+
+  /**
+   * Where focus goes when the control that had it went away with the step (Cancel, Escape, "Start
+   * again") and the new step names none: the form's first field, else the step's heading. Never
+   * the page's body; focus elsewhere in the page is left where it is.
+   */
+  private lostFocusTarget(): HTMLElement | null {
+    const root = this.shadowRoot!;
+    if (!this.hadFocus || root.activeElement) return null;
+    if (this.flow.state.name === 'form') {
+      return root.querySelector<HTMLElement>('form input:not([type="hidden"]), form select, form textarea');
+    }
+    const heading = root.querySelector<HTMLElement>('h2');
+    if (heading && !heading.hasAttribute('tabindex')) heading.tabIndex = -1;
+    return heading;
+  }
 }
 
 
+
+/** `otp-length`: 4 to 6 digits, else Prove's 4. */
+function codeDigits(value: number): number {
+  return Number.isInteger(value) && value >= 4 && value <= 6 ? value : 4;
+}
 
 /** A duration attribute in seconds: the default when missing, not a number or below `min`. */
 function seconds(value: number, fallback: number, min = 1): number {

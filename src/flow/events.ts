@@ -20,7 +20,7 @@ export type FlowEvent =
   | { type: 'number-requested'; possession: PossessionType; phoneNumberNeeded: boolean; rejected: boolean; send: SendTiming }
   /** The SDK asks for a code; `problem` when Prove refused the last one. */
   | { type: 'otp-finish-requested'; problem?: 'wrong' | 'expired' }
-  | { type: 'code-submitted' }
+  | { type: 'code-submitted'; code: string }
   | { type: 'code-invalid'; error: MessageKey }
   | { type: 'code-expired' }
   | { type: 'resend-code'; now: number; send: SendTiming }

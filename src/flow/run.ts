@@ -15,6 +15,8 @@ export interface FlowSettings {
   linkLifetime: number;
   /** Seconds before Resend may be pressed again. */
   resendAfter: number;
+  /** Digits in a texted code, 4 to 6 (`otp-length`): the code goes to the SDK once it has them all. */
+  otpLength: number;
   /** The country of a national number when none is chosen (ISO 3166, upper case). */
   defaultCountry: string;
   /** The countries a number may be from, upper case; empty: any. */

@@ -7,6 +7,7 @@ import type { FlowEvent, SendTiming } from './events.js';
 import { createRun, pause, type FlowSettings, type Run } from './run.js';
 import { sdkSteps, type StepHost } from './sdk-steps.js';
 import { BUSY_STATES, type FlowState, type RetryTarget } from './state.js';
+import { codeFrom, requestTextedCode, webOtpAvailable } from './web-otp.js';
 
 export { stepView } from '../ui/steps.js';
 
@@ -43,6 +44,8 @@ export class FlowRunner implements StepHost {
   private runs = 0;
   /** Re-renders the time left once a second while the step shows a deadline. */
   private ticker?: ReturnType<typeof setInterval>;
+  /** The browser's WebOTP request for the code screen that shows; aborted when it goes. */
+  private webOtp?: AbortController;
 
   constructor(private readonly flow: FlowHost) {}
 
@@ -58,6 +61,7 @@ export class FlowRunner implements StepHost {
   disconnected(): void {
     this.teardown();
     this.syncTicker();
+    this.stopWebOtp();
   }
 
   /**
@@ -104,14 +108,20 @@ export class FlowRunner implements StepHost {
     }
   }
 
+  /**
+   * The code, typed (submitted at its last digit or by the button), pasted or read by WebOTP. Only
+   * the first submit of a prompt reaches the SDK: the state leaves `otp-entry` with it.
+   */
   submitCode(raw: string): void {
-    const code = raw.replace(/\s/g, '');
-    if (this.state.name !== 'otp-entry' || !this.run?.code.waiting) return;
-    if (!code) {
-      this.dispatch({ type: 'code-invalid', error: 'codeRequired' });
+    const run = this.run;
+    if (this.state.name !== 'otp-entry' || !run?.code.waiting) return;
+    const length = run.settings.otpLength;
+    const code = codeFrom(raw, length);
+    if (code.length < length) {
+      this.dispatch({ type: 'code-invalid', error: code ? 'codeIncomplete' : 'codeRequired' });
       return;
     }
-    if (this.dispatch({ type: 'code-submitted' })) this.run.code.answer({ kind: 'code', code });
+    if (this.dispatch({ type: 'code-submitted', code })) run.code.answer({ kind: 'code', code });
   }
 
   resendCode(): void {
@@ -333,9 +343,37 @@ export class FlowRunner implements StepHost {
 
   /** Starts or stops the clock as the state wants it. */
   dispatch(event: FlowEvent): boolean {
+    const before = this.state;
     const changed = this.flow.dispatch(event);
-    if (changed) this.syncTicker();
+    if (changed) {
+      this.syncTicker();
+      this.syncWebOtp(before);
+    }
     return changed;
+  }
+
+  /**
+   * Asks the browser (WebOTP) for the texted code each time a code screen comes up for a new code,
+   * and submits what it reads; the request is aborted once the screen goes (a code submitted, a
+   * resend, Cancel, the code expired) or the element leaves the page.
+   */
+  private syncWebOtp(before: FlowState): void {
+    const state = this.state;
+    if (state.name !== 'otp-entry' || state.expired || !this.run) return this.stopWebOtp();
+    const newPrompt = before.name !== 'otp-entry' || before.prompt !== state.prompt;
+    if (!newPrompt || !webOtpAvailable()) return;
+    this.stopWebOtp();
+    const asking = (this.webOtp = new AbortController());
+    void requestTextedCode(asking.signal).then((code) => {
+      if (this.webOtp !== asking) return;
+      this.webOtp = undefined;
+      if (code) this.submitCode(code);
+    });
+  }
+
+  private stopWebOtp(): void {
+    this.webOtp?.abort();
+    this.webOtp = undefined;
   }
 
   private stopListening(run: Run): void {

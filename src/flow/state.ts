@@ -26,6 +26,7 @@ export type MessageKey =
   | 'phoneTooLong'
   | 'phoneNotAllowed'
   | 'codeRequired'
+  | 'codeIncomplete'
   | 'codeWrong'
   | 'codeExpired'
   | 'codeSent'
@@ -85,7 +86,8 @@ export type FlowState =
   // `prompt` counts the SDK's requests for a code: each new one gets a fresh, empty input.
   // `expired`: the code outlived its lifetime; only a new one helps.
   | (Base & { name: 'otp-entry'; possession: 'mobile'; sends: Sends; prompt: number; expired: boolean; message?: MessageKey; error?: MessageKey })
-  | (Base & { name: 'otp-checking'; possession: 'mobile'; sends: Sends; prompt: number })
+  // `code`: the code being checked, kept in view (typed, pasted or read by WebOTP).
+  | (Base & { name: 'otp-checking'; possession: 'mobile'; sends: Sends; prompt: number; code: string })
   | (Base & { name: 'phone-change'; possession: PossessionType; sends: Sends; error?: MessageKey })
   | (Base & { name: 'link-sending'; possession: 'desktop'; sends: Sends; resent?: boolean })
   | (Base & { name: 'link-waiting'; possession: 'desktop'; sends: Sends; canResend: boolean; message?: MessageKey })

@@ -85,7 +85,7 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
 
     case 'code-submitted':
       return state.name === 'otp-entry' && !state.expired
-        ? { name: 'otp-checking', values, possession: 'mobile', sends: state.sends, prompt: state.prompt }
+        ? { name: 'otp-checking', values, possession: 'mobile', sends: state.sends, prompt: state.prompt, code: event.code }
         : state;
 
     case 'code-invalid':

@@ -72,6 +72,7 @@ export const en: Strings = {
     linkSent: 'We sent a new link.',
     phoneRejected: "This number can't receive our text. Check it or use another one.",
     phoneNotAllowed: "Numbers from this country can't be used here.",
+    codeIncomplete: 'Enter every digit of the code.',
   },
   errors: {
     network: "We couldn't reach the server. Check your connection and try again.",
@@ -91,4 +92,6 @@ export const en: Strings = {
   phoneTooShortFor: (country) => `This phone number is too short for this country (${country}).`,
   phoneTooLongFor: (country) => `This phone number is too long for this country (${country}).`,
   phoneNotAllowedFrom: (country) => `Numbers from this country can't be used here (${country}).`,
+  codeLength: (digits) => `Enter the ${digits}-digit code.`,
+  codeChecked: (code) => `Checking the code ${code}…`,
 };

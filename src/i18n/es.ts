@@ -74,6 +74,7 @@ export const es: Strings = {
     linkSent: 'Te enviamos un enlace nuevo.',
     phoneRejected: 'Este número no puede recibir nuestro mensaje. Revísalo o usa otro.',
     phoneNotAllowed: 'Aquí no se pueden usar números de este país.',
+    codeIncomplete: 'Ingresa todos los dígitos del código.',
   },
   errors: {
     network: 'No pudimos conectar con el servidor. Revisa tu conexión e inténtalo de nuevo.',
@@ -93,6 +94,8 @@ export const es: Strings = {
   phoneTooShortFor: (country) => `Este número de teléfono es demasiado corto para este país (${country}).`,
   phoneTooLongFor: (country) => `Este número de teléfono es demasiado largo para este país (${country}).`,
   phoneNotAllowedFrom: (country) => `Aquí no se pueden usar números de este país (${country}).`,
+  codeLength: (digits) => `Ingresa el código de ${digits} dígitos.`,
+  codeChecked: (code) => `Comprobando el código ${code}…`,
 };
 
 registerLanguage('es', es);

@@ -76,6 +76,7 @@ export const fr: Strings = {
     linkSent: 'Nous avons envoyé un nouveau lien.',
     phoneRejected: 'Ce numéro ne peut pas recevoir notre SMS. Vérifiez-le ou utilisez-en un autre.',
     phoneNotAllowed: 'Les numéros de ce pays ne sont pas acceptés ici.',
+    codeIncomplete: 'Saisissez tous les chiffres du code.',
   },
   errors: {
     network: 'Impossible de joindre le serveur. Vérifiez votre connexion et réessayez.',
@@ -95,6 +96,8 @@ export const fr: Strings = {
   phoneTooShortFor: (country) => `Ce numéro de téléphone est trop court pour ce pays (${country}).`,
   phoneTooLongFor: (country) => `Ce numéro de téléphone est trop long pour ce pays (${country}).`,
   phoneNotAllowedFrom: (country) => `Les numéros de ce pays ne sont pas acceptés ici (${country}).`,
+  codeLength: (digits) => `Saisissez le code à ${digits} chiffres.`,
+  codeChecked: (code) => `Vérification du code ${code}…`,
 };
 
 registerLanguage('fr', fr);

@@ -75,6 +75,10 @@ export interface Strings {
   phoneTooShortFor(country: string): string;
   phoneTooLongFor(country: string): string;
   phoneNotAllowedFrom(country: string): string;
+  /** States the code's length (`otp-length`) under the code field, e.g. "Enter the 4-digit code." */
+  codeLength(digits: number): string;
+  /** What the code-checking step says, with the code being checked (typed, pasted or read from the text). */
+  codeChecked(code: string): string;
 }
 
 /** What a page may override: any string, and any message or error on its own. */

@@ -1,35 +1,46 @@
 import { html, nothing } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
 import { MAX_SENDS, type FlowState } from '../flow/state.js';
+import { codeFrom } from '../flow/web-otp.js';
 import { timeLeft } from '../i18n/strings.js';
 import { nationalFormat } from '../phone.js';
 import { formValue, type ViewContext } from './context.js';
+import { progress } from './progress.js';
 import { resendControls } from './resend.js';
 
 type CodeState = Extract<FlowState, { name: 'otp-sending' | 'otp-entry' | 'otp-checking' }>;
 
-/** Mobile: the code from the text message, with its time left, resend, change of number and cancel. */
+/**
+ * Mobile: the code from the text message, with its time left, resend, change of number and cancel.
+ * One real input (`autocomplete="one-time-code"`, so iOS and Android offer the texted code) holds
+ * the whole code; it takes digits only, at most `otp-length`, and submits itself at the last one.
+ */
 export function codeEntry(state: CodeState, ctx: ViewContext) {
-  const { t, actions, now } = ctx;
+  const { t, actions, now, config } = ctx;
+  const length = config.otpLength;
   const phone = nationalFormat(state.values.phone);
   const cancel = html`<button type="button" part="button" @click=${() => actions.cancel()}>${t.cancel}</button>`;
-  if (state.name === 'otp-sending') {
-    return html`<p class="progress" part="status">${t.otpSending(phone)}</p>
-      <div class="actions">${cancel}</div>`;
-  }
-  const checking = state.name === 'otp-checking';
-  const expired = state.name === 'otp-entry' && state.expired;
-  const error = state.name === 'otp-entry' && state.error ? t.messages[state.error] : undefined;
-  const message = state.name === 'otp-entry' && state.message ? t.messages[state.message] : undefined;
+  if (state.name === 'otp-sending') return progress(t.otpSendingTitle, t.otpSending(phone), cancel);
+  if (state.name === 'otp-checking') return progress(t.checkingTitle, t.codeChecked(state.code), cancel);
+
+  const expired = state.expired;
+  const error = state.error ? t.messages[state.error] : undefined;
+  const message = state.message ? t.messages[state.message] : undefined;
   const sendsLeft = MAX_SENDS - state.sends.count;
+  // What was typed, pasted or autofilled, as digits; the code goes by itself once it is complete.
+  const take = (input: HTMLInputElement, text: string) => {
+    const code = codeFrom(text, length);
+    if (input.value !== code) input.value = code;
+    if (code.length === length && !input.readOnly) actions.submitCode(code);
+  };
   // An expired code makes a new one the main action, whatever the resend wait says.
   const main = !expired
-    ? html`<button type="submit" part="button submit" class="primary" ?disabled=${checking}>${checking ? t.checkingCode : t.submitCode}</button>`
+    ? html`<button type="submit" part="button submit" class="primary">${t.submitCode}</button>`
     : sendsLeft > 0
       ? html`<button type="button" part="button submit" class="primary" data-autofocus @click=${() => actions.resendCode()}>${t.sendNewCode}</button>`
       : html`<button type="button" part="button submit" class="primary" data-autofocus @click=${() => actions.reset()}>${t.startAgain}</button>`;
   return html`
-    <form part="form" novalidate aria-busy=${checking ? 'true' : 'false'} @submit=${(e: SubmitEvent) => actions.submitCode(formValue(e, 'code'))}>
+    <form part="form" novalidate @submit=${(e: SubmitEvent) => actions.submitCode(formValue(e, 'code'))}>
       <h2 part="title">${t.otpTitle}</h2>
       <p class="intro" id="code-intro">${t.otpIntro(phone)}</p>
       ${message ? html`<p class="notice" id="code-notice" part="status">${message}</p>` : nothing}
@@ -37,21 +48,40 @@ export function codeEntry(state: CodeState, ctx: ViewContext) {
         <label for="code" part="label">${t.codeLabel}</label>
         ${keyed(
           state.prompt,
-          // A new input each time the SDK asks, so a refused code is cleared; the code being checked stays.
+          // A new input each time the SDK asks, so a refused code is cleared.
           html`<input
             id="code"
             name="code"
+            class="code-input"
             part="input code-input"
             inputmode="numeric"
             autocomplete="one-time-code"
             pattern="[0-9]*"
-            maxlength="12"
-            ?readonly=${checking || expired}
+            maxlength=${length}
+            size=${length}
+            data-length=${length}
+            ?readonly=${expired}
             aria-invalid=${error ? 'true' : 'false'}
-            aria-describedby=${[message && 'code-notice', 'code-intro', error && 'code-error'].filter(Boolean).join(' ')}
-            ?data-autofocus=${!checking && !expired}
+            aria-describedby=${[message && 'code-notice', 'code-intro', 'code-length', error && 'code-error'].filter(Boolean).join(' ')}
+            ?data-autofocus=${!expired}
+            @input=${(e: InputEvent) => {
+              const input = e.target as HTMLInputElement;
+              take(input, input.value);
+            }}
+            @paste=${(e: ClipboardEvent) => {
+              const input = e.target as HTMLInputElement;
+              const pasted = e.clipboardData?.getData('text');
+              if (pasted === undefined || input.readOnly) return;
+              // Taken whole, not cut to maxlength by the browser: "Your code is 1234" gives 1234.
+              e.preventDefault();
+              const start = input.selectionStart ?? input.value.length;
+              const end = input.selectionEnd ?? input.value.length;
+              const full = codeFrom(pasted, length);
+              take(input, full.length === length ? full : input.value.slice(0, start) + full + input.value.slice(end));
+            }}
           />`,
         )}
+        <p class="hint" id="code-length" part="hint">${t.codeLength(length)}</p>
         ${error ? html`<p id="code-error" class="field-error" role="alert" part="alert">${error}</p>` : nothing}
         ${expired ? nothing : html`<p class="hint" part="hint">${t.codeTimeLeft(timeLeft(state.sends.expiresAt, now))}</p>`}
       </div>
@@ -62,10 +92,10 @@ export function codeEntry(state: CodeState, ctx: ViewContext) {
           : resendControls(state.sends, ctx, {
               label: t.resendCode,
               waitLabel: t.resendCodeIn,
-              disabled: checking,
+              disabled: false,
               onResend: () => actions.resendCode(),
             })}
-        <button type="button" part="button" ?disabled=${checking || sendsLeft === 0} @click=${() => actions.changeNumber()}>${t.changeNumber}</button>
+        <button type="button" part="button" ?disabled=${sendsLeft === 0} @click=${() => actions.changeNumber()}>${t.changeNumber}</button>
         ${cancel}
       </div>
       <p class="hint" part="hint">${sendsLeft > 0 ? t.codeSendsLeft(sendsLeft) : t.codeNoSendsLeft}</p>

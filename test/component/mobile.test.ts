@@ -1,4 +1,4 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
@@ -59,13 +59,13 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     expect(codeInput.autocomplete).to.equal('one-time-code');
     // A screen reader reading the focused field also hears where the code went.
     const description = codeInput.getAttribute('aria-describedby')!.split(' ').map((id) => el.shadowRoot!.getElementById(id)?.textContent);
-    expect(description).to.deep.equal(['Please enter the code we just sent to (200) 100-4010.']);
+    expect(description).to.deep.equal(['Please enter the code we just sent to (200) 100-4010.', 'Enter the 4-digit code.']);
     expect(focused(el)).to.equal(codeInput);
     await expect(el).to.be.accessible();
 
     const success = oneEvent(el, 'prove-verify-success');
+    // The code goes by itself at its last digit.
     await sendKeys({ type: '1234' });
-    await sendKeys({ press: 'Enter' });
     const { detail } = await success;
     expect(detail.result).to.deep.include({ success: true, possessionResult: 'success', verifyResult: 'success' });
     await untilStep(el, 'success');
@@ -83,9 +83,8 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     const { el, sdk } = await mountMobile();
     await reachCodeEntry(el);
     await sendKeys({ type: '9999' });
-    buttonByName(el, 'Confirm code').click();
-    await untilStep(el, 'otp-checking');
-    await untilStep(el, 'otp-entry');
+    await waitUntil(() => sdk.runs[0].codes.length === 1 && el.step === 'otp-entry', 'the code was never refused');
+    await el.updateComplete;
     const codeInput = inputByLabel(el, /code/i);
     expect(alertText(el)).to.equal("That code didn't work. Check the text message and try again.");
     expect(codeInput.value).to.equal('');
@@ -93,7 +92,6 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     expect(focused(el)).to.equal(codeInput);
 
     await sendKeys({ type: '1234' });
-    await sendKeys({ press: 'Enter' });
     await untilStep(el, 'success');
     expect(sdk.runs[0].codes).to.deep.equal(['9999', '1234']);
   });
@@ -116,9 +114,9 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     expect(described.map((id) => el.shadowRoot!.getElementById(id)?.textContent)).to.deep.equal([
       'We sent a new code.',
       'Please enter the code we just sent to (200) 100-4010.',
+      'Enter the 4-digit code.',
     ]);
     await sendKeys({ type: '1234' });
-    buttonByName(el, 'Confirm code').click();
     await untilStep(el, 'otp-checking');
     expect(region.textContent!.trim()).to.equal('Checking…');
     await untilStep(el, 'success');
@@ -126,17 +124,15 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     expect(el.shadowRoot!.querySelector('[role="status"]')).to.equal(region);
   });
 
-  it('keeps the code in view, read-only, while it is checked', async () => {
+  it('shows the code being checked under a heading that takes focus, with the spinner', async () => {
     const { el, sdk } = await mountMobile();
     sdk.codeCheckDelay = 300;
     await reachCodeEntry(el);
     await sendKeys({ type: '1234' });
-    buttonByName(el, 'Confirm code').click();
     await untilStep(el, 'otp-checking');
-    const codeInput = inputByLabel(el, /code/i);
-    expect(codeInput.value).to.equal('1234');
-    expect(codeInput.readOnly).to.equal(true);
-    expect(buttonByName(el, 'Checking…').disabled).to.equal(true);
+    expect(focused(el)?.textContent).to.equal('Checking your code');
+    expect(text(el)).to.contain('Checking the code 1234…');
+    expect(el.shadowRoot!.querySelector('[part~="spinner"]')).to.exist;
     await untilStep(el, 'success');
   });
 

@@ -20,7 +20,7 @@ describe('transition', () => {
   it('walks the mobile flow from the form to success', () => {
     const end = run(
       codeEntry(),
-      { type: 'code-submitted' },
+      { type: 'code-submitted', code: '1234' },
       { type: 'finishing' },
       { type: 'result', result: { success: true } },
     );
@@ -31,7 +31,7 @@ describe('transition', () => {
   it('returns the same object for events that do not apply, so late callbacks change nothing', () => {
     const form = initialState(values);
     for (const event of [
-      { type: 'code-submitted' },
+      { type: 'code-submitted', code: '1234' },
       { type: 'resend-link', now: 0, send },
       { type: 'finishing' },
       { type: 'result', result: { success: true } },
@@ -47,9 +47,9 @@ describe('transition', () => {
 
   it('marks a refused code, an expired code and a resent code differently', () => {
     const entry = codeEntry();
-    const wrong = run(entry, { type: 'code-submitted' }, { type: 'otp-finish-requested', problem: 'wrong' });
+    const wrong = run(entry, { type: 'code-submitted', code: '1234' }, { type: 'otp-finish-requested', problem: 'wrong' });
     expect(wrong).to.include({ name: 'otp-entry', error: 'codeWrong', message: undefined, expired: false });
-    const late = run(entry, { type: 'code-submitted' }, { type: 'otp-finish-requested', problem: 'expired' });
+    const late = run(entry, { type: 'code-submitted', code: '1234' }, { type: 'otp-finish-requested', problem: 'expired' });
     expect(late).to.include({ name: 'otp-entry', error: 'codeExpired', expired: true });
     const resent = run(entry, { type: 'resend-code', now: 30_000, send }, { type: 'otp-finish-requested' });
     expect(resent).to.include({ name: 'otp-entry', error: undefined, message: 'codeSent' });
@@ -61,7 +61,7 @@ describe('transition', () => {
     expect(transition(entry, { type: 'resend-code', now: 29_999, send }), 'before the wait is over').to.equal(entry);
     const expired = transition(entry, { type: 'code-expired' });
     expect(expired).to.include({ expired: true, error: 'codeExpired' });
-    expect(transition(expired, { type: 'code-submitted' }), 'an expired code is not sent').to.equal(expired);
+    expect(transition(expired, { type: 'code-submitted', code: '1234' }), 'an expired code is not sent').to.equal(expired);
     expect(transition(expired, { type: 'resend-code', now: 1, send }).name, 'a new code at once').to.equal('otp-sending');
 
     const third = run(
@@ -116,7 +116,7 @@ describe('transition', () => {
 
   it('tells why possession failed: a code checked, or a send asked for', () => {
     const failed = { success: false, possessionResult: 'failed' };
-    const afterCode = run(codeEntry(), { type: 'code-submitted' }, { type: 'finishing' }, { type: 'result', result: failed });
+    const afterCode = run(codeEntry(), { type: 'code-submitted', code: '1234' }, { type: 'finishing' }, { type: 'result', result: failed });
     expect(afterCode).to.include({ name: 'failure', cause: 'code' });
     const afterSend = run(codeEntry(), { type: 'resend-code', now: 30_000, send }, { type: 'finishing' }, { type: 'result', result: failed });
     expect(afterSend).to.include({ name: 'failure', cause: 'send' });

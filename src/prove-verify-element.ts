@@ -39,8 +39,10 @@ export type { Strings, StringOverrides } from './i18n/strings.js';
  * @csspart status - A progress or notice message.
  * @csspart button - Every button.
  * @csspart submit - The main button of a step.
- * @csspart result - The success, failure or expired panel (also `success`, `failure`, `expired`).
+ * @csspart result - The success, failure, expired or status-error panel (also `success`, `failure`, `expired`, `error`).
  * @csspart spinner - The waiting indicator.
+ * @csspart progress - The panel of a progress step (sending a code, checking it, checking the result).
+ * @csspart icon - The success, failure, expired or error icon of a result.
  *
  * @slot consent - Under the form's fields: the carrier-consent text some integrators must show before Verify.
  *
@@ -53,6 +55,11 @@ export type { Strings, StringOverrides } from './i18n/strings.js';
  * @cssproperty --prove-verify-radius - Corner radius.
  * @cssproperty --prove-verify-font - Font shorthand.
  * @cssproperty --prove-verify-max-width - Width limit.
+ * @cssproperty --prove-verify-accent-hover - The main button's background under the pointer.
+ * @cssproperty --prove-verify-success - The success icon.
+ * @cssproperty --prove-verify-space - Spacing unit between blocks (default `1em`).
+ * @cssproperty --prove-verify-background - The element's background; unset, transparent unless `theme` is set.
+ * @cssproperty --prove-verify-min-height - Least height of every step's panel, so steps don't jump (default `23em`, the form's).
  */
 export class ProveVerifyElement extends LitElement {
   static override styles = styles;

@@ -1,18 +1,61 @@
 import { css } from 'lit';
 
+/*
+ * Colours follow the page's `color-scheme` (inherited into the shadow root), not the OS alone:
+ * light-dark() picks by the element's used scheme, so a page with no `color-scheme` stays light on
+ * a dark OS and a page declaring `dark` gets the dark values. `theme` sets the scheme itself and,
+ * since the page behind may not match, paints a background of its own.
+ *
+ * One steady panel: every step is at least as tall as the form, so nothing jumps.
+ * Secondary actions are text buttons; only the step's main action is filled. They share one row,
+ * sized by their labels, while it is wide enough; below that each takes its own full-width row:
+ * never a ragged wrap, whatever the language.
+ * Forced colours: system colours only; the main button stays filled, focus and spinner visible.
+ *
+ * The rules are written tersely (no comments inside the template): they ship as they are, in the
+ * first paint.
+ */
 export const styles = css`
   :host {
     display: block;
     max-width: var(--prove-verify-max-width, 26rem);
     font: var(--prove-verify-font, inherit);
-    color: var(--prove-verify-color, #1b1f24);
-    --_accent: var(--prove-verify-accent, #1a56db);
-    --_danger: var(--prove-verify-danger, #b42318);
+    --_fg: var(--prove-verify-color, light-dark(#1b1f24, #e6e8eb));
+    --_accent: var(--prove-verify-accent, light-dark(#1a56db, #8ab4f8));
+    --_accent-hover: var(--prove-verify-accent-hover, light-dark(#1544b0, #aecbfa));
+    --_on-accent: var(--prove-verify-accent-text, light-dark(#fff, #0b1b36));
+    --_danger: var(--prove-verify-danger, light-dark(#b42318, #ffb4ab));
+    --_success: var(--prove-verify-success, light-dark(#067647, #75e0a7));
     --_border: var(--prove-verify-border-color, #8a939e);
     --_radius: var(--prove-verify-radius, 0.5rem);
+    --_space: var(--prove-verify-space, 1em);
+    color: var(--_fg);
+    background: var(--prove-verify-background, none);
+  }
+  :host([theme='light']) {
+    color-scheme: light;
+  }
+  :host([theme='dark']) {
+    color-scheme: dark;
+  }
+  :host([theme]) {
+    background: var(--prove-verify-background, light-dark(#fff, #16181c));
+    padding: var(--_space);
+    border-radius: var(--_radius);
   }
   :host([hidden]) {
     display: none;
+  }
+  :host > form,
+  :host > section {
+    min-height: var(--prove-verify-min-height, 23em);
+    display: flex;
+    flex-direction: column;
+  }
+  .center {
+    justify-content: center;
+    align-items: center;
+    text-align: center;
   }
   h2 {
     font-size: 1.25em;
@@ -21,17 +64,16 @@ export const styles = css`
   h2:focus {
     outline: none;
   }
-  .intro,
-  .hint {
-    margin: 0 0 1em;
+  p {
+    margin: 0 0 var(--_space);
   }
   .hint {
     font-size: 0.875em;
     margin: 0.25em 0 0;
-    opacity: 0.8;
+    opacity: 0.85;
   }
   .field {
-    margin-bottom: 1em;
+    margin-bottom: var(--_space);
   }
   label {
     display: block;
@@ -45,14 +87,13 @@ export const styles = css`
     padding: 0.6em 0.75em;
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
-    background: var(--prove-verify-input-background, #fff);
+    background: var(--prove-verify-input-background, light-dark(#fff, #1e2127));
     color: inherit;
   }
   input[aria-invalid='true'] {
     border-color: var(--_danger);
   }
-  input:focus-visible,
-  button:focus-visible {
+  :focus-visible {
     outline: 3px solid var(--_accent);
     outline-offset: 2px;
   }
@@ -65,39 +106,55 @@ export const styles = css`
     border: 1px solid var(--_danger);
     border-radius: var(--_radius);
     color: var(--_danger);
-    padding: 0.75em 1em;
-    margin-bottom: 1em;
+    padding: 0.75em var(--_space);
+    margin-bottom: var(--_space);
   }
   .alert p {
     margin: 0 0 0.5em;
   }
-  .notice {
-    margin: 0 0 1em;
+  .outcome .alert {
+    color: inherit;
+    border: 0;
+    padding: 0;
   }
   button {
     font: inherit;
     min-height: 2.75em;
-    padding: 0.5em 1em;
+    padding: 0.5em 0.75em;
     border-radius: var(--_radius);
-    border: 1px solid var(--_accent);
-    background: transparent;
+    border: 1px solid transparent;
+    background: none;
     color: var(--_accent);
     cursor: pointer;
+  }
+  button:hover:not(:disabled) {
+    text-decoration: underline;
   }
   button.primary {
     width: 100%;
     background: var(--_accent);
-    color: var(--prove-verify-accent-text, #fff);
+    color: var(--_on-accent);
+  }
+  button.primary:hover:not(:disabled) {
+    background: var(--_accent-hover);
+    text-decoration: none;
   }
   button:disabled {
     opacity: 0.6;
     cursor: default;
   }
   .actions {
-    display: flex;
-    flex-wrap: wrap;
-    gap: 0.5em;
-    margin-top: 0.75em;
+    container-type: inline-size;
+    display: grid;
+    grid-auto-flow: column;
+    gap: 0.25em;
+    width: 100%;
+    margin-top: 0.5em;
+  }
+  @container (width < 24em) {
+    .actions > * {
+      grid-column: 1;
+    }
   }
   .visually-hidden {
     position: absolute;
@@ -110,13 +167,13 @@ export const styles = css`
     white-space: nowrap;
     border: 0;
   }
-  .progress {
-    margin: 1em 0;
-  }
   .spinner {
-    width: 1.5em;
-    height: 1.5em;
-    border: 3px solid var(--_border);
+    flex: none;
+    box-sizing: border-box;
+    width: 2.5em;
+    height: 2.5em;
+    margin: 0 auto var(--_space);
+    border: 4px solid var(--_border);
     border-top-color: var(--_accent);
     border-radius: 50%;
     animation: spin 1s linear infinite;
@@ -126,9 +183,47 @@ export const styles = css`
       transform: rotate(360deg);
     }
   }
+  .icon {
+    width: 3em;
+    height: 3em;
+    margin-bottom: 0.5em;
+    fill: none;
+    stroke: currentColor;
+    stroke-width: 2;
+    stroke-linecap: round;
+    stroke-linejoin: round;
+    color: var(--_danger);
+  }
+  .success .icon {
+    color: var(--_success);
+  }
+  .expired .icon {
+    color: var(--_accent);
+  }
   @media (prefers-reduced-motion: reduce) {
     .spinner {
       animation: none;
+    }
+  }
+  @media (forced-colors: active) {
+    button.primary,
+    .spinner {
+      forced-color-adjust: none;
+      background: Highlight;
+      color: HighlightText;
+    }
+    button.primary:disabled {
+      background: Canvas;
+      color: GrayText;
+      border-color: GrayText;
+    }
+    .spinner {
+      background: none;
+      border-color: GrayText;
+      border-top-color: Highlight;
+    }
+    :focus-visible {
+      outline-color: Highlight;
     }
   }
 `;

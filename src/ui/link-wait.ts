@@ -24,8 +24,8 @@ export function linkWait(state: LinkState, ctx: ViewContext) {
     <section part="form">
       <h2 part="title" tabindex="-1" data-autofocus aria-describedby="link-intro">${t.linkTitle}</h2>
       <p class="intro" id="link-intro" part="status">${intro(last4)} ${message ?? nothing}</p>
-      <p class="hint" part="hint">${t.linkTimeLeft(timeLeft(state.sends.expiresAt, now))}</p>
       <div class="spinner" aria-hidden="true" part="spinner"></div>
+      <p class="hint center" part="hint">${t.linkTimeLeft(timeLeft(state.sends.expiresAt, now))}</p>
       <div class="actions">
         ${resendControls(state.sends, ctx, {
           label: t.resendLink,

@@ -1,16 +1,33 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, svg, type TemplateResult } from 'lit';
 import type { FlowState } from '../flow/state.js';
 import type { ViewContext } from './context.js';
-import { errorAlert } from './error-alert.js';
+import { errorText, retryButton } from './error-alert.js';
+import { progress } from './progress.js';
 
 type OutcomeState = Extract<FlowState, { name: 'verifying' | 'success' | 'failure' | 'expired' | 'error' }>;
+type Kind = 'success' | 'failure' | 'expired' | 'error';
+
+// Drawn inside a circle; the heading says the same words, so colour and shape are never the only signal.
+const MARKS: Record<Kind, TemplateResult> = {
+  success: svg`<path d="m7.5 12.5 3 3 6-6.5"/>`,
+  failure: svg`<path d="m9 9 6 6m0-6-6 6"/>`,
+  expired: svg`<path d="M12 7v5l3 2"/>`,
+  error: svg`<path d="M12 7v6m0 3.5v.5"/>`,
+};
+
+function icon(kind: Kind) {
+  return html`<svg class="icon" part="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+    <circle cx="12" cy="12" r="10" />${MARKS[kind]}
+  </svg>`;
+}
 
 /** A result panel; its heading takes focus so screen readers hear the outcome first. */
-function panel(kind: string, title: string, body: string, actions?: TemplateResult) {
-  return html`<section class="outcome ${kind}" part="result ${kind}">
+function panel(kind: Kind, title: string, body: string, main?: TemplateResult, secondary?: TemplateResult) {
+  return html`<section class="outcome ${kind} center" part="result ${kind}">
+    ${icon(kind)}
     <h2 part="title" tabindex="-1" data-autofocus aria-describedby="outcome-body">${title}</h2>
     <p id="outcome-body">${body}</p>
-    ${actions ? html`<div class="actions">${actions}</div>` : nothing}
+    ${main ?? nothing} ${secondary ? html`<div class="actions">${secondary}</div>` : nothing}
   </section>`;
 }
 
@@ -25,27 +42,35 @@ function failureBody(state: Extract<FlowState, { name: 'failure' }>, { t }: View
 /** The end of a flow, and the wait for the backend's verdict. */
 export function outcome(state: OutcomeState, ctx: ViewContext) {
   const { t, actions } = ctx;
-  const startAgain = html`<button type="button" part="button" @click=${() => actions.reset()}>${t.startAgain}</button>`;
+  const startAgain = (main = false) =>
+    html`<button type="button" part=${main ? 'button submit' : 'button'} class=${main ? 'primary' : ''} @click=${() => actions.reset()}>${t.startAgain}</button>`;
   switch (state.name) {
     case 'verifying':
-      return html`<p class="progress" part="status">${t.verifying}</p>`;
+      return progress(t.verifyingTitle, t.progressBody);
     case 'success':
       return panel('success', t.successTitle, t.successBody);
     case 'failure':
-      return panel('failure', t.failureTitle, failureBody(state, ctx), startAgain);
+      return panel('failure', t.failureTitle, failureBody(state, ctx), startAgain(true));
     case 'expired':
       if (state.reason === 'link') {
         return panel(
           'expired',
           t.linkExpiredTitle,
           t.linkExpiredBody,
-          html`<button type="button" part="button submit" class="primary" @click=${() => actions.submit()}>${t.sendNewLink}</button>
-            <button type="button" part="button" @click=${() => actions.startWithNewNumber()}>${t.differentNumber}</button>`,
+          html`<button type="button" part="button submit" class="primary" @click=${() => actions.submit()}>${t.sendNewLink}</button>`,
+          html`<button type="button" part="button" @click=${() => actions.startWithNewNumber()}>${t.differentNumber}</button>`,
         );
       }
-      return panel('expired', t.expiredTitle, t.expiredBody, startAgain);
+      return panel('expired', t.expiredTitle, t.expiredBody, startAgain(true));
     case 'error':
-      return html`${errorAlert(state, ctx, 'primary')}
-        <div class="actions">${startAgain}</div>`;
+      // The status call failed: the code or link was used, only the verdict is missing. "Try again"
+      // (asking for it again) takes focus; starting over is the way out.
+      return html`<section class="outcome error center" part="result error">
+        ${icon('error')}
+        <h2 part="title">${t.statusErrorTitle}</h2>
+        <p role="alert" part="alert">${errorText(state, ctx)}</p>
+        ${retryButton(state, ctx, 'primary')}
+        <div class="actions">${startAgain()}</div>
+      </section>`;
   }
 }

@@ -38,9 +38,13 @@ export function effectiveCountry(chosen: string | undefined, defaultCountry: str
  * Checks a number for `country` (the one a national number belongs to) and, when `allowed` is not
  * empty, that its country is one of them; loads the rules if need be.
  */
-export async function checkPhone(input: string, country = 'US', allowed: readonly string[] = []): Promise<PhoneCheck> {
-  if (!input.trim()) return { ok: false, error: 'required' };
-  return (await loadPhoneRules()).checkNumber(input, country, allowed);
+export function checkPhone(input: string, country = 'US', allowed: readonly string[] = []): Promise<PhoneCheck> {
+  return loadPhoneRules().then((r) => r.checkNumber(input, country, allowed));
+}
+
+/** `checkPhone` at once, when it needs no rules or they are in (so a submit can start in the same click); else undefined. */
+export function checkPhoneNow(input: string, country = 'US', allowed: readonly string[] = []): PhoneCheck | undefined {
+  return !input.trim() ? { ok: false, error: 'required' } : loaded?.checkNumber(input, country, allowed);
 }
 
 /** The number as people write it in its country, e.g. (201) 100-4010; as typed until the rules are in. */

@@ -79,10 +79,12 @@ export class FlowController implements ReactiveController, FlowHost {
     loading.catch(() => {});
     let checked: FormCheck | undefined;
     try {
-      // The person may type while the rules load: the values submitted are the ones checked.
+      // The person may type while the rules load: the values submitted are the ones checked. With
+      // the rules in, the check is immediate and `starting` shows in the same click.
       for (let values; values !== this.state.values; ) {
         values = this.state.values;
-        checked = await validateForm(values, this.settings());
+        const check = validateForm(values, this.settings());
+        checked = check instanceof Promise ? await check : check;
       }
     } catch {
       checked = undefined;

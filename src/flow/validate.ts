@@ -1,4 +1,4 @@
-import { checkPhone, effectiveCountry } from '../phone.js';
+import { checkPhone, checkPhoneNow, effectiveCountry, type PhoneCheck } from '../phone.js';
 import type { FieldErrors, FormValues } from './state.js';
 
 export const NAME_MAX_LENGTH = 100;
@@ -21,12 +21,16 @@ export type FormCheck =
 
 /**
  * The whole form, before a flow starts: names, then the phone for its country and the allowed
- * ones. Rejects only when the phone rules cannot be loaded.
+ * ones. At once when the phone rules are in (or the phone is empty), else once they are loaded;
+ * the promise rejects only when they cannot be.
  */
-export async function validateForm(values: FormValues, countries: { defaultCountry: string; countries: string[] }): Promise<FormCheck> {
-  const errors = validateNames(values);
+export function validateForm(values: FormValues, countries: { defaultCountry: string; countries: string[] }): FormCheck | Promise<FormCheck> {
   const country = effectiveCountry(values.country, countries.defaultCountry, countries.countries);
-  const phone = await checkPhone(values.phone, country, countries.countries);
-  if (!phone.ok) errors.phone = phone.error;
-  return phone.ok && Object.keys(errors).length === 0 ? { ok: true, phoneNumber: phone.e164, country } : { ok: false, errors };
+  const result = (phone: PhoneCheck): FormCheck => {
+    const errors = validateNames(values);
+    if (!phone.ok) errors.phone = phone.error;
+    return phone.ok && Object.keys(errors).length === 0 ? { ok: true, phoneNumber: phone.e164, country } : { ok: false, errors };
+  };
+  const now = checkPhoneNow(values.phone, country, countries.countries);
+  return now ? result(now) : checkPhone(values.phone, country, countries.countries).then(result);
 }

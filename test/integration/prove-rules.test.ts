@@ -8,8 +8,8 @@ import { expect, oneEvent, waitUntil } from '@open-wc/testing';
 import sinon from 'sinon';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
-import { alertText, buttonByName, fillDetails, hasButton, inputByLabel, text, type, untilStep } from '../support/dom.js';
-import { armFault, disarmFaults, emulator, inbox, mountLive, nextMessage, recordRequests, stats } from '../support/live.js';
+import { alertText, buttonByName, fillDetails, hasButton, inputByLabel, text, untilStep } from '../support/dom.js';
+import { armFault, disarmFaults, emulator, enterCode, inbox, mountLive, nextMessage, recordRequests, stats } from '../support/live.js';
 
 let requests: ReturnType<typeof recordRequests>;
 
@@ -31,8 +31,7 @@ async function reachCode(el: ProveVerifyElement) {
 }
 
 async function confirm(el: ProveVerifyElement, code: string) {
-  type(inputByLabel(el, /code/i), code);
-  buttonByName(el, 'Confirm code').click();
+  enterCode(el, code);
   await untilStep(el, 'otp-checking');
 }
 

@@ -5,7 +5,7 @@
 import { expect, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../src/prove-verify.js';
 import { alertText, buttonByName, fillDetails, inputByLabel, text, type, untilStep } from '../support/dom.js';
-import { inbox, mountLive as mount, nextMessage, stats } from '../support/live.js';
+import { enterCode, inbox, mountLive as mount, nextMessage, stats } from '../support/live.js';
 
 describe('<prove-verify> with the real Prove SDK and the sandbox emulator', () => {
   it('completes the desktop flow when the Instant Link is opened on the phone', async () => {
@@ -49,15 +49,13 @@ describe('<prove-verify> with the real Prove SDK and the sandbox emulator', () =
     const message = await nextMessage(before);
     expect(message.otp).to.equal('1234');
 
-    type(inputByLabel(el, /code/i), '0000');
-    buttonByName(el, 'Confirm code').click();
+    enterCode(el, '0000');
     await untilStep(el, 'otp-checking');
     await untilStep(el, 'otp-entry');
     expect(alertText(el)).to.equal("That code didn't work. Check the text message and try again.");
 
-    type(inputByLabel(el, /code/i), message.otp!);
     const success = oneEvent(el, 'prove-verify-success');
-    buttonByName(el, 'Confirm code').click();
+    enterCode(el, message.otp!);
     expect((await success).detail.result.success).to.equal(true);
     await untilStep(el, 'success');
   });
@@ -75,9 +73,8 @@ describe('<prove-verify> with the real Prove SDK and the sandbox emulator', () =
     await untilStep(el, 'otp-entry');
     expect(text(el)).to.contain('sent to (201) 555-0123.');
     const message = await nextMessage(before, '2015550123');
-    type(inputByLabel(el, /code/i), message.otp!);
     const failure = oneEvent(el, 'prove-verify-failure');
-    buttonByName(el, 'Confirm code').click();
+    enterCode(el, message.otp!);
     expect((await failure).detail.result).to.deep.include({ success: false, possessionResult: 'success', verifyResult: 'failed' });
     await untilStep(el, 'failure');
   });
@@ -87,9 +84,8 @@ describe('<prove-verify> with the real Prove SDK and the sandbox emulator', () =
     await fillDetails(el, 'Someone', 'Else', '2001004010');
     buttonByName(el, 'Verify').click();
     await untilStep(el, 'otp-entry');
-    type(inputByLabel(el, /code/i), '1234');
     const failure = oneEvent(el, 'prove-verify-failure');
-    buttonByName(el, 'Confirm code').click();
+    enterCode(el, '1234');
     expect((await failure).detail.result).to.deep.include({ success: false, verifyResult: 'failed' });
     await untilStep(el, 'failure');
     expect(text(el)).to.contain("We couldn't verify this phone number");

@@ -5,6 +5,7 @@
 import { fixture, html } from '@open-wc/testing';
 import type { SmsMessage as Message } from '../../demo/server/emulator/inbox.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
+import { buttonByName, inputByLabel, type } from './dom.js';
 
 let emulatorUrl: string | undefined;
 
@@ -74,4 +75,13 @@ export async function mountLive(possession: 'mobile' | 'desktop', attrs: { backe
     html`<prove-verify backend-url="/live/${attrs.backend ?? 'api'}" possession-type=${possession} timeout="10000"
       resend-after=${attrs.resendAfter ?? 0} link-lifetime=${attrs.linkLifetime ?? 180}></prove-verify>`,
   );
+}
+
+/**
+ * Types a code as a person does: a whole code submits itself at its last digit; "Confirm code" is
+ * pressed only when the code has not gone (a shorter one), so nothing is submitted twice.
+ */
+export function enterCode(el: ProveVerifyElement, code: string): void {
+  type(inputByLabel(el, /code/i), code);
+  if (el.step === 'otp-entry') buttonByName(el, 'Confirm code').click();
 }

@@ -42,10 +42,9 @@ export function checkPhone(input: string, country = 'US', allowed: readonly stri
   return loadPhoneRules().then((r) => r.checkNumber(input, country, allowed));
 }
 
-/** `checkPhone` at once, when it needs no rules or they are in (so a submit can start in the same click); else undefined. */
-export function checkPhoneNow(input: string, country = 'US', allowed: readonly string[] = []): PhoneCheck | undefined {
-  return !input.trim() ? { ok: false, error: 'required' } : loaded?.checkNumber(input, country, allowed);
-}
+
+/** The rules if they are in (so a submit can be checked at once, and start in the same click). */
+export const phoneRules = (): Rules | undefined => loaded;
 
 /** The number as people write it in its country, e.g. (201) 100-4010; as typed until the rules are in. */
 export function nationalFormat(input: string, country = 'US'): string {

@@ -1,12 +1,12 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { emit } from '../events.js';
-import { loadPhoneRules } from '../phone.js';
+import { loadPhoneRules, phoneRules } from '../phone.js';
 import type { FlowEvent } from './events.js';
-import type { FlowRunner, FlowHost, stepView } from './runner.js';
+import type { FlowRunner, FlowHost, refocus, stepView } from './runner.js';
 import type { FlowSettings } from './run.js';
 import { BUSY_STATES, initialState, type FieldName, type FlowState, type FormValues } from './state.js';
 import { transition } from './transition.js';
-import { validateForm, type FormCheck } from './validate.js';
+import type { FormCheck } from './validate.js';
 
 export type { FlowSettings } from './run.js';
 
@@ -27,6 +27,8 @@ export class FlowController implements ReactiveController, FlowHost {
   focusVersion = 0;
   /** The views of the steps after the form, once loaded. */
   views?: typeof stepView;
+  /** Where focus goes when it fell with a removed control; loaded with the runner. */
+  refocus?: typeof refocus;
   private runner?: FlowRunner;
   private loading?: Promise<FlowRunner>;
   /** A submit is checking the form (see `submit`). */
@@ -83,8 +85,8 @@ export class FlowController implements ReactiveController, FlowHost {
       // the rules in, the check is immediate and `starting` shows in the same click.
       for (let values; values !== this.state.values; ) {
         values = this.state.values;
-        const check = validateForm(values, this.settings());
-        checked = check instanceof Promise ? await check : check;
+        const rules = phoneRules() ?? (await loadPhoneRules());
+        checked = rules.validateForm(values, this.settings());
       }
     } catch {
       checked = undefined;
@@ -96,18 +98,16 @@ export class FlowController implements ReactiveController, FlowHost {
       this.dispatch({ type: 'invalid', errors: checked.errors });
       return;
     }
-    // The country the number was read in, so later screens format it the same way.
-    if (checked && checked.country !== this.state.values.country) this.dispatch({ type: 'edit', field: 'country', value: checked.country });
     // Cancelled, reset or already started meanwhile.
     if (!this.dispatch({ type: 'submit', now: Date.now() })) return;
     let runner: FlowRunner;
     try {
-      if (!checked) throw new Error('Phone number rules could not be loaded.');
+      // The rules that could not load are code too: the same failure as the flow's code.
+      if (!checked) throw 0;
       runner = await loading;
-    } catch (error) {
-      const what = checked ? "The element's flow code could not be loaded." : (error as Error).message;
+    } catch {
       this.dispatch({ type: 'failed', code: 'network', retry: 'start' });
-      emit(this.host, 'prove-verify-error', { code: 'network', message: what, recoverable: true });
+      emit(this.host, 'prove-verify-error', { code: 'network', message: "The element's code (flow or phone rules) could not be loaded.", recoverable: true });
       return;
     }
     if (this.state.name === 'starting' && this.host.isConnected) await runner.start(checked.phoneNumber);
@@ -151,6 +151,11 @@ export class FlowController implements ReactiveController, FlowHost {
     if (wasRunning) emit(this.host, 'prove-verify-cancel', {});
   }
 
+  /** Escape pressed in the element: cancels as Cancel does where Cancel shows; answers whether it did. */
+  escape(): boolean {
+    return this.runner?.escape() ?? false;
+  }
+
   /** Back to the form from any state, keeping what was typed. */
   reset(): void {
     if (this.runner) this.runner.reset();
@@ -174,6 +179,7 @@ export class FlowController implements ReactiveController, FlowHost {
     this.loading ??= import('./runner.js').then(
       (module) => {
         this.views = module.stepView;
+        this.refocus = module.refocus;
         this.runner = new module.FlowRunner(this);
         return this.runner;
       },

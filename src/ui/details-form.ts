@@ -1,5 +1,5 @@
 import { html, nothing, type ReactiveElement } from 'lit';
-import type { FieldName, FlowState } from '../flow/state.js';
+import type { FlowState } from '../flow/state.js';
 import type { ViewContext } from './context.js';
 import { errorAlert } from './error-alert.js';
 import { field } from './field.js';
@@ -25,13 +25,11 @@ function loadPhoneView(event: Event): void {
 
 type DetailsState = Extract<FlowState, { name: 'form' | 'starting' | 'error' }>;
 
-const NAMES: { name: 'firstName' | 'lastName'; id: string; autocomplete: string }[] = [
+const FIELDS: { name: 'firstName' | 'lastName' | 'phone'; id: string; autocomplete: string }[] = [
   { name: 'firstName', id: 'first-name', autocomplete: 'given-name' },
   { name: 'lastName', id: 'last-name', autocomplete: 'family-name' },
+  { name: 'phone', id: 'phone', autocomplete: 'tel' },
 ];
-
-/** The fields in the order focus visits them for their errors. */
-const ORDER: FieldName[] = ['firstName', 'lastName', 'phone'];
 
 /**
  * The first screen: name and phone. Also shown, with an alert, when starting failed. The `consent`
@@ -40,7 +38,7 @@ const ORDER: FieldName[] = ['firstName', 'lastName', 'phone'];
 export function detailsForm(state: DetailsState, ctx: ViewContext) {
   const { t, actions, now } = ctx;
   const errors = state.name === 'form' ? state.errors : {};
-  const focus = ORDER.find((f) => errors[f]) ?? (state.name === 'form' ? state.focus : undefined);
+  const focus = FIELDS.find((f) => errors[f.name])?.name ?? (state.name === 'form' ? state.focus : undefined);
   const busy = state.name === 'starting';
   const held = state.name === 'error' && state.retryAt !== undefined && now < state.retryAt;
   return html`
@@ -51,34 +49,26 @@ export function detailsForm(state: DetailsState, ctx: ViewContext) {
       <h2 part="title">${t.title}</h2>
       <p class="intro">${t.intro}</p>
       ${state.name === 'error' ? errorAlert(state, ctx) : nothing}
-      ${NAMES.map((f) =>
-        field({
-          ...f,
-          label: t[f.name],
-          value: state.values[f.name],
-          error: errors[f.name] ? t.messages[errors[f.name]!] : undefined,
-          disabled: busy,
-          autofocus: f.name === focus,
-          onInput: (value) => actions.edit(f.name, value),
-        }),
+      ${FIELDS.map((f) =>
+        f.name === 'phone' && phoneView
+          ? phoneView.phoneField({ values: state.values, error: errors.phone, disabled: busy, autofocus: focus === 'phone' }, ctx)
+          : field({
+              ...f,
+              label: t[f.name],
+              value: state.values[f.name],
+              // Until the phone's own field loads: a plain LTR input, with the hint for its country.
+              ...(f.name === 'phone' && {
+                type: 'tel',
+                inputmode: 'tel',
+                dir: 'ltr',
+                hint: t.phoneHintFor(countryName(effectiveCountry(state.values.country, ctx.config.defaultCountry, ctx.config.countries), ctx.config.lang), ''),
+              }),
+              error: errors[f.name] && t.messages[errors[f.name]!],
+              disabled: busy,
+              autofocus: f.name === focus,
+              onInput: (value) => actions.edit(f.name, value),
+            }),
       )}
-      ${phoneView
-        ? phoneView.phoneField({ values: state.values, error: errors.phone, disabled: busy, autofocus: focus === 'phone' }, ctx)
-        : field({
-            id: 'phone',
-            name: 'phone',
-            label: t.phone,
-            value: state.values.phone,
-            autocomplete: 'tel',
-            type: 'tel',
-            inputmode: 'tel',
-            dir: 'ltr',
-            hint: t.phoneHintFor(countryName(effectiveCountry(state.values.country, ctx.config.defaultCountry, ctx.config.countries), ctx.config.lang), ''),
-            error: errors.phone && t.messages[errors.phone],
-            disabled: busy,
-            autofocus: focus === 'phone',
-            onInput: (value) => actions.edit('phone', value),
-          })}
       <slot name="consent"></slot>
       <button type="submit" part="button submit" class="primary" ?disabled=${busy || held}>
         ${busy ? t.submitting : t.submit}

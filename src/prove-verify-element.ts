@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { FlowController } from './flow/controller.js';
-import { BUSY_STATES, type FlowState } from './flow/state.js';
+import type { FlowState } from './flow/state.js';
 import { LanguageController } from './i18n/language-controller.js';
 import type { StringOverrides } from './i18n/strings.js';
 import type { ProveSdk } from './sdk.js';
@@ -154,14 +154,9 @@ export class ProveVerifyElement extends LitElement {
 
   constructor() {
     super();
-    // Escape does what Cancel does on the steps that show it; on the form, while it starts a flow,
-    // and while the verdict is fetched, it does nothing.
+    // Escape does what Cancel does on the steps that show it (see FlowRunner.escape).
     this.addEventListener('keydown', (e) => {
-      const step = this.flow.state.name;
-      if (e.key !== 'Escape' || e.defaultPrevented || e.isComposing) return;
-      if (!BUSY_STATES.has(step) || step === 'starting' || step === 'verifying') return;
-      e.preventDefault();
-      this.flow.cancel();
+      if (e.key === 'Escape' && !e.defaultPrevented && !e.isComposing && this.flow.escape()) e.preventDefault();
     });
   }
 
@@ -216,28 +211,17 @@ export class ProveVerifyElement extends LitElement {
     // Focus follows the flow (never on page load, never while typing).
     if (this.flow.focusVersion === this.focusedVersion) return;
     this.focusedVersion = this.flow.focusVersion;
-    const target = this.shadowRoot?.querySelector<HTMLElement>('[data-autofocus]') ?? this.lostFocusTarget();
+    const root = this.shadowRoot!;
+    // A step that names no control, after the one that had focus went away (Cancel, Escape, "Start
+    // again"): the form's first field or the step's heading, never the page's body. Focus the page
+    // holds elsewhere stays there.
+    const target =
+      root.querySelector<HTMLElement>('[data-autofocus]') ?? (this.hadFocus && !root.activeElement ? this.flow.refocus?.(root, this.flow.state) : null);
     if (!target) return;
     // Focusing the focused field again says nothing; blurring first makes a screen reader read
     // it anew, with the error it is now described by.
     if (this.shadowRoot!.activeElement === target) target.blur();
     target.focus();
-  }
-
-  /**
-   * Where focus goes when the control that had it went away with the step (Cancel, Escape, "Start
-   * again") and the new step names none: the form's first field, else the step's heading. Never
-   * the page's body; focus elsewhere in the page is left where it is.
-   */
-  private lostFocusTarget(): HTMLElement | null {
-    const root = this.shadowRoot!;
-    if (!this.hadFocus || root.activeElement) return null;
-    if (this.flow.state.name === 'form') {
-      return root.querySelector<HTMLElement>('form input:not([type="hidden"]), form select, form textarea');
-    }
-    const heading = root.querySelector<HTMLElement>('h2');
-    if (heading && !heading.hasAttribute('tabindex')) heading.tabIndex = -1;
-    return heading;
   }
 }
 

@@ -11,6 +11,18 @@ import { codeFrom, requestTextedCode, webOtpAvailable } from './web-otp.js';
 
 export { stepView } from '../ui/steps.js';
 
+/**
+ * Where focus goes when the control that had it went away with the step (Cancel, Escape, "Start
+ * again") and the new step names none: the form's first field, else the step's heading, so it
+ * never falls to the page's body. Loaded with the flow: before a flow, nothing goes away.
+ */
+export function refocus(root: ShadowRoot, state: FlowState): HTMLElement | null {
+  if (state.name === 'form') return root.querySelector<HTMLElement>('form input:not([type="hidden"]), form select, form textarea');
+  const heading = root.querySelector<HTMLElement>('h2');
+  if (heading && !heading.hasAttribute('tabindex')) heading.tabIndex = -1;
+  return heading;
+}
+
 /** What the runner needs of the controller: the state, the one way to change it, and the element. */
 export interface FlowHost {
   readonly state: FlowState;
@@ -181,6 +193,17 @@ export class FlowRunner implements StepHost {
     this.teardown();
     this.dispatch({ type: 'reset' });
     if (wasRunning) emit(this.host, 'prove-verify-cancel', {});
+  }
+
+  /**
+   * Escape: what Cancel does, on the steps that show Cancel; nothing on the form, while a flow
+   * starts, while the verdict is fetched, or on a result. Answers whether it cancelled.
+   */
+  escape(): boolean {
+    const step = this.state.name;
+    if (!BUSY_STATES.has(step) || step === 'starting' || step === 'verifying') return false;
+    this.cancel();
+    return true;
   }
 
   /** Back to the form from any state, keeping what was typed. */

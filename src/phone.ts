@@ -51,24 +51,12 @@ export function nationalFormat(input: string, country = 'US'): string {
   return loaded?.nationalFormat(input, country) ?? input.trim();
 }
 
-const displayNames = new Map<string, Intl.DisplayNames | undefined>();
-
-/** The country's name in `lang` (`Intl.DisplayNames`); its code where there is none. */
-export function countryName(code: string, lang: string): string {
-  if (!displayNames.has(lang)) {
-    try {
-      displayNames.set(lang, new Intl.DisplayNames([lang, 'en'], { type: 'region' }));
-    } catch {
-      // An old browser, or a tag it cannot read: codes it is.
-      displayNames.set(lang, undefined);
-    }
-  }
-  try {
-    return displayNames.get(lang)?.of(code) ?? code;
-  } catch {
-    return code;
-  }
-}
+/**
+ * The country's name in `lang` (`Intl.DisplayNames`), for the plain field before the phone's own
+ * loads (which keeps its names); the code itself if it is not one.
+ */
+export const countryName = (code: string, lang: string): string =>
+  /^[A-Z]{2}$/.test(code) ? (new Intl.DisplayNames([lang, 'en'], { type: 'region' }).of(code) ?? code) : code;
 
 /** The last four digits, which is all of the number the waiting screen shows. */
 export function lastFour(phone: string): string {

@@ -1,6 +1,6 @@
 import { html } from 'lit';
 import type { FormValues, MessageKey } from '../flow/state.js';
-import { countryName, effectiveCountry } from '../phone.js';
+import { effectiveCountry } from '../phone.js';
 import { asNational, callingCode, countryOfNumber, formatTyped, selectableCountries } from '../phone-rules.js';
 import type { ViewContext } from './context.js';
 import { field } from './field.js';
@@ -21,6 +21,25 @@ const STYLE = html`<style>
   .country select { position: absolute; inset: 0; width: 100%; opacity: 0; font: inherit; cursor: pointer; }
   .country:focus-within .country-face { outline: 3px solid var(--_accent); outline-offset: 2px; }
 </style>`;
+
+const displayNames = new Map<string, Intl.DisplayNames | undefined>();
+
+/** The country's name in `lang` (`Intl.DisplayNames`, kept per language: the list is long); its code where there is none. */
+function countryName(code: string, lang: string): string {
+  if (!displayNames.has(lang)) {
+    try {
+      displayNames.set(lang, new Intl.DisplayNames([lang, 'en'], { type: 'region' }));
+    } catch {
+      // An old browser, or a tag it cannot read: codes it is.
+      displayNames.set(lang, undefined);
+    }
+  }
+  try {
+    return displayNames.get(lang)?.of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
 
 /** The flag emoji of an ISO 3166 code (its two regional indicator letters). */
 const flag = (code: string) => (/^[A-Z]{2}$/.test(code) ? String.fromCodePoint(...[...code].map((c) => 0x1f1a5 + c.charCodeAt(0))) : '');

@@ -1,7 +1,8 @@
 /**
  * The demo's static files: the pages, the Instant Link landing page and its script,
- * `/main.js` (demo/main.ts bundled in memory by esbuild), Prove's SDK served byte for byte as
- * Prove ships it, and the CDN build from `dist/cdn/`.
+ * `/main.js` (demo/main.ts), `/gallery.js` (demo/gallery.ts, the states gallery) and
+ * `/phone-panel.js` (demo/phone-panel.ts, the CDN page's Simulated phone) bundled in memory by
+ * esbuild, Prove's SDK served byte for byte as Prove ships it, and the CDN build from `dist/cdn/`.
  */
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -71,9 +72,11 @@ export interface StaticOptions {
   demoDir?: string;
   /** Entry bundled as `/main.js` (default `demo/main.ts`). */
   mainEntry?: string;
+  /** Entry bundled as `/gallery.js` (default `demo/gallery.ts`). */
+  galleryEntry?: string;
   /** Folder served under `/cdn/` (default `dist/cdn/`). */
   cdnDir?: string;
-  /** Bundle `/main.js` at startup (default true). */
+  /** Bundle `/main.js`, `/gallery.js` and `/phone-panel.js` at startup (default true). */
   bundleMain?: boolean;
   log?: (line: string) => void;
 }
@@ -89,6 +92,7 @@ const PAGES: Record<string, Page> = {
   '/': { file: 'index.html' },
   '/index.html': { file: 'index.html' },
   '/cdn.html': { file: 'cdn.html' },
+  '/gallery.html': { file: 'gallery.html' },
   [LANDING_PAGE]: { file: 'link-opened.html', headers: { 'Content-Security-Policy': LANDING_CSP } },
   '/link-opened.js': { file: 'link-opened.js' },
   '/demo.css': { file: 'demo.css' },
@@ -97,27 +101,35 @@ const PAGES: Record<string, Page> = {
 export class StaticFiles {
   readonly #demoDir: string;
   readonly #cdnDir: string;
-  readonly #mainEntry: string;
   readonly #log: (line: string) => void;
-  #bundle: Promise<BundleResult> | undefined;
+  /** The in-memory bundles by URL path, each with its entry's name for messages. */
+  readonly #bundles = new Map<string, { name: string; result: Promise<BundleResult> }>();
 
   constructor(options: StaticOptions = {}) {
     this.#demoDir = options.demoDir ?? path.join(REPO_ROOT, 'demo');
     this.#cdnDir = options.cdnDir ?? path.join(REPO_ROOT, 'dist', 'cdn');
-    this.#mainEntry = options.mainEntry ?? path.join(this.#demoDir, 'main.ts');
     this.#log = options.log ?? (() => {});
-    if (options.bundleMain !== false) this.#bundle = this.#buildMain();
+    if (options.bundleMain !== false) {
+      const entries: [string, string, string][] = [
+        ['/main.js', 'demo/main.ts', options.mainEntry ?? path.join(this.#demoDir, 'main.ts')],
+        ['/gallery.js', 'demo/gallery.ts', options.galleryEntry ?? path.join(this.#demoDir, 'gallery.ts')],
+        ['/phone-panel.js', 'demo/phone-panel.ts', path.join(this.#demoDir, 'phone-panel.ts')],
+      ];
+      for (const [urlPath, name, entry] of entries) this.#bundles.set(urlPath, { name, result: this.#bundle(name, entry) });
+    }
   }
 
-  /** Resolves once `/main.js` is built (or failed to build); answers whether it built. */
+  /** Resolves once every bundle is built (or failed to); answers whether all built. */
   async ready(): Promise<boolean> {
-    return this.#bundle ? (await this.#bundle).ok : false;
+    if (this.#bundles.size === 0) return false;
+    const results = await Promise.all([...this.#bundles.values()].map((bundle) => bundle.result));
+    return results.every((result) => result.ok);
   }
 
-  async #buildMain(): Promise<BundleResult> {
+  async #bundle(name: string, entry: string): Promise<BundleResult> {
     try {
       const result = await build({
-        entryPoints: [this.#mainEntry],
+        entryPoints: [entry],
         bundle: true,
         format: 'esm',
         target: 'es2021',
@@ -133,7 +145,7 @@ export class StaticFiles {
       return { ok: true, code: file.text };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      this.#log(`demo/main.ts did not build: ${message}`);
+      this.#log(`${name} did not build: ${message}`);
       return { ok: false, error: message };
     }
   }
@@ -151,11 +163,13 @@ export class StaticFiles {
       sendBody(req, res, 301, 'Moved\n', CONTENT_TYPES['.txt']!, { Location: LANDING_PAGE + search });
       return true;
     }
-    if (pathname === '/main.js') {
-      const bundle = await (this.#bundle ?? Promise.resolve<BundleResult>({ ok: false, error: 'bundling is off' }));
+    if (pathname === '/main.js' || pathname === '/gallery.js' || pathname === '/phone-panel.js') {
+      const entry = this.#bundles.get(pathname);
+      const name = entry?.name ?? `demo${pathname.replace(/\.js$/, '.ts')}`;
+      const bundle = await (entry?.result ?? Promise.resolve<BundleResult>({ ok: false, error: 'bundling is off' }));
       if (bundle.ok) sendBody(req, res, 200, bundle.code, CONTENT_TYPES['.js']!);
       else {
-        const text = `/* demo/main.ts did not build */\nconsole.error(${JSON.stringify(`demo/main.ts did not build: ${bundle.error}`)});\n`;
+        const text = `/* ${name} did not build */\nconsole.error(${JSON.stringify(`${name} did not build: ${bundle.error}`)});\n`;
         sendBody(req, res, 500, text, CONTENT_TYPES['.js']!);
       }
       return true;

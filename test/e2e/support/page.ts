@@ -152,14 +152,37 @@ export async function loggedEvent(page: Page, name: string): Promise<void> {
 }
 
 /**
- * The "Simulated phone" panel: the texts for the watched number, newest first. Waits until it
- * shows `count` messages and answers the newest one as the person reads it.
+ * The "Simulated phone" panel: the current flow's texts for the watched number, newest first; it
+ * hides the texts of earlier flows and says how many (`data-earlier` on its list). Waits until the
+ * panel accounts for `count` texts in all (shown + hidden earlier ones, so `inbox.count()` before a
+ * flow + the texts it sent) and answers the newest one as the person reads it.
  */
 export async function phoneShows(page: Page, count: number, to: string = ADDY.e164) {
-  const messages = page.getByRole('list', { name: 'Messages', exact: true }).getByRole('listitem').filter({ hasText: `to ${to}` });
+  const { list, messages } = phoneMessages(page, to);
+  const earlier = async () => Number((await list.getAttribute('data-earlier')) ?? 0);
   // The panel polls the emulator every 1.5 s while a flow runs.
-  await until(`the simulated phone to show ${count} message(s)`, async () => (await messages.count()) >= count ? true : false, 10_000);
-  assert.equal(await messages.count(), count, 'the simulated phone shows exactly the messages sent');
+  await until(`the simulated phone to account for ${count} message(s)`, async () => (await messages.count()) + (await earlier()) >= count, 10_000);
+  assert.equal((await messages.count()) + (await earlier()), count, 'the simulated phone accounts for exactly the messages sent');
+  return newestMessage(messages);
+}
+
+/** The panel's list and the texts it shows to `to`. */
+export function phoneMessages(page: Page, to: string = ADDY.e164) {
+  const list = page.getByRole('list', { name: 'Messages', exact: true });
+  return { list, messages: list.getByRole('listitem').filter({ hasText: `to ${to}` }) };
+}
+
+/**
+ * Waits until the "Simulated phone" panel shows exactly `count` texts of the current flow (the ones
+ * sent since the element's last `starting` step) and answers the newest, as the person reads it.
+ */
+export async function phoneShowsCurrentFlow(page: Page, count: number, to: string = ADDY.e164) {
+  const { messages } = phoneMessages(page, to);
+  await until(`the simulated phone to show ${count} message(s) of this flow`, async () => (await messages.count()) === count, 10_000);
+  return newestMessage(messages);
+}
+
+async function newestMessage(messages: Locator) {
   const newest = messages.first();
   const text = await newest.innerText();
   const link = newest.getByRole('link', { name: 'Open the Instant Link (new tab)', exact: true });

@@ -7,8 +7,9 @@ import * as rules from 'libphonenumber-js/min';
 import type { CountryCode } from 'libphonenumber-js/min';
 import type { PhoneCheck } from './phone.js';
 
-// The form's check needs these rules: it loads with them.
+// The form's check and the phone's own field need these rules: they load with them.
 export { validateForm } from './flow/validate.js';
+export { phoneField } from './ui/phone-field.js';
 
 /** `+44` for GB; undefined for a code the rules do not know. */
 export function callingCode(country: string): string | undefined {

@@ -3,24 +3,16 @@ import type { FlowState } from '../flow/state.js';
 import type { ViewContext } from './context.js';
 import { errorAlert } from './error-alert.js';
 import { field } from './field.js';
-import { countryName, effectiveCountry, loadPhoneRules } from '../phone.js';
-
-let phoneView: typeof import('./phone-field.js') | undefined;
-let loadingView: Promise<void> | undefined;
+import { countryName, effectiveCountry, loadPhoneRules, phoneRules } from '../phone.js';
 
 /**
- * Loads the phone field's selector and formatting, with the phone rules, when the person reaches
- * the form (focus comes before typing, and before the selector opens), then renders again. Until
- * then the phone is a plain input, so the first paint stays small.
+ * Loads the phone rules, and the phone's own field with them (selector, formatting), when the
+ * person reaches the form (focus comes before typing, and before the selector opens), then renders
+ * again. Until then the phone is a plain input, so the first paint stays small.
  */
 function loadPhoneView(event: Event): void {
-  if (phoneView) return;
   const host = ((event.currentTarget as Element).getRootNode() as ShadowRoot).host as ReactiveElement;
-  loadingView ??= Promise.all([import('./phone-field.js'), loadPhoneRules()]).then(
-    ([module]) => void (phoneView = module),
-    () => void (loadingView = undefined),
-  );
-  void loadingView.then(() => host.requestUpdate());
+  if (!phoneRules()) loadPhoneRules().then(() => host.requestUpdate(), () => {});
 }
 
 type DetailsState = Extract<FlowState, { name: 'form' | 'starting' | 'error' }>;
@@ -41,6 +33,7 @@ export function detailsForm(state: DetailsState, ctx: ViewContext) {
   const focus = FIELDS.find((f) => errors[f.name])?.name ?? (state.name === 'form' ? state.focus : undefined);
   const busy = state.name === 'starting';
   const held = state.name === 'error' && state.retryAt !== undefined && now < state.retryAt;
+  const phoneView = phoneRules();
   return html`
     <form part="form" novalidate aria-busy=${busy ? 'true' : 'false'} @focusin=${loadPhoneView} @submit=${(e: SubmitEvent) => {
       e.preventDefault();

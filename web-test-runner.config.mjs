@@ -4,6 +4,31 @@ import { CHROME_ARGS, findChrome } from './scripts/find-chrome.mjs';
 import { fakeBackend } from './test/support/fake-backend.mjs';
 import { liveStack, liveStackProxy } from './test/support/live-stack.mjs';
 
+/**
+ * `executeServerCommand('emulate-forced-colors', {active})`: the runner's own emulateMedia passes
+ * only colour scheme and reduced motion to Chromium (and puppeteer refuses `forced-colors`), so
+ * this sets it over the DevTools protocol.
+ */
+function forcedColors() {
+  const sessions = new Map();
+  return {
+    name: 'forced-colors',
+    async executeCommand({ command, payload, session }) {
+      if (command !== 'emulate-forced-colors') return undefined;
+      const page = session.browser.getPage(session.id);
+      let cdp = sessions.get(session.id);
+      if (!cdp) {
+        cdp = await page.createCDPSession();
+        sessions.set(session.id, cdp);
+      }
+      await cdp.send('Emulation.setEmulatedMedia', {
+        features: [{ name: 'forced-colors', value: payload?.active ? 'active' : 'none' }],
+      });
+      return true;
+    },
+  };
+}
+
 const executablePath = findChrome();
 if (!executablePath) {
   throw new Error('No Chrome/Chromium found: install one (Debian: apt-get install chromium) or set CHROME_PATH.');
@@ -14,7 +39,7 @@ export default {
   nodeResolve: true,
   concurrency: 1,
   browsers: [chromeLauncher({ launchOptions: { executablePath, headless: true, args: CHROME_ARGS } })],
-  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2021' }), liveStack()],
+  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2021' }), liveStack(), forcedColors()],
   middleware: [fakeBackend, liveStackProxy],
   filterBrowserLogs: ({ args }) => !String(args[0]).startsWith('Lit is in dev mode'),
   testFramework: { config: { timeout: 20000 } },

@@ -51,6 +51,14 @@ export function nationalFormat(input: string, country = 'US'): string {
   return loaded?.nationalFormat(input, country) ?? input.trim();
 }
 
+/** The number of a flow as its country writes it, read in the country the form chose. */
+export function shownNumber(
+  values: { phone: string; country?: string },
+  config: { defaultCountry: string; countries: readonly string[] },
+): string {
+  return nationalFormat(values.phone, effectiveCountry(values.country, config.defaultCountry, config.countries));
+}
+
 /**
  * The country's name in `lang` (`Intl.DisplayNames`), for the plain field before the phone's own
  * loads (which keeps its names); the code itself if it is not one.

@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, adoptStyles, html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { FlowController } from './flow/controller.js';
 import type { FlowState } from './flow/state.js';
@@ -149,6 +149,7 @@ export class ProveVerifyElement extends LitElement {
   private readonly language = new LanguageController(this, () => this.strings);
 
   private focusedVersion = 0;
+  private hasStepStyles = false;
   /** Focus was inside the element when the update began (see `updated`). */
   private hadFocus = false;
 
@@ -176,6 +177,12 @@ export class ProveVerifyElement extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    // The later steps' styles came with their views: add them to the element's own.
+    const stepStyles = this.flow.viewStyles;
+    if (stepStyles && !this.hasStepStyles && this.shadowRoot) {
+      adoptStyles(this.shadowRoot, [...(this.constructor as typeof LitElement).elementStyles, stepStyles]);
+      this.hasStepStyles = true;
+    }
     this.hadFocus = this.matches(':focus-within');
     if (changed.has('firstName') || changed.has('lastName') || changed.has('phone')) {
       this.flow.prefill({
@@ -196,7 +203,7 @@ export class ProveVerifyElement extends LitElement {
       otpLength: codeDigits(this.otpLength),
     };
     return html`${this.renderStep(state, { t, actions: this.flow, now: Date.now(), config })}
-      <p class="visually-hidden" role="status">${announcement(state, t)}</p>`;
+      <p class="visually-hidden" role="status">${announcement(state, t, config)}</p>`;
   }
 
   private renderStep(state: FlowState, ctx: ViewContext) {

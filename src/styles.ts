@@ -13,7 +13,8 @@ import { css } from 'lit';
  * Forced colours: system colours only; the main button stays filled, focus and spinner visible.
  *
  * The rules are written tersely (no comments inside the template): they ship as they are, in the
- * first paint.
+ * first paint. What only the later steps use (spinner, icons, the code input) is in
+ * ui/step-styles.ts and loads with those steps.
  */
 export const styles = css`
   :host {
@@ -51,11 +52,6 @@ export const styles = css`
     min-height: var(--prove-verify-min-height, 23em);
     display: flex;
     flex-direction: column;
-  }
-  .center {
-    justify-content: center;
-    align-items: center;
-    text-align: center;
   }
   h2 {
     font-size: 1.25em;
@@ -112,11 +108,6 @@ export const styles = css`
   .alert p {
     margin: 0 0 0.5em;
   }
-  .outcome .alert {
-    color: inherit;
-    border: 0;
-    padding: 0;
-  }
   button {
     font: inherit;
     min-height: 2.75em;
@@ -167,47 +158,8 @@ export const styles = css`
     white-space: nowrap;
     border: 0;
   }
-  .spinner {
-    flex: none;
-    box-sizing: border-box;
-    width: 2.5em;
-    height: 2.5em;
-    margin: 0 auto var(--_space);
-    border: 4px solid var(--_border);
-    border-top-color: var(--_accent);
-    border-radius: 50%;
-    animation: spin 1s linear infinite;
-  }
-  @keyframes spin {
-    to {
-      transform: rotate(360deg);
-    }
-  }
-  .icon {
-    width: 3em;
-    height: 3em;
-    margin-bottom: 0.5em;
-    fill: none;
-    stroke: currentColor;
-    stroke-width: 2;
-    stroke-linecap: round;
-    stroke-linejoin: round;
-    color: var(--_danger);
-  }
-  .success .icon {
-    color: var(--_success);
-  }
-  .expired .icon {
-    color: var(--_accent);
-  }
-  @media (prefers-reduced-motion: reduce) {
-    .spinner {
-      animation: none;
-    }
-  }
   @media (forced-colors: active) {
-    button.primary,
-    .spinner {
+    button.primary {
       forced-color-adjust: none;
       background: Highlight;
       color: HighlightText;
@@ -216,11 +168,6 @@ export const styles = css`
       background: Canvas;
       color: GrayText;
       border-color: GrayText;
-    }
-    .spinner {
-      background: none;
-      border-color: GrayText;
-      border-top-color: Highlight;
     }
     :focus-visible {
       outline-color: Highlight;

@@ -2,7 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { emit } from '../events.js';
 import { loadPhoneRules, phoneRules } from '../phone.js';
 import type { FlowEvent } from './events.js';
-import type { FlowRunner, FlowHost, refocus, stepView } from './runner.js';
+import type { FlowRunner, FlowHost, refocus, stepStyles, stepView } from './runner.js';
 import type { FlowSettings } from './run.js';
 import { BUSY_STATES, initialState, type FieldName, type FlowState, type FormValues } from './state.js';
 import { transition } from './transition.js';
@@ -25,8 +25,9 @@ export class FlowController implements ReactiveController, FlowHost {
    * but typing, so a keystroke never sends focus elsewhere (the clock's ticks change nothing).
    */
   focusVersion = 0;
-  /** The views of the steps after the form, once loaded. */
+  /** The views of the steps after the form, and their styles, once loaded. */
   views?: typeof stepView;
+  viewStyles?: typeof stepStyles;
   /** Where focus goes when it fell with a removed control; loaded with the runner. */
   refocus?: typeof refocus;
   private runner?: FlowRunner;
@@ -179,6 +180,7 @@ export class FlowController implements ReactiveController, FlowHost {
     this.loading ??= import('./runner.js').then(
       (module) => {
         this.views = module.stepView;
+        this.viewStyles = module.stepStyles;
         this.refocus = module.refocus;
         this.runner = new module.FlowRunner(this);
         return this.runner;

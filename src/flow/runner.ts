@@ -9,7 +9,7 @@ import { sdkSteps, type StepHost } from './sdk-steps.js';
 import { BUSY_STATES, type FlowState, type RetryTarget } from './state.js';
 import { codeFrom, requestTextedCode, webOtpAvailable } from './web-otp.js';
 
-export { stepView } from '../ui/steps.js';
+export { stepStyles, stepView } from '../ui/steps.js';
 
 /**
  * Where focus goes when the control that had it went away with the step (Cancel, Escape, "Start

@@ -1,6 +1,7 @@
 import type { FlowState } from '../flow/state.js';
 import type { Strings } from '../i18n/strings.js';
-import { nationalFormat } from '../phone.js';
+import { shownNumber } from '../phone.js';
+import type { ViewConfig } from './context.js';
 
 /**
  * What the element's one polite live region says for a step. The region stays in the page from
@@ -8,10 +9,10 @@ import { nationalFormat } from '../phone.js';
  * the focused control and what describes it ("We sent a new code." included), so they say
  * nothing here and nothing is said twice.
  */
-export function announcement(state: FlowState, t: Strings): string {
+export function announcement(state: FlowState, t: Strings, config: ViewConfig): string {
   switch (state.name) {
     case 'otp-sending':
-      return t.otpSending(nationalFormat(state.values.phone));
+      return t.otpSending(shownNumber(state.values, config));
     case 'otp-checking':
       return t.checkingCode;
     case 'verifying':

@@ -3,7 +3,7 @@ import { keyed } from 'lit/directives/keyed.js';
 import { MAX_SENDS, type FlowState } from '../flow/state.js';
 import { codeFrom } from '../flow/web-otp.js';
 import { timeLeft } from '../i18n/strings.js';
-import { nationalFormat } from '../phone.js';
+import { shownNumber } from '../phone.js';
 import { formValue, type ViewContext } from './context.js';
 import { progress } from './progress.js';
 import { resendControls } from './resend.js';
@@ -18,7 +18,7 @@ type CodeState = Extract<FlowState, { name: 'otp-sending' | 'otp-entry' | 'otp-c
 export function codeEntry(state: CodeState, ctx: ViewContext) {
   const { t, actions, now, config } = ctx;
   const length = config.otpLength;
-  const phone = nationalFormat(state.values.phone);
+  const phone = shownNumber(state.values, ctx.config);
   const cancel = html`<button type="button" part="button" @click=${() => actions.cancel()}>${t.cancel}</button>`;
   if (state.name === 'otp-sending') return progress(t.otpSendingTitle, t.otpSending(phone), cancel);
   if (state.name === 'otp-checking') return progress(t.checkingTitle, t.codeChecked(state.code), cancel);

@@ -6,6 +6,8 @@ import { linkWait } from './link-wait.js';
 import { outcome } from './outcome.js';
 import { phoneChange } from './phone-change.js';
 
+export { stepStyles } from './step-styles.js';
+
 /**
  * The views of a running flow's steps (all but the form). They load with the flow's code, after
  * the first paint: a flow only gets past the form once that code is in.

@@ -4,7 +4,7 @@
  * with the OS in dark mode, with `theme="dark"` forced, and in forced colours.
  */
 import { expect, fixture, html } from '@open-wc/testing';
-import { emulateMedia } from '@web/test-runner-commands';
+import { emulateMedia, executeServerCommand } from '@web/test-runner-commands';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { FakeSdk } from '../support/fake-sdk.js';
@@ -228,14 +228,16 @@ describe('<prove-verify> colour and theming', () => {
     expect(min).to.be.at.least(4.5);
   });
 
-  it('reads at 4.5:1 or more in forced colours, with the focus ring in a system colour', async function () {
-    await emulateMedia({ forcedColors: 'active' } as Parameters<typeof emulateMedia>[0]);
-    // @web/test-runner's Chrome launcher passes only prefers-color-scheme and reduced motion on to
-    // the browser; forced colours need the runner to forward them (see the report in the README).
-    if (!matchMedia('(forced-colors: active)').matches) this.skip();
-    const { min } = await measureSteps();
-    console.log(`forced colours: lowest contrast ${min.toFixed(2)}:1`);
-    expect(min).to.be.at.least(4.5);
+  it('reads at 4.5:1 or more in forced colours', async () => {
+    // The runner's emulateMedia does not pass forced colours on; web-test-runner.config.mjs does.
+    await executeServerCommand('emulate-forced-colors', { active: true });
+    try {
+      expect(matchMedia('(forced-colors: active)').matches, 'forced colours are on').to.equal(true);
+      const { min } = await measureSteps();
+      expect(min).to.be.at.least(4.5);
+    } finally {
+      await executeServerCommand('emulate-forced-colors', { active: false });
+    }
   });
 
   it('keeps the custom properties: accent, its text, colour and danger', async () => {

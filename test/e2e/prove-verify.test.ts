@@ -190,7 +190,6 @@ describe('the demo page (/)', () => {
       assert.match(sent!.body, SMS.otp, "Prove's default code text");
 
       await fields(page).code.fill(onPhone.code!);
-      await button(page, 'Confirm code').click();
       await seen(heading(page, TEXTS.verified));
       await loggedEvent(page, 'prove-verify-success');
     });
@@ -208,7 +207,6 @@ describe('the demo page (/)', () => {
       // The demo backend asks Prove for allowOTPRetry (PROVE_ALLOW_OTP_RETRY, default true): a wrong code is not the end.
       const code = fields(page).code;
       await code.fill('0000');
-      await button(page, 'Confirm code').click();
       const alert = page.getByRole('alert');
       await seen(alert);
       assert.equal((await alert.innerText()).trim(), TEXTS.wrongCode);
@@ -217,12 +215,11 @@ describe('the demo page (/)', () => {
       assert.equal(await code.getAttribute('aria-invalid'), 'true');
       assert.deepEqual(
         (await code.getAttribute('aria-describedby'))?.split(' '),
-        ['code-intro', 'code-error'],
-        'the field is described by where the code went and by the alert',
+        ['code-intro', 'code-length', 'code-error'],
+        'the field is described by where the code went, its length and the alert',
       );
 
       await code.fill(ADDY.otp);
-      await button(page, 'Confirm code').click();
       await seen(heading(page, TEXTS.verified));
       assert.equal(await page.getByRole('alert').count(), 0, 'the alert is gone');
       await loggedEvent(page, 'prove-verify-success');
@@ -236,7 +233,6 @@ describe('the demo page (/)', () => {
       await submitDetails(page, { firstName: 'Someone', lastName: 'Else', phone: ADDY.phone });
       await seen(heading(page, TEXTS.codeTitle));
       await fields(page).code.fill(ADDY.otp);
-      await button(page, 'Confirm code').click();
 
       await seen(heading(page, TEXTS.notVerified));
       await seen(page.getByText('The details did not match what the carrier knows about this phone.', { exact: false }));
@@ -275,7 +271,6 @@ describe('the demo page (/)', () => {
       await focused(fields(page).code);
 
       await fields(page).code.fill(onPhone.code!);
-      await button(page, 'Confirm code').click();
       await seen(heading(page, TEXTS.verified));
       await loggedEvent(page, 'prove-verify-success');
     });
@@ -332,7 +327,6 @@ describe('the demo page (/)', () => {
       );
 
       await fields(page).code.fill(ADDY.otp);
-      await button(page, 'Confirm code').click();
       await seen(heading(page, TEXTS.verified));
       assert.equal(requestsFor(requests, '/api/verify-status').length, 1, 'only the new flow asked for its result');
     });
@@ -505,7 +499,6 @@ describe('the CDN page (/cdn.html): only dist/cdn/prove-verify.js', () => {
       const [sent] = await stack.inbox.after(before);
       assert.equal(sent!.otp, ADDY.otp);
       await fields(page).code.fill(sent!.otp!);
-      await button(page, 'Confirm code').click();
       await seen(heading(page, TEXTS.verified));
     });
   });

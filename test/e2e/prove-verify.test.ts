@@ -458,8 +458,12 @@ describe('the CDN page (/cdn.html): only dist/cdn/prove-verify.js', () => {
       "Prove's SDK is not loaded before the flow starts",
     );
     // The phone rules are not part of the first load, but typing fetches them before the submit.
-    const ruleChunks = requests.filter((r) => r.resourceType() === 'script' && /^\/cdn\/phone-rules-[\w-]+\.js$/.test(new URL(r.url()).pathname));
-    assert.equal(ruleChunks.length, 1, 'typing loaded the phone rules chunk once');
+    // (libphonenumber-js with its metadata, and the phone field's own code beside it)
+    const ruleChunks = requests
+      .filter((r) => r.resourceType() === 'script' && /^\/cdn\/phone-rules-[\w-]+\.js$/.test(new URL(r.url()).pathname))
+      .map((r) => new URL(r.url()).pathname);
+    assert.ok(ruleChunks.length > 0, 'typing loaded the phone rules');
+    assert.equal(new Set(ruleChunks).size, ruleChunks.length, 'each phone rules chunk loaded once');
   }
 
   test('desktop: loads prove-auth.js beside it only on Verify, and the Instant Link verifies', async () => {

@@ -43,6 +43,7 @@ export type { Strings, StringOverrides } from './i18n/strings.js';
  * @csspart spinner - The waiting indicator.
  * @csspart progress - The panel of a progress step (sending a code, checking it, checking the result).
  * @csspart icon - The success, failure, expired or error icon of a result.
+ * @csspart country - The country selector's box (shown when more than one country is allowed).
  *
  * @slot consent - Under the form's fields: the carrier-consent text some integrators must show before Verify.
  *

@@ -4,7 +4,7 @@
  * webhook log. Everything written into the page goes through textContent (never innerHTML).
  */
 import '../src/prove-verify.js';
-import { demoConfig } from './phone-panel.js';
+import { demoConfig, el, time } from './phone-panel.js';
 
 interface DemoConfig {
   mode: 'emulator' | 'prove-sandbox' | 'prove-production';
@@ -42,17 +42,6 @@ const webhookList = $<HTMLOListElement>('webhook-events');
 const webhookStatus = $('webhook-status');
 const sendWebhook = $<HTMLButtonElement>('send-webhook');
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}
-
-const time = (value: string | number | Date = new Date()) => {
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? String(value) : date.toLocaleTimeString();
-};
 
 // --- Mode --------------------------------------------------------------------------------------
 

@@ -30,14 +30,16 @@ const POLL_MS = 1500;
 /** A flow lasts at most 15 minutes (Prove's session); never poll longer than that. */
 const MAX_POLL_MS = 15 * 60_000;
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
+/** A new element with its text and class. */
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (text !== undefined) node.textContent = text;
   if (className) node.className = className;
   return node;
 }
 
-const time = (value: string | number | Date = new Date()) => {
+/** A time of day in the reader's locale. */
+export const time = (value: string | number | Date = new Date()) => {
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? String(value) : date.toLocaleTimeString();
 };

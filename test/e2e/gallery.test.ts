@@ -12,7 +12,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, startStack, type Stack } from './support/stack.js';
+import { type Stack, startStackAndBrowser } from './support/stack.js';
 import { until, watchPageErrors } from './support/page.js';
 import { axeViolations } from './support/axe.js';
 import { matchesBaseline, updatingScreenshots } from './support/screenshots.js';
@@ -29,11 +29,7 @@ let page: Page;
 let pageErrors: string[];
 
 before(async () => {
-  const [started, launched] = await Promise.allSettled([startStack(), launchBrowser()]);
-  if (started.status === 'fulfilled') stack = started.value;
-  if (launched.status === 'fulfilled') browser = launched.value;
-  if (started.status === 'rejected') throw started.reason;
-  if (launched.status === 'rejected') throw launched.reason;
+  ({ stack, browser } = await startStackAndBrowser());
   context = await browser.newContext({
     viewport: { width: 1400, height: 1000 },
     deviceScaleFactor: 1,

@@ -10,7 +10,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-import { IPHONE_UA, launchBrowser, startStack, type Stack } from './support/stack.js';
+import { IPHONE_UA, type Stack, startStackAndBrowser } from './support/stack.js';
 import { chooseFlow, heading, openDemo, seen, submitDetails, watchPageErrors } from './support/page.js';
 
 let stack: Stack;
@@ -37,11 +37,7 @@ const TEXTS = {
 const RESULT_CLAIM = /verified|success|confirmed|thank you|failed/i;
 
 before(async () => {
-  const [started, launched] = await Promise.allSettled([startStack(), launchBrowser()]);
-  if (started.status === 'fulfilled') stack = started.value;
-  if (launched.status === 'fulfilled') browser = launched.value;
-  if (started.status === 'rejected') throw started.reason;
-  if (launched.status === 'rejected') throw launched.reason;
+  ({ stack, browser } = await startStackAndBrowser());
 });
 
 after(async () => {

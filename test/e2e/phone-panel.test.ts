@@ -6,18 +6,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, startStack, type Stack } from './support/stack.js';
+import { type Stack, startStackAndBrowser } from './support/stack.js';
 import { button, chooseFlow, openDemo, phoneMessages, phoneShowsCurrentFlow, seen, submitDetails, until } from './support/page.js';
 
 let stack: Stack;
 let browser: Browser;
 
 before(async () => {
-  const [started, launched] = await Promise.allSettled([startStack(), launchBrowser()]);
-  if (started.status === 'fulfilled') stack = started.value;
-  if (launched.status === 'fulfilled') browser = launched.value;
-  if (started.status === 'rejected') throw started.reason;
-  if (launched.status === 'rejected') throw launched.reason;
+  ({ stack, browser } = await startStackAndBrowser());
 });
 
 after(async () => {

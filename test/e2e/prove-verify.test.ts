@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, BrowserContextOptions, Page, Route } from 'playwright-core';
-import { ADDY, IPHONE_UA, launchBrowser, startStack, type Stack } from './support/stack.js';
+import { ADDY, IPHONE_UA, type Stack, startStackAndBrowser } from './support/stack.js';
 import {
   button,
   chooseFlow,
@@ -121,12 +121,7 @@ async function openLinkOnPhone(context: BrowserContext, link: string): Promise<P
 }
 
 before(async () => {
-  // Both at once; whichever started is kept so that `after` stops it even if the other failed.
-  const [started, launched] = await Promise.allSettled([startStack(), launchBrowser()]);
-  if (started.status === 'fulfilled') stack = started.value;
-  if (launched.status === 'fulfilled') browser = launched.value;
-  if (started.status === 'rejected') throw started.reason;
-  if (launched.status === 'rejected') throw launched.reason;
+  ({ stack, browser } = await startStackAndBrowser());
 });
 
 after(async () => {

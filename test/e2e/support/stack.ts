@@ -173,3 +173,17 @@ export class Inbox {
     throw new Error(`expected ${atLeast} new text message(s) after ${count}, the inbox holds ${messages.length}`);
   }
 }
+
+/**
+ * The demo stack and the browser, started at once. When one fails, the one that started is
+ * stopped before the failure is thrown, so nothing is left running.
+ */
+export async function startStackAndBrowser(): Promise<{ stack: Stack; browser: Browser }> {
+  const [started, launched] = await Promise.allSettled([startStack(), launchBrowser()]);
+  if (started.status === 'fulfilled' && launched.status === 'fulfilled') return { stack: started.value, browser: launched.value };
+  await Promise.allSettled([
+    started.status === 'fulfilled' ? started.value.stop() : undefined,
+    launched.status === 'fulfilled' ? launched.value.close() : undefined,
+  ]);
+  throw started.status === 'rejected' ? started.reason : (launched as PromiseRejectedResult).reason;
+}

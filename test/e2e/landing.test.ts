@@ -10,20 +10,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-import { IPHONE_UA, type Stack, startStackAndBrowser } from './support/stack.js';
+import { type Stack, startStackAndBrowser, DESKTOP, IPHONE } from './support/stack.js';
 import { chooseFlow, heading, openDemo, seen, submitDetails, watchPageErrors } from './support/page.js';
 
 let stack: Stack;
 let browser: Browser;
-
-const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 } };
-const IPHONE: BrowserContextOptions = {
-  userAgent: IPHONE_UA,
-  viewport: { width: 390, height: 844 },
-  deviceScaleFactor: 3,
-  isMobile: true,
-  hasTouch: true,
-};
 
 const TEXTS = {
   verified: 'Phone number verified',

@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, BrowserContextOptions, Page, Route } from 'playwright-core';
-import { ADDY, IPHONE_UA, type Stack, startStackAndBrowser } from './support/stack.js';
+import { ADDY, type Stack, startStackAndBrowser, DESKTOP, IPHONE } from './support/stack.js';
 import {
   button,
   chooseFlow,
@@ -33,15 +33,6 @@ const PHONE_AS_SHOWN = '(200) 100-4010';
 
 let stack: Stack;
 let browser: Browser;
-
-const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 } };
-const IPHONE: BrowserContextOptions = {
-  userAgent: IPHONE_UA,
-  viewport: { width: 390, height: 844 },
-  deviceScaleFactor: 3,
-  isMobile: true,
-  hasTouch: true,
-};
 
 /** Prove's required page copy for the two possession steps, and the element's other words. */
 const TEXTS = {

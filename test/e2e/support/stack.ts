@@ -10,7 +10,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions } from 'playwright-core';
 import { freeLoopbackPort } from '../../../demo/server/loopback.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -187,3 +187,15 @@ export async function startStackAndBrowser(): Promise<{ stack: Stack; browser: B
   ]);
   throw started.status === 'rejected' ? started.reason : (launched as PromiseRejectedResult).reason;
 }
+
+/** A desktop browser window. */
+export const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 } };
+
+/** An iPhone: its user agent (so Prove's SDK takes it for a phone), screen and touch. */
+export const IPHONE: BrowserContextOptions = {
+  userAgent: IPHONE_UA,
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 3,
+  isMobile: true,
+  hasTouch: true,
+};

@@ -1,0 +1,13 @@
+/**
+ * What a name may not hold, for the element and for the backend alike (the demo backend imports
+ * this file): control characters, the line and paragraph separators, and the bidirectional
+ * controls that can make a name read differently from what it holds ("Trojan Source" style
+ * reordering, CVE-2021-42574). Zero-width joiners (U+200C/U+200D) stay allowed: Persian, Indic
+ * scripts and emoji sequences need them.
+ */
+export const NAME_FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+
+/** Whether `name` holds a character no name may hold. */
+export function hasForbiddenNameCharacter(name: string): boolean {
+  return NAME_FORBIDDEN.test(name);
+}

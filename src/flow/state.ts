@@ -21,6 +21,7 @@ export type { PossessionType };
 export type MessageKey =
   | 'required'
   | 'tooLong'
+  | 'nameHiddenCharacters'
   | 'phoneInvalid'
   | 'phoneTooShort'
   | 'phoneTooLong'

@@ -62,6 +62,7 @@ export const en: Strings = {
   messages: {
     required: 'This field is required.',
     tooLong: 'This is too long.',
+    nameHiddenCharacters: 'This name has hidden characters, often from copying and pasting. Type it again.',
     phoneInvalid: 'Enter a valid phone number.',
     phoneTooShort: 'This phone number is too short.',
     phoneTooLong: 'This phone number is too long.',

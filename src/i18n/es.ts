@@ -64,6 +64,7 @@ export const es: Strings = {
   messages: {
     required: 'Este campo es obligatorio.',
     tooLong: 'Es demasiado largo.',
+    nameHiddenCharacters: 'Este nombre tiene caracteres ocultos, a menudo por copiar y pegar. Escríbelo de nuevo.',
     phoneInvalid: 'Ingresa un número de teléfono válido.',
     phoneTooShort: 'Este número de teléfono es demasiado corto.',
     phoneTooLong: 'Este número de teléfono es demasiado largo.',

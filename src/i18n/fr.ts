@@ -66,6 +66,7 @@ export const fr: Strings = {
   messages: {
     required: 'Ce champ est obligatoire.',
     tooLong: 'C’est trop long.',
+    nameHiddenCharacters: 'Ce nom contient des caractères cachés, souvent dus à un copier-coller. Saisissez-le à nouveau.',
     phoneInvalid: 'Saisissez un numéro de téléphone valide.',
     phoneTooShort: 'Ce numéro de téléphone est trop court.',
     phoneTooLong: 'Ce numéro de téléphone est trop long.',

@@ -127,6 +127,9 @@ describe('<prove-verify> details form', () => {
     { what: 'letters in the phone number', first: 'Addy', last: 'Epinay', phone: 'call me maybe', field: 'phone', message: /valid phone number|too short/ },
     { what: 'a phone number that is too long', first: 'Addy', last: 'Epinay', phone: '200 100 4010 4010 4010', field: 'phone', message: /too long/ },
     { what: 'a name longer than 100 characters', first: 'A'.repeat(101), last: 'Epinay', phone: '2001004010', field: 'first-name', message: /This is too long\./ },
+    // U+202E turns what follows around on screen: "Addy\u202Eyanipe" shows as "Addyepinay".
+    { what: 'a name with a bidi override', first: 'Addy\u202Eyanipe', last: 'Epinay', phone: '2001004010', field: 'first-name', message: /hidden characters/ },
+    { what: 'a name with a control character', first: 'Addy', last: 'Epi\u0007nay', phone: '2001004010', field: 'last-name', message: /hidden characters/ },
     { what: 'a name of spaces only', first: 'Addy', last: '   ', phone: '2001004010', field: 'last-name', message: /This field is required\./ },
   ];
   for (const c of refused) {
@@ -144,4 +147,14 @@ describe('<prove-verify> details form', () => {
       expect(await requestsSent(backend.id)).to.deep.equal([]);
     });
   }
+
+  it('accepts a name joined by a zero-width non-joiner (Persian) and sends it as typed, trimmed', async () => {
+    const backend = backendFor();
+    const { el } = await mount(backend.url);
+    await fillDetails(el, ' \u0645\u06cc\u200c\u0631\u0627 ', 'Epinay', '2001004010');
+    buttonByName(el, 'Verify').click();
+    await waitUntil(async () => (await requestsSent(backend.id)).length > 0, 'no start request', { timeout: 5000 });
+    const [start] = await requestsSent(backend.id);
+    expect((start!.body as { firstName: string }).firstName).to.equal('\u0645\u06cc\u200c\u0631\u0627');
+  });
 });

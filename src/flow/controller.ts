@@ -44,9 +44,14 @@ export class FlowController implements ReactiveController, FlowHost {
   }
 
   hostDisconnected(): void {
-    this.runner?.disconnected();
-    this.state = initialState(this.state.values);
-    this.host.requestUpdate();
+    // Moved in the page (taken out and put back in one task, as `append` and frameworks do): the
+    // flow goes on. Only an element still out when the task's microtasks run has left the page.
+    queueMicrotask(() => {
+      if (this.host.isConnected) return;
+      this.runner?.disconnected();
+      this.state = initialState(this.state.values);
+      this.host.requestUpdate();
+    });
   }
 
   requestUpdate(): void {

@@ -38,6 +38,7 @@ describe('<prove-verify> in the life of a page', () => {
     const { el, sdk } = await flowAt(backend.url, 'desktop', 'link-waiting');
     const parent = el.parentNode!;
     el.remove();
+    await Promise.resolve(); // a removal counts once the task's microtasks run (a move does not)
     expect(sdk.runs[0].cancelled).to.equal(true);
     sdk.runs[0].openLink();
     await new Promise((r) => setTimeout(r, 50));
@@ -49,6 +50,30 @@ describe('<prove-verify> in the life of a page', () => {
     buttonByName(el, 'Verify').click();
     await untilStep(el, 'link-waiting');
     expect(sdk.runs).to.have.length(2);
+  });
+
+  it('moved in the page mid-flow: the same run goes on, and the code typed after the move completes it', async () => {
+    const backend = backendFor();
+    const { el, sdk } = await flowAt(backend.url, 'mobile', 'otp-entry');
+    const steps: string[] = [];
+    el.addEventListener('prove-verify-step', (e) => steps.push((e as CustomEvent<{ step: string }>).detail.step));
+    const elsewhere = document.createElement('section');
+    document.body.append(elsewhere);
+    try {
+      elsewhere.append(el);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(sdk.runs[0].cancelled).to.equal(false);
+      expect(el.step).to.equal('otp-entry');
+      inputByLabel(el, /code/i).value = '1234';
+      buttonByName(el, 'Confirm code').click();
+      await untilStep(el, 'success');
+      expect(sdk.runs).to.have.length(1);
+      expect(steps).to.deep.equal(['otp-checking', 'verifying', 'success']);
+      expect((await requestsSent(backend.id)).map((r) => r.call)).to.deep.equal(['verify', 'verify-status']);
+    } finally {
+      el.remove();
+      elsewhere.remove();
+    }
   });
 
   it('keeps a running flow on the settings it started with when attributes change', async () => {

@@ -1,0 +1,134 @@
+/**
+ * Memory: on one page, `cycles` times: insert a <prove-verify>, fill it, press Verify, wait for
+ * the code field's focus (a real flow through the backend, the emulator and Prove's SDK), remove
+ * the element. At the warm cycle, every `every` cycles and at the last, once the page is quiet:
+ * forced garbage collection, then the JS heap, DOM nodes and JS listeners (`Performance.getMetrics`),
+ * listeners on window and document (`DOMDebugger.getEventListeners`), timers that can still fire
+ * (bench/fixtures/timer-probe.js) and WebSockets open (`Network.webSocketCreated`/`Closed`).
+ */
+import path from 'node:path';
+import type { Browser, CDPSession, Page } from 'playwright-core';
+import { button, fields, focused, seen } from '../test/e2e/support/page.js';
+import { ADDY, IPHONE, REPO_ROOT } from '../test/e2e/support/stack.js';
+import { inFreshContext, watchNetwork } from './browser.js';
+import type { Site } from './site.js';
+
+export interface MemoryPoint {
+  cycle: number;
+  heapUsed: number;
+  nodes: number;
+  jsListeners: number;
+  /** Listeners on window and on document. */
+  windowListeners: number;
+  documentListeners: number;
+  liveTimers: number;
+  openSockets: number;
+}
+
+export interface MemoryResult {
+  points: MemoryPoint[];
+  warm: MemoryPoint;
+  last: MemoryPoint;
+  socketsCreated: number;
+  /** Wall time of one cycle, ms (median is computed by the report). */
+  cycleMs: number[];
+}
+
+const TIMER_PROBE = path.join(REPO_ROOT, 'bench', 'fixtures', 'timer-probe.js');
+/** How long the page must have no request in flight before it is measured. */
+const SETTLE_MS = 250;
+/** Full collections before reading the heap: a second one frees what the first one's finalizers let go. */
+const GC_PASSES = 3;
+
+async function listenersOn(cdp: CDPSession, expression: 'window' | 'document'): Promise<number> {
+  const { result } = await cdp.send('Runtime.evaluate', { expression });
+  try {
+    const { listeners } = await cdp.send('DOMDebugger.getEventListeners', { objectId: result.objectId! });
+    return listeners.length;
+  } finally {
+    await cdp.send('Runtime.releaseObject', { objectId: result.objectId! });
+  }
+}
+
+async function measure(page: Page, cdp: CDPSession, cycle: number, openSockets: number): Promise<MemoryPoint> {
+  for (let i = 0; i < GC_PASSES; i++) await cdp.send('HeapProfiler.collectGarbage');
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const metric = (name: string) => {
+    const found = metrics.find((m) => m.name === name);
+    if (!found) throw new Error(`Performance.getMetrics has no ${name}`);
+    return found.value;
+  };
+  return {
+    cycle,
+    heapUsed: metric('JSHeapUsedSize'),
+    nodes: metric('Nodes'),
+    jsListeners: metric('JSEventListeners'),
+    windowListeners: await listenersOn(cdp, 'window'),
+    documentListeners: await listenersOn(cdp, 'document'),
+    liveTimers: await page.evaluate(() => (window as unknown as { __liveTimers(): number }).__liveTimers()),
+    openSockets,
+  };
+}
+
+async function cycleOnce(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const element = document.createElement('prove-verify');
+    element.setAttribute('backend-url', '/api');
+    document.getElementById('host')!.append(element);
+  });
+  const f = fields(page);
+  await seen(f.firstName);
+  await f.firstName.fill(ADDY.firstName);
+  await f.lastName.fill(ADDY.lastName);
+  await f.phone.fill(ADDY.phone);
+  await button(page, 'Verify').click();
+  await focused(f.code, 10_000);
+  await page.evaluate(() => document.querySelector('prove-verify')!.remove());
+}
+
+export async function benchMemory(
+  browser: Browser,
+  site: Site,
+  { cycles, warmCycle, every = 10 }: { cycles: number; warmCycle: number; every?: number },
+  log: (line: string) => void,
+): Promise<MemoryResult> {
+  return inFreshContext(browser, IPHONE, async (page, context) => {
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.addInitScript({ path: TIMER_PROBE });
+    const cdp = await context.newCDPSession(page);
+    const sockets = new Set<string>();
+    let socketsCreated = 0;
+    cdp.on('Network.webSocketCreated', ({ requestId }) => {
+      socketsCreated++;
+      sockets.add(requestId);
+    });
+    cdp.on('Network.webSocketClosed', ({ requestId }) => sockets.delete(requestId));
+    await Promise.all([cdp.send('Network.enable'), cdp.send('Performance.enable'), cdp.send('DOM.enable')]);
+
+    const network = watchNetwork(page);
+    await page.goto(site.page('memory.html'));
+    await page.waitForFunction(() => customElements.get('prove-verify') !== undefined);
+
+    const points: MemoryPoint[] = [];
+    const cycleMs: number[] = [];
+    for (let cycle = 1; cycle <= cycles; cycle++) {
+      const started = performance.now();
+      await cycleOnce(page);
+      cycleMs.push(performance.now() - started);
+      if (errors.length) throw new Error(`cycle ${cycle}: the page threw: ${errors.join('; ')}`);
+      if (cycle === warmCycle || cycle % every === 0 || cycle === cycles) {
+        await network.quiet(SETTLE_MS);
+        points.push(await measure(page, cdp, cycle, sockets.size));
+        log(`#   memory: cycle ${cycle}/${cycles}, heap ${(points.at(-1)!.heapUsed / 1024 / 1024).toFixed(2)} MB`);
+      }
+    }
+    return {
+      points,
+      warm: points.find((p) => p.cycle === warmCycle)!,
+      last: points.at(-1)!,
+      socketsCreated,
+      cycleMs,
+    };
+  });
+}

@@ -1,0 +1,77 @@
+/** `npm run bench -- [flags]`: the counts, which benchmarks run, and whether results.md is written. */
+import { parseArgs } from 'node:util';
+
+export const BENCHES = ['paint', 'submit', 'memory'] as const;
+export type BenchName = (typeof BENCHES)[number];
+
+export interface BenchOptions {
+  only: BenchName[];
+  /** First paint: candidate/baseline pairs. */
+  paintPairs: number;
+  /** Submit to code input: candidate/baseline pairs. */
+  submitPairs: number;
+  /** Memory: insert/start/remove cycles, and the cycle whose heap is the warm reference. */
+  cycles: number;
+  warmCycle: number;
+  /** Skip the stale-dist check and use dist/ as it is. */
+  build: boolean;
+  /** Write bench/results.md's Benchmarks section. */
+  write: boolean;
+  /** Hard limit for the whole run, seconds; each benchmark also has its own. */
+  deadlineS: number;
+}
+
+const HELP = `npm run bench -- [flags]
+  --only=paint,submit,memory  run only these (default: all three)
+  --paint-pairs=N             first-paint candidate/baseline pairs (default 30)
+  --submit-pairs=N            submit-to-code pairs (default 15)
+  --cycles=N                  memory cycles (default 200)
+  --warm-cycle=N              memory: the warm reference cycle (default 10)
+  --no-build                  use dist/ as it is, even if older than src/
+  --no-write                  print the results, leave bench/results.md alone
+  --deadline=S                hard limit for the whole run in seconds (default 600)`;
+
+function count(value: string | undefined, fallback: number, name: string, min = 1): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, got ${value}`);
+  return n;
+}
+
+export function parseOptions(argv: string[]): BenchOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      only: { type: 'string' },
+      'paint-pairs': { type: 'string' },
+      'submit-pairs': { type: 'string' },
+      cycles: { type: 'string' },
+      'warm-cycle': { type: 'string' },
+      'no-build': { type: 'boolean' },
+      'no-write': { type: 'boolean' },
+      deadline: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) return 'help';
+  const only = values.only ? values.only.split(',').map((name) => name.trim()) : [...BENCHES];
+  for (const name of only) {
+    if (!(BENCHES as readonly string[]).includes(name)) throw new Error(`--only: unknown benchmark ${name} (${BENCHES.join(', ')})`);
+  }
+  const cycles = count(values.cycles, 200, 'cycles', 2);
+  const warmCycle = count(values['warm-cycle'], Math.min(10, cycles - 1), 'warm-cycle');
+  if (warmCycle >= cycles) throw new Error(`--warm-cycle (${warmCycle}) must be below --cycles (${cycles})`);
+  return {
+    only: only as BenchName[],
+    paintPairs: count(values['paint-pairs'], 30, 'paint-pairs'),
+    submitPairs: count(values['submit-pairs'], 15, 'submit-pairs'),
+    cycles,
+    warmCycle,
+    build: !values['no-build'],
+    write: !values['no-write'],
+    deadlineS: count(values.deadline, 600, 'deadline', 10),
+  };
+}
+
+export { HELP };

@@ -34,9 +34,11 @@ async function main(): Promise<void> {
   let appPort: number;
   let emulatorPort: number;
   let allowOtpRetry: boolean;
+  let webhookSecret: string;
   try {
     config = resolveProveConfig(process.env);
     allowOtpRetry = allowOtpRetryFrom(process.env);
+    webhookSecret = webhookSecretFrom(process.env, config.mode);
     appPort = parsePort(process.env.PORT, DEFAULT_APP_PORT, 'PORT');
     emulatorPort = parsePort(process.env.EMULATOR_PORT, DEFAULT_EMULATOR_PORT, 'EMULATOR_PORT');
   } catch (error) {
@@ -46,7 +48,6 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const webhookSecret = webhookSecretFrom(process.env);
   // The emulator needs the app's webhook URL before the app is up: settle the port first.
   if (appPort === 0) appPort = await freeLoopbackPort();
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startApp, type RunningApp } from '../../demo/server/app/index.js';
+import { NO_LIMITS, startApp, type RunningApp } from '../../demo/server/app/index.js';
 import { startEmulator, type EmulatorHandle } from '../../demo/server/emulator/index.js';
 import { SandboxClient } from '../../demo/server/emulator/sandbox-client.js';
 import { freeLoopbackPort } from '../../demo/server/loopback.js';
@@ -41,6 +41,7 @@ describe('demo backend + the real sandbox emulator', () => {
       emulatorUrl: emulator.url,
       webhookSecret: WEBHOOK_SECRET,
       static: { bundleMain: false },
+      limits: NO_LIMITS,
     });
     sandbox = new SandboxClient(emulator.url);
   });
@@ -148,6 +149,7 @@ describe('demo backend + the real sandbox emulator', () => {
       port: 0,
       prove: { baseUrl: emulator.url, clientId: 'demo-client-id', clientSecret: 'demo-client-secret' },
       static: { bundleMain: false },
+      limits: NO_LIMITS,
       allowOtpRetry: false,
     });
     try {
@@ -200,6 +202,7 @@ describe('demo backend + the real sandbox emulator', () => {
       port: 0,
       prove: { baseUrl: emulator.url, clientId: 'demo-client-id', clientSecret: 'not-the-secret' },
       static: { bundleMain: false },
+      limits: NO_LIMITS,
     });
     try {
       const res = await post(other, '/api/verify', { ...ADDY, possessionType: 'mobile' });
@@ -220,6 +223,7 @@ describe('demo backend + an emulator holding Prove\'s rate limit', () => {
       port: 0,
       prove: { baseUrl: emulator.url, clientId: 'demo-client-id', clientSecret: 'demo-client-secret' },
       static: { bundleMain: false },
+      limits: NO_LIMITS,
     });
     try {
       const answers = await Promise.all(
@@ -275,6 +279,7 @@ describe('demo/server/start.ts', () => {
     PROVE_CLIENT_SECRET: undefined,
     PROVE_ENV: undefined,
     PROVE_ALLOW_OTP_RETRY: undefined,
+    PROVE_WEBHOOK_SECRET: undefined,
     HOST: undefined,
   };
 
@@ -317,7 +322,7 @@ describe('demo/server/start.ts', () => {
   test('with Prove credentials it starts no emulator and says which Prove it talks to', async () => {
     const port = await freeLoopbackPort();
     const started = run(
-      { ...noProve, PORT: String(port), PROVE_CLIENT_ID: 'cid', PROVE_CLIENT_SECRET: 'csecret' },
+      { ...noProve, PORT: String(port), PROVE_CLIENT_ID: 'cid', PROVE_CLIENT_SECRET: 'csecret', PROVE_WEBHOOK_SECRET: 'whsec_portal' },
       /Ctrl-C to stop/,
     );
     try {
@@ -335,7 +340,15 @@ describe('demo/server/start.ts', () => {
   test('PROVE_ENV=uat-eu talks to Prove\'s EU sandbox; PROVE_ALLOW_OTP_RETRY=false is said at startup', async () => {
     const port = await freeLoopbackPort();
     const started = run(
-      { ...noProve, PORT: String(port), PROVE_CLIENT_ID: 'cid', PROVE_CLIENT_SECRET: 'csecret', PROVE_ENV: 'uat-eu', PROVE_ALLOW_OTP_RETRY: 'false' },
+      {
+        ...noProve,
+        PORT: String(port),
+        PROVE_CLIENT_ID: 'cid',
+        PROVE_CLIENT_SECRET: 'csecret',
+        PROVE_WEBHOOK_SECRET: 'whsec_portal',
+        PROVE_ENV: 'uat-eu',
+        PROVE_ALLOW_OTP_RETRY: 'false',
+      },
       /Ctrl-C to stop/,
     );
     try {
@@ -353,6 +366,15 @@ describe('demo/server/start.ts', () => {
     const started = run({ ...noProve, PROVE_ALLOW_OTP_RETRY: 'sometimes' }, /never/);
     assert.equal(await started.exited, 1);
     assert.match(started.output(), /PROVE_ALLOW_OTP_RETRY="sometimes" is not a boolean/);
+  });
+
+  test('with Prove credentials but no PROVE_WEBHOOK_SECRET (or the demo one) it stops at startup', async () => {
+    for (const secret of [undefined, 'whsec_demo_secret']) {
+      const started = run({ ...noProve, PROVE_CLIENT_ID: 'cid', PROVE_CLIENT_SECRET: 'csecret', PROVE_WEBHOOK_SECRET: secret }, /never/);
+      assert.equal(await started.exited, 1, String(secret));
+      assert.match(started.output(), secret ? /PROVE_WEBHOOK_SECRET is the public demo secret/ : /PROVE_WEBHOOK_SECRET is not set/);
+      assert.doesNotMatch(started.output(), /Ctrl-C to stop/);
+    }
   });
 
   test('an unknown PROVE_ENV stops it at startup with a clear message', async () => {

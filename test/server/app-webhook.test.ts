@@ -9,13 +9,19 @@ const SECRET = 'whsec_test_secret';
 const key = (secret: string) => new TextEncoder().encode(secret);
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-/** A JWT the way Prove signs its webhooks. */
-function proveJwt(options: { secret?: string; issuer?: string; alg?: string; expiresIn?: string | number; iat?: number } = {}) {
-  const jwt = new SignJWT({})
+/**
+ * A JWT the way Prove signs its webhooks: issued now, for 5 minutes. Each has its own jti, as each
+ * delivery has its own token (two tokens with equal claims would be one token, taken once).
+ * `expiresIn: null` / `iat: null` leave the claim out.
+ */
+function proveJwt(
+  options: { secret?: string; issuer?: string; alg?: string; expiresIn?: string | number | null; iat?: number | null } = {},
+) {
+  const jwt = new SignJWT({ jti: randomUUID() })
     .setProtectedHeader({ alg: options.alg ?? 'HS256', typ: 'JWT' })
-    .setIssuer(options.issuer ?? 'Prove Identity')
-    .setIssuedAt(options.iat);
-  if (options.expiresIn !== undefined) jwt.setExpirationTime(options.expiresIn);
+    .setIssuer(options.issuer ?? 'Prove Identity');
+  if (options.iat !== null) jwt.setIssuedAt(options.iat);
+  if (options.expiresIn !== null) jwt.setExpirationTime(options.expiresIn ?? '5m');
   return jwt.sign(key(options.secret ?? SECRET));
 }
 
@@ -81,7 +87,7 @@ describe('POST /api/webhook', () => {
       'newest first: within a batch the last notification is the newest',
     );
     assert.equal(typeof listed[0]!.receivedAt, 'string');
-    // A token without exp is accepted too (Prove documents only iss), and so is any content type.
+    // Any content type: Prove does not document one, and the signature is what is trusted.
     const again = await send(`Bearer ${await proveJwt()}`, { notifications: [notification({ eventType: 'PORT' })] }, 'text/plain');
     assert.equal(again.status, 200);
   });
@@ -135,7 +141,13 @@ describe('POST /api/webhook', () => {
   });
 
   test('a signed but malformed payload is 400 and stores nothing', async () => {
-    const auth = `Bearer ${await proveJwt()}`;
+    // A token is taken once, so each delivery signs its own.
+    const send = async (body: unknown) =>
+      fetch(`${app.url}/api/webhook`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Prove-Authorization': `Bearer ${await proveJwt()}` },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
     const before = (await events()).length;
     for (const body of [
       {},
@@ -146,10 +158,10 @@ describe('POST /api/webhook', () => {
       { notifications: [notification({ eventId: 42 })] },
       '[]',
     ]) {
-      await rejected(await send(auth, body), 400);
+      await rejected(await send(body), 400);
     }
-    await rejected(await send(auth, '{"notifications": ['), 400);
-    await rejected(await send(auth, JSON.stringify({ notifications: [notification({ event: 'x'.repeat(300_000) })] })), 413);
+    await rejected(await send('{"notifications": ['), 400);
+    await rejected(await send(JSON.stringify({ notifications: [notification({ event: 'x'.repeat(300_000) })] })), 413);
     assert.equal((await events()).length, before);
   });
 

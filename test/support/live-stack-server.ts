@@ -3,7 +3,7 @@
  * sandbox emulator and the demo integrator backend, on free ports. Prints one JSON line with
  * their URLs, then runs until its parent closes stdin or kills it.
  */
-import { startApp } from '../../demo/server/app/index.js';
+import { NO_LIMITS, startApp } from '../../demo/server/app/index.js';
 import { startEmulator } from '../../demo/server/emulator/index.js';
 
 const emulator = await startEmulator({ port: 0 });
@@ -17,6 +17,9 @@ const startBackend = (allowOtpRetry: boolean) =>
     emulatorUrl: emulator.url,
     allowOtpRetry,
     static: { bundleMain: false },
+    // Every test starts flows from 127.0.0.1 with the same sandbox numbers: the budgets would
+    // refuse them (test/server/app-budgets.test.ts tests the budgets).
+    limits: NO_LIMITS,
   });
 const app = await startBackend(true);
 const noRetryApp = await startBackend(false);

@@ -101,8 +101,65 @@ export function parseBoolean(value: string | undefined, fallback: boolean, name:
   throw new ConfigError(`${name}=${JSON.stringify(nonEmpty(value))} is not a boolean; use true, false, 1 or 0`);
 }
 
-export function webhookSecretFrom(env: Env = process.env): string {
-  return nonEmpty(env.PROVE_WEBHOOK_SECRET) ?? DEMO_WEBHOOK_SECRET;
+/**
+ * The secret Prove's webhook JWTs are signed with (`PROVE_WEBHOOK_SECRET`, from the Prove Portal).
+ * Only the emulator may fall back to the demo secret: it is published in this repository, so
+ * outside emulator mode anyone could sign webhooks with it. Throws ConfigError there when unset.
+ */
+export function webhookSecretFrom(env: Env, mode: DemoMode): string {
+  return checkWebhookSecret(nonEmpty(env.PROVE_WEBHOOK_SECRET), mode);
+}
+
+/** The secret to use in `mode`, or a ConfigError saying why there is none. */
+export function checkWebhookSecret(secret: string | undefined, mode: DemoMode): string {
+  if (mode === 'emulator') return secret ?? DEMO_WEBHOOK_SECRET;
+  if (!secret) {
+    throw new ConfigError(
+      'PROVE_WEBHOOK_SECRET is not set: outside emulator mode the backend needs the webhook secret from the Prove Portal (whsec_...) to check Prove\'s webhooks',
+    );
+  }
+  if (secret === DEMO_WEBHOOK_SECRET) {
+    throw new ConfigError(
+      `PROVE_WEBHOOK_SECRET is the public demo secret (${DEMO_WEBHOOK_SECRET}): outside emulator mode use the secret from the Prove Portal`,
+    );
+  }
+  return secret;
+}
+
+/**
+ * Exact http(s) origins from a comma-separated list (e.g. `ALLOWED_FINAL_TARGET_ORIGINS`); throws
+ * ConfigError for anything that is not a bare origin, so a typo is caught at startup, not in a text.
+ */
+export function parseOriginList(value: string | undefined, name: string): string[] {
+  const origins: string[] = [];
+  for (const item of (value ?? '').split(',')) {
+    const text = item.trim();
+    if (!text) continue;
+    let url: URL | undefined;
+    try {
+      url = new URL(text);
+    } catch {
+      url = undefined;
+    }
+    const bare =
+      url && (url.protocol === 'http:' || url.protocol === 'https:') && url.pathname === '/' && !/[?#@]/.test(text);
+    if (!url || !bare) {
+      throw new ConfigError(`${name}: ${JSON.stringify(text)} is not an origin; write scheme://host[:port] with nothing after it`);
+    }
+    origins.push(url.origin);
+  }
+  return [...new Set(origins)];
+}
+
+/**
+ * A count from the environment: a whole number, 0 meaning "off"; the fallback when unset.
+ * Throws ConfigError on anything else.
+ */
+export function parseCount(value: string | undefined, fallback: number, name: string): number {
+  const text = nonEmpty(value);
+  if (text === undefined) return fallback;
+  if (!/^\d{1,9}$/.test(text)) throw new ConfigError(`${name}=${JSON.stringify(text)} is not a whole number (0 turns it off)`);
+  return Number(text);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -2,37 +2,49 @@
  * The demo integrator backend: the reference for the backend contract in DESIGN.md.
  *
  *   POST /api/verify          {firstName, lastName, phoneNumber, possessionType, finalTargetUrl?}
- *                             → Prove /v3/verify (allowOTPRetry, a new clientRequestId);
+ *                             → budgets (address, phone number, all), a place in the session store
+ *                             → Prove /v3/verify (allowOTPRetry, a new clientRequestId, the
+ *                               backend's own finalTargetUrl unless an allowed one is asked for);
  *                               correlationId and clientRequestId kept in a server session;
  *                             → 200 {authToken} + session cookie
  *                             → 200 {success: false, possessionResult, verifyResult} when Prove
  *                               refused the person at once (no authToken, no session)
- *   POST /api/verify-status   {} → Prove /v3/verify-status with the flow's ids
- *                             → 200 {success: boolean, possessionResult, verifyResult, identityId?}
+ *                             → 429 rate_limited over a budget, 503 server_busy when the store is full
+ *   POST /api/verify-status   {} → budgets (flow, address) → Prove /v3/verify-status with the flow's ids
+ *                             → 200 {success: boolean, possessionResult, verifyResult, identityId?};
+ *                               the flow's session ends with this answer (its cookie is cleared)
  *                             → 202 {pending: true} while Prove has no verdict yet
- *   POST /api/webhook         Prove's signed change events → 200
- *   GET  /api/webhook-events  → {events: [...]} (newest first)
+ *   POST /api/webhook         Prove's signed change events (each token once) → 200
+ *   GET  /api/webhook-events  → {events: [...]} (newest first); emulator mode only
  *   GET  /api/config          → {mode, emulatorUrl?}
  *   GET  /, /cdn.html, /link-opened.html, /main.js, /vendor/prove-auth.js, /cdn/*
  *
- * Errors are always `{code, message}`; Prove's 429 becomes our 429 `rate_limited` with Prove's
- * `Retry-After`. Nothing personal (names, phone numbers), no tokens and no codes are logged: the
- * log line is method, path, status and time.
+ * `POST /api/*` answers only the app's own pages (request-origin.ts); the pages carry a strict
+ * CSP (page-policy.ts). Errors are always `{code, message}`; Prove's 429 becomes our 429
+ * `rate_limited` with Prove's `Retry-After`. Nothing personal (names, phone numbers), no tokens and
+ * no codes are logged: the log line is method, path, status and time.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { bindLoopback, closeServer } from '../loopback.js';
+import { memoryBudgetStore, BudgetStoreError, type BudgetStore } from './budget-store.js';
+import { Budgets, limitsFrom, type BudgetCheck, type BudgetName, type LimitSettings } from './budgets.js';
+import { clientAddress, trustProxyFrom } from './client-address.js';
 import {
   allowOtpRetryFrom,
+  checkWebhookSecret,
   ConfigError,
   DEFAULT_APP_PORT,
+  parseOriginList,
   parsePort,
   resolveProveConfig,
-  webhookSecretFrom,
   type DemoMode,
   type ProveConnection,
 } from './config.js';
+import { decideFinalTarget } from './final-target.js';
 import { HttpError, parseCookies, readJsonObject, sendError, sendJson } from './http.js';
+import { connectSourcesFor } from './page-policy.js';
+import { checkRequestOrigin, ownOrigins } from './request-origin.js';
 import {
   ProveClient,
   ProveError,
@@ -46,11 +58,14 @@ import { SessionStore } from './sessions.js';
 import { StaticFiles, type StaticOptions } from './static.js';
 import { LANDING_PAGE } from './static.js';
 import { describeValidation, meetsProveTargetRule, VerifyBodySchema } from './validation.js';
+import { WebhookReplayGuard } from './webhook-replay.js';
 import { verifyWebhookAuthorization, WebhookEventLog, WebhookPayloadSchema } from './webhooks.js';
 
 export { ProveClient } from './prove-client.js';
 export { resolveProveConfig, allowOtpRetryFrom, ConfigError, DEMO_WEBHOOK_SECRET } from './config.js';
 export { LANDING_PAGE } from './static.js';
+export { DEFAULT_LIMITS, NO_LIMITS, type LimitSettings } from './budgets.js';
+export { memoryBudgetStore, fromRateLimiter, type BudgetStore, type BudgetCounter } from './budget-store.js';
 export type { DemoMode, ProveConnection } from './config.js';
 
 export const SESSION_COOKIE = 'pv_session';
@@ -71,8 +86,14 @@ export interface AppOptions {
   mode?: DemoMode;
   /** The emulator's origin as the browser reaches it, for the demo's inbox panel (emulator mode). */
   emulatorUrl?: string;
-  /** Secret that signs Prove's webhook JWTs (default `PROVE_WEBHOOK_SECRET` or the demo secret). */
+  /**
+   * Secret that signs Prove's webhook JWTs (default `PROVE_WEBHOOK_SECRET`). Required outside
+   * emulator mode, where the public demo secret is refused too (ConfigError at startup); the
+   * emulator falls back to the demo secret it shares with the app.
+   */
   webhookSecret?: string;
+  /** Most webhook tokens remembered at once, each until it expires (default 10 000); beyond, 503. */
+  maxWebhookTokens?: number;
   /**
    * The app's own origin as browsers (and the phone opening an Instant Link) reach it; the desktop
    * flow's default finalTargetUrl is `<publicOrigin>/link-opened.html`. Default `PUBLIC_ORIGIN`,
@@ -91,7 +112,27 @@ export interface AppOptions {
   proveTimeoutMs?: number;
   /** Session lifetime, in ms (default 15 minutes, Prove's flow session). */
   sessionTtlMs?: number;
+  /** Most flows kept at once (default 10 000); when full, new flows get 503 until one ends. */
   maxSessions?: number;
+  /**
+   * Budgets on starts and status calls (budgets.ts). Each key wins over its environment variable
+   * (`LIMIT_STARTS_PER_PHONE`, `LIMIT_STARTS_PER_IP`, `LIMIT_STARTS_GLOBAL`,
+   * `LIMIT_STATUS_PER_SESSION`, `LIMIT_STATUS_PER_IP`, `LIMIT_WINDOW_SECONDS`); 0 turns one off.
+   * `NO_LIMITS` turns them all off.
+   */
+  limits?: Partial<LimitSettings>;
+  /** Where the budgets count (default: this process's memory); see budget-store.ts for Redis. */
+  budgetStore?: BudgetStore;
+  /**
+   * How many proxies of yours stand in front of the app, whose `X-Forwarded-For` entries name the
+   * client (default `TRUST_PROXY` or 0: the socket's address, the header ignored).
+   */
+  trustProxy?: number;
+  /**
+   * Origins besides the app's own whose pages may be an Instant Link's `finalTargetUrl` when the
+   * page asks for one (default `ALLOWED_FINAL_TARGET_ORIGINS`, comma-separated, exact origins).
+   */
+  allowedFinalTargetOrigins?: readonly string[];
   /** Static file locations and whether `/main.js` is bundled. */
   static?: StaticOptions;
   /** Access log (method, path, status, ms); default silent. */
@@ -114,7 +155,14 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   const proveConnection = options.prove ?? envConfig!.prove;
   const mode: DemoMode = options.mode ?? envConfig?.mode ?? 'emulator';
   const emulatorUrl = mode === 'emulator' ? (options.emulatorUrl ?? proveConnection.baseUrl).replace(/\/+$/, '') : undefined;
-  const webhookSecret = new TextEncoder().encode(options.webhookSecret ?? webhookSecretFrom(process.env));
+  const webhookSecret = new TextEncoder().encode(
+    checkWebhookSecret(options.webhookSecret ?? (process.env.PROVE_WEBHOOK_SECRET?.trim() || undefined), mode),
+  );
+  const limits = limitsFrom(process.env, options.limits);
+  const trustProxy = options.trustProxy ?? trustProxyFrom(process.env);
+  const extraTargetOrigins = options.allowedFinalTargetOrigins
+    ? parseOriginList(options.allowedFinalTargetOrigins.join(','), 'allowedFinalTargetOrigins')
+    : parseOriginList(process.env.ALLOWED_FINAL_TARGET_ORIGINS, 'ALLOWED_FINAL_TARGET_ORIGINS');
   const port = options.port ?? parsePort(process.env.PORT, DEFAULT_APP_PORT, 'PORT');
   const host = options.host ?? (process.env.HOST?.trim() || 'localhost');
 
@@ -126,44 +174,67 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
 
   const prove = new ProveClient({ ...proveConnection, now, timeoutMs: options.proveTimeoutMs });
   const sessions = new SessionStore({ now, ttlMs: options.sessionTtlMs, maxSessions: options.maxSessions });
+  const budgets = new Budgets(limits, options.budgetStore ?? memoryBudgetStore);
   const webhookEvents = new WebhookEventLog();
-  const statics = new StaticFiles({ log, ...options.static });
+  const webhookTokens = new WebhookReplayGuard({ max: options.maxWebhookTokens });
+  const statics = new StaticFiles({ log, ...options.static, connectSources: connectSourcesFor(mode, emulatorUrl) });
+  /** Set once the app listens (its own address is one of them). */
+  let allowedOrigins = new Set<string>();
 
   const sessionCookie = (id: string, maxAgeSeconds: number) =>
     `${SESSION_COOKIE}=${id}; HttpOnly; SameSite=Strict; Path=/api; Max-Age=${maxAgeSeconds}${secureCookie ? '; Secure' : ''}`;
+  const clearedCookie = () => sessionCookie('', 0);
 
   async function verify(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readJsonObject(req, { limit: API_BODY_LIMIT });
     const parsed = VerifyBodySchema.safeParse(body);
     if (!parsed.success) throw new HttpError(400, 'invalid_request', describeValidation(parsed.error));
     const input = parsed.data;
-    const finalTargetUrl =
-      input.finalTargetUrl ?? (input.possessionType === 'desktop' ? `${publicOrigin}${LANDING_PAGE}` : undefined);
+    const finalTargetUrl = decideFinalTarget(input.finalTargetUrl, input.possessionType, {
+      landingUrl: `${publicOrigin}${LANDING_PAGE}`,
+      allowedOrigins: new Set([publicOrigin, ...extraTargetOrigins]),
+    });
+    refuseOverBudget(await budgets.start(clientAddress(req, trustProxy), input.phoneNumber));
+    // A new flow replaces whatever session this browser had (the element has left that flow).
+    sessions.delete(parseCookies(req).get(SESSION_COOKIE));
+    const place = sessions.reserve();
+    if (!place) {
+      // Refused before Prove is called: a flow the store could not keep must not send a text.
+      const seconds = Math.min(60, Math.max(1, Math.ceil(sessions.msUntilNextExpiry() / 1000)));
+      throw new HttpError(503, 'server_busy', `Too many verifications are in progress: try again in ${plural(seconds, 'second')}`, {
+        'Retry-After': String(seconds),
+      });
+    }
     // One id for the whole flow: Prove's support can then find every call of it from ours.
     const clientRequestId = randomUUID();
-    const answer = await prove.v3Verify({
-      firstName: input.firstName,
-      lastName: input.lastName,
-      phoneNumber: input.phoneNumber,
-      possessionType: input.possessionType,
-      ...(finalTargetUrl ? { finalTargetUrl } : {}),
-      allowOTPRetry,
-      clientRequestId,
-    });
-    // A new flow replaces whatever session this browser had.
-    sessions.delete(parseCookies(req).get(SESSION_COOKIE));
+    let answer: Awaited<ReturnType<ProveClient['v3Verify']>>;
+    try {
+      answer = await prove.v3Verify({
+        firstName: input.firstName,
+        lastName: input.lastName,
+        phoneNumber: input.phoneNumber,
+        possessionType: input.possessionType,
+        ...(finalTargetUrl ? { finalTargetUrl } : {}),
+        allowOTPRetry,
+        clientRequestId,
+      });
+    } catch (error) {
+      place.release();
+      throw error;
+    }
     if (answer.authToken === undefined) {
+      place.release();
       // Prove refused the person at once: there is no possession step to run and no flow to ask
       // about later, so the verdict goes to the page now and no session is kept.
       sendJson(
         res,
         200,
         { success: false, possessionResult: answer.possessionResult, verifyResult: answer.verifyResult },
-        { 'Set-Cookie': sessionCookie('', 0) },
+        { 'Set-Cookie': clearedCookie() },
       );
       return;
     }
-    const id = sessions.create({ correlationId: answer.correlationId, clientRequestId });
+    const id = place.commit({ correlationId: answer.correlationId, clientRequestId });
     sendJson(res, 200, { authToken: answer.authToken }, { 'Set-Cookie': sessionCookie(id, Math.floor(sessions.ttlMs / 1000)) });
   }
 
@@ -171,11 +242,12 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     await readJsonObject(req, { limit: API_BODY_LIMIT });
     const id = parseCookies(req).get(SESSION_COOKIE);
     const session = sessions.get(id);
-    if (!session) {
+    if (!id || !session) {
       throw new HttpError(401, 'session_expired', 'No verification is in progress, or it expired: start again', {
-        'Set-Cookie': sessionCookie('', 0),
+        'Set-Cookie': clearedCookie(),
       });
     }
+    refuseOverBudget(await budgets.status(id, clientAddress(req, trustProxy)));
     const status = await prove.v3VerifyStatus({
       correlationId: session.correlationId,
       clientRequestId: session.clientRequestId,
@@ -185,12 +257,19 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
       sendJson(res, 202, { pending: true });
       return;
     }
-    sendJson(res, 200, {
-      success: status.success === 'true',
-      possessionResult: status.possessionResult,
-      verifyResult: status.verifyResult,
-      ...(status.identityId ? { identityId: status.identityId } : {}),
-    });
+    // The verdict is given once: the flow is over, and its cookie would only let it be read again.
+    sessions.delete(id);
+    sendJson(
+      res,
+      200,
+      {
+        success: status.success === 'true',
+        possessionResult: status.possessionResult,
+        verifyResult: status.verifyResult,
+        ...(status.identityId ? { identityId: status.identityId } : {}),
+      },
+      { 'Set-Cookie': clearedCookie() },
+    );
   }
 
   async function webhook(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -199,6 +278,15 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     if (!auth.ok) {
       req.resume();
       throw new HttpError(401, 'unauthorized', `Webhook rejected: ${auth.reason}`);
+    }
+    const seen = webhookTokens.take(auth.token, auth.refusedFromMs, receivedAt.getTime());
+    if (seen === 'replayed') {
+      req.resume();
+      throw new HttpError(401, 'unauthorized', 'Webhook rejected: token already used');
+    }
+    if (seen === 'full') {
+      req.resume();
+      throw new HttpError(503, 'server_busy', 'Too many webhooks right now: deliver again later', { 'Retry-After': '60' });
     }
     // Prove's content type is not documented: the JWT, not the header, is what we trust.
     const body = await readJsonObject(req, { limit: WEBHOOK_BODY_LIMIT, requireJsonType: false });
@@ -213,7 +301,8 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     '/api/verify': { POST: verify },
     '/api/verify-status': { POST: verifyStatus },
     '/api/webhook': { POST: webhook },
-    '/api/webhook-events': { GET: (_req, res) => sendJson(res, 200, { events: webhookEvents.list() }) },
+    // The demo's webhook panel; a real backend keeps its events to itself.
+    ...(mode === 'emulator' ? { '/api/webhook-events': { GET: (_req, res) => sendJson(res, 200, { events: webhookEvents.list() }) } } : {}),
     '/api/config': {
       GET: (_req, res) => sendJson(res, 200, { mode, ...(emulatorUrl ? { emulatorUrl } : {}) }),
     },
@@ -236,6 +325,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
         const allow = Object.keys(route).join(', ');
         throw new HttpError(405, 'method_not_allowed', `Use ${allow}`, { Allow: allow });
       }
+      if (method === 'POST') checkRequestOrigin(req, allowedOrigins);
       await handler(req, res);
       return;
     }
@@ -269,11 +359,16 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     return server;
   };
 
+  const release = async () => {
+    sessions.close();
+    webhookTokens.clear();
+    await budgets.close();
+  };
   let bound: Awaited<ReturnType<typeof bindLoopback>>;
   try {
     bound = await bindLoopback(makeServer, host, port);
   } catch (error) {
-    sessions.close();
+    await release();
     throw error;
   }
   const { servers, port: actualPort } = bound;
@@ -282,13 +377,14 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     try {
       checkLandingUrl(url);
     } catch (error) {
-      sessions.close();
       await Promise.all(servers.map(closeServer));
+      await release();
       throw error;
     }
     publicOrigin = url;
   }
   secureCookie = publicOrigin.startsWith('https:');
+  allowedOrigins = ownOrigins(publicOrigin, url);
 
   let closing: Promise<void> | undefined;
   return {
@@ -298,8 +394,8 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     ready: () => statics.ready(),
     close() {
       closing ??= (async () => {
-        sessions.close();
         await Promise.all(servers.map(closeServer));
+        await release();
       })();
       return closing;
     },
@@ -341,13 +437,41 @@ function urlFor(host: string, port: number): string {
 }
 
 
+const BUDGET_MESSAGES: Record<BudgetName, string> = {
+  phone: 'Too many verifications for this phone number',
+  ip: 'Too many verifications from this network',
+  global: 'Too many verifications right now',
+  session: 'Too many status checks for this verification',
+  'status-ip': 'Too many status checks from this network',
+};
+
+/** Throws 429 `rate_limited` with `Retry-After` when a budget refused. */
+function refuseOverBudget(check: BudgetCheck): void {
+  if (check.ok) return;
+  const seconds = check.retryAfterSeconds;
+  throw new HttpError(429, 'rate_limited', `${BUDGET_MESSAGES[check.budget]}: try again in ${wait(seconds)}`, {
+    'Retry-After': String(seconds),
+  });
+}
+
+/** "45 seconds", "10 minutes": a wait as a person reads it (rounded up). */
+function wait(seconds: number): string {
+  return seconds < 120 ? plural(seconds, 'second') : plural(Math.ceil(seconds / 60), 'minute');
+}
+
+function plural(count: number, unit: string): string {
+  return `${count} ${unit}${count === 1 ? '' : 's'}`;
+}
+
 /** Every failure as the `{code, message}` the page gets. Prove's own 4xx message passes through. */
 function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
+  // Fail closed: without its counts the app cannot tell a flood from a person.
+  if (error instanceof BudgetStoreError) return new HttpError(503, 'server_busy', 'The server cannot take verifications right now, try again shortly', { 'Retry-After': '5' });
   if (error instanceof ProveRateLimitError) {
     // Passed on, not retried: asking again at once only keeps Prove's limit closed for longer.
     const seconds = error.retryAfterSeconds;
-    return new HttpError(429, 'rate_limited', `Too many verifications right now: try again in ${seconds} second${seconds === 1 ? '' : 's'}`, {
+    return new HttpError(429, 'rate_limited', `Too many verifications right now: try again in ${plural(seconds, 'second')}`, {
       'Retry-After': String(seconds),
     });
   }

@@ -2,7 +2,9 @@
  * Server-side sessions holding one Prove flow's ids (Prove's correlationId and our own
  * clientRequestId), so the page never sees them.
  * In memory: a Map with a fixed lifetime (Prove's flow session lasts 15 minutes from the Verify
- * call), swept on a timer, and bounded (the oldest session goes first when full).
+ * call), swept on a timer, and bounded. A full store refuses new flows instead of dropping live
+ * ones: evicting the oldest let a flood of starts end the flows of people mid-verification. A
+ * place is reserved before Prove is called, so a flow the store could not keep never sends a text.
  */
 import { randomBytes } from 'node:crypto';
 
@@ -21,7 +23,7 @@ export interface Session extends FlowIds {
 export interface SessionStoreOptions {
   /** Lifetime in milliseconds (default 15 minutes). */
   ttlMs?: number;
-  /** Most sessions kept at once (default 10 000). */
+  /** Most sessions kept at once (default 10 000); when full, new flows are refused. */
   maxSessions?: number;
   /** How often expired sessions are swept (default 60 s; 0 disables the timer). */
   sweepIntervalMs?: number;
@@ -30,12 +32,22 @@ export interface SessionStoreOptions {
 
 export const SESSION_TTL_MS = 15 * 60_000;
 
+/** A place held for a flow being started; exactly one of commit or release ends it. */
+export interface Reservation {
+  /** Stores the flow in the place held and answers its session id. */
+  commit(flow: FlowIds): string;
+  /** Gives the place back (the flow did not start). */
+  release(): void;
+}
+
 export class SessionStore {
   readonly ttlMs: number;
   readonly #max: number;
   readonly #now: () => number;
   readonly #sessions = new Map<string, Session>();
   readonly #timer: NodeJS.Timeout | undefined;
+  /** Places held by starts waiting for Prove. */
+  #reserved = 0;
 
   constructor(options: SessionStoreOptions = {}) {
     this.ttlMs = options.ttlMs ?? SESSION_TTL_MS;
@@ -52,14 +64,39 @@ export class SessionStore {
     return this.#sessions.size;
   }
 
-  /** Stores a new session and answers its id (32 random bytes, base64url). */
-  create(flow: FlowIds): string {
-    if (this.#sessions.size >= this.#max) this.sweep();
-    while (this.#sessions.size >= this.#max) {
-      const oldest = this.#sessions.keys().next().value;
-      if (oldest === undefined) break;
-      this.#sessions.delete(oldest);
-    }
+  /**
+   * Holds a place for a new flow, or answers undefined when every place is taken by a live
+   * session (expired ones are swept first) or held by another start.
+   */
+  reserve(): Reservation | undefined {
+    if (this.#sessions.size + this.#reserved >= this.#max) this.sweep();
+    if (this.#sessions.size + this.#reserved >= this.#max) return undefined;
+    this.#reserved++;
+    let open = true;
+    const end = () => {
+      if (!open) throw new Error('this reservation has already ended');
+      open = false;
+      this.#reserved--;
+    };
+    return {
+      commit: (flow) => {
+        end();
+        return this.#store(flow);
+      },
+      release: () => {
+        if (open) end();
+      },
+    };
+  }
+
+  /** Milliseconds until the oldest live session expires (a place frees then at the latest); 0 when empty. */
+  msUntilNextExpiry(): number {
+    let earliest = Infinity;
+    for (const session of this.#sessions.values()) earliest = Math.min(earliest, session.expiresAt);
+    return Number.isFinite(earliest) ? Math.max(0, earliest - this.#now()) : 0;
+  }
+
+  #store(flow: FlowIds): string {
     const id = randomBytes(32).toString('base64url');
     const createdAt = this.#now();
     this.#sessions.set(id, {

@@ -11,6 +11,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { sendBody } from './http.js';
+import { demoPageCsp, LANDING_CSP, pageHeaders } from './page-policy.js';
+
+export { LANDING_CSP } from './page-policy.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -52,21 +55,6 @@ export const LANDING_PAGE = '/link-opened.html';
 /** The landing page's old name: links sent before the rename still arrive there. */
 const OLD_LANDING_PAGE = '/verified.html';
 
-/**
- * The landing page runs Prove's SDK from this origin only, with no inline code, so it can carry a
- * strict policy; a site copying it keeps the guarantee that nothing else runs there.
- */
-export const LANDING_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
 export interface StaticOptions {
   /** Folder holding index.html, cdn.html, link-opened.html and .js, demo.css (default `demo/`). */
   demoDir?: string;
@@ -78,22 +66,28 @@ export interface StaticOptions {
   cdnDir?: string;
   /** Bundle `/main.js`, `/gallery.js` and `/phone-panel.js` at startup (default true). */
   bundleMain?: boolean;
+  /**
+   * What the demo pages' CSP lets them connect to besides their own origin (Prove's client API
+   * or the emulator). The app sets it from its mode; default none.
+   */
+  connectSources?: readonly string[];
   log?: (line: string) => void;
 }
 
 type BundleResult = { ok: true; code: string } | { ok: false; error: string };
 
-interface Page {
+interface StaticFile {
   file: string;
-  headers?: Record<string, string>;
+  /** An HTML page: it gets the page headers (CSP, no framing); `landing` the landing page's policy. */
+  page?: 'demo' | 'landing';
 }
 
-const PAGES: Record<string, Page> = {
-  '/': { file: 'index.html' },
-  '/index.html': { file: 'index.html' },
-  '/cdn.html': { file: 'cdn.html' },
-  '/gallery.html': { file: 'gallery.html' },
-  [LANDING_PAGE]: { file: 'link-opened.html', headers: { 'Content-Security-Policy': LANDING_CSP } },
+const PAGES: Record<string, StaticFile> = {
+  '/': { file: 'index.html', page: 'demo' },
+  '/index.html': { file: 'index.html', page: 'demo' },
+  '/cdn.html': { file: 'cdn.html', page: 'demo' },
+  '/gallery.html': { file: 'gallery.html', page: 'demo' },
+  [LANDING_PAGE]: { file: 'link-opened.html', page: 'landing' },
   '/link-opened.js': { file: 'link-opened.js' },
   '/demo.css': { file: 'demo.css' },
 };
@@ -102,6 +96,7 @@ export class StaticFiles {
   readonly #demoDir: string;
   readonly #cdnDir: string;
   readonly #log: (line: string) => void;
+  readonly #connectSources: readonly string[];
   /** The in-memory bundles by URL path, each with its entry's name for messages. */
   readonly #bundles = new Map<string, { name: string; result: Promise<BundleResult> }>();
 
@@ -109,6 +104,7 @@ export class StaticFiles {
     this.#demoDir = options.demoDir ?? path.join(REPO_ROOT, 'demo');
     this.#cdnDir = options.cdnDir ?? path.join(REPO_ROOT, 'dist', 'cdn');
     this.#log = options.log ?? (() => {});
+    this.#connectSources = options.connectSources ?? [];
     if (options.bundleMain !== false) {
       const entries: [string, string, string][] = [
         ['/main.js', 'demo/main.ts', options.mainEntry ?? path.join(this.#demoDir, 'main.ts')],
@@ -154,7 +150,7 @@ export class StaticFiles {
   async handle(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> {
     const page = Object.hasOwn(PAGES, pathname) ? PAGES[pathname] : undefined;
     if (page) {
-      await this.#serveFile(req, res, path.join(this.#demoDir, page.file), page.headers);
+      await this.#serveFile(req, res, path.join(this.#demoDir, page.file), page.page);
       return true;
     }
     if (pathname === OLD_LANDING_PAGE) {
@@ -205,13 +201,20 @@ export class StaticFiles {
     await this.#serveFile(req, res, file);
   }
 
-  async #serveFile(req: IncomingMessage, res: ServerResponse, file: string, headers: Record<string, string> = {}): Promise<void> {
+  async #serveFile(req: IncomingMessage, res: ServerResponse, file: string, page?: StaticFile['page']): Promise<void> {
     const info = await stat(file).catch(() => undefined);
     if (!info?.isFile()) {
       sendBody(req, res, 404, 'Not found\n', CONTENT_TYPES['.txt']!);
       return;
     }
     const body = await readFile(file);
+    // The policy is made from the page as served, so an edited import map keeps its hash right.
+    const headers =
+      page === 'landing'
+        ? pageHeaders(LANDING_CSP)
+        : page === 'demo'
+          ? pageHeaders(demoPageCsp(body.toString('utf8'), this.#connectSources))
+          : {};
     sendBody(req, res, 200, body, contentTypeFor(file), headers);
   }
 }

@@ -1,9 +1,8 @@
 /** What the page may send to `POST /api/verify`, checked field by field. */
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
-
-// C0/C1 control characters and the Unicode line/paragraph separators.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+// The element checks names with the same rule, so what passes its form passes here.
+import { hasForbiddenNameCharacter } from '../../../src/name-rule.js';
 
 const typeError = (label: string, expected: string) => (issue: { input?: unknown }) =>
   issue.input === undefined ? `${label} is required` : `${label} must be ${expected}`;
@@ -14,7 +13,9 @@ const nameField = (label: string) =>
     .trim()
     .min(1, { error: `${label} is required` })
     .max(100, { error: `${label} must be at most 100 characters` })
-    .refine((v) => !CONTROL.test(v), { error: `${label} contains control characters` });
+    .refine((v) => !hasForbiddenNameCharacter(v), {
+      error: `${label} contains a character no name may hold (a control, line separator or text-direction character)`,
+    });
 
 /**
  * A phone number the way a person types it, US by default, turned into E.164 for Prove.

@@ -40,11 +40,26 @@ export interface StoredWebhookEvent extends WebhookNotification {
 
 export const WEBHOOK_ISSUER = 'Prove Identity';
 
-export type WebhookAuthResult = { ok: true } | { ok: false; reason: string };
+/** The oldest a webhook token may be (from its `iat`): Prove signs each delivery as it sends it. */
+export const WEBHOOK_MAX_TOKEN_AGE_S = 10 * 60;
+/** Clock difference tolerated between Prove and us, for `exp`, `nbf` and an `iat` slightly ahead. */
+export const WEBHOOK_CLOCK_TOLERANCE_S = 30;
+
+export type WebhookAuthResult =
+  | {
+      ok: true;
+      /** The compact JWT, to remember so it is taken once. */
+      token: string;
+      /** When the token stops being accepted anyway: its exp or iat + max age, plus the tolerance. */
+      refusedFromMs: number;
+    }
+  | { ok: false; reason: string };
 
 /**
  * Checks `X-Prove-Authorization: Bearer <jwt>`: HS256 only (so `alg: none` and every other
- * algorithm fail), signed with `secret`, issuer "Prove Identity", not expired, not before `nbf`.
+ * algorithm fail), signed with `secret`, issuer "Prove Identity", with `exp` and `iat` both
+ * present (Prove documents its tokens as short-lived), not expired, not before `nbf`, issued at
+ * most 10 minutes ago and not in the future beyond the tolerance.
  */
 export async function verifyWebhookAuthorization(
   header: string | string[] | undefined,
@@ -54,17 +69,23 @@ export async function verifyWebhookAuthorization(
   if (typeof header !== 'string') return { ok: false, reason: 'missing X-Prove-Authorization' };
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) return { ok: false, reason: 'X-Prove-Authorization is not a Bearer token' };
+  const token = match[1]!;
   try {
-    await jwtVerify(match[1]!, secret, {
+    const { payload } = await jwtVerify(token, secret, {
       algorithms: ['HS256'],
       issuer: WEBHOOK_ISSUER,
+      requiredClaims: ['exp', 'iat'],
+      maxTokenAge: WEBHOOK_MAX_TOKEN_AGE_S,
       currentDate: now,
-      clockTolerance: 30,
+      clockTolerance: WEBHOOK_CLOCK_TOLERANCE_S,
     });
-    return { ok: true };
+    const refusedFromS = Math.min(payload.exp!, payload.iat! + WEBHOOK_MAX_TOKEN_AGE_S) + WEBHOOK_CLOCK_TOLERANCE_S;
+    return { ok: true, token, refusedFromMs: refusedFromS * 1000 };
   } catch (error) {
-    if (error instanceof joseErrors.JWTExpired) return { ok: false, reason: 'token expired' };
-    if (error instanceof joseErrors.JWTClaimValidationFailed) return { ok: false, reason: `claim ${error.claim} rejected` };
+    if (error instanceof joseErrors.JWTExpired) return { ok: false, reason: error.claim === 'iat' ? 'token too old' : 'token expired' };
+    if (error instanceof joseErrors.JWTClaimValidationFailed) {
+      return { ok: false, reason: error.reason === 'missing' ? `claim ${error.claim} missing` : `claim ${error.claim} rejected` };
+    }
     if (error instanceof joseErrors.JOSEAlgNotAllowed) return { ok: false, reason: 'algorithm not allowed' };
     if (error instanceof joseErrors.JWSSignatureVerificationFailed) return { ok: false, reason: 'bad signature' };
     return { ok: false, reason: 'malformed token' };

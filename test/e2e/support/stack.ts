@@ -52,6 +52,11 @@ export async function startStack(): Promise<Stack> {
   const port = await freeLoopbackPort();
   const emulatorPort = await freeLoopbackPort([port]);
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), EMULATOR_PORT: String(emulatorPort) };
+  // Every test starts flows from 127.0.0.1 with the same sandbox numbers: the budgets (tested in
+  // test/server/app-budgets.test.ts) would refuse them.
+  for (const name of ['LIMIT_STARTS_PER_PHONE', 'LIMIT_STARTS_PER_IP', 'LIMIT_STARTS_GLOBAL', 'LIMIT_STATUS_PER_SESSION', 'LIMIT_STATUS_PER_IP']) {
+    env[name] = '0';
+  }
   // Emulator mode: never let a developer's real Prove credentials leak into the tests.
   delete env.PROVE_CLIENT_ID;
   delete env.PROVE_CLIENT_SECRET;

@@ -1,0 +1,50 @@
+/**
+ * Each webhook token is accepted once. Prove signs every delivery attempt with a new short-lived
+ * JWT, and the token is not bound to the body: without this, anyone who saw one request (a log, a
+ * proxy) could post any notifications under its signature until it expired.
+ *
+ * A token is remembered until it would be refused anyway (its `exp`, or `iat` plus the maximum
+ * age, whichever comes first, plus the clock tolerance), so memory is bounded by time; and by
+ * count: when `max` live tokens are remembered the next one is refused (503, Prove delivers again
+ * later) rather than one forgotten, which would let it be replayed.
+ */
+import { createHash } from 'node:crypto';
+
+export type ReplayAnswer = 'new' | 'replayed' | 'full';
+
+export class WebhookReplayGuard {
+  readonly #max: number;
+  readonly #seen = new Map<string, number>();
+
+  constructor(options: { max?: number } = {}) {
+    this.#max = options.max ?? 10_000;
+  }
+
+  get size(): number {
+    return this.#seen.size;
+  }
+
+  /**
+   * Records a verified token (compact JWS) until `forgetAtMs`; answers whether it was new.
+   * Keyed by the signature's bytes, not its text: base64url's last character has spare bits, so one
+   * signature has several spellings that all verify.
+   */
+  take(token: string, forgetAtMs: number, nowMs: number): ReplayAnswer {
+    const signature = Buffer.from(token.slice(token.lastIndexOf('.') + 1), 'base64url');
+    const key = createHash('sha256').update(signature).digest('base64url');
+    const known = this.#seen.get(key);
+    if (known !== undefined && known > nowMs) return 'replayed';
+    if (this.#seen.size >= this.#max) this.#sweep(nowMs);
+    if (this.#seen.size >= this.#max) return 'full';
+    this.#seen.set(key, forgetAtMs);
+    return 'new';
+  }
+
+  #sweep(nowMs: number): void {
+    for (const [key, forgetAt] of this.#seen) if (forgetAt <= nowMs) this.#seen.delete(key);
+  }
+
+  clear(): void {
+    this.#seen.clear();
+  }
+}

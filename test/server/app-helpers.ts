@@ -1,0 +1,149 @@
+/**
+ * Shared by the demo backend's newer test files (app-*.test.ts): a small stand-in for Prove that
+ * records what reached it, a request helper on node:http (so a test sets every header and the
+ * client's own loopback address), and the error-shape check.
+ */
+import assert from 'node:assert/strict';
+import { createServer, request, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { NO_LIMITS, startApp, type AppOptions, type RunningApp } from '../../demo/server/app/index.js';
+
+export const ADDY = { firstName: 'Addy', lastName: 'Epinay', phoneNumber: '2001004010', possessionType: 'desktop' } as const;
+
+export interface StubProve {
+  url: string;
+  /** Bodies of /v3/verify calls, in order. */
+  verifies: Array<Record<string, unknown>>;
+  /** Bodies of /v3/verify-status calls, in order. */
+  statuses: Array<Record<string, unknown>>;
+  /** What /v3/verify-status answers (default pending). */
+  status: Record<string, unknown>;
+  /** What the next /v3/verify answers instead of a new flow (consumed once). */
+  nextVerify?: { status: number; body: unknown };
+  close(): Promise<void>;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Prove's /token, /v3/verify and /v3/verify-status; each flow gets auth-token-N and correlation-N. */
+export async function startStubProve(): Promise<StubProve> {
+  let flows = 0;
+  const stub: StubProve = {
+    url: '',
+    verifies: [],
+    statuses: [],
+    status: { success: 'pending', possessionResult: 'pending', verifyResult: 'pending' },
+    close: async () => {},
+  };
+  const server = createServer(async (req, res) => {
+    const text = await readBody(req);
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (req.url === '/token') return send(200, { access_token: 'stub-token', token_type: 'Bearer', expires_in: 3600 });
+    if (req.url === '/v3/verify') {
+      stub.verifies.push(JSON.parse(text) as Record<string, unknown>);
+      const next = stub.nextVerify;
+      stub.nextVerify = undefined;
+      if (next) return send(next.status, next.body);
+      flows++;
+      return send(200, {
+        authToken: `auth-token-${flows}`,
+        correlationId: `correlation-${flows}`,
+        success: 'pending',
+        possessionResult: 'pending',
+        verifyResult: 'pending',
+      });
+    }
+    if (req.url === '/v3/verify-status') {
+      stub.statuses.push(JSON.parse(text) as Record<string, unknown>);
+      return send(200, stub.status);
+    }
+    send(404, { code: 1001, message: 'no such path' });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  stub.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  stub.close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  return stub;
+}
+
+/** The app in front of `stub`, budgets off unless `options.limits` says otherwise. */
+export function startAppOn(stub: StubProve, options: AppOptions = {}): Promise<RunningApp> {
+  return startApp({
+    port: 0,
+    host: '127.0.0.1',
+    prove: { baseUrl: stub.url, clientId: 'id', clientSecret: 'secret' },
+    static: { bundleMain: false },
+    limits: NO_LIMITS,
+    ...options,
+  });
+}
+
+export interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+  json(): unknown;
+}
+
+export interface PostOptions {
+  cookie?: string;
+  headers?: Record<string, string>;
+  /** The client's own address (any 127.x.y.z reaches a 127.0.0.1 listener on Linux). */
+  from?: string;
+  method?: string;
+}
+
+/** One request on a fresh connection (no keep-alive: nothing is left open between tests). */
+export function call(app: RunningApp, path: string, body?: unknown, options: PostOptions = {}): Promise<Answer> {
+  const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+  const url = new URL(path, app.url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: options.method ?? (payload === undefined ? 'GET' : 'POST'),
+        agent: false,
+        localAddress: options.from,
+        headers: {
+          ...(payload !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) } : {}),
+          ...(options.cookie ? { Cookie: options.cookie } : {}),
+          ...options.headers,
+        },
+      },
+      async (res) => {
+        const text = await readBody(res);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) });
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** The `name=value` of the session cookie an answer sets ('' when it sets none). */
+export function cookieOf(answer: Answer): string {
+  const cookies = answer.headers['set-cookie'] ?? [];
+  return cookies.find((c) => c.startsWith('pv_session='))?.split(';')[0] ?? '';
+}
+
+/** Asserts an error answer: `status`, JSON `{code, message}` with a non-empty message. */
+export function assertError(answer: Answer, status: number, code?: string): { code: string; message: string } {
+  assert.equal(answer.status, status, `status ${answer.status} (wanted ${status}): ${answer.text}`);
+  assert.match(String(answer.headers['content-type']), /^application\/json/);
+  const body = answer.json() as { code: string; message: string };
+  assert.equal(typeof body.code, 'string');
+  assert.equal(typeof body.message, 'string');
+  assert.ok(body.message.length > 0);
+  if (code) assert.equal(body.code, code);
+  return body;
+}

@@ -1,0 +1,133 @@
+// Sessions: a full store refuses new flows (503 + Retry-After) and never ends a live one; expired
+// sessions still make room; a flow's session ends once its verdict is read. Clock injected.
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AppOptions, RunningApp } from '../../demo/server/app/index.js';
+import { SessionStore } from '../../demo/server/app/sessions.js';
+import { ADDY, assertError, call, cookieOf, startAppOn, startStubProve, type StubProve } from './app-helpers.js';
+
+const T0 = Date.UTC(2026, 0, 1, 12);
+const MINUTE = 60_000;
+
+let stub: StubProve;
+let now = T0;
+const apps: RunningApp[] = [];
+
+beforeEach(async () => {
+  now = T0;
+  stub = await startStubProve();
+});
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((app) => app.close()));
+  await stub.close();
+});
+
+async function start(options: AppOptions = {}): Promise<RunningApp> {
+  const app = await startAppOn(stub, { now: () => now, ...options });
+  apps.push(app);
+  return app;
+}
+
+const startFlow = (app: RunningApp, cookie?: string) => call(app, '/api/verify', ADDY, { cookie });
+const status = (app: RunningApp, cookie: string) => call(app, '/api/verify-status', {}, { cookie });
+
+describe('a full session store', () => {
+  test('refuses a new flow with 503 and Retry-After, before Prove is called; live flows go on', async () => {
+    const app = await start({ maxSessions: 2 });
+    const a = cookieOf(await startFlow(app));
+    now += 5 * MINUTE;
+    const b = cookieOf(await startFlow(app));
+    const refused = await startFlow(app);
+    const error = assertError(refused, 503, 'server_busy');
+    assert.match(error.message, /Too many verifications are in progress/);
+    // The oldest flow ends in 10 minutes: a place frees then at the latest (capped at a minute).
+    assert.equal(refused.headers['retry-after'], '60');
+    assert.equal(cookieOf(refused), '', 'no session for the refused flow');
+    assert.equal(stub.verifies.length, 2, 'Prove never heard of the refused flow, so no text was sent');
+    assert.equal((await status(app, a)).status, 202, 'the oldest flow was not evicted');
+    assert.equal((await status(app, b)).status, 202);
+  });
+
+  test('Retry-After says when the oldest flow expires, when that is under a minute', async () => {
+    const app = await start({ maxSessions: 1 });
+    await startFlow(app);
+    now += 15 * MINUTE - 20_000;
+    const refused = await startFlow(app);
+    assertError(refused, 503, 'server_busy');
+    assert.equal(refused.headers['retry-after'], '20');
+  });
+
+  test('expired sessions are swept to make room', async () => {
+    const app = await start({ maxSessions: 2 });
+    const old = cookieOf(await startFlow(app));
+    await startFlow(app);
+    assertError(await startFlow(app), 503);
+    now += 15 * MINUTE;
+    assert.equal((await startFlow(app)).status, 200, 'both expired: room again');
+    assert.equal((await startFlow(app)).status, 200);
+    assertError(await status(app, old), 401, 'session_expired');
+  });
+
+  test('a browser starting again takes its own place back; a refused or failed start holds none', async () => {
+    const app = await start({ maxSessions: 1 });
+    let cookie = cookieOf(await startFlow(app));
+    cookie = cookieOf(await startFlow(app, cookie));
+    assert.ok(cookie, 'the new flow replaced the old one in the same place');
+
+    const other = await start({ maxSessions: 1 });
+    // Prove refuses the person at once: no session, and the place is given back.
+    stub.nextVerify = { status: 200, body: { success: 'false', possessionResult: 'not_applicable', verifyResult: 'failed' } };
+    assert.equal((await startFlow(other)).status, 200);
+    // Prove fails: the place is given back too.
+    stub.nextVerify = { status: 500, body: { code: 8000, message: 'error at prove' } };
+    assertError(await startFlow(other), 502, 'prove_error');
+    assert.equal((await startFlow(other)).status, 200, 'the one place is still free');
+    assertError(await startFlow(other), 503, 'server_busy');
+  });
+
+  test('reservations: exactly one of commit or release, and the store counts them', () => {
+    const store = new SessionStore({ maxSessions: 2, sweepIntervalMs: 0, now: () => now });
+    const first = store.reserve()!;
+    const second = store.reserve()!;
+    assert.equal(store.reserve(), undefined, 'two held places fill a store of two');
+    second.release();
+    second.release(); // a second release changes nothing
+    const third = store.reserve()!;
+    first.commit({ correlationId: 'c1', clientRequestId: 'r1' });
+    assert.throws(() => first.commit({ correlationId: 'c1', clientRequestId: 'r1' }), /already ended/);
+    assert.equal(store.reserve(), undefined);
+    third.release();
+    assert.ok(store.reserve());
+    store.close();
+  });
+});
+
+describe('a flow\'s verdict is read once', () => {
+  test('pending keeps the session; the final answer clears the cookie and ends it', async () => {
+    const app = await start();
+    const cookie = cookieOf(await startFlow(app));
+    const pending = await status(app, cookie);
+    assert.equal(pending.status, 202);
+    assert.equal(pending.headers['set-cookie'], undefined, 'pending leaves the cookie alone');
+    assert.equal((await status(app, cookie)).status, 202, 'the element polls on 202');
+
+    stub.status = { success: 'true', possessionResult: 'success', verifyResult: 'success', identityId: 'id-1' };
+    const verdict = await status(app, cookie);
+    assert.equal(verdict.status, 200);
+    assert.deepEqual(verdict.json(), { success: true, possessionResult: 'success', verifyResult: 'success', identityId: 'id-1' });
+    assert.match(String(verdict.headers['set-cookie']), /^pv_session=;.*Max-Age=0/);
+
+    const again = await status(app, cookie);
+    assertError(again, 401, 'session_expired');
+    assert.match(String(again.headers['set-cookie']), /^pv_session=;.*Max-Age=0/);
+    assert.equal(stub.statuses.length, 3, 'the second read never reached Prove');
+  });
+
+  test('a failed verdict ends the flow too', async () => {
+    const app = await start();
+    const cookie = cookieOf(await startFlow(app));
+    stub.status = { success: 'false', possessionResult: 'failed', verifyResult: 'not_applicable' };
+    assert.equal((await status(app, cookie)).status, 200);
+    assertError(await status(app, cookie), 401, 'session_expired');
+  });
+});

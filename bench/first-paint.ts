@@ -16,17 +16,24 @@ export interface FirstPaintSamples {
   painted: Record<Arm, number[]>;
   /** Module request start to first-contentful-paint, ms (only samples where Chromium reported it). */
   fcp: Record<Arm, number[]>;
+  /** Where the time went, from the module's request: its last byte received, its element defined. */
+  received: Record<Arm, number[]>;
+  defined: Record<Arm, number[]>;
 }
 
 interface Probe {
   done?: boolean;
   moduleStart?: number;
+  moduleEnd?: number;
+  defined?: number;
   painted?: number;
   fcp?: number;
   inputs?: number;
 }
 
-async function sample(browser: Browser, site: Site, arm: Arm): Promise<Required<Omit<Probe, 'fcp'>> & { fcp?: number }> {
+type Measured = Required<Omit<Probe, 'fcp'>> & { fcp?: number };
+
+async function sample(browser: Browser, site: Site, arm: Arm): Promise<Measured> {
   return inFreshContext(browser, DESKTOP, async (page) => {
     await page.goto(site.page(PAINT_PAGES[arm].file));
     await page.waitForFunction(() => (window as { __firstPaint?: Probe }).__firstPaint?.done, undefined, { timeout: 10_000 });
@@ -35,21 +42,24 @@ async function sample(browser: Browser, site: Site, arm: Arm): Promise<Required<
       .waitForFunction(() => (window as { __firstPaint?: Probe }).__firstPaint?.fcp !== undefined, undefined, { timeout: 1_000 })
       .catch(() => undefined);
     const probe = await page.evaluate(() => (window as { __firstPaint?: Probe }).__firstPaint!);
-    if (probe.moduleStart === undefined || probe.painted === undefined) {
+    if (probe.moduleStart === undefined || probe.moduleEnd === undefined || probe.painted === undefined) {
       throw new Error(`${arm}: the page measured nothing (${JSON.stringify(probe)})`);
     }
-    return probe as Required<Omit<Probe, 'fcp'>> & { fcp?: number };
+    return probe as Measured;
   });
 }
 
 export async function benchFirstPaint(browser: Browser, site: Site, pairs: number, log: (line: string) => void): Promise<FirstPaintSamples> {
-  const result: FirstPaintSamples = { painted: { element: [], baseline: [] }, fcp: { element: [], baseline: [] } };
+  const arms = (): Record<Arm, number[]> => ({ element: [], baseline: [] });
+  const result: FirstPaintSamples = { painted: arms(), fcp: arms(), received: arms(), defined: arms() };
   // One unmeasured load of each: the first page a browser opens pays for its own start-up.
   for (const arm of ['element', 'baseline'] as const) await sample(browser, site, arm);
   const order = interleave<Arm>('element', 'baseline', pairs);
   for (const [i, arm] of order.entries()) {
     const probe = await sample(browser, site, arm);
     result.painted[arm].push(probe.painted - probe.moduleStart);
+    result.received[arm].push(probe.moduleEnd - probe.moduleStart);
+    result.defined[arm].push(probe.defined - probe.moduleStart);
     if (probe.fcp !== undefined) result.fcp[arm].push(probe.fcp - probe.moduleStart);
     if ((i + 1) % 20 === 0) log(`#   first paint: ${i + 1}/${order.length} loads`);
   }

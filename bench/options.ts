@@ -13,6 +13,8 @@ export interface BenchOptions {
   /** Memory: insert/start/remove cycles, and the cycle whose heap is the warm reference. */
   cycles: number;
   warmCycle: number;
+  /** Memory, Instant Link flow (the one with a WebSocket): cycles; 0 skips it. */
+  linkCycles: number;
   /** Skip the stale-dist check and use dist/ as it is. */
   build: boolean;
   /** Write bench/results.md's Benchmarks section. */
@@ -27,6 +29,7 @@ const HELP = `npm run bench -- [flags]
   --submit-pairs=N            submit-to-code pairs (default 15)
   --cycles=N                  memory cycles (default 200)
   --warm-cycle=N              memory: the warm reference cycle (default 10)
+  --link-cycles=N             memory: Instant Link cycles after the code cycles (default 50, 0 skips)
   --no-build                  use dist/ as it is, even if older than src/
   --no-write                  print the results, leave bench/results.md alone
   --deadline=S                hard limit for the whole run in seconds (default 600)`;
@@ -47,6 +50,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       'submit-pairs': { type: 'string' },
       cycles: { type: 'string' },
       'warm-cycle': { type: 'string' },
+      'link-cycles': { type: 'string' },
       'no-build': { type: 'boolean' },
       'no-write': { type: 'boolean' },
       deadline: { type: 'string' },
@@ -62,12 +66,15 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
   const cycles = count(values.cycles, 200, 'cycles', 2);
   const warmCycle = count(values['warm-cycle'], Math.min(10, cycles - 1), 'warm-cycle');
   if (warmCycle >= cycles) throw new Error(`--warm-cycle (${warmCycle}) must be below --cycles (${cycles})`);
+  const linkCycles = count(values['link-cycles'], 50, 'link-cycles', 0);
+  if (linkCycles === 1) throw new Error('--link-cycles must be 0 (skip) or at least 2: a warm cycle and a last one');
   return {
     only: only as BenchName[],
     paintPairs: count(values['paint-pairs'], 30, 'paint-pairs'),
     submitPairs: count(values['submit-pairs'], 15, 'submit-pairs'),
     cycles,
     warmCycle,
+    linkCycles,
     build: !values['no-build'],
     write: !values['no-write'],
     deadlineS: count(values.deadline, 600, 'deadline', 10),

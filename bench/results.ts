@@ -8,6 +8,7 @@ import { REPO_ROOT } from '../test/e2e/support/stack.js';
 import type { FirstPaintSamples } from './first-paint.js';
 import type { MemoryPoint, MemoryResult } from './memory.js';
 import { ms, pairedRatios, ratio, spread, summarize } from './stats.js';
+import type { SubmitSamples } from './submit-to-code.js';
 
 export const RESULTS_FILE = path.join(REPO_ROOT, 'bench', 'results.md');
 const TITLE = '# prove-verify: benchmark and load results';
@@ -22,17 +23,20 @@ export interface Report {
   machine: string;
   loadBefore: string;
   loadAfter: string;
+  /** The 1-minute load average as each benchmark began. */
+  loadAtStart: Partial<Record<'paint' | 'submit' | 'memory', string>>;
   chromium: string;
   node: string;
   tree: string;
   command: string;
   paint: Outcome<FirstPaintSamples>;
-  submit: Outcome<{ element: number[]; vanilla: number[] }>;
-  memory: Outcome<MemoryResult & { cycles: number; warmCycle: number }>;
+  submit: Outcome<SubmitSamples>;
+  memory: Outcome<MemoryResult[]>;
   seconds: number;
 }
 
 const met = (ok: boolean) => (ok ? '**yes**' : '**no**');
+const median = (values: number[]) => summarize(values).median;
 const cell = (values: number[]) => {
   const s = summarize(values);
   return `${ms(s.median)} (${spread(s, ms)})`;
@@ -40,123 +44,147 @@ const cell = (values: number[]) => {
 
 /** One table row comparing a candidate with its baseline: medians, spreads, both ratios, the goal. */
 function ratioRow(label: string, candidate: number[], baseline: number[], goal?: number): string {
-  const ofMedians = summarize(candidate).median / summarize(baseline).median;
+  const ofMedians = median(candidate) / median(baseline);
   const paired = summarize(pairedRatios(candidate, baseline));
   const verdict = goal === undefined ? 'cross-check' : `≤ ${ratio(goal)}: ${met(ofMedians <= goal)}`;
   return `| ${label} | ${cell(candidate)} | ${cell(baseline)} | ${ratio(ofMedians)} | ${ratio(paired.median)} (${spread(paired, ratio)}) | ${verdict} |`;
 }
 
+function timingRows(r: Report): string[] {
+  const rows: string[] = [];
+  if (r.paint?.ok) {
+    const { painted, fcp } = r.paint.value;
+    rows.push(ratioRow(`First paint: module request → form painted (${painted.element.length} pairs)`, painted.element, painted.baseline, GOALS.paint));
+    if (fcp.element.length && fcp.baseline.length) {
+      rows.push(ratioRow(`First paint: module request → first-contentful-paint (${fcp.element.length}/${fcp.baseline.length} reported)`, fcp.element, fcp.baseline));
+    }
+  }
+  if (r.submit?.ok) {
+    const { focused } = r.submit.value;
+    rows.push(ratioRow(`Submit → code input focused, iPhone (${focused.element.length} pairs)`, focused.element, focused.vanilla, GOALS.submit));
+  }
+  return rows;
+}
+
+function paintNotes(p: FirstPaintSamples): string[] {
+  const at = (arm: 'element' | 'baseline') =>
+    `module received ${ms(median(p.received[arm]))}, element defined ${ms(median(p.defined[arm]))}, form painted ${ms(median(p.painted[arm]))}`;
+  return [`  Medians from the module's request: element ${at('element')}; baseline ${at('baseline')}.`];
+}
+
+function submitNotes(s: SubmitSamples): string[] {
+  const requested = (arm: 'element' | 'vanilla') =>
+    `${s.requested[arm].list || 'nothing'} (${s.requested[arm].samples} of ${s.focused[arm].length} samples)`;
+  return [
+    `  From the click to the backend's start call (\`POST /api/verify\`) leaving the page: element`,
+    `  ${ms(median(s.verifySent.element))}, vanilla ${ms(median(s.verifySent.vanilla))} (medians). Requested between the click and the`,
+    `  focus: element ${requested('element')}; vanilla ${requested('vanilla')}.`,
+  ];
+}
+
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
 const signedKb = (bytes: number) => `${bytes >= 0 ? '+' : '−'}${(Math.abs(bytes) / 1024).toFixed(0)} KB`;
 
-function memoryTable(m: MemoryResult & { cycles: number; warmCycle: number }): string[] {
+function memoryTable(m: MemoryResult): string[] {
   const { warm, last } = m;
   const growth = last.heapUsed - warm.heapUsed;
-  const row = (label: string, pick: (p: MemoryPoint) => number, goal: string, ok: boolean | undefined, format: (n: number) => string = String) =>
-    `| ${label} | ${format(pick(warm))} | ${format(pick(last))} | ${goal}${ok === undefined ? '' : `: ${met(ok)}`} |`;
+  const row = (label: string, pick: (p: MemoryPoint) => number, goal: string, ok: boolean, format: (n: number) => string = String) =>
+    `| ${label} | ${format(pick(warm))} | ${format(pick(last))} | ${goal}: ${met(ok)} |`;
   const heaps = m.points.map((p) => `${p.cycle}: ${(p.heapUsed / 1024 / 1024).toFixed(2)}`).join(', ');
   const cycle = summarize(m.cycleMs);
+  const flow = m.possession === 'mobile' ? 'code flow (iPhone; Verify → code input focused)' : 'Instant Link flow (desktop; Verify → the link wait and its status socket open)';
   return [
+    `**${m.cycles} cycles, ${flow}.** WebSockets created: ${m.socketsCreated}. One cycle took ${ms(cycle.median)} (${spread(cycle, ms)}).`,
+    '',
     `| After garbage collection | cycle ${m.warmCycle} (warm) | cycle ${m.cycles} | Goal |`,
     '|---|---|---|---|',
     row('JS heap used', (p) => p.heapUsed, `grows < ${mb(GOALS.heapGrowthBytes)} (${signedKb(growth)})`, growth < GOALS.heapGrowthBytes, mb),
     row('Listeners on window', (p) => p.windowListeners, 'none added', last.windowListeners <= warm.windowListeners),
     row('Listeners on document', (p) => p.documentListeners, 'none added', last.documentListeners <= warm.documentListeners),
-    row('JS event listeners in the page (all targets)', (p) => p.jsListeners, 'none added', last.jsListeners <= warm.jsListeners),
+    row('JS event listeners, all targets', (p) => p.jsListeners, 'none added', last.jsListeners <= warm.jsListeners),
     row('Timers that can still fire', (p) => p.liveTimers, 'none left', last.liveTimers === 0),
     row('WebSockets open', (p) => p.openSockets, 'none left', last.openSockets === 0),
     row('DOM nodes', (p) => p.nodes, 'none added', last.nodes <= warm.nodes),
+    row('`<prove-verify>` objects alive (0 in the page)', (p) => p.elements, 'none kept', last.elements === 0),
     '',
-    `WebSockets created over the whole run: ${m.socketsCreated} (the mobile flow opens none; the`,
-    'Instant Link wait is the flow that opens one). Heap in MB after each measured cycle:',
-    `${heaps}. One cycle took ${ms(cycle.median)} (${spread(cycle, ms)}) of wall time.`,
+    `Heap (MB) by cycle: ${heaps}.`,
+    ...(m.retainedBy.length ? ['', 'What still holds a removed element, from a heap snapshot after the last cycle:', ...m.retainedBy.map((c) => `- \`${c}\``)] : []),
+    '',
   ];
 }
 
-function failed(error: string): string[] {
-  return [`**Did not complete:** ${error.split('\n')[0]}`];
-}
+const failed = (what: string, error: string) => `**${what} did not complete:** ${error.split('\n')[0]}`;
 
 export function renderSection(r: Report): string {
+  const loads = Object.entries(r.loadAtStart).map(([name, load]) => `${name} ${load}`).join(', ');
   const lines = [
     HEADING,
     '',
     `Written by \`${r.command}\` on ${r.date.toISOString().replace(/\.\d+Z$/, 'Z')} in ${Math.round(r.seconds)} s.`,
-    `Machine: ${r.machine}; load average (1, 5, 15 min) ${r.loadBefore} before the run and ${r.loadAfter} after`,
-    `(the machine's 2 cores are shared with other work, so single figures are noisy: compare the ratios,`,
-    'which pair each candidate sample with a baseline sample taken next to it).',
-    `Browser: headless Chromium ${r.chromium} (the system's, through playwright-core). Node ${r.node}. Tree: ${r.tree}.`,
+    `Machine: ${r.machine}. Load average (1, 5, 15 min): ${r.loadBefore} before the run, ${r.loadAfter} after;`,
+    `1-minute load as each benchmark began: ${loads || 'n/a'}. The cores are shared with other work, so`,
+    'single figures are noisy; the ratios pair each candidate sample with a baseline sample taken next to it.',
+    `Browser: headless Chromium ${r.chromium || 'n/a'} (the system's, driven by playwright-core). Node ${r.node}. Tree: ${r.tree}.`,
     '',
     '### Timings',
     '',
-    'Each candidate is timed against its baseline in the same run, candidate and baseline alternating',
-    'ABBA (A B B A …), each sample in a fresh browser context (empty cache; every file is served with',
-    '`Cache-Control: no-cache` and no validators, so it is fetched anew). Medians with p25–p75.',
-    '"Ratio" is median over median (what the goal is judged on); "paired ratio" is the median of each',
+    'Candidate and baseline run in the same session, alternating ABBA (A B B A …), each sample in a',
+    'fresh browser context (empty cache; every file is served by the demo backend with',
+    '`Cache-Control: no-cache` and no validators, so each load fetches it anew). Medians with p25–p75.',
+    '"Ratio" is median over median, which the goal is judged on; "paired ratio" is the median of each',
     'pair\'s own ratio.',
     '',
     '| Benchmark | Candidate | Baseline | Ratio | Paired ratio | Goal |',
     '|---|---|---|---|---|---|',
+    ...timingRows(r),
+    '',
   ];
-  if (r.paint?.ok) {
-    const { painted, fcp } = r.paint.value;
-    lines.push(ratioRow(`First paint, ${painted.element.length} pairs: module request → form painted`, painted.element, painted.baseline, GOALS.paint));
-    if (fcp.element.length && fcp.baseline.length) {
-      lines.push(ratioRow(`First paint: module request → first-contentful-paint (${fcp.element.length}/${fcp.baseline.length} reported)`, fcp.element, fcp.baseline));
-    }
-  }
-  if (r.submit?.ok) {
-    const { element, vanilla } = r.submit.value;
-    lines.push(ratioRow(`Submit → code input focused, ${element.length} pairs (iPhone, mobile flow)`, element, vanilla, GOALS.submit));
-  }
-  lines.push('');
-  if (r.paint && !r.paint.ok) lines.push(...failed(`first paint: ${r.paint.error}`), '');
-  if (r.submit && !r.submit.ok) lines.push(...failed(`submit to code: ${r.submit.error}`), '');
+  if (r.paint && !r.paint.ok) lines.push(failed('First paint', r.paint.error), '');
+  if (r.submit && !r.submit.ok) lines.push(failed('Submit to code', r.submit.error), '');
   lines.push(
-    '- **First paint.** Candidate `dist/cdn/prove-verify.js` (`<prove-verify backend-url="/api">`);',
-    '  baseline a bare Lit element painting the same form (three labelled inputs and a button, no',
-    '  styles: `bench/fixtures/bare-form.js`), bundled at bench time with Lit from node_modules by',
-    '  rollup with the same plugins as the CDN build. The clock starts at the module\'s request',
-    '  (its resource timing entry) and stops in the first task after the frame that holds the rendered',
-    '  form: after the element\'s `updateComplete` and three visible inputs, a `requestAnimationFrame`',
-    '  callback posts a message, handled once that frame\'s style, layout and paint are done. Chromium\'s',
-    '  own first-contentful-paint time is the cross-check (the page holds nothing else). Both pages come',
-    '  from one template (`bench/fixtures/first-paint.html`).',
-    '- **Submit to code input.** An iPhone (user agent, screen, touch); the form filled with Addy',
-    '  Epinay, 2001004010; a 300 ms pause with no request in flight (a person\'s pause: the element\'s',
-    '  lazily loaded code and phone rules arrive meanwhile); then the click on Verify. Timed in the page',
-    '  from the click event to the `focusin` of the one-time-code input (`bench/fixtures/submit-probe.js`,',
-    '  shared by both pages). The real stack on loopback: the demo backend (start budgets off) and the',
-    '  emulator (rate limit out of reach). Candidate: `bench/fixtures/element.html`, the CDN build with',
-    '  `possession-type` on auto. Baseline: `bench/fixtures/vanilla.html` + `vanilla.js`, Prove\'s guide\'s',
-    '  client code (isMobileWeb, POST to the backend, `AuthenticatorBuilder` with `withOtpFallback`, the',
-    '  code field shown and focused when the SDK asks for the code), with the same `dist/cdn/prove-auth.js`',
-    '  as a classic script.',
-    '',
-    '### Memory',
-    '',
+    '- **First paint.** Candidate: `dist/cdn/prove-verify.js` with `<prove-verify backend-url="/api">`.',
+    '  Baseline: a bare Lit element painting the same form (three labelled inputs and a button, no',
+    '  styles; `bench/fixtures/bare-form.js`), bundled at bench time from node_modules by rollup with the',
+    '  CDN build\'s plugins. Both pages come from one template (`bench/fixtures/first-paint.html`). The',
+    '  clock starts at the module\'s request (its resource timing entry) and stops in the first task after',
+    '  the frame holding the rendered form: once `updateComplete` has resolved and three inputs are',
+    '  visible, a `requestAnimationFrame` callback posts a message, handled after that frame\'s style,',
+    '  layout and paint. Chromium\'s first-contentful-paint is the cross-check (the page holds nothing else).',
   );
+  if (r.paint?.ok) lines.push(...paintNotes(r.paint.value));
+  lines.push(
+    '- **Submit to code input.** An iPhone (user agent, screen, touch) fills in Addy Epinay, 2001004010,',
+    '  pauses until no request has been in flight for 300 ms (a person\'s pause; the element\'s lazily',
+    '  loaded code and phone rules arrive meanwhile) and clicks Verify. Timed in the page from the click',
+    '  event to the `focusin` of the one-time-code input (`bench/fixtures/submit-probe.js`, loaded by both',
+    '  pages). The real stack on loopback: the demo backend (start budgets off) and the emulator (rate',
+    '  limit out of reach), answering at once. Candidate: `bench/fixtures/element.html`, the CDN build,',
+    '  `possession-type` left on auto. Baseline: `bench/fixtures/vanilla.html` + `vanilla.js`, the client',
+    '  code of Prove\'s guide (`isMobileWeb()` on load, POST to the backend, `AuthenticatorBuilder` with',
+    '  `withOtpFallback`, the code field shown and focused when the SDK asks for the code) with the same',
+    '  `dist/cdn/prove-auth.js`, as the guide\'s global script.',
+  );
+  if (r.submit?.ok) lines.push(...submitNotes(r.submit.value));
+  lines.push('', '### Memory', '');
   if (r.memory?.ok) {
-    const m = r.memory.value;
     lines.push(
-      `${m.cycles} cycles on one page (iPhone): insert \`<prove-verify backend-url="/api">\`, fill it, press`,
-      'Verify, wait for the code input\'s focus, remove the element. Measured once the page had no request',
-      `in flight for 250 ms, after three forced collections (\`HeapProfiler.collectGarbage\`): \`Performance.getMetrics\``,
-      '(JSHeapUsedSize, Nodes, JSEventListeners), `DOMDebugger.getEventListeners` on window and document, timers',
-      'from an init script wrapping `setTimeout`/`setInterval` and their clear functions',
-      '(`bench/fixtures/timer-probe.js`), WebSockets from `Network.webSocketCreated`/`webSocketClosed`.',
+      'On one page: insert `<prove-verify backend-url="/api">`, fill it, press Verify, wait for the flow\'s',
+      'next screen, remove the element; again and again. At the warm cycle, every 10 cycles and at the',
+      'last, once no request has been in flight for 250 ms: three forced collections',
+      '(`HeapProfiler.collectGarbage`), then `Performance.getMetrics` (JSHeapUsedSize, Nodes,',
+      'JSEventListeners), `DOMDebugger.getEventListeners` on window and on document, the timers that can',
+      'still fire (an init script wrapping `setTimeout`/`setInterval` and their clear functions,',
+      '`bench/fixtures/timer-probe.js`) and the WebSockets open (`Network.webSocketCreated`/`webSocketClosed`).',
       '',
-      ...memoryTable(m),
+      ...r.memory.value.flatMap(memoryTable),
     );
-  } else if (r.memory) {
-    lines.push(...failed(`memory: ${r.memory.error}`));
   } else {
-    lines.push('Not run.');
+    lines.push(r.memory ? failed('Memory', r.memory.error) : 'Not run.', '');
   }
-  return `${lines.join('\n')}\n`;
+  return `${lines.join('\n').trimEnd()}\n`;
 }
 
-/** Replaces the Benchmarks section (up to the next level-2 heading), or adds it after the title. */
+/** Replaces the Benchmarks section (up to the next level-2 heading), or adds it at the end. */
 export function writeSection(section: string): void {
   const text = existsSync(RESULTS_FILE) ? readFileSync(RESULTS_FILE, 'utf8') : `${TITLE}\n`;
   const start = text.search(/^## Benchmarks[ \t]*$/m);

@@ -40,7 +40,7 @@ function deadlineMs(name: BenchName, o: BenchOptions): number {
     case 'submit':
       return 30_000 + o.submitPairs * 2 * 10_000;
     case 'memory':
-      return 30_000 + o.cycles * 4_000;
+      return 30_000 + (o.cycles + o.linkCycles) * 4_000;
   }
 }
 
@@ -96,6 +96,7 @@ async function main(): Promise<number> {
     machine: `${cpus()[0]?.model.trim() ?? 'unknown CPU'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, ${osType()} ${release()}`,
     loadBefore,
     loadAfter: '',
+    loadAtStart: {},
     chromium: '',
     node: process.version,
     tree: describeTree(),
@@ -112,11 +113,18 @@ async function main(): Promise<number> {
     const runs: Record<BenchName, (b: Browser, s: Site) => Promise<unknown>> = {
       paint: async (b, s) => (report.paint = { ok: true, value: await benchFirstPaint(b, s, o.paintPairs, log) }),
       submit: async (b, s) => (report.submit = { ok: true, value: await benchSubmitToCode(b, s, o.submitPairs, log) }),
-      memory: async (b, s) =>
-        (report.memory = { ok: true, value: { ...(await benchMemory(b, s, o, log)), cycles: o.cycles, warmCycle: o.warmCycle } }),
+      memory: async (b, s) => {
+        const code = await benchMemory(b, s, { possession: 'mobile', cycles: o.cycles, warmCycle: o.warmCycle }, log);
+        const link =
+          o.linkCycles > 0
+            ? await benchMemory(b, s, { possession: 'desktop', cycles: o.linkCycles, warmCycle: Math.min(o.warmCycle, o.linkCycles - 1) }, log)
+            : undefined;
+        report.memory = { ok: true, value: link ? [code, link] : [code] };
+      },
     };
     for (const name of o.only) {
       log(`# ${name} (load average ${loadAverage()})`);
+      report.loadAtStart[name] = loadavg()[0]!.toFixed(2);
       // A browser of its own per benchmark: one that hangs or misses its deadline is closed
       // with it and cannot disturb the next.
       browser = await launchBrowser();

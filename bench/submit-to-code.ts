@@ -24,7 +24,22 @@ interface Probe {
   focused?: number;
 }
 
-async function sample(browser: Browser, site: Site, arm: Arm): Promise<number> {
+export interface SubmitSamples {
+  /** Click to the code input's focus, ms. */
+  focused: Record<Arm, number[]>;
+  /** Click to the request of the backend's start call, ms: what happens before the flow starts. */
+  verifySent: Record<Arm, number[]>;
+  /** The files and calls requested between the click and the focus, in the most common sample, and how many samples had that list. */
+  requested: Record<Arm, { list: string; samples: number }>;
+}
+
+interface Sample {
+  focused: number;
+  verifySent: number;
+  requested: string;
+}
+
+async function sample(browser: Browser, site: Site, arm: Arm): Promise<Sample> {
   return inFreshContext(browser, IPHONE, async (page) => {
     const network = watchNetwork(page);
     const errors: string[] = [];
@@ -44,8 +59,31 @@ async function sample(browser: Browser, site: Site, arm: Arm): Promise<number> {
     if (probe.clicked === undefined || probe.focused === undefined) {
       throw new Error(`${arm}: the probe saw no click or no focus (${JSON.stringify(probe)})`);
     }
-    return probe.focused - probe.clicked;
+    const { clicked, focused: end } = probe;
+    const requested = await page.evaluate(
+      ([from, to]) =>
+        performance
+          .getEntriesByType('resource')
+          .filter((entry) => entry.startTime >= from && entry.startTime <= to)
+          .map((entry) => ({ path: new URL(entry.name).pathname, start: entry.startTime })),
+      [clicked, end] as const,
+    );
+    const verify = requested.find((r) => r.path === '/api/verify');
+    if (!verify) throw new Error(`${arm}: no POST /api/verify between the click and the focus`);
+    return {
+      focused: end - clicked,
+      verifySent: verify.start - clicked,
+      requested: requested.map((r) => r.path.split('/').pop()).join(', '),
+    };
   });
+}
+
+/** The value seen most often, and how often. */
+function mostCommon(values: string[]): { list: string; samples: number } {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  const [list, samples] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
+  return { list, samples };
 }
 
 export async function benchSubmitToCode(
@@ -53,14 +91,23 @@ export async function benchSubmitToCode(
   site: Site,
   pairs: number,
   log: (line: string) => void,
-): Promise<Record<Arm, number[]>> {
-  const result: Record<Arm, number[]> = { element: [], vanilla: [] };
+): Promise<SubmitSamples> {
+  const focused: Record<Arm, number[]> = { element: [], vanilla: [] };
+  const verifySent: Record<Arm, number[]> = { element: [], vanilla: [] };
+  const requested: Record<Arm, string[]> = { element: [], vanilla: [] };
   // One unmeasured flow of each: the backend's first Prove token, the emulator's first flow.
   for (const arm of ['element', 'vanilla'] as const) await sample(browser, site, arm);
   const order = interleave<Arm>('element', 'vanilla', pairs);
   for (const [i, arm] of order.entries()) {
-    result[arm].push(await sample(browser, site, arm));
+    const one = await sample(browser, site, arm);
+    focused[arm].push(one.focused);
+    verifySent[arm].push(one.verifySent);
+    requested[arm].push(one.requested);
     if ((i + 1) % 10 === 0) log(`#   submit to code: ${i + 1}/${order.length} flows`);
   }
-  return result;
+  return {
+    focused,
+    verifySent,
+    requested: { element: mostCommon(requested.element), vanilla: mostCommon(requested.vanilla) },
+  };
 }

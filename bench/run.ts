@@ -100,7 +100,7 @@ async function main(): Promise<number> {
     chromium: '',
     node: process.version,
     tree: describeTree(),
-    command: ['npm run bench', ...process.argv.slice(2)].join(' '),
+    command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
     paint: undefined,
     submit: undefined,
     memory: undefined,

@@ -10,6 +10,8 @@ import { BUSY_STATES, type FlowState, type RetryTarget } from './state.js';
 import { codeFrom, requestTextedCode, webOtpAvailable } from './web-otp.js';
 
 export { stepStyles, stepView } from '../ui/steps.js';
+// The controller fetches Prove's SDK as soon as the flow's code is in (see FlowController.load).
+export { loadProveAuth } from '../sdk.js';
 
 /**
  * Where focus goes when the control that had it went away with the step (Cancel, Escape, "Start
@@ -105,6 +107,7 @@ export class FlowRunner implements StepHost {
       if (!this.isCurrent(run)) return;
       // Prove refused the person at once: the verdict is in, and Prove's SDK is never loaded.
       if ('result' in started) return this.showResult(run, started.result);
+      run.flowId = started.flowId;
       if (possession === 'desktop') run.stopListening = onInstantLinkFinished(() => this.linkFinishedElsewhere(run));
       const sdkRun = await (run.settings.sdk ?? proveAuthSdk).run(started.authToken, possession, sdkSteps(run, this));
       sdkRun.done.catch((error: unknown) => {
@@ -239,7 +242,7 @@ export class FlowRunner implements StepHost {
     for (let attempt = 0; ; attempt++) {
       let result: VerificationResult | undefined;
       try {
-        result = await fetchVerificationResult(run.settings.backend, run.abort.signal);
+        result = await fetchVerificationResult(run.settings.backend, run.flowId, run.abort.signal);
       } catch (error) {
         if (!this.isCurrent(run)) return;
         if (once) return this.linkExpired(run);
@@ -325,11 +328,12 @@ export class FlowRunner implements StepHost {
     }
   }
 
-  /** The link's lifetime is over: the wait stops and its socket closes. */
+  /**
+   * The link's lifetime is over: the wait stops and its socket closes. The page hears of it as of
+   * an expired session (`expired`, recoverable), so a stalled flow never goes unreported.
+   */
   private linkExpired(run: Run): void {
-    if (!this.isCurrent(run)) return;
-    this.teardown();
-    this.dispatch({ type: 'expired', reason: 'link' });
+    this.expire(run, 'link', { code: 'expired', message: 'The Instant Link expired before it was opened.' });
   }
 
   private expire(run: Run, reason: 'session' | 'link', detail: Omit<ProveVerifyErrorDetail, 'recoverable'>): void {

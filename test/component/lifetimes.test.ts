@@ -7,6 +7,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import sinon from 'sinon';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
+import type { ProveVerifyErrorDetail } from '../../src/events.js';
 import { FakeSdk } from '../support/fake-sdk.js';
 import { alertText, backendFor, buttonByName, fillDetails, focused, hasButton, inputByLabel, requestsSent, text, type, untilStep } from '../support/dom.js';
 
@@ -156,8 +157,11 @@ describe('<prove-verify> lifetimes and sends', () => {
     expect(el.shadowRoot!.querySelector('[part~="spinner"]')).to.exist;
     await advance(el, 179);
     expect(text(el)).to.contain('The link expires in 0:01.');
+    const errors: ProveVerifyErrorDetail[] = [];
+    el.addEventListener('prove-verify-error', (e) => errors.push((e as CustomEvent<ProveVerifyErrorDetail>).detail));
     await advance(el, 1);
     await untilStep(el, 'expired');
+    expect(errors).to.deep.equal([{ code: 'expired', message: 'The Instant Link expired before it was opened.', recoverable: true }]);
     expect(el.shadowRoot!.querySelector('[part~="spinner"]')).to.equal(null);
     expect(sdk.runs[0].cancelled, 'the SDK run (and its socket) is closed').to.equal(true);
     expect(focused(el)?.textContent).to.equal('The link expired');

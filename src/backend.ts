@@ -148,19 +148,26 @@ export async function startVerification(
   config: BackendConfig,
   request: VerifyRequest,
   signal?: AbortSignal,
-): Promise<{ authToken: string } | { result: VerificationResult }> {
+): Promise<{ authToken: string; flowId?: string } | { result: VerificationResult }> {
   const { json } = await postJson(config, config.verifyPath, request, signal);
-  if (isRecord(json) && typeof json.authToken === 'string' && json.authToken !== '') return { authToken: json.authToken };
+  if (isRecord(json) && typeof json.authToken === 'string' && json.authToken !== '') {
+    return typeof json.flowId === 'string' && json.flowId !== '' ? { authToken: json.authToken, flowId: json.flowId } : { authToken: json.authToken };
+  }
   if (isResult(json) && !json.success) return { result: json };
   throw new BackendError('malformed', 'The backend answer has no authToken.');
 }
 
 /**
  * Asks the backend for the flow's result (it calls Prove's VerifyStatus with its own session);
- * `undefined` while Prove has none yet (HTTP 202).
+ * `undefined` while Prove has none yet (HTTP 202). `flowId`, when the start answered one, says
+ * which of this browser's flows: two elements or two tabs never read each other's result.
  */
-export async function fetchVerificationResult(config: BackendConfig, signal?: AbortSignal): Promise<VerificationResult | undefined> {
-  const { status, json } = await postJson(config, config.statusPath, {}, signal);
+export async function fetchVerificationResult(
+  config: BackendConfig,
+  flowId: string | undefined,
+  signal?: AbortSignal,
+): Promise<VerificationResult | undefined> {
+  const { status, json } = await postJson(config, config.statusPath, flowId ? { flowId } : {}, signal);
   if (status === 202) return undefined;
   if (!isResult(json)) throw new BackendError('malformed', 'The backend answer has no boolean "success".');
   return json;

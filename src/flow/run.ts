@@ -32,6 +32,8 @@ export interface Run {
   possession?: PossessionType;
   /** The number as sent to the backend, in E.164. */
   phoneNumber?: string;
+  /** The backend's name for this flow, if it gave one; sent back with the status call. */
+  flowId?: string;
   sdk?: SdkRun;
   /** The SDK steps that wait for the person. */
   phone: PendingAnswer<string | null>;

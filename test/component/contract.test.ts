@@ -45,6 +45,16 @@ describe('<prove-verify> and the backend contract', () => {
     expect(await calls(backend.id)).to.deep.equal(['verify']);
   });
 
+  it('sends the flowId the start answered back with the status call, for this flow only', async () => {
+    const { el, backend } = await mount('flow-id');
+    await confirmCode(el);
+    await untilStep(el, 'success');
+    expect((await requestsSent(backend.id)).map((r) => [r.call, r.body.flowId])).to.deep.equal([
+      ['verify', undefined],
+      ['verify-status', 'flow-1'],
+    ]);
+  });
+
   it('asks again while the status call answers 202, then shows the result', async () => {
     const { el, backend } = await mount('status-pending1');
     const success = oneEvent(el, 'prove-verify-success');

@@ -50,6 +50,7 @@ export async function fakeBackend(ctx, next) {
       });
       await new Promise((resolve) => setTimeout(resolve, 3000).unref());
     }
+    if (scenario === 'flow-id') return send(ctx, 200, { authToken: `token-${id}`, flowId: `flow-${list.length}` });
     return send(ctx, 200, { authToken: `token-${id}` });
   }
   const calls = (statusCalls.get(id) ?? 0) + 1;

@@ -29,7 +29,20 @@ describe('backend client', () => {
 
   it('answers the authToken and the status result', async () => {
     expect(await startVerification(config('/fake-backend/unit1/ok'), request)).to.deep.equal({ authToken: 'token-unit1' });
-    expect(await fetchVerificationResult(config('/fake-backend/unit1/nomatch'))).to.deep.include({ success: false });
+    expect(await fetchVerificationResult(config('/fake-backend/unit1/nomatch'), undefined)).to.deep.include({ success: false });
+  });
+
+  it("names the flow in the status call when the start answered a flowId, and sends {} when it did not", async () => {
+    const started = await startVerification(config('/fake-backend/unit10/flow-id'), request);
+    expect(started).to.deep.equal({ authToken: 'token-unit10', flowId: 'flow-1' });
+    await fetchVerificationResult(config('/fake-backend/unit10/flow-id'), 'flow-1');
+    await fetchVerificationResult(config('/fake-backend/unit10/flow-id'), undefined);
+    const sent = (await (await fetch('/fake-backend/unit10/requests')).json()) as { call: string; body: unknown }[];
+    expect(sent.map((r) => [r.call, r.body])).to.deep.equal([
+      ['verify', request],
+      ['verify-status', { flowId: 'flow-1' }],
+      ['verify-status', {}],
+    ]);
   });
 
   it('answers the result when Prove refused at once, and nothing while the status is pending (202)', async () => {
@@ -37,9 +50,9 @@ describe('backend client', () => {
       result: { success: false, possessionResult: 'not_applicable', verifyResult: 'failed' },
     });
     // The first 202 has no body, the second `{pending: true}`.
-    expect(await fetchVerificationResult(config('/fake-backend/unit8/status-pending2'))).to.equal(undefined);
-    expect(await fetchVerificationResult(config('/fake-backend/unit8/status-pending2'))).to.equal(undefined);
-    expect(await fetchVerificationResult(config('/fake-backend/unit8/status-pending2'))).to.deep.include({ success: true });
+    expect(await fetchVerificationResult(config('/fake-backend/unit8/status-pending2'), undefined)).to.equal(undefined);
+    expect(await fetchVerificationResult(config('/fake-backend/unit8/status-pending2'), undefined)).to.equal(undefined);
+    expect(await fetchVerificationResult(config('/fake-backend/unit8/status-pending2'), undefined)).to.deep.include({ success: true });
   });
 
   it('reads a 429 as rate-limited with its Retry-After', async () => {

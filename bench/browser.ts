@@ -11,6 +11,9 @@ export async function inFreshContext<T>(
   use: (page: Page, context: BrowserContext) => Promise<T>,
 ): Promise<T> {
   const context = await browser.newContext(options);
+  // Every wait bounded well under a benchmark's deadline, so a hang fails the sample, not the run.
+  context.setDefaultTimeout(15_000);
+  context.setDefaultNavigationTimeout(15_000);
   try {
     return await use(await context.newPage(), context);
   } finally {

@@ -19,12 +19,15 @@ export interface FirstPaintSamples {
   /** Where the time went, from the module's request: its last byte received, its element defined. */
   received: Record<Arm, number[]>;
   defined: Record<Arm, number[]>;
+  /** The module's size as served (uncompressed: the demo backend sends no Content-Encoding). */
+  bytes: Record<Arm, number>;
 }
 
 interface Probe {
   done?: boolean;
   moduleStart?: number;
   moduleEnd?: number;
+  moduleBytes?: number;
   defined?: number;
   painted?: number;
   fcp?: number;
@@ -51,7 +54,7 @@ async function sample(browser: Browser, site: Site, arm: Arm): Promise<Measured>
 
 export async function benchFirstPaint(browser: Browser, site: Site, pairs: number, log: (line: string) => void): Promise<FirstPaintSamples> {
   const arms = (): Record<Arm, number[]> => ({ element: [], baseline: [] });
-  const result: FirstPaintSamples = { painted: arms(), fcp: arms(), received: arms(), defined: arms() };
+  const result: FirstPaintSamples = { painted: arms(), fcp: arms(), received: arms(), defined: arms(), bytes: { element: 0, baseline: 0 } };
   // One unmeasured load of each: the first page a browser opens pays for its own start-up.
   for (const arm of ['element', 'baseline'] as const) await sample(browser, site, arm);
   const order = interleave<Arm>('element', 'baseline', pairs);
@@ -60,6 +63,7 @@ export async function benchFirstPaint(browser: Browser, site: Site, pairs: numbe
     result.painted[arm].push(probe.painted - probe.moduleStart);
     result.received[arm].push(probe.moduleEnd - probe.moduleStart);
     result.defined[arm].push(probe.defined - probe.moduleStart);
+    result.bytes[arm] = probe.moduleBytes;
     if (probe.fcp !== undefined) result.fcp[arm].push(probe.fcp - probe.moduleStart);
     if ((i + 1) % 20 === 0) log(`#   first paint: ${i + 1}/${order.length} loads`);
   }

@@ -26,7 +26,7 @@ export interface BenchOptions {
 const HELP = `npm run bench -- [flags]
   --only=paint,submit,memory  run only these (default: all three)
   --paint-pairs=N             first-paint candidate/baseline pairs (default 30)
-  --submit-pairs=N            submit-to-code pairs (default 15)
+  --submit-pairs=N            submit-to-code pairs (default 20)
   --cycles=N                  memory cycles (default 200)
   --warm-cycle=N              memory: the warm reference cycle (default 10)
   --link-cycles=N             memory: Instant Link cycles after the code cycles (default 50, 0 skips)
@@ -71,7 +71,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
   return {
     only: only as BenchName[],
     paintPairs: count(values['paint-pairs'], 30, 'paint-pairs'),
-    submitPairs: count(values['submit-pairs'], 15, 'submit-pairs'),
+    submitPairs: count(values['submit-pairs'], 20, 'submit-pairs'),
     cycles,
     warmCycle,
     linkCycles,

@@ -68,8 +68,11 @@ function timingRows(r: Report): string[] {
 
 function paintNotes(p: FirstPaintSamples): string[] {
   const at = (arm: 'element' | 'baseline') =>
-    `module received ${ms(median(p.received[arm]))}, element defined ${ms(median(p.defined[arm]))}, form painted ${ms(median(p.painted[arm]))}`;
-  return [`  Medians from the module's request: element ${at('element')}; baseline ${at('baseline')}.`];
+    `${(p.bytes[arm] / 1024).toFixed(1)} KiB received at ${ms(median(p.received[arm]))}, defined at ${ms(median(p.defined[arm]))}, form painted at ${ms(median(p.painted[arm]))}`;
+  return [
+    `  Where the time goes (medians from the module's request; served uncompressed over loopback): element`,
+    `  ${at('element')}; baseline ${at('baseline')}.`,
+  ];
 }
 
 function submitNotes(s: SubmitSamples): string[] {

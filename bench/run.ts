@@ -82,7 +82,9 @@ async function main(): Promise<number> {
     await Promise.allSettled([b?.close(), s?.stop()]);
   };
   // A hard stop for the whole run, and for Ctrl-C: close everything, then leave.
+  let leaving = false;
   const leave = (code: number, why: string) => {
+    leaving = true;
     console.error(`# ${why}: stopping the browser and the servers`);
     void stopAll().finally(() => process.exit(code));
   };
@@ -123,6 +125,7 @@ async function main(): Promise<number> {
       },
     };
     for (const name of o.only) {
+      if (leaving) break;
       log(`# ${name} (load average ${loadAverage()})`);
       report.loadAtStart[name] = loadavg()[0]!.toFixed(2);
       // A browser of its own per benchmark: one that hangs or misses its deadline is closed
@@ -136,9 +139,10 @@ async function main(): Promise<number> {
         console.error(`# ${name} failed: ${message}`);
         report[name] = { ok: false, error: message };
       } finally {
+        // Already closed and cleared when a hard stop came first.
         const closing = browser;
         browser = undefined;
-        await closing.close().catch(() => undefined);
+        await closing?.close().catch(() => undefined);
       }
     }
   } finally {

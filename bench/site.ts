@@ -23,6 +23,8 @@ const FIXTURES = path.join(REPO_ROOT, 'bench', 'fixtures');
 const STATIC_FIXTURES = ['element.html', 'vanilla.html', 'vanilla.js', 'submit-probe.js', 'memory.html'];
 /** Far above anything a benchmark sends: the emulator must never answer 429 here. */
 const EMULATOR_RATE = 1_000_000;
+/** The demo backend's budget variables (demo/server/app/budgets.ts). */
+const BUDGETS = ['LIMIT_STARTS_PER_PHONE', 'LIMIT_STARTS_PER_IP', 'LIMIT_STARTS_GLOBAL', 'LIMIT_STATUS_PER_SESSION', 'LIMIT_STATUS_PER_IP'];
 const CLIENT = { clientId: 'bench-client-id', clientSecret: 'bench-client-secret' };
 
 /** The first-paint pages: one template, differing only in the module and the element. */
@@ -39,8 +41,7 @@ export interface Site {
   stop(): Promise<void>;
 }
 
-function writeServedFolder(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'prove-verify-bench-'));
+function fillServedFolder(dir: string): void {
   cpSync(CDN_DIR, dir, { recursive: true });
   const bench = path.join(dir, 'bench');
   mkdirSync(bench);
@@ -53,22 +54,23 @@ function writeServedFolder(): string {
       .replaceAll('{{element}}', `<${tag}${attributes ? ` ${attributes}` : ''}></${tag}>`);
     writeFileSync(path.join(bench, file), html);
   }
-  return dir;
 }
 
 export async function startSite(): Promise<Site> {
+  // What to undo, last started first; one failing step does not keep the others from running.
   const undo: (() => Promise<void> | void)[] = [];
   const stop = async () => {
-    for (const step of undo.reverse()) await step();
+    for (let step = undo.pop(); step; step = undo.pop()) await Promise.resolve().then(step).catch(() => undefined);
   };
   try {
-    const dir = writeServedFolder();
+    const dir = mkdtempSync(path.join(tmpdir(), 'prove-verify-bench-'));
     undo.push(() => rmSync(dir, { recursive: true, force: true }));
+    fillServedFolder(dir);
     await bundleBaseline(path.join(dir, 'bench', 'bare-form.js'));
 
-    // The backend's start budgets (issue 8): 0 turns each off.
-    process.env.LIMIT_STARTS_PER_PHONE = '0';
-    process.env.LIMIT_STARTS_PER_IP = '0';
+    // The backend's budgets on starts and status calls: 0 turns each off. A run starts a few
+    // hundred flows from one address with one number in a couple of minutes.
+    for (const name of BUDGETS) process.env[name] = '0';
     const emulator = await startEmulator({ port: 0, ...CLIENT, rateLimitPerSecond: EMULATOR_RATE });
     undo.push(() => emulator.close());
     const emulatorUrl = emulator.url.replace(/\/+$/, '');

@@ -44,6 +44,9 @@ describe('POST /api/* checks where the request comes from', () => {
         assert.ok(!error.message.includes(origin), 'the Origin is not echoed');
       }
     }
+    // DNS rebinding: the attacker's name resolves to this server, so Host matches the Origin.
+    const rebound = `rebind.example:${port()}`;
+    assertError(await withHeaders('/api/verify', { Origin: `http://${rebound}`, Host: rebound }), 403, 'forbidden_origin');
     assert.equal(stub.verifies.length + stub.statuses.length, 0, 'Prove was never called');
     assert.equal((await call(app, '/api/verify-status', {}, { cookie })).status, 202, 'the flow is untouched');
   });

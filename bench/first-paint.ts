@@ -14,7 +14,7 @@ type Arm = keyof typeof PAINT_PAGES;
 export interface FirstPaintSamples {
   /** Module request start to the task after the painted frame, ms. */
   painted: Record<Arm, number[]>;
-  /** Module request start to first-contentful-paint, ms (only samples where Chromium reported it). */
+  /** Module request start to first-contentful-paint, ms; NaN where Chromium reported none (pairs stay aligned). */
   fcp: Record<Arm, number[]>;
   /** Where the time went, from the module's request: its last byte received, its element defined. */
   received: Record<Arm, number[]>;
@@ -64,7 +64,7 @@ export async function benchFirstPaint(browser: Browser, site: Site, pairs: numbe
     result.received[arm].push(probe.moduleEnd - probe.moduleStart);
     result.defined[arm].push(probe.defined - probe.moduleStart);
     result.bytes[arm] = probe.moduleBytes;
-    if (probe.fcp !== undefined) result.fcp[arm].push(probe.fcp - probe.moduleStart);
+    result.fcp[arm].push(probe.fcp === undefined ? NaN : probe.fcp - probe.moduleStart);
     if ((i + 1) % 20 === 0) log(`#   first paint: ${i + 1}/${order.length} loads`);
   }
   return result;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { REPO_ROOT } from '../test/e2e/support/stack.js';
 import type { FirstPaintSamples } from './first-paint.js';
 import type { MemoryPoint, MemoryResult } from './memory.js';
-import { ms, pairedRatios, ratio, spread, summarize } from './stats.js';
+import { ms, pairedRatios, ratio, spread, summarize, taken } from './stats.js';
 import type { SubmitSamples } from './submit-to-code.js';
 
 export const RESULTS_FILE = path.join(REPO_ROOT, 'bench', 'results.md');
@@ -36,9 +36,9 @@ export interface Report {
 }
 
 const met = (ok: boolean) => (ok ? '**yes**' : '**no**');
-const median = (values: number[]) => summarize(values).median;
+const median = (values: number[]) => summarize(taken(values)).median;
 const cell = (values: number[]) => {
-  const s = summarize(values);
+  const s = summarize(taken(values));
   return `${ms(s.median)} (${spread(s, ms)})`;
 };
 
@@ -55,8 +55,9 @@ function timingRows(r: Report): string[] {
   if (r.paint?.ok) {
     const { painted, fcp } = r.paint.value;
     rows.push(ratioRow(`First paint: module request → form painted (${painted.element.length} pairs)`, painted.element, painted.baseline, GOALS.paint));
-    if (fcp.element.length && fcp.baseline.length) {
-      rows.push(ratioRow(`First paint: module request → first-contentful-paint (${fcp.element.length}/${fcp.baseline.length} reported)`, fcp.element, fcp.baseline));
+    const [element, baseline] = [taken(fcp.element).length, taken(fcp.baseline).length];
+    if (element && baseline && pairedRatios(fcp.element, fcp.baseline).length) {
+      rows.push(ratioRow(`First paint: module request → first-contentful-paint (reported ${element}/${baseline} times)`, fcp.element, fcp.baseline));
     }
   }
   if (r.submit?.ok) {

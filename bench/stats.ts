@@ -40,11 +40,14 @@ export function interleave<T>(a: T, b: T, pairs: number): T[] {
   return order;
 }
 
-/** Paired ratios: each candidate sample over the baseline sample of the same pair. */
+/** Paired ratios: each candidate sample over the baseline sample of the same pair (pairs missing one are left out). */
 export function pairedRatios(candidate: number[], baseline: number[]): number[] {
   const n = Math.min(candidate.length, baseline.length);
-  return Array.from({ length: n }, (_, i) => candidate[i]! / baseline[i]!);
+  return Array.from({ length: n }, (_, i) => candidate[i]! / baseline[i]!).filter(Number.isFinite);
 }
+
+/** The samples that were taken (a NaN marks one that was not). */
+export const taken = (values: number[]) => values.filter(Number.isFinite);
 
 export const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
 export const ratio = (value: number) => `${value.toFixed(2)}×`;

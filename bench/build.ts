@@ -16,6 +16,7 @@ const terser = terserPlugin as unknown as (typeof terserPlugin)['default'];
 
 export const CDN_DIR = path.join(REPO_ROOT, 'dist', 'cdn');
 const CDN_ENTRY = path.join(CDN_DIR, 'prove-verify.js');
+const BUILD_TIMEOUT_MS = 5 * 60_000;
 /** Everything the CDN build is made from. */
 const SOURCES = ['src', 'rollup.config.mjs', 'tsconfig.json', 'package-lock.json'];
 
@@ -32,8 +33,9 @@ export function ensureFreshDist(log: (line: string) => void): 'fresh' | 'rebuilt
   const sources = Math.max(...SOURCES.map((name) => newestMtime(path.join(REPO_ROOT, name))));
   if (built > sources) return 'fresh';
   log(built ? '# dist/cdn is older than its sources: npm run build' : '# dist/cdn is missing: npm run build');
-  const result = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
-  if (result.status !== 0) throw new Error(`npm run build failed (exit ${result.status ?? result.signal})`);
+  // Bounded like everything else here: a build takes well under a minute.
+  const result = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: BUILD_TIMEOUT_MS });
+  if (result.status !== 0) throw new Error(`npm run build failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`})`);
   return 'rebuilt';
 }
 

@@ -19,8 +19,8 @@ export interface BenchOptions {
   build: boolean;
   /** Write bench/results.md's Benchmarks section. */
   write: boolean;
-  /** Hard limit for the whole run, seconds; each benchmark also has its own. */
-  deadlineS: number;
+  /** Hard limit for the whole run, seconds (default: the benchmarks' own deadlines added up, plus two minutes). */
+  deadlineS?: number;
 }
 
 const HELP = `npm run bench -- [flags]
@@ -32,7 +32,8 @@ const HELP = `npm run bench -- [flags]
   --link-cycles=N             memory: Instant Link cycles after the code cycles (default 50, 0 skips)
   --no-build                  use dist/ as it is, even if older than src/
   --no-write                  print the results, leave bench/results.md alone
-  --deadline=S                hard limit for the whole run in seconds (default 600)`;
+  --deadline=S                hard limit for the whole run in seconds (default: the sum of the
+                              benchmarks' own deadlines, which grow with the counts, plus 120)`;
 
 function count(value: string | undefined, fallback: number, name: string, min = 1): number {
   if (value === undefined) return fallback;
@@ -77,7 +78,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     linkCycles,
     build: !values['no-build'],
     write: !values['no-write'],
-    deadlineS: count(values.deadline, 600, 'deadline', 10),
+    deadlineS: values.deadline === undefined ? undefined : count(values.deadline, 0, 'deadline', 10),
   };
 }
 

@@ -88,7 +88,8 @@ async function main(): Promise<number> {
     console.error(`# ${why}: stopping the browser and the servers`);
     void stopAll().finally(() => process.exit(code));
   };
-  const hardStop = setTimeout(() => leave(3, `the run passed its ${o.deadlineS} s deadline`), o.deadlineS * 1000);
+  const deadlineS = o.deadlineS ?? Math.round(o.only.reduce((sum, name) => sum + deadlineMs(name, o), 0) / 1000) + 120;
+  const hardStop = setTimeout(() => leave(3, `the run passed its ${deadlineS} s deadline`), deadlineS * 1000);
   const onSignal = (signal: NodeJS.Signals) => leave(130, signal);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);

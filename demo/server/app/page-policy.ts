@@ -4,8 +4,11 @@
  *
  * - `Content-Security-Policy`: scripts only from this origin, plus an inline import map by its
  *   hash (browsers load import maps only inline, and a hash allows exactly that text, never
- *   `unsafe-inline`); styles only from this origin (the element's styles are constructed
- *   stylesheets, which style-src does not govern); `connect-src` this origin and Prove's client
+ *   `unsafe-inline` for scripts). Styles: this origin's files, and inline style elements, because
+ *   the element's phone field renders a `<style>` in its template (src/ui/phone-field.ts); its
+ *   other styles are constructed stylesheets, which style-src does not govern. Once that style
+ *   moves to an adopted `css` sheet, STYLE_SOURCES drops 'unsafe-inline'. `connect-src` this
+ *   origin and Prove's client
  *   API, over https and wss (the desktop flow waits on a WebSocket): the emulator's origin in
  *   emulator mode, `*.proveapis.com` with Prove. Prove's docs name
  *   `device.uat.prove-auth.proveapis.com` and `device.prove-auth.proveapis.com` for the US and no
@@ -47,13 +50,19 @@ export const LANDING_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * Where the demo pages' styles may come from. 'unsafe-inline' is for the phone field's `<style>`
+ * element only (see above); inline styles cannot run script, and script-src stays strict.
+ */
+export const STYLE_SOURCES = ["'self'", "'unsafe-inline'"] as const;
+
 /** The CSP of a demo page: `html` is the page, for its import maps' hashes. */
 export function demoPageCsp(html: string, connectSources: readonly string[]): string {
   const hashes = importMapHashes(html).map((hash) => `'${hash}'`);
   return [
     "default-src 'none'",
     ["script-src 'self'", ...hashes].join(' '),
-    "style-src 'self'",
+    ['style-src', ...STYLE_SOURCES].join(' '),
     "img-src 'self' data:",
     ["connect-src 'self'", ...connectSources].join(' '),
     "base-uri 'none'",

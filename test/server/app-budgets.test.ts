@@ -169,6 +169,24 @@ describe('which address counts', () => {
   });
 });
 
+describe('the memory store', () => {
+  test('keeps one timer per key until its window ends, and close() clears them all', async () => {
+    clock.restore();
+    const timers = sinon.useFakeTimers({ now: T0, toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+    try {
+      const counter = memoryBudgetStore({ name: 'test', points: 2, windowMs: 10 * MINUTE });
+      for (const key of ['a', 'b', 'c', 'a']) await counter.take(key);
+      assert.deepEqual(await counter.take('a'), { ok: false, retryAfterMs: 10 * MINUTE });
+      assert.equal(timers.countTimers(), 3, 'one per key');
+      await counter.close();
+      assert.equal(timers.countTimers(), 0, 'nothing left running');
+    } finally {
+      timers.restore();
+      clock = sinon.useFakeTimers({ now: T0, toFake: ['Date'] });
+    }
+  });
+});
+
 describe('limits from the environment', () => {
   test('defaults: 10 per phone, 30 per address, 600 in all, 60 per flow, 300 status per address, per 10 minutes', () => {
     assert.deepEqual(limitsFrom({}), DEFAULT_LIMITS);

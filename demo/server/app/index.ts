@@ -38,6 +38,7 @@ import {
   parseOriginList,
   parsePort,
   resolveProveConfig,
+  webhookSecretFrom,
   type DemoMode,
   type ProveConnection,
 } from './config.js';
@@ -156,7 +157,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   const mode: DemoMode = options.mode ?? envConfig?.mode ?? 'emulator';
   const emulatorUrl = mode === 'emulator' ? (options.emulatorUrl ?? proveConnection.baseUrl).replace(/\/+$/, '') : undefined;
   const webhookSecret = new TextEncoder().encode(
-    checkWebhookSecret(options.webhookSecret ?? (process.env.PROVE_WEBHOOK_SECRET?.trim() || undefined), mode),
+    options.webhookSecret !== undefined ? checkWebhookSecret(options.webhookSecret, mode) : webhookSecretFrom(process.env, mode),
   );
   const limits = limitsFrom(process.env, options.limits);
   const trustProxy = options.trustProxy ?? trustProxyFrom(process.env);

@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import sinon from 'sinon';
 import { NO_LIMITS, type AppOptions, type LimitSettings, type RunningApp } from '../../demo/server/app/index.js';
-import { memoryBudgetStore, type BudgetStore } from '../../demo/server/app/budget-store.js';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { fromRateLimiter, memoryBudgetStore, type BudgetStore } from '../../demo/server/app/budget-store.js';
 import { DEFAULT_LIMITS, limitsFrom } from '../../demo/server/app/budgets.js';
 import { addressKey } from '../../demo/server/app/client-address.js';
 import { ADDY, assertError, call, cookieOf, startAppOn, startStubProve, type Answer, type StubProve } from './app-helpers.js';
@@ -141,6 +142,24 @@ describe('which address counts', () => {
     await call(twoProxies, '/api/verify', ADDY, { from: '127.0.0.9', headers: forwarded });
     await call(twoProxies, '/api/verify', ADDY, { from: '127.0.0.9' });
     assert.deepEqual(seen, ['127.0.0.9', '198.51.100.1', '203.0.113.7', '127.0.0.9']);
+  });
+
+  test('a store that cannot answer fails closed: 503, and Prove is not called', async () => {
+    const broken: BudgetStore = (spec) => {
+      const counter = memoryBudgetStore(spec);
+      return { take: () => Promise.reject(new Error('connection refused')), close: () => counter.close() };
+    };
+    // A rate-limiter-flexible limiter whose database is down rejects with an Error, not a RateLimiterRes.
+    const down = { consume: () => Promise.reject(new Error('ECONNREFUSED')) } as unknown as RateLimiterAbstract;
+    const failing: BudgetStore = () => fromRateLimiter(down);
+    for (const budgetStore of [broken, failing]) {
+      const app = await start({ startsPerIp: 10 }, { budgetStore });
+      const answer = await startFlow(app, '127.0.0.2');
+      const error = assertError(answer, 503, 'server_busy');
+      assert.ok(!error.message.includes('ECONNREFUSED') && !error.message.includes('connection refused'));
+      assert.equal(answer.headers['retry-after'], '5');
+    }
+    assert.equal(stub.verifies.length, 0);
   });
 
   test('the phone number counts in E.164, after validation', async () => {

@@ -20,7 +20,7 @@
  * 0 turns a budget off (the test stacks start many flows from 127.0.0.1 with the same numbers).
  */
 import { ConfigError, parseCount } from './config.js';
-import type { BudgetCounter, BudgetStore } from './budget-store.js';
+import { BudgetStoreError, type BudgetAnswer, type BudgetCounter, type BudgetStore } from './budget-store.js';
 
 export interface LimitSettings {
   /** Starts per phone number (E.164) in a window; `LIMIT_STARTS_PER_PHONE`, default 10. */
@@ -122,7 +122,13 @@ export class Budgets {
     for (const [budget, key] of steps) {
       const counter = this.#counters[budget];
       if (!counter) continue;
-      const answer = await counter.take(key);
+      let answer: BudgetAnswer;
+      try {
+        answer = await counter.take(key);
+      } catch (error) {
+        // Whatever the store threw, the app fails closed (503) rather than letting the call through.
+        throw error instanceof BudgetStoreError ? error : new BudgetStoreError(error);
+      }
       if (!answer.ok) return { ok: false, budget, retryAfterSeconds: Math.max(1, Math.ceil(answer.retryAfterMs / 1000)) };
     }
     return { ok: true };

@@ -180,7 +180,11 @@ export class FlowController implements ReactiveController, FlowHost {
     return true;
   }
 
-  /** Loads the runner and the later steps' views once; a failed load may be tried again. */
+  /**
+   * Loads the runner and the later steps' views once; a failed load may be tried again. Prove's
+   * SDK is fetched right behind them (unless the page gave its own), so a submit never waits for it:
+   * the same import the flow makes later, which only defines the SDK's API.
+   */
   private load(): Promise<FlowRunner> {
     this.loading ??= import('./runner.js').then(
       (module) => {
@@ -188,6 +192,7 @@ export class FlowController implements ReactiveController, FlowHost {
         this.viewStyles = module.stepStyles;
         this.refocus = module.refocus;
         this.runner = new module.FlowRunner(this);
+        if (!this.settings().sdk) module.loadProveAuth().catch(() => {});
         return this.runner;
       },
       (error: unknown) => {

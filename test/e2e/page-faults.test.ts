@@ -223,6 +223,35 @@ describe('Faults of the page, with the real SDK', () => {
     assert.deepEqual(errors, []);
   });
 
+  test('two elements running at once: each reads its own result (one person passes, the other does not)', async () => {
+    const { page, errors } = await openPage(
+      IPHONE,
+      `${MOBILE_ELEMENT}<prove-verify id="two" backend-url="/api" possession-type="mobile"></prove-verify>`,
+    );
+    const [one, two] = [page.locator('#one'), page.locator('#two')];
+    await fill(one);
+    // Same phone, another name: possession passes, Verified Users does not.
+    await fill(two, { ...ADDY, lastName: 'Somebodyelse' });
+    const before = await stack.inbox.count();
+    await form(one).button('Verify').click();
+    await seen(form(one).heading('Enter verification code'));
+    await form(two).button('Verify').click();
+    await seen(form(two).heading('Enter verification code'));
+    const [first, second] = await stack.inbox.after(before, { atLeast: 2 });
+    // The first flow finishes after the second started: it must still read its own verdict.
+    await form(one).code.fill(first!.otp!);
+    await seen(form(one).heading('Phone number verified'));
+    await form(two).code.fill(second!.otp!);
+    await seen(form(two).heading("We couldn't verify this phone number"));
+    const outcomes = (await events(page)).filter((e) => /-(success|failure|error)$/.test(e.type)).map((e) => [e.id, e.type]);
+    assert.deepEqual(outcomes, [
+      ['one', 'prove-verify-success'],
+      ['two', 'prove-verify-failure'],
+    ]);
+    assert.deepEqual(await rejections(page), []);
+    assert.deepEqual(errors, []);
+  });
+
   test('attributes changed mid-flow: the running flow keeps its backend and possession, and completes', async () => {
     const { page, errors } = await openPage(IPHONE, MOBILE_ELEMENT);
     const paths: string[] = [];

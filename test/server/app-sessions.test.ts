@@ -72,7 +72,7 @@ describe('a full session store', () => {
     const app = await start({ maxSessions: 1 });
     let cookie = cookieOf(await startFlow(app));
     cookie = cookieOf(await startFlow(app, cookie));
-    assert.ok(cookie, 'the new flow replaced the old one in the same place');
+    assert.ok(cookie, 'the new flow took the place of its own browser\'s old one');
 
     const other = await start({ maxSessions: 1 });
     // Prove refuses the person at once: no session, and the place is given back.
@@ -93,8 +93,8 @@ describe('a full session store', () => {
     second.release();
     second.release(); // a second release changes nothing
     const third = store.reserve()!;
-    first.commit({ correlationId: 'c1', clientRequestId: 'r1' });
-    assert.throws(() => first.commit({ correlationId: 'c1', clientRequestId: 'r1' }), /already ended/);
+    first.commit({ correlationId: 'c1', clientRequestId: 'r1' }, 'browser-1');
+    assert.throws(() => first.commit({ correlationId: 'c1', clientRequestId: 'r1' }, 'browser-1'), /already ended/);
     assert.equal(store.reserve(), undefined);
     third.release();
     assert.ok(store.reserve());
@@ -131,3 +131,53 @@ describe('a flow\'s verdict is read once', () => {
     assertError(await status(app, cookie), 401, 'session_expired');
   });
 });
+
+describe('two flows of one browser (two elements or two tabs)', () => {
+  const statusOf = (app: RunningApp, cookie: string, flowId: string) => call(app, '/api/verify-status', { flowId }, { cookie });
+
+  test('each start answers its own flowId; each status call reads its own flow, and the cookie stays until the last', async () => {
+    const app = await start();
+    const first = await startFlow(app);
+    const cookie = cookieOf(first);
+    const second = await startFlow(app, cookie);
+    assert.equal(cookieOf(second), cookie, 'the browser keeps its key while it has flows');
+    const [a, b] = [(first.json() as { flowId: string }).flowId, (second.json() as { flowId: string }).flowId];
+    assert.match(a, /^[A-Za-z0-9_-]{43}$/);
+    assert.notEqual(a, b);
+
+    stub.status = { success: 'true', possessionResult: 'success', verifyResult: 'success' };
+    const verdictA = await statusOf(app, cookie, a);
+    assert.equal(verdictA.status, 200);
+    assert.equal(verdictA.headers['set-cookie'], undefined, 'the other flow still needs the cookie');
+    assert.equal(stub.statuses.at(-1)!.correlationId, 'correlation-1');
+    const verdictB = await statusOf(app, cookie, b);
+    assert.equal(verdictB.status, 200);
+    assert.equal(stub.statuses.at(-1)!.correlationId, 'correlation-2');
+    assert.match(String(verdictB.headers['set-cookie']), /^pv_session=;.*Max-Age=0/);
+    assertError(await statusOf(app, cookie, a), 401, 'session_expired');
+  });
+
+  test("a flowId is nothing without its browser's cookie, and a planted cookie is never taken as a key", async () => {
+    const app = await start();
+    const mine = await startFlow(app);
+    const flowId = (mine.json() as { flowId: string }).flowId;
+    const theirs = cookieOf(await startFlow(app));
+    assertError(await statusOf(app, theirs, flowId), 401, 'session_expired');
+    const planted = 'A'.repeat(43);
+    const started = await startFlow(app, planted);
+    assert.notEqual(cookieOf(started), planted);
+    assertError(await call(app, '/api/verify-status', { flowId: 'not an id!' }, { cookie: cookieOf(mine) }), 400, 'invalid_request');
+    assert.equal(stub.statuses.length, 0, 'Prove was never asked');
+  });
+
+  test('without a flowId the status call reads the browser\'s newest flow; a sixth flow ends the first', async () => {
+    const app = await start();
+    const first = await startFlow(app);
+    const cookie = cookieOf(first);
+    for (let i = 0; i < 5; i++) await startFlow(app, cookie);
+    assertError(await statusOf(app, cookie, (first.json() as { flowId: string }).flowId), 401, 'session_expired');
+    assert.equal((await status(app, cookie)).status, 202);
+    assert.equal(stub.statuses.at(-1)!.correlationId, 'correlation-6');
+  });
+});
+

@@ -186,11 +186,12 @@ describe('demo backend against a fake Prove', () => {
   beforeEach(() => fake.reset());
 
   describe('POST /api/verify', () => {
-    test('starts a Prove flow, answers only the authToken and sets an HttpOnly SameSite=Strict session cookie', async () => {
+    test('starts a Prove flow, answers only the authToken and the flowId, and sets an HttpOnly SameSite=Strict session cookie', async () => {
       const res = await post(app, '/api/verify', { ...ADDY, firstName: '  Addy ' });
       assert.equal(res.status, 200);
       const body = (await res.json()) as Record<string, unknown>;
-      assert.deepEqual(Object.keys(body), ['authToken']);
+      assert.deepEqual(Object.keys(body), ['authToken', 'flowId']);
+      assert.match(String(body.flowId), /^[A-Za-z0-9_-]{43}$/);
       assert.match(String(body.authToken), /^auth-token-\d+$/);
       assert.equal(res.headers.get('cache-control'), 'no-store');
 
@@ -313,12 +314,22 @@ describe('demo backend against a fake Prove', () => {
       await expectError(await post(app, '/api/config', {}), 405);
     });
 
-    test('a new verify replaces the browser\'s previous session', async () => {
-      const first = sessionCookie(await post(app, '/api/verify', ADDY));
-      const second = sessionCookie(await post(app, '/api/verify', ADDY, { cookie: first }));
-      assert.notEqual(first, second);
-      await expectError(await post(app, '/api/verify-status', {}, { cookie: first }), 401, 'session_expired');
-      assert.equal((await post(app, '/api/verify-status', {}, { cookie: second })).status, 202);
+    test('a new verify keeps the browser\'s key and its other flow (another element or tab)', async () => {
+      // The fake numbers its flows: auth-token-N goes with correlation-N.
+      const flowNumber = async (res: Response) => {
+        const body = (await res.json()) as { authToken: string; flowId: string };
+        return { correlation: body.authToken.replace('auth-token-', 'correlation-'), flowId: body.flowId };
+      };
+      const firstRes = await post(app, '/api/verify', ADDY);
+      const first = sessionCookie(firstRes);
+      const a = await flowNumber(firstRes);
+      const secondRes = await post(app, '/api/verify', ADDY, { cookie: first });
+      assert.equal(sessionCookie(secondRes), first);
+      const b = await flowNumber(secondRes);
+      assert.equal((await post(app, '/api/verify-status', { flowId: a.flowId }, { cookie: first })).status, 202);
+      assert.equal(fake.statusRequests.at(-1)!.body.correlationId, a.correlation);
+      assert.equal((await post(app, '/api/verify-status', {}, { cookie: first })).status, 202);
+      assert.equal(fake.statusRequests.at(-1)!.body.correlationId, b.correlation, 'without a flowId: the newest flow');
     });
   });
 
@@ -572,7 +583,9 @@ describe('Prove\'s rules: retries, one id per flow, early refusals, pending, rat
   });
 
   test('Prove refusing the person at once: 200 {success: false} with the results, no authToken, no session', async () => {
-    const old = sessionCookie(await post(app, '/api/verify', ADDY));
+    const oldRes = await post(app, '/api/verify', ADDY);
+    const old = sessionCookie(oldRes);
+    const oldCorrelation = ((await oldRes.json()) as { authToken: string }).authToken.replace('auth-token-', 'correlation-');
     fake.verifyQueue.push({
       status: 200,
       body: { correlationId: 'correlation-refused', success: 'false', possessionResult: 'not applicable', verifyResult: 'failed' },
@@ -581,11 +594,17 @@ describe('Prove\'s rules: retries, one id per flow, early refusals, pending, rat
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('cache-control'), 'no-store');
     assert.deepEqual(await res.json(), { success: false, possessionResult: 'not_applicable', verifyResult: 'failed' });
-    const cleared = res.headers.getSetCookie();
-    assert.equal(cleared.length, 1);
-    assert.match(cleared[0]!, /^pv_session=;.*Max-Age=0/, 'the browser forgets its session');
-    await expectError(await post(app, '/api/verify-status', {}, { cookie: old }), 401, 'session_expired');
-    assert.equal(fake.statusRequests.length, 0, 'nothing to ask Prove about');
+    assert.deepEqual(res.headers.getSetCookie(), [], "the browser's other flow keeps its cookie");
+    assert.equal((await post(app, '/api/verify-status', {}, { cookie: old })).status, 202, 'and goes on');
+    assert.equal(fake.statusRequests.length, 1);
+    assert.equal(fake.statusRequests[0]!.body.correlationId, oldCorrelation, 'the refused flow left nothing to ask about');
+
+    fake.verifyQueue.push({
+      status: 200,
+      body: { correlationId: 'correlation-refused', success: 'false', possessionResult: 'not applicable', verifyResult: 'failed' },
+    });
+    const stale = await post(app, '/api/verify', ADDY, { cookie: 'pv_session=' + 'B'.repeat(43) });
+    assert.match(stale.headers.getSetCookie()[0] ?? '', /^pv_session=;.*Max-Age=0/, 'a cookie with no flow behind it is cleared');
 
     // The same refusal spelled with an empty or null authToken, and without a correlationId.
     for (const authToken of ['', null]) {

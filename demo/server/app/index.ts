@@ -5,14 +5,16 @@
  *                             → budgets (address, phone number, all), a place in the session store
  *                             → Prove /v3/verify (allowOTPRetry, a new clientRequestId, the
  *                               backend's own finalTargetUrl unless an allowed one is asked for);
- *                               correlationId and clientRequestId kept in a server session;
- *                             → 200 {authToken} + session cookie
+ *                               correlationId and clientRequestId kept server-side as one flow
+ *                               of this browser (its session cookie; at most 5 flows a browser);
+ *                             → 200 {authToken, flowId} + session cookie
  *                             → 200 {success: false, possessionResult, verifyResult} when Prove
  *                               refused the person at once (no authToken, no session)
  *                             → 429 rate_limited over a budget, 503 server_busy when the store is full
- *   POST /api/verify-status   {} → budgets (flow, address) → Prove /v3/verify-status with the flow's ids
+ *   POST /api/verify-status   {flowId?} → the browser's flow (its newest without a flowId)
+ *                             → budgets (flow, address) → Prove /v3/verify-status with the flow's ids
  *                             → 200 {success: boolean, possessionResult, verifyResult, identityId?};
- *                               the flow's session ends with this answer (its cookie is cleared)
+ *                               the flow ends with this answer (the cookie goes with the last one)
  *                             → 202 {pending: true} while Prove has no verdict yet
  *   POST /api/webhook         Prove's signed change events (each token once) → 200
  *   GET  /api/webhook-events  → {events: [...]} (newest first); emulator mode only
@@ -25,7 +27,7 @@
  * no codes are logged: the log line is method, path, status and time.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { bindLoopback, closeServer } from '../loopback.js';
 import { memoryBudgetStore, BudgetStoreError, type BudgetStore } from './budget-store.js';
 import { Budgets, limitsFrom, type BudgetCheck, type BudgetName, type LimitSettings } from './budgets.js';
@@ -58,7 +60,7 @@ import {
 import { SessionStore } from './sessions.js';
 import { StaticFiles, type StaticOptions } from './static.js';
 import { LANDING_PAGE } from './static.js';
-import { describeValidation, meetsProveTargetRule, VerifyBodySchema } from './validation.js';
+import { describeValidation, meetsProveTargetRule, StatusBodySchema, VerifyBodySchema } from './validation.js';
 import { WebhookReplayGuard } from './webhook-replay.js';
 import { verifyWebhookAuthorization, WebhookEventLog, WebhookPayloadSchema } from './webhooks.js';
 
@@ -196,9 +198,11 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
       allowedOrigins: new Set([publicOrigin, ...extraTargetOrigins]),
     });
     refuseOverBudget(await budgets.start(clientAddress(req, trustProxy), input.phoneNumber));
-    // A new flow replaces whatever session this browser had (the element has left that flow).
-    sessions.delete(parseCookies(req).get(SESSION_COOKIE));
-    const place = sessions.reserve();
+    // The browser keeps its key while it has flows (another element or tab may be mid-flow); a
+    // key the store does not know, perhaps planted, is never taken: a new one is made.
+    const known = parseCookies(req).get(SESSION_COOKIE);
+    const browser = sessions.knows(known) ? known! : randomBytes(32).toString('base64url');
+    const place = sessions.reserve(browser);
     if (!place) {
       // Refused before Prove is called: a flow the store could not keep must not send a text.
       const seconds = Math.min(60, Math.max(1, Math.ceil(sessions.msUntilNextExpiry() / 1000)));
@@ -226,28 +230,32 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     if (answer.authToken === undefined) {
       place.release();
       // Prove refused the person at once: there is no possession step to run and no flow to ask
-      // about later, so the verdict goes to the page now and no session is kept.
+      // about later, so the verdict goes to the page now and no session is kept (a cookie with no
+      // live flow of this browser behind it is cleared).
       sendJson(
         res,
         200,
         { success: false, possessionResult: answer.possessionResult, verifyResult: answer.verifyResult },
-        { 'Set-Cookie': clearedCookie() },
+        sessions.knows(known) ? {} : { 'Set-Cookie': clearedCookie() },
       );
       return;
     }
-    const id = place.commit({ correlationId: answer.correlationId, clientRequestId });
-    sendJson(res, 200, { authToken: answer.authToken }, { 'Set-Cookie': sessionCookie(id, Math.floor(sessions.ttlMs / 1000)) });
+    const flowId = place.commit({ correlationId: answer.correlationId, clientRequestId }, browser);
+    sendJson(res, 200, { authToken: answer.authToken, flowId }, { 'Set-Cookie': sessionCookie(browser, Math.floor(sessions.ttlMs / 1000)) });
   }
 
   async function verifyStatus(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    await readJsonObject(req, { limit: API_BODY_LIMIT });
-    const id = parseCookies(req).get(SESSION_COOKIE);
-    const session = sessions.get(id);
-    if (!id || !session) {
+    const body = await readJsonObject(req, { limit: API_BODY_LIMIT });
+    const parsed = StatusBodySchema.safeParse(body);
+    if (!parsed.success) throw new HttpError(400, 'invalid_request', describeValidation(parsed.error));
+    const browser = parseCookies(req).get(SESSION_COOKIE);
+    const flow = sessions.flowOf(browser, parsed.data.flowId);
+    if (!flow) {
       throw new HttpError(401, 'session_expired', 'No verification is in progress, or it expired: start again', {
         'Set-Cookie': clearedCookie(),
       });
     }
+    const [id, session] = flow;
     refuseOverBudget(await budgets.status(id, clientAddress(req, trustProxy)));
     const status = await prove.v3VerifyStatus({
       correlationId: session.correlationId,
@@ -258,8 +266,9 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
       sendJson(res, 202, { pending: true });
       return;
     }
-    // The verdict is given once: the flow is over, and its cookie would only let it be read again.
+    // The verdict is given once: the flow is over. The cookie goes with the browser's last flow.
     sessions.delete(id);
+    const others = sessions.knows(browser);
     sendJson(
       res,
       200,
@@ -269,7 +278,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
         verifyResult: status.verifyResult,
         ...(status.identityId ? { identityId: status.identityId } : {}),
       },
-      { 'Set-Cookie': clearedCookie() },
+      others ? {} : { 'Set-Cookie': clearedCookie() },
     );
   }
 

@@ -1,6 +1,8 @@
 /**
- * Server-side sessions holding one Prove flow's ids (Prove's correlationId and our own
- * clientRequestId), so the page never sees them.
+ * Server-side sessions holding Prove flows' ids (Prove's correlationId and our own
+ * clientRequestId), so the page never sees them. A flow has its own random id (the `flowId` the
+ * page sends back) and belongs to one browser (the session cookie's key): two elements or two tabs
+ * of one browser run their own flows, and a flowId is worth nothing without its browser's cookie.
  * In memory: a Map with a fixed lifetime (Prove's flow session lasts 15 minutes from the Verify
  * call), swept on a timer, and bounded. A full store refuses new flows instead of dropping live
  * ones: evicting the oldest let a flood of starts end the flows of people mid-verification. A
@@ -16,6 +18,8 @@ export interface FlowIds {
 }
 
 export interface Session extends FlowIds {
+  /** The browser key (session cookie) the flow belongs to. */
+  browser: string;
   createdAt: number;
   expiresAt: number;
 }
@@ -32,10 +36,13 @@ export interface SessionStoreOptions {
 
 export const SESSION_TTL_MS = 15 * 60_000;
 
+/** Flows one browser may have running at once; a new one beyond ends that browser's oldest. */
+export const FLOWS_PER_BROWSER = 5;
+
 /** A place held for a flow being started; exactly one of commit or release ends it. */
 export interface Reservation {
-  /** Stores the flow in the place held and answers its session id. */
-  commit(flow: FlowIds): string;
+  /** Stores the flow in the place held, for `browser`, and answers its flow id. */
+  commit(flow: FlowIds, browser: string): string;
   /** Gives the place back (the flow did not start). */
   release(): void;
 }
@@ -65,11 +72,15 @@ export class SessionStore {
   }
 
   /**
-   * Holds a place for a new flow, or answers undefined when every place is taken by a live
-   * session (expired ones are swept first) or held by another start.
+   * Holds a place for a new flow of `browser`, or answers undefined when every place is taken by
+   * a live flow of other browsers (expired ones are swept first) or held by another start.
    */
-  reserve(): Reservation | undefined {
+  reserve(browser?: string): Reservation | undefined {
     if (this.#sessions.size + this.#reserved >= this.#max) this.sweep();
+    // A full store still lets a browser start again in the place of its own oldest flow: that
+    // ends nobody else's.
+    const own = browser === undefined ? undefined : this.#flowsOf(browser)[0];
+    if (own && this.#sessions.size + this.#reserved >= this.#max) this.#sessions.delete(own[0]);
     if (this.#sessions.size + this.#reserved >= this.#max) return undefined;
     this.#reserved++;
     let open = true;
@@ -79,9 +90,9 @@ export class SessionStore {
       this.#reserved--;
     };
     return {
-      commit: (flow) => {
+      commit: (flow, browser) => {
         end();
-        return this.#store(flow);
+        return this.#store(flow, browser);
       },
       release: () => {
         if (open) end();
@@ -96,16 +107,41 @@ export class SessionStore {
     return Number.isFinite(earliest) ? Math.max(0, earliest - this.#now()) : 0;
   }
 
-  #store(flow: FlowIds): string {
+  #store(flow: FlowIds, browser: string): string {
+    const mine = this.#flowsOf(browser);
+    for (const [oldest] of mine.slice(0, Math.max(0, mine.length - FLOWS_PER_BROWSER + 1))) this.#sessions.delete(oldest);
     const id = randomBytes(32).toString('base64url');
     const createdAt = this.#now();
     this.#sessions.set(id, {
       correlationId: flow.correlationId,
       clientRequestId: flow.clientRequestId,
+      browser,
       createdAt,
       expiresAt: createdAt + this.ttlMs,
     });
     return id;
+  }
+
+  /** A browser's live flows, oldest first (a Map keeps insertion order). */
+  #flowsOf(browser: string): [string, Session][] {
+    const now = this.#now();
+    return [...this.#sessions].filter(([, s]) => s.browser === browser && s.expiresAt > now);
+  }
+
+  /**
+   * The browser's flow named `flowId`, or, when the page named none (a client of the contract
+   * without flowIds), its newest one; undefined when there is none or it is another browser's.
+   */
+  flowOf(browser: string | undefined, flowId: string | undefined): [string, Session] | undefined {
+    if (!browser) return undefined;
+    if (flowId === undefined) return this.#flowsOf(browser).at(-1);
+    const session = this.get(flowId);
+    return session && session.browser === browser ? [flowId, session] : undefined;
+  }
+
+  /** Whether the browser has a live flow (its key was ours and is in use). */
+  knows(browser: string | undefined): boolean {
+    return browser !== undefined && this.#flowsOf(browser).length > 0;
   }
 
   /** The live session with this id, or undefined (an expired one is dropped). */

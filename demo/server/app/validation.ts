@@ -71,6 +71,14 @@ export const VerifyBodySchema = z.object({
 });
 export type VerifyBody = z.infer<typeof VerifyBodySchema>;
 
+/** The status call's body: `{}`, or the `flowId` the start answered (which of this browser's flows). */
+export const StatusBodySchema = z.object({
+  flowId: z
+    .string({ error: typeError('flowId', 'a string') })
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'flowId must be the id the start call answered' })
+    .optional(),
+});
+
 /** One readable sentence from a zod error (messages name fields, never echo values). */
 export function describeValidation(error: z.ZodError): string {
   const messages = error.issues.slice(0, 5).map((issue) => {

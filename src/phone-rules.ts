@@ -1,24 +1,47 @@
 /**
  * What needs libphonenumber-js's rules: formatting as the person types, the country a number is
- * from, and the checks. Loaded lazily with them (see `loadPhoneRules` in phone.ts), so none of it
- * weighs on the first paint; nothing here guesses at phone rules itself.
+ * from, and the checks. Loaded lazily (see `loadPhoneRules` in phone.ts), so none of it weighs on
+ * the first paint; nothing here guesses at phone rules itself. The rules read the numbering plans
+ * loaded so far (phone/loaded-metadata.ts): `metadataFor` loads those a number needs, and until
+ * they are in, a number is left as typed.
  */
-import * as rules from 'libphonenumber-js/min';
-import type { CountryCode } from 'libphonenumber-js/min';
-import type { PhoneCheck } from './phone.js';
+import { AsYouType, parsePhoneNumberFromString, validatePhoneNumberLength, type CountryCode } from 'libphonenumber-js/core';
+import { callingCodeOf, countriesOfCallingCode, knownCountries, metadata, metadataFor as loadMetadataFor } from './phone/loaded-metadata.js';
+import { effectiveCountry, type PhoneCheck } from './phone.js';
+
+import { validateForm, type FormCheck } from './flow/validate.js';
 
 // The form's check and the phone's own field need these rules: they load with them.
-export { validateForm } from './flow/validate.js';
+export { validateForm };
 export { phoneField } from './ui/phone-field.js';
+
+/** The country a national number is read in: the one given if libphonenumber-js knows it, else the US. */
+const homeOf = (country: string) => (callingCodeOf(country) ? country : 'US') as CountryCode;
+
+/**
+ * Loads the numbering plans reading `input` in `country` needs (see phone/loaded-metadata.ts);
+ * undefined when they are in, and the functions below can read it at once.
+ */
+export const metadataFor = (input: string, country: string): Promise<void> | undefined => loadMetadataFor(input, homeOf(country));
+
+/**
+ * The form's check (flow/validate.ts), at once when the plans its number needs are in, so a submit
+ * shows `starting` in the same click; else once they are.
+ */
+export function checkForm(...[values, config]: Parameters<typeof validateForm>): FormCheck | Promise<FormCheck> {
+  const loading = metadataFor(values.phone, effectiveCountry(values.country, config.defaultCountry, config.countries));
+  return loading ? loading.then(() => validateForm(values, config)) : validateForm(values, config);
+}
 
 /** `+44` for GB; undefined for a code the rules do not know. */
 export function callingCode(country: string): string | undefined {
-  return rules.isSupportedCountry(country) ? `+${rules.getCountryCallingCode(country as CountryCode)}` : undefined;
+  const code = callingCodeOf(country);
+  return code && `+${code}`;
 }
 
 /** The countries to choose from: the allowed ones, or every country the rules know. */
 export function selectableCountries(allowed: readonly string[]): readonly string[] {
-  return allowed.length ? allowed : rules.getCountries();
+  return allowed.length ? allowed : knownCountries();
 }
 
 /**
@@ -27,9 +50,8 @@ export function selectableCountries(allowed: readonly string[]): readonly string
  * allowed one that has it, else the code's main country.
  */
 function countryOfCallingCode(code: string, chosen: string, allowed: readonly string[]): string | undefined {
-  if (rules.isSupportedCountry(chosen) && rules.getCountryCallingCode(chosen as CountryCode) === code) return chosen;
-  // Not in the typings, but the metadata's own list for a calling code, main country first.
-  const sharing = (new rules.Metadata() as unknown as { getCountryCodesForCallingCode(c: string): string[] | undefined }).getCountryCodesForCallingCode(code) ?? [];
+  if (callingCodeOf(chosen) === code) return chosen;
+  const sharing = countriesOfCallingCode(code);
   return sharing.find((c) => allowed.includes(c)) ?? sharing[0];
 }
 
@@ -38,6 +60,8 @@ export interface Typed {
   caret: number;
   /** The country the number says it is from (it starts with `+`), if the rules can tell. */
   country?: string;
+  /** The numbering plans this number waits for: it is left as typed until they are in. */
+  loading?: Promise<void>;
 }
 
 const SIGNIFICANT = /[\d+]/;
@@ -56,7 +80,8 @@ function afterSignificant(text: string, n: number): number {
  * caret after the same digit it followed. `previous` is the value before this input and
  * `deleting` says a backspace made it: a backspace that only removed a formatting character
  * (`)`, a space) removes the digit before it, else the formatter would put it straight back.
- * Text with letters is left as typed (the check then says it is not a number).
+ * Text with letters is left as typed (the check then says it is not a number), and so is a number
+ * whose numbering plans are still loading (`loading`).
  */
 export function formatTyped(
   raw: string,
@@ -66,7 +91,9 @@ export function formatTyped(
   previous = '',
   deleting = false,
 ): Typed {
-  if (/[^\d\s()+\-./]/.test(raw) || !rules.isSupportedCountry(country)) return { value: raw, caret };
+  if (/[^\d\s()+\-./]/.test(raw) || !callingCodeOf(country)) return { value: raw, caret };
+  const loading = metadataFor(raw, country);
+  if (loading) return { value: raw, caret, loading };
   if (deleting && caret > 0 && significant(raw) === significant(previous)) {
     const before = raw.slice(0, caret);
     const cut = before.length - [...before].reverse().findIndex((c) => SIGNIFICANT.test(c)) - 1;
@@ -77,7 +104,7 @@ export function formatTyped(
   }
   const digitsBefore = significant(raw.slice(0, caret));
   const atEnd = caret >= raw.length;
-  const typer = new rules.AsYouType(country as CountryCode);
+  const typer = new AsYouType(country as CountryCode, metadata);
   const value = typer.input(raw);
   const code = typer.getCallingCode();
   const detected = code ? (typer.getCountry() ?? countryOfCallingCode(code, country, allowed)) : undefined;
@@ -89,33 +116,34 @@ export function formatTyped(
  * `+44 7700 900123` → `07700 900123`; undefined if it is not complete yet.
  */
 export function asNational(input: string, country: string): string | undefined {
-  const parsed = rules.parsePhoneNumberFromString(input.trim(), country as CountryCode);
+  const parsed = parsePhoneNumberFromString(input.trim(), country as CountryCode, metadata);
   return parsed?.isPossible() ? parsed.formatNational() : undefined;
 }
 
-/** The number as people write it in its country, e.g. (201) 100-4010. */
+/** The number as people write it in its country, e.g. (201) 100-4010; as typed until its plans are in. */
 export function nationalFormat(input: string, defaultCountry: string = 'US'): string {
-  return rules.parsePhoneNumberFromString(input.trim(), defaultCountry as CountryCode)?.formatNational() ?? input.trim();
+  return parsePhoneNumberFromString(input.trim(), homeOf(defaultCountry), metadata)?.formatNational() ?? input.trim();
 }
 
-/** The country a number is from, as `checkNumber` reads it (for a message). */
+/** The country a number is from, as `checkNumber` reads it (for a message); undefined until its plans are in. */
 export function countryOfNumber(input: string, country: string, allowed: readonly string[] = []): string | undefined {
-  const parsed = rules.isSupportedCountry(country) ? rules.parsePhoneNumberFromString(input.trim(), country as CountryCode) : undefined;
+  const parsed = callingCodeOf(country) ? parsePhoneNumberFromString(input.trim(), country as CountryCode, metadata) : undefined;
   return parsed && (parsed.country ?? countryOfCallingCode(parsed.countryCallingCode, country, allowed));
 }
 
 /**
  * Checks a number for `country` (the one a national number belongs to) and, when `allowed` is not
- * empty, that its country is one of them.
+ * empty, that its country is one of them. With the plans it needs (`metadataFor`; `checkForm` and
+ * `checkLoading` wait for them): without them, a number reads as not valid, never as valid.
  */
 export function checkNumber(input: string, country = 'US', allowed: readonly string[] = []): PhoneCheck {
   const trimmed = input.trim();
   if (!trimmed) return { ok: false, error: 'required' };
-  const home = (rules.isSupportedCountry(country) ? country : 'US') as CountryCode;
-  const parsed = rules.parsePhoneNumberFromString(trimmed, home);
+  const home = homeOf(country);
+  const parsed = parsePhoneNumberFromString(trimmed, home, metadata);
   const from = parsed && (parsed.country ?? countryOfCallingCode(parsed.countryCallingCode, home, allowed));
   if (parsed && from && allowed.length && !allowed.includes(from)) return { ok: false, error: 'phoneNotAllowed' };
-  const length = rules.validatePhoneNumberLength(trimmed, home);
+  const length = validatePhoneNumberLength(trimmed, home, metadata);
   if (length === 'TOO_SHORT') return { ok: false, error: 'phoneTooShort' };
   if (length === 'TOO_LONG') return { ok: false, error: 'phoneTooLong' };
   // "Possible", not "valid": Prove's sandbox numbers (2001004010) sit in unassigned ranges.
@@ -123,3 +151,8 @@ export function checkNumber(input: string, country = 'US', allowed: readonly str
   return { ok: true, e164: parsed.number };
 }
 
+/** `checkNumber` once the plans the number needs are in. */
+export async function checkLoading(input: string, country = 'US', allowed: readonly string[] = []): Promise<PhoneCheck> {
+  await metadataFor(input.trim(), country);
+  return checkNumber(input, country, allowed);
+}

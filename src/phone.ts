@@ -1,7 +1,8 @@
 /**
  * Phone numbers. What needs libphonenumber-js (formatting, checks) is in phone-rules.ts, loaded
- * with its metadata only when the person starts on the form, so it never weighs on the first
- * paint. Until it is in, a number is plain text.
+ * only when the person starts on the form, with the numbering plans of each calling code as a
+ * number needs them, so none of it weighs on the first paint. Until they are in, a number is plain
+ * text.
  */
 import type { MessageKey } from './flow/state.js';
 
@@ -36,12 +37,11 @@ export function effectiveCountry(chosen: string | undefined, defaultCountry: str
 
 /**
  * Checks a number for `country` (the one a national number belongs to) and, when `allowed` is not
- * empty, that its country is one of them; loads the rules if need be.
+ * empty, that its country is one of them; loads the rules and the number's plans if need be.
  */
 export function checkPhone(input: string, country = 'US', allowed: readonly string[] = []): Promise<PhoneCheck> {
-  return loadPhoneRules().then((r) => r.checkNumber(input, country, allowed));
+  return loadPhoneRules().then((r) => r.checkLoading(input, country, allowed));
 }
-
 
 /** The rules if they are in (so a submit can be checked at once, and start in the same click). */
 export const phoneRules = (): Rules | undefined => loaded;

@@ -87,12 +87,14 @@ export class FlowController implements ReactiveController, FlowHost {
     loading.catch(() => {});
     let checked: FormCheck | undefined;
     try {
-      // The person may type while the rules load: the values submitted are the ones checked. With
-      // the rules in, the check is immediate and `starting` shows in the same click.
+      // The person may type while the rules (or the number's numbering plans) load: the values
+      // submitted are the ones checked. With them in, the check is immediate and `starting` shows
+      // in the same click.
       for (let values; values !== this.state.values; ) {
         values = this.state.values;
         const rules = phoneRules() ?? (await loadPhoneRules());
-        checked = rules.validateForm(values, this.settings());
+        const check = rules.checkForm(values, this.settings());
+        checked = check instanceof Promise ? await check : check;
       }
     } catch {
       checked = undefined;

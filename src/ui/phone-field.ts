@@ -1,7 +1,7 @@
-import { html } from 'lit';
+import { html, type ReactiveElement } from 'lit';
 import type { FormValues, MessageKey } from '../flow/state.js';
 import { effectiveCountry } from '../phone.js';
-import { asNational, callingCode, countryOfNumber, formatTyped, selectableCountries } from '../phone-rules.js';
+import { asNational, callingCode, countryOfNumber, formatTyped, metadataFor, selectableCountries } from '../phone-rules.js';
 import type { ViewContext } from './context.js';
 import { field } from './field.js';
 
@@ -57,6 +57,26 @@ function byName(countries: readonly string[], lang: string): string[] {
   return sorted.list;
 }
 
+/**
+ * Once the numbering plans a number waited for are in, reads it again through the field's current
+ * input handler (the country may have changed meanwhile; a paste stays a paste), then renders the
+ * element again, as what the field says about a number (the country it is from) may have waited
+ * too. Not if the person changed the text meanwhile: that input read it. The event stays on the
+ * input: nothing outside the element hears it.
+ */
+function readAgainOnceIn(loading: Promise<void>, input: HTMLInputElement, inputType = ''): void {
+  const typed = input.value;
+  loading.then(
+    () => {
+      if (!input.isConnected || input.value !== typed) return;
+      input.dispatchEvent(new InputEvent('input', { inputType }));
+      ((input.getRootNode() as ShadowRoot).host as ReactiveElement).requestUpdate();
+    },
+    // Left as typed; the submit loads the plans again, and says so if they still cannot be had.
+    () => {},
+  );
+}
+
 export interface PhoneFieldOptions {
   values: FormValues;
   error?: MessageKey;
@@ -75,6 +95,8 @@ export function phoneField({ values, error, disabled, autofocus }: PhoneFieldOpt
   const country = effectiveCountry(values.country, config.defaultCountry, allowed);
   const name = (code: string) => countryName(code, lang);
   const choose = allowed.length !== 1;
+  // The selected country's plans start loading as the field shows, so typing formats from the first digit.
+  metadataFor(values.phone, country)?.catch(() => {});
 
   // A number written with `+` names its country: from a country not allowed, it says so at once.
   const from = values.phone.trim().startsWith('+') || error ? countryOfNumber(values.phone, country, allowed) : undefined;
@@ -100,12 +122,15 @@ export function phoneField({ values, error, disabled, autofocus }: PhoneFieldOpt
         aria-label=${t.countryLabel}
         ?disabled=${disabled}
         @change=${(e: Event) => {
-          const next = (e.target as HTMLSelectElement).value;
+          const select = e.target as HTMLSelectElement;
+          const next = select.value;
           actions.edit('country', next);
           // What was typed, formatted for its new country (a number with `+` keeps its own).
           if (!values.phone.trim().startsWith('+')) {
             const typed = formatTyped(values.phone, values.phone.length, next, allowed);
-            if (typed.value !== values.phone) actions.edit('phone', typed.value);
+            const input = (select.getRootNode() as ShadowRoot).getElementById('phone');
+            if (typed.loading && input instanceof HTMLInputElement) readAgainOnceIn(typed.loading, input);
+            else if (typed.value !== values.phone) actions.edit('phone', typed.value);
           }
         }}
       >
@@ -132,6 +157,7 @@ export function phoneField({ values, error, disabled, autofocus }: PhoneFieldOpt
     onInput: (raw, event) => {
       const input = event.target as HTMLInputElement;
       const typed = formatTyped(raw, input.selectionStart ?? raw.length, country, allowed, values.phone, event.inputType === 'deleteContentBackward');
+      if (typed.loading) readAgainOnceIn(typed.loading, input, event.inputType === 'insertFromPaste' ? event.inputType : '');
       let { value, caret } = typed;
       const next = typed.country;
       const switchTo = choose && next && next !== country && (!allowed.length || allowed.includes(next)) ? next : undefined;

@@ -426,7 +426,7 @@ describe('the demo page (/)', () => {
 describe('the CDN page (/cdn.html): only dist/cdn/prove-verify.js', () => {
   const proveAuthRequests = (requests: ReturnType<typeof recordRequests>) => requestsFor(requests, /prove-auth\.js$/);
 
-  /** Opens the page, fills the form, and checks that typing fetched Prove's SDK, once, before the submit. */
+  /** Opens the page, fills the form, and checks what typing fetched before the submit: the flow's code, the US plans, Prove's SDK. */
   async function openCdnAndFill(page: Page, requests: ReturnType<typeof recordRequests>): Promise<void> {
     await page.goto(`${stack.appUrl}/cdn.html`);
     await seen(fields(page).firstName);
@@ -439,16 +439,16 @@ describe('the CDN page (/cdn.html): only dist/cdn/prove-verify.js', () => {
     await f.lastName.fill(ADDY.lastName);
     await f.phone.fill(ADDY.phone);
     assert.equal(await isFocused(f.phone), true);
-    // Typing fetches it (with the flow's code), so the submit never waits for it.
+    // None of it is part of the first load, but typing fetches it before the submit, each file once:
+    // the flow's code (libphonenumber-js and the phone field with it), the numbering plans of +1
+    // alone, and Prove's SDK, so the submit never waits for it.
+    const scriptsNow = () => requests.filter((r) => r.resourceType() === 'script').map((r) => new URL(r.url()).pathname);
     await until("typing to fetch Prove's SDK", async () => proveAuthRequests(requests).length > 0);
+    await until('typing to fetch the +1 plans', async () => scriptsNow().includes('/cdn/metadata/1.js'));
+    const flowChunks = scriptsNow().filter((p) => /^\/cdn\/flow-[\w-]+\.js$/.test(p));
+    assert.equal(flowChunks.length, 1, "typing loaded the flow's code once");
+    assert.deepEqual(scriptsNow().filter((p) => p.startsWith('/cdn/metadata/')), ['/cdn/metadata/1.js'], 'the +1 plans, no other');
     assert.equal(proveAuthRequests(requests).length, 1, "Prove's SDK is fetched once");
-    // The phone rules are not part of the first load, but typing fetches them before the submit.
-    // (libphonenumber-js with its metadata, and the phone field's own code beside it)
-    const ruleChunks = requests
-      .filter((r) => r.resourceType() === 'script' && /^\/cdn\/phone-rules-[\w-]+\.js$/.test(new URL(r.url()).pathname))
-      .map((r) => new URL(r.url()).pathname);
-    assert.ok(ruleChunks.length > 0, 'typing loaded the phone rules');
-    assert.equal(new Set(ruleChunks).size, ruleChunks.length, 'each phone rules chunk loaded once');
   }
 
   test('desktop: loads prove-auth.js from beside it, once, and the Instant Link verifies', async () => {

@@ -1,9 +1,69 @@
 import { expect } from '@open-wc/testing';
+import { emptyValues } from '../../src/flow/state.js';
 import { checkPhone, effectiveCountry, nationalFormat, loadPhoneRules } from '../../src/phone.js';
-import { asNational, callingCode, formatTyped } from '../../src/phone-rules.js';
+import { asNational, callingCode, checkForm, checkNumber, formatTyped, selectableCountries } from '../../src/phone-rules.js';
+
+/** The numbering plans this page fetched, by calling code (src/phone/metadata/<code>.js). */
+const plansFetched = () =>
+  performance
+    .getEntriesByType('resource')
+    .map((entry) => /\/phone\/metadata\/(\d+)\.js/.exec(entry.name)?.[1])
+    .filter(Boolean)
+    .sort();
+
+// First in this file: no numbering plan is in yet.
+describe('phone numbering plans, loaded per calling code as numbers need them', () => {
+  before(() => loadPhoneRules());
+
+  it('knows every country and its calling code before any plan loads', () => {
+    expect(callingCode('GB')).to.equal('+44');
+    expect(callingCode('CA')).to.equal('+1');
+    expect(selectableCountries([]).length).to.be.greaterThan(200);
+    expect(plansFetched()).to.deep.equal([]);
+  });
+
+  it('leaves a number as typed until its country\'s plans are in, then formats it', async () => {
+    const waiting = formatTyped('2015550123', 10, 'US');
+    expect(waiting).to.include({ value: '2015550123', caret: 10 });
+    expect(waiting.loading).to.be.instanceOf(Promise);
+    await waiting.loading;
+    expect(formatTyped('2015550123', 10, 'US')).to.include({ value: '(201) 555-0123', caret: 14 });
+    expect(plansFetched()).to.deep.equal(['1']);
+  });
+
+  it('loads the plans of the calling code a number names, after + or the international prefix', async () => {
+    const plus = formatTyped('+447700900123', 13, 'US');
+    expect(plus.value).to.equal('+447700900123');
+    expect(plus.country).to.equal(undefined);
+    await plus.loading;
+    expect(formatTyped('+447700900123', 13, 'US')).to.include({ value: '+44 7700 900123', country: 'GB' });
+    // 011 is how the US dials abroad: +33 is named without a +.
+    const idd = formatTyped('011 33 612345678', 16, 'US');
+    expect(idd.loading).to.be.instanceOf(Promise);
+    await idd.loading;
+    expect(formatTyped('011 33 612345678', 16, 'US').country).to.equal('FR');
+    expect(plansFetched()).to.deep.equal(['1', '33', '44']);
+  });
+
+  it('checks the form once its number\'s plans are in, at once when they already are', async () => {
+    const config = { defaultCountry: 'US', countries: [] };
+    const values = { ...emptyValues(), firstName: 'Addy', lastName: 'Epinay', phone: '+7 912 345-67-89' };
+    // Without its plans a number never reads as valid.
+    expect(checkNumber(values.phone, 'US')).to.deep.equal({ ok: false, error: 'phoneInvalid' });
+    const waiting = checkForm(values, config);
+    expect(waiting).to.be.instanceOf(Promise);
+    expect(await waiting).to.deep.equal({ ok: true, phoneNumber: '+79123456789', country: 'US' });
+    expect(checkForm(values, config)).to.deep.equal({ ok: true, phoneNumber: '+79123456789', country: 'US' });
+    // Calling codes shared by several countries load whole: the main country holds their formats.
+    expect(formatTyped('+77012345678', 12, 'US')).to.include({ value: '+7 701 234 5678', country: 'KZ' });
+  });
+});
 
 describe('phone numbers (libphonenumber-js)', () => {
-  before(() => loadPhoneRules());
+  before(async () => {
+    const rules = await loadPhoneRules();
+    await Promise.all(['US', 'GB', 'FR'].map((country) => rules.metadataFor('', country)));
+  });
 
   it('formats as typed with AsYouType for the selected country', () => {
     expect(formatTyped('2015550123', 10, 'US').value).to.equal('(201) 555-0123');

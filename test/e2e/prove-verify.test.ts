@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, BrowserContextOptions, Page, Route } from 'playwright-core';
 import { ADDY, type Stack, startStackAndBrowser, DESKTOP, IPHONE } from './support/stack.js';
+import { mobileFlowFiles, readManifest } from '../../scripts/size.mjs';
 import {
   button,
   chooseFlow,
@@ -493,6 +494,9 @@ describe('the CDN page (/cdn.html): only dist/cdn/prove-verify.js', () => {
       assert.equal(sent!.otp, ADDY.otp);
       await fields(page).code.fill(sent!.otp!);
       await seen(heading(page, TEXTS.verified));
+      // What the whole mobile flow loaded is what its budget counts (scripts/size.mjs, from the build graph).
+      const loaded = requests.map((r) => new URL(r.url()).pathname).filter((p) => p.startsWith('/cdn/') && p.endsWith('.js'));
+      assert.deepEqual([...new Set(loaded)].sort(), mobileFlowFiles(readManifest()).map((file) => `/cdn/${file}`).sort());
     });
   });
 });

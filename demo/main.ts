@@ -61,9 +61,12 @@ async function loadConfig(): Promise<void> {
   } else {
     modeText.textContent = config.mode === 'prove-sandbox' ? 'Prove sandbox' : 'Prove production';
     modeNote.textContent = '— real Prove; messages go to real phones, so the simulated phone is off.';
+    // The received events are listed only in emulator mode (they name identities): with Prove the
+    // backend keeps them to itself, so the panel says where they go and lists nothing.
     $('webhook-help').textContent =
-      'Prove sends change events to /api/webhook once it is configured in the Prove Portal (it needs a public URL); "Save and Test Webhook" there sends a test.';
+      'Prove sends change events to /api/webhook once it is configured in the Prove Portal (it needs a public URL); "Save and Test Webhook" there sends a test. Outside the emulator the backend does not list them here.';
     $('webhook-controls').hidden = true;
+    webhookList.hidden = true;
   }
 }
 
@@ -146,4 +149,4 @@ sendWebhook.addEventListener('click', async () => {
 });
 $('refresh-webhooks').addEventListener('click', () => void loadWebhookEvents());
 
-void loadConfig().then(loadWebhookEvents);
+void loadConfig().then(() => (config.mode === 'emulator' ? loadWebhookEvents() : undefined));

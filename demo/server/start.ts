@@ -16,7 +16,7 @@ import {
   webhookSecretFrom,
   type ProveConfig,
 } from './app/config.js';
-import { startEmulator } from './emulator/index.js';
+import { loopbackOrigins, startEmulator } from './emulator/index.js';
 import { freeLoopbackPort } from './loopback.js';
 
 const MODE_LABELS = {
@@ -77,6 +77,8 @@ async function main(): Promise<void> {
         clientSecret: config.prove.clientSecret,
         webhookUrl: `http://localhost:${appPort}/api/webhook`,
         webhookSecret,
+        // The demo's pages read the inbox and send test webhooks; no other page may.
+        sandboxOrigins: [...loopbackOrigins(appPort), ...(process.env.PUBLIC_ORIGIN?.trim() ? [process.env.PUBLIC_ORIGIN.trim()] : [])],
       });
       running.push(emulator);
       emulatorUrl = emulator.url.replace(/\/+$/, '');

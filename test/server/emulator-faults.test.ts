@@ -8,13 +8,14 @@ import { SandboxClient } from '../../demo/server/emulator/sandbox-client.js';
 // The fault switches browser tests use to drive every error path of Prove's real SDK.
 
 const ADDY = { firstName: 'Addy', lastName: 'Epinay', phoneNumber: '2001004010' };
+/** The page of the browser tests: the one origin allowed on /sandbox/*. */
 const PAGE = 'http://localhost:5173';
 
 let emu: EmulatorHandle;
 let api: SandboxClient;
 
 before(async () => {
-  emu = await startEmulator({ port: 0, rateLimitPerSecond: 10_000 });
+  emu = await startEmulator({ port: 0, rateLimitPerSecond: 10_000, sandboxOrigins: [PAGE] });
   api = new SandboxClient(emu.url);
 });
 afterEach(() => api.disarmFaults());
@@ -49,7 +50,7 @@ describe('/sandbox/faults', () => {
     assert.deepEqual((await api.faults()).body, { armed: [] });
   });
 
-  test('answers a browser page on another origin, preflight included', async () => {
+  test('answers the allowed page on another origin, preflight included', async () => {
     for (const method of ['POST', 'DELETE']) {
       const preflight = await fetch(`${emu.url}/sandbox/faults`, {
         method: 'OPTIONS',

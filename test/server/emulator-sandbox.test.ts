@@ -55,9 +55,10 @@ describe('sandbox inbox', () => {
       assert.deepEqual((await api.messages('2025550100')).body, []);
     }));
 
-  test('is open to any page and wants a possible number', () =>
-    withEmulator({}, async ({ emu }) => {
+  test('is open to the allowed page and wants a possible number', () =>
+    withEmulator({ sandboxOrigins: ['http://127.0.0.1:3000'] }, async ({ emu }) => {
       const open = await fetch(`${emu.url}/sandbox/messages?phone=2001004010`, { headers: { Origin: 'http://127.0.0.1:3000' } });
+      assert.equal(open.status, 200);
       assert.equal(open.headers.get('access-control-allow-origin'), 'http://127.0.0.1:3000');
       const missing = await fetch(`${emu.url}/sandbox/messages`);
       assert.equal(missing.status, 400);
@@ -78,7 +79,7 @@ describe('limits', () => {
       const c = await api.startFlow({ ...ADDY, possessionType: 'mobile' });
       assert.deepEqual(emu.stats(), { flows: 3, links: 1, messages: 2, sockets: 0 });
       const overHttp = await fetch(`${emu.url}/sandbox/stats`);
-      assert.equal(overHttp.headers.get('access-control-allow-origin'), '*');
+      assert.equal(overHttp.headers.get('access-control-allow-origin'), null, 'no page asked: no CORS');
       assert.deepEqual(await overHttp.json(), emu.stats());
 
       clock.now += 10 * MINUTE; // a and b are 15 minutes old, c is 10
@@ -119,7 +120,7 @@ describe('test webhook', () => {
   test('posts Prove’s payload signed HS256 with the webhook secret', async () => {
     const hook = await receiver();
     try {
-      await withEmulator({ webhookUrl: hook.url, webhookSecret: 'whsec_test' }, async ({ api, emu, clock }) => {
+      await withEmulator({ webhookUrl: hook.url, webhookSecret: 'whsec_test', sandboxOrigins: ['http://localhost:8080'] }, async ({ api, emu, clock }) => {
         const flow = await api.startFlow({ ...ADDY, possessionType: 'mobile', clientCustomerId: 'customer-7' });
         await api.client('mobile/otp/start', flow.authToken);
         await api.client('mobile/otp/finish', flow.authToken, { otp: '1234' });
@@ -166,7 +167,8 @@ describe('test webhook', () => {
     const hook = await receiver(500);
     try {
       await withEmulator({ webhookUrl: hook.url, webhookSecret: 's' }, async ({ emu }) => {
-        const post = (body?: string) => fetch(`${emu.url}/sandbox/webhook`, { method: 'POST', body });
+        const post = (body = '') =>
+          fetch(`${emu.url}/sandbox/webhook`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
         assert.deepEqual(await (await post()).json(), { delivered: false, status: 500 });
         assert.equal(hook.received[0]!.body.notifications[0].eventType, 'PHONE_NUMBER_CHANGE');
         const bad = await post('{"eventType":"EXPLODED"}');

@@ -64,7 +64,8 @@ describe('POST /token', () => {
     const wrong = await post('grant_type=password&client_id=demo-client-id&client_secret=demo-client-secret');
     assert.equal(wrong.status, 400);
     const json = await post('{"grant_type":"client_credentials"}', 'application/json');
-    assert.equal(json.status, 400);
+    assert.equal(json.status, 415);
+    assert.deepEqual(await json.json(), { code: 8001, message: 'Content-Type must be application/x-www-form-urlencoded' });
   });
 
   test('a token stops working after 60 minutes', async () => {

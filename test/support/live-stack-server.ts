@@ -6,7 +6,8 @@
 import { NO_LIMITS, startApp } from '../../demo/server/app/index.js';
 import { startEmulator } from '../../demo/server/emulator/index.js';
 
-const emulator = await startEmulator({ port: 0 });
+// The test page (the runner's origin, passed by live-stack.mjs) reads the inbox and arms faults.
+const emulator = await startEmulator({ port: 0, sandboxOrigins: process.env.LIVE_PAGE_ORIGIN ? [process.env.LIVE_PAGE_ORIGIN] : [] });
 // Two backends on one emulator: the demo's default (Prove's allowOTPRetry on) and Prove's own
 // default (off: one wrong code ends possession).
 const startBackend = (allowOtpRetry: boolean) =>

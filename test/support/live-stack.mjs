@@ -44,9 +44,12 @@ export function liveStack() {
   let child;
   return {
     name: 'live-stack',
-    async serverStart({ app }) {
+    async serverStart({ config }) {
+      // The runner is listening already: its origin is the test page's, the one the emulator lets
+      // read its inbox and arm its faults.
       child = spawn(process.execPath, ['--import', 'tsx', 'test/support/live-stack-server.ts'], {
         stdio: ['pipe', 'pipe', 'inherit'],
+        env: { ...process.env, LIVE_PAGE_ORIGIN: `http://${config.hostname}:${config.port}` },
       });
       const firstLine = await new Promise((resolve, reject) => {
         child.once('exit', (code) => reject(new Error(`live stack exited with ${code}`)));

@@ -20,6 +20,18 @@ export const MAX_REPORTED_ERRORS = 5;
 export const SWEEP_INTERVAL_MS = 30_000;
 export const WEBHOOK_TIMEOUT_MS = 5_000;
 
+/** The demo backend's own server timeouts (demo/server/app/index.ts), so a slow client ties up neither. */
+export const HEADERS_TIMEOUT_MS = 15_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
+/** Sockets open at once over every address the emulator listens on (HTTP and status sockets alike). */
+export const DEFAULT_MAX_CONNECTIONS = 1024;
+/**
+ * A status socket that says nothing for this long is closed. The SDK sends `ping` every 30 s
+ * (KEEP_ALIVE_INTERVAL in internal/auth-session.js); 90 s lets a background tab whose timers
+ * Chrome aligns to the minute miss one beat without being cut off.
+ */
+export const STATUS_SOCKET_IDLE_MS = 90_000;
+
 export interface EmulatorOptions {
   /** Port to listen on; 0 picks a free one. Default 8081. */
   port?: number;
@@ -55,6 +67,35 @@ export interface EmulatorOptions {
    * does not pile every request of a run into one second.
    */
   rateLimitPerSecond?: number;
+  /**
+   * Page origins allowed to call `/sandbox/*` (the inbox with the codes, the fault switches, the
+   * test webhook) from a browser: the demo app's origin(s). A request from any other `Origin`
+   * gets a 403 and no CORS headers. Requests without `Origin` (curl, Node, a link opened on the
+   * phone) are not a page reading across origins and pass. Default: none.
+   */
+  sandboxOrigins?: readonly string[];
+  /**
+   * `Host` names served besides localhost, 127.0.0.1 and [::1] (with the port) and publicOrigin's
+   * host; each is matched exactly, port included when the name carries one. Any other `Host`
+   * gets a 421: a DNS-rebinding page's requests name the attacker's host.
+   */
+  allowedHosts?: readonly string[];
+  /** Time to receive a request's headers before a 408 and a closed socket. Default 15 s, as the demo app. */
+  headersTimeoutMs?: number;
+  /** Time to receive a whole request. Default 30 s, as the demo app. */
+  requestTimeoutMs?: number;
+  /** Sockets open at once, all addresses together; the next one is closed unanswered. Default 1024. */
+  maxConnections?: number;
+  /**
+   * A status socket with no message for this long (real time, whatever `now` says) is closed
+   * with 1001, looked for every third of it. Default 90 s.
+   */
+  statusSocketIdleMs?: number;
+  /**
+   * How often the sweep runs: drops expired flows with their messages and links, ends expired
+   * links. Default 30 s.
+   */
+  sweepIntervalMs?: number;
 }
 
 export interface EmulatorConfig {
@@ -72,6 +113,10 @@ export interface EmulatorConfig {
   linkTtlMs: number;
   flowTtlMs: number;
   rateLimitPerSecond: number;
+  /** Normalized origins (scheme://host:port). */
+  sandboxOrigins: ReadonlySet<string>;
+  /** Lower-cased `Host` header values. */
+  allowedHosts: ReadonlySet<string>;
 }
 
 export function isLoopbackHost(host: string): boolean {

@@ -28,6 +28,10 @@ export const ErrorCode = {
   RATE_LIMITED: 1018,
   /** A sandbox person whose possession always fails. */
   POSSESSION_REFUSED: 1019,
+  /** A `Host` header naming no host this emulator serves (DNS rebinding). */
+  HOST_NOT_SERVED: 1020,
+  /** A page off the sandboxOrigins list calling /sandbox/*. */
+  ORIGIN_NOT_ALLOWED: 1021,
 } as const;
 
 export interface ProveError {
@@ -75,6 +79,16 @@ export class HttpError extends Error {
     super(body.message);
   }
 }
+
+export const HOST_NOT_SERVED: ProveError = {
+  code: ErrorCode.HOST_NOT_SERVED,
+  message: 'this server does not answer for that Host',
+};
+
+export const ORIGIN_NOT_ALLOWED: ProveError = {
+  code: ErrorCode.ORIGIN_NOT_ALLOWED,
+  message: 'this origin may not use the sandbox endpoints',
+};
 
 export const tooManyRequests = (retryAfterS: number) =>
   new HttpError(429, RATE_LIMITED, { 'Retry-After': String(retryAfterS) });

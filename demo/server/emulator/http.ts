@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ErrorCode, HttpError, invalidField } from './errors.js';
+import { ErrorCode, HttpError } from './errors.js';
 import { MAX_BODY_BYTES } from './config.js';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -12,6 +12,8 @@ export function sendText(res: ServerResponse, status: number, text: string, head
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),
     'Cache-Control': 'no-store',
+    // A page that loads an answer as a script or style gets nothing parsed from it.
+    'X-Content-Type-Options': 'nosniff',
     ...headers,
   });
   res.end(text);
@@ -31,29 +33,58 @@ export function sendHtmlPage(res: ServerResponse, status: number, title: string,
     'Content-Type': 'text/html; charset=utf-8',
     'Content-Length': Buffer.byteLength(html),
     'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
   });
   res.end(html);
 }
 
-const TOO_LARGE = { code: ErrorCode.MALFORMED_REQUEST, message: `request body is over ${MAX_BODY_BYTES / 1024} KB` };
+/**
+ * Prove's 8001 for a body over 4 KB is a 400. `Connection: close`: the rest of the body is
+ * not worth reading, and Node would otherwise drain it to reuse the connection.
+ */
+const tooLarge = () =>
+  new HttpError(
+    400,
+    { code: ErrorCode.MALFORMED_REQUEST, message: `request body is over ${MAX_BODY_BYTES / 1024} KB` },
+    { Connection: 'close' },
+  );
+
+/** The media type without parameters, lower-cased ('' when absent). */
+const mediaType = (req: IncomingMessage) => (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+
+/**
+ * A body of the wrong kind is refused before it is read. For JSON this also keeps out the
+ * requests a page may send across origins without a preflight (text/plain, form encodings).
+ */
+function requireMediaType(req: IncomingMessage, expected: string): void {
+  if (mediaType(req) !== expected) {
+    throw new HttpError(
+      415,
+      { code: ErrorCode.MALFORMED_REQUEST, message: `Content-Type must be ${expected}` },
+      { Connection: 'close' },
+    );
+  }
+}
 
 async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    throw new HttpError(400, TOO_LARGE);
-  }
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > limit) throw new HttpError(400, TOO_LARGE);
+    if (size > limit) throw tooLarge();
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** An empty body reads as `{}`: the SDK's resend posts `{}`, callers may post nothing. */
+/**
+ * The SDK sends `Content-Type: application/json` on every call (fetchFromBackend in
+ * internal/auth-session.js), so requiring it refuses nothing real. An empty body reads as `{}`.
+ */
 export async function readJsonObject(req: IncomingMessage): Promise<Record<string, unknown>> {
+  requireMediaType(req, 'application/json');
   const text = await readBody(req, MAX_BODY_BYTES);
   if (text.trim() === '') return {};
   let value: unknown;
@@ -69,10 +100,7 @@ export async function readJsonObject(req: IncomingMessage): Promise<Record<strin
 }
 
 export async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
-  const type = String(req.headers['content-type'] ?? '');
-  if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
-    throw new HttpError(400, invalidField('Content-Type'));
-  }
+  requireMediaType(req, 'application/x-www-form-urlencoded');
   return new URLSearchParams(await readBody(req, MAX_BODY_BYTES));
 }
 

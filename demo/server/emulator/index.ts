@@ -3,30 +3,39 @@ import { bindLoopback, closeServer } from '../loopback.js';
 import { TokenSigner } from './auth-token.js';
 import { flowForToken } from './client-api.js';
 import {
+  DEFAULT_MAX_CONNECTIONS,
   DEFAULT_MAX_FLOWS,
   DEFAULT_RATE_LIMIT_PER_SECOND,
   FLOW_TTL_MS,
+  HEADERS_TIMEOUT_MS,
   LINK_TTL_MS,
   OTP_TTL_MS,
+  REQUEST_TIMEOUT_MS,
+  STATUS_SOCKET_IDLE_MS,
   SWEEP_INTERVAL_MS,
   isLoopbackHost,
   normalizeOrigin,
   type EmulatorConfig,
   type EmulatorOptions,
 } from './config.js';
+import { answerClientError } from './client-error.js';
+import { ConnectionCap } from './connection-cap.js';
 import type { EmulatorContext } from './context.js';
+import { originSet } from './cors.js';
 import { FaultBoard } from './faults.js';
 import { FlowStore } from './flows.js';
 import { Inbox } from './inbox.js';
 import { RateLimiter } from './rate-limit.js';
 import { createRequestHandler } from './router.js';
 import { storeSizes } from './sandbox-api.js';
-import { StatusHub } from './status-socket.js';
+import { hostAllowed, normalizeHosts, servedHosts } from './host-check.js';
+import { StatusHub, refuseUpgrade } from './status-socket.js';
 
 export type { EmulatorOptions } from './config.js';
 export { SANDBOX_OTP, SANDBOX_OWNERS } from './sandbox-rules.js';
 export { ErrorCode } from './errors.js';
 export { FAULT_NAMES, type FaultName } from './faults.js';
+export { loopbackOrigins } from './cors.js';
 
 export interface EmulatorHandle {
   /** Where this process can reach the emulator, e.g. http://localhost:8081. */
@@ -41,6 +50,8 @@ export interface EmulatorHandle {
   sweep(): number;
   /** Sizes of the in-memory stores, for tests and load checks. */
   stats(): { flows: number; links: number; messages: number; sockets: number };
+  /** TCP connections open now, over every address (what maxConnections caps). */
+  connections(): number;
 }
 
 
@@ -63,6 +74,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const now = options.now ?? Date.now;
   // Checked before binding, so a bad value leaves no listener behind.
   const publicOrigin = options.publicOrigin === undefined ? undefined : normalizeOrigin(options.publicOrigin);
+  const sandboxOrigins = originSet(options.sandboxOrigins);
+  const extraHosts = normalizeHosts(options.allowedHosts);
+  const headersTimeout = positive(options.headersTimeoutMs, HEADERS_TIMEOUT_MS, 'headersTimeoutMs');
+  const requestTimeout = positive(options.requestTimeoutMs, REQUEST_TIMEOUT_MS, 'requestTimeoutMs');
+  if (headersTimeout > requestTimeout) throw new Error('headersTimeoutMs must not exceed requestTimeoutMs');
+  const cap = new ConnectionCap(positive(options.maxConnections, DEFAULT_MAX_CONNECTIONS, 'maxConnections'));
+  const statusSocketIdleMs = positive(options.statusSocketIdleMs, STATUS_SOCKET_IDLE_MS, 'statusSocketIdleMs');
+  const sweepIntervalMs = positive(options.sweepIntervalMs, SWEEP_INTERVAL_MS, 'sweepIntervalMs');
 
   // The context is filled in once the port is known; handlers only run after that.
   const ctx = {} as EmulatorContext;
@@ -97,16 +116,28 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   );
   const handler = createRequestHandler(ctx);
   const makeServer = () => {
-    const server = createServer(handler);
+    const server = createServer(
+      {
+        headersTimeout,
+        requestTimeout,
+        // Node looks for overdue requests every 30 s by default, which would let a slow client
+        // hold its socket up to 30 s past the timeouts above.
+        connectionsCheckingInterval: Math.min(1000, headersTimeout),
+      },
+      handler,
+    );
+    cap.watch(server);
     server.on('upgrade', (req, socket, head) => {
       try {
-        const code = status.handleUpgrade(req, socket, head);
+        const code = hostAllowed(req, ctx.config.allowedHosts)
+          ? status.handleUpgrade(req, socket, head)
+          : refuseUpgrade(socket, 421, 'Misdirected Request');
         options.log?.(`GET websocket ${code}`);
       } catch {
         socket.destroy();
       }
     });
-    server.on('clientError', (_error, socket) => socket.destroy());
+    server.on('clientError', answerClientError);
     return server;
   };
 
@@ -125,12 +156,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     log: options.log,
     ...lifetimes,
     rateLimitPerSecond,
+    sandboxOrigins,
+    allowedHosts: servedHosts(host, port, publicOrigin ?? url, extraHosts),
   };
   const rate = new RateLimiter(rateLimitPerSecond);
   Object.assign(ctx, { config, signer: new TokenSigner(), flows, inbox, status, faults, rate, pending: new Set() });
 
-  const sweeper = setInterval(() => flows.sweep(), SWEEP_INTERVAL_MS);
+  const sweeper = setInterval(() => flows.sweep(), sweepIntervalMs);
   sweeper.unref();
+  // A few looks per idle period: a silent socket goes between 1 and 1⅓ periods after its last word.
+  const idleCheck = setInterval(() => status.closeIdle(statusSocketIdleMs), Math.max(50, statusSocketIdleMs / 3));
+  idleCheck.unref();
 
   let closing: Promise<void> | undefined;
   return {
@@ -138,9 +174,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     port,
     sweep: () => flows.sweep(),
     stats: () => storeSizes(ctx),
+    connections: () => cap.size,
     close() {
       closing ??= (async () => {
         clearInterval(sweeper);
+        clearInterval(idleCheck);
         for (const abort of ctx.pending) abort.abort();
         await status.close();
         await Promise.all(servers.map(closeServer));

@@ -1,11 +1,20 @@
 import { startEmulator } from './index.js';
 
-/** Standalone: `tsx demo/server/emulator/main.ts`, port from EMULATOR_PORT (default 8081). */
+/**
+ * Standalone: `tsx demo/server/emulator/main.ts`, port from EMULATOR_PORT (default 8081).
+ * EMULATOR_SANDBOX_ORIGINS and EMULATOR_ALLOWED_HOSTS are comma-separated lists (config.ts).
+ */
 const port = Number(process.env.EMULATOR_PORT ?? 8081);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`EMULATOR_PORT must be a port number, got ${process.env.EMULATOR_PORT}`);
   process.exit(1);
 }
+
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 
 const emulator = await startEmulator({
   port,
@@ -14,6 +23,8 @@ const emulator = await startEmulator({
   clientSecret: process.env.PROVE_CLIENT_SECRET || undefined,
   webhookUrl: process.env.EMULATOR_WEBHOOK_URL || undefined,
   webhookSecret: process.env.EMULATOR_WEBHOOK_SECRET || undefined,
+  sandboxOrigins: list(process.env.EMULATOR_SANDBOX_ORIGINS),
+  allowedHosts: list(process.env.EMULATOR_ALLOWED_HOSTS),
   log: (line) => console.log(`[emulator] ${line}`),
 });
 console.log(`[emulator] Prove sandbox emulator listening on ${emulator.url}`);

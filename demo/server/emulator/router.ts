@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorReport, instantLinkStart, mobileInstant, otpFinish, otpStart } from './client-api.js';
 import type { EmulatorContext, RouteHandler } from './context.js';
-import { answerPreflight, applyCors } from './cors.js';
-import { ErrorCode, HttpError, INTERNAL_ERROR } from './errors.js';
+import { answerPreflight, applyCors, corsArea, sandboxOriginAllowed } from './cors.js';
+import { ErrorCode, HOST_NOT_SERVED, HttpError, INTERNAL_ERROR, ORIGIN_NOT_ALLOWED } from './errors.js';
 import { FAULT_NAMES } from './faults.js';
 import { answerWithFault, apiSide, armFault, disarmFaults, listFaults } from './faults-api.js';
+import { hostAllowed } from './host-check.js';
 import { sendJson } from './http.js';
 import { listMessages, openLink, stats } from './sandbox-api.js';
 import { tokenGrant, verify, verifyStatus } from './server-api.js';
@@ -70,8 +71,6 @@ const routes: Route[] = [
   },
 ];
 
-const isOpenPath = (path: string) => path.startsWith('/v1/client/') || path.startsWith('/sandbox/');
-
 function match(path: string): { route: Route; params: Record<string, string> }[] {
   const found: { route: Route; params: Record<string, string> }[] = [];
   for (const route of routes) {
@@ -85,6 +84,15 @@ function match(path: string): { route: Route; params: Record<string, string> }[]
   return found;
 }
 
+/** An absolute-form target (`GET http://[ HTTP/1.1`) can be unparseable: that is the caller's 400. */
+function pathOf(req: IncomingMessage): string {
+  try {
+    return new URL(req.url ?? '/', 'http://emulator.invalid').pathname;
+  } catch {
+    throw new HttpError(400, { code: ErrorCode.MALFORMED_REQUEST, message: 'the request target is not a valid path' });
+  }
+}
+
 export function createRequestHandler(ctx: EmulatorContext) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = performance.now();
@@ -96,13 +104,21 @@ export function createRequestHandler(ctx: EmulatorContext) {
       ctx.config.log?.(`${method} ${label} ${res.statusCode} ${ms}ms${failure}`);
     });
     try {
-      const path = new URL(req.url ?? '/', 'http://emulator.invalid').pathname;
-      const open = isOpenPath(path);
-      if (open && method === 'OPTIONS') {
-        label = 'preflight';
-        return answerPreflight(req, res);
+      if (!hostAllowed(req, ctx.config.allowedHosts)) {
+        label = 'wrong host';
+        throw new HttpError(421, HOST_NOT_SERVED, { Connection: 'close' });
       }
-      if (open) applyCors(req, res);
+      const path = pathOf(req);
+      const area = corsArea(path);
+      if (area === 'sandbox' && !sandboxOriginAllowed(req, ctx.config.sandboxOrigins)) {
+        label = 'foreign origin';
+        throw new HttpError(403, ORIGIN_NOT_ALLOWED);
+      }
+      if (area && method === 'OPTIONS') {
+        label = 'preflight';
+        return answerPreflight(req, res, area);
+      }
+      if (area) applyCors(req, res, area);
       const candidates = match(path);
       if (candidates.length === 0) {
         throw new HttpError(404, { code: ErrorCode.NOT_FOUND, message: 'no such endpoint' });

@@ -33,7 +33,11 @@ const LINK_EXPIRED_MESSAGE = JSON.stringify({ error: LINK_EXPIRED });
 /** The `socket-lost` fault: an abnormal close with no message. The SDK reports it as a status code. */
 export const SOCKET_LOST_CODE = 1011;
 
-function refuse(socket: Duplex, status: number, reason: string): number {
+/** Close code for a socket that stopped talking: "going away", as a server that drops it does. */
+export const IDLE_CLOSE_CODE = 1001;
+
+/** Answers a handshake with a plain HTTP refusal; returns the status for the request log. */
+export function refuseUpgrade(socket: Duplex, status: number, reason: string): number {
   socket.on('error', () => {});
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   socket.destroy();
@@ -47,12 +51,18 @@ function refuse(socket: Duplex, status: number, reason: string): number {
 export class StatusHub {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
   private readonly byFlow = new Map<string, Set<WebSocket>>();
+  /**
+   * When each open socket last said anything, on the real clock: moving the emulator's clock
+   * (as tests do for lifetimes) makes no page ping, so it must not make sockets look idle.
+   */
+  private readonly lastHeard = new Map<WebSocket, number>();
 
   constructor(
     private readonly authenticate: (token: string) => Flow | undefined,
     private readonly faults: FaultBoard,
     /** Ends the flow's newest link now (the `link-expired` fault); the store calls linkExpired back. */
     private readonly expireLinkNow: (flowId: string) => void,
+    private readonly clock: () => number = () => performance.now(),
   ) {}
 
   get size(): number {
@@ -64,15 +74,17 @@ export class StatusHub {
   /** Returns the HTTP status of the handshake, for the request log. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): number {
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
-    if (url.pathname !== STATUS_PATH) return refuse(socket, 404, 'Not Found');
+    if (url.pathname !== STATUS_PATH) return refuseUpgrade(socket, 404, 'Not Found');
     const token = url.searchParams.get('token');
     const flow = token ? this.authenticate(token) : undefined;
-    if (!flow) return refuse(socket, 401, 'Unauthorized');
+    if (!flow) return refuseUpgrade(socket, 401, 'Unauthorized');
     const open = this.byFlow.get(flow.id);
-    if (open && open.size >= MAX_SOCKETS_PER_FLOW) return refuse(socket, 429, 'Too Many Requests');
+    if (open && open.size >= MAX_SOCKETS_PER_FLOW) return refuseUpgrade(socket, 429, 'Too Many Requests');
 
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       ws.on('error', () => {});
+      this.lastHeard.set(ws, this.clock());
+      ws.once('close', () => this.lastHeard.delete(ws));
       const done = settledMessage(flow);
       if (done) {
         ws.send(done, () => ws.close(1000));
@@ -86,6 +98,7 @@ export class StatusHub {
       set.add(ws);
       this.byFlow.set(flow.id, set);
       ws.on('message', (data, isBinary) => {
+        this.lastHeard.set(ws, this.clock());
         // The SDK's keep-alive: every 30 s it sends `ping` and closes the channel if no `pong`.
         if (!isBinary && data.toString() === 'ping') ws.send('pong');
       });
@@ -129,9 +142,25 @@ export class StatusHub {
     this.finish(flowId, EXPIRED_MESSAGE);
   }
 
+  /**
+   * Closes every socket silent for `idleMs`: its page is gone without a goodbye, or it only holds
+   * a connection open. A live SDK pings every 30 s, so it is never cut off. Returns how many.
+   */
+  closeIdle(idleMs: number): number {
+    const cutoff = this.clock() - idleMs;
+    let closed = 0;
+    for (const [ws, heard] of this.lastHeard) {
+      if (heard > cutoff || ws.readyState !== ws.OPEN) continue;
+      ws.close(IDLE_CLOSE_CODE, 'idle');
+      closed++;
+    }
+    return closed;
+  }
+
   close(): Promise<void> {
     for (const ws of this.wss.clients) ws.terminate();
     this.byFlow.clear();
+    this.lastHeard.clear();
     return new Promise((resolve) => this.wss.close(() => resolve()));
   }
 

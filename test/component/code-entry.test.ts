@@ -193,6 +193,7 @@ describe('<prove-verify> code entry', () => {
       const removed = await codeScreen();
       expect(signals).to.have.length(4);
       removed.el.remove();
+      await Promise.resolve(); // a removal counts once the task's microtasks run (a move does not)
       expect(signals[3].aborted).to.equal(true);
     });
 

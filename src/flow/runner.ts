@@ -105,7 +105,7 @@ export class FlowRunner implements StepHost {
         run.abort.signal,
       );
       if (!this.isCurrent(run)) return;
-      // Prove refused the person at once: the verdict is in, and Prove's SDK is never loaded.
+      // Prove refused the person at once: the verdict is in, and Prove's SDK never runs.
       if ('result' in started) return this.showResult(run, started.result);
       run.flowId = started.flowId;
       if (possession === 'desktop') run.stopListening = onInstantLinkFinished(() => this.linkFinishedElsewhere(run));

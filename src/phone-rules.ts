@@ -13,7 +13,7 @@ import { validateForm, type FormCheck } from './flow/validate.js';
 
 // The form's check and the phone's own field need these rules: they load with them.
 export { validateForm };
-export { phoneField } from './ui/phone-field.js';
+export { phoneField, phoneFieldStyles } from './ui/phone-field.js';
 
 /** The country a national number is read in: the one given if libphonenumber-js knows it, else the US. */
 const homeOf = (country: string) => (callingCodeOf(country) ? country : 'US') as CountryCode;

@@ -1,6 +1,7 @@
 import { LitElement, adoptStyles, html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { FlowController } from './flow/controller.js';
+import { phoneRules } from './phone.js';
 import type { FlowState } from './flow/state.js';
 import { LanguageController } from './i18n/language-controller.js';
 import type { StringOverrides } from './i18n/strings.js';
@@ -150,7 +151,8 @@ export class ProveVerifyElement extends LitElement {
   private readonly language = new LanguageController(this, () => this.strings);
 
   private focusedVersion = 0;
-  private hasStepStyles = false;
+  /** How many of the later style sheets are adopted. */
+  private laterStyles = 0;
   /** Focus was inside the element when the update began (see `updated`). */
   private hadFocus = false;
 
@@ -178,11 +180,12 @@ export class ProveVerifyElement extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    // The later steps' styles came with their views: add them to the element's own.
-    const stepStyles = this.flow.viewStyles;
-    if (stepStyles && !this.hasStepStyles && this.shadowRoot) {
-      adoptStyles(this.shadowRoot, [...(this.constructor as typeof LitElement).elementStyles, stepStyles]);
-      this.hasStepStyles = true;
+    // The phone field's and the later steps' styles come with their code: add them to the
+    // element's own as each arrives.
+    const later = [phoneRules()?.phoneFieldStyles, this.flow.viewStyles].filter((s) => s !== undefined);
+    if (later.length > this.laterStyles && this.shadowRoot) {
+      adoptStyles(this.shadowRoot, [...(this.constructor as typeof LitElement).elementStyles, ...later]);
+      this.laterStyles = later.length;
     }
     this.hadFocus = this.matches(':focus-within');
     if (changed.has('firstName') || changed.has('lastName') || changed.has('phone')) {

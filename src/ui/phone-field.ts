@@ -1,14 +1,15 @@
-import { html, type ReactiveElement } from 'lit';
+import { css, html, type ReactiveElement } from 'lit';
 import type { FormValues, MessageKey } from '../flow/state.js';
 import { effectiveCountry } from '../phone.js';
 import { asNational, callingCode, countryOfNumber, formatTyped, metadataFor, selectableCountries } from '../phone-rules.js';
 import type { ViewContext } from './context.js';
 import { field } from './field.js';
 
-// Here rather than in the element's styles: they belong to this field alone. The select is laid
-// invisibly over a compact face (flag and calling code), so the closed control stays small while
-// its list, and what a screen reader reads, name each country in full.
-const STYLE = html`<style>
+// Here rather than in the element's styles: they belong to this field alone, and load with it
+// (the element adopts them, so a page's CSP needs no 'unsafe-inline' for styles). The select is
+// laid invisibly over a compact face (flag and calling code), so the closed control stays small
+// while its list, and what a screen reader reads, name each country in full.
+export const phoneFieldStyles = css`
   .field-row { display: flex; gap: 0.5em; }
   .field-row input { flex: 1; min-width: 0; }
   .country { position: relative; display: flex; flex: none; }
@@ -20,7 +21,7 @@ const STYLE = html`<style>
   .country-face::after { content: ''; border: 0.3em solid transparent; border-top-color: currentColor; margin-top: 0.3em; }
   .country select { position: absolute; inset: 0; width: 100%; opacity: 0; font: inherit; cursor: pointer; }
   .country:focus-within .country-face { outline: 3px solid var(--_accent); outline-offset: 2px; }
-</style>`;
+`;
 
 const displayNames = new Map<string, Intl.DisplayNames | undefined>();
 
@@ -115,7 +116,7 @@ export function phoneField({ values, error, disabled, autofocus }: PhoneFieldOpt
 
   const listed = allowed.length ? allowed : byName(selectableCountries(allowed), lang);
   const options = listed.includes(country) ? listed : [country, ...listed];
-  const selector = html`${STYLE}<span class="country" part="country">
+  const selector = html`<span class="country" part="country">
       <span class="country-face" aria-hidden="true">${flag(country)} ${callingCode(country) ?? country}</span>
       <select
         name="country"

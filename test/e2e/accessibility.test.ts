@@ -4,12 +4,10 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { launchBrowser, startStack, type Stack } from './support/stack.js';
+import { axeViolations as violations } from './support/axe.js';
 import { chooseFlow, openDemo, seen, submitDetails } from './support/page.js';
-
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 let stack: Stack;
 let browser: Browser;
@@ -21,16 +19,6 @@ before(async () => {
 after(async () => {
   await Promise.allSettled([browser?.close(), stack?.stop()]);
 });
-
-/** Every violation as "rule: target", so a failure says what to fix. */
-async function violations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: axePath });
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
-    return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${JSON.stringify(n.target)}`));
-  });
-}
 
 describe('accessibility (axe)', () => {
   test('the demo page, with the form, with field errors, and on the code step', async () => {

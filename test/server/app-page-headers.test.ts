@@ -46,8 +46,8 @@ describe('demo pages', () => {
       const scripts = csp.get('script-src')!;
       assert.equal(scripts[0], "'self'", page);
       assert.ok(scripts.slice(1).every((source) => /^'sha256-[A-Za-z0-9+/]+=*'$/.test(source)), `${page}: only hashes beside 'self'`);
-      // 'unsafe-inline' for styles only, for the phone field's <style> element (page-policy.ts).
-      assert.deepEqual(csp.get('style-src'), ["'self'", "'unsafe-inline'"], page);
+      // The element's styles are adopted sheets: no inline style element needs allowing.
+      assert.deepEqual(csp.get('style-src'), ["'self'"], page);
       assert.deepEqual(csp.get('frame-ancestors'), ["'none'"], page);
       assert.deepEqual(csp.get('base-uri'), ["'none'"], page);
       assert.deepEqual(csp.get('form-action'), ["'none'"], page);

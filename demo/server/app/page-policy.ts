@@ -4,10 +4,8 @@
  *
  * - `Content-Security-Policy`: scripts only from this origin, plus an inline import map by its
  *   hash (browsers load import maps only inline, and a hash allows exactly that text, never
- *   `unsafe-inline` for scripts). Styles: this origin's files, and inline style elements, because
- *   the element's phone field renders a `<style>` in its template (src/ui/phone-field.ts); its
- *   other styles are constructed stylesheets, which style-src does not govern. Once that style
- *   moves to an adopted `css` sheet, STYLE_SOURCES drops 'unsafe-inline'. `connect-src` this
+ *   `unsafe-inline` for scripts). Styles: this origin's files only; the element's are adopted
+ *   (constructed) stylesheets, which style-src does not govern. `connect-src` this
  *   origin and Prove's client
  *   API, over https and wss (the desktop flow waits on a WebSocket): the emulator's origin in
  *   emulator mode, `*.proveapis.com` with Prove. Prove's docs name
@@ -50,11 +48,8 @@ export const LANDING_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/**
- * Where the demo pages' styles may come from. 'unsafe-inline' is for the phone field's `<style>`
- * element only (see above); inline styles cannot run script, and script-src stays strict.
- */
-export const STYLE_SOURCES = ["'self'", "'unsafe-inline'"] as const;
+/** Where the demo pages' styles may come from: their own files (the element adopts its own). */
+export const STYLE_SOURCES = ["'self'"] as const;
 
 /** The CSP of a demo page: `html` is the page, for its import maps' hashes. */
 export function demoPageCsp(html: string, connectSources: readonly string[]): string {

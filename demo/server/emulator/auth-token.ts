@@ -38,8 +38,10 @@ export class TokenSigner {
     if (parts.length !== 3) return undefined;
     const [header, payload, signature] = parts as [string, string, string];
     if (!/^[A-Za-z0-9+/]+=*$/.test(payload) || !/^[A-Za-z0-9_-]+$/.test(signature)) return undefined;
-    const expected = this.mac(purpose, `${header}.${payload}`);
-    const given = Buffer.from(signature, 'base64url');
+    // Compared as text, not decoded: base64 decoders ignore the last character's spare bits, so
+    // several spellings decode to the same MAC, and a token changed in them would still pass.
+    const expected = Buffer.from(this.mac(purpose, `${header}.${payload}`).toString('base64url'));
+    const given = Buffer.from(signature);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     try {
       const claims: unknown = JSON.parse(Buffer.from(payload, 'base64').toString('utf8'));

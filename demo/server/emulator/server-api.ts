@@ -171,6 +171,9 @@ export const verifyStatus: RouteHandler = async (req, res, ctx) => {
   const body = await readJsonObject(req);
   if (isBlank(body.correlationId)) throw new HttpError(400, missingField('correlationId'));
   const parsed = statusSchema.safeParse(body);
+  // A bad correlationId is Prove's 8008; any other bad field is named as such, not blamed on the id.
+  const badField = parsed.success ? undefined : String(parsed.error.issues[0]?.path[0] ?? 'body');
+  if (badField !== undefined && badField !== 'correlationId') throw new HttpError(400, invalidField(badField));
   const flow = parsed.success ? ctx.flows.getByCorrelationId(parsed.data.correlationId) : undefined;
   if (!flow || flow.clientId !== clientId) {
     throw new HttpError(400, { code: ErrorCode.INVALID_CORRELATION_ID, message: 'invalid correlationId' });

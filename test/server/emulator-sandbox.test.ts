@@ -53,6 +53,13 @@ describe('sandbox inbox', () => {
       for (const m of list) assert.equal(m.to, '+12001004010');
 
       assert.deepEqual((await api.messages('2025550100')).body, []);
+
+      const newest = await fetch(`${api.baseUrl}/sandbox/messages?phone=2001004010&limit=2`);
+      assert.deepEqual(await newest.json(), list.slice(1), 'limit keeps the newest, oldest first');
+      for (const bad of ['0', '-1', '1.5', 'x', '10000', '']) {
+        const refused = await fetch(`${api.baseUrl}/sandbox/messages?phone=2001004010&limit=${bad}`);
+        assert.deepEqual([refused.status, await refused.json()], [400, { code: 8001, message: "field 'limit' is not valid" }], bad);
+      }
     }));
 
   test('is open to the allowed page and wants a possible number', () =>

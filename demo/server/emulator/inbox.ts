@@ -40,10 +40,10 @@ export class Inbox {
     return message;
   }
 
-  /** Oldest first. */
-  list(phone: string): SmsMessage[] {
-    const list = this.byPhone.get(phone) ?? [];
-    return [...list].sort((a, b) => a.sentAtMs - b.sentAtMs).map((m) => ({ ...m.message }));
+  /** Oldest first; with `newest`, only that many of the latest. */
+  list(phone: string, newest?: number): SmsMessage[] {
+    const list = [...(this.byPhone.get(phone) ?? [])].sort((a, b) => a.sentAtMs - b.sentAtMs);
+    return (newest === undefined ? list : list.slice(-newest)).map((m) => ({ ...m.message }));
   }
 
   dropFlow(flowId: string): void {

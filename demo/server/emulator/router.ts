@@ -58,7 +58,7 @@ const routes: Route[] = [
         name: 'Prove sandbox emulator',
         serverApi: ['POST /token', 'POST /v3/verify', 'POST /v3/verify-status'],
         sandbox: [
-          'GET /sandbox/messages?phone=',
+          'GET /sandbox/messages?phone=&limit=',
           'GET /sandbox/link/:id',
           'POST /sandbox/webhook',
           'GET /sandbox/stats',

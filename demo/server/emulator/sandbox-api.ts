@@ -3,14 +3,20 @@ import { ErrorCode, HttpError, invalidField, missingField, type ProveError } fro
 import { sendHtmlPage, sendJson } from './http.js';
 import { normalizePhone } from './phone.js';
 
-/** GET /sandbox/messages?phone=…: the demo's simulated phone reads its SMS here. */
+/**
+ * GET /sandbox/messages?phone=…[&limit=n]: the demo's simulated phone reads its SMS here, oldest
+ * first; `limit` keeps the newest n (a load run reads one code per flow without copying every
+ * text the number holds).
+ */
 export const listMessages: RouteHandler = (req, res, ctx) => {
   const url = new URL(req.url ?? '/', 'http://emulator.invalid');
   const raw = url.searchParams.get('phone');
   if (!raw || raw.trim() === '') throw new HttpError(400, missingField('phone'));
   const phone = normalizePhone(raw);
   if (!phone) throw new HttpError(400, invalidField('phone'));
-  sendJson(res, 200, ctx.inbox.list(phone));
+  const limit = url.searchParams.get('limit');
+  if (limit !== null && !/^[1-9]\d{0,3}$/.test(limit)) throw new HttpError(400, invalidField('limit'));
+  sendJson(res, 200, ctx.inbox.list(phone, limit === null ? undefined : Number(limit)));
 };
 
 /** Sizes of the in-memory stores: no content, so no PII. Tests use it to see sockets close. */

@@ -59,13 +59,6 @@ export function shownNumber(
   return nationalFormat(values.phone, effectiveCountry(values.country, config.defaultCountry, config.countries));
 }
 
-/**
- * The country's name in `lang` (`Intl.DisplayNames`), for the plain field before the phone's own
- * loads (which keeps its names); the code itself if it is not one.
- */
-export const countryName = (code: string, lang: string): string =>
-  /^[A-Z]{2}$/.test(code) ? (new Intl.DisplayNames([lang, 'en'], { type: 'region' }).of(code) ?? code) : code;
-
 /** The last four digits, which is all of the number the waiting screen shows. */
 export function lastFour(phone: string): string {
   return phone.replace(/\D/g, '').slice(-4);

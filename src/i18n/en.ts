@@ -7,7 +7,7 @@ export const en: Strings = {
   firstName: 'First name',
   lastName: 'Last name',
   phone: 'Phone number',
-  phoneHint: 'Mobile number, e.g. (201) 555-0123',
+  phoneHint: 'Mobile number',
   submit: 'Verify',
   submitting: 'Starting…',
   otpSending: (phone) => `Sending a code to ${phone}…`,

@@ -8,7 +8,7 @@ export const es: Strings = {
   firstName: 'Nombre',
   lastName: 'Apellido',
   phone: 'Número de teléfono',
-  phoneHint: 'Número de celular, p. ej. (201) 555-0123',
+  phoneHint: 'Número de móvil',
   submit: 'Verificar',
   submitting: 'Iniciando…',
   otpSending: (phone) => `Enviando un código a ${phone}…`,

@@ -8,7 +8,7 @@ export const fr: Strings = {
   firstName: 'Prénom',
   lastName: 'Nom',
   phone: 'Numéro de téléphone',
-  phoneHint: 'Numéro de mobile, p. ex. (201) 555-0123',
+  phoneHint: 'Numéro de mobile',
   submit: 'Vérifier',
   submitting: 'Démarrage…',
   otpSending: (phone) => `Envoi d’un code au ${phone}…`,

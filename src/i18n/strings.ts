@@ -10,6 +10,7 @@ export interface Strings {
   firstName: string;
   lastName: string;
   phone: string;
+  /** The phone's hint before its own field (and the country's name) loads with the person's first focus. */
   phoneHint: string;
   submit: string;
   submitting: string;

@@ -3,7 +3,7 @@ import type { FlowState } from '../flow/state.js';
 import type { ViewContext } from './context.js';
 import { errorAlert } from './error-alert.js';
 import { field } from './field.js';
-import { countryName, effectiveCountry, loadPhoneRules, phoneRules } from '../phone.js';
+import { loadPhoneRules, phoneRules } from '../phone.js';
 
 /**
  * Loads the phone rules, and the phone's own field with them (selector, formatting), when the
@@ -49,13 +49,9 @@ export function detailsForm(state: DetailsState, ctx: ViewContext) {
               ...f,
               label: t[f.name],
               value: state.values[f.name],
-              // Until the phone's own field loads: a plain LTR input, with the hint for its country.
-              ...(f.name === 'phone' && {
-                type: 'tel',
-                inputmode: 'tel',
-                dir: 'ltr',
-                hint: t.phoneHintFor(countryName(effectiveCountry(state.values.country, ctx.config.defaultCountry, ctx.config.countries), ctx.config.lang), ''),
-              }),
+              // Until the phone's own field loads: a plain LTR input. Its hint names no country:
+              // the first Intl.DisplayNames of a page costs 15 ms or more, too much for first paint.
+              ...(f.name === 'phone' && { type: 'tel', inputmode: 'tel', dir: 'ltr', hint: t.phoneHint }),
               error: errors[f.name] && t.messages[errors[f.name]!],
               disabled: busy,
               autofocus: f.name === focus,

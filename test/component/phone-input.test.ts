@@ -39,9 +39,10 @@ function paste(input: HTMLInputElement, value: string) {
 describe('<prove-verify> phone number', () => {
   // First in the file: the phone rules are not loaded yet in this page.
   it('paints a plain phone input first, its hint naming no country (no Intl.DisplayNames before the person acts)', async () => {
-    const DisplayNames = Intl.DisplayNames;
+    const intl = Intl as { DisplayNames: typeof Intl.DisplayNames };
+    const DisplayNames = intl.DisplayNames;
     let built = 0;
-    Intl.DisplayNames = class extends DisplayNames {
+    intl.DisplayNames = class extends DisplayNames {
       constructor(...args: ConstructorParameters<typeof DisplayNames>) {
         super(...args);
         built++;
@@ -55,7 +56,7 @@ describe('<prove-verify> phone number', () => {
       await reachPhone(el);
       expect(hint(el)).to.equal('Mobile number, United Kingdom (+44)');
     } finally {
-      Intl.DisplayNames = DisplayNames;
+      intl.DisplayNames = DisplayNames;
     }
   });
 

@@ -162,7 +162,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const rate = new RateLimiter(rateLimitPerSecond);
   Object.assign(ctx, { config, signer: new TokenSigner(), flows, inbox, status, faults, rate, pending: new Set() });
 
-  const sweeper = setInterval(() => flows.sweep(), sweepIntervalMs);
+  const sweep = () => {
+    rate.sweep();
+    return flows.sweep();
+  };
+  const sweeper = setInterval(sweep, sweepIntervalMs);
   sweeper.unref();
   // A few looks per idle period: a silent socket goes between 1 and 1⅓ periods after its last word.
   const idleCheck = setInterval(() => status.closeIdle(statusSocketIdleMs), Math.max(50, statusSocketIdleMs / 3));
@@ -172,7 +176,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   return {
     url,
     port,
-    sweep: () => flows.sweep(),
+    sweep,
     stats: () => storeSizes(ctx),
     connections: () => cap.size,
     close() {

@@ -39,14 +39,14 @@ async function point(server: ServerProcess, gc: boolean): Promise<MemoryPoint> {
   return { rss: memory.rss, heapUsed: memory.heapUsed, flows: stores.flows };
 }
 
-/** Waits (polling, bounded by the deadline) until the emulator holds no flow and no text. */
-async function untilExpired(server: ServerProcess, signal: AbortSignal): Promise<void> {
+/** Waits (polling) until the emulator holds no flow and no text; false when the deadline came first. */
+async function untilExpired(server: ServerProcess, signal: AbortSignal): Promise<boolean> {
   while (!signal.aborted) {
     const stores = await server.stats();
-    if (stores.flows === 0 && stores.messages === 0) return;
+    if (stores.flows === 0 && stores.messages === 0) return true;
     await sleep(250, signal);
   }
-  throw new Error('the deadline came before the flows expired');
+  return false;
 }
 
 function commit(): string {
@@ -73,7 +73,7 @@ async function run(options: LoadOptions, deadline: AbortSignal): Promise<LoadRep
       const warmUp = new Recorder();
       await drive(target, warmUpFlows(options), options.concurrency, warmUp, deadline, options.requestTimeoutMs);
       if (warmUp.failed > 0) throw new Error(`the warm-up flows failed: ${JSON.stringify(warmUp.summary().errors)}`);
-      await untilExpired(server, deadline);
+      if (!(await untilExpired(server, deadline))) throw new Error('the deadline came before the warm-up flows expired');
     }
     const before = server ? await point(server, true) : undefined;
     let peak = before;
@@ -92,9 +92,9 @@ async function run(options: LoadOptions, deadline: AbortSignal): Promise<LoadRep
     if (server && before && peak) {
       const afterFlows = await point(server, true);
       const expiryBegan = performance.now();
-      await untilExpired(server, deadline);
+      const expired = await untilExpired(server, deadline);
       const expiryWaitMs = performance.now() - expiryBegan;
-      memory = { before, peak, afterFlows, afterExpiry: await point(server, true), expiryWaitMs };
+      memory = { before, peak, afterFlows, afterExpiry: expired ? await point(server, true) : undefined, expiryWaitMs };
     }
   } finally {
     await server?.stop();
@@ -153,7 +153,7 @@ async function main(): Promise<number> {
   }
   console.log(options.json ? JSON.stringify(report, null, 2) : formatText(report));
   if (options.record) console.error(`load: wrote ${recordSection(formatMarkdown(report))}`);
-  const healthy = report.flows.failed === 0 && report.flows.notStarted === 0;
+  const healthy = report.flows.failed === 0 && report.flows.notStarted === 0 && (!report.memory || report.memory.afterExpiry !== undefined);
   return healthy ? 0 : 1;
 }
 

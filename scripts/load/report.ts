@@ -26,8 +26,9 @@ export interface LoadReport {
     /** The highest of each figure seen while the flows ran, every 0.5 s (no GC forced). */
     peak: MemoryPoint;
     afterFlows: MemoryPoint;
-    afterExpiry: MemoryPoint;
-    /** From the last flow's end until the emulator held none. */
+    /** Absent when the deadline came before every flow had expired. */
+    afterExpiry?: MemoryPoint;
+    /** From the last flow's end until the emulator held none (or the deadline). */
     expiryWaitMs: number;
   };
 }
@@ -51,15 +52,17 @@ function rows(report: LoadReport): string[][] {
 
 function memoryRows(memory: NonNullable<LoadReport['memory']>): string[][] {
   const line = (name: string, point: MemoryPoint) => [name, mb(point.rss), mb(point.heapUsed), String(point.flows)];
+  const later = `${(memory.expiryWaitMs / 1000).toFixed(1)} s later`;
   return [
     line('before (warm, GC)', memory.before),
     line('peak during the run', memory.peak),
     line('after the flows (GC)', memory.afterFlows),
-    line(`after expiry (GC, ${(memory.expiryWaitMs / 1000).toFixed(1)} s later)`, memory.afterExpiry),
+    memory.afterExpiry ? line(`after expiry (GC, ${later})`, memory.afterExpiry) : [`after expiry: not reached (deadline, ${later})`, '–', '–', '–'],
   ];
 }
 
 function heapVerdict(memory: NonNullable<LoadReport['memory']>): string {
+  if (!memory.afterExpiry) return 'heap after expiry: not measured, the deadline came before every flow had expired';
   const heap = memory.afterExpiry.heapUsed - memory.before.heapUsed;
   const rss = memory.afterExpiry.rss - memory.before.rss;
   const back = heap < HEAP_RETURN_TOLERANCE && memory.afterExpiry.flows === 0;

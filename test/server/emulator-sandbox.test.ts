@@ -154,6 +154,7 @@ describe('test webhook', () => {
         assert.equal(protectedHeader.alg, 'HS256');
         assert.equal(payload.iat, Math.floor(clock.now / 1000));
         assert.equal(payload.exp! - payload.iat!, 300);
+        assert.match(String(payload.jti), /^[0-9a-f-]{36}$/, 'each delivery its own token');
         await assert.rejects(jwtVerify(jwt!, new TextEncoder().encode('whsec_other')));
 
         assert.equal(body.notifications.length, 1);

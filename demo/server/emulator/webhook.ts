@@ -53,6 +53,9 @@ export const testWebhook: RouteHandler = async (req, res, ctx) => {
   const jwt = await new SignJWT({})
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuer('Prove Identity')
+    // Prove signs each delivery attempt with its own short-lived token: two deliveries in one
+    // second are two tokens, which a backend that takes each token once must tell apart.
+    .setJti(randomUUID())
     .setIssuedAt(iat)
     .setExpirationTime(iat + 5 * 60)
     .sign(new TextEncoder().encode(webhookSecret));

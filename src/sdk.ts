@@ -100,6 +100,9 @@ export function loadProveAuth(): Promise<ProveAuthApi> {
         ? module.default
         : (globalThis as { proveAuth?: ProveAuthApi }).proveAuth;
       if (!api?.AuthenticatorBuilder) throw new Error('Prove SDK loaded without an AuthenticatorBuilder');
+      // Once, here, and never inside a run: the SDK keeps its log writer for good, and a writer
+      // made in a run would keep that run, and its element, alive after the element has gone.
+      readSdkLog(api);
       return api;
     },
     (error: unknown) => {
@@ -224,7 +227,6 @@ export const proveAuthSdk: ProveSdk = {
   },
   async run(authToken, possession, steps) {
     const api = await loadProveAuth();
-    readSdkLog(api);
     let reported: SdkFailure | undefined;
     const read = (failure: SdkFailure) => {
       reported = new SdkFailure(failure.reason, failure.message, failure.proveCode, failure.proveMessage, proveOriginOf(authToken));

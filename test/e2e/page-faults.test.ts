@@ -80,6 +80,13 @@ const problems = async (page: Page, id?: string) =>
   (await events(page)).filter((e) => /-(error|failure)$/.test(e.type) && (id === undefined || e.id === id));
 const rejections = (page: Page) => page.evaluate(() => (window as unknown as { rejections: string[] }).rejections);
 
+/** How every fault must end: `problems` -error/-failure events in all, no unhandled rejection, no page error. */
+async function endsCleanly(page: Page, errors: string[], problemCount: number): Promise<void> {
+  assert.equal((await problems(page)).length, problemCount, 'exactly this many -error/-failure events');
+  assert.deepEqual(await rejections(page), [], 'no unhandled rejection');
+  assert.deepEqual(errors, [], 'no page error');
+}
+
 /** One element's parts, found as a person finds them. */
 function form(host: Locator) {
   return {
@@ -141,9 +148,7 @@ describe('Faults of the page, with the real SDK', () => {
     await seen(f.heading('Phone number verified'));
     // The first start never left the page; "Try again" sent what was typed, unchanged.
     assert.deepEqual(bodies, [ADDY_START, ADDY_START]);
-    assert.equal((await problems(page)).length, 1, 'no second error or failure');
-    assert.deepEqual(await rejections(page), []);
-    assert.deepEqual(errors, []);
+    await endsCleanly(page, errors, 1);
   });
 
   test('offline while the code is checked: a network message; back online, "Try again" sends a new code that works', async () => {
@@ -167,9 +172,7 @@ describe('Faults of the page, with the real SDK', () => {
     await f.code.fill(await nextCode(second));
     await seen(f.heading('Phone number verified'));
     assert.deepEqual(bodies, [ADDY_START, ADDY_START], 'the new flow started with what was typed');
-    assert.equal((await problems(page)).length, 1);
-    assert.deepEqual(await rejections(page), []);
-    assert.deepEqual(errors, []);
+    await endsCleanly(page, errors, 1);
   });
 
   test('the tab hidden for four minutes during the link wait: the link has expired on return, and a new link works', async () => {
@@ -197,9 +200,7 @@ describe('Faults of the page, with the real SDK', () => {
     const opened = await fetch(message.link, { redirect: 'manual' });
     assert.ok(opened.status < 400, `the link answered ${opened.status}`);
     await seen(f.heading('Phone number verified'));
-    assert.equal((await problems(page)).length, 1);
-    assert.deepEqual(await rejections(page), []);
-    assert.deepEqual(errors, []);
+    await endsCleanly(page, errors, 1);
   });
 
   test('moved to another part of the page on the code screen: the same flow goes on and completes', async () => {
@@ -218,9 +219,7 @@ describe('Faults of the page, with the real SDK', () => {
     await f.code.fill(await nextCode(before));
     await seen(f.heading('Phone number verified'));
     assert.equal(starts.length, 1, 'one flow, not restarted by the move');
-    assert.deepEqual(await problems(page), []);
-    assert.deepEqual(await rejections(page), []);
-    assert.deepEqual(errors, []);
+    await endsCleanly(page, errors, 0);
   });
 
   test('two elements running at once: each reads its own result (one person passes, the other does not)', async () => {
@@ -248,8 +247,7 @@ describe('Faults of the page, with the real SDK', () => {
       ['one', 'prove-verify-success'],
       ['two', 'prove-verify-failure'],
     ]);
-    assert.deepEqual(await rejections(page), []);
-    assert.deepEqual(errors, []);
+    await endsCleanly(page, errors, 1);
   });
 
   test('attributes changed mid-flow: the running flow keeps its backend and possession, and completes', async () => {
@@ -271,8 +269,6 @@ describe('Faults of the page, with the real SDK', () => {
     await f.code.fill(await nextCode(before));
     await seen(host.getByRole('heading', { name: /Phone number verified|Numéro de téléphone vérifié/ }));
     assert.deepEqual(paths.filter((p) => p.startsWith('/api/') || p.startsWith('/nowhere')), ['/api/verify', '/api/verify-status']);
-    assert.deepEqual(await problems(page), []);
-    assert.deepEqual(await rejections(page), []);
-    assert.deepEqual(errors, []);
+    await endsCleanly(page, errors, 0);
   });
 });

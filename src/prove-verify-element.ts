@@ -14,7 +14,8 @@ import { detailsForm } from './ui/details-form.js';
 export type { FlowState, StepName } from './flow/state.js';
 export type { VerificationResult } from './backend.js';
 export type { ProveSdk, FlowSteps, SdkRun } from './sdk.js';
-export * from './events.js';
+// The events' types only: `emit` is the element's own plumbing, not API.
+export type { ProveVerifyEventMap, ProveVerifyStepDetail, ProveVerifyResultDetail, ProveVerifyErrorDetail } from './events.js';
 export { registerLanguage } from './i18n/registry.js';
 export type { Strings, StringOverrides } from './i18n/strings.js';
 

@@ -86,12 +86,18 @@ export interface ProveSdk {
   run(authToken: string, possession: PossessionType, steps: FlowSteps): Promise<SdkRun>;
 }
 
+// Prove's types stay inside this module: the declarations we publish never name them (a consumer
+// checking libraries would otherwise check Prove's own declaration files, which do not compile).
 type ProveAuthApi = typeof ProveAuth;
 
 let loading: Promise<ProveAuthApi> | undefined;
 
-/** Loads Prove's SDK file once; a failed load may be tried again. */
-export function loadProveAuth(): Promise<ProveAuthApi> {
+/** Loads Prove's SDK file once, ahead of a flow; a failed load may be tried again. */
+export function loadProveAuth(): Promise<void> {
+  return proveAuth().then(() => undefined);
+}
+
+function proveAuth(): Promise<ProveAuthApi> {
   loading ??= import('@prove-identity/prove-auth/build/bundle/release/prove-auth.js').then(
     (module: { default?: ProveAuthApi }) => {
       // As an ES module in a browser the UMD file sets `self.proveAuth`; through a bundler it is
@@ -222,11 +228,11 @@ function buildAuthenticator(api: ProveAuthApi, possession: PossessionType, steps
 /** The real SDK. */
 export const proveAuthSdk: ProveSdk = {
   async isMobileWeb() {
-    const api = await loadProveAuth();
+    const api = await proveAuth();
     return new api.AuthenticatorBuilder().build().isMobileWeb();
   },
   async run(authToken, possession, steps) {
-    const api = await loadProveAuth();
+    const api = await proveAuth();
     let reported: SdkFailure | undefined;
     const read = (failure: SdkFailure) => {
       reported = new SdkFailure(failure.reason, failure.message, failure.proveCode, failure.proveMessage, proveOriginOf(authToken));
@@ -261,6 +267,6 @@ export const proveAuthSdk: ProveSdk = {
  * carries `asc` and `authId`, and the SDK's `finishInstantLink` runs `finish` for them.
  */
 export async function finishInstantLinkRedirect(url: string, finish: () => Promise<void>): Promise<void> {
-  const api = await loadProveAuth();
+  const api = await proveAuth();
   await new api.AuthenticatorBuilder().withAuthFinishStep(() => finish()).build().finishInstantLink(url);
 }

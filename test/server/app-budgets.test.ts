@@ -6,9 +6,10 @@ import assert from 'node:assert/strict';
 import sinon from 'sinon';
 import { NO_LIMITS, type AppOptions, type LimitSettings, type RunningApp } from '../../demo/server/app/index.js';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import { fromRateLimiter, memoryBudgetStore, type BudgetStore } from '../../demo/server/app/budget-store.js';
-import { DEFAULT_LIMITS, limitsFrom } from '../../demo/server/app/budgets.js';
-import { addressKey } from '../../demo/server/app/client-address.js';
+import { fromRateLimiter, memoryBudgetStore, type BudgetStore } from '../../src/server/budget-store.js';
+import { DEFAULT_LIMITS } from '../../src/server/budgets.js';
+import { limitsFrom } from '../../demo/server/app/config.js';
+import { addressKey } from '../../src/server/client-address.js';
 import { ADDY, assertError, call, cookieOf, startAppOn, startStubProve, type Answer, type StubProve } from './app-helpers.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12);

@@ -9,7 +9,7 @@ import {
   ProveResponseError,
   ProveTimeoutError,
   retryAfterSeconds,
-} from '../../demo/server/app/prove-client.js';
+} from '../../src/server/prove-client.js';
 import { allowOtpRetryFrom, ConfigError, resolveProveConfig } from '../../demo/server/app/config.js';
 
 type Reply = { status?: number; body: unknown; delayMs?: number; headers?: Record<string, string> } | Error;

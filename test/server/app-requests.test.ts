@@ -3,7 +3,7 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningApp } from '../../demo/server/app/index.js';
-import { ownOrigins } from '../../demo/server/app/request-origin.js';
+import { ownOrigins } from '../../src/server/request-origin.js';
 import { ADDY, assertError, call, cookieOf, startAppOn, startStubProve, type StubProve } from './app-helpers.js';
 
 let stub: StubProve;

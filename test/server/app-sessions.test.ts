@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AppOptions, RunningApp } from '../../demo/server/app/index.js';
-import { SessionStore } from '../../demo/server/app/sessions.js';
+import { SessionStore } from '../../src/server/sessions.js';
 import { ADDY, assertError, call, cookieOf, startAppOn, startStubProve, type StubProve } from './app-helpers.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12);

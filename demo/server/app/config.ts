@@ -6,6 +6,9 @@
  * The code path is the same either way.
  */
 
+import { DEFAULT_LIMITS, resolveLimits, type LimitSettings } from '../../../src/server/budgets.js';
+import { ConfigError } from '../../../src/server/config-error.js';
+
 export type DemoMode = 'emulator' | 'prove-sandbox' | 'prove-production';
 
 export interface ProveConnection {
@@ -39,9 +42,7 @@ export const EMULATOR_CLIENT_SECRET = 'demo-client-secret';
 /** The webhook secret shared by the demo app and the emulator when `PROVE_WEBHOOK_SECRET` is unset. */
 export const DEMO_WEBHOOK_SECRET = 'whsec_demo_secret';
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -165,4 +166,37 @@ export function parseCount(value: string | undefined, fallback: number, name: st
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;
+}
+
+/**
+ * The budgets (prove-verify/server's budgets.ts): each option wins, else its environment variable
+ * (`LIMIT_STARTS_PER_PHONE`, `LIMIT_STARTS_PER_IP`, `LIMIT_STARTS_GLOBAL`, `LIMIT_STATUS_PER_SESSION`,
+ * `LIMIT_STATUS_PER_IP`, `LIMIT_WINDOW_SECONDS`), else the default.
+ * @throws {ConfigError} when a variable is not a whole number, or the window is 0.
+ */
+export function limitsFrom(env: Env, options: Partial<LimitSettings> = {}): LimitSettings {
+  const pick = (key: keyof LimitSettings, name: string) => options[key] ?? parseCount(env[name], DEFAULT_LIMITS[key], name);
+  const windowSeconds = parseCount(env.LIMIT_WINDOW_SECONDS, DEFAULT_LIMITS.windowMs / 1000, 'LIMIT_WINDOW_SECONDS');
+  try {
+    return resolveLimits({
+      startsPerPhone: pick('startsPerPhone', 'LIMIT_STARTS_PER_PHONE'),
+      startsPerIp: pick('startsPerIp', 'LIMIT_STARTS_PER_IP'),
+      startsGlobal: pick('startsGlobal', 'LIMIT_STARTS_GLOBAL'),
+      statusPerSession: pick('statusPerSession', 'LIMIT_STATUS_PER_SESSION'),
+      statusPerIp: pick('statusPerIp', 'LIMIT_STATUS_PER_IP'),
+      windowMs: options.windowMs ?? windowSeconds * 1000,
+    });
+  } catch (error) {
+    if (error instanceof ConfigError && error.message.startsWith('limits.windowMs')) {
+      throw new ConfigError('LIMIT_WINDOW_SECONDS / limits.windowMs must be at least 1 second');
+    }
+    throw error;
+  }
+}
+
+/** `TRUST_PROXY`: how many proxies of yours stand in front of the app (default 0: none). */
+export function trustProxyFrom(env: Env): number {
+  const hops = parseCount(env.TRUST_PROXY, 0, 'TRUST_PROXY');
+  if (hops > 10) throw new ConfigError(`TRUST_PROXY=${hops}: give the number of proxies in front of the app (0-10)`);
+  return hops;
 }

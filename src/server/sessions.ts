@@ -8,7 +8,7 @@
  * ones: evicting the oldest let a flood of starts end the flows of people mid-verification. A
  * place is reserved before Prove is called, so a flow the store could not keep never sends a text.
  */
-import { randomBytes } from 'node:crypto';
+import { randomId } from './random-id.js';
 
 /** What identifies one flow to Prove. */
 export interface FlowIds {
@@ -52,7 +52,7 @@ export class SessionStore {
   readonly #max: number;
   readonly #now: () => number;
   readonly #sessions = new Map<string, Session>();
-  readonly #timer: NodeJS.Timeout | undefined;
+  readonly #timer: ReturnType<typeof setInterval> | undefined;
   /** Places held by starts waiting for Prove. */
   #reserved = 0;
 
@@ -63,7 +63,8 @@ export class SessionStore {
     const every = options.sweepIntervalMs ?? 60_000;
     if (every > 0) {
       this.#timer = setInterval(() => this.sweep(), every);
-      this.#timer.unref();
+      // A Node timer would otherwise keep the process alive; edge runtimes have no unref.
+      (this.#timer as { unref?: () => void }).unref?.();
     }
   }
 
@@ -110,7 +111,7 @@ export class SessionStore {
   #store(flow: FlowIds, browser: string): string {
     const mine = this.#flowsOf(browser);
     for (const [oldest] of mine.slice(0, Math.max(0, mine.length - FLOWS_PER_BROWSER + 1))) this.#sessions.delete(oldest);
-    const id = randomBytes(32).toString('base64url');
+    const id = randomId();
     const createdAt = this.#now();
     this.#sessions.set(id, {
       correlationId: flow.correlationId,

@@ -2,7 +2,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
 // The element checks names with the same rule, so what passes its form passes here.
-import { hasForbiddenNameCharacter } from '../../../src/name-rule.js';
+import { hasForbiddenNameCharacter } from '../name-rule.js';
 
 const typeError = (label: string, expected: string) => (issue: { input?: unknown }) =>
   issue.input === undefined ? `${label} is required` : `${label} must be ${expected}`;

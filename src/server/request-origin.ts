@@ -9,19 +9,18 @@
  * the budgets still count them. When a browser does leave Origin out, `Sec-Fetch-Site` still
  * tells where the request came from, and anything but this origin is refused.
  */
-import type { IncomingMessage } from 'node:http';
-import { HttpError } from './http.js';
+import { HttpError } from './http-error.js';
 
 /** Throws 403 `forbidden_origin` unless the request comes from one of `allowed` or from no page. */
-export function checkRequestOrigin(req: IncomingMessage, allowed: ReadonlySet<string>): void {
-  const origin = req.headers.origin;
-  if (origin !== undefined) {
+export function checkRequestOrigin(headers: Headers, allowed: ReadonlySet<string>): void {
+  const origin = headers.get('origin');
+  if (origin !== null) {
     // `null` (a sandboxed frame, a privacy-sensitive redirect) is never one of ours.
     if (!allowed.has(origin.trim().toLowerCase())) throw refused();
     return;
   }
-  const site = req.headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') throw refused();
+  const site = headers.get('sec-fetch-site');
+  if (site !== null && site !== 'same-origin' && site !== 'none') throw refused();
 }
 
 function refused(): HttpError {

@@ -8,7 +8,7 @@
  * count: when `max` live tokens are remembered the next one is refused (503, Prove delivers again
  * later) rather than one forgotten, which would let it be replayed.
  */
-import { createHash } from 'node:crypto';
+import { base64url } from 'jose';
 
 export type ReplayAnswer = 'new' | 'replayed' | 'full';
 
@@ -30,8 +30,13 @@ export class WebhookReplayGuard {
    * signature has several spellings that all verify.
    */
   take(token: string, forgetAtMs: number, nowMs: number): ReplayAnswer {
-    const signature = Buffer.from(token.slice(token.lastIndexOf('.') + 1), 'base64url');
-    const key = createHash('sha256').update(signature).digest('base64url');
+    // Decoded and encoded again: the canonical spelling (an HS256 signature is 32 bytes, so no hash).
+    let key: string;
+    try {
+      key = base64url.encode(base64url.decode(token.slice(token.lastIndexOf('.') + 1)));
+    } catch {
+      key = token;
+    }
     const known = this.#seen.get(key);
     if (known !== undefined && known > nowMs) return 'replayed';
     if (this.#seen.size >= this.#max) this.#sweep(nowMs);

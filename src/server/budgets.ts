@@ -19,7 +19,7 @@
  * - 300 status calls per address: 10 for each of the 30 starts an address may make.
  * 0 turns a budget off (the test stacks start many flows from 127.0.0.1 with the same numbers).
  */
-import { ConfigError, parseCount } from './config.js';
+import { ConfigError } from './config-error.js';
 import { BudgetStoreError, type BudgetAnswer, type BudgetCounter, type BudgetStore } from './budget-store.js';
 
 export interface LimitSettings {
@@ -55,27 +55,20 @@ export const NO_LIMITS: Readonly<Partial<LimitSettings>> = {
   statusPerIp: 0,
 };
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 /**
- * The limits: each option wins, else its environment variable, else the default.
- * @throws {ConfigError} when a variable is not a whole number, or the window is 0.
+ * The limits: each given key wins over the default.
+ * @throws {ConfigError} when a limit is not a whole number, or the window is under a second.
  */
-export function limitsFrom(env: Env, options: Partial<LimitSettings> = {}): LimitSettings {
-  const pick = (key: keyof LimitSettings, name: string) => options[key] ?? parseCount(env[name], DEFAULT_LIMITS[key], name);
-  const windowSeconds = parseCount(env.LIMIT_WINDOW_SECONDS, DEFAULT_LIMITS.windowMs / 1000, 'LIMIT_WINDOW_SECONDS');
-  const limits: LimitSettings = {
-    startsPerPhone: pick('startsPerPhone', 'LIMIT_STARTS_PER_PHONE'),
-    startsPerIp: pick('startsPerIp', 'LIMIT_STARTS_PER_IP'),
-    startsGlobal: pick('startsGlobal', 'LIMIT_STARTS_GLOBAL'),
-    statusPerSession: pick('statusPerSession', 'LIMIT_STATUS_PER_SESSION'),
-    statusPerIp: pick('statusPerIp', 'LIMIT_STATUS_PER_IP'),
-    windowMs: options.windowMs ?? windowSeconds * 1000,
-  };
+export function resolveLimits(options: Partial<LimitSettings> = {}): LimitSettings {
+  const limits: LimitSettings = { ...DEFAULT_LIMITS };
+  for (const key of Object.keys(DEFAULT_LIMITS) as Array<keyof LimitSettings>) {
+    const value = options[key];
+    if (value !== undefined) limits[key] = value;
+  }
   for (const [key, value] of Object.entries(limits)) {
     if (!Number.isSafeInteger(value) || value < 0) throw new ConfigError(`limits.${key} must be a whole number, got ${value}`);
   }
-  if (limits.windowMs < 1000) throw new ConfigError('LIMIT_WINDOW_SECONDS / limits.windowMs must be at least 1 second');
+  if (limits.windowMs < 1000) throw new ConfigError('limits.windowMs must be at least 1 second');
   return limits;
 }
 

@@ -10,7 +10,7 @@
  * first try that the backend must list that origin, instead of finding the phone on another page
  * than the one they configured; an attacker gains nothing from either answer.
  */
-import { HttpError } from './http.js';
+import { HttpError } from './http-error.js';
 import { meetsProveTargetRule } from './validation.js';
 
 export interface FinalTargetPolicy {

@@ -1,0 +1,30 @@
+/**
+ * `prove-verify/server`: the backend contract of `<prove-verify>` as Fetch API handlers, with the
+ * parts they are made of for backends that assemble their own. Never imported by the browser
+ * bundles (rollup builds only src/prove-verify.ts and src/instant-link.ts).
+ */
+export {
+  createProveVerifyHandlers,
+  API_BODY_LIMIT,
+  WEBHOOK_BODY_LIMIT,
+  DEFAULT_SESSION_COOKIE,
+  type ProveConnection,
+  type ProveVerifyOptions,
+  type ProveVerifyHandlers,
+  type ProveVerifyHandler,
+  type RequestContext,
+} from './handlers.js';
+export { DEFAULT_LIMITS, NO_LIMITS, type LimitSettings } from './budgets.js';
+export { memoryBudgetStore, fromRateLimiter, BudgetStoreError, type BudgetStore, type BudgetCounter, type BudgetSpec } from './budget-store.js';
+export { ConfigError } from './config-error.js';
+export {
+  ProveClient,
+  ProveError,
+  ProveHttpError,
+  ProveRateLimitError,
+  ProveTimeoutError,
+  ProveNetworkError,
+  ProveResponseError,
+  type ProveClientOptions,
+} from './prove-client.js';
+export { WebhookEventLog, type WebhookNotification, type StoredWebhookEvent } from './webhooks.js';

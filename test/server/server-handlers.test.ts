@@ -1,0 +1,263 @@
+/**
+ * prove-verify/server's handlers called directly with `new Request(...)`, as Hono, Next route
+ * handlers, Bun or Deno call them, against a small stand-in for Prove (app-helpers.ts).
+ */
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { SignJWT } from 'jose';
+import {
+  ConfigError,
+  createProveVerifyHandlers,
+  memoryBudgetStore,
+  NO_LIMITS,
+  type BudgetStore,
+  type ProveVerifyHandlers,
+  type ProveVerifyOptions,
+} from '../../src/server/index.js';
+import { ADDY, startStubProve, type StubProve } from './app-helpers.js';
+
+const SITE = 'https://shop.example';
+const LANDING = `${SITE}/link-opened.html`;
+const WEBHOOK_SECRET = 'whsec_handlers_test';
+
+let stub: StubProve;
+const made: ProveVerifyHandlers[] = [];
+
+function handlers(options: Partial<ProveVerifyOptions> = {}): ProveVerifyHandlers {
+  const created = createProveVerifyHandlers({
+    prove: { baseUrl: stub.url, clientId: 'id', clientSecret: 'secret' },
+    finalTarget: { landingUrl: LANDING },
+    pageOrigins: [SITE],
+    limits: NO_LIMITS,
+    ...options,
+  });
+  made.push(created);
+  return created;
+}
+
+function post(path: string, body: unknown, headers: Record<string, string> = {}): Request {
+  return new Request(`${SITE}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: SITE, ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+/** The `name=value` part of the answer's session cookie. */
+const cookieOf = (response: Response) => response.headers.get('set-cookie')?.split(';')[0] ?? '';
+
+before(async () => {
+  stub = await startStubProve();
+});
+beforeEach(() => {
+  stub.verifies.length = 0;
+  stub.statuses.length = 0;
+  stub.status = { success: 'pending', possessionResult: 'pending', verifyResult: 'pending' };
+});
+after(async () => {
+  await Promise.all(made.map((h) => h.close()));
+  await stub.close();
+});
+
+describe('a flow through the handlers', () => {
+  test('verify starts it at Prove and sets the cookie; verifyStatus reads pending, then the verdict once', async () => {
+    const h = handlers({ allowOtpRetry: true });
+    const started = await h.verify(post('/verify', ADDY));
+    assert.equal(started.status, 200);
+    const { authToken, flowId } = (await started.json()) as { authToken: string; flowId: string };
+    assert.equal(authToken, 'auth-token-1');
+    assert.match(flowId, /^[A-Za-z0-9_-]{43}$/);
+    const setCookie = started.headers.get('set-cookie')!;
+    assert.match(setCookie, /^pv_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=900; Secure$/);
+    assert.equal(started.headers.get('cache-control'), 'no-store');
+
+    // What Prove got: E.164, the backend's landing page (a desktop flow), the OTP retry setting, our id.
+    assert.equal(stub.verifies.length, 1);
+    const sent = stub.verifies[0]!;
+    assert.equal(sent.phoneNumber, '+12001004010');
+    assert.equal(sent.finalTargetUrl, LANDING);
+    assert.equal(sent.allowOTPRetry, true);
+    assert.match(String(sent.clientRequestId), /^[0-9a-f-]{36}$/);
+
+    const cookie = cookieOf(started);
+    const pending = await h.verifyStatus(post('/verify-status', { flowId }, { Cookie: cookie }));
+    assert.equal(pending.status, 202);
+    assert.deepEqual(await pending.json(), { pending: true });
+    assert.deepEqual(stub.statuses[0], { correlationId: 'correlation-1', clientRequestId: sent.clientRequestId });
+
+    stub.status = { success: 'true', possessionResult: 'success', verifyResult: 'success', identityId: 'id-1' };
+    const verdict = await h.verifyStatus(post('/verify-status', { flowId }, { Cookie: cookie }));
+    assert.equal(verdict.status, 200);
+    assert.deepEqual(await verdict.json(), { success: true, possessionResult: 'success', verifyResult: 'success', identityId: 'id-1' });
+    assert.match(verdict.headers.get('set-cookie')!, /^pv_session=; .*Max-Age=0/);
+
+    const again = await h.verifyStatus(post('/verify-status', { flowId }, { Cookie: cookie }));
+    assert.equal(again.status, 401);
+    assert.equal(((await again.json()) as { code: string }).code, 'session_expired');
+    assert.equal(stub.statuses.length, 2, 'a flow whose verdict was read never reaches Prove again');
+  });
+
+  test('a flowId without its browser\'s cookie reads nothing', async () => {
+    const h = handlers();
+    const started = await h.verify(post('/verify', ADDY));
+    const { flowId } = (await started.json()) as { flowId: string };
+    const stranger = await h.verifyStatus(post('/verify-status', { flowId }, { Cookie: 'pv_session=someone-else' }));
+    assert.equal(stranger.status, 401);
+    assert.equal(stub.statuses.length, 0);
+  });
+
+  test('allowOTPRetry is Prove\'s own default (false) unless asked for; a mobile flow sends no finalTargetUrl', async () => {
+    const h = handlers();
+    assert.equal((await h.verify(post('/verify', { ...ADDY, possessionType: 'mobile' }))).status, 200);
+    assert.equal(stub.verifies[0]!.allowOTPRetry, false);
+    assert.equal('finalTargetUrl' in stub.verifies[0]!, false);
+  });
+});
+
+describe('what the handlers refuse before Prove is called', () => {
+  test('another site\'s page: 403 forbidden_origin', async () => {
+    const h = handlers();
+    const answer = await h.verify(post('/verify', ADDY, { Origin: 'https://evil.example' }));
+    assert.equal(answer.status, 403);
+    assert.equal(((await answer.json()) as { code: string }).code, 'forbidden_origin');
+    assert.equal(stub.verifies.length, 0);
+  });
+
+  test('another method: 405 with Allow: POST', async () => {
+    const answer = await handlers().verify(new Request(`${SITE}/verify`));
+    assert.equal(answer.status, 405);
+    assert.equal(answer.headers.get('allow'), 'POST');
+  });
+
+  test('a field that breaks the contract: 400 naming it, never echoing it', async () => {
+    const answer = await handlers().verify(post('/verify', { ...ADDY, phoneNumber: '12<script>' }));
+    assert.equal(answer.status, 400);
+    const { code, message } = (await answer.json()) as { code: string; message: string };
+    assert.equal(code, 'invalid_request');
+    assert.match(message, /phoneNumber/);
+    assert.doesNotMatch(message, /script/);
+    assert.equal(stub.verifies.length, 0);
+  });
+
+  test('a body over 16 KB streamed without Content-Length: 413', async () => {
+    const chunk = new TextEncoder().encode(' '.repeat(4096));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 8) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const request = new Request(`${SITE}/verify`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: SITE },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    const answer = await handlers().verify(request);
+    assert.equal(answer.status, 413);
+    assert.ok(sent < 8, 'reading stopped at the limit');
+  });
+
+  test('finalTargetUrl: an allowed origin goes to Prove, any other is a 400', async () => {
+    const h = handlers({ finalTarget: { landingUrl: LANDING, allowedOrigins: ['https://help.example'] } });
+    const refused = await h.verify(post('/verify', { ...ADDY, finalTargetUrl: 'https://evil.example/landing' }));
+    assert.equal(refused.status, 400);
+    assert.equal(stub.verifies.length, 0);
+    const taken = await h.verify(post('/verify', { ...ADDY, finalTargetUrl: 'https://help.example/done' }));
+    assert.equal(taken.status, 200);
+    assert.equal(stub.verifies[0]!.finalTargetUrl, 'https://help.example/done');
+  });
+
+  test('budgets count the context\'s address, and X-Forwarded-For only from trusted proxies', async () => {
+    const keys: string[] = [];
+    const recording: BudgetStore = (spec) => {
+      const counter = memoryBudgetStore(spec);
+      return { take: (key) => (spec.name === 'starts-ip' && keys.push(key), counter.take(key)), close: () => counter.close() };
+    };
+    const direct = handlers({ limits: { ...NO_LIMITS, startsPerIp: 5 }, budgetStore: recording });
+    await direct.verify(post('/verify', ADDY, { 'X-Forwarded-For': '198.51.100.7' }), { clientAddress: '203.0.113.9' });
+    const proxied = handlers({ limits: { ...NO_LIMITS, startsPerIp: 5 }, budgetStore: recording, trustProxy: 1 });
+    await proxied.verify(post('/verify', ADDY, { 'X-Forwarded-For': '198.51.100.7' }), { clientAddress: '10.0.0.2' });
+    assert.deepEqual(keys, ['203.0.113.9', '198.51.100.7']);
+  });
+
+  test('over a budget: 429 rate_limited with Retry-After, and no text sent', async () => {
+    const h = handlers({ limits: { ...NO_LIMITS, startsPerPhone: 1 } });
+    assert.equal((await h.verify(post('/verify', ADDY))).status, 200);
+    const refused = await h.verify(post('/verify', ADDY));
+    assert.equal(refused.status, 429);
+    assert.equal(((await refused.json()) as { code: string }).code, 'rate_limited');
+    assert.match(refused.headers.get('retry-after')!, /^\d+$/);
+    assert.equal(stub.verifies.length, 1);
+  });
+
+  test('a full flow store: 503 server_busy before Prove is called', async () => {
+    const h = handlers({ sessions: { maxFlows: 1 } });
+    assert.equal((await h.verify(post('/verify', ADDY))).status, 200);
+    const busy = await h.verify(post('/verify', ADDY));
+    assert.equal(busy.status, 503);
+    assert.equal(((await busy.json()) as { code: string }).code, 'server_busy');
+    assert.equal(stub.verifies.length, 1);
+  });
+
+  test('settings that cannot work are a ConfigError when the handlers are made', () => {
+    assert.throws(() => handlers({ finalTarget: { landingUrl: `${SITE}/landing?next=a&b` } }), ConfigError);
+    assert.throws(() => handlers({ pageOrigins: ['shop.example'] }), ConfigError);
+    assert.throws(() => handlers({ limits: { windowMs: 10 } }), ConfigError);
+  });
+});
+
+describe('the webhook handler', () => {
+  const token = () =>
+    new SignJWT({ jti: crypto.randomUUID() })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer('Prove Identity')
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(WEBHOOK_SECRET));
+  const delivery = (jwt: string) =>
+    new Request(`${SITE}/webhook`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Prove-Authorization': `Bearer ${jwt}` },
+      body: JSON.stringify({
+        notifications: [
+          { eventId: 'e-1', event: 'phone changed', eventType: 'PHONE_NUMBER_CHANGE', eventTimestamp: '2026-01-01T00:00:00Z', identityId: 'id-1' },
+        ],
+      }),
+    });
+
+  test('a signed delivery reaches onWebhookNotifications once; the same token again is a 401', async () => {
+    const seen: string[] = [];
+    const h = handlers({
+      webhookSecret: WEBHOOK_SECRET,
+      onWebhookNotifications: (notifications) => {
+        seen.push(...notifications.map((n) => n.eventId));
+        return { accepted: notifications.length };
+      },
+    });
+    const jwt = await token();
+    const first = await h.webhook(delivery(jwt));
+    assert.equal(first.status, 200);
+    assert.deepEqual(await first.json(), { received: 1, accepted: 1 });
+    const replay = await h.webhook(delivery(jwt));
+    assert.equal(replay.status, 401);
+    assert.deepEqual(seen, ['e-1']);
+  });
+
+  test('without a webhook secret every delivery is refused', async () => {
+    const answer = await handlers().webhook(delivery(await token()));
+    assert.equal(answer.status, 401);
+  });
+});
+
+test('the entry imports no node: module, so edge runtimes load it', async () => {
+  const dir = new URL('../../src/server/', import.meta.url);
+  const files = (await readdir(dir, { recursive: true })).filter((f) => f.endsWith('.ts'));
+  assert.ok(files.includes('handlers.ts'));
+  for (const file of files) {
+    const text = await readFile(new URL(file, dir), 'utf8');
+    assert.doesNotMatch(text, /from ['"]node:|\bBuffer\.|\brequire\(/, file);
+  }
+});

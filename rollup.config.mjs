@@ -11,16 +11,20 @@ import { GENERATED_HEADER, METADATA_DIR } from './scripts/phone-metadata.mjs';
 
 const SDK = '@prove-identity/prove-auth/build/bundle/release/prove-auth.js';
 const SDK_FILE = 'prove-auth.js';
+const SDK_LICENCE_FILE = 'prove-auth.js.LICENSE.txt';
 const CDN_DIR = 'dist/cdn';
 /** What each CDN file is and loads, for scripts/size.mjs (outside dist/cdn: no page fetches it). */
 export const CDN_MANIFEST = 'dist/cdn-manifest.json';
 const require = createRequire(import.meta.url);
 
+/** Prove's file, and its licence (CC BY-NC-ND 4.0) beside it, both as Prove ships them. */
 function copyProveSdk() {
   return {
     name: 'copy-prove-sdk',
     generateBundle() {
       this.emitFile({ type: 'asset', fileName: SDK_FILE, source: readFileSync(require.resolve(SDK)) });
+      const licence = path.join(path.dirname(require.resolve('@prove-identity/prove-auth/package.json')), 'LICENSE');
+      this.emitFile({ type: 'asset', fileName: SDK_LICENCE_FILE, source: readFileSync(licence) });
     },
   };
 }

@@ -6,6 +6,7 @@ import type { FlowState } from './flow/state.js';
 import { LanguageController } from './i18n/language-controller.js';
 import type { StringOverrides } from './i18n/strings.js';
 import type { ProveSdk } from './sdk.js';
+import { proveAuthSource } from './sdk-source.js';
 import { styles } from './styles.js';
 import { announcement } from './ui/announcement.js';
 import type { ViewContext } from './ui/context.js';
@@ -130,6 +131,12 @@ export class ProveVerifyElement extends LitElement {
    */
   @property({ attribute: false }) sdk?: ProveSdk;
 
+  /**
+   * Where to load Prove's SDK file (`prove-auth.js`, unmodified) from, for a page that serves it
+   * itself; unset, the copy beside this script (CDN) or your bundle's. One per page: the SDK loads once.
+   */
+  @property({ attribute: 'sdk-src' }) sdkSrc = '';
+
   private readonly flow = new FlowController(this, () => ({
     backend: {
       baseUrl: this.backendUrl,
@@ -189,6 +196,7 @@ export class ProveVerifyElement extends LitElement {
       this.laterStyles = later.length;
     }
     this.hadFocus = this.matches(':focus-within');
+    if (this.sdkSrc) proveAuthSource.url = this.sdkSrc;
     if (changed.has('firstName') || changed.has('lastName') || changed.has('phone')) {
       this.flow.prefill({
         firstName: changed.has('firstName') ? this.firstName : undefined,

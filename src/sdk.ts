@@ -6,6 +6,7 @@
  */
 import type * as ProveAuth from '@prove-identity/prove-auth';
 import type { PossessionType } from './backend.js';
+import { proveAuthSource } from './sdk-source.js';
 
 export type { PossessionType };
 
@@ -98,7 +99,14 @@ export function loadProveAuth(): Promise<void> {
 }
 
 function proveAuth(): Promise<ProveAuthApi> {
-  loading ??= import('@prove-identity/prove-auth/build/bundle/release/prove-auth.js').then(
+  // Read as a `<script src>` is: against the page's URL, not this module's.
+  const source = proveAuthSource.url && new URL(proveAuthSource.url, document.baseURI).href;
+  // A page's own copy (`sdk-src`) is loaded by its address: bundlers must leave that import alone.
+  loading ??= (
+    source
+      ? import(/* @vite-ignore */ /* webpackIgnore: true */ source)
+      : import('@prove-identity/prove-auth/build/bundle/release/prove-auth.js')
+  ).then(
     (module: { default?: ProveAuthApi }) => {
       // As an ES module in a browser the UMD file sets `self.proveAuth`; through a bundler it is
       // the CommonJS default export.

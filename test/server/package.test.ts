@@ -14,13 +14,16 @@ function run(command: string, args: string[]) {
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
-function builtDeclarations(dir = path.join(ROOT, 'dist')): string[] {
+/** Every file under dist/ whose name ends with `suffix`. */
+function built(suffix: string, dir = path.join(ROOT, 'dist')): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const file = path.join(dir, entry.name);
-    if (entry.isDirectory()) return builtDeclarations(file);
-    return entry.name.endsWith('.d.ts') ? [file] : [];
+    if (entry.isDirectory()) return built(suffix, file);
+    return entry.name.endsWith(suffix) ? [file] : [];
   });
 }
+
+const relative = (file: string) => path.relative(ROOT, file);
 
 test.before(() => {
   assert.ok(existsSync(path.join(ROOT, 'dist/prove-verify.d.ts')), 'dist/ is built (npm run build)');
@@ -34,6 +37,27 @@ test('a consumer that checks every declaration file (skipLibCheck: false) compil
 });
 
 test("no published declaration names Prove's SDK: its types are not ours to publish", () => {
-  const naming = builtDeclarations().filter((file) => /from ['"]@prove-identity\//.test(readFileSync(file, 'utf8')));
-  assert.deepEqual(naming.map((file) => path.relative(ROOT, file)), []);
+  const naming = built('.d.ts').filter((file) => /from ['"]@prove-identity\//.test(readFileSync(file, 'utf8')));
+  assert.deepEqual(naming.map(relative), []);
+});
+
+test('no dead source maps: every map carries the text of every source it names, and no declaration maps ship', () => {
+  // Declaration maps only lead an editor to .ts files the package does not ship, and cannot embed them.
+  assert.deepEqual(built('.d.ts.map').map(relative), []);
+  const maps = built('.js.map');
+  assert.ok(maps.some((file) => relative(file) === 'dist/prove-verify.js.map'));
+  assert.ok(maps.some((file) => relative(file) === 'dist/cdn/prove-verify.js.map'));
+  for (const file of maps) {
+    const map = JSON.parse(readFileSync(file, 'utf8')) as { sources: string[]; sourcesContent?: (string | null)[] };
+    const missing = map.sources.filter((_source, i) => typeof map.sourcesContent?.[i] !== 'string');
+    assert.deepEqual(missing, [], `${relative(file)} names sources it does not carry`);
+  }
+});
+
+test("Prove's licence text ships beside Prove's file in dist/cdn, as Prove's package ships both", () => {
+  const prove = path.join(ROOT, 'node_modules/@prove-identity/prove-auth');
+  assert.deepEqual(readFileSync(path.join(ROOT, 'dist/cdn/prove-auth.js')), readFileSync(path.join(prove, 'build/bundle/release/prove-auth.js')));
+  const licence = readFileSync(path.join(ROOT, 'dist/cdn/prove-auth.js.LICENSE.txt'), 'utf8');
+  assert.equal(licence, readFileSync(path.join(prove, 'LICENSE'), 'utf8'));
+  assert.match(licence, /Prove Identity, Inc\..*CC BY-NC-ND 4\.0/);
 });

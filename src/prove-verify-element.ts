@@ -24,11 +24,11 @@ export type { Strings, StringOverrides } from './i18n/strings.js';
  * Runs Prove's Verified Users flow: name and phone, a code (mobile) or an Instant Link (desktop),
  * and the result from the site's backend.
  *
- * @event prove-verify-step - The flow moved to another step. `detail: {step}`.
- * @event prove-verify-success - The backend says the phone is verified. `detail: {result}`.
- * @event prove-verify-failure - The backend says it is not. `detail: {result}`.
- * @event prove-verify-error - Something failed; `detail: {code, message, recoverable, status?, retryAfter?, proveCode?, proveMessage?}`.
- * @event prove-verify-cancel - The person cancelled a running flow.
+ * @event {CustomEvent<ProveVerifyStepDetail>} prove-verify-step - The flow moved to another step. `detail: {step}`.
+ * @event {CustomEvent<ProveVerifyResultDetail>} prove-verify-success - The backend says the phone is verified. `detail: {result}`.
+ * @event {CustomEvent<ProveVerifyResultDetail>} prove-verify-failure - The backend says it is not. `detail: {result}`.
+ * @event {CustomEvent<ProveVerifyErrorDetail>} prove-verify-error - Something failed; `detail: {code, message, recoverable, status?, retryAfter?, proveCode?, proveMessage?}`.
+ * @event {CustomEvent<Record<string, never>>} prove-verify-cancel - The person cancelled a running flow.
  *
  * @csspart form - The form or panel of the current step.
  * @csspart title - The heading of the current step.

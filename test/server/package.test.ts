@@ -61,3 +61,28 @@ test("Prove's licence text ships beside Prove's file in dist/cdn, as Prove's pac
   assert.equal(licence, readFileSync(path.join(prove, 'LICENSE'), 'utf8'));
   assert.match(licence, /Prove Identity, Inc\..*CC BY-NC-ND 4\.0/);
 });
+
+interface Manifest {
+  modules: { path: string; declarations?: { customElement?: boolean; tagName?: string; events?: { name: string; type?: { text: string } }[] }[] }[];
+}
+
+test('the manifest lists the public entries only, by the files that ship', () => {
+  const text = readFileSync(path.join(ROOT, 'custom-elements.json'), 'utf8');
+  const manifest = JSON.parse(text) as Manifest;
+  const paths = manifest.modules.map((module) => module.path);
+  assert.deepEqual(paths.sort(), ['dist/instant-link.js', 'dist/prove-verify-element.js', 'dist/prove-verify.js']);
+  for (const file of paths) assert.ok(existsSync(path.join(ROOT, file)), `${file} is built`);
+  // References between modules too: nothing may point at the unpublished sources.
+  assert.deepEqual(text.match(/"\/?src\/[^"]*"/g), null);
+});
+
+test("the manifest types each event as the element's event map does", () => {
+  const manifest = JSON.parse(readFileSync(path.join(ROOT, 'custom-elements.json'), 'utf8')) as Manifest;
+  const element = manifest.modules.flatMap((module) => module.declarations ?? []).find((d) => d.tagName === 'prove-verify');
+  const typed = Object.fromEntries((element?.events ?? []).map((event) => [event.name, event.type?.text]));
+  // ProveVerifyEventMap, the types pages get in HTMLElementEventMap, as published.
+  const map = /interface ProveVerifyEventMap \{([^}]*(?:\}[^}]*)*?)\n\}/.exec(readFileSync(path.join(ROOT, 'dist/events.d.ts'), 'utf8'))?.[1] ?? '';
+  const declared = Object.fromEntries([...map.matchAll(/'([\w-]+)': (.+);/g)].map((m) => [m[1], m[2]]));
+  assert.equal(Object.keys(declared).length, 5);
+  assert.deepEqual(typed, declared);
+});

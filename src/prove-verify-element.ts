@@ -158,6 +158,33 @@ export class ProveVerifyElement extends LitElement {
 
   private readonly language = new LanguageController(this, () => this.strings);
 
+  /**
+   * In a `<form>`, with a `name`, the element submits the verified number (E.164) once a flow
+   * has succeeded, and nothing before; `required` holds the form back until then.
+   */
+  static formAssociated = true;
+  private readonly internals = this.attachInternals();
+
+  /** The form may not be submitted until the number is verified. */
+  @property({ type: Boolean }) required = false;
+
+  // As a native control answers them.
+  get form(): HTMLFormElement | null {
+    return this.internals.form;
+  }
+  get validity(): ValidityState {
+    return this.internals.validity;
+  }
+  get validationMessage(): string {
+    return this.internals.validationMessage;
+  }
+  checkValidity(): boolean {
+    return this.internals.checkValidity();
+  }
+  reportValidity(): boolean {
+    return this.internals.reportValidity();
+  }
+
   private focusedVersion = 0;
   /** How many of the later style sheets are adopted. */
   private laterStyles = 0;
@@ -227,7 +254,17 @@ export class ProveVerifyElement extends LitElement {
     return this.flow.views?.(state, ctx) ?? nothing;
   }
 
+  /** The form was reset: back to the form, with the attributes' values (or empty fields). */
+  formResetCallback(): void {
+    this.flow.reset();
+    this.flow.prefill({ firstName: this.firstName, lastName: this.lastName, phone: this.phone });
+  }
+
   protected override updated(): void {
+    const state = this.flow.state;
+    const verified = state.name === 'success' ? (state.phoneNumber ?? null) : null;
+    this.internals.setFormValue(verified);
+    this.internals.setValidity(this.required && !verified ? { valueMissing: true } : {}, this.language.strings.verifyFirst);
     // Focus follows the flow (never on page load, never while typing).
     if (this.flow.focusVersion === this.focusedVersion) return;
     this.focusedVersion = this.flow.focusVersion;

@@ -30,7 +30,7 @@ export type FlowEvent =
   | { type: 'link-retry-requested' }
   | { type: 'resend-link'; now: number; send: SendTiming }
   | { type: 'finishing' }
-  | { type: 'result'; result: VerificationResult }
+  | { type: 'result'; result: VerificationResult; phoneNumber?: string }
   | { type: 'failed'; code: ErrorCode; status?: number; retry: RetryTarget; retryAt?: number }
   | { type: 'expired'; reason: ExpiredReason }
   | { type: 'reset'; focus?: FieldName };

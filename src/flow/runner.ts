@@ -170,6 +170,8 @@ export class FlowRunner implements StepHost {
       this.dispatch({ type: 'phone-invalid', error: phone.error });
       return;
     }
+    // Prove now checks this number: it is the one a success verifies.
+    run.phoneNumber = phone.e164;
     this.dispatch({ type: 'phone-submitted', phone: raw, send: this.sendTiming(run) });
     // The person may be quicker than the SDK's next step; it then takes the number when it asks.
     if (!run.phone.answer(phone.e164)) run.queuedPhone = phone.e164;
@@ -263,7 +265,7 @@ export class FlowRunner implements StepHost {
   }
 
   private showResult(run: Run, result: VerificationResult): void {
-    this.dispatch({ type: 'result', result });
+    this.dispatch({ type: 'result', result, phoneNumber: run.phoneNumber });
     emit(this.host, result.success ? 'prove-verify-success' : 'prove-verify-failure', { result });
     // The SDK may still wait (an Instant Link finished in another tab): nothing more is asked of it.
     if (!run.finish.answer()) run.sdk?.cancel();

@@ -148,7 +148,7 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
       // `starting`: the backend's start call already had the verdict (Prove refused at once).
       if (state.name !== 'verifying' && state.name !== 'starting') return state;
       return event.result.success
-        ? { name: 'success', values, result: event.result }
+        ? { name: 'success', values, result: event.result, phoneNumber: event.phoneNumber }
         : { name: 'failure', values, result: event.result, cause: state.name === 'verifying' ? state.cause : undefined };
 
     case 'failed':

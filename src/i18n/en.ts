@@ -9,6 +9,7 @@ export const en: Strings = {
   phone: 'Phone number',
   phoneHint: 'Mobile number',
   submit: 'Verify',
+  verifyFirst: 'Verify your phone number first.',
   submitting: 'Starting…',
   otpSending: (phone) => `Sending a code to ${phone}…`,
   otpTitle: 'Enter verification code',

@@ -10,6 +10,7 @@ export const es: Strings = {
   phone: 'Número de teléfono',
   phoneHint: 'Número de móvil',
   submit: 'Verificar',
+  verifyFirst: 'Primero verifica tu número de teléfono.',
   submitting: 'Iniciando…',
   otpSending: (phone) => `Enviando un código a ${phone}…`,
   otpTitle: 'Ingresa el código de verificación',

@@ -10,6 +10,7 @@ export const fr: Strings = {
   phone: 'Numéro de téléphone',
   phoneHint: 'Numéro de mobile',
   submit: 'Vérifier',
+  verifyFirst: 'Vérifiez d’abord votre numéro de téléphone.',
   submitting: 'Démarrage…',
   otpSending: (phone) => `Envoi d’un code au ${phone}…`,
   otpTitle: 'Saisissez le code de vérification',

@@ -13,6 +13,8 @@ export interface Strings {
   /** The phone's hint before its own field (and the country's name) loads with the person's first focus. */
   phoneHint: string;
   submit: string;
+  /** Why a form with a `required` element cannot be sent yet (the browser shows it). */
+  verifyFirst: string;
   submitting: string;
   otpSending(phone: string): string;
   /** Prove's required copy for the "Verify your mobile" step (mobile): its title and summary. */

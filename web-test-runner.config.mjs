@@ -1,6 +1,6 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
-import { CHROME_ARGS, findChrome } from './scripts/find-chrome.mjs';
+import { CHROME_ARGS, requireChrome } from './scripts/find-chrome.mjs';
 import { fakeBackend } from './test/support/fake-backend.mjs';
 import { liveStack, liveStackProxy } from './test/support/live-stack.mjs';
 
@@ -29,10 +29,7 @@ function forcedColors() {
   };
 }
 
-const executablePath = findChrome();
-if (!executablePath) {
-  throw new Error('No Chrome/Chromium found: install one (Debian: apt-get install chromium) or set CHROME_PATH.');
-}
+const executablePath = requireChrome();
 
 export default {
   files: ['test/unit/**/*.test.ts', 'test/component/**/*.test.ts', 'test/integration/**/*.test.ts'],

@@ -23,6 +23,17 @@ export function findChrome() {
   return undefined;
 }
 
+/** What to do when there is none, in one line (README's promise). */
+export const NO_CHROME =
+  'No Chrome/Chromium found: install one (Debian/Ubuntu: sudo apt-get install chromium; macOS: Google Chrome) or set CHROME_PATH to its executable.';
+
+/** The Chrome or Chromium the tests drive; throws NO_CHROME when there is none. */
+export function requireChrome() {
+  const found = findChrome();
+  if (!found) throw new Error(NO_CHROME);
+  return found;
+}
+
 /**
  * Flags for a headless Chromium on a machine with no outside network: no sandbox as root, and no
  * background calls home, which this network refuses.

@@ -4,7 +4,7 @@
 // ends with one line adding up every suite's count.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { findChrome } from './find-chrome.mjs';
+import { findChrome, NO_CHROME } from './find-chrome.mjs';
 
 function runQuietly(command, args, env) {
   console.log(`> ${[command, ...args].join(' ')}`);
@@ -48,9 +48,7 @@ function ensureChrome() {
       if (installed) return installed;
     }
   }
-  console.error(
-    'No Chrome/Chromium found: install one (Debian/Ubuntu: sudo apt-get install chromium; macOS: Google Chrome) or set CHROME_PATH to its executable.',
-  );
+  console.error(NO_CHROME);
   process.exit(1);
 }
 

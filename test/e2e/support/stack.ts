@@ -128,7 +128,7 @@ async function stopChild(child: ChildProcess, exited: Promise<unknown>): Promise
 
 /** Flags for a headless Chromium, from scripts/find-chrome.mjs (shared with the browser tests). */
 interface FindChrome {
-  findChrome(): string | undefined;
+  requireChrome(): string;
   CHROME_ARGS: string[];
 }
 
@@ -136,10 +136,8 @@ interface FindChrome {
 export async function launchBrowser(): Promise<Browser> {
   // A computed specifier: the script is plain JS without types; its shape is declared above.
   const script = pathToFileURL(path.join(REPO_ROOT, 'scripts', 'find-chrome.mjs')).href;
-  const { findChrome, CHROME_ARGS } = (await import(script)) as FindChrome;
-  const executablePath = findChrome();
-  if (!executablePath) throw new Error('No Chrome/Chromium found: install chromium or set CHROME_PATH');
-  return chromium.launch({ executablePath, args: CHROME_ARGS });
+  const { requireChrome, CHROME_ARGS } = (await import(script)) as FindChrome;
+  return chromium.launch({ executablePath: requireChrome(), args: CHROME_ARGS });
 }
 
 // ---------------------------------------------------------------------------------------------

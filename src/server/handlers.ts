@@ -19,7 +19,7 @@
  *
  * Every refusal is `{code, message}`; nothing personal, no token and no code is logged.
  */
-import { memoryBudgetStore, type BudgetStore } from './budget-store.js';
+import type { BudgetStore } from './budget-store.js';
 import { Budgets, resolveLimits, type LimitSettings } from './budgets.js';
 import { clientAddress } from './client-address.js';
 import { ConfigError } from './config-error.js';
@@ -31,9 +31,9 @@ import { readJsonObject } from './json-body.js';
 import { ProveClient, type V3VerifyResponse } from './prove-client.js';
 import { randomId } from './random-id.js';
 import { checkRequestOrigin } from './request-origin.js';
-import { SessionStore } from './sessions.js';
+import { memoryStore, type ProveVerifyStore } from './store.js';
 import { describeValidation, meetsProveTargetRule, StatusBodySchema, VerifyBodySchema } from './validation.js';
-import { WebhookReplayGuard } from './webhook-replay.js';
+import { replayKey } from './webhook-replay.js';
 import { verifyWebhookAuthorization, WebhookPayloadSchema, type WebhookNotification } from './webhooks.js';
 
 export const API_BODY_LIMIT = 16 * 1024;
@@ -76,15 +76,20 @@ export interface ProveVerifyOptions {
   allowOtpRetry?: boolean;
   /** Budgets on starts and status calls (budgets.ts); 0 turns one off. */
   limits?: Partial<LimitSettings>;
-  /** Where the budgets count (default: this process's memory). */
+  /**
+   * Where flows, budget counts and webhook tokens are kept (store.ts): this process's memory by
+   * default; `redisStore(...)` for a backend on more than one machine.
+   */
+  store?: ProveVerifyStore;
+  /** Where the budgets count, instead of the store's own. */
   budgetStore?: BudgetStore;
-  /** Flow lifetime in ms (default 15 minutes, Prove's) and most flows kept at once (default 10 000). */
+  /** For the default store: flow lifetime in ms (default 15 minutes, Prove's) and most flows kept at once (default 10 000). */
   sessions?: { ttlMs?: number; maxFlows?: number };
   /** How many proxies of yours add `X-Forwarded-For` in front of the backend (default 0: ignore the header). */
   trustProxy?: number;
   /** The session cookie; `secure` defaults to whether the landing page is https. */
   cookie?: Partial<SessionCookieOptions>;
-  /** Most webhook tokens remembered at once, each until it expires (default 10 000); beyond, 503. */
+  /** For the default store: most webhook tokens remembered at once, each until it expires (default 10 000); beyond, 503. */
   maxWebhookTokens?: number;
   /** Clock for flows, the token cache and webhook expiry (injectable for tests). */
   now?: () => number;
@@ -104,7 +109,7 @@ export interface ProveVerifyHandlers {
   verify: ProveVerifyHandler;
   verifyStatus: ProveVerifyHandler;
   webhook: ProveVerifyHandler;
-  /** Stops the store's timers and lets go of its counts. */
+  /** Stops the store's timers and lets go of its counts (a Redis client passed in stays open). */
   close(): Promise<void>;
 }
 
@@ -150,9 +155,11 @@ export function createProveVerifyHandlers(options: ProveVerifyOptions): ProveVer
   const webhookSecret = options.webhookSecret ? new TextEncoder().encode(options.webhookSecret) : undefined;
   const prove =
     options.prove instanceof ProveClient ? options.prove : new ProveClient({ ...options.prove, now });
-  const sessions = new SessionStore({ now, ttlMs: options.sessions?.ttlMs, maxSessions: options.sessions?.maxFlows });
-  const budgets = new Budgets(resolveLimits(options.limits), options.budgetStore ?? memoryBudgetStore);
-  const webhookTokens = new WebhookReplayGuard({ max: options.maxWebhookTokens });
+  const store =
+    options.store ??
+    memoryStore({ now, ttlMs: options.sessions?.ttlMs, maxFlows: options.sessions?.maxFlows, maxWebhookTokens: options.maxWebhookTokens });
+  const sessions = store.flows;
+  const budgets = new Budgets(resolveLimits(options.limits), options.budgetStore ?? store.budgets);
 
   const setCookie = (value: string, maxAgeSeconds: number) => ({ 'Set-Cookie': sessionCookie(cookie, value, maxAgeSeconds) });
   const clearCookie = () => setCookie('', 0);
@@ -169,11 +176,11 @@ export function createProveVerifyHandlers(options: ProveVerifyOptions): ProveVer
     // The browser keeps its key while it has flows (another element or tab may be mid-flow); a
     // key the store does not know, perhaps planted, is never taken: a new one is made.
     const known = readCookie(request.headers.get('cookie'), cookie.name);
-    const browser = sessions.knows(known) ? known! : randomId();
-    const place = sessions.reserve(browser);
+    const browser = (await sessions.knows(known)) ? known! : randomId();
+    const place = await sessions.reserve(browser);
     if (!place) {
       // Refused before Prove is called: a flow the store could not keep must not send a text.
-      const seconds = Math.min(60, Math.max(1, Math.ceil(sessions.msUntilNextExpiry() / 1000)));
+      const seconds = Math.min(60, Math.max(1, Math.ceil((await sessions.msUntilNextExpiry()) / 1000)));
       throw new HttpError(503, 'server_busy', `Too many verifications are in progress: try again in ${plural(seconds, 'second')}`, {
         'Retry-After': String(seconds),
       });
@@ -192,21 +199,21 @@ export function createProveVerifyHandlers(options: ProveVerifyOptions): ProveVer
         clientRequestId,
       });
     } catch (error) {
-      place.release();
+      await place.release();
       throw error;
     }
     if (answer.authToken === undefined) {
-      place.release();
+      await place.release();
       // Prove refused the person at once: there is no possession step to run and no flow to ask
       // about later, so the verdict goes to the page now and no session is kept (a cookie with no
       // live flow of this browser behind it is cleared).
       return jsonResponse(
         200,
         { success: false, possessionResult: answer.possessionResult, verifyResult: answer.verifyResult },
-        sessions.knows(known) ? {} : clearCookie(),
+        (await sessions.knows(known)) ? {} : clearCookie(),
       );
     }
-    const flowId = place.commit({ correlationId: answer.correlationId, clientRequestId }, browser);
+    const flowId = await place.commit({ correlationId: answer.correlationId, clientRequestId }, browser);
     return jsonResponse(200, { authToken: answer.authToken, flowId }, setCookie(browser, Math.floor(sessions.ttlMs / 1000)));
   }
 
@@ -215,7 +222,7 @@ export function createProveVerifyHandlers(options: ProveVerifyOptions): ProveVer
     const parsed = StatusBodySchema.safeParse(body);
     if (!parsed.success) throw new HttpError(400, 'invalid_request', describeValidation(parsed.error));
     const browser = readCookie(request.headers.get('cookie'), cookie.name);
-    const flow = sessions.flowOf(browser, parsed.data.flowId);
+    const flow = await sessions.flowOf(browser, parsed.data.flowId);
     if (!flow) {
       throw new HttpError(401, 'session_expired', 'No verification is in progress, or it expired: start again', clearCookie());
     }
@@ -225,7 +232,8 @@ export function createProveVerifyHandlers(options: ProveVerifyOptions): ProveVer
     // Not a failure: Prove has no verdict yet (the phone has not finished); the page asks again.
     if (status.success === 'pending') return jsonResponse(202, { pending: true });
     // The verdict is given once: the flow is over. The cookie goes with the browser's last flow.
-    sessions.delete(id);
+    await sessions.delete(id);
+    const others = await sessions.knows(browser);
     return jsonResponse(
       200,
       {
@@ -234,7 +242,7 @@ export function createProveVerifyHandlers(options: ProveVerifyOptions): ProveVer
         verifyResult: status.verifyResult,
         ...(status.identityId ? { identityId: status.identityId } : {}),
       },
-      sessions.knows(browser) ? {} : clearCookie(),
+      others ? {} : clearCookie(),
     );
   }
 
@@ -243,7 +251,7 @@ export function createProveVerifyHandlers(options: ProveVerifyOptions): ProveVer
     if (!webhookSecret) throw new HttpError(401, 'unauthorized', 'Webhook rejected: this backend takes no webhooks');
     const auth = await verifyWebhookAuthorization(request.headers.get('x-prove-authorization') ?? undefined, webhookSecret, receivedAt);
     if (!auth.ok) throw new HttpError(401, 'unauthorized', `Webhook rejected: ${auth.reason}`);
-    const seen = webhookTokens.take(auth.token, auth.refusedFromMs, receivedAt.getTime());
+    const seen = await store.webhookTokens.take(replayKey(auth.token), auth.refusedFromMs, receivedAt.getTime());
     if (seen === 'replayed') throw new HttpError(401, 'unauthorized', 'Webhook rejected: token already used');
     if (seen === 'full') {
       throw new HttpError(503, 'server_busy', 'Too many webhooks right now: deliver again later', { 'Retry-After': '60' });
@@ -276,9 +284,8 @@ export function createProveVerifyHandlers(options: ProveVerifyOptions): ProveVer
     verifyStatus: handler(verifyStatus),
     webhook: handler(webhook),
     async close() {
-      sessions.close();
-      webhookTokens.clear();
       await budgets.close();
+      await store.close();
     },
   };
 }

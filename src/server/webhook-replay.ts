@@ -12,6 +12,20 @@ import { base64url } from 'jose';
 
 export type ReplayAnswer = 'new' | 'replayed' | 'full';
 
+/**
+ * What a verified token (compact JWS) is remembered by: its signature's bytes, not its text.
+ * base64url's last character has spare bits, so one signature has several spellings that all
+ * verify; decoded and encoded again, they are one (an HS256 signature is 32 bytes, so no hash).
+ */
+export function replayKey(token: string): string {
+  const signature = token.slice(token.lastIndexOf('.') + 1);
+  try {
+    return base64url.encode(base64url.decode(signature));
+  } catch {
+    return signature;
+  }
+}
+
 export class WebhookReplayGuard {
   readonly #max: number;
   readonly #seen = new Map<string, number>();
@@ -24,19 +38,8 @@ export class WebhookReplayGuard {
     return this.#seen.size;
   }
 
-  /**
-   * Records a verified token (compact JWS) until `forgetAtMs`; answers whether it was new.
-   * Keyed by the signature's bytes, not its text: base64url's last character has spare bits, so one
-   * signature has several spellings that all verify.
-   */
-  take(token: string, forgetAtMs: number, nowMs: number): ReplayAnswer {
-    // Decoded and encoded again: the canonical spelling (an HS256 signature is 32 bytes, so no hash).
-    let key: string;
-    try {
-      key = base64url.encode(base64url.decode(token.slice(token.lastIndexOf('.') + 1)));
-    } catch {
-      key = token;
-    }
+  /** Records `key` (replayKey of a verified token) until `forgetAtMs`; answers whether it was new. */
+  take(key: string, forgetAtMs: number, nowMs: number): ReplayAnswer {
     const known = this.#seen.get(key);
     if (known !== undefined && known > nowMs) return 'replayed';
     if (this.#seen.size >= this.#max) this.#sweep(nowMs);

@@ -1,0 +1,170 @@
+/**
+ * The store (store.ts) in Redis, for a backend on more than one machine: any machine answers a
+ * browser's status call, the budgets count every machine's calls, and a webhook token taken by
+ * one machine is refused by the others. Budgets are rate-limiter-flexible's RateLimiterRedis.
+ *
+ * Keys (all under one hash tag, so a Redis Cluster keeps them in one slot for the scripts):
+ *   <prefix>flow:<flowId>        the flow's ids and owner, JSON, expiring with the flow
+ *   <prefix>browser:<browser>    sorted set of the browser's flowIds in the order they started
+ *   <prefix>sequence             that order (a counter: two starts in one millisecond keep theirs)
+ *   <prefix>places               sorted set of every flow and held place by expiry: the capacity
+ *   <prefix>webhook:<key>        a webhook token taken, until it would be refused anyway
+ * Lifetimes are decided by the injected clock (the flow's expiresAt), Redis's own expiry only
+ * collects what is left; reservations, made before Prove is called, lapse after RESERVATION_MS if
+ * the machine holding one dies.
+ */
+import type { Redis } from 'ioredis';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
+import { fromRateLimiter, type BudgetStore } from './budget-store.js';
+import { randomId } from './random-id.js';
+import { FLOWS_PER_BROWSER, SESSION_TTL_MS } from './sessions.js';
+import type { Flow, FlowStore, ProveVerifyStore, WebhookTokenStore } from './store.js';
+
+export interface RedisStoreOptions {
+  /** Key prefix (default `{prove-verify}:`; the braces are the Cluster hash tag). */
+  prefix?: string;
+  /** Flow lifetime in ms (default 15 minutes, Prove's flow session). */
+  ttlMs?: number;
+  /** Most flows kept at once, over all machines (default 10 000). */
+  maxFlows?: number;
+  now?: () => number;
+}
+
+/** How long a place held for a start may wait for Prove: its timeout (10 s) and then some. */
+export const RESERVATION_MS = 30_000;
+/** Redis keeps a flow's keys this much past its lifetime, so clocks a little apart agree. */
+const COLLECT_AFTER_MS = 60_000;
+
+// Drops places that lapsed; when full, the browser's own oldest live flow gives its place; then
+// holds one place if any is left. KEYS: places, browser set. ARGV: now, max, member, expiry, flow prefix.
+const RESERVE = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then
+  for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+    local expiry = redis.call('ZSCORE', KEYS[1], id)
+    if expiry and tonumber(expiry) > tonumber(ARGV[1]) then
+      redis.call('ZREM', KEYS[1], id)
+      redis.call('ZREM', KEYS[2], id)
+      redis.call('DEL', ARGV[5] .. id)
+      break
+    end
+  end
+end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[4], ARGV[3])
+return 1`;
+
+// The browser's live flows, oldest first (dead ones leave its set). KEYS: places, browser set. ARGV: now.
+const LIVE_FLOWS = `
+local live = {}
+for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  local expiry = redis.call('ZSCORE', KEYS[1], id)
+  if expiry and tonumber(expiry) > tonumber(ARGV[1]) then table.insert(live, id) else redis.call('ZREM', KEYS[2], id) end
+end
+return live`;
+
+// Turns a held place into a flow; the browser's oldest flows beyond its share end.
+// KEYS: places, browser set, sequence. ARGV: member, id, flow JSON, expiresAt, per browser, now, flow prefix, keep ms.
+const COMMIT = `
+redis.call('ZREM', KEYS[1], ARGV[1])
+local live = {}
+for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  local expiry = redis.call('ZSCORE', KEYS[1], id)
+  if expiry and tonumber(expiry) > tonumber(ARGV[6]) then table.insert(live, id) else redis.call('ZREM', KEYS[2], id) end
+end
+for i = 1, #live - tonumber(ARGV[5]) + 1 do
+  redis.call('ZREM', KEYS[1], live[i])
+  redis.call('ZREM', KEYS[2], live[i])
+  redis.call('DEL', ARGV[7] .. live[i])
+end
+redis.call('SET', ARGV[7] .. ARGV[2], ARGV[3], 'PX', ARGV[8])
+redis.call('ZADD', KEYS[1], ARGV[4], ARGV[2])
+redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[3]), ARGV[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[8])
+return 1`;
+
+/**
+ * The store on `client` (an ioredis client you made, and close). Give the client
+ * `enableOfflineQueue: false` or a `commandTimeout` so that a Redis that is down is a quick 503,
+ * not a request waiting for it.
+ */
+export function redisStore(client: Redis, options: RedisStoreOptions = {}): ProveVerifyStore {
+  const prefix = options.prefix ?? '{prove-verify}:';
+  const ttlMs = options.ttlMs ?? SESSION_TTL_MS;
+  const max = Math.max(1, options.maxFlows ?? 10_000);
+  const now = options.now ?? Date.now;
+  const places = `${prefix}places`;
+  const sequence = `${prefix}sequence`;
+  const flowKey = `${prefix}flow:`;
+  const browserKey = (browser: string) => `${prefix}browser:${browser}`;
+  const keepMs = ttlMs + COLLECT_AFTER_MS;
+
+  const liveFlows = async (browser: string) =>
+    (await client.eval(LIVE_FLOWS, 2, places, browserKey(browser), now())) as string[];
+
+  const readFlow = async (id: string): Promise<Flow | undefined> => {
+    const text = await client.get(flowKey + id);
+    if (!text) return undefined;
+    const flow = JSON.parse(text) as Flow;
+    return flow.expiresAt > now() ? flow : undefined;
+  };
+
+  const flows: FlowStore = {
+    ttlMs,
+    async reserve(browser) {
+      const member = `reserved:${randomId()}`;
+      const held = await client.eval(RESERVE, 2, places, browserKey(browser), now(), max, member, now() + RESERVATION_MS, flowKey);
+      if (held !== 1) return undefined;
+      let open = true;
+      return {
+        async commit(ids, owner) {
+          if (!open) throw new Error('this reservation has already ended');
+          open = false;
+          const id = randomId();
+          const createdAt = now();
+          const flow: Flow = { correlationId: ids.correlationId, clientRequestId: ids.clientRequestId, browser: owner, createdAt, expiresAt: createdAt + ttlMs };
+          await client.eval(COMMIT, 3, places, browserKey(owner), sequence, member, id, JSON.stringify(flow), flow.expiresAt, FLOWS_PER_BROWSER, createdAt, flowKey, keepMs);
+          return id;
+        },
+        async release() {
+          if (!open) return;
+          open = false;
+          await client.zrem(places, member);
+        },
+      };
+    },
+    async flowOf(browser, flowId) {
+      if (!browser) return undefined;
+      const id = flowId ?? (await liveFlows(browser)).at(-1);
+      if (id === undefined) return undefined;
+      const flow = await readFlow(id);
+      return flow && flow.browser === browser ? [id, flow] : undefined;
+    },
+    async knows(browser) {
+      return browser !== undefined && (await liveFlows(browser)).length > 0;
+    },
+    async delete(id) {
+      await client.multi().zrem(places, id).del(flowKey + id).exec();
+    },
+    async msUntilNextExpiry() {
+      const [, score] = await client.zrangebyscore(places, `(${now()}`, '+inf', 'WITHSCORES', 'LIMIT', 0, 1);
+      return score === undefined ? 0 : Math.max(0, Number(score) - now());
+    },
+  };
+
+  const budgets: BudgetStore = ({ name, points, windowMs }) =>
+    fromRateLimiter(
+      // A Redis error fails the call (503), never lets it through. Not rejectIfRedisNotReady: that
+      // also refuses the first calls while a new client connects.
+      new RateLimiterRedis({ storeClient: client, keyPrefix: `${prefix}budget:${name}`, points, duration: windowMs / 1000 }),
+    );
+
+  const webhookTokens: WebhookTokenStore = {
+    async take(key, forgetAtMs, nowMs) {
+      const set = await client.set(`${prefix}webhook:${key}`, '1', 'PX', Math.max(1, forgetAtMs - nowMs), 'NX');
+      return set === 'OK' ? 'new' : 'replayed';
+    },
+  };
+
+  return { flows, budgets, webhookTokens, close: async () => {} };
+}

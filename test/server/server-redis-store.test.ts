@@ -1,0 +1,192 @@
+/**
+ * prove-verify/server's Redis store against a real redis-server (Debian's; .ci/run installs it),
+ * started here on a free loopback port with no persistence and stopped at the end. Two handler
+ * instances on one Redis stand for two machines behind a load balancer.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { once } from 'node:events';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { Redis } from 'ioredis';
+import { SignJWT } from 'jose';
+import { freeLoopbackPort } from '../../demo/server/loopback.js';
+import { createProveVerifyHandlers, NO_LIMITS, redisStore, type ProveVerifyHandlers, type ProveVerifyOptions } from '../../src/server/index.js';
+import { ADDY, startStubProve, type StubProve } from './app-helpers.js';
+
+const REDIS_SERVER = '/usr/bin/redis-server';
+const SITE = 'https://shop.example';
+const WEBHOOK_SECRET = 'whsec_redis_test';
+const available = existsSync(REDIS_SERVER);
+
+let redis: ChildProcess | undefined;
+let port = 0;
+let stub: StubProve;
+const clients: Redis[] = [];
+const made: ProveVerifyHandlers[] = [];
+let clock = Date.parse('2026-01-01T00:00:00Z');
+const now = () => clock;
+
+async function startRedis(): Promise<void> {
+  port = await freeLoopbackPort();
+  redis = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  for await (const chunk of redis.stdout!) {
+    output += String(chunk);
+    if (output.includes('Ready to accept connections')) break;
+  }
+  assert.match(output, /Ready to accept connections/, 'redis-server did not start');
+  redis.stdout!.resume();
+}
+
+/** One "machine": its own Redis connection and its own handlers, on the shared Redis. */
+function machine(options: Partial<ProveVerifyOptions> = {}, store: { maxFlows?: number } = {}): ProveVerifyHandlers {
+  const client = new Redis({ host: '127.0.0.1', port, enableOfflineQueue: true, lazyConnect: false });
+  clients.push(client);
+  const handlers = createProveVerifyHandlers({
+    prove: { baseUrl: stub.url, clientId: 'id', clientSecret: 'secret' },
+    finalTarget: { landingUrl: `${SITE}/link-opened.html` },
+    pageOrigins: [SITE],
+    limits: NO_LIMITS,
+    store: redisStore(client, { now, maxFlows: store.maxFlows }),
+    webhookSecret: WEBHOOK_SECRET,
+    now,
+    ...options,
+  });
+  made.push(handlers);
+  return handlers;
+}
+
+function post(path: string, body: unknown, cookie = ''): Request {
+  return new Request(`${SITE}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: SITE, ...(cookie ? { Cookie: cookie } : {}) },
+    body: JSON.stringify(body),
+  });
+}
+
+const cookieOf = (response: Response) => response.headers.get('set-cookie')?.split(';')[0] ?? '';
+
+describe('the Redis store, two machines on one redis-server', { skip: available ? false : `${REDIS_SERVER} is absent (apt-get install -y redis-server)` }, () => {
+  before(async () => {
+    await startRedis();
+    stub = await startStubProve();
+  });
+  beforeEach(async () => {
+    stub.verifies.length = 0;
+    stub.statuses.length = 0;
+    stub.status = { success: 'pending', possessionResult: 'pending', verifyResult: 'pending' };
+    const admin = new Redis({ host: '127.0.0.1', port });
+    await admin.flushall();
+    admin.disconnect();
+  });
+  after(async () => {
+    await Promise.all(made.map((h) => h.close()));
+    for (const client of clients) client.disconnect();
+    await stub?.close();
+    if (redis && redis.exitCode === null) {
+      redis.kill('SIGTERM');
+      await once(redis, 'exit');
+    }
+  });
+
+  test('a flow started on one machine is read on the other, once', async () => {
+    const a = machine();
+    const b = machine();
+    const started = await a.verify(post('/verify', ADDY));
+    assert.equal(started.status, 200);
+    const { flowId } = (await started.json()) as { flowId: string };
+    const cookie = cookieOf(started);
+
+    const pending = await b.verifyStatus(post('/verify-status', { flowId }, cookie));
+    assert.equal(pending.status, 202);
+    assert.equal(stub.statuses[0]!.clientRequestId, stub.verifies[0]!.clientRequestId);
+
+    assert.equal((await b.verifyStatus(post('/verify-status', { flowId }, 'pv_session=forged'))).status, 401, 'a flowId needs its browser');
+    assert.equal(stub.statuses.length, 1);
+
+    stub.status = { success: 'false', possessionResult: 'failed', verifyResult: 'not applicable' };
+    const verdict = await b.verifyStatus(post('/verify-status', { flowId }, cookie));
+    assert.deepEqual(await verdict.json(), { success: false, possessionResult: 'failed', verifyResult: 'not_applicable' });
+    assert.equal((await a.verifyStatus(post('/verify-status', { flowId }, cookie))).status, 401, 'ended for both machines');
+  });
+
+  test('without a flowId the browser\'s newest flow is read; a browser keeps at most five', async () => {
+    const a = machine();
+    const b = machine();
+    let cookie = '';
+    const flowIds: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const started = await (i % 2 ? b : a).verify(post('/verify', ADDY, cookie));
+      cookie = cookieOf(started) || cookie;
+      flowIds.push(((await started.json()) as { flowId: string }).flowId);
+    }
+    await b.verifyStatus(post('/verify-status', {}, cookie));
+    // Each flow is known to Prove by the clientRequestId it started with.
+    assert.equal(stub.statuses[0]!.clientRequestId, stub.verifies[5]!.clientRequestId, 'the newest flow');
+    assert.equal((await a.verifyStatus(post('/verify-status', { flowId: flowIds[0] }, cookie))).status, 401, 'the oldest of six ended');
+    assert.equal((await a.verifyStatus(post('/verify-status', { flowId: flowIds[1] }, cookie))).status, 202);
+    assert.equal(stub.statuses[1]!.clientRequestId, stub.verifies[1]!.clientRequestId);
+  });
+
+  test('flows end with the injected clock', async () => {
+    const a = machine();
+    const b = machine();
+    const started = await a.verify(post('/verify', ADDY));
+    const { flowId } = (await started.json()) as { flowId: string };
+    clock += 15 * 60_000;
+    try {
+      assert.equal((await b.verifyStatus(post('/verify-status', { flowId }, cookieOf(started)))).status, 401);
+    } finally {
+      clock -= 15 * 60_000;
+    }
+    assert.equal(stub.statuses.length, 0);
+  });
+
+  test('the budgets count both machines\' calls', async () => {
+    const a = machine({ limits: { ...NO_LIMITS, startsPerPhone: 2 } });
+    const b = machine({ limits: { ...NO_LIMITS, startsPerPhone: 2 } });
+    assert.equal((await a.verify(post('/verify', ADDY))).status, 200);
+    assert.equal((await b.verify(post('/verify', ADDY))).status, 200);
+    const refused = await a.verify(post('/verify', ADDY));
+    assert.equal(refused.status, 429);
+    assert.match(refused.headers.get('retry-after')!, /^\d+$/);
+    assert.equal(stub.verifies.length, 2, 'the third start sent no text');
+  });
+
+  test('a store full on one machine is full on the other, but a browser may start again in its own place', async () => {
+    const a = machine({}, { maxFlows: 1 });
+    const b = machine({}, { maxFlows: 1 });
+    const first = await a.verify(post('/verify', ADDY));
+    assert.equal(first.status, 200);
+    const busy = await b.verify(post('/verify', ADDY));
+    assert.equal(busy.status, 503);
+    assert.equal(((await busy.json()) as { code: string }).code, 'server_busy');
+    const again = await b.verify(post('/verify', ADDY, cookieOf(first)));
+    assert.equal(again.status, 200);
+    assert.equal(stub.verifies.length, 2);
+  });
+
+  test('a webhook token taken by one machine is refused by the other', async () => {
+    const a = machine();
+    const b = machine();
+    const jwt = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('Prove Identity')
+      .setIssuedAt(Math.floor(clock / 1000))
+      .setExpirationTime(Math.floor(clock / 1000) + 300)
+      .sign(new TextEncoder().encode(WEBHOOK_SECRET));
+    const delivery = () =>
+      new Request(`${SITE}/webhook`, {
+        method: 'POST',
+        headers: { 'X-Prove-Authorization': `Bearer ${jwt}` },
+        body: JSON.stringify({ notifications: [] }),
+      });
+    assert.equal((await a.webhook(delivery())).status, 200);
+    const replay = await b.webhook(delivery());
+    assert.equal(replay.status, 401);
+    assert.match(((await replay.json()) as { message: string }).message, /already used/);
+  });
+});

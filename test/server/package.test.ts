@@ -25,6 +25,43 @@ function built(suffix: string, dir = path.join(ROOT, 'dist')): string[] {
 
 const relative = (file: string) => path.relative(ROOT, file);
 
+/** Every file under `dir` (relative to ROOT) whose name ends with `suffix`, relative to ROOT. */
+function sources(dir: string, suffix: string): string[] {
+  return readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith(suffix) && !file.endsWith('.d.ts'))
+    .map((file) => path.posix.join(dir, file.split(path.sep).join('/')));
+}
+
+/**
+ * What the package should hold: for each source module its code, types and map; the phone plans
+ * the npm build imports; the CDN files the build's own record names (its two entries, their
+ * chunks, Prove's file and licence, the phone plans); and the five files at the top.
+ */
+function intendedFiles(): string[] {
+  const cdn = JSON.parse(readFileSync(path.join(ROOT, 'dist/cdn-manifest.json'), 'utf8')) as {
+    sdk: string;
+    chunks: Record<string, unknown>;
+    phoneMetadata: Record<string, string>;
+  };
+  const cdnScripts = [...new Set(['prove-verify.js', 'instant-link.js', ...Object.keys(cdn.chunks)])];
+  return [
+    'package.json',
+    'README.md',
+    'LICENSE',
+    'CHANGELOG.md',
+    'custom-elements.json',
+    ...sources('src', '.ts').flatMap((file) => {
+      const built = file.replace(/^src\//, 'dist/').replace(/\.ts$/, '');
+      return [`${built}.js`, `${built}.d.ts`, `${built}.js.map`];
+    }),
+    ...sources('src/phone/metadata', '.js').map((file) => file.replace(/^src\//, 'dist/')),
+    ...cdnScripts.flatMap((file) => [`dist/cdn/${file}`, `dist/cdn/${file}.map`]),
+    `dist/cdn/${cdn.sdk}`,
+    `dist/cdn/${cdn.sdk}.LICENSE.txt`,
+    ...Object.values(cdn.phoneMetadata).map((file) => `dist/cdn/${file}`),
+  ].sort();
+}
+
 test.before(() => {
   assert.ok(existsSync(path.join(ROOT, 'dist/prove-verify.d.ts')), 'dist/ is built (npm run build)');
 });
@@ -85,4 +122,31 @@ test("the manifest types each event as the element's event map does", () => {
   const declared = Object.fromEntries([...map.matchAll(/'([\w-]+)': (.+);/g)].map((m) => [m[1], m[2]]));
   assert.equal(Object.keys(declared).length, 5);
   assert.deepEqual(typed, declared);
+});
+
+test('npm pack holds exactly the intended files', () => {
+  const packed = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(packed.status, 0, packed.stderr);
+  const [{ files }] = JSON.parse(packed.stdout) as [{ files: { path: string }[] }];
+  const listed = files.map((file) => file.path).sort();
+  const intended = intendedFiles();
+  // The differences first, so a failure names the files rather than printing hundreds.
+  assert.deepEqual({ unintended: listed.filter((f) => !intended.includes(f)), missing: intended.filter((f) => !listed.includes(f)) }, { unintended: [], missing: [] });
+  assert.deepEqual(listed, intended);
+});
+
+test('publint --strict finds nothing to say about the package', async () => {
+  const { publint } = await import('publint');
+  const { messages } = await publint({ pkgDir: ROOT, strict: true });
+  assert.deepEqual(messages, []);
+});
+
+test("@arethetypeswrong/cli passes every entry point for ESM-only consumers (node16 from ESM, bundler)", () => {
+  // --pack checks the tarball npm would publish, so it sees what a site installs.
+  const { status, output } = run(process.execPath, [bin('attw'), '--pack', '.', '--profile', 'esm-only', '--format', 'json']);
+  const report = JSON.parse(output.slice(output.indexOf('{'))) as { analysis: { entrypoints: Record<string, unknown> } };
+  for (const entry of ['.', './element', './instant-link', './custom-elements.json']) {
+    assert.ok(entry in report.analysis.entrypoints, `attw checked ${entry}`);
+  }
+  assert.equal(status, 0, output);
 });

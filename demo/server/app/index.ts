@@ -27,9 +27,9 @@
  * no codes are logged: the log line is method, path, status and time.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { getRequestListener, type HttpBindings } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import { bindLoopback, closeServer } from '../loopback.js';
-import { createProveVerifyHandlers, type ProveVerifyHandler, type ProveVerifyHandlers } from '../../../src/server/handlers.js';
+import { createProveVerifyHandlers, type ProveVerifyHandlers } from '../../../src/server/handlers.js';
 import type { BudgetStore } from '../../../src/server/budget-store.js';
 import type { LimitSettings } from '../../../src/server/budgets.js';
 import { ownOrigins } from '../../../src/server/request-origin.js';
@@ -49,7 +49,7 @@ import {
   type DemoMode,
   type ProveConnection,
 } from './config.js';
-import { HttpError, sendError, sendJson } from './http.js';
+import { demoRoutes } from './routes.js';
 import { connectSourcesFor } from './page-policy.js';
 import { StaticFiles, type StaticOptions } from './static.js';
 import { LANDING_PAGE } from './static.js';
@@ -166,64 +166,17 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   const statics = new StaticFiles({ log, ...options.static, connectSources: connectSourcesFor(mode, emulatorUrl) });
   /** The contract's handlers (prove-verify/server), made once the app listens: its address is one of its own origins. */
   let contract: ProveVerifyHandlers | undefined;
-  /** A contract handler on node:http; the socket's address is the client's as far as the app can see. */
-  const onNode = (pick: (handlers: ProveVerifyHandlers) => ProveVerifyHandler) =>
-    getRequestListener((request, env) => pick(contract!)(request, { clientAddress: (env as HttpBindings).incoming.socket.remoteAddress }));
 
-  type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
-  const routes: Record<string, Partial<Record<string, Handler>>> = {
-    '/api/verify': { POST: onNode((handlers) => handlers.verify) },
-    '/api/verify-status': { POST: onNode((handlers) => handlers.verifyStatus) },
-    '/api/webhook': { POST: onNode((handlers) => handlers.webhook) },
-    // The demo's webhook panel; a real backend keeps its events to itself.
-    ...(mode === 'emulator' ? { '/api/webhook-events': { GET: (_req, res) => sendJson(res, 200, { events: webhookEvents.list() }) } } : {}),
-    '/api/config': {
-      GET: (_req, res) => sendJson(res, 200, { mode, ...(emulatorUrl ? { emulatorUrl } : {}) }),
-    },
-  };
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let pathname: string;
-    try {
-      pathname = new URL(req.url ?? '/', 'http://app.invalid').pathname;
-    } catch {
-      throw new HttpError(400, 'invalid_request', 'Malformed request URL');
-    }
-    const method = req.method ?? 'GET';
-    if (pathname.startsWith('/api/') || pathname === '/api') {
-      const route = Object.hasOwn(routes, pathname) ? routes[pathname] : undefined;
-      if (!route) throw new HttpError(404, 'not_found', 'No such API endpoint');
-      const handler = Object.hasOwn(route, method) ? route[method] : undefined;
-      if (!handler) {
-        req.resume();
-        const allow = Object.keys(route).join(', ');
-        throw new HttpError(405, 'method_not_allowed', `Use ${allow}`, { Allow: allow });
-      }
-      await handler(req, res);
-      return;
-    }
-    if (method !== 'GET' && method !== 'HEAD') {
-      req.resume();
-      throw new HttpError(405, 'method_not_allowed', 'Use GET', { Allow: 'GET, HEAD' });
-    }
-    if (!(await statics.handle(req, res, pathname))) throw new HttpError(404, 'not_found', 'Not found');
-  }
-
+  const app = demoRoutes({ contract: () => contract!, mode, emulatorUrl, webhookEvents, statics, log });
+  const listener = getRequestListener(app.fetch);
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
+    // The access log: method, path, status and time; never the query, a body or a header.
     res.on('finish', () => {
       const path = (req.url ?? '').split('?')[0];
       log(`${req.method} ${path} ${res.statusCode} ${Math.round(performance.now() - started)}ms`);
     });
-    handle(req, res).catch((error: unknown) => {
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      if (error instanceof HttpError) return sendError(res, error);
-      log(`  ${error instanceof Error ? error.name : 'unknown error'}`);
-      sendError(res, new HttpError(500, 'internal_error', 'Something went wrong on the server'));
-    });
+    void listener(req, res);
   };
   const makeServer = () => {
     const server = createServer(onRequest);

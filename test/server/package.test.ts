@@ -58,6 +58,7 @@ function intendedFiles(): string[] {
     ...cdnScripts.flatMap((file) => [`dist/cdn/${file}`, `dist/cdn/${file}.map`]),
     `dist/cdn/${cdn.sdk}`,
     `dist/cdn/${cdn.sdk}.LICENSE.txt`,
+    'dist/cdn/integrity.json',
     ...Object.values(cdn.phoneMetadata).map((file) => `dist/cdn/${file}`),
   ].sort();
 }
@@ -149,4 +150,17 @@ test("@arethetypeswrong/cli passes every entry point for ESM-only consumers (nod
     assert.ok(entry in report.analysis.entrypoints, `attw checked ${entry}`);
   }
   assert.equal(status, 0, output);
+});
+
+test('dist/cdn/integrity.json holds the SRI hash (sha384) of every script in dist/cdn, as the files are now', async () => {
+  const dir = path.join(ROOT, 'dist/cdn');
+  const listed = JSON.parse(readFileSync(path.join(dir, 'integrity.json'), 'utf8')) as Record<string, string>;
+  const scripts = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.js')).map((file) => file.split(path.sep).join('/'));
+  assert.deepEqual(Object.keys(listed).sort(), scripts.sort());
+  assert.ok(scripts.includes('prove-verify.js') && scripts.includes('prove-auth.js') && scripts.includes('metadata/1.js'));
+  // Computed here as a browser does (Web Crypto), so a hash of a file changed after it was taken fails.
+  for (const file of scripts) {
+    const digest = await crypto.subtle.digest('SHA-384', readFileSync(path.join(dir, file)));
+    assert.equal(listed[file], `sha384-${Buffer.from(digest).toString('base64')}`, file);
+  }
 });

@@ -5,6 +5,7 @@ import { codeFrom } from '../flow/web-otp.js';
 import { timeLeft } from '../i18n/strings.js';
 import { shownNumber } from '../phone.js';
 import { formValue, type ViewContext } from './context.js';
+import { describedBy } from './field.js';
 import { progress } from './progress.js';
 import { resendControls } from './resend.js';
 
@@ -62,7 +63,7 @@ export function codeEntry(state: CodeState, ctx: ViewContext) {
             data-length=${length}
             ?readonly=${expired}
             aria-invalid=${error ? 'true' : 'false'}
-            aria-describedby=${[message && 'code-notice', 'code-intro', 'code-length', error && 'code-error'].filter(Boolean).join(' ')}
+            aria-describedby=${describedBy(message && 'code-notice', 'code-intro', 'code-length', error && 'code-error')!}
             ?data-autofocus=${!expired}
             @input=${(e: InputEvent) => {
               const input = e.target as HTMLInputElement;

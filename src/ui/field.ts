@@ -25,22 +25,25 @@ export interface FieldOptions {
   onInput?: (value: string, event: InputEvent) => void;
 }
 
+/** The `aria-describedby` of a control: the ids of what describes it, in reading order. */
+export const describedBy = (...ids: (string | false | undefined)[]): string | undefined => ids.filter(Boolean).join(' ') || undefined;
+
 /** A labelled input with its hint and error tied to it by aria-describedby. */
 export function field(o: FieldOptions) {
   const hintId = o.hint ? `${o.id}-hint` : undefined;
   const errorId = o.error ? `${o.id}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  const description = describedBy(hintId, errorId);
   return html`
     <div class="field" part="field">
       <label for=${o.id} part="label">${o.label}</label>
-      ${o.before || o.dir ? html`<div class="field-row" dir=${ifDefined(o.dir)}>${o.before}${input(o, describedBy)}</div>` : input(o, describedBy)}
+      ${o.before || o.dir ? html`<div class="field-row" dir=${ifDefined(o.dir)}>${o.before}${input(o, description)}</div>` : input(o, description)}
       ${hintId ? html`<p id=${hintId} class="hint" part="hint">${o.hint}</p>` : nothing}
       ${errorId ? html`<p id=${errorId} class="field-error" part="field-error">${o.error}</p>` : nothing}
     </div>
   `;
 }
 
-function input(o: FieldOptions, describedBy: string | undefined) {
+function input(o: FieldOptions, description: string | undefined) {
   return html`<input
         id=${o.id}
         name=${o.name}
@@ -52,7 +55,7 @@ function input(o: FieldOptions, describedBy: string | undefined) {
         .value=${live(o.value)}
         ?readonly=${o.disabled}
         aria-invalid=${o.error ? 'true' : 'false'}
-        aria-describedby=${ifDefined(describedBy)}
+        aria-describedby=${ifDefined(description)}
         ?data-autofocus=${o.autofocus}
         @input=${(e: InputEvent) => o.onInput?.((e.target as HTMLInputElement).value, e)}
       />`;

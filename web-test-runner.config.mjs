@@ -3,6 +3,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { CHROME_ARGS, requireChrome } from './scripts/find-chrome.mjs';
 import { fakeBackend } from './test/support/fake-backend.mjs';
 import { liveStack, liveStackProxy } from './test/support/live-stack.mjs';
+import { reactAsEsm } from './test/support/react-as-esm.mjs';
 
 /**
  * `executeServerCommand('emulate-forced-colors', {active})`: the runner's own emulateMedia passes
@@ -36,7 +37,7 @@ export default {
   nodeResolve: true,
   concurrency: 1,
   browsers: [chromeLauncher({ launchOptions: { executablePath, headless: true, args: CHROME_ARGS } })],
-  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2021' }), liveStack(), forcedColors()],
+  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2021' }), liveStack(), forcedColors(), reactAsEsm()],
   middleware: [fakeBackend, liveStackProxy],
   filterBrowserLogs: ({ args }) => !String(args[0]).startsWith('Lit is in dev mode'),
   testFramework: { config: { timeout: 20000 } },

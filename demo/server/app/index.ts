@@ -1,5 +1,7 @@
 /**
- * The demo integrator backend: the reference for the backend contract in DESIGN.md.
+ * The demo integrator backend: a thin app on prove-verify/server (src/server/, the contract's
+ * handlers) and Hono (routes.ts, served on node:http by @hono/node-server), with the demo's own
+ * configuration from the environment (config.ts), pages (static.ts) and page policy.
  *
  *   POST /api/verify          {firstName, lastName, phoneNumber, possessionType, finalTargetUrl?}
  *                             → budgets (address, phone number, all), a place in the session store
@@ -21,7 +23,7 @@
  *   GET  /api/config          → {mode, emulatorUrl?}
  *   GET  /, /cdn.html, /link-opened.html, /main.js, /vendor/prove-auth.js, /cdn/*
  *
- * `POST /api/*` answers only the app's own pages (request-origin.ts); the pages carry a strict
+ * `POST /api/*` answers only the app's own pages (the handlers' Origin check); the pages carry a strict
  * CSP (page-policy.ts). Errors are always `{code, message}`; Prove's 429 becomes our 429
  * `rate_limited` with Prove's `Retry-After`. Nothing personal (names, phone numbers), no tokens and
  * no codes are logged: the log line is method, path, status and time.

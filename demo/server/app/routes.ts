@@ -4,12 +4,12 @@
  * `{code, message}`.
  */
 import type { HttpBindings } from '@hono/node-server';
-import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
-import { Hono, type Context } from 'hono';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { jsonResponse, type ProveVerifyHandler, type ProveVerifyHandlers } from '../../../src/server/handlers.js';
 import type { WebhookEventLog } from '../../../src/server/webhooks.js';
 import type { DemoMode } from './config.js';
-import type { StaticFiles } from './static.js';
+import { FILE_HEADERS, proveAuthBundlePath, type StaticFiles } from './static.js';
 
 export interface DemoRoutesOptions {
   /** The contract's handlers; a getter because they are made once the app knows its own address. */
@@ -57,10 +57,21 @@ export function demoRoutes(options: DemoRoutesOptions): Hono<Env> {
   });
   app.all('/api', () => error(404, 'not_found', 'No such API endpoint'));
 
-  app.on(['GET', 'HEAD'], '*', async (c) => {
-    if (await options.statics.handle(c.env.incoming, c.env.outgoing, c.req.path)) return RESPONSE_ALREADY_SENT;
-    return error(404, 'not_found', 'Not found');
+  const { statics } = options;
+  const fileHeaders = (_path: string, c: Context<Env>) => {
+    for (const [name, value] of Object.entries(FILE_HEADERS)) c.header(name, value);
+  };
+  // Prove's SDK byte for byte, as Prove ships it (its licence wants it unmodified).
+  app.get('/vendor/prove-auth.js', serveStatic({ path: proveAuthBundlePath(), onFound: fileHeaders }));
+  // Made once dist/cdn/ exists: `npm run build` may make it after the app starts.
+  let cdn: MiddlewareHandler<Env> | undefined;
+  app.get('/cdn/*', async (c, next) => {
+    const missing = await statics.cdnMissing();
+    if (missing) return missing;
+    cdn ??= serveStatic({ root: statics.cdnDir, rewriteRequestPath: (path) => path.slice('/cdn'.length), onFound: fileHeaders });
+    return cdn(c, next);
   });
+  app.get('*', async (c) => (await statics.respond(c.req.path, new URL(c.req.url).search)) ?? error(404, 'not_found', 'Not found'));
   app.all('*', () => error(405, 'method_not_allowed', 'Use GET', { Allow: 'GET, HEAD' }));
 
   app.onError((failure) => {

@@ -5,12 +5,10 @@
  * esbuild, Prove's SDK served byte for byte as Prove ships it, and the CDN build from `dist/cdn/`.
  */
 import { readFile, stat } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { sendBody } from './http.js';
 import { demoPageCsp, LANDING_CSP, pageHeaders } from './page-policy.js';
 
 export { LANDING_CSP } from './page-policy.js';
@@ -149,99 +147,67 @@ export class StaticFiles {
     }
   }
 
-  /** Serves the request if it names a static file; answers false when the path is not ours. */
-  async handle(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> {
+  /**
+   * The answer for a page, a bundle or the landing page's old name; undefined when the path is not
+   * one of them (Prove's SDK and /cdn/* are Hono's serveStatic's, in routes.ts).
+   */
+  async respond(pathname: string, search: string): Promise<Response | undefined> {
     const page = Object.hasOwn(PAGES, pathname) ? PAGES[pathname] : undefined;
-    if (page) {
-      await this.#serveFile(req, res, path.join(this.#demoDir, page.file), page.page);
-      return true;
-    }
+    if (page) return this.#fileResponse(path.join(this.#demoDir, page.file), page.page);
     if (pathname === OLD_LANDING_PAGE) {
       // The query matters: on the phone that started the flow it carries Prove's asc and authId.
-      const search = new URL(req.url ?? '/', 'http://app.invalid').search;
-      sendBody(req, res, 301, 'Moved\n', CONTENT_TYPES['.txt']!, { Location: LANDING_PAGE + search });
-      return true;
+      return bodyResponse(301, 'Moved\n', CONTENT_TYPES['.txt']!, { Location: LANDING_PAGE + search });
     }
     if (pathname === '/main.js' || pathname === '/gallery.js' || pathname === '/phone-panel.js') {
       const entry = this.#bundles.get(pathname);
       const name = entry?.name ?? `demo${pathname.replace(/\.js$/, '.ts')}`;
       const bundle = await (entry?.result ?? Promise.resolve<BundleResult>({ ok: false, error: 'bundling is off' }));
-      if (bundle.ok) sendBody(req, res, 200, bundle.code, CONTENT_TYPES['.js']!);
-      else {
-        const text = `/* ${name} did not build */\nconsole.error(${JSON.stringify(`${name} did not build: ${bundle.error}`)});\n`;
-        sendBody(req, res, 500, text, CONTENT_TYPES['.js']!);
-      }
-      return true;
+      if (bundle.ok) return bodyResponse(200, bundle.code, CONTENT_TYPES['.js']!);
+      const text = `/* ${name} did not build */\nconsole.error(${JSON.stringify(`${name} did not build: ${bundle.error}`)});\n`;
+      return bodyResponse(500, text, CONTENT_TYPES['.js']!);
     }
-    if (pathname === '/vendor/prove-auth.js') {
-      await this.#serveFile(req, res, proveAuthBundlePath());
-      return true;
-    }
-    if (pathname === '/cdn' || pathname.startsWith('/cdn/')) {
-      await this.#serveCdn(req, res, pathname.slice('/cdn'.length));
-      return true;
-    }
-    return false;
+    return undefined;
   }
 
-  async #serveCdn(req: IncomingMessage, res: ServerResponse, rest: string): Promise<void> {
-    const file = safeJoin(this.#cdnDir, rest);
-    if (!file) {
-      sendBody(req, res, 404, 'Not found\n', CONTENT_TYPES['.txt']!);
-      return;
-    }
+  /** The folder served under /cdn/. */
+  get cdnDir(): string {
+    return this.#cdnDir;
+  }
+
+  /** Undefined when the CDN folder exists, else the answer that says how to make it. */
+  async cdnMissing(): Promise<Response | undefined> {
     const dir = await stat(this.#cdnDir).catch(() => undefined);
-    if (!dir?.isDirectory()) {
-      sendBody(
-        req,
-        res,
-        404,
-        'The CDN build is missing (dist/cdn/ does not exist). Run `npm run build` first (`npm start` does it for you).\n',
-        CONTENT_TYPES['.txt']!,
-      );
-      return;
-    }
-    await this.#serveFile(req, res, file);
+    if (dir?.isDirectory()) return undefined;
+    return bodyResponse(
+      404,
+      'The CDN build is missing (dist/cdn/ does not exist). Run `npm run build` first (`npm start` does it for you).\n',
+      CONTENT_TYPES['.txt']!,
+    );
   }
 
-  async #serveFile(req: IncomingMessage, res: ServerResponse, file: string, page?: StaticFile['page']): Promise<void> {
+  async #fileResponse(file: string, page?: StaticFile['page']): Promise<Response> {
     const info = await stat(file).catch(() => undefined);
-    if (!info?.isFile()) {
-      sendBody(req, res, 404, 'Not found\n', CONTENT_TYPES['.txt']!);
-      return;
-    }
-    const body = await readFile(file);
+    if (!info?.isFile()) return bodyResponse(404, 'Not found\n', CONTENT_TYPES['.txt']!);
+    // Every page and file served here is text (HTML, CSS, JavaScript).
+    const body = await readFile(file, 'utf8');
     // The policy is made from the page as served, so an edited import map keeps its hash right.
     const headers =
       page === 'landing'
         ? pageHeaders(LANDING_CSP)
         : page === 'demo'
-          ? pageHeaders(demoPageCsp(body.toString('utf8'), this.#connectSources))
+          ? pageHeaders(demoPageCsp(body, this.#connectSources))
           : {};
-    sendBody(req, res, 200, body, contentTypeFor(file), headers);
+    return bodyResponse(200, body, contentTypeFor(file), headers);
   }
 }
 
-/**
- * `root` joined with a URL path below it, or undefined when the path could leave `root`
- * (`..`, encoded slashes or backslashes, NUL) or names no file.
- */
-export function safeJoin(root: string, urlPath: string): string | undefined {
-  const segments: string[] = [];
-  for (const raw of urlPath.split('/')) {
-    if (raw === '') continue;
-    let segment: string;
-    try {
-      segment = decodeURIComponent(raw);
-    } catch {
-      return undefined;
-    }
-    if (segment === '.' || segment === '..' || /[/\\\0]/.test(segment) || segment.includes(':')) return undefined;
-    segments.push(segment);
-  }
-  if (segments.length === 0) return undefined;
-  const resolvedRoot = path.resolve(root);
-  const file = path.resolve(resolvedRoot, ...segments);
-  if (!file.startsWith(resolvedRoot + path.sep)) return undefined;
-  return file;
+/** Every file's answer: typed, never sniffed, revalidated, and no Referer leaves with its links. */
+export const FILE_HEADERS: Readonly<Record<string, string>> = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-cache',
+};
+
+function bodyResponse(status: number, body: string, contentType: string, headers: Record<string, string> = {}): Response {
+  return new Response(body, { status, headers: { ...FILE_HEADERS, 'Content-Type': contentType, ...headers } });
 }

@@ -60,6 +60,9 @@ function intendedFiles(): string[] {
     `dist/cdn/${cdn.sdk}.LICENSE.txt`,
     'dist/cdn/integrity.json',
     ...Object.values(cdn.phoneMetadata).map((file) => `dist/cdn/${file}`),
+    // Framework typings and editor data generated from the manifest (scripts/framework-types.mjs,
+    // whose own tests check what is in them): whatever it writes there ships.
+    ...(existsSync(path.join(ROOT, 'dist/frameworks')) ? built('', path.join(ROOT, 'dist/frameworks')).map(relative) : []),
   ].sort();
 }
 

@@ -1,0 +1,170 @@
+/**
+ * docs/backend-contract.yaml (OpenAPI 3.1) against the demo backend's real answers: every answer
+ * a test provokes over HTTP must be a status the contract lists for that path, carry the headers
+ * it requires, and match its schema (ajv, JSON Schema 2020-12, OpenAPI 3.1's dialect).
+ */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { after, before, describe, test } from 'node:test';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { SignJWT } from 'jose';
+import type { RunningApp } from '../../demo/server/app/index.js';
+import { ADDY, call, cookieOf, startAppOn, startStubProve, type Answer, type StubProve } from './app-helpers.js';
+
+interface Operation {
+  requestBody: { content: { 'application/json': { schema: unknown } } };
+  responses: Record<string, { headers?: Record<string, { required?: boolean }>; content?: { 'application/json': { schema: unknown } } }>;
+}
+interface Contract {
+  openapi: string;
+  servers: Array<{ url: string }>;
+  paths: Record<string, { post: Operation }>;
+}
+
+// JSON is YAML 1.2, and the file is written in that form: no YAML parser is a dependency yet.
+const contract = JSON.parse(await readFile(new URL('../../docs/backend-contract.yaml', import.meta.url), 'utf8')) as Contract;
+const ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
+ajv.addSchema(contract, 'contract');
+
+const pointer = (...parts: string[]) => parts.map((p) => p.replaceAll('~', '~0').replaceAll('/', '~1')).join('/');
+const validatorAt = (...parts: string[]) => ajv.compile({ $ref: `contract#/${pointer(...parts)}` });
+
+/** The contract's path for a demo URL path (the demo serves the contract under its server URL, /api). */
+function contractPath(demoPath: string): string {
+  const base = contract.servers[0]!.url;
+  assert.ok(demoPath.startsWith(`${base}/`), demoPath);
+  return demoPath.slice(base.length);
+}
+
+/** Asserts `answer` is one the contract lists for POST `demoPath`, with its headers and body. */
+function assertInContract(demoPath: string, answer: Answer): void {
+  const path = contractPath(demoPath);
+  const status = String(answer.status);
+  const response = contract.paths[path]?.post.responses[status];
+  assert.ok(response, `POST ${path} answered ${status}, which the contract does not list: ${answer.text}`);
+  for (const [name, header] of Object.entries(response.headers ?? {})) {
+    if (header.required) assert.ok(answer.headers[name.toLowerCase()] !== undefined, `${path} ${status} lacks ${name}`);
+  }
+  if (!response.content) return;
+  assert.match(String(answer.headers['content-type']), /^application\/json/);
+  const validate = validatorAt('paths', path, 'post', 'responses', status, 'content', 'application/json', 'schema');
+  assert.ok(validate(answer.json()), `${path} ${status}: ${ajv.errorsText(validate.errors)} in ${answer.text}`);
+}
+
+/** Asserts a request body is one the contract accepts (what the tests send is what the element may). */
+function assertRequestInContract(path: string, body: unknown): void {
+  const validate = validatorAt('paths', path, 'post', 'requestBody', 'content', 'application/json', 'schema');
+  assert.ok(validate(body), `${path} request: ${ajv.errorsText(validate.errors)}`);
+}
+
+let stub: StubProve;
+let app: RunningApp;
+
+before(async () => {
+  stub = await startStubProve();
+  app = await startAppOn(stub, { webhookSecret: 'whsec_contract_test' });
+});
+after(async () => {
+  await app.close();
+  await stub.close();
+});
+
+describe('the contract document', () => {
+  test('is OpenAPI 3.1 and its schemas refuse what the contract forbids', () => {
+    assert.equal(contract.openapi, '3.1.0');
+    const verdict = validatorAt('components', 'schemas', 'Verdict');
+    assert.equal(verdict({ success: 'true', possessionResult: 'success', verifyResult: 'success' }), false, "Prove's string success is not the contract's boolean");
+    assert.equal(verdict({ success: true, possessionResult: 'success', verifyResult: 'not applicable' }), false, 'only not_applicable');
+    const started = validatorAt('components', 'schemas', 'VerifyStarted');
+    assert.equal(started({ flowId: 'abc' }), false, 'a start without an authToken');
+    const request = validatorAt('components', 'schemas', 'VerifyRequest');
+    assert.equal(request({ ...ADDY, possessionType: 'tablet' }), false);
+    assert.equal(request({ ...ADDY, finalTargetUrl: 'javascript:alert(1)' }), false);
+    assert.equal(request({ ...ADDY, correlationId: 'x' }), false, 'the page never sends Prove ids');
+  });
+});
+
+describe("the demo backend's answers are the contract's", () => {
+  test('a flow: started, pending, the verdict, then expired', async () => {
+    assertRequestInContract('/verify', ADDY);
+    const started = await call(app, '/api/verify', ADDY);
+    assert.equal(started.status, 200);
+    assertInContract('/api/verify', started);
+    const { flowId } = started.json() as { flowId: string };
+    const cookie = cookieOf(started);
+
+    assertRequestInContract('/verify-status', { flowId });
+    const pending = await call(app, '/api/verify-status', { flowId }, { cookie });
+    assert.equal(pending.status, 202);
+    assertInContract('/api/verify-status', pending);
+
+    stub.status = { success: 'true', possessionResult: 'success', verifyResult: 'not applicable', identityId: 'id-7' };
+    const verdict = await call(app, '/api/verify-status', { flowId }, { cookie });
+    assert.equal(verdict.status, 200);
+    assertInContract('/api/verify-status', verdict);
+
+    const expired = await call(app, '/api/verify-status', {}, { cookie });
+    assert.equal(expired.status, 401);
+    assertInContract('/api/verify-status', expired);
+  });
+
+  test('Prove refusing the person at once', async () => {
+    stub.nextVerify = { status: 200, body: { success: 'false', possessionResult: 'not_applicable', verifyResult: 'failed' } };
+    const refused = await call(app, '/api/verify', ADDY);
+    assert.equal(refused.status, 200);
+    assertInContract('/api/verify', refused);
+  });
+
+  test('refusals: a bad field, another origin, another method, a big body, not JSON, Prove failing', async () => {
+    const answers: Array<[string, Answer]> = [
+      ['/api/verify', await call(app, '/api/verify', { ...ADDY, phoneNumber: '12' })],
+      ['/api/verify', await call(app, '/api/verify', ADDY, { headers: { Origin: 'https://evil.example' } })],
+      ['/api/verify', await call(app, '/api/verify', undefined, { method: 'GET' })],
+      ['/api/verify', await call(app, '/api/verify', { ...ADDY, firstName: 'a'.repeat(20_000) })],
+      ['/api/verify', await call(app, '/api/verify', 'firstName=Addy', { headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })],
+      ['/api/verify-status', await call(app, '/api/verify-status', '{not json')],
+    ];
+    stub.nextVerify = { status: 500, body: { code: 9000, message: 'down' } };
+    answers.push(['/api/verify', await call(app, '/api/verify', ADDY)]);
+    assert.deepEqual(
+      answers.map(([, a]) => a.status),
+      [400, 403, 405, 413, 415, 400, 502],
+    );
+    for (const [path, answer] of answers) assertInContract(path, answer);
+  });
+
+  test('over a budget (429) and a full store (503), both with Retry-After', async () => {
+    const limited = await startAppOn(stub, { limits: { startsPerPhone: 1 }, maxSessions: 1 });
+    try {
+      assert.equal((await call(limited, '/api/verify', ADDY)).status, 200);
+      const overBudget = await call(limited, '/api/verify', ADDY);
+      assert.equal(overBudget.status, 429);
+      assertInContract('/api/verify', overBudget);
+      const full = await call(limited, '/api/verify', { ...ADDY, phoneNumber: '2001004011' });
+      assert.equal(full.status, 503);
+      assertInContract('/api/verify', full);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  test('webhooks: taken, then refused as a replay', async () => {
+    const jwt = await new SignJWT({ jti: crypto.randomUUID() })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('Prove Identity')
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode('whsec_contract_test'));
+    const payload = {
+      notifications: [{ eventId: 'e-9', event: 'moved', eventType: 'PORT', eventTimestamp: '2026-01-01T00:00:00Z', identityId: 'id-9' }],
+    };
+    assertRequestInContract('/webhook', payload);
+    const headers = { 'X-Prove-Authorization': `Bearer ${jwt}` };
+    const taken = await call(app, '/api/webhook', payload, { headers });
+    assert.equal(taken.status, 200);
+    assertInContract('/api/webhook', taken);
+    const replayed = await call(app, '/api/webhook', payload, { headers });
+    assert.equal(replayed.status, 401);
+    assertInContract('/api/webhook', replayed);
+  });
+});

@@ -4,8 +4,8 @@
  * a phone that started the flow Prove adds `asc` and `authId` to that URL. Taken from the browser
  * as is, it made every genuine text an open redirect that also leaked `authId`.
  *
- * So it is the app's own landing page, unless the page asks for a URL on the app's own origin or
- * on an origin listed in `ALLOWED_FINAL_TARGET_ORIGINS`. Anything else is refused with a 400 that
+ * So it is the backend's own landing page, unless the page asks for a URL on that page's origin or
+ * on an origin the backend lists (`finalTarget.allowedOrigins`; the demo's `ALLOWED_FINAL_TARGET_ORIGINS`). Anything else is refused with a 400 that
  * says why, rather than silently replaced: an integrator who set `final-target-url` learns at the
  * first try that the backend must list that origin, instead of finding the phone on another page
  * than the one they configured; an attacker gains nothing from either answer.
@@ -14,9 +14,9 @@ import { HttpError } from './http-error.js';
 import { meetsProveTargetRule } from './validation.js';
 
 export interface FinalTargetPolicy {
-  /** `${publicOrigin}/link-opened.html`: the default, and what an Instant Link flow gets when none is asked for. */
+  /** The backend's landing page: what an Instant Link flow gets when none is asked for. */
   landingUrl: string;
-  /** Origins a requested URL may be on: the app's own and `ALLOWED_FINAL_TARGET_ORIGINS`. */
+  /** Origins a requested URL may be on: the landing page's and the ones the backend lists. */
   allowedOrigins: ReadonlySet<string>;
 }
 
@@ -39,7 +39,7 @@ export function decideFinalTarget(
     throw new HttpError(
       400,
       'invalid_request',
-      'finalTargetUrl must be a page of this site or of an origin the backend allows (ALLOWED_FINAL_TARGET_ORIGINS)',
+      'finalTargetUrl must be a page of this site or of an origin the backend allows',
     );
   }
   // What was checked is what is sent: the normalized form (https:good.example -> https://good.example/).

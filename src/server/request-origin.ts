@@ -1,5 +1,5 @@
 /**
- * Which pages may call `POST /api/*`: the app's own. The session cookie is SameSite=Strict, so a
+ * Which pages may call the contract's endpoints: the backend's own (`pageOrigins`). The session cookie is SameSite=Strict, so a
  * browser already keeps it from other sites' requests; this check also stops what needs no cookie
  * (another site's page starting flows, and so texts, from its visitors' browsers).
  *

@@ -1,0 +1,81 @@
+// The README's framework snippets, as fixtures in test/stacks/, compiled against the built package
+// the way an app would import it (`prove-verify/react`, `prove-verify/vue`, `prove-verify/svelte`,
+// `prove-verify/jsx`: resolved through package.json `exports`). Each stack also gets a copy with a
+// misspelt prop or event, which must not compile.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { REPO_ROOT, ensureCdnBuild } from '../e2e/support/stack.js';
+
+const STACKS = path.join(REPO_ROOT, 'test/stacks');
+const BIN = path.join(REPO_ROOT, 'node_modules/.bin');
+
+/** What the fixtures import besides the CDN file ensureCdnBuild() looks for. */
+const BUILT = ['dist/react.d.ts', 'dist/frameworks/jsx.d.ts', 'dist/frameworks/vue.d.ts', 'dist/frameworks/svelte.d.ts'];
+
+const COMPILERS: Record<string, (dir: string) => [string, string[]]> = {
+  react: (dir) => ['tsc', ['-p', dir]],
+  vue: (dir) => ['vue-tsc', ['-p', dir]],
+  svelte: (dir) => ['svelte-check', ['--workspace', dir, '--tsconfig', './tsconfig.json', '--output', 'machine', '--fail-on-warnings']],
+};
+
+function compile(stack: string, dir: string): { ok: boolean; output: string } {
+  const [command, args] = COMPILERS[stack](dir);
+  const result = spawnSync(path.join(BIN, command), args, { cwd: REPO_ROOT, encoding: 'utf8' });
+  return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
+}
+
+/** Compiles a copy of the stack's fixture with `from` replaced by `to` in `file`. */
+function compileWithTypo(stack: string, file: string, from: string, to: string) {
+  // Inside the repository, so `prove-verify` still resolves to this package.
+  const copy = mkdtempSync(path.join(STACKS, `.typo-${stack}-`));
+  try {
+    cpSync(path.join(STACKS, stack), copy, { recursive: true });
+    const source = readFileSync(path.join(copy, file), 'utf8');
+    assert.ok(source.includes(from), `${stack}/${file} no longer contains ${from}`);
+    writeFileSync(path.join(copy, file), source.replace(from, to));
+    return compile(stack, copy);
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+}
+
+describe('framework fixtures (test/stacks) compile against the built package', () => {
+  before(() => {
+    ensureCdnBuild();
+    const missing = BUILT.filter((file) => !existsSync(path.join(REPO_ROOT, file)));
+    if (missing.length === 0) return;
+    console.log(`# ${missing.join(', ')} missing: running \`npm run build\` once`);
+    assert.equal(spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' }).status, 0, 'npm run build failed');
+  });
+
+  for (const stack of Object.keys(COMPILERS)) {
+    it(`${stack}: the README's snippet compiles`, () => {
+      const { ok, output } = compile(stack, path.join(STACKS, stack));
+      assert.ok(ok, output);
+    });
+  }
+
+  const typos: [stack: string, file: string, from: string, to: string, reported: RegExp][] = [
+    ['react', 'verify.tsx', 'backendUrl=', 'backendURL=', /Property 'backendURL' does not exist/],
+    ['react', 'verify.tsx', 'onSuccess=', 'onSucess=', /Property 'onSucess' does not exist/],
+    ['react', 'verify.tsx', 'possessionType="mobile"', 'possessionType="tablet"', /Type '"tablet"' is not assignable/],
+    // TypeScript accepts any hyphenated JSX attribute, so on the bare tag a misspelt event shows as
+    // its handler's untyped parameter, and a misspelt attribute not at all: the wrapper checks both.
+    ['react', 'intrinsic.tsx', 'onprove-verify-success=', 'onprove-verify-sucess=', /intrinsic\.tsx\(\d+,\d+\): error TS7006/],
+    ['react', 'intrinsic.tsx', 'possession-type="desktop"', 'possession-type="laptop"', /Type '"laptop"' is not assignable/],
+    ['vue', 'Verify.vue', 'backend-url=', 'backend-ulr=', /'backendUlr' does not exist/],
+    ['vue', 'Verify.vue', '@prove-verify-success=', '@prove-verify-sucess=', /'onProveVerifySucess' does not exist/],
+    ['svelte', 'Verify.svelte', 'backend-url=', 'backend-ulr=', /'\\?"backend-ulr\\?"' does not exist/],
+    ['svelte', 'Verify.svelte', 'onprove-verify-success=', 'onprove-verify-sucess=', /'\\?"onprove-verify-sucess\\?"' does not exist/],
+  ];
+  for (const [stack, file, from, to, reported] of typos) {
+    it(`${stack}: ${to.replace(/=.*/, '')} in ${file} does not compile`, () => {
+      const { ok, output } = compileWithTypo(stack, file, from, to);
+      assert.equal(ok, false, `compiled with ${to}:\n${output}`);
+      assert.match(output, reported);
+    });
+  }
+});

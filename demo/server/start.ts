@@ -3,8 +3,13 @@
  * (EMULATOR_PORT, default 8081) and the demo backend (PORT, default 8080) wired to it, webhooks
  * included. With PROVE_CLIENT_ID and PROVE_CLIENT_SECRET set it starts only the backend, talking to
  * Prove (PROVE_ENV, default uat-us; uat-eu/prod-eu outside North America). PROVE_ALLOW_OTP_RETRY
- * (default true) says whether a wrong code may be entered again. Ctrl-C stops both.
+ * (default true) says whether a wrong code may be entered again. REDIS_URL keeps flows, budgets and
+ * webhook tokens in that Redis (prove-verify/server's redisStore), so several backends behind one
+ * address share them. Ctrl-C stops both.
  */
+import { Redis } from 'ioredis';
+import { redisStore } from '../../src/server/redis-store.js';
+import type { ProveVerifyStore } from '../../src/server/store.js';
 import { startApp, type RunningApp } from './app/index.js';
 import {
   allowOtpRetryFrom,
@@ -91,6 +96,7 @@ async function main(): Promise<void> {
       emulatorUrl,
       webhookSecret,
       allowOtpRetry,
+      store: await sharedStore(running),
       log: (line) => console.log(line),
     });
     running.push(app);
@@ -122,3 +128,15 @@ async function main(): Promise<void> {
 }
 
 await main();
+
+/** The Redis store when REDIS_URL is set (closed with the app), else undefined: this process's memory. */
+async function sharedStore(running: Closable[]): Promise<ProveVerifyStore | undefined> {
+  const url = process.env.REDIS_URL?.trim();
+  if (!url) return undefined;
+  // A Redis that stops answering is a quick 503 for the page, not a request left waiting.
+  const client = new Redis(url, { commandTimeout: 2000, maxRetriesPerRequest: 1 });
+  running.push({ close: () => void client.disconnect() });
+  await client.ping();
+  console.log(`prove-verify demo: flows, budgets and webhook tokens in Redis (${new URL(url).host})`);
+  return redisStore(client);
+}

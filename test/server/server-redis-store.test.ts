@@ -12,7 +12,7 @@ import { Redis } from 'ioredis';
 import { SignJWT } from 'jose';
 import { freeLoopbackPort } from '../../demo/server/loopback.js';
 import { createProveVerifyHandlers, NO_LIMITS, redisStore, type ProveVerifyHandlers, type ProveVerifyOptions } from '../../src/server/index.js';
-import { ADDY, startStubProve, type StubProve } from './app-helpers.js';
+import { ADDY, call, cookieOf as demoCookieOf, startAppOn, startStubProve, type StubProve } from './app-helpers.js';
 
 const REDIS_SERVER = '/usr/bin/redis-server';
 const SITE = 'https://shop.example';
@@ -188,5 +188,27 @@ describe('the Redis store, two machines on one redis-server', { skip: available 
     const replay = await b.webhook(delivery());
     assert.equal(replay.status, 401);
     assert.match(((await replay.json()) as { message: string }).message, /already used/);
+  });
+
+  test('two demo apps on one Redis (the store option, REDIS_URL in npm start): one starts, the other answers', async () => {
+    const apps = [];
+    for (let i = 0; i < 2; i++) {
+      const client = new Redis({ host: '127.0.0.1', port });
+      clients.push(client);
+      apps.push(await startAppOn(stub, { store: redisStore(client) }));
+    }
+    const [a, b] = apps as [Awaited<ReturnType<typeof startAppOn>>, Awaited<ReturnType<typeof startAppOn>>];
+    try {
+      const started = await call(a, '/api/verify', ADDY);
+      assert.equal(started.status, 200);
+      const { flowId } = started.json() as { flowId: string };
+      const cookie = demoCookieOf(started);
+      assert.equal((await call(b, '/api/verify-status', { flowId }, { cookie })).status, 202);
+      stub.status = { success: 'true', possessionResult: 'success', verifyResult: 'success' };
+      assert.equal((await call(b, '/api/verify-status', { flowId }, { cookie })).status, 200);
+      assert.equal((await call(a, '/api/verify-status', { flowId }, { cookie })).status, 401);
+    } finally {
+      await Promise.all(apps.map((app) => app.close()));
+    }
   });
 });

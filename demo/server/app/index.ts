@@ -33,6 +33,7 @@ import { getRequestListener } from '@hono/node-server';
 import { bindLoopback, closeServer } from '../loopback.js';
 import { createProveVerifyHandlers, type ProveVerifyHandlers } from '../../../src/server/handlers.js';
 import type { BudgetStore } from '../../../src/server/budget-store.js';
+import type { ProveVerifyStore } from '../../../src/server/store.js';
 import type { LimitSettings } from '../../../src/server/budgets.js';
 import { ownOrigins } from '../../../src/server/request-origin.js';
 import { meetsProveTargetRule } from '../../../src/server/validation.js';
@@ -115,8 +116,14 @@ export interface AppOptions {
    * `NO_LIMITS` turns them all off.
    */
   limits?: Partial<LimitSettings>;
-  /** Where the budgets count (default: this process's memory); see budget-store.ts for Redis. */
+  /** Where the budgets count, instead of the store's own. */
   budgetStore?: BudgetStore;
+  /**
+   * Where flows, budget counts and webhook tokens are kept (default: this process's memory, sized
+   * by `sessionTtlMs`, `maxSessions` and `maxWebhookTokens`); `redisStore(...)` for several
+   * processes behind one address. The app does not close it.
+   */
+  store?: ProveVerifyStore;
   /**
    * How many proxies of yours stand in front of the app, whose `X-Forwarded-For` entries name the
    * client (default `TRUST_PROXY` or 0: the socket's address, the header ignored).
@@ -219,6 +226,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
       allowOtpRetry,
       limits,
       budgetStore: options.budgetStore,
+      store: options.store,
       sessions: { ttlMs: options.sessionTtlMs, maxFlows: options.maxSessions },
       trustProxy,
       cookie: { name: SESSION_COOKIE, path: '/api' },

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
+import { compileTemplate, parse } from 'vue/compiler-sfc';
 import { REPO_ROOT, ensureCdnBuild } from '../e2e/support/stack.js';
 
 const STACKS = path.join(REPO_ROOT, 'test/stacks');
@@ -78,4 +79,17 @@ describe('framework fixtures (test/stacks) compile against the built package', (
       assert.match(output, reported);
     });
   }
+});
+
+describe("Vue's isCustomElement, as the README sets it", () => {
+  const { descriptor } = parse(readFileSync(path.join(STACKS, 'vue/Verify.vue'), 'utf8'));
+  const compiled = (compilerOptions: { isCustomElement?: (tag: string) => boolean }) =>
+    compileTemplate({ source: descriptor.template!.content, filename: 'Verify.vue', id: 'verify', compilerOptions }).code;
+
+  it('makes <prove-verify> an element Vue creates, where without it Vue looks for a component', () => {
+    const withOption = compiled({ isCustomElement: (tag) => tag === 'prove-verify' });
+    assert.match(withOption, /createElementBlock\("prove-verify"/);
+    assert.doesNotMatch(withOption, /resolveComponent/);
+    assert.match(compiled({}), /resolveComponent\("prove-verify"\)/);
+  });
 });

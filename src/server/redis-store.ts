@@ -5,15 +5,20 @@
  *
  * Keys (all under one hash tag, so a Redis Cluster keeps them in one slot for the scripts):
  *   <prefix>flow:<flowId>        the flow's ids and owner, JSON, expiring with the flow
- *   <prefix>browser:<browser>    sorted set of the browser's flowIds in the order they started
+ *   <prefix>browser:<digest>     sorted set of the browser's flowIds in the order they started
  *   <prefix>sequence             that order (a counter: two starts in one millisecond keep theirs)
  *   <prefix>places               sorted set of every flow and held place by expiry: the capacity
  *   <prefix>webhook:<key>        a webhook token taken, until it would be refused anyway
+ * Browser keys (session cookies), phone numbers and addresses rest in Redis only as SHA-256
+ * digests, never as text: a cookie (256 random bits) cannot be had back from its digest, so what
+ * Redis holds takes no session; numbers and addresses are out of plain view, though a digest of a
+ * phone number can be found by trying numbers, so the Redis still needs its own access control.
  * Lifetimes are decided by the injected clock (the flow's expiresAt), Redis's own expiry only
  * collects what is left; reservations, made before Prove is called, lapse after RESERVATION_MS if
  * the machine holding one dies.
  */
 import type { Redis } from 'ioredis';
+import { base64url } from 'jose';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { fromRateLimiter, type BudgetStore } from './budget-store.js';
 import { randomId } from './random-id.js';
@@ -99,6 +104,7 @@ export function redisStore(client: Redis, options: RedisStoreOptions = {}): Prov
   const browserKey = (browser: string) => `${prefix}browser:${browser}`;
   const keepMs = ttlMs + COLLECT_AFTER_MS;
 
+  /** `browser` is a digest already. */
   const liveFlows = async (browser: string) =>
     (await client.eval(LIVE_FLOWS, 2, places, browserKey(browser), now())) as string[];
 
@@ -113,7 +119,7 @@ export function redisStore(client: Redis, options: RedisStoreOptions = {}): Prov
     ttlMs,
     async reserve(browser) {
       const member = `reserved:${randomId()}`;
-      const held = await client.eval(RESERVE, 2, places, browserKey(browser), now(), max, member, now() + RESERVATION_MS, flowKey);
+      const held = await client.eval(RESERVE, 2, places, browserKey(await digest(browser)), now(), max, member, now() + RESERVATION_MS, flowKey);
       if (held !== 1) return undefined;
       let open = true;
       return {
@@ -122,8 +128,9 @@ export function redisStore(client: Redis, options: RedisStoreOptions = {}): Prov
           open = false;
           const id = randomId();
           const createdAt = now();
-          const flow: Flow = { correlationId: ids.correlationId, clientRequestId: ids.clientRequestId, browser: owner, createdAt, expiresAt: createdAt + ttlMs };
-          await client.eval(COMMIT, 3, places, browserKey(owner), sequence, member, id, JSON.stringify(flow), flow.expiresAt, FLOWS_PER_BROWSER, createdAt, flowKey, keepMs);
+          const browser = await digest(owner);
+          const flow: Flow = { correlationId: ids.correlationId, clientRequestId: ids.clientRequestId, browser, createdAt, expiresAt: createdAt + ttlMs };
+          await client.eval(COMMIT, 3, places, browserKey(browser), sequence, member, id, JSON.stringify(flow), flow.expiresAt, FLOWS_PER_BROWSER, createdAt, flowKey, keepMs);
           return id;
         },
         async release() {
@@ -133,15 +140,16 @@ export function redisStore(client: Redis, options: RedisStoreOptions = {}): Prov
         },
       };
     },
-    async flowOf(browser, flowId) {
-      if (!browser) return undefined;
+    async flowOf(cookie, flowId) {
+      if (!cookie) return undefined;
+      const browser = await digest(cookie);
       const id = flowId ?? (await liveFlows(browser)).at(-1);
       if (id === undefined) return undefined;
       const flow = await readFlow(id);
       return flow && flow.browser === browser ? [id, flow] : undefined;
     },
-    async knows(browser) {
-      return browser !== undefined && (await liveFlows(browser)).length > 0;
+    async knows(cookie) {
+      return cookie !== undefined && (await liveFlows(await digest(cookie))).length > 0;
     },
     async delete(id) {
       await client.multi().zrem(places, id).del(flowKey + id).exec();
@@ -152,12 +160,14 @@ export function redisStore(client: Redis, options: RedisStoreOptions = {}): Prov
     },
   };
 
-  const budgets: BudgetStore = ({ name, points, windowMs }) =>
-    fromRateLimiter(
+  const budgets: BudgetStore = ({ name, points, windowMs }) => {
+    const counter = fromRateLimiter(
       // A Redis error fails the call (503), never lets it through. Not rejectIfRedisNotReady: that
       // also refuses the first calls while a new client connects.
       new RateLimiterRedis({ storeClient: client, keyPrefix: `${prefix}budget:${name}`, points, duration: windowMs / 1000 }),
     );
+    return { take: async (key) => counter.take(await digest(key)), close: () => counter.close() };
+  };
 
   const webhookTokens: WebhookTokenStore = {
     async take(key, forgetAtMs, nowMs) {
@@ -167,4 +177,9 @@ export function redisStore(client: Redis, options: RedisStoreOptions = {}): Prov
   };
 
   return { flows, budgets, webhookTokens, close: async () => {} };
+}
+
+/** SHA-256 of `text`, base64url: what a secret or personal key is kept by. */
+async function digest(text: string): Promise<string> {
+  return base64url.encode(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))));
 }

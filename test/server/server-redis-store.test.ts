@@ -131,6 +131,24 @@ describe('the Redis store, two machines on one redis-server', { skip: available 
     assert.equal(stub.statuses[1]!.clientRequestId, stub.verifies[1]!.clientRequestId);
   });
 
+  test('no cookie, phone number or address rests in Redis as text', async () => {
+    const a = machine({ limits: { ...NO_LIMITS, startsPerPhone: 5, startsPerIp: 5, statusPerIp: 5 } });
+    const started = await a.verify(post('/verify', ADDY), { clientAddress: '203.0.113.9' });
+    const cookieValue = cookieOf(started).split('=')[1]!;
+    const { flowId } = (await started.json()) as { flowId: string };
+    await a.verifyStatus(post('/verify-status', { flowId }, `pv_session=${cookieValue}`), { clientAddress: '203.0.113.9' });
+    const admin = new Redis({ host: '127.0.0.1', port });
+    try {
+      const keys = await admin.keys('*');
+      assert.ok(keys.some((key) => key.includes(':budget:starts-phone:')), 'the budgets counted in Redis');
+      const values = await Promise.all(keys.map(async (key) => ((await admin.type(key)) === 'string' ? await admin.get(key) : '')));
+      const everything = [...keys, ...values].join('\n');
+      for (const secret of [cookieValue, '2001004010', '203.0.113.9']) assert.ok(!everything.includes(secret), secret);
+    } finally {
+      admin.disconnect();
+    }
+  });
+
   test('flows end with the injected clock', async () => {
     const a = machine();
     const b = machine();

@@ -183,6 +183,18 @@ describe('what the handlers refuse before Prove is called', () => {
     assert.deepEqual(keys, ['203.0.113.9', '198.51.100.7']);
   });
 
+  test('a runtime that knows no peer (Next route handlers, edge): the trusted proxies\' entry, else one shared key', async () => {
+    const keys: string[] = [];
+    const recording: BudgetStore = (spec) => {
+      const counter = memoryBudgetStore(spec);
+      return { take: (key) => (spec.name === 'starts-ip' && keys.push(key), counter.take(key)), close: () => counter.close() };
+    };
+    const forwarded = { 'X-Forwarded-For': '192.0.2.1, 198.51.100.7' };
+    await handlers({ limits: { ...NO_LIMITS, startsPerIp: 5 }, budgetStore: recording, trustProxy: 1 }).verify(post('/verify', ADDY, forwarded));
+    await handlers({ limits: { ...NO_LIMITS, startsPerIp: 5 }, budgetStore: recording }).verify(post('/verify', ADDY, forwarded));
+    assert.deepEqual(keys, ['198.51.100.7', '?unknown']);
+  });
+
   test('over a budget: 429 rate_limited with Retry-After, and no text sent', async () => {
     const h = handlers({ limits: { ...NO_LIMITS, startsPerPhone: 1 } });
     assert.equal((await h.verify(post('/verify', ADDY))).status, 200);

@@ -132,9 +132,6 @@ export class StaticFiles {
         logLevel: 'silent',
         tsconfig: path.join(REPO_ROOT, 'tsconfig.json'),
         external: [PROVE_AUTH_SPECIFIER],
-        // package.json's sideEffects names the published dist/ files only, so esbuild would take
-        // src/prove-verify.ts (imported for its registration alone) for side-effect free and drop it.
-        ignoreAnnotations: true,
         absWorkingDir: REPO_ROOT,
       });
       const file = result.outputFiles[0];

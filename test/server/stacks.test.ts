@@ -13,8 +13,8 @@ import { REPO_ROOT, ensureCdnBuild } from '../e2e/support/stack.js';
 const STACKS = path.join(REPO_ROOT, 'test/stacks');
 const BIN = path.join(REPO_ROOT, 'node_modules/.bin');
 
-/** What the fixtures import besides the CDN file ensureCdnBuild() looks for. */
-const BUILT = ['dist/react.d.ts', 'dist/frameworks/jsx.d.ts', 'dist/frameworks/vue.d.ts', 'dist/frameworks/svelte.d.ts'];
+/** What these tests import besides the CDN file ensureCdnBuild() looks for. */
+const BUILT = ['dist/react.js', 'dist/react.d.ts', 'dist/frameworks/jsx.d.ts', 'dist/frameworks/vue.d.ts', 'dist/frameworks/svelte.d.ts'];
 
 const COMPILERS: Record<string, (dir: string) => [string, string[]]> = {
   react: (dir) => ['tsc', ['-p', dir]],
@@ -43,14 +43,16 @@ function compileWithTypo(stack: string, file: string, from: string, to: string) 
   }
 }
 
+function ensureBuilt() {
+  ensureCdnBuild();
+  const missing = BUILT.filter((file) => !existsSync(path.join(REPO_ROOT, file)));
+  if (missing.length === 0) return;
+  console.log(`# ${missing.join(', ')} missing: running \`npm run build\` once`);
+  assert.equal(spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' }).status, 0, 'npm run build failed');
+}
+
 describe('framework fixtures (test/stacks) compile against the built package', () => {
-  before(() => {
-    ensureCdnBuild();
-    const missing = BUILT.filter((file) => !existsSync(path.join(REPO_ROOT, file)));
-    if (missing.length === 0) return;
-    console.log(`# ${missing.join(', ')} missing: running \`npm run build\` once`);
-    assert.equal(spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' }).status, 0, 'npm run build failed');
-  });
+  before(ensureBuilt);
 
   for (const stack of Object.keys(COMPILERS)) {
     it(`${stack}: the README's snippet compiles`, () => {
@@ -91,5 +93,19 @@ describe("Vue's isCustomElement, as the README sets it", () => {
     assert.match(withOption, /createElementBlock\("prove-verify"/);
     assert.doesNotMatch(withOption, /resolveComponent/);
     assert.match(compiled({}), /resolveComponent\("prove-verify"\)/);
+  });
+});
+
+describe('prove-verify/react on a server (as Next.js renders a client component first)', () => {
+  before(ensureBuilt);
+
+  it('imports in Node and renders the bare tag, leaving properties and handlers to the browser', async () => {
+    // By name, as an app imports it; a variable keeps `npm run typecheck` (before any build) off dist/.
+    const entry: string = 'prove-verify/react';
+    const { ProveVerify } = await import(entry);
+    const React = await import('react');
+    const { renderToString } = await import('react-dom/server');
+    const html = renderToString(React.createElement(ProveVerify, { backendUrl: '/api', possessionType: 'mobile', onSuccess: () => {} }));
+    assert.equal(html, '<prove-verify></prove-verify>');
   });
 });

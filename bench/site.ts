@@ -23,7 +23,7 @@ const FIXTURES = path.join(REPO_ROOT, 'bench', 'fixtures');
 const STATIC_FIXTURES = ['element.html', 'vanilla.html', 'vanilla.js', 'submit-probe.js', 'memory.html'];
 /** Far above anything a benchmark sends: the emulator must never answer 429 here. */
 const EMULATOR_RATE = 1_000_000;
-/** The demo backend's budget variables (demo/server/app/budgets.ts). */
+/** The demo backend's budget variables (demo/server/app/config.ts, read into src/server/budgets.ts). */
 const BUDGETS = ['LIMIT_STARTS_PER_PHONE', 'LIMIT_STARTS_PER_IP', 'LIMIT_STARTS_GLOBAL', 'LIMIT_STATUS_PER_SESSION', 'LIMIT_STATUS_PER_IP'];
 const CLIENT = { clientId: 'bench-client-id', clientSecret: 'bench-client-secret' };
 

@@ -1,5 +1,5 @@
 /**
- * What a name may not hold, for the element and for the backend alike (the demo backend imports
+ * What a name may not hold, for the element and for the backend alike (`prove-verify/server` imports
  * this file): control characters, the line and paragraph separators, and the bidirectional
  * controls that can make a name read differently from what it holds ("Trojan Source" style
  * reordering, CVE-2021-42574). Zero-width joiners (U+200C/U+200D) stay allowed: Persian, Indic

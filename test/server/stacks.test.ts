@@ -65,6 +65,8 @@ describe('framework fixtures (test/stacks) compile against the built package', (
     ['react', 'verify.tsx', 'backendUrl=', 'backendURL=', /Property 'backendURL' does not exist/],
     ['react', 'verify.tsx', 'onSuccess=', 'onSucess=', /Property 'onSucess' does not exist/],
     ['react', 'verify.tsx', 'possessionType="mobile"', 'possessionType="tablet"', /Type '"tablet"' is not assignable/],
+    // The element's read-only step and its methods are no props.
+    ['react', 'verify.tsx', 'possessionType="mobile"', 'step="success"', /Property 'step' does not exist/],
     // TypeScript accepts any hyphenated JSX attribute, so on the bare tag a misspelt event shows as
     // its handler's untyped parameter, and a misspelt attribute not at all: the wrapper checks both.
     ['react', 'intrinsic.tsx', 'onprove-verify-success=', 'onprove-verify-sucess=', /intrinsic\.tsx\(\d+,\d+\): error TS7006/],

@@ -254,7 +254,10 @@ export class ProveVerifyElement extends LitElement {
     return this.flow.views?.(state, ctx) ?? nothing;
   }
 
-  /** The form was reset: back to the form, with the attributes' values (or empty fields). */
+  /**
+   * The form was reset: back to the form, with the attributes' values (or empty fields).
+   * @internal the browser calls it; use `reset()`.
+   */
   formResetCallback(): void {
     this.flow.reset();
     this.flow.prefill({ firstName: this.firstName, lastName: this.lastName, phone: this.phone });

@@ -53,6 +53,9 @@ async function verifyByCode(el: ProveVerifyElement) {
   await sendKeys({ type: '1234' });
 }
 
+/** The steps a code flow announces before its verdict, as the event props hear them. */
+const CODE_STEPS = ['step:starting', 'step:otp-sending', 'step:otp-entry', 'step:otp-checking', 'step:verifying'];
+
 describe('prove-verify/react', () => {
   it('sets backendUrl and the SDK as properties and fires onStep and onSuccess through a whole flow', async () => {
     const backend = backendFor('ok');
@@ -71,11 +74,7 @@ describe('prove-verify/react', () => {
     await untilStep(el, 'success');
     expect(text(el)).to.contain('Phone number verified');
     expect(heard).to.deep.equal([
-      'step:starting',
-      'step:otp-sending',
-      'step:otp-entry',
-      'step:otp-checking',
-      'step:verifying',
+      ...CODE_STEPS,
       'step:success',
       'success:success',
     ]);
@@ -142,11 +141,7 @@ describe('prove-verify/react', () => {
     await verifyByCode(fromServer);
     await untilStep(fromServer, 'failure');
     expect(heard).to.deep.equal([
-      'step:starting',
-      'step:otp-sending',
-      'step:otp-entry',
-      'step:otp-checking',
-      'step:verifying',
+      ...CODE_STEPS,
       'step:failure',
       'failure:failed',
     ]);

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { CHROME_ARGS, requireChrome } from './scripts/find-chrome.mjs';
@@ -32,8 +33,22 @@ function forcedColors() {
 
 const executablePath = requireChrome();
 
+/**
+ * Two groups: `unit-component` (fake SDK, fake backend) and `integration` (Prove's real SDK, the
+ * demo backend and the emulator, which start on the integration tests' first request).
+ * `web-test-runner --group integration` runs one. Files named on the command line run alone:
+ * the runner would otherwise run every group besides them.
+ */
+const groups = [
+  { name: 'unit-component', files: ['test/unit/**/*.test.ts', 'test/component/**/*.test.ts'] },
+  { name: 'integration', files: ['test/integration/**/*.test.ts'] },
+];
+// The runner's own reading of its command line (its package exports no path to it).
+const { readCliArgs } = createRequire(import.meta.resolve('@web/test-runner'))('./dist/config/readCliArgs.js');
+const filesOnCommandLine = Boolean(readCliArgs().files?.length);
+
 export default {
-  files: ['test/unit/**/*.test.ts', 'test/component/**/*.test.ts', 'test/integration/**/*.test.ts'],
+  groups: filesOnCommandLine ? undefined : groups,
   nodeResolve: true,
   concurrency: 1,
   browsers: [chromeLauncher({ launchOptions: { executablePath, headless: true, args: CHROME_ARGS } })],

@@ -3,16 +3,25 @@
  * integration tests and proxies the page's `/live/api/*` to the backend, so the element calls
  * its backend on its own origin (cookies included) while the SDK talks to the emulator's origin.
  * `GET /live/config` tells a test where the emulator is (for its inbox).
+ *
+ * The stack starts on the first `/live/` request, so a run without integration tests (the
+ * `unit-component` group, one component file) never starts it; the runner's groups share one
+ * server and its plugins, so a plugin cannot belong to one group only.
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
-let urls;
+/** The test page's origin (the runner's), set when the runner starts. */
+let pageOrigin;
+/** The running stack, from its first request on: `{ child, urls }`. */
+let started;
 
-/** Answers `/live/config` and proxies `/live/api/*` once the plugin has started the stack. */
+/** Answers `/live/config` and proxies `/live/api/*`, starting the stack on the first request. */
 export async function liveStackProxy(ctx, next) {
   if (!ctx.path.startsWith('/live/')) return next();
-  if (!urls) throw new Error('the live stack is not running');
+  if (!pageOrigin) throw new Error('the live-stack plugin is not in the runner config');
+  started ??= startStack(pageOrigin);
+  const { urls } = await started;
   if (ctx.path === '/live/config') {
     ctx.body = urls;
     return;
@@ -40,24 +49,30 @@ export async function liveStackProxy(ctx, next) {
   ctx.body = Buffer.from(await response.arrayBuffer());
 }
 
+/** Starts the stack in a child process; answers it and the URLs of its first line. */
+async function startStack(origin) {
+  // The runner's origin is the test page's, the one the emulator lets read its inbox and arm its faults.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/live-stack-server.ts'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, LIVE_PAGE_ORIGIN: origin },
+  });
+  const firstLine = await new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`live stack exited with ${code}`)));
+    createInterface({ input: child.stdout }).once('line', resolve);
+  });
+  return { child, urls: JSON.parse(firstLine) };
+}
+
 export function liveStack() {
-  let child;
   return {
     name: 'live-stack',
-    async serverStart({ config }) {
-      // The runner is listening already: its origin is the test page's, the one the emulator lets
-      // read its inbox and arm its faults.
-      child = spawn(process.execPath, ['--import', 'tsx', 'test/support/live-stack-server.ts'], {
-        stdio: ['pipe', 'pipe', 'inherit'],
-        env: { ...process.env, LIVE_PAGE_ORIGIN: `http://${config.hostname}:${config.port}` },
-      });
-      const firstLine = await new Promise((resolve, reject) => {
-        child.once('exit', (code) => reject(new Error(`live stack exited with ${code}`)));
-        createInterface({ input: child.stdout }).once('line', resolve);
-      });
-      urls = JSON.parse(firstLine);
+    serverStart({ config }) {
+      pageOrigin = `http://${config.hostname}:${config.port}`;
     },
     async serverStop() {
+      const stack = await started?.catch(() => undefined);
+      started = undefined;
+      const child = stack?.child;
       if (!child || child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.stdin.end();

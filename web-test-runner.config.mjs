@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { CHROME_ARGS, requireChrome } from './scripts/find-chrome.mjs';
+import { wtrCounts } from './scripts/test-counts.mjs';
 import { fakeBackend } from './test/support/fake-backend.mjs';
 import { liveStack, liveStackProxy } from './test/support/live-stack.mjs';
 import { reactAsEsm } from './test/support/react-as-esm.mjs';
@@ -54,6 +56,8 @@ export default {
   browsers: [chromeLauncher({ launchOptions: { executablePath, headless: true, args: CHROME_ARGS } })],
   plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2021' }), liveStack(), forcedColors(), reactAsEsm()],
   middleware: [fakeBackend, liveStackProxy],
+  // The usual report, and the counts `npm test`'s closing line adds up.
+  reporters: [defaultReporter(), wtrCounts()],
   filterBrowserLogs: ({ args }) => !String(args[0]).startsWith('Lit is in dev mode'),
   testFramework: { config: { timeout: 20000 } },
 };

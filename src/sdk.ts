@@ -233,11 +233,20 @@ function buildAuthenticator(api: ProveAuthApi, possession: PossessionType, steps
     .build();
 }
 
+/** Whether this is a phone: a device does not change, so it is asked once a page (the controller asks at the first keystroke). */
+let mobileWeb: Promise<boolean> | undefined;
+
 /** The real SDK. */
 export const proveAuthSdk: ProveSdk = {
-  async isMobileWeb() {
-    const api = await proveAuth();
-    return new api.AuthenticatorBuilder().build().isMobileWeb();
+  isMobileWeb() {
+    mobileWeb ??= proveAuth().then(
+      (api) => new api.AuthenticatorBuilder().build().isMobileWeb(),
+      (error: unknown) => {
+        mobileWeb = undefined;
+        throw error;
+      },
+    );
+    return mobileWeb;
   },
   async run(authToken, possession, steps) {
     const api = await proveAuth();

@@ -194,7 +194,7 @@ export class FlowController implements ReactiveController, FlowHost {
         this.viewStyles = module.stepStyles;
         this.refocus = module.refocus;
         this.runner = new module.FlowRunner(this);
-        if (!this.settings().sdk) module.loadProveAuth().catch(() => {});
+        module.warmSdk(this.settings());
         return this.runner;
       },
       (error: unknown) => {

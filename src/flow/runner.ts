@@ -2,7 +2,7 @@ import { BackendError, fetchVerificationResult, startVerification, type Verifica
 import { emit, type ProveVerifyErrorDetail } from '../events.js';
 import { onInstantLinkFinished } from '../instant-link.js';
 import { checkPhone, effectiveCountry } from '../phone.js';
-import { proveAuthSdk, toSdkFailure, type PossessionType, type SdkFailure } from '../sdk.js';
+import { loadProveAuth, proveAuthSdk, toSdkFailure, type PossessionType, type SdkFailure } from '../sdk.js';
 import type { FlowEvent, SendTiming } from './events.js';
 import { createRun, pause, type FlowSettings, type Run } from './run.js';
 import { sdkSteps, type StepHost } from './sdk-steps.js';
@@ -11,7 +11,13 @@ import { codeFrom, requestTextedCode, webOtpAvailable } from './web-otp.js';
 
 export { stepStyles, stepView } from '../ui/steps.js';
 // The controller fetches Prove's SDK as soon as the flow's code is in (see FlowController.load).
-export { loadProveAuth } from '../sdk.js';
+/**
+ * Fetches Prove's SDK (and, when the element is to decide, asks whether this is a phone) as the
+ * person starts typing, so Verify never waits for either. A page's own SDK adapter is left alone.
+ */
+export function warmSdk({ sdk, possessionType }: FlowSettings): void {
+  if (!sdk) (possessionType === 'auto' ? proveAuthSdk.isMobileWeb() : loadProveAuth()).catch(() => {});
+}
 
 /**
  * Where focus goes when the control that had it went away with the step (Cancel, Escape, "Start

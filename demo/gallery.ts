@@ -281,7 +281,7 @@ class Driver {
   async waitFor(step: StepName, also: () => boolean = () => true, what = ''): Promise<void> {
     const deadline = performance.now() + SCENARIO_TIMEOUT_MS;
     for (;;) {
-      let ok = false;
+      let ok: boolean;
       try {
         ok = this.el.step === step && also();
       } catch {

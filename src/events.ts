@@ -40,6 +40,5 @@ export function emit<K extends keyof ProveVerifyEventMap>(target: EventTarget, t
 }
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface HTMLElementEventMap extends ProveVerifyEventMap {}
 }

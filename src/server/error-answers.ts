@@ -72,6 +72,7 @@ export function toHttpError(error: unknown): HttpError {
 /** Prove's message, if it is short plain text (it never carries our secrets: it describes our request). */
 function safeProveMessage(message: string | undefined): string | undefined {
   if (!message) return undefined;
+  // eslint-disable-next-line no-control-regex -- control characters are what this strips
   const clean = message.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').trim();
   if (!clean || clean.length > 200) return undefined;
   return clean;

@@ -35,7 +35,7 @@ describe('<prove-verify> languages', () => {
     document.documentElement.lang = 'fr-CA';
     const el = await fixture<ProveVerifyElement>(html`<prove-verify backend-url="/api"></prove-verify>`);
     await untilHeading(el, 'Vérifiez votre numéro de téléphone');
-    expect(buttonByName(el, 'Vérifier')).to.exist;
+    expect(buttonByName(el, 'Vérifier')).to.be.instanceOf(HTMLButtonElement);
   });
 
   it('falls back to English for a language it does not have, and follows a lang change live', async () => {
@@ -52,7 +52,7 @@ describe('<prove-verify> languages', () => {
     registerLanguage('de', { ...en, title: 'Bestätigen Sie Ihre Telefonnummer', submit: 'Bestätigen' });
     const el = await fixture<ProveVerifyElement>(html`<prove-verify lang="de-CH" backend-url="/api"></prove-verify>`);
     await untilHeading(el, 'Bestätigen Sie Ihre Telefonnummer');
-    expect(buttonByName(el, 'Bestätigen')).to.exist;
+    expect(buttonByName(el, 'Bestätigen')).to.be.instanceOf(HTMLButtonElement);
   });
 
   it("lets the page's strings override any string, messages and errors included", async () => {

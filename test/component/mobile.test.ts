@@ -132,7 +132,7 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     await untilStep(el, 'otp-checking');
     expect(focused(el)?.textContent).to.equal('Checking your code');
     expect(text(el)).to.contain('Checking the code 1234…');
-    expect(el.shadowRoot!.querySelector('[part~="spinner"]')).to.exist;
+    expect(el.shadowRoot!.querySelector('[part~="spinner"]')).not.to.equal(null);
     await untilStep(el, 'success');
   });
 

@@ -67,7 +67,7 @@ describe('<prove-verify> finished screens', () => {
     await untilStep(el, 'verifying');
     const root = el.shadowRoot!;
     expect(heading(el)).to.equal('Checking the result');
-    expect(root.querySelector('[part~="spinner"]')).to.exist;
+    expect(root.querySelector('[part~="spinner"]')).not.to.equal(null);
     expect(root.querySelector('[part~="spinner"]')!.getAttribute('aria-hidden')).to.equal('true');
     expect(root.querySelector('[part~="status"]')!.textContent).to.equal('This only takes a moment.');
     expect(focused(el)).to.equal(root.querySelector('h2'));

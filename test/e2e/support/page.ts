@@ -33,7 +33,7 @@ export async function seen(locator: Locator, timeout = 10_000): Promise<Locator>
   try {
     await locator.waitFor({ state: 'visible', timeout });
   } catch (error) {
-    throw new Error(`expected to see ${locator}: ${error instanceof Error ? error.message.split('\n')[0] : error}`);
+    throw new Error(`expected to see ${locator}: ${error instanceof Error ? error.message.split('\n')[0] : error}`, { cause: error });
   }
   return locator;
 }

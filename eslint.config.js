@@ -44,7 +44,16 @@ export default tseslint.config(
   },
   {
     // Code that runs in a browser page.
-    files: ['src/**', 'demo/*.{ts,js}', 'test/component/**', 'test/integration/**', 'test/support/dom.ts', 'test/support/fake-sdk.ts', 'test/support/live.ts', 'bench/fixtures/**'],
+    files: [
+      'src/**',
+      'demo/*.{ts,js}',
+      'test/component/**',
+      'test/integration/**',
+      'test/support/dom.ts',
+      'test/support/fake-sdk.ts',
+      'test/support/live.ts',
+      'bench/fixtures/**',
+    ],
     languageOptions: { globals: { ...globals.browser } },
   },
   {

@@ -77,8 +77,7 @@ function paintNotes(p: FirstPaintSamples): string[] {
 }
 
 function submitNotes(s: SubmitSamples): string[] {
-  const requested = (arm: 'element' | 'vanilla') =>
-    `${s.requested[arm].list || 'nothing'} (${s.requested[arm].samples} of ${s.focused[arm].length} samples)`;
+  const requested = (arm: 'element' | 'vanilla') => `${s.requested[arm].list || 'nothing'} (${s.requested[arm].samples} of ${s.focused[arm].length} samples)`;
   return [
     `  From the click to the backend's start call (\`POST /api/verify\`) leaving the page: element`,
     `  ${ms(median(s.verifySent.element))}, vanilla ${ms(median(s.verifySent.vanilla))} (medians). Requested between the click and the`,
@@ -96,7 +95,10 @@ function memoryTable(m: MemoryResult): string[] {
     `| ${label} | ${format(pick(warm))} | ${format(pick(last))} | ${goal}: ${met(ok)} |`;
   const heaps = m.points.map((p) => `${p.cycle}: ${(p.heapUsed / 1024 / 1024).toFixed(2)}`).join(', ');
   const cycle = summarize(m.cycleMs);
-  const flow = m.possession === 'mobile' ? 'code flow (iPhone; Verify → code input focused)' : 'Instant Link flow (desktop; Verify → the link wait and its status socket open)';
+  const flow =
+    m.possession === 'mobile'
+      ? 'code flow (iPhone; Verify → code input focused)'
+      : 'Instant Link flow (desktop; Verify → the link wait and its status socket open)';
   return [
     `**${m.cycles} cycles, ${flow}.** WebSockets created: ${m.socketsCreated}. One cycle took ${ms(cycle.median)} (${spread(cycle, ms)}).`,
     '',
@@ -112,7 +114,9 @@ function memoryTable(m: MemoryResult): string[] {
     row('`<prove-verify>` objects alive (0 in the page)', (p) => p.elements, 'none kept', last.elements === 0),
     '',
     `Heap (MB) by cycle: ${heaps}.`,
-    ...(m.retainedBy.length ? ['', 'What still holds a removed element, from a heap snapshot after the last cycle:', ...m.retainedBy.map((c) => `- \`${c}\``)] : []),
+    ...(m.retainedBy.length
+      ? ['', 'What still holds a removed element, from a heap snapshot after the last cycle:', ...m.retainedBy.map((c) => `- \`${c}\``)]
+      : []),
     '',
   ];
 }
@@ -120,7 +124,9 @@ function memoryTable(m: MemoryResult): string[] {
 const failed = (what: string, error: string) => `**${what} did not complete:** ${error.split('\n')[0]}`;
 
 export function renderSection(r: Report): string {
-  const loads = Object.entries(r.loadAtStart).map(([name, load]) => `${name} ${load}`).join(', ');
+  const loads = Object.entries(r.loadAtStart)
+    .map(([name, load]) => `${name} ${load}`)
+    .join(', ');
   const lines = [
     HEADING,
     '',
@@ -136,7 +142,7 @@ export function renderSection(r: Report): string {
     'fresh browser context (empty cache; every file is served by the demo backend with',
     '`Cache-Control: no-cache` and no validators, so each load fetches it anew). Medians with p25–p75.',
     '"Ratio" is median over median, which the goal is judged on; "paired ratio" is the median of each',
-    'pair\'s own ratio.',
+    "pair's own ratio.",
     '',
     '| Benchmark | Candidate | Baseline | Ratio | Paired ratio | Goal |',
     '|---|---|---|---|---|---|',
@@ -149,24 +155,24 @@ export function renderSection(r: Report): string {
     '- **First paint.** Candidate: `dist/cdn/prove-verify.js` with `<prove-verify backend-url="/api">`.',
     '  Baseline: a bare Lit element painting the same form (three labelled inputs and a button, no',
     '  styles; `bench/fixtures/bare-form.js`), bundled at bench time from node_modules by rollup with the',
-    '  CDN build\'s plugins. Both pages come from one template (`bench/fixtures/first-paint.html`). The',
-    '  clock starts at the module\'s request (its resource timing entry) and stops in the first task after',
+    "  CDN build's plugins. Both pages come from one template (`bench/fixtures/first-paint.html`). The",
+    "  clock starts at the module's request (its resource timing entry) and stops in the first task after",
     '  the frame holding the rendered form: once `updateComplete` has resolved and three inputs are',
-    '  visible, a `requestAnimationFrame` callback posts a message, handled after that frame\'s style,',
-    '  layout and paint. Chromium\'s first-contentful-paint is the cross-check (the page holds nothing else).',
+    "  visible, a `requestAnimationFrame` callback posts a message, handled after that frame's style,",
+    "  layout and paint. Chromium's first-contentful-paint is the cross-check (the page holds nothing else).",
   );
   if (r.paint?.ok) lines.push(...paintNotes(r.paint.value));
   lines.push(
     '- **Submit to code input.** An iPhone (user agent, screen, touch) fills in Addy Epinay, 2001004010,',
-    '  pauses until no request has been in flight for 300 ms (a person\'s pause; the element\'s lazily',
+    "  pauses until no request has been in flight for 300 ms (a person's pause; the element's lazily",
     '  loaded code and phone rules arrive meanwhile) and clicks Verify. Timed in the page from the click',
     '  event to the `focusin` of the one-time-code input (`bench/fixtures/submit-probe.js`, loaded by both',
     '  pages). The real stack on loopback: the demo backend (start budgets off) and the emulator (rate',
     '  limit out of reach), answering at once. Candidate: `bench/fixtures/element.html`, the CDN build,',
     '  `possession-type` left on auto. Baseline: `bench/fixtures/vanilla.html` + `vanilla.js`, the client',
-    '  code of Prove\'s guide (`isMobileWeb()` on load, POST to the backend, `AuthenticatorBuilder` with',
+    "  code of Prove's guide (`isMobileWeb()` on load, POST to the backend, `AuthenticatorBuilder` with",
     '  `withOtpFallback`, the code field shown and focused when the SDK asks for the code) with the same',
-    '  `dist/cdn/prove-auth.js`, as the guide\'s global script.',
+    "  `dist/cdn/prove-auth.js`, as the guide's global script.",
   );
   if (r.submit?.ok) lines.push(...submitNotes(r.submit.value));
   lines.push('', '### Memory', '');

@@ -84,7 +84,7 @@ export async function retainingChains(cdp: CDPSession, tag: string, limit = 3): 
     }
     if (root === undefined) continue;
     let text = nameOf(root).startsWith('Window ') ? 'window' : `(${nameOf(root)})`;
-    for (let at = root; at !== target; ) {
+    for (let at = root; at !== target;) {
       const edge = via.get(at)!;
       text += step(edge);
       at = edge.from;

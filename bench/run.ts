@@ -44,7 +44,10 @@ function deadlineMs(name: BenchName, o: BenchOptions): number {
   }
 }
 
-const loadAverage = () => loadavg().map((n) => n.toFixed(2)).join(', ');
+const loadAverage = () =>
+  loadavg()
+    .map((n) => n.toFixed(2))
+    .join(', ');
 
 function describeTree(): string {
   const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();

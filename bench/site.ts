@@ -60,7 +60,10 @@ export async function startSite(): Promise<Site> {
   // What to undo, last started first; one failing step does not keep the others from running.
   const undo: (() => Promise<void> | void)[] = [];
   const stop = async () => {
-    for (let step = undo.pop(); step; step = undo.pop()) await Promise.resolve().then(step).catch(() => undefined);
+    for (let step = undo.pop(); step; step = undo.pop())
+      await Promise.resolve()
+        .then(step)
+        .catch(() => undefined);
   };
   try {
     const dir = mkdtempSync(path.join(tmpdir(), 'prove-verify-bench-'));

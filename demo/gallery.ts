@@ -181,7 +181,9 @@ async function answerBackend(scenario: string, call: 'verify' | 'verify-status',
     const problem = invalidStart(body);
     if (problem) return json(400, { code: 'invalid_request', message: problem });
   }
-  const answer: Answer = (call === 'verify' ? script.verify : script.status) ?? (call === 'verify' ? { status: 200, body: { authToken: `gallery.${scenario}` } } : { status: 200, body: VERIFIED });
+  const answer: Answer =
+    (call === 'verify' ? script.verify : script.status) ??
+    (call === 'verify' ? { status: 200, body: { authToken: `gallery.${scenario}` } } : { status: 200, body: VERIFIED });
   if (answer === 'network') throw new TypeError('Failed to fetch');
   if (answer === 'hold') {
     // Never answers; an abort (timeout, cancel) ends it as it would a real request.
@@ -261,7 +263,8 @@ class Driver {
     const normal = (text: string | null) => (text ?? '').replace(/\s+/g, ' ').trim();
     const buttons = [...this.root.querySelectorAll<HTMLButtonElement>('button')];
     const button = buttons.find((b) => normal(b.textContent) === label) ?? buttons.find((b) => normal(b.textContent).includes(label));
-    if (!button) throw new Error(`no "${label}" button on the ${this.el.step} step (buttons: ${buttons.map((b) => JSON.stringify(normal(b.textContent))).join(', ')})`);
+    if (!button)
+      throw new Error(`no "${label}" button on the ${this.el.step} step (buttons: ${buttons.map((b) => JSON.stringify(normal(b.textContent))).join(', ')})`);
     if (button.disabled) throw new Error(`"${label}" is disabled on the ${this.el.step} step`);
     button.click();
     await this.el.updateComplete;
@@ -554,7 +557,10 @@ const SCENARIOS: Scenario[] = [
 // --- The gallery: one strip per width, language and theme ------------------------------------
 
 function listParam(params: URLSearchParams, name: string, all: readonly string[]): string[] {
-  const wanted = (params.get(name) ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+  const wanted = (params.get(name) ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
   const chosen = all.filter((v) => wanted.includes(v));
   return chosen.length > 0 ? chosen : [...all];
 }
@@ -643,7 +649,9 @@ async function runGallery(params: URLSearchParams): Promise<void> {
         strip.style.width = `${width}px`;
         strip.setAttribute('role', 'group');
         strip.setAttribute('aria-label', `${title}, ${theme}`);
-        row.append(make('figure', { className: 'strip-frame' }, make('figcaption', { textContent: `${theme === 'dark' ? 'Dark' : 'Light'} (theme="${theme}")` }), strip));
+        row.append(
+          make('figure', { className: 'strip-frame' }, make('figcaption', { textContent: `${theme === 'dark' ? 'Dark' : 'Light'} (theme="${theme}")` }), strip),
+        );
         for (const scenario of scenarios) runs.push(showState(strip, stripId, scenario, theme, lang, strings.get(lang)!));
       }
       main.append(make('section', { className: 'gallery-section', id: sectionId }, make('h2', { textContent: title }), row));

@@ -20,13 +20,7 @@ interface WebhookEvent {
   receivedAt: string;
 }
 
-const EVENT_NAMES = [
-  'prove-verify-step',
-  'prove-verify-success',
-  'prove-verify-failure',
-  'prove-verify-error',
-  'prove-verify-cancel',
-] as const;
+const EVENT_NAMES = ['prove-verify-step', 'prove-verify-success', 'prove-verify-failure', 'prove-verify-error', 'prove-verify-cancel'] as const;
 
 const $ = <T extends HTMLElement>(id: string) => {
   const found = document.getElementById(id);
@@ -41,7 +35,6 @@ const eventsList = $<HTMLOListElement>('events');
 const webhookList = $<HTMLOListElement>('webhook-events');
 const webhookStatus = $('webhook-status');
 const sendWebhook = $<HTMLButtonElement>('send-webhook');
-
 
 // --- Mode --------------------------------------------------------------------------------------
 

@@ -179,7 +179,9 @@ function mount(panel: HTMLElement, element: HTMLElement): void {
     if (items.length === 0) inbox.append(el('li', 'No messages for this flow yet.', 'muted'));
     inbox.dataset.earlier = String(earlier);
     earlierNote.textContent =
-      earlier === 0 ? '' : `${earlier} earlier ${earlier === 1 ? 'text' : 'texts'} from finished flows ${earlier === 1 ? 'is' : 'are'} hidden: their codes and links no longer work.`;
+      earlier === 0
+        ? ''
+        : `${earlier} earlier ${earlier === 1 ? 'text' : 'texts'} from finished flows ${earlier === 1 ? 'is' : 'are'} hidden: their codes and links no longer work.`;
   }
 
   // The person types the phone inside the element's (open) shadow root; the input event crosses it.

@@ -81,8 +81,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const written = writePhoneMetadata();
   const count = readdirSync(METADATA_DIR).length;
   console.log(
-    written.length
-      ? `phone metadata: ${written.length} file(s) written (${count} calling codes)`
-      : `phone metadata: up to date (${count} calling codes)`,
+    written.length ? `phone metadata: ${written.length} file(s) written (${count} calling codes)` : `phone metadata: up to date (${count} calling codes)`,
   );
 }

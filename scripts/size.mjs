@@ -41,11 +41,7 @@ export const gzipSize = (bytes) => gzipSync(bytes, { level: 9 }).length;
 function scriptsIn(dir, prefix = '') {
   return readdirSync(dir, { withFileTypes: true })
     .flatMap((entry) =>
-      entry.isDirectory()
-        ? scriptsIn(path.join(dir, entry.name), `${prefix}${entry.name}/`)
-        : entry.name.endsWith('.js')
-          ? [`${prefix}${entry.name}`]
-          : [],
+      entry.isDirectory() ? scriptsIn(path.join(dir, entry.name), `${prefix}${entry.name}/`) : entry.name.endsWith('.js') ? [`${prefix}${entry.name}`] : [],
     )
     .sort();
 }
@@ -117,7 +113,13 @@ export function report(sizes, budgets = BUDGETS) {
   }
   plans.sort((a, b) => a.code - b.code);
   lines.push(`  metadata/<calling code>.js, the other ${plans.length}, each loaded only for a number with that code:`);
-  for (let i = 0; i < plans.length; i += 10) lines.push(`    ${plans.slice(i, i + 10).map((plan) => plan.text).join(' · ')}`);
+  for (let i = 0; i < plans.length; i += 10)
+    lines.push(
+      `    ${plans
+        .slice(i, i + 10)
+        .map((plan) => plan.text)
+        .join(' · ')}`,
+    );
   const line = (name, { gzip, files }, budget) =>
     `${name}: ${bytes(gzip)} B of ${bytes(budget)} (${budget / KB} KB)${gzip > budget ? ' OVER BUDGET' : ''} = ${files.join(' + ')}`;
   lines.push(line('First paint', sizes.firstPaint, budgets.firstPaint));

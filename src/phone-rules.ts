@@ -83,14 +83,7 @@ function afterSignificant(text: string, n: number): number {
  * Text with letters is left as typed (the check then says it is not a number), and so is a number
  * whose numbering plans are still loading (`loading`).
  */
-export function formatTyped(
-  raw: string,
-  caret: number,
-  country: string,
-  allowed: readonly string[] = [],
-  previous = '',
-  deleting = false,
-): Typed {
+export function formatTyped(raw: string, caret: number, country: string, allowed: readonly string[] = [], previous = '', deleting = false): Typed {
   if (/[^\d\s()+\-./]/.test(raw) || !callingCodeOf(country)) return { value: raw, caret };
   const loading = metadataFor(raw, country);
   if (loading) return { value: raw, caret, loading };

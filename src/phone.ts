@@ -52,10 +52,7 @@ export function nationalFormat(input: string, country = 'US'): string {
 }
 
 /** The number of a flow as its country writes it, read in the country the form chose. */
-export function shownNumber(
-  values: { phone: string; country?: string },
-  config: { defaultCountry: string; countries: readonly string[] },
-): string {
+export function shownNumber(values: { phone: string; country?: string }, config: { defaultCountry: string; countries: readonly string[] }): string {
   return nationalFormat(values.phone, effectiveCountry(values.country, config.defaultCountry, config.countries));
 }
 

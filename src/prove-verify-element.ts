@@ -153,7 +153,10 @@ export class ProveVerifyElement extends LitElement {
     resendAfter: seconds(this.resendAfter, 30, 0),
     otpLength: codeDigits(this.otpLength),
     defaultCountry: this.defaultCountry.trim().toUpperCase() || 'US',
-    countries: this.countries.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean),
+    countries: this.countries
+      .split(',')
+      .map((c) => c.trim().toUpperCase())
+      .filter(Boolean),
   }));
 
   private readonly language = new LanguageController(this, () => this.strings);
@@ -239,7 +242,10 @@ export class ProveVerifyElement extends LitElement {
     const config = {
       lang: this.language.lang,
       defaultCountry: this.defaultCountry.trim().toUpperCase() || 'US',
-      countries: this.countries.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean),
+      countries: this.countries
+        .split(',')
+        .map((c) => c.trim().toUpperCase())
+        .filter(Boolean),
       otpLength: codeDigits(this.otpLength),
     };
     return html`${this.renderStep(state, { t, actions: this.flow, now: Date.now(), config })}
@@ -284,8 +290,6 @@ export class ProveVerifyElement extends LitElement {
     target.focus();
   }
 }
-
-
 
 /** `otp-length`: 4 to 6 digits, else Prove's 4. */
 function codeDigits(value: number): number {

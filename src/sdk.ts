@@ -51,15 +51,7 @@ export interface FlowSteps {
  * - `integration`: a set-up mistake (unknown step, too many steps, no token, a bad step answer).
  * - `unknown`: anything else.
  */
-export type SdkFailureReason =
-  | 'token-expired'
-  | 'expired'
-  | 'rate-limited'
-  | 'prove-unavailable'
-  | 'network'
-  | 'socket-lost'
-  | 'integration'
-  | 'unknown';
+export type SdkFailureReason = 'token-expired' | 'expired' | 'rate-limited' | 'prove-unavailable' | 'network' | 'socket-lost' | 'integration' | 'unknown';
 
 export class SdkFailure extends Error implements ProveDetail {
   override name = 'SdkFailure';
@@ -103,16 +95,12 @@ function proveAuth(): Promise<ProveAuthApi> {
   const source = proveAuthSource.url && new URL(proveAuthSource.url, document.baseURI).href;
   // A page's own copy (`sdk-src`) is loaded by its address: bundlers must leave that import alone.
   loading ??= (
-    source
-      ? import(/* @vite-ignore */ /* webpackIgnore: true */ source)
-      : import('@prove-identity/prove-auth/build/bundle/release/prove-auth.js')
+    source ? import(/* @vite-ignore */ /* webpackIgnore: true */ source) : import('@prove-identity/prove-auth/build/bundle/release/prove-auth.js')
   ).then(
     (module: { default?: ProveAuthApi }) => {
       // As an ES module in a browser the UMD file sets `self.proveAuth`; through a bundler it is
       // the CommonJS default export.
-      const api = module.default?.AuthenticatorBuilder
-        ? module.default
-        : (globalThis as { proveAuth?: ProveAuthApi }).proveAuth;
+      const api = module.default?.AuthenticatorBuilder ? module.default : (globalThis as { proveAuth?: ProveAuthApi }).proveAuth;
       if (!api?.AuthenticatorBuilder) throw new Error('Prove SDK loaded without an AuthenticatorBuilder');
       // Once, here, and never inside a run: the SDK keeps its log writer for good, and a writer
       // made in a run would keep that run, and its element, alive after the element has gone.
@@ -175,7 +163,11 @@ export function toSdkFailure(error: unknown, authToken = ''): SdkFailure {
   if (status?.startsWith('5') || /Empty response from server|Failed to parse JSON/.test(text)) return failure('prove-unavailable');
   if (/Failed to receive secondary authentication|Channel communication stalled/.test(text)) return failure('socket-lost');
   if (EXPIRED.test(text)) return failure('expired');
-  if (/Unknown authentication step|Too many authentication steps|No authentication token|Unexpected next step|must be specified|should be|is missing|must be a string/.test(text)) {
+  if (
+    /Unknown authentication step|Too many authentication steps|No authentication token|Unexpected next step|must be specified|should be|is missing|must be a string/.test(
+      text,
+    )
+  ) {
     return failure('integration');
   }
   return failure('unknown');
@@ -225,9 +217,7 @@ function buildAuthenticator(api: ProveAuthApi, possession: PossessionType, steps
   }
   return builder
     .withInstantLinkFallback(phoneStep, async () =>
-      (await steps.linkSent()) === 'resend'
-        ? api.InstantLinkResultType.OnResend
-        : api.InstantLinkResultType.OnMobileNumberChange,
+      (await steps.linkSent()) === 'resend' ? api.InstantLinkResultType.OnResend : api.InstantLinkResultType.OnMobileNumberChange,
     )
     .withRole(api.DeviceRole.Secondary)
     .build();
@@ -285,5 +275,8 @@ export const proveAuthSdk: ProveSdk = {
  */
 export async function finishInstantLinkRedirect(url: string, finish: () => Promise<void>): Promise<void> {
   const api = await proveAuth();
-  await new api.AuthenticatorBuilder().withAuthFinishStep(() => finish()).build().finishInstantLink(url);
+  await new api.AuthenticatorBuilder()
+    .withAuthFinishStep(() => finish())
+    .build()
+    .finishInstantLink(url);
 }

@@ -110,11 +110,11 @@ async function main(): Promise<void> {
     if (emulatorUrl) {
       console.log(`  emulator    ${emulatorUrl}  (sandbox inbox: ${emulatorUrl}/sandbox/messages?phone=2001004010)`);
       console.log('  sandbox person: Addy Epinay, 2001004010; OTP 1234 succeeds');
-      console.log('  set PROVE_CLIENT_ID and PROVE_CLIENT_SECRET to use Prove\'s own sandbox instead');
+      console.log("  set PROVE_CLIENT_ID and PROVE_CLIENT_SECRET to use Prove's own sandbox instead");
     } else {
       console.log(`  Prove API   ${prove.baseUrl}`);
       if (!process.env.PUBLIC_ORIGIN?.trim()) {
-        console.log('  note: the Instant Link lands on this app\'s /link-opened.html; set PUBLIC_ORIGIN to an');
+        console.log("  note: the Instant Link lands on this app's /link-opened.html; set PUBLIC_ORIGIN to an");
         console.log('        address the phone can reach (e.g. an https tunnel), or test the mobile (OTP) flow');
       }
     }

@@ -92,24 +92,46 @@ export async function runFlow(target: Target, recorder: Recorder, signal: AbortS
   const started = await timed(recorder, 'app /api/verify', `${target.appUrl}/api/verify`, init('POST', json, { ...PERSON, possessionType: 'mobile' }));
   expect('app /api/verify', started, started.status === 200 && typeof started.body?.authToken === 'string', '200 {authToken}');
   const { authToken, flowId } = started.body as { authToken: string; flowId?: string };
-  const cookie = started.headers.getSetCookie().find((c) => c.startsWith('pv_session='))?.split(';')[0];
+  const cookie = started.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('pv_session='))
+    ?.split(';')[0];
   if (!cookie) throw new FlowError('app /api/verify', 'no session cookie');
   const endp = clientOrigin(authToken);
 
   const sdkCall = async (step: 'otp/start' | 'otp/finish', body: object): Promise<Answer> => {
     const url = `${endp}/v1/client/mobile/${step}`;
-    const preflight = await timed(recorder, 'client preflight', url, init('OPTIONS', {
-      Origin: appOrigin,
-      'Access-Control-Request-Method': 'POST',
-      'Access-Control-Request-Headers': 'authorization,content-type,pa-version',
-    }));
-    expect('client preflight', preflight, preflight.status === 204 && preflight.headers.get('access-control-allow-origin') === appOrigin, '204 for this origin');
-    return timed(recorder, `client ${step}`, url, init('POST', {
-      ...json,
-      Accept: 'application/json',
-      Authorization: `Bearer ${authToken}`,
-      'PA-Version': PA_VERSION,
-    }, body));
+    const preflight = await timed(
+      recorder,
+      'client preflight',
+      url,
+      init('OPTIONS', {
+        Origin: appOrigin,
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'authorization,content-type,pa-version',
+      }),
+    );
+    expect(
+      'client preflight',
+      preflight,
+      preflight.status === 204 && preflight.headers.get('access-control-allow-origin') === appOrigin,
+      '204 for this origin',
+    );
+    return timed(
+      recorder,
+      `client ${step}`,
+      url,
+      init(
+        'POST',
+        {
+          ...json,
+          Accept: 'application/json',
+          Authorization: `Bearer ${authToken}`,
+          'PA-Version': PA_VERSION,
+        },
+        body,
+      ),
+    );
   };
 
   const sent = await sdkCall('otp/start', {});
@@ -124,6 +146,11 @@ export async function runFlow(target: Target, recorder: Recorder, signal: AbortS
   const finished = await sdkCall('otp/finish', { otp });
   expect('client otp/finish', finished, finished.status === 200 && finished.body?.next === 'done', '200 {next: done}');
 
-  const verdict = await timed(recorder, 'app /api/verify-status', `${target.appUrl}/api/verify-status`, init('POST', { ...json, Cookie: cookie }, flowId ? { flowId } : {}));
+  const verdict = await timed(
+    recorder,
+    'app /api/verify-status',
+    `${target.appUrl}/api/verify-status`,
+    init('POST', { ...json, Cookie: cookie }, flowId ? { flowId } : {}),
+  );
   expect('app /api/verify-status', verdict, verdict.status === 200 && verdict.body?.success === true, '200 {success: true}');
 }

@@ -106,7 +106,7 @@ export function formatMarkdown(report: LoadReport): string {
     `Load average (1, 5, 15 min) ${machine.loadBefore.map((n) => n.toFixed(2)).join(', ')} before the run, ${machine.loadAfter.map((n) => n.toFixed(2)).join(', ')} after: the cores are shared, so timings are noisy.`,
     '',
     `${settings.flows} complete mobile flows, ${settings.concurrency} at once, against ${settings.target}.`,
-    'Each flow makes the requests a page, Prove\'s SDK and the person make: `POST /api/verify` on the backend;',
+    "Each flow makes the requests a page, Prove's SDK and the person make: `POST /api/verify` on the backend;",
     'a CORS preflight and `POST /v1/client/mobile/otp/start` at the emulator; the code read from the sandbox inbox;',
     'a preflight and `POST /v1/client/mobile/otp/finish`; `POST /api/verify-status`. The load script and the servers',
     'share the two cores; the servers run in one process of their own, whose memory is what is reported. Times are',

@@ -90,7 +90,7 @@ export class FlowController implements ReactiveController, FlowHost {
       // The person may type while the rules (or the number's numbering plans) load: the values
       // submitted are the ones checked. With them in, the check is immediate and `starting` shows
       // in the same click.
-      for (let values; values !== this.state.values; ) {
+      for (let values; values !== this.state.values;) {
         values = this.state.values;
         const rules = phoneRules() ?? (await loadPhoneRules());
         const check = rules.checkForm(values, this.settings());

@@ -41,17 +41,7 @@ export type MessageKey =
  * mistake in the page), `sdk` (anything else). `config`: no `backend-url`.
  */
 export type ErrorCode =
-  | 'network'
-  | 'timeout'
-  | 'http'
-  | 'malformed'
-  | 'rate-limited'
-  | 'pending'
-  | 'prove-unavailable'
-  | 'expired'
-  | 'integration'
-  | 'sdk'
-  | 'config';
+  'network' | 'timeout' | 'http' | 'malformed' | 'rate-limited' | 'pending' | 'prove-unavailable' | 'expired' | 'integration' | 'sdk' | 'config';
 
 /** Where "Try again" goes back to: the start of the flow, or the status call. */
 export type RetryTarget = 'start' | 'status';

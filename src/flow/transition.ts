@@ -43,7 +43,10 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
     // The form is checked before a flow starts (so an invalid one never shows `starting`), from
     // every state a submit starts from; `starting` stays for a check made by an older caller.
     case 'invalid':
-      return state.name === 'starting' || state.name === 'form' || (state.name === 'error' && state.retry === 'start') || (state.name === 'expired' && state.reason === 'link')
+      return state.name === 'starting' ||
+        state.name === 'form' ||
+        (state.name === 'error' && state.retry === 'start') ||
+        (state.name === 'expired' && state.reason === 'link')
         ? { name: 'form', values, errors: event.errors }
         : state;
 

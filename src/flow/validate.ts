@@ -19,8 +19,7 @@ export function validateNames(values: FormValues): FieldErrors {
 
 export type FormCheck =
   /** `phoneNumber` in E.164; `country` the one a national number was read in. */
-  | { ok: true; phoneNumber: string; country: string }
-  | { ok: false; errors: FieldErrors };
+  { ok: true; phoneNumber: string; country: string } | { ok: false; errors: FieldErrors };
 
 /**
  * The whole form, before a flow starts: names, then the phone for its country and the allowed

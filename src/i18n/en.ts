@@ -27,8 +27,7 @@ export const en: Strings = {
   phoneChangeTitle: 'Use another phone number',
   sendCode: 'Send code',
   sendLink: 'Send link',
-  linkSending: (last4) =>
-    `A text message with a link is being sent to the phone ending in ${last4}. Open the link on your phone to continue.`,
+  linkSending: (last4) => `A text message with a link is being sent to the phone ending in ${last4}. Open the link on your phone to continue.`,
   linkTitle: 'Check your Phone',
   linkIntro: (last4) => `A text message with a link was just sent to the phone ending in ${last4}. Open the link on your phone to continue.`,
   linkTimeLeft: (time) => `The link expires in ${time}.`,

@@ -28,11 +28,9 @@ export const es: Strings = {
   phoneChangeTitle: 'Usar otro número de teléfono',
   sendCode: 'Enviar código',
   sendLink: 'Enviar enlace',
-  linkSending: (last4) =>
-    `Estamos enviando un mensaje de texto con un enlace al teléfono terminado en ${last4}. Abre el enlace en tu teléfono para continuar.`,
+  linkSending: (last4) => `Estamos enviando un mensaje de texto con un enlace al teléfono terminado en ${last4}. Abre el enlace en tu teléfono para continuar.`,
   linkTitle: 'Revisa tu teléfono',
-  linkIntro: (last4) =>
-    `Acabamos de enviar un mensaje de texto con un enlace al teléfono terminado en ${last4}. Abre el enlace en tu teléfono para continuar.`,
+  linkIntro: (last4) => `Acabamos de enviar un mensaje de texto con un enlace al teléfono terminado en ${last4}. Abre el enlace en tu teléfono para continuar.`,
   linkTimeLeft: (time) => `El enlace vence en ${time}.`,
   resendLink: 'Reenviar enlace',
   resendLinkIn: (time) => `Reenviar enlace en ${time}`,

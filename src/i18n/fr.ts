@@ -22,8 +22,7 @@ export const fr: Strings = {
   resendCode: 'Renvoyer le code',
   resendCodeIn: (time) => `Renvoyer le code dans ${time}`,
   sendNewCode: 'Envoyer un nouveau code',
-  codeSendsLeft: (n) =>
-    n === 1 ? 'Vous pouvez demander un nouveau code encore une fois.' : `Vous pouvez demander un nouveau code encore ${n} fois.`,
+  codeSendsLeft: (n) => (n === 1 ? 'Vous pouvez demander un nouveau code encore une fois.' : `Vous pouvez demander un nouveau code encore ${n} fois.`),
   codeNoSendsLeft: 'Plus aucun code ne peut être envoyé pour cette vérification. Recommencez pour en recevoir un nouveau.',
   changeNumber: 'Changer de numéro',
   phoneChangeTitle: 'Utiliser un autre numéro',
@@ -37,8 +36,7 @@ export const fr: Strings = {
   linkTimeLeft: (time) => `Le lien expire dans ${time}.`,
   resendLink: 'Renvoyer le lien',
   resendLinkIn: (time) => `Renvoyer le lien dans ${time}`,
-  linkSendsLeft: (n) =>
-    n === 1 ? 'Vous pouvez demander un nouveau lien encore une fois.' : `Vous pouvez demander un nouveau lien encore ${n} fois.`,
+  linkSendsLeft: (n) => (n === 1 ? 'Vous pouvez demander un nouveau lien encore une fois.' : `Vous pouvez demander un nouveau lien encore ${n} fois.`),
   linkNoSendsLeft: 'Plus aucun lien ne peut être envoyé pour cette vérification. Recommencez pour en recevoir un nouveau.',
   linkExpiredTitle: 'Le lien a expiré',
   linkExpiredBody: 'Le lien du SMS ne peut plus être utilisé. Envoyez un nouveau lien ou utilisez un autre numéro.',

@@ -6,7 +6,7 @@ type Host = ReactiveControllerHost & HTMLElement;
 
 /** The nearest `lang` from the element up, crossing shadow roots; else the browser's language. */
 function wantedLanguage(element: Element): string {
-  for (let node: Element | null = element; node; ) {
+  for (let node: Element | null = element; node;) {
     const lang = node.getAttribute('lang');
     if (lang) return lang;
     node = node.parentElement ?? ((node.getRootNode() as ShadowRoot).host || null);

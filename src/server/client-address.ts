@@ -29,7 +29,10 @@ export function clientAddress(headers: Headers, peerAddress: string | undefined,
 
 /** An address as a budget key: IPv4 as is (also when IPv4-mapped), IPv6 by its /64. */
 export function addressKey(address: string): string {
-  const text = address.trim().replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  const text = address
+    .trim()
+    .replace(/^\[|\]$/g, '')
+    .replace(/%.*$/, '');
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(text);
   if (mapped) return mapped[1]!;
   const kind = ipVersion(text);

@@ -5,14 +5,7 @@
 import { BudgetStoreError } from './budget-store.js';
 import type { BudgetCheck, BudgetName } from './budgets.js';
 import { HttpError } from './http-error.js';
-import {
-  ProveError,
-  ProveHttpError,
-  ProveNetworkError,
-  ProveRateLimitError,
-  ProveResponseError,
-  ProveTimeoutError,
-} from './prove-client.js';
+import { ProveError, ProveHttpError, ProveNetworkError, ProveRateLimitError, ProveResponseError, ProveTimeoutError } from './prove-client.js';
 
 const BUDGET_MESSAGES: Record<BudgetName, string> = {
   phone: 'Too many verifications for this phone number',
@@ -43,7 +36,8 @@ export function plural(count: number, unit: string): string {
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   // Fail closed: without its counts the backend cannot tell a flood from a person.
-  if (error instanceof BudgetStoreError) return new HttpError(503, 'server_busy', 'The server cannot take verifications right now, try again shortly', { 'Retry-After': '5' });
+  if (error instanceof BudgetStoreError)
+    return new HttpError(503, 'server_busy', 'The server cannot take verifications right now, try again shortly', { 'Retry-After': '5' });
   if (error instanceof ProveRateLimitError) {
     // Passed on, not retried: asking again at once only keeps Prove's limit closed for longer.
     const seconds = error.retryAfterSeconds;

@@ -25,22 +25,14 @@ export interface FinalTargetPolicy {
  * schema (an http(s) URL without userinfo that meets Prove's rule).
  * @throws {HttpError} 400 when the requested URL's origin is not allowed.
  */
-export function decideFinalTarget(
-  requested: string | undefined,
-  possessionType: 'mobile' | 'desktop',
-  policy: FinalTargetPolicy,
-): string | undefined {
+export function decideFinalTarget(requested: string | undefined, possessionType: 'mobile' | 'desktop', policy: FinalTargetPolicy): string | undefined {
   // The OTP flow sends no link: Prove needs no target unless the page asked for one.
   if (requested === undefined) return possessionType === 'desktop' ? policy.landingUrl : undefined;
   const url = new URL(requested);
   // The parsed origin, compared exactly: `https://good.example.evil.example/`, a port or a scheme
   // of its own, or (refused earlier too) `https://evil.example\@good.example/` are other origins.
   if (!policy.allowedOrigins.has(url.origin)) {
-    throw new HttpError(
-      400,
-      'invalid_request',
-      'finalTargetUrl must be a page of this site or of an origin the backend allows',
-    );
+    throw new HttpError(400, 'invalid_request', 'finalTargetUrl must be a page of this site or of an origin the backend allows');
   }
   // What was checked is what is sent: the normalized form (https:good.example -> https://good.example/).
   if (!meetsProveTargetRule(url.href)) {

@@ -68,10 +68,7 @@ export interface ProveVerifyOptions {
    * Takes the notifications of a checked webhook delivery; what it answers is added to the 200's
    * body. Prove delivers up to three times, so the same eventId may come again.
    */
-  onWebhookNotifications?: (
-    notifications: WebhookNotification[],
-    receivedAt: Date,
-  ) => Record<string, unknown> | void | Promise<Record<string, unknown> | void>;
+  onWebhookNotifications?: (notifications: WebhookNotification[], receivedAt: Date) => Record<string, unknown> | void | Promise<Record<string, unknown> | void>;
   /** Sent to Prove as `allowOTPRetry` (default false, Prove's own: the first wrong code ends possession). */
   allowOtpRetry?: boolean;
   /** Budgets on starts and status calls (budgets.ts); 0 turns one off. */
@@ -153,18 +150,15 @@ export function createProveVerifyHandlers(options: ProveVerifyOptions): ProveVer
   const allowOTPRetry = options.allowOtpRetry ?? false;
   const trustProxy = options.trustProxy ?? 0;
   const webhookSecret = options.webhookSecret ? new TextEncoder().encode(options.webhookSecret) : undefined;
-  const prove =
-    options.prove instanceof ProveClient ? options.prove : new ProveClient({ ...options.prove, now });
+  const prove = options.prove instanceof ProveClient ? options.prove : new ProveClient({ ...options.prove, now });
   const store =
-    options.store ??
-    memoryStore({ now, ttlMs: options.sessions?.ttlMs, maxFlows: options.sessions?.maxFlows, maxWebhookTokens: options.maxWebhookTokens });
+    options.store ?? memoryStore({ now, ttlMs: options.sessions?.ttlMs, maxFlows: options.sessions?.maxFlows, maxWebhookTokens: options.maxWebhookTokens });
   const sessions = store.flows;
   const budgets = new Budgets(resolveLimits(options.limits), options.budgetStore ?? store.budgets);
 
   const setCookie = (value: string, maxAgeSeconds: number) => ({ 'Set-Cookie': sessionCookie(cookie, value, maxAgeSeconds) });
   const clearCookie = () => setCookie('', 0);
-  const addressOf = (request: Request, context: RequestContext | undefined) =>
-    clientAddress(request.headers, context?.clientAddress, trustProxy);
+  const addressOf = (request: Request, context: RequestContext | undefined) => clientAddress(request.headers, context?.clientAddress, trustProxy);
 
   async function verify(request: Request, context?: RequestContext): Promise<Response> {
     const body = await readJsonObject(request, { limit: API_BODY_LIMIT });

@@ -17,7 +17,15 @@ export {
 export { DEFAULT_LIMITS, NO_LIMITS, type LimitSettings } from './budgets.js';
 export { memoryBudgetStore, fromRateLimiter, BudgetStoreError, type BudgetStore, type BudgetCounter, type BudgetSpec } from './budget-store.js';
 export { ConfigError } from './config-error.js';
-export { memoryStore, type ProveVerifyStore, type FlowStore, type FlowReservation, type Flow, type WebhookTokenStore, type MemoryStoreOptions } from './store.js';
+export {
+  memoryStore,
+  type ProveVerifyStore,
+  type FlowStore,
+  type FlowReservation,
+  type Flow,
+  type WebhookTokenStore,
+  type MemoryStoreOptions,
+} from './store.js';
 export { redisStore, type RedisStoreOptions } from './redis-store.js';
 export {
   ProveClient,

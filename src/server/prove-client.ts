@@ -171,7 +171,10 @@ export function retryAfterSeconds(header: string | null | undefined, now: number
 /** Prove did not answer in time. */
 export class ProveTimeoutError extends ProveError {
   override name = 'ProveTimeoutError';
-  constructor(readonly endpoint: string, readonly timeoutMs: number) {
+  constructor(
+    readonly endpoint: string,
+    readonly timeoutMs: number,
+  ) {
     super(`Prove ${endpoint} did not answer within ${timeoutMs} ms`);
   }
 }
@@ -179,7 +182,10 @@ export class ProveTimeoutError extends ProveError {
 /** Prove could not be reached (DNS, refused connection, reset, ...). */
 export class ProveNetworkError extends ProveError {
   override name = 'ProveNetworkError';
-  constructor(readonly endpoint: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly endpoint: string,
+    options?: { cause?: unknown },
+  ) {
     super(`Prove ${endpoint} could not be reached`, options);
   }
 }
@@ -187,7 +193,10 @@ export class ProveNetworkError extends ProveError {
 /** Prove answered 2xx with something that is not the documented shape. */
 export class ProveResponseError extends ProveError {
   override name = 'ProveResponseError';
-  constructor(readonly endpoint: string, detail: string) {
+  constructor(
+    readonly endpoint: string,
+    detail: string,
+  ) {
     super(`Prove ${endpoint} gave an unexpected answer: ${detail}`);
   }
 }
@@ -278,15 +287,19 @@ export class ProveClient {
     for (;;) {
       const token = await this.accessToken();
       try {
-        const json = await this.#send(endpoint, {
-          method: 'POST',
-          headers: {
-            Authorization: `Bearer ${token}`,
-            'Content-Type': 'application/json',
-            Accept: 'application/json',
+        const json = await this.#send(
+          endpoint,
+          {
+            method: 'POST',
+            headers: {
+              Authorization: `Bearer ${token}`,
+              'Content-Type': 'application/json',
+              Accept: 'application/json',
+            },
+            body: JSON.stringify(payload),
           },
-          body: JSON.stringify(payload),
-        }, signal);
+          signal,
+        );
         const parsed = schema.safeParse(json);
         if (!parsed.success) throw new ProveResponseError(endpoint, describeIssues(parsed.error));
         return parsed.data;

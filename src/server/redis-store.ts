@@ -105,8 +105,7 @@ export function redisStore(client: Redis, options: RedisStoreOptions = {}): Prov
   const keepMs = ttlMs + COLLECT_AFTER_MS;
 
   /** `browser` is a digest already. */
-  const liveFlows = async (browser: string) =>
-    (await client.eval(LIVE_FLOWS, 2, places, browserKey(browser), now())) as string[];
+  const liveFlows = async (browser: string) => (await client.eval(LIVE_FLOWS, 2, places, browserKey(browser), now())) as string[];
 
   const readFlow = async (id: string): Promise<Flow | undefined> => {
     const text = await client.get(flowKey + id);
@@ -130,7 +129,21 @@ export function redisStore(client: Redis, options: RedisStoreOptions = {}): Prov
           const createdAt = now();
           const browser = await digest(owner);
           const flow: Flow = { correlationId: ids.correlationId, clientRequestId: ids.clientRequestId, browser, createdAt, expiresAt: createdAt + ttlMs };
-          await client.eval(COMMIT, 3, places, browserKey(browser), sequence, member, id, JSON.stringify(flow), flow.expiresAt, FLOWS_PER_BROWSER, createdAt, flowKey, keepMs);
+          await client.eval(
+            COMMIT,
+            3,
+            places,
+            browserKey(browser),
+            sequence,
+            member,
+            id,
+            JSON.stringify(flow),
+            flow.expiresAt,
+            FLOWS_PER_BROWSER,
+            createdAt,
+            flowKey,
+            keepMs,
+          );
           return id;
         },
         async release() {
@@ -152,7 +165,11 @@ export function redisStore(client: Redis, options: RedisStoreOptions = {}): Prov
       return cookie !== undefined && (await liveFlows(await digest(cookie))).length > 0;
     },
     async delete(id) {
-      await client.multi().zrem(places, id).del(flowKey + id).exec();
+      await client
+        .multi()
+        .zrem(places, id)
+        .del(flowKey + id)
+        .exec();
     },
     async msUntilNextExpiry() {
       const [, score] = await client.zrangebyscore(places, `(${now()}`, '+inf', 'WITHSCORES', 'LIMIT', 0, 1);

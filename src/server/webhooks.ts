@@ -8,13 +8,7 @@
 import { errors as joseErrors, jwtVerify } from 'jose';
 import { z } from 'zod';
 
-export const WEBHOOK_EVENT_TYPES = [
-  'PHONE_NUMBER_CHANGE',
-  'DISCONNECT',
-  'PORT',
-  'LINE_TYPE_CHANGE',
-  'MOVED_OUT_OF_COVERAGE',
-] as const;
+export const WEBHOOK_EVENT_TYPES = ['PHONE_NUMBER_CHANGE', 'DISCONNECT', 'PORT', 'LINE_TYPE_CHANGE', 'MOVED_OUT_OF_COVERAGE'] as const;
 
 const text = (max: number) => z.string().max(max);
 
@@ -61,11 +55,7 @@ export type WebhookAuthResult =
  * present (Prove documents its tokens as short-lived), not expired, not before `nbf`, issued at
  * most 10 minutes ago and not in the future beyond the tolerance.
  */
-export async function verifyWebhookAuthorization(
-  header: string | string[] | undefined,
-  secret: Uint8Array,
-  now: Date,
-): Promise<WebhookAuthResult> {
+export async function verifyWebhookAuthorization(header: string | string[] | undefined, secret: Uint8Array, now: Date): Promise<WebhookAuthResult> {
   if (typeof header !== 'string') return { ok: false, reason: 'missing X-Prove-Authorization' };
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) return { ok: false, reason: 'X-Prove-Authorization is not a Bearer token' };

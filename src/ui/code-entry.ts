@@ -88,14 +88,16 @@ export function codeEntry(state: CodeState, ctx: ViewContext) {
       </div>
       ${main}
       <div class="actions">
-        ${expired && sendsLeft > 0
-          ? nothing
-          : resendControls(state.sends, ctx, {
-              label: t.resendCode,
-              waitLabel: t.resendCodeIn,
-              disabled: false,
-              onResend: () => actions.resendCode(),
-            })}
+        ${
+          expired && sendsLeft > 0
+            ? nothing
+            : resendControls(state.sends, ctx, {
+                label: t.resendCode,
+                waitLabel: t.resendCodeIn,
+                disabled: false,
+                onResend: () => actions.resendCode(),
+              })
+        }
         <button type="button" part="button" ?disabled=${sendsLeft === 0} @click=${() => actions.changeNumber()}>${t.changeNumber}</button>
         ${cancel}
       </div>

@@ -12,7 +12,11 @@ import { loadPhoneRules, phoneRules } from '../phone.js';
  */
 function loadPhoneView(event: Event): void {
   const host = ((event.currentTarget as Element).getRootNode() as ShadowRoot).host as ReactiveElement;
-  if (!phoneRules()) loadPhoneRules().then(() => host.requestUpdate(), () => {});
+  if (!phoneRules())
+    loadPhoneRules().then(
+      () => host.requestUpdate(),
+      () => {},
+    );
 }
 
 type DetailsState = Extract<FlowState, { name: 'form' | 'starting' | 'error' }>;

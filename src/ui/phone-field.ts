@@ -135,9 +135,7 @@ export function phoneField({ values, error, disabled, autofocus }: PhoneFieldOpt
           }
         }}
       >
-        ${options.map(
-          (c) => html`<option value=${c} ?selected=${c === country}>${flag(c)} ${name(c)} ${callingCode(c) ?? ''}</option>`,
-        )}
+        ${options.map((c) => html`<option value=${c} ?selected=${c === country}>${flag(c)} ${name(c)} ${callingCode(c) ?? ''}</option>`)}
       </select>
     </span>`;
 

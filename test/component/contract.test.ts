@@ -13,9 +13,7 @@ import { alertText, backendFor, buttonByName, fillDetails, focused, requestsSent
 async function mount(scenario: string, possession: 'mobile' | 'desktop' = 'mobile') {
   const backend = backendFor(scenario);
   const sdk = new FakeSdk();
-  const el = await fixture<ProveVerifyElement>(
-    html`<prove-verify backend-url=${backend.url} possession-type=${possession} .sdk=${sdk}></prove-verify>`,
-  );
+  const el = await fixture<ProveVerifyElement>(html`<prove-verify backend-url=${backend.url} possession-type=${possession} .sdk=${sdk}></prove-verify>`);
   await fillDetails(el);
   return { el, sdk, backend };
 }
@@ -67,7 +65,11 @@ describe('<prove-verify> and the backend contract', () => {
   it('gives up after 30 s of 202 (after 1, 2, 4, 8, 8 s), with "Try again" for the status call only', async () => {
     const { el, backend, sdk } = await mount('status-pending');
     // Fake time that also runs on its own, so requests and waits behave; ticks jump ahead.
-    const clock = sinon.useFakeTimers({ now: Date.now(), shouldAdvanceTime: true, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    const clock = sinon.useFakeTimers({
+      now: Date.now(),
+      shouldAdvanceTime: true,
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+    });
     const error = oneEvent(el, 'prove-verify-error');
     await confirmCode(el);
     for (let i = 0; i < 40 && el.step !== 'error'; i++) {

@@ -40,18 +40,14 @@ describe('<prove-verify> desktop flow (Instant Link)', () => {
     expect(text(el)).to.contain('Phone number verified');
     const heading = focused(el)!;
     expect(heading.textContent).to.equal('Phone number verified');
-    expect(el.shadowRoot!.getElementById(heading.getAttribute('aria-describedby')!)?.textContent).to.equal(
-      'Thank you, your phone number is confirmed.',
-    );
+    expect(el.shadowRoot!.getElementById(heading.getAttribute('aria-describedby')!)?.textContent).to.equal('Thank you, your phone number is confirmed.');
   });
 
   it('still says what to do, and lets the person cancel, when the SDK offers no resend', async () => {
     const backend = backendFor();
     const sdk = new FakeSdk();
     sdk.noRetryStep = true;
-    const el = await fixture<ProveVerifyElement>(
-      html`<prove-verify backend-url=${backend.url} possession-type="desktop" .sdk=${sdk}></prove-verify>`,
-    );
+    const el = await fixture<ProveVerifyElement>(html`<prove-verify backend-url=${backend.url} possession-type="desktop" .sdk=${sdk}></prove-verify>`);
     await fillDetails(el);
     buttonByName(el, 'Verify').click();
     await untilStep(el, 'link-sending');

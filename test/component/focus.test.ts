@@ -120,7 +120,7 @@ describe('<prove-verify> focus and keyboard', () => {
     expect(cancels()).to.equal(0);
   });
 
-  it("leaves focus where the page has it when the page calls reset() or cancel()", async () => {
+  it('leaves focus where the page has it when the page calls reset() or cancel()', async () => {
     const { el } = await mount();
     const outside = document.createElement('button');
     outside.textContent = 'Elsewhere';

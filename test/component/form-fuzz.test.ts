@@ -117,9 +117,7 @@ describe('<prove-verify> form under generated bad input', () => {
     this.timeout(120_000);
     const backend = backendFor();
     const sdk = new FakeSdk();
-    const el = await fixture<ProveVerifyElement>(
-      html`<prove-verify backend-url=${backend.url} possession-type="mobile" .sdk=${sdk}></prove-verify>`,
-    );
+    const el = await fixture<ProveVerifyElement>(html`<prove-verify backend-url=${backend.url} possession-type="mobile" .sdk=${sdk}></prove-verify>`);
     let sent = 0;
     let refused = 0;
     await fc.assert(

@@ -126,7 +126,14 @@ describe('<prove-verify> details form', () => {
   const refused = [
     { what: 'letters in the phone number', first: 'Addy', last: 'Epinay', phone: 'call me maybe', field: 'phone', message: /valid phone number|too short/ },
     { what: 'a phone number that is too long', first: 'Addy', last: 'Epinay', phone: '200 100 4010 4010 4010', field: 'phone', message: /too long/ },
-    { what: 'a name longer than 100 characters', first: 'A'.repeat(101), last: 'Epinay', phone: '2001004010', field: 'first-name', message: /This is too long\./ },
+    {
+      what: 'a name longer than 100 characters',
+      first: 'A'.repeat(101),
+      last: 'Epinay',
+      phone: '2001004010',
+      field: 'first-name',
+      message: /This is too long\./,
+    },
     // U+202E turns what follows around on screen: "Addy\u202Eyanipe" shows as "Addyepinay".
     { what: 'a name with a bidi override', first: 'Addy\u202Eyanipe', last: 'Epinay', phone: '2001004010', field: 'first-name', message: /hidden characters/ },
     { what: 'a name with a control character', first: 'Addy', last: 'Epi\u0007nay', phone: '2001004010', field: 'last-name', message: /hidden characters/ },

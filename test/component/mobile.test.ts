@@ -3,18 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { FakeSdk } from '../support/fake-sdk.js';
-import {
-  alertText,
-  backendFor,
-  buttonByName,
-  fillDetails,
-  focused,
-  inputByLabel,
-  requestsSent,
-  text,
-  type,
-  untilStep,
-} from '../support/dom.js';
+import { alertText, backendFor, buttonByName, fillDetails, focused, inputByLabel, requestsSent, text, type, untilStep } from '../support/dom.js';
 
 async function mountMobile(scenario = 'ok', resendAfter = 0) {
   const backend = backendFor(scenario);
@@ -58,7 +47,10 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     expect(codeInput.inputMode).to.equal('numeric');
     expect(codeInput.autocomplete).to.equal('one-time-code');
     // A screen reader reading the focused field also hears where the code went.
-    const description = codeInput.getAttribute('aria-describedby')!.split(' ').map((id) => el.shadowRoot!.getElementById(id)?.textContent);
+    const description = codeInput
+      .getAttribute('aria-describedby')!
+      .split(' ')
+      .map((id) => el.shadowRoot!.getElementById(id)?.textContent);
     expect(description).to.deep.equal(['Please enter the code we just sent to (200) 100-4010.', 'Enter the 4-digit code.']);
     expect(focused(el)).to.equal(codeInput);
     await expect(el).to.be.accessible();

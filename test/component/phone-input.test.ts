@@ -133,7 +133,7 @@ describe('<prove-verify> phone number', () => {
   });
 
   // +49 and +61 are used by no other test here, so their numbering plans are not in yet.
-  it('keeps a number as typed while its calling code\'s rules load, then formats it and selects its country', async () => {
+  it("keeps a number as typed while its calling code's rules load, then formats it and selects its country", async () => {
     const el = await fixture<ProveVerifyElement>(html`<prove-verify backend-url="/api"></prove-verify>`);
     await reachPhone(el);
     type(phoneInput(el), '+49301234567');
@@ -180,7 +180,9 @@ describe('<prove-verify> phone number', () => {
     expect(selector(el)!.value).to.equal('US');
     const steps = stepsOf(el);
     buttonByName(el, 'Verify').click();
-    await waitUntil(() => phoneInput(el).getAttribute('aria-invalid') === 'true' && root(el).activeElement === phoneInput(el), 'the phone was not refused', { timeout: 5000 });
+    await waitUntil(() => phoneInput(el).getAttribute('aria-invalid') === 'true' && root(el).activeElement === phoneInput(el), 'the phone was not refused', {
+      timeout: 5000,
+    });
     expect(phoneError(el)).to.equal("Numbers from this country can't be used here (United Kingdom).");
     expect(steps).to.deep.equal([]);
     expect(await requestsSent(backend.id)).to.deep.equal([]);

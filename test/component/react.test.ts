@@ -73,11 +73,7 @@ describe('prove-verify/react', () => {
     await verifyByCode(el);
     await untilStep(el, 'success');
     expect(text(el)).to.contain('Phone number verified');
-    expect(heard).to.deep.equal([
-      ...CODE_STEPS,
-      'step:success',
-      'success:success',
-    ]);
+    expect(heard).to.deep.equal([...CODE_STEPS, 'step:success', 'success:success']);
     // The backend named by the prop is the one the element called.
     expect((await requestsSent(backend.id)).map((r) => r.call)).to.deep.equal(['verify', 'verify-status']);
     expect(sdk.runs[0].codes).to.deep.equal(['1234']);
@@ -140,11 +136,7 @@ describe('prove-verify/react', () => {
 
     await verifyByCode(fromServer);
     await untilStep(fromServer, 'failure');
-    expect(heard).to.deep.equal([
-      ...CODE_STEPS,
-      'step:failure',
-      'failure:failed',
-    ]);
+    expect(heard).to.deep.equal([...CODE_STEPS, 'step:failure', 'failure:failed']);
     expect((await requestsSent(backend.id)).map((r) => r.call)).to.deep.equal(['verify', 'verify-status']);
     expect(mismatches).to.deep.equal([]);
   });

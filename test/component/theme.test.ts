@@ -257,7 +257,9 @@ describe('<prove-verify> colour and theming', () => {
     for (const scheme of ['light', 'dark']) {
       root.style.colorScheme = scheme;
       root.style.background = scheme === 'dark' ? '#121212' : '';
-      const el = await fixture<ProveVerifyElement>(html`<prove-verify backend-url=${backendFor('nomatch').url} possession-type="mobile" .sdk=${new FakeSdk()}></prove-verify>`);
+      const el = await fixture<ProveVerifyElement>(
+        html`<prove-verify backend-url=${backendFor('nomatch').url} possession-type="mobile" .sdk=${new FakeSdk()}></prove-verify>`,
+      );
       await expect(el).to.be.accessible();
       await fillDetails(el);
       buttonByName(el, 'Verify').click();

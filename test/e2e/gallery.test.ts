@@ -56,9 +56,14 @@ describe('the states gallery (/gallery.html)', () => {
     for (const { id, lang, theme } of STRIPS) {
       const cells = await page.locator(`#${id} figure.state`).evaluateAll((nodes) => nodes.map((c) => (c as HTMLElement).dataset.state));
       assert.ok(cells.length >= 20, `${id} shows every state (${cells.length})`);
-      assert.ok(cells.every((c) => c === 'reached'), `${id}: ${cells.join(', ')}`);
+      assert.ok(
+        cells.every((c) => c === 'reached'),
+        `${id}: ${cells.join(', ')}`,
+      );
       // Each element shows the language and theme of its strip.
-      const seen = await page.locator(`#${id} prove-verify`).evaluateAll((els) => [...new Set(els.map((el) => `${el.getAttribute('lang')} ${el.getAttribute('theme')}`))]);
+      const seen = await page
+        .locator(`#${id} prove-verify`)
+        .evaluateAll((els) => [...new Set(els.map((el) => `${el.getAttribute('lang')} ${el.getAttribute('theme')}`))]);
       assert.deepEqual(seen, [`${lang} ${theme}`]);
     }
     assert.deepEqual(pageErrors, [], 'no uncaught errors in the gallery');

@@ -47,7 +47,7 @@ async function inContext(options: BrowserContextOptions, body: (context: Browser
   try {
     await body(context);
     assert.deepEqual(pageErrors, [], 'no uncaught errors in the pages');
-    assert.deepEqual(cspViolations, [], 'nothing the landing page\'s CSP had to block');
+    assert.deepEqual(cspViolations, [], "nothing the landing page's CSP had to block");
   } finally {
     await context.close();
   }
@@ -77,7 +77,7 @@ test('started on this phone: the link finishes the flow here, and the first tab 
     await phone.goto(link);
     const landed = new URL(phone.url());
     assert.equal(landed.origin + landed.pathname, `${stack.appUrl}/link-opened.html`, 'the default finalTargetUrl');
-    assert.ok(landed.searchParams.has('asc') && landed.searchParams.has('authId'), 'Prove\'s redirect says the flow started here');
+    assert.ok(landed.searchParams.has('asc') && landed.searchParams.has('authId'), "Prove's redirect says the flow started here");
 
     await seen(phone.getByText(TEXTS.backToTab, { exact: true }));
     assert.doesNotMatch(await landingText(phone), RESULT_CLAIM, 'the landing page claims no result');
@@ -100,7 +100,7 @@ test('started on another device: the landing page sends the person back there, c
       assert.equal(
         await phone.evaluate(() => performance.getEntriesByType('resource').some((r) => r.name.includes('/cdn/'))),
         false,
-        'nothing to finish here, so Prove\'s SDK is not loaded',
+        "nothing to finish here, so Prove's SDK is not loaded",
       );
     });
     // The desktop learns the result from Prove itself (the status socket), not from the phone.

@@ -76,8 +76,7 @@ async function sandboxStats(): Promise<{ sockets: number }> {
 }
 
 const events = (page: Page) => page.evaluate(() => (window as unknown as { seen: Seen[] }).seen);
-const problems = async (page: Page, id?: string) =>
-  (await events(page)).filter((e) => /-(error|failure)$/.test(e.type) && (id === undefined || e.id === id));
+const problems = async (page: Page, id?: string) => (await events(page)).filter((e) => /-(error|failure)$/.test(e.type) && (id === undefined || e.id === id));
 const rejections = (page: Page) => page.evaluate(() => (window as unknown as { rejections: string[] }).rejections);
 
 /** How every fault must end: `problems` -error/-failure events in all, no unhandled rejection, no page error. */
@@ -164,7 +163,10 @@ describe('Faults of the page, with the real SDK', () => {
     await page.context().setOffline(true);
     await f.code.fill(code);
     await seen(f.alert.getByText(/connection/));
-    assert.deepEqual((await problems(page)).map((e) => [e.type, e.detail.code]), [['prove-verify-error', 'network']]);
+    assert.deepEqual(
+      (await problems(page)).map((e) => [e.type, e.detail.code]),
+      [['prove-verify-error', 'network']],
+    );
     await page.context().setOffline(false);
     const second = await stack.inbox.count();
     await f.button('Try again').click();
@@ -189,7 +191,10 @@ describe('Faults of the page, with the real SDK', () => {
     await setVisibility(page, 'visible');
     await page.clock.runFor(1_000);
     await seen(host.getByText('The link expired', { exact: true }));
-    assert.deepEqual((await problems(page)).map((e) => [e.type, e.detail.code]), [['prove-verify-error', 'expired']]);
+    assert.deepEqual(
+      (await problems(page)).map((e) => [e.type, e.detail.code]),
+      [['prove-verify-error', 'expired']],
+    );
     await until('the expired wait to close its socket', async () => (await sandboxStats()).sockets === 0, 5_000);
 
     const before = await stack.inbox.count();
@@ -223,10 +228,7 @@ describe('Faults of the page, with the real SDK', () => {
   });
 
   test('two elements running at once: each reads its own result (one person passes, the other does not)', async () => {
-    const { page, errors } = await openPage(
-      IPHONE,
-      `${MOBILE_ELEMENT}<prove-verify id="two" backend-url="/api" possession-type="mobile"></prove-verify>`,
-    );
+    const { page, errors } = await openPage(IPHONE, `${MOBILE_ELEMENT}<prove-verify id="two" backend-url="/api" possession-type="mobile"></prove-verify>`);
     const [one, two] = [page.locator('#one'), page.locator('#two')];
     await fill(one);
     // Same phone, another name: possession passes, Verified Users does not.
@@ -268,7 +270,10 @@ describe('Faults of the page, with the real SDK', () => {
     `);
     await f.code.fill(await nextCode(before));
     await seen(host.getByRole('heading', { name: /Phone number verified|Numéro de téléphone vérifié/ }));
-    assert.deepEqual(paths.filter((p) => p.startsWith('/api/') || p.startsWith('/nowhere')), ['/api/verify', '/api/verify-status']);
+    assert.deepEqual(
+      paths.filter((p) => p.startsWith('/api/') || p.startsWith('/nowhere')),
+      ['/api/verify', '/api/verify-status'],
+    );
     await endsCleanly(page, errors, 0);
   });
 });

@@ -37,7 +37,7 @@ async function newFlowClearsThePanel(page: Page): Promise<void> {
   const second = await phoneShowsCurrentFlow(page, 1);
   assert.ok(second.link, 'the new flow texted a link');
   assert.notEqual(second.link, first.link, 'the panel shows the new link, not the old one');
-  assert.equal(await messages.count(), 1, 'only the current flow\'s text');
+  assert.equal(await messages.count(), 1, "only the current flow's text");
   assert.ok(Number(await list.getAttribute('data-earlier')) >= 1, 'the earlier text is counted as hidden');
   await seen(page.getByText(/earlier texts? from finished flows (is|are) hidden/));
 }
@@ -54,7 +54,7 @@ describe('the Simulated phone panel', () => {
     }
   });
 
-  test('the CDN page has the same panel, fed only by the element\'s events', async () => {
+  test("the CDN page has the same panel, fed only by the element's events", async () => {
     const page = await browser.newPage();
     try {
       await page.goto(`${stack.appUrl}/cdn.html`);

@@ -230,9 +230,7 @@ describe('the demo page (/)', () => {
       await focused(heading(page, TEXTS.notVerified));
       await loggedEvent(page, 'prove-verify-failure');
       assert.equal(await heading(page, TEXTS.verified).count(), 0);
-      assert.deepEqual(verifyBodies(requests), [
-        { firstName: 'Someone', lastName: 'Else', phoneNumber: ADDY.e164, possessionType: 'mobile' },
-      ]);
+      assert.deepEqual(verifyBodies(requests), [{ firstName: 'Someone', lastName: 'Else', phoneNumber: ADDY.e164, possessionType: 'mobile' }]);
 
       // Start again keeps what was typed.
       await button(page, 'Start again').click();
@@ -448,7 +446,11 @@ describe('the CDN page (/cdn.html): only dist/cdn/prove-verify.js', () => {
     await until('typing to fetch the +1 plans', async () => scriptsNow().includes('/cdn/metadata/1.js'));
     const flowChunks = scriptsNow().filter((p) => /^\/cdn\/flow-[\w-]+\.js$/.test(p));
     assert.equal(flowChunks.length, 1, "typing loaded the flow's code once");
-    assert.deepEqual(scriptsNow().filter((p) => p.startsWith('/cdn/metadata/')), ['/cdn/metadata/1.js'], 'the +1 plans, no other');
+    assert.deepEqual(
+      scriptsNow().filter((p) => p.startsWith('/cdn/metadata/')),
+      ['/cdn/metadata/1.js'],
+      'the +1 plans, no other',
+    );
     assert.equal(proveAuthRequests(requests).length, 1, "Prove's SDK is fetched once");
   }
 
@@ -496,7 +498,12 @@ describe('the CDN page (/cdn.html): only dist/cdn/prove-verify.js', () => {
       await seen(heading(page, TEXTS.verified));
       // What the whole mobile flow loaded is what its budget counts (scripts/size.mjs, from the build graph).
       const loaded = requests.map((r) => new URL(r.url()).pathname).filter((p) => p.startsWith('/cdn/') && p.endsWith('.js'));
-      assert.deepEqual([...new Set(loaded)].sort(), mobileFlowFiles(readManifest()).map((file) => `/cdn/${file}`).sort());
+      assert.deepEqual(
+        [...new Set(loaded)].sort(),
+        mobileFlowFiles(readManifest())
+          .map((file) => `/cdn/${file}`)
+          .sort(),
+      );
     });
   });
 });

@@ -43,7 +43,7 @@ async function reachLinkWait(el: ProveVerifyElement) {
 }
 
 describe("Prove's rules with the real SDK: starting", () => {
-  it('a start the backend refuses at once shows the failure and never runs Prove\'s SDK', async () => {
+  it("a start the backend refuses at once shows the failure and never runs Prove's SDK", async () => {
     await armFault('verify-refused');
     const el = await mountLive('mobile');
     await fillDetails(el);
@@ -248,7 +248,7 @@ describe("Prove's rules with the real SDK: the Instant Link", () => {
     await untilStep(el, 'success');
   });
 
-  it("the link expiring at Prove (its socket says so) shows the expired link", async () => {
+  it('the link expiring at Prove (its socket says so) shows the expired link', async () => {
     const el = await mountLive('desktop');
     await reachLinkWait(el);
     await armFault('link-expired');

@@ -37,8 +37,7 @@ async function start(limits: Partial<LimitSettings> | null, more: AppOptions = {
   return app;
 }
 
-const startFlow = (app: RunningApp, from: string, phoneNumber: string = ADDY.phoneNumber) =>
-  call(app, '/api/verify', { ...ADDY, phoneNumber }, { from });
+const startFlow = (app: RunningApp, from: string, phoneNumber: string = ADDY.phoneNumber) => call(app, '/api/verify', { ...ADDY, phoneNumber }, { from });
 
 function assertLimited(answer: Answer, retryAfter: number, message: RegExp): void {
   const error = assertError(answer, 429, 'rate_limited');
@@ -128,7 +127,7 @@ describe('status budgets', () => {
 });
 
 describe('which address counts', () => {
-  test('the socket\'s address; X-Forwarded-For only with TRUST_PROXY hops, read from the right', async () => {
+  test("the socket's address; X-Forwarded-For only with TRUST_PROXY hops, read from the right", async () => {
     const seen: string[] = [];
     const recording: BudgetStore = (spec) => {
       const counter = memoryBudgetStore(spec);
@@ -244,7 +243,11 @@ describe('limits from the environment', () => {
       ['LIMIT_STARTS_GLOBAL', '1.5'],
       ['LIMIT_WINDOW_SECONDS', '0'],
     ]) {
-      assert.throws(() => limitsFrom({ [name!]: value }), (e: Error) => e.name === 'ConfigError' && e.message.includes(name!), name);
+      assert.throws(
+        () => limitsFrom({ [name!]: value }),
+        (e: Error) => e.name === 'ConfigError' && e.message.includes(name!),
+        name,
+      );
     }
   });
 

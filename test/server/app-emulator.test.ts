@@ -67,7 +67,10 @@ describe('demo backend + the real sandbox emulator', () => {
     const otpStart = await sandbox.client('mobile/otp/start', authToken, {});
     assert.equal(otpStart.status, 200, JSON.stringify(otpStart.body));
     const messages = await sandbox.messages(ADDY.phoneNumber);
-    assert.ok(messages.body.some((m: { otp?: string }) => m.otp), 'the code reached the simulated phone');
+    assert.ok(
+      messages.body.some((m: { otp?: string }) => m.otp),
+      'the code reached the simulated phone',
+    );
     const otpFinish = await sandbox.client('mobile/otp/finish', authToken, { otp: '1234' });
     assert.equal(otpFinish.status, 200, JSON.stringify(otpFinish.body));
 
@@ -80,7 +83,7 @@ describe('demo backend + the real sandbox emulator', () => {
     assert.equal(typeof result.identityId, 'string');
   });
 
-  test('the desktop Instant Link lands on the app\'s landing page, which claims no result', async () => {
+  test("the desktop Instant Link lands on the app's landing page, which claims no result", async () => {
     const linksBefore = new Set(((await sandbox.messages(ADDY.phoneNumber)).body as Array<{ link?: string }>).map((m) => m.link));
     const started = await post(app, '/api/verify', { ...ADDY, possessionType: 'desktop' });
     const { authToken } = (await started.json()) as { authToken: string };
@@ -103,7 +106,7 @@ describe('demo backend + the real sandbox emulator', () => {
     assert.equal(((await status.json()) as { success: boolean }).success, true);
   });
 
-  test('a name that is not the phone\'s owner fails verification', async () => {
+  test("a name that is not the phone's owner fails verification", async () => {
     const started = await post(app, '/api/verify', { ...ADDY, firstName: 'Someone', possessionType: 'mobile' });
     const { authToken } = (await started.json()) as { authToken: string };
     await sandbox.client('mobile/otp/start', authToken, {});
@@ -136,7 +139,7 @@ describe('demo backend + the real sandbox emulator', () => {
     return { answers, status: status.status, result: (await status.json()) as Record<string, unknown> };
   }
 
-  test('allowOTPRetry on (the demo\'s default): a wrong code can be entered again', async () => {
+  test("allowOTPRetry on (the demo's default): a wrong code can be entered again", async () => {
     const { answers, status, result } = await enterCodes(app, ['0000', '1234']);
     assert.ok(answers[0] && typeof answers[0] === 'object' && 'data' in answers[0], `a recoverable refusal: ${JSON.stringify(answers[0])}`);
     assert.deepEqual(answers[1], { next: 'done' });
@@ -186,7 +189,7 @@ describe('demo backend + the real sandbox emulator', () => {
     assert.equal(((await status.json()) as { success: boolean }).success, true);
   });
 
-  test('the emulator\'s signed test webhook is accepted, and its retry is deduplicated', async () => {
+  test("the emulator's signed test webhook is accepted, and its retry is deduplicated", async () => {
     const sent = await fetch(`${emulator.url}/sandbox/webhook`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -216,8 +219,8 @@ describe('demo backend + the real sandbox emulator', () => {
   });
 });
 
-describe('demo backend + an emulator holding Prove\'s rate limit', () => {
-  test('over the limit the page gets 429 rate_limited with Prove\'s Retry-After, and Prove is not asked again', async () => {
+describe("demo backend + an emulator holding Prove's rate limit", () => {
+  test("over the limit the page gets 429 rate_limited with Prove's Retry-After, and Prove is not asked again", async () => {
     const emulator = await startEmulator({ port: 0, rateLimitPerSecond: 2 });
     const app = await startApp({
       port: 0,
@@ -226,16 +229,17 @@ describe('demo backend + an emulator holding Prove\'s rate limit', () => {
       limits: NO_LIMITS,
     });
     try {
-      const answers = await Promise.all(
-        Array.from({ length: 6 }, () => post(app, '/api/verify', { ...ADDY, possessionType: 'mobile' })),
-      );
+      const answers = await Promise.all(Array.from({ length: 6 }, () => post(app, '/api/verify', { ...ADDY, possessionType: 'mobile' })));
       const limited = answers.filter((res) => res.status === 429);
       assert.ok(limited.length > 0, `some were limited: ${answers.map((r) => r.status).join(', ')}`);
       for (const res of limited) {
         assert.match(res.headers.get('retry-after') ?? '', /^[1-9]\d*$/);
         assert.equal(((await res.json()) as { code: string }).code, 'rate_limited');
       }
-      assert.ok(answers.every((res) => res.status === 200 || res.status === 429), answers.map((r) => r.status).join(', '));
+      assert.ok(
+        answers.every((res) => res.status === 200 || res.status === 429),
+        answers.map((r) => r.status).join(', '),
+      );
     } finally {
       await app.close();
       await emulator.close();
@@ -286,7 +290,7 @@ describe('demo/server/start.ts', () => {
   test('starts the emulator and the app, wires webhooks, and stops cleanly on SIGTERM', async () => {
     const port = await freeLoopbackPort();
     const emulatorPort = await freeLoopbackPort([port]);
-        const started = run({ ...noProve, PORT: String(port), EMULATOR_PORT: String(emulatorPort) }, /Ctrl-C to stop/);
+    const started = run({ ...noProve, PORT: String(port), EMULATOR_PORT: String(emulatorPort) }, /Ctrl-C to stop/);
     try {
       await started.seen;
       const output = started.output();
@@ -300,7 +304,7 @@ describe('demo/server/start.ts', () => {
         headers: { 'Content-Type': 'application/json' },
         body: '{}',
       });
-      assert.deepEqual(await sent.json(), { delivered: true, status: 200 }, 'the emulator signs with the app\'s secret');
+      assert.deepEqual(await sent.json(), { delivered: true, status: 200 }, "the emulator signs with the app's secret");
       const verify = await fetch(`http://localhost:${port}/api/verify`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
@@ -337,7 +341,7 @@ describe('demo/server/start.ts', () => {
     assert.equal(await started.exited, 0);
   });
 
-  test('PROVE_ENV=uat-eu talks to Prove\'s EU sandbox; PROVE_ALLOW_OTP_RETRY=false is said at startup', async () => {
+  test("PROVE_ENV=uat-eu talks to Prove's EU sandbox; PROVE_ALLOW_OTP_RETRY=false is said at startup", async () => {
     const port = await freeLoopbackPort();
     const started = run(
       {

@@ -28,14 +28,14 @@ const start = (body: Record<string, unknown>) => call(app, '/api/verify', { ...A
 const sentTarget = () => stub.verifies.at(-1)?.finalTargetUrl;
 
 describe('finalTargetUrl', () => {
-  test('the desktop flow gets the backend\'s own landing page; the mobile flow none unless asked', async () => {
+  test("the desktop flow gets the backend's own landing page; the mobile flow none unless asked", async () => {
     assert.equal((await start({})).status, 200);
     assert.equal(sentTarget(), 'https://verify.example.com/link-opened.html');
     assert.equal((await start({ possessionType: 'mobile' })).status, 200);
     assert.equal(sentTarget(), undefined);
   });
 
-  test('a URL on an allowed origin, or on the app\'s own, is sent as parsed', async () => {
+  test("a URL on an allowed origin, or on the app's own, is sent as parsed", async () => {
     const cases: Array<[string, string]> = [
       ['https://good.example/done', 'https://good.example/done'],
       ['https://good.example/back?step=done', 'https://good.example/back?step=done'],
@@ -97,10 +97,7 @@ describe('finalTargetUrl', () => {
 
 describe('ALLOWED_FINAL_TARGET_ORIGINS', () => {
   test('comma-separated exact origins; anything else stops the app at startup', async () => {
-    assert.deepEqual(parseOriginList(' https://a.example , http://b.example:8080/,https://a.example', 'X'), [
-      'https://a.example',
-      'http://b.example:8080',
-    ]);
+    assert.deepEqual(parseOriginList(' https://a.example , http://b.example:8080/,https://a.example', 'X'), ['https://a.example', 'http://b.example:8080']);
     assert.deepEqual(parseOriginList(undefined, 'X'), []);
     assert.deepEqual(parseOriginList('', 'X'), []);
     for (const bad of ['a.example', 'https://a.example/path', 'ftp://a.example', 'https://u@a.example', 'https://a.example?x', 'https://a.example#x', '*']) {

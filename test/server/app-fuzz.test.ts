@@ -53,19 +53,21 @@ const post = (path: string, body: string, headers: Record<string, string> = {}) 
 // Generators
 
 /** Text that is not JSON: random strings, and JSON cut short or with a byte out of place. */
-const malformedJson = fc.oneof(
-  fc.string({ maxLength: 200 }),
-  fc.json().map((json) => json.slice(0, Math.max(0, json.length - 1)) + (json.length > 1 ? '' : '{')),
-  fc.json().chain((json) => fc.nat(json.length).map((at) => `${json.slice(0, at)}\u0000${json.slice(at)}`)),
-  fc.constantFrom('{', '{"firstName":', '[1,', 'nul', 'tru', '{"a":1,}', "{'a':1}", '\uFEFF{}', '{"a":"\\u12"}'),
-).filter((text) => {
-  try {
-    JSON.parse(text);
-    return false;
-  } catch {
-    return true;
-  }
-});
+const malformedJson = fc
+  .oneof(
+    fc.string({ maxLength: 200 }),
+    fc.json().map((json) => json.slice(0, Math.max(0, json.length - 1)) + (json.length > 1 ? '' : '{')),
+    fc.json().chain((json) => fc.nat(json.length).map((at) => `${json.slice(0, at)}\u0000${json.slice(at)}`)),
+    fc.constantFrom('{', '{"firstName":', '[1,', 'nul', 'tru', '{"a":1,}', "{'a':1}", '\uFEFF{}', '{"a":"\\u12"}'),
+  )
+  .filter((text) => {
+    try {
+      JSON.parse(text);
+      return false;
+    } catch {
+      return true;
+    }
+  });
 
 const FIELDS = ['firstName', 'lastName', 'phoneNumber', 'possessionType', 'finalTargetUrl'] as const;
 /** A value of any type; strings in every script, controls and bidi characters included. */
@@ -82,7 +84,15 @@ const verifyBody = fc.oneof(
   fc.anything({ maxDepth: 2 }),
 );
 
-const CONTENT_TYPES = ['application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json-patch+json', ''];
+const CONTENT_TYPES = [
+  'application/json',
+  'application/json; charset=utf-8',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/json-patch+json',
+  '',
+];
 
 // ---------------------------------------------------------------------------------------------
 
@@ -139,21 +149,22 @@ describe('POST /api/verify, generated bodies', () => {
 
 describe('forged and tampered session cookies', () => {
   /** A cookie header built around the real id of flow A, changed (made once flow A exists). */
-  const tamperedCookies = () => fc.oneof(
-    // A character replaced (the last one's spare bits included: the id is compared as text).
-    fc.tuple(fc.nat(42), fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_')).map(([at, c]) => {
-      const id = flowA.split('=')[1]!;
-      return `pv_session=${id.slice(0, at)}${c}${id.slice(at + 1)}`;
-    }),
-    fc.nat(42).map((at) => `pv_session=${flowA.split('=')[1]!.slice(0, at)}`),
-    fc.string({ maxLength: 8, unit: fc.constantFrom(...'abc-_=') }).map((tail) => `${flowA}${tail}x`),
-    fc.uint8Array({ minLength: 32, maxLength: 32 }).map((bytes) => `pv_session=${Buffer.from(bytes).toString('base64url')}`),
-    fc.string({ maxLength: 80, unit: fc.constantFrom(...'abcXYZ019-_=;, %"\\') }).map((value) => `pv_session=${value}`),
-    fc.string({ maxLength: 60, unit: fc.constantFrom(...'abcXYZ019-_=;, %"') }),
-    fc.constant(`pv_session=forged; ${flowA}`),
-    fc.constant(`PV_SESSION=${flowA.split('=')[1]}`),
-    fc.constant(`other=${flowA.split('=')[1]}`),
-  );
+  const tamperedCookies = () =>
+    fc.oneof(
+      // A character replaced (the last one's spare bits included: the id is compared as text).
+      fc.tuple(fc.nat(42), fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_')).map(([at, c]) => {
+        const id = flowA.split('=')[1]!;
+        return `pv_session=${id.slice(0, at)}${c}${id.slice(at + 1)}`;
+      }),
+      fc.nat(42).map((at) => `pv_session=${flowA.split('=')[1]!.slice(0, at)}`),
+      fc.string({ maxLength: 8, unit: fc.constantFrom(...'abc-_=') }).map((tail) => `${flowA}${tail}x`),
+      fc.uint8Array({ minLength: 32, maxLength: 32 }).map((bytes) => `pv_session=${Buffer.from(bytes).toString('base64url')}`),
+      fc.string({ maxLength: 80, unit: fc.constantFrom(...'abcXYZ019-_=;, %"\\') }).map((value) => `pv_session=${value}`),
+      fc.string({ maxLength: 60, unit: fc.constantFrom(...'abcXYZ019-_=;, %"') }),
+      fc.constant(`pv_session=forged; ${flowA}`),
+      fc.constant(`PV_SESSION=${flowA.split('=')[1]}`),
+      fc.constant(`other=${flowA.split('=')[1]}`),
+    );
 
   test('never read a flow: 401 session_expired, and Prove is never asked', async () => {
     const before = stub.statuses.length;
@@ -186,28 +197,34 @@ describe('forged and tampered webhook tokens', () => {
   const events = async () => ((await call(app, '/api/webhook-events')).json() as { events: unknown[] }).events.length;
 
   before(async () => {
-    genuine = await new SignJWT({ jti: randomUUID() }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuer('Prove Identity').setIssuedAt().setExpirationTime('5m').sign(key);
+    genuine = await new SignJWT({ jti: randomUUID() })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer('Prove Identity')
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(key);
     // Taken once now: any respelling of its signature that still verifies is then a replay.
     assert.equal((await webhook(`Bearer ${genuine}`)).status, 200);
   });
 
   const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.';
   /** Headers around the genuine token, changed (made once it exists). */
-  const forgedHeaders = () => fc.oneof(
-    fc.tuple(fc.nat(), fc.constantFrom(...ALPHABET)).map(([at, c]) => {
-      const i = at % genuine.length;
-      return `Bearer ${genuine.slice(0, i)}${c}${genuine.slice(i + 1)}`;
-    }),
-    fc.nat().map((at) => `Bearer ${genuine.slice(0, at % genuine.length)}`),
-    fc.string({ maxLength: 200, unit: fc.constantFrom(...ALPHABET, ' ') }).map((text) => `Bearer ${text}`),
-    fc.string({ maxLength: 200, unit: fc.constantFrom(...ALPHABET, ' ', ':', '/') }),
-    // Well-formed tokens with the wrong key, a wrong issuer, or claims of the wrong type.
-    fc.record({ iss: fc.oneof(fc.constant('Prove Identity'), fc.string()), exp: fc.anything({ maxDepth: 0 }), iat: fc.anything({ maxDepth: 0 }) }).map(
-      (claims) => `Bearer ${b64(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${b64(JSON.stringify(claims))}.${b64('not a signature')}`,
-    ),
-    fc.constant(`Bearer ${b64('{"alg":"none"}')}.${b64('{"iss":"Prove Identity"}')}.`),
-    fc.constant(`Bearer ${genuine}`),
-  );
+  const forgedHeaders = () =>
+    fc.oneof(
+      fc.tuple(fc.nat(), fc.constantFrom(...ALPHABET)).map(([at, c]) => {
+        const i = at % genuine.length;
+        return `Bearer ${genuine.slice(0, i)}${c}${genuine.slice(i + 1)}`;
+      }),
+      fc.nat().map((at) => `Bearer ${genuine.slice(0, at % genuine.length)}`),
+      fc.string({ maxLength: 200, unit: fc.constantFrom(...ALPHABET, ' ') }).map((text) => `Bearer ${text}`),
+      fc.string({ maxLength: 200, unit: fc.constantFrom(...ALPHABET, ' ', ':', '/') }),
+      // Well-formed tokens with the wrong key, a wrong issuer, or claims of the wrong type.
+      fc
+        .record({ iss: fc.oneof(fc.constant('Prove Identity'), fc.string()), exp: fc.anything({ maxDepth: 0 }), iat: fc.anything({ maxDepth: 0 }) })
+        .map((claims) => `Bearer ${b64(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${b64(JSON.stringify(claims))}.${b64('not a signature')}`),
+      fc.constant(`Bearer ${b64('{"alg":"none"}')}.${b64('{"iss":"Prove Identity"}')}.`),
+      fc.constant(`Bearer ${genuine}`),
+    );
 
   test('are 401 unauthorized and store nothing', async () => {
     const stored = await events();

@@ -45,7 +45,10 @@ describe('demo pages', () => {
       assert.deepEqual(csp.get('default-src'), ["'none'"], page);
       const scripts = csp.get('script-src')!;
       assert.equal(scripts[0], "'self'", page);
-      assert.ok(scripts.slice(1).every((source) => /^'sha256-[A-Za-z0-9+/]+=*'$/.test(source)), `${page}: only hashes beside 'self'`);
+      assert.ok(
+        scripts.slice(1).every((source) => /^'sha256-[A-Za-z0-9+/]+=*'$/.test(source)),
+        `${page}: only hashes beside 'self'`,
+      );
       // The element's styles are adopted sheets: no inline style element needs allowing.
       assert.deepEqual(csp.get('style-src'), ["'self'"], page);
       assert.deepEqual(csp.get('frame-ancestors'), ["'none'"], page);
@@ -59,7 +62,7 @@ describe('demo pages', () => {
     }
   });
 
-  test('index.html\'s import map is allowed by its exact hash, and nothing else inline', async () => {
+  test("index.html's import map is allowed by its exact hash, and nothing else inline", async () => {
     const answer = await call(emulatorApp, '/');
     const map = /<script type="importmap">([\s\S]*?)<\/script>/.exec(answer.text)![1]!;
     const hash = `'sha256-${createHash('sha256').update(map).digest('base64')}'`;
@@ -68,7 +71,7 @@ describe('demo pages', () => {
     assert.deepEqual(directives(String(cdn.headers['content-security-policy'])).get('script-src'), ["'self'"]);
   });
 
-  test('connect-src: the app, and the emulator over http and ws; with Prove, Prove\'s domain over https and wss', async () => {
+  test("connect-src: the app, and the emulator over http and ws; with Prove, Prove's domain over https and wss", async () => {
     const emulator = directives(String((await call(emulatorApp, '/')).headers['content-security-policy']));
     assert.deepEqual(emulator.get('connect-src'), ["'self'", 'http://localhost:8081', 'ws://localhost:8081']);
     const prove = directives(String((await call(proveApp, '/')).headers['content-security-policy']));

@@ -139,7 +139,7 @@ describe('ProveClient', () => {
     assert.equal(fake.count('/v3/verify'), 4, 'exactly one retry per call');
   });
 
-  test('Prove\'s {code, message} travels in a typed error', async () => {
+  test("Prove's {code, message} travels in a typed error", async () => {
     const fake = scriptedFetch({
       '/token': (n) => token(n),
       '/v3/verify': [
@@ -161,7 +161,7 @@ describe('ProveClient', () => {
     await assert.rejects(prove.v3Verify(REQUEST), (e) => e instanceof ProveHttpError && e.status === 500 && e.code === undefined);
   });
 
-  test('answers are validated: results are strings from Prove\'s list', async () => {
+  test("answers are validated: results are strings from Prove's list", async () => {
     const fake = scriptedFetch({
       '/token': (n) => token(n),
       '/v3/verify': [
@@ -222,15 +222,18 @@ describe('ProveClient', () => {
       '/v3/verify-status': [{ body: { success: 'false', possessionResult: 'not applicable', verifyResult: 'not applicable' } }],
     });
     const status = await client(fake.fetch).v3VerifyStatus({ correlationId: 'c' });
-    assert.deepEqual({ ...status, identityId: status.identityId }, {
-      success: 'false',
-      possessionResult: 'not_applicable',
-      verifyResult: 'not_applicable',
-      identityId: undefined,
-    });
+    assert.deepEqual(
+      { ...status, identityId: status.identityId },
+      {
+        success: 'false',
+        possessionResult: 'not_applicable',
+        verifyResult: 'not_applicable',
+        identityId: undefined,
+      },
+    );
   });
 
-  test('a 429 is a ProveRateLimitError with Prove\'s Retry-After, and is not retried', async () => {
+  test("a 429 is a ProveRateLimitError with Prove's Retry-After, and is not retried", async () => {
     const fake = scriptedFetch({
       '/token': (n) => token(n),
       '/v3/verify': [{ status: 429, body: { code: 8000, message: 'too many' }, headers: { 'Retry-After': '12' } }],
@@ -282,7 +285,7 @@ describe('ProveClient', () => {
     await assert.rejects(client(down.fetch).v3Verify(REQUEST), (e) => e instanceof ProveNetworkError && e.cause instanceof TypeError);
   });
 
-  test('a caller\'s abort signal cancels the call', async () => {
+  test("a caller's abort signal cancels the call", async () => {
     const fake = scriptedFetch({ '/token': (n) => token(n), '/v3/verify': [{ body: VERIFY_OK, delayMs: 5_000 }] });
     const controller = new AbortController();
     const call = client(fake.fetch).v3Verify(REQUEST, controller.signal);
@@ -302,7 +305,7 @@ describe('resolveProveConfig', () => {
     assert.throws(() => resolveProveConfig({ EMULATOR_PORT: '70000' }), ConfigError);
   });
 
-  test('credentials: Prove\'s sandbox by default, production with PROVE_ENV=prod-us', () => {
+  test("credentials: Prove's sandbox by default, production with PROVE_ENV=prod-us", () => {
     const creds = { PROVE_CLIENT_ID: 'cid', PROVE_CLIENT_SECRET: 'csecret' };
     assert.deepEqual(resolveProveConfig(creds), {
       mode: 'prove-sandbox',
@@ -314,7 +317,7 @@ describe('resolveProveConfig', () => {
     assert.equal(prod.mode, 'prove-production');
   });
 
-  test('Prove\'s EU environments: uat-eu (sandbox) and prod-eu (production)', () => {
+  test("Prove's EU environments: uat-eu (sandbox) and prod-eu (production)", () => {
     const creds = { PROVE_CLIENT_ID: 'cid', PROVE_CLIENT_SECRET: 'csecret' };
     assert.deepEqual(resolveProveConfig({ ...creds, PROVE_ENV: 'uat-eu' }), {
       mode: 'prove-sandbox',
@@ -326,7 +329,10 @@ describe('resolveProveConfig', () => {
       proveEnv: 'prod-eu',
       prove: { baseUrl: 'https://platform.eu.proveapis.com', clientId: 'cid', clientSecret: 'csecret' },
     });
-    assert.throws(() => resolveProveConfig({ ...creds, PROVE_ENV: 'eu' }), (e) => e instanceof ConfigError && /uat-eu, prod-eu/.test(e.message));
+    assert.throws(
+      () => resolveProveConfig({ ...creds, PROVE_ENV: 'eu' }),
+      (e) => e instanceof ConfigError && /uat-eu, prod-eu/.test(e.message),
+    );
   });
 
   test('an unknown PROVE_ENV or half the credentials is a startup error', () => {
@@ -336,7 +342,10 @@ describe('resolveProveConfig', () => {
     );
     assert.throws(() => resolveProveConfig({ PROVE_CLIENT_ID: 'cid', PROVE_CLIENT_SECRET: 'x', PROVE_ENV: 'toString' }), ConfigError);
     assert.throws(() => resolveProveConfig({ PROVE_CLIENT_ID: 'cid' }), /PROVE_CLIENT_SECRET/);
-    assert.throws(() => resolveProveConfig({ PROVE_CLIENT_SECRET: 'csecret' }), (e) => e instanceof ConfigError && !e.message.includes('csecret'));
+    assert.throws(
+      () => resolveProveConfig({ PROVE_CLIENT_SECRET: 'csecret' }),
+      (e) => e instanceof ConfigError && !e.message.includes('csecret'),
+    );
   });
 });
 

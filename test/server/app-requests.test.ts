@@ -23,8 +23,7 @@ beforeEach(() => {
 });
 
 const port = () => new URL(app.url).port;
-const withHeaders = (path: string, headers: Record<string, string>, body: unknown = ADDY, cookie?: string) =>
-  call(app, path, body, { headers, cookie });
+const withHeaders = (path: string, headers: Record<string, string>, body: unknown = ADDY, cookie?: string) => call(app, path, body, { headers, cookie });
 
 describe('POST /api/* checks where the request comes from', () => {
   test('a page of another origin is refused with 403 on every POST, before anything else happens', async () => {
@@ -51,7 +50,7 @@ describe('POST /api/* checks where the request comes from', () => {
     assert.equal((await call(app, '/api/verify-status', {}, { cookie })).status, 202, 'the flow is untouched');
   });
 
-  test('the app\'s own origins are taken: PUBLIC_ORIGIN, the address it listens on and its loopback names', async () => {
+  test("the app's own origins are taken: PUBLIC_ORIGIN, the address it listens on and its loopback names", async () => {
     for (const origin of ['https://verify.example.com', app.url, `http://localhost:${port()}`, `http://[::1]:${port()}`, `http://127.0.0.1:${port()}`]) {
       const answer = await withHeaders('/api/verify', { Origin: origin, 'Sec-Fetch-Site': 'same-origin' });
       assert.equal(answer.status, 200, `${origin}: ${answer.text}`);
@@ -75,14 +74,12 @@ describe('POST /api/* checks where the request comes from', () => {
   });
 
   test('the own origins of an app on localhost, and on a public origin', () => {
-    assert.deepEqual(
-      [...ownOrigins('http://localhost:8080', 'http://localhost:8080')].sort(),
-      ['http://127.0.0.1:8080', 'http://[::1]:8080', 'http://localhost:8080'],
-    );
-    assert.deepEqual([...ownOrigins('https://verify.example.com', 'http://10.0.0.5:8080')].sort(), [
-      'http://10.0.0.5:8080',
-      'https://verify.example.com',
+    assert.deepEqual([...ownOrigins('http://localhost:8080', 'http://localhost:8080')].sort(), [
+      'http://127.0.0.1:8080',
+      'http://[::1]:8080',
+      'http://localhost:8080',
     ]);
+    assert.deepEqual([...ownOrigins('https://verify.example.com', 'http://10.0.0.5:8080')].sort(), ['http://10.0.0.5:8080', 'https://verify.example.com']);
     assert.ok(ownOrigins('http://localhost', 'http://localhost').has('http://127.0.0.1'), 'port 80 has no :port');
   });
 });

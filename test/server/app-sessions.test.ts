@@ -72,7 +72,7 @@ describe('a full session store', () => {
     const app = await start({ maxSessions: 1 });
     let cookie = cookieOf(await startFlow(app));
     cookie = cookieOf(await startFlow(app, cookie));
-    assert.ok(cookie, 'the new flow took the place of its own browser\'s old one');
+    assert.ok(cookie, "the new flow took the place of its own browser's old one");
 
     const other = await start({ maxSessions: 1 });
     // Prove refuses the person at once: no session, and the place is given back.
@@ -102,7 +102,7 @@ describe('a full session store', () => {
   });
 });
 
-describe('a flow\'s verdict is read once', () => {
+describe("a flow's verdict is read once", () => {
   test('pending keeps the session; the final answer clears the cookie and ends it', async () => {
     const app = await start();
     const cookie = cookieOf(await startFlow(app));
@@ -170,7 +170,7 @@ describe('two flows of one browser (two elements or two tabs)', () => {
     assert.equal(stub.statuses.length, 0, 'Prove was never asked');
   });
 
-  test('without a flowId the status call reads the browser\'s newest flow; a sixth flow ends the first', async () => {
+  test("without a flowId the status call reads the browser's newest flow; a sixth flow ends the first", async () => {
     const app = await start();
     const first = await startFlow(app);
     const cookie = cookieOf(first);
@@ -180,4 +180,3 @@ describe('two flows of one browser (two elements or two tabs)', () => {
     assert.equal(stub.statuses.at(-1)!.correlationId, 'correlation-6');
   });
 });
-

@@ -42,8 +42,7 @@ async function refused(res: Response, status: number, message: RegExp): Promise<
   assert.match(body.message, message);
 }
 
-const events = async (app: RunningApp) =>
-  ((await (await fetch(`${app.url}/api/webhook-events`)).json()) as { events: unknown[] }).events.length;
+const events = async (app: RunningApp) => ((await (await fetch(`${app.url}/api/webhook-events`)).json()) as { events: unknown[] }).events.length;
 
 let clock = T0;
 const running: RunningApp[] = [];
@@ -92,7 +91,7 @@ describe('each webhook token is taken once', () => {
     assert.equal((await deliver(app, await token())).status, 200, 'another token is fine');
   });
 
-  test('one signature spelled another way (base64url\'s spare bits) is the same token', async () => {
+  test("one signature spelled another way (base64url's spare bits) is the same token", async () => {
     const app = await start();
     const jwt = await token();
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
@@ -158,7 +157,7 @@ describe('the webhook secret and the events list by mode', () => {
     });
     await withSecretEnv('whsec_from_env', async () => {
       const app = await start({ mode: 'prove-sandbox', webhookSecret: undefined });
-      assert.equal((await deliver(app, await token({}, 'whsec_from_env'))).status, 200, 'the environment\'s secret is used');
+      assert.equal((await deliver(app, await token({}, 'whsec_from_env'))).status, 200, "the environment's secret is used");
       await refused(await deliver(app, await token({}, DEMO_WEBHOOK_SECRET)), 401, /bad signature/);
     });
   });

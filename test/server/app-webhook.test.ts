@@ -14,12 +14,8 @@ const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('
  * delivery has its own token (two tokens with equal claims would be one token, taken once).
  * `expiresIn: null` / `iat: null` leave the claim out.
  */
-function proveJwt(
-  options: { secret?: string; issuer?: string; alg?: string; expiresIn?: string | number | null; iat?: number | null } = {},
-) {
-  const jwt = new SignJWT({ jti: randomUUID() })
-    .setProtectedHeader({ alg: options.alg ?? 'HS256', typ: 'JWT' })
-    .setIssuer(options.issuer ?? 'Prove Identity');
+function proveJwt(options: { secret?: string; issuer?: string; alg?: string; expiresIn?: string | number | null; iat?: number | null } = {}) {
+  const jwt = new SignJWT({ jti: randomUUID() }).setProtectedHeader({ alg: options.alg ?? 'HS256', typ: 'JWT' }).setIssuer(options.issuer ?? 'Prove Identity');
   if (options.iat !== null) jwt.setIssuedAt(options.iat);
   if (options.expiresIn !== null) jwt.setExpirationTime(options.expiresIn ?? '5m');
   return jwt.sign(key(options.secret ?? SECRET));
@@ -59,8 +55,7 @@ describe('POST /api/webhook', () => {
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
 
-  const events = async () =>
-    ((await (await fetch(`${app.url}/api/webhook-events`)).json()) as { events: Array<Record<string, unknown>> }).events;
+  const events = async () => ((await (await fetch(`${app.url}/api/webhook-events`)).json()) as { events: Array<Record<string, unknown>> }).events;
 
   async function rejected(res: Response, status = 401) {
     assert.equal(res.status, status);
@@ -69,7 +64,7 @@ describe('POST /api/webhook', () => {
     return body;
   }
 
-  test('a correctly signed webhook is accepted and listed, the seed\'s example payload included', async () => {
+  test("a correctly signed webhook is accepted and listed, the seed's example payload included", async () => {
     const seedPayload = {
       notifications: [
         notification(),

@@ -246,7 +246,7 @@ describe('demo backend against a fake Prove', () => {
         ['javascript: finalTargetUrl', { ...ADDY, finalTargetUrl: 'javascript:alert(1)' }, 400],
         ['ftp finalTargetUrl', { ...ADDY, finalTargetUrl: 'ftp://example.com/' }, 400],
         ['relative finalTargetUrl', { ...ADDY, finalTargetUrl: '/link-opened.html' }, 400],
-        ['finalTargetUrl over Prove\'s 128 characters', { ...ADDY, finalTargetUrl: `https://example.com/${'a'.repeat(109)}` }, 400],
+        ["finalTargetUrl over Prove's 128 characters", { ...ADDY, finalTargetUrl: `https://example.com/${'a'.repeat(109)}` }, 400],
         ['finalTargetUrl with a fragment', { ...ADDY, finalTargetUrl: 'https://example.com/done#top' }, 400],
         ['finalTargetUrl with an escape', { ...ADDY, finalTargetUrl: 'https://example.com/a%20b' }, 400],
         ['finalTargetUrl with a query of &', { ...ADDY, finalTargetUrl: 'https://example.com/?a=1&b=2' }, 400],
@@ -314,7 +314,7 @@ describe('demo backend against a fake Prove', () => {
       await expectError(await post(app, '/api/config', {}), 405);
     });
 
-    test('a new verify keeps the browser\'s key and its other flow (another element or tab)', async () => {
+    test("a new verify keeps the browser's key and its other flow (another element or tab)", async () => {
       // The fake numbers its flows: auth-token-N goes with correlation-N.
       const flowNumber = async (res: Response) => {
         const body = (await res.json()) as { authToken: string; flowId: string };
@@ -340,7 +340,7 @@ describe('demo backend against a fake Prove', () => {
       assert.equal(fake.statusRequests.length, 0);
     });
 
-    test('reads the session\'s correlationId and maps Prove\'s strings to a boolean success', async () => {
+    test("reads the session's correlationId and maps Prove's strings to a boolean success", async () => {
       const resA = await post(app, '/api/verify', ADDY);
       const cookieA = sessionCookie(resA);
       // The fake numbers its flows: auth-token-N goes with correlation-N.
@@ -380,7 +380,7 @@ describe('demo backend against a fake Prove', () => {
   });
 
   describe('Prove failures', () => {
-    test('Prove\'s 4xx message passes through as 502 prove_error', async () => {
+    test("Prove's 4xx message passes through as 502 prove_error", async () => {
       fake.verifyQueue.push({ status: 400, body: { code: 1001, message: "field 'phoneNumber' is missing" } });
       let error = await expectError(await post(app, '/api/verify', ADDY), 502, 'prove_error');
       assert.equal(error.message, "field 'phoneNumber' is missing");
@@ -391,7 +391,7 @@ describe('demo backend against a fake Prove', () => {
       assert.equal(error.message, 'step not allowed');
     });
 
-    test('Prove\'s 5xx, a non-JSON error and an unexpected answer are 502 without detail', async () => {
+    test("Prove's 5xx, a non-JSON error and an unexpected answer are 502 without detail", async () => {
       fake.verifyQueue.push({ status: 500, body: { code: 8000, message: 'error at prove, try again later' } });
       let error = await expectError(await post(app, '/api/verify', ADDY), 502, 'prove_error');
       assert.match(error.message, /try again later/);
@@ -481,7 +481,7 @@ describe('demo backend against a fake Prove', () => {
     await assert.rejects(startDemoApp(fake, { publicOrigin: 'ftp://nope' }), /PUBLIC_ORIGIN/);
   });
 
-  test('GET /api/config reports the mode and the emulator\'s address', async () => {
+  test("GET /api/config reports the mode and the emulator's address", async () => {
     const res = await fetch(app.url + '/api/config');
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), { mode: 'emulator', emulatorUrl: fake.url });
@@ -494,7 +494,7 @@ describe('demo backend against a fake Prove', () => {
   });
 });
 
-describe('Prove\'s rules: retries, one id per flow, early refusals, pending, rate limits', () => {
+describe("Prove's rules: retries, one id per flow, early refusals, pending, rate limits", () => {
   let fake: FakeProve;
   let app: RunningApp;
   before(async () => {
@@ -538,7 +538,15 @@ describe('Prove\'s rules: retries, one id per flow, early refusals, pending, rat
       assert.equal(await sentRetry({ allowOtpRetry: false }), false);
       assert.equal(await sentRetry({ allowOtpRetry: true }), true);
     });
-    for (const [value, expected] of [['false', false], ['0', false], ['FALSE', false], ['true', true], ['1', true], [' True ', true], ['', true]] as const) {
+    for (const [value, expected] of [
+      ['false', false],
+      ['0', false],
+      ['FALSE', false],
+      ['true', true],
+      ['1', true],
+      [' True ', true],
+      ['', true],
+    ] as const) {
       await withRetryEnv(value, async () => {
         assert.equal(await sentRetry({}), expected, `PROVE_ALLOW_OTP_RETRY=${JSON.stringify(value)}`);
       });
@@ -547,7 +555,11 @@ describe('Prove\'s rules: retries, one id per flow, early refusals, pending, rat
       assert.equal(await sentRetry({ allowOtpRetry: true }), true, 'the option wins over the environment');
     });
     assert.equal(await sentRetry({ allowOtpRetry: true }), true);
-    assert.equal(fake.verifyRequests.every((r) => typeof r.body.allowOTPRetry === 'boolean'), true, 'always a JSON boolean');
+    assert.equal(
+      fake.verifyRequests.every((r) => typeof r.body.allowOTPRetry === 'boolean'),
+      true,
+      'always a JSON boolean',
+    );
   });
 
   test('a PROVE_ALLOW_OTP_RETRY that is not a boolean stops the app at startup', async () => {
@@ -578,7 +590,7 @@ describe('Prove\'s rules: retries, one id per flow, early refusals, pending, rat
     assert.deepEqual(
       fake.statusRequests.map((r) => r.body.clientRequestId),
       [startA, startB, startA],
-      'each status call carries its own flow\'s id',
+      "each status call carries its own flow's id",
     );
   });
 
@@ -647,7 +659,7 @@ describe('Prove\'s rules: retries, one id per flow, early refusals, pending, rat
     assert.deepEqual(await res.json(), { success: true, possessionResult: 'success', verifyResult: 'success', identityId: 'identity-9' });
   });
 
-  test('Prove\'s 429 is passed on as 429 rate_limited with its Retry-After, and Prove is not asked again', async () => {
+  test("Prove's 429 is passed on as 429 rate_limited with its Retry-After, and Prove is not asked again", async () => {
     fake.verifyQueue.push({ status: 429, body: { code: 8000, message: 'too many requests' }, headers: { 'Retry-After': '7' } });
     const res = await post(app, '/api/verify', ADDY);
     const error = await expectError(res, 429, 'rate_limited');
@@ -684,7 +696,7 @@ describe('Prove\'s rules: retries, one id per flow, early refusals, pending, rat
     }
   });
 
-  test('a 429 on Prove\'s token endpoint is a rate limit too, not an authentication failure', async () => {
+  test("a 429 on Prove's token endpoint is a rate limit too, not an authentication failure", async () => {
     const other = await startDemoApp(fake);
     try {
       fake.tokenQueue.push({ status: 429, body: { message: 'slow down' }, headers: { 'Retry-After': '2' } });
@@ -698,7 +710,7 @@ describe('Prove\'s rules: retries, one id per flow, early refusals, pending, rat
     }
   });
 
-  test('the default landing URL meets Prove\'s finalTargetUrl rule, or the app does not start', async () => {
+  test("the default landing URL meets Prove's finalTargetUrl rule, or the app does not start", async () => {
     assert.equal((await post(app, '/api/verify', ADDY)).status, 200);
     const sent = String(fake.verifyRequests[0]!.body.finalTargetUrl);
     assert.ok(sent.length <= 128, `${sent.length} characters`);
@@ -739,20 +751,25 @@ describe('sessions and the token cache, with an injected clock', () => {
       now += 60_000;
       const res = await post(app, '/api/verify-status', {}, { cookie });
       await expectError(res, 401, 'session_expired');
-      assert.ok(res.headers.getSetCookie().some((c) => /^pv_session=;.*Max-Age=0/.test(c)), 'the stale cookie is cleared');
+      assert.ok(
+        res.headers.getSetCookie().some((c) => /^pv_session=;.*Max-Age=0/.test(c)),
+        'the stale cookie is cleared',
+      );
       assert.equal(fake.statusRequests.length, 1);
     } finally {
       await app.close();
     }
   });
 
-
   test('one OAuth token serves many calls and is renewed with less than 5 minutes left', async () => {
     let now = Date.UTC(2026, 0, 1);
     const app = await startDemoApp(fake, { now: () => now, sessionTtlMs: 24 * 3600_000 });
     try {
       const results = await Promise.all([1, 2, 3, 4, 5].map(() => post(app, '/api/verify', ADDY)));
-      assert.deepEqual(results.map((r) => r.status), [200, 200, 200, 200, 200]);
+      assert.deepEqual(
+        results.map((r) => r.status),
+        [200, 200, 200, 200, 200],
+      );
       assert.equal(fake.tokenRequests, 1, 'concurrent calls share one token request');
       const cookie = sessionCookie(results[0]!);
       now += 54 * 60_000;
@@ -836,15 +853,25 @@ describe('static files', () => {
 
     // What a person reads without JavaScript: the <body> text.
     const body = /<body>([\s\S]*)<\/body>/.exec(html)![1]!;
-    const text = body.replace(/<!--[\s\S]*?-->/g, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+    const text = body
+      .replace(/<!--[\s\S]*?-->/g, '')
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
     assert.match(text, /Go back to where you started/);
     assert.match(text, /shows the result/);
     assert.doesNotMatch(html, /verified|success|confirmed|thank you/i, 'no word of a result anywhere in the page');
 
     // Scripts: one module by src, nothing inline, no inline handlers or styles.
     const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
-    assert.deepEqual(scripts.map((m) => m[1]!.trim()), ['type="module" src="/link-opened.js"']);
-    assert.ok(scripts.every((m) => m[2]!.trim() === ''), 'no inline script');
+    assert.deepEqual(
+      scripts.map((m) => m[1]!.trim()),
+      ['type="module" src="/link-opened.js"'],
+    );
+    assert.ok(
+      scripts.every((m) => m[2]!.trim() === ''),
+      'no inline script',
+    );
     assert.doesNotMatch(html, /\son[a-z]+=|style=/i, 'no inline handlers or styles');
   });
 
@@ -860,7 +887,7 @@ describe('static files', () => {
     assert.doesNotMatch(code, /verified|success|confirmed/i);
   });
 
-  test('the old /verified.html moves to the landing page, keeping Prove\'s asc and authId', async () => {
+  test("the old /verified.html moves to the landing page, keeping Prove's asc and authId", async () => {
     const res = await fetch(app.url + '/verified.html?asc=true&authId=abc-123', { redirect: 'manual' });
     assert.equal(res.status, 301);
     assert.equal(res.headers.get('location'), `${LANDING_PAGE}?asc=true&authId=abc-123`);
@@ -868,7 +895,7 @@ describe('static files', () => {
     assert.equal(plain.headers.get('location'), LANDING_PAGE);
   });
 
-  test('/vendor/prove-auth.js is Prove\'s file byte for byte', async () => {
+  test("/vendor/prove-auth.js is Prove's file byte for byte", async () => {
     const res = await fetch(app.url + '/vendor/prove-auth.js');
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-type'), 'text/javascript; charset=utf-8');
@@ -887,7 +914,7 @@ describe('static files', () => {
     assert.ok(!code.includes(': number'), 'TypeScript compiled away');
   });
 
-  test('the real demo/main.ts keeps the element\'s registration and leaves the SDK out', async () => {
+  test("the real demo/main.ts keeps the element's registration and leaves the SDK out", async () => {
     const real = await startDemoApp(fake, { static: {} });
     try {
       assert.equal(await real.ready(), true, 'demo/main.ts builds');

@@ -29,7 +29,7 @@ test('prove-verify.js, all a page loads before the person acts, is the first pai
   assert.deepEqual(staticImports, []);
 });
 
-test('the mobile flow, read from the build graph: our code, the US numbering plans and Prove\'s SDK, no other language', () => {
+test("the mobile flow, read from the build graph: our code, the US numbering plans and Prove's SDK, no other language", () => {
   const manifest = readManifest();
   const { mobileFlow } = sizes();
   const modulesIn = (file: string) => manifest.chunks[file]?.modules ?? [];
@@ -37,10 +37,13 @@ test('the mobile flow, read from the build graph: our code, the US numbering pla
   for (const module of ['src/prove-verify.ts', 'src/flow/runner.ts', 'src/phone-rules.ts', 'src/sdk.ts', 'src/ui/code-entry.ts']) {
     assert.ok(flowModules.includes(module), `${module} is in the mobile flow`);
   }
-  assert.ok(flowModules.some((module) => module.includes('node_modules/libphonenumber-js/')), 'libphonenumber-js is in the mobile flow');
+  assert.ok(
+    flowModules.some((module) => module.includes('node_modules/libphonenumber-js/')),
+    'libphonenumber-js is in the mobile flow',
+  );
   assert.ok(mobileFlow.files.includes('prove-auth.js'), "Prove's SDK is in the mobile flow");
   assert.ok(mobileFlow.files.includes('metadata/1.js'), 'the +1 numbering plans are in the mobile flow');
-  assert.equal(mobileFlow.files.filter((file) => file.startsWith('metadata/')).length, 1, 'one calling code\'s plans, no other');
+  assert.equal(mobileFlow.files.filter((file) => file.startsWith('metadata/')).length, 1, "one calling code's plans, no other");
   for (const language of ['src/i18n/es.ts', 'src/i18n/fr.ts']) assert.ok(!flowModules.includes(language), `${language} is not`);
   // Each file counted once, and the total is theirs.
   assert.equal(new Set(mobileFlow.files).size, mobileFlow.files.length);

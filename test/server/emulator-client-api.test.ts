@@ -26,8 +26,7 @@ function advance(ms: number): void {
 }
 
 const mobileFlow = (extra: Record<string, unknown> = {}) => api.startFlow({ ...ADDY, possessionType: 'mobile', ...extra });
-const desktopFlow = (extra: Record<string, unknown> = {}) =>
-  api.startFlow({ ...ADDY, possessionType: 'desktop', finalTargetUrl: FINAL, ...extra });
+const desktopFlow = (extra: Record<string, unknown> = {}) => api.startFlow({ ...ADDY, possessionType: 'desktop', finalTargetUrl: FINAL, ...extra });
 
 function within<T>(promise: Promise<T>, what: string, ms = 2000): Promise<T> {
   let timer: NodeJS.Timeout;
@@ -57,11 +56,7 @@ async function openStatusSocket(token: string) {
   return {
     ws,
     closed: within(closed, 'socket close'),
-    next: () =>
-      within(
-        queue.length > 0 ? Promise.resolve(queue.shift()!) : new Promise<string>((resolve) => waiting.push(resolve)),
-        'socket message',
-      ),
+    next: () => within(queue.length > 0 ? Promise.resolve(queue.shift()!) : new Promise<string>((resolve) => waiting.push(resolve)), 'socket message'),
   };
 }
 
@@ -160,10 +155,7 @@ describe('OTP', () => {
     assert.equal(sms?.to, '+12001004010');
     assert.equal(sms?.otp, '1234');
     // Prove's default OTP text (/v3/verify reference), #### standing for the code.
-    assert.equal(
-      sms!.body,
-      "1234 is your temporary code to continue your application. Caution: for your security, don't share this code with anyone.",
-    );
+    assert.equal(sms!.body, "1234 is your temporary code to continue your application. Caution: for your security, don't share this code with anyone.");
 
     const finished = await api.client('mobile/otp/finish', flow.authToken, { otp: '1234' });
     assert.deepEqual(finished.body, { next: 'done' });

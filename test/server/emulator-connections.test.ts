@@ -48,11 +48,14 @@ async function until(check: () => boolean, what: string): Promise<void> {
 function post(emu: EmulatorHandle, path: string, type: string, body: string, bearer?: string): Promise<any> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { 'Content-Type': type, ...(bearer ? { Authorization: `Bearer ${bearer}` } : {}) };
-    const req = request({ host: '127.0.0.1', port: emu.port, path, method: 'POST', headers: { Host: `localhost:${emu.port}`, ...headers }, agent: false }, (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve(JSON.parse(text)));
-    });
+    const req = request(
+      { host: '127.0.0.1', port: emu.port, path, method: 'POST', headers: { Host: `localhost:${emu.port}`, ...headers }, agent: false },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve(JSON.parse(text)));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -76,24 +79,25 @@ describe('slow or broken requests', () => {
       const answer = await client.closed;
       assert.match(answer, /^HTTP\/1\.1 408 /);
       assert.match(answer, /\r\n\r\n\{"code":8001,"message":"the request took too long to arrive"\}$/);
-    }));
+    }),
+  );
 
   test('a body that never finishes: 408 and the socket closes', BOUNDED, () =>
     withEmulator({ headersTimeoutMs: 200, requestTimeoutMs: 400 }, async (emu) => {
       const client = await rawSocket(emu.port);
-      client.socket.write(
-        `POST /sandbox/faults HTTP/1.1\r\nHost: localhost:${emu.port}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"fau`,
-      );
+      client.socket.write(`POST /sandbox/faults HTTP/1.1\r\nHost: localhost:${emu.port}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"fau`);
       assert.match(await client.closed, /^HTTP\/1\.1 408 /);
       assert.deepEqual((await new SandboxClient(emu.url).faults()).body, { armed: [] });
-    }));
+    }),
+  );
 
   test('a request that is not HTTP: 400 with a message, and the socket closes', BOUNDED, () =>
     withEmulator({}, async (emu) => {
       const client = await rawSocket(emu.port);
       client.socket.write('HELLO THERE\r\n\r\n');
       assert.match(await client.closed, /^HTTP\/1\.1 400 [^]*\{"code":8001,"message":"the request is not valid HTTP"\}$/);
-    }));
+    }),
+  );
 
   test('a headers timeout over the request timeout, or a cap under one socket, stops the start', async () => {
     await assert.rejects(startEmulator({ port: 0, headersTimeoutMs: 500, requestTimeoutMs: 400 }), /headersTimeoutMs/);
@@ -120,7 +124,8 @@ describe('socket cap', () => {
       const answer = await fetch(`${emu.url}/sandbox/stats`, { headers: { Connection: 'close' } });
       assert.equal(answer.status, 200);
       for (const client of held) client.socket.destroy();
-    }));
+    }),
+  );
 
   test('status sockets count against the cap too', BOUNDED, () =>
     withEmulator({ maxConnections: 1 }, async (emu) => {
@@ -133,7 +138,8 @@ describe('socket cap', () => {
       assert.equal(await extra.closed, '');
       ws.close();
       await once(ws, 'close');
-    }));
+    }),
+  );
 });
 
 describe('idle status sockets', () => {
@@ -146,13 +152,19 @@ describe('idle status sockets', () => {
       assert.equal(code, IDLE_CLOSE_CODE);
       await until(() => emu.stats().sockets === 0, 'the emulator let go of the socket');
       assert.equal((await api.verifyStatus(flow.correlationId)).body.possessionResult, 'pending');
-    }));
+    }),
+  );
 
   // The hub on its own, with a clock the test moves: which socket is idle is then exact.
   test('the SDK’s ping keeps a socket open; the silent one beside it is closed', BOUNDED, async () => {
     const clock = { now: 0 };
     const flow = { id: 'flow-1', possession: 'pending' } as Flow;
-    const hub = new StatusHub(() => flow, new FaultBoard(), () => {}, () => clock.now);
+    const hub = new StatusHub(
+      () => flow,
+      new FaultBoard(),
+      () => {},
+      () => clock.now,
+    );
     const server = createServer();
     server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head));
     server.listen(0, '127.0.0.1');

@@ -216,7 +216,10 @@ describe('socket faults', () => {
     await api.client('mobile/instantlink/start', flow.authToken, {});
     await api.armFault('link-expired');
     assert.equal(await socket.closed, 1000);
-    assert.deepEqual(socket.messages.map((m) => JSON.parse(m)), [{ error: { code: 1014, message: 'The verification link has expired' } }]);
+    assert.deepEqual(
+      socket.messages.map((m) => JSON.parse(m)),
+      [{ error: { code: 1014, message: 'The verification link has expired' } }],
+    );
     const page = await api.openLink((await api.messages('2001004010')).body.at(-1).link);
     assert.equal(page.status, 410);
     assert.match(page.body, /Link expired/);

@@ -114,9 +114,25 @@ describe('generated bad input', () => {
   });
 
   test('wrong types in every field: 400 naming the field, no flow started, no text sent', async () => {
-    const nonString = fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.array(fc.string(), { maxLength: 3 }), fc.dictionary(fc.string(), fc.string(), { maxKeys: 2 }));
+    const nonString = fc.oneof(
+      fc.integer(),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.boolean(),
+      fc.array(fc.string(), { maxLength: 3 }),
+      fc.dictionary(fc.string(), fc.string(), { maxKeys: 2 }),
+    );
     const nonBoolean = fc.oneof(fc.integer(), fc.string({ maxLength: 10 }), fc.constant([]), fc.constant({}));
-    const verifyFields = ['firstName', 'lastName', 'phoneNumber', 'possessionType', 'finalTargetUrl', 'smsMessage', 'clientCustomerId', 'clientRequestId', 'emailAddress'];
+    const verifyFields = [
+      'firstName',
+      'lastName',
+      'phoneNumber',
+      'possessionType',
+      'finalTargetUrl',
+      'smsMessage',
+      'clientCustomerId',
+      'clientRequestId',
+      'emailAddress',
+    ];
     const cases = fc.oneof(
       fc.record({ path: fc.constant('/v3/verify'), field: fc.constantFrom(...verifyFields), value: nonString }),
       fc.record({ path: fc.constant('/v3/verify'), field: fc.constant('allowOTPRetry'), value: nonBoolean }),
@@ -126,7 +142,11 @@ describe('generated bad input', () => {
       fc.record({ path: fc.constant('/v1/client/mobile/instantlink/start'), field: fc.constantFrom('sourceIp', 'mobileNumber'), value: nonString }),
       fc.record({ path: fc.constant('/v1/client/mobile/instantlink/start'), field: fc.constant('isMobile'), value: nonBoolean }),
       fc.record({ path: fc.constant('/v1/client/mobile/otp/error'), field: fc.constant('message'), value: nonString }),
-      fc.record({ path: fc.constant('/sandbox/faults'), field: fc.constantFrom('fault', 'times', 'retryAfter'), value: fc.oneof(fc.boolean(), fc.constant([]), fc.constant({}), fc.double({ noInteger: true })) }),
+      fc.record({
+        path: fc.constant('/sandbox/faults'),
+        field: fc.constantFrom('fault', 'times', 'retryAfter'),
+        value: fc.oneof(fc.boolean(), fc.constant([]), fc.constant({}), fc.double({ noInteger: true })),
+      }),
     );
     const mobile = await api.startFlow({ ...ADDY, possessionType: 'mobile' });
     await api.client('mobile/otp/start', mobile.authToken); // so otp/finish reads its body
@@ -194,18 +214,27 @@ describe('generated bad input', () => {
     const claims = JSON.parse(atob(p));
     const reEncode = (value: unknown) => btoa(JSON.stringify(value)).replace(/=+$/, '');
 
-    const forged = fc.oneof(
-      // One character changed anywhere, the signature's spare bits included.
-      fc.record({ at: fc.nat(target.authToken.length - 1), c: fc.constantFrom(...B64) }).map(({ at, c }) => target.authToken.slice(0, at) + c + target.authToken.slice(at + 1)),
-      // Claims rewritten (flow id, step, expiry) under the old signature.
-      fc.record({ id: fc.constantFrom(claims.auth.id, JSON.parse(atob(otherPayload)).auth.id, 'x'), next: fc.constantFrom('mobile/otp', 'mobile/instantlink', 'done'), exp: fc.integer() })
-        .map(({ id, next, exp }) => `${h}.${reEncode({ ...claims, exp, auth: { ...claims.auth, id, next } })}.${s}`),
-      fc.constant(`${h}.${otherPayload}.${s}`), // another flow's claims, this flow's signature
-      fc.constant(`${btoa('{"alg":"none","typ":"JWT"}').replace(/=+$/, '')}.${p}.`), // alg none
-      fc.constant(bearer), // an access token is no authToken
-      fc.string({ minLength: 1, maxLength: 300 }).filter((t) => /^[\x21-\x7e]+$/.test(t)),
-      fc.string({ maxLength: 9000, unit: fc.constantFrom('a', '.', 'b') }).filter((t) => t.length > 0),
-    ).filter((token) => token !== target.authToken);
+    const forged = fc
+      .oneof(
+        // One character changed anywhere, the signature's spare bits included.
+        fc
+          .record({ at: fc.nat(target.authToken.length - 1), c: fc.constantFrom(...B64) })
+          .map(({ at, c }) => target.authToken.slice(0, at) + c + target.authToken.slice(at + 1)),
+        // Claims rewritten (flow id, step, expiry) under the old signature.
+        fc
+          .record({
+            id: fc.constantFrom(claims.auth.id, JSON.parse(atob(otherPayload)).auth.id, 'x'),
+            next: fc.constantFrom('mobile/otp', 'mobile/instantlink', 'done'),
+            exp: fc.integer(),
+          })
+          .map(({ id, next, exp }) => `${h}.${reEncode({ ...claims, exp, auth: { ...claims.auth, id, next } })}.${s}`),
+        fc.constant(`${h}.${otherPayload}.${s}`), // another flow's claims, this flow's signature
+        fc.constant(`${btoa('{"alg":"none","typ":"JWT"}').replace(/=+$/, '')}.${p}.`), // alg none
+        fc.constant(bearer), // an access token is no authToken
+        fc.string({ minLength: 1, maxLength: 300 }).filter((t) => /^[\x21-\x7e]+$/.test(t)),
+        fc.string({ maxLength: 9000, unit: fc.constantFrom('a', '.', 'b') }).filter((t) => t.length > 0),
+      )
+      .filter((token) => token !== target.authToken);
 
     // Base64 leaves spare bits in a segment's last character: every other spelling of it is a
     // different token and must fail, even where it decodes to the same bytes.
@@ -218,7 +247,10 @@ describe('generated bad input', () => {
     const before = await snapshot([target, other]);
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...steps), forged, fc.constantFrom('Bearer ', 'bearer ', 'Bearer  '), async (step, token, scheme) => {
-        const answer = await call(`/v1/client/${step}`, { headers: { ...json, Authorization: `${scheme}${token}` }, body: '{"otp":"1234","mobileNumber":"2001004010"}' });
+        const answer = await call(`/v1/client/${step}`, {
+          headers: { ...json, Authorization: `${scheme}${token}` },
+          body: '{"otp":"1234","mobileNumber":"2001004010"}',
+        });
         assertRefusal(answer, `${step} ${token.slice(0, 80)}`, 401);
         assert.equal(answer.body.code, 8002);
       }),
@@ -228,11 +260,13 @@ describe('generated bad input', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom('/v3/verify', '/v3/verify-status'),
-        fc.oneof(
-          fc.record({ at: fc.nat(bearer.length - 1), c: fc.constantFrom(...B64) }).map(({ at, c }) => bearer.slice(0, at) + c + bearer.slice(at + 1)),
-          fc.constant(target.authToken),
-          fc.string({ minLength: 1, maxLength: 200 }).filter((t) => /^[\x21-\x7e]+$/.test(t)),
-        ).filter((token) => token !== bearer),
+        fc
+          .oneof(
+            fc.record({ at: fc.nat(bearer.length - 1), c: fc.constantFrom(...B64) }).map(({ at, c }) => bearer.slice(0, at) + c + bearer.slice(at + 1)),
+            fc.constant(target.authToken),
+            fc.string({ minLength: 1, maxLength: 200 }).filter((t) => /^[\x21-\x7e]+$/.test(t)),
+          )
+          .filter((token) => token !== bearer),
         async (path, token) => {
           const body = path === '/v3/verify' ? { ...ADDY, possessionType: 'mobile' } : { correlationId: target.correlationId };
           const answer = await call(path, { headers: { ...json, Authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
@@ -325,19 +359,26 @@ describe('generated bad input', () => {
         req.on('error', reject);
         req.end();
       });
-    const hosts = fc.oneof(
-      fc.domain(),
-      fc.tuple(fc.domain(), fc.integer({ min: 1, max: 65535 })).map(([d, port]) => `${d}:${port}`),
-      fc.integer({ min: 1, max: 65535 }).map((port) => `localhost:${port}`),
-      fc.ipV4().map((ip) => `${ip}:${emu.port}`),
-    ).filter((host) => !served.has(host.toLowerCase()));
+    const hosts = fc
+      .oneof(
+        fc.domain(),
+        fc.tuple(fc.domain(), fc.integer({ min: 1, max: 65535 })).map(([d, port]) => `${d}:${port}`),
+        fc.integer({ min: 1, max: 65535 }).map((port) => `localhost:${port}`),
+        fc.ipV4().map((ip) => `${ip}:${emu.port}`),
+      )
+      .filter((host) => !served.has(host.toLowerCase()));
     await fc.assert(
       fc.asyncProperty(hosts, async (host) => {
         assertRefusal(await raw('/sandbox/messages?phone=2001004010', { Host: host, Origin: APP }), host, 421);
       }),
       RUNS,
     );
-    const origins = fc.oneof(fc.webUrl().map((url) => new URL(url).origin), fc.constant('null')).filter((o) => o !== APP);
+    const origins = fc
+      .oneof(
+        fc.webUrl().map((url) => new URL(url).origin),
+        fc.constant('null'),
+      )
+      .filter((o) => o !== APP);
     await fc.assert(
       fc.asyncProperty(origins, fc.constantFrom('/sandbox/messages?phone=2001004010', '/sandbox/faults', '/sandbox/stats'), async (origin, path) => {
         assertRefusal(await raw(path, { Host: `localhost:${emu.port}`, Origin: origin }), origin, 403);

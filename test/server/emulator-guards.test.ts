@@ -54,7 +54,14 @@ const localHost = () => `localhost:${emu.port}`;
 
 describe('Host', () => {
   test('answers the loopback names with its port, publicOrigin’s host and allowedHosts', async () => {
-    for (const host of [`localhost:${emu.port}`, `127.0.0.1:${emu.port}`, `[::1]:${emu.port}`, `LOCALHOST:${emu.port}`, 'tunnel.example', 'emulator.test:8443']) {
+    for (const host of [
+      `localhost:${emu.port}`,
+      `127.0.0.1:${emu.port}`,
+      `[::1]:${emu.port}`,
+      `LOCALHOST:${emu.port}`,
+      'tunnel.example',
+      'emulator.test:8443',
+    ]) {
       const answer = await raw('GET', '/', { Host: host });
       assert.equal(answer.status, 200, host);
     }
@@ -68,11 +75,16 @@ describe('Host', () => {
       assert.equal(inbox.status, 421, host);
       assert.deepEqual(inbox.body, { code: 1020, message: 'this server does not answer for that Host' });
       assert.equal(inbox.headers['access-control-allow-origin'], undefined, 'nothing for the page to read');
-      const send = await raw('POST', '/v1/client/mobile/otp/start', {
-        Host: host,
-        Authorization: `Bearer ${authToken}`,
-        'Content-Type': 'application/json',
-      }, '{}');
+      const send = await raw(
+        'POST',
+        '/v1/client/mobile/otp/start',
+        {
+          Host: host,
+          Authorization: `Bearer ${authToken}`,
+          'Content-Type': 'application/json',
+        },
+        '{}',
+      );
       assert.equal(send.status, 421, host);
     }
     assert.deepEqual((await api.messages(ADDY.phoneNumber)).body, [], 'no code was sent');
@@ -174,7 +186,14 @@ describe('Origin on /sandbox/*', () => {
 });
 
 describe('JSON bodies', () => {
-  const paths = ['/v3/verify', '/v3/verify-status', '/v1/client/mobile/otp/start', '/v1/client/mobile/otp/finish', '/v1/client/mobile/otp/error', '/sandbox/faults'];
+  const paths = [
+    '/v3/verify',
+    '/v3/verify-status',
+    '/v1/client/mobile/otp/start',
+    '/v1/client/mobile/otp/finish',
+    '/v1/client/mobile/otp/error',
+    '/sandbox/faults',
+  ];
 
   test('any other Content-Type gets 415 before the body is read, and changes nothing', async () => {
     const bearer = await api.bearer();
@@ -203,7 +222,12 @@ describe('JSON bodies', () => {
   test('application/json with parameters, in any case, is JSON', async () => {
     const bearer = await api.bearer();
     for (const type of ['application/json', 'application/json; charset=utf-8', 'Application/JSON;charset=UTF-8']) {
-      const answer = await raw('POST', '/v3/verify', { Host: localHost(), Authorization: `Bearer ${bearer}`, 'Content-Type': type }, JSON.stringify({ ...ADDY, possessionType: 'mobile' }));
+      const answer = await raw(
+        'POST',
+        '/v3/verify',
+        { Host: localHost(), Authorization: `Bearer ${bearer}`, 'Content-Type': type },
+        JSON.stringify({ ...ADDY, possessionType: 'mobile' }),
+      );
       assert.equal(answer.status, 200, type);
     }
   });

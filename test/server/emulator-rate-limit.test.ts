@@ -11,7 +11,10 @@ test('over the rate a key gets 429 with Retry-After; another key is not held up'
   const limiter = new RateLimiter(2, () => clock.now);
   limiter.take('flow:a');
   limiter.take('flow:a');
-  assert.throws(() => limiter.take('flow:a'), (error: HttpError) => error.status === 429 && error.headers['Retry-After'] === '1');
+  assert.throws(
+    () => limiter.take('flow:a'),
+    (error: HttpError) => error.status === 429 && error.headers['Retry-After'] === '1',
+  );
   limiter.take('flow:b');
   clock.now += 1000;
   limiter.take('flow:a');

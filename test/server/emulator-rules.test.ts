@@ -10,10 +10,7 @@ import { SandboxClient } from '../../demo/server/emulator/sandbox-client.js';
 const ADDY = { firstName: 'Addy', lastName: 'Epinay', phoneNumber: '2001004010' };
 const MINUTE = 60_000;
 
-async function withEmulator(
-  options: EmulatorOptions,
-  run: (ctx: { api: SandboxClient; emu: EmulatorHandle; clock: { now: number } }) => Promise<void>,
-) {
+async function withEmulator(options: EmulatorOptions, run: (ctx: { api: SandboxClient; emu: EmulatorHandle; clock: { now: number } }) => Promise<void>) {
   const clock = { now: Date.parse('2032-02-03T04:05:06Z') };
   const emu = await startEmulator({ port: 0, now: () => clock.now, rateLimitPerSecond: 10_000, ...options });
   try {
@@ -23,8 +20,7 @@ async function withEmulator(
   }
 }
 
-const socketUrl = (emu: EmulatorHandle, token: string) =>
-  `${emu.url.replace(/^http/, 'ws')}/v1/client/status?token=${encodeURIComponent(token)}`;
+const socketUrl = (emu: EmulatorHandle, token: string) => `${emu.url.replace(/^http/, 'ws')}/v1/client/status?token=${encodeURIComponent(token)}`;
 
 /** A status socket, with its first message and its close code. */
 async function statusSocket(emu: EmulatorHandle, token: string) {
@@ -195,7 +191,10 @@ describe('limits', () => {
       const bearer = await api.bearer(); // the grant counts too: 1 of 3
       const answers = [];
       for (let i = 0; i < 3; i++) answers.push(await api.verifyStatus('00000000-0000-4000-8000-000000000000', bearer));
-      assert.deepEqual(answers.map((a) => a.status), [400, 400, 429]);
+      assert.deepEqual(
+        answers.map((a) => a.status),
+        [400, 400, 429],
+      );
       const limited = answers[2]!;
       assert.equal(limited.headers.get('retry-after'), '1');
       assert.deepEqual(limited.body, { code: 1018, message: 'too many requests, slow down' });
@@ -311,7 +310,11 @@ describe('SMS texts', () => {
 
   test('smsMessage: #### to ###### set a 4 to 6 digit code; the link replaces its placeholder', () =>
     withEmulator({}, async ({ api }) => {
-      for (const [template, code] of [['Code ####.', '1234'], ['Code #####.', '12345'], ['Code ######.', '123456']] as const) {
+      for (const [template, code] of [
+        ['Code ####.', '1234'],
+        ['Code #####.', '12345'],
+        ['Code ######.', '123456'],
+      ] as const) {
         const flow = await api.startFlow({ ...ADDY, possessionType: 'mobile', smsMessage: template });
         await api.client('mobile/otp/start', flow.authToken);
         const sms = (await api.messages('2001004010')).body.at(-1);

@@ -175,8 +175,7 @@ describe('test webhook', () => {
     const hook = await receiver(500);
     try {
       await withEmulator({ webhookUrl: hook.url, webhookSecret: 's' }, async ({ emu }) => {
-        const post = (body = '') =>
-          fetch(`${emu.url}/sandbox/webhook`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+        const post = (body = '') => fetch(`${emu.url}/sandbox/webhook`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
         assert.deepEqual(await (await post()).json(), { delivered: false, status: 500 });
         assert.equal(hook.received[0]!.body.notifications[0].eventType, 'PHONE_NUMBER_CHANGE');
         const bad = await post('{"eventType":"EXPLODED"}');
@@ -247,16 +246,7 @@ describe('lifecycle', () => {
 
       assert.ok(lines.length >= 9, lines.join('\n'));
       assert.ok(lines.some((l) => l.startsWith('GET /sandbox/link/:id 302')));
-      const secrets = [
-        '2001004010',
-        'Addy',
-        'Epinay',
-        '1234',
-        flow.correlationId,
-        flow.authToken.slice(-20),
-        link.split('/').pop()!,
-        'demo-client',
-      ];
+      const secrets = ['2001004010', 'Addy', 'Epinay', '1234', flow.correlationId, flow.authToken.slice(-20), link.split('/').pop()!, 'demo-client'];
       for (const line of lines) for (const secret of secrets) assert.ok(!line.includes(secret), `${line} leaks ${secret}`);
     });
   });

@@ -99,7 +99,7 @@ describe('POST /v3/verify', () => {
     assert.equal(refused.body.code, 8002);
   });
 
-  test("names the missing field: 400 {code: 8001, message: \"field '…' is missing\"}", async () => {
+  test('names the missing field: 400 {code: 8001, message: "field \'…\' is missing"}', async () => {
     const full = { ...ADDY, possessionType: 'mobile' };
     for (const field of ['firstName', 'lastName', 'phoneNumber', 'possessionType'] as const) {
       const { [field]: _dropped, ...rest } = full;
@@ -144,13 +144,7 @@ describe('POST /v3/verify', () => {
     for (const phoneNumber of ['2001004010', '+12001004010', '(200) 100-4010']) {
       const started = await api.verify({ ...ADDY, phoneNumber, possessionType: 'mobile' });
       assert.equal(started.status, 200, phoneNumber);
-      assert.deepEqual(Object.keys(started.body).sort(), [
-        'authToken',
-        'correlationId',
-        'possessionResult',
-        'success',
-        'verifyResult',
-      ]);
+      assert.deepEqual(Object.keys(started.body).sort(), ['authToken', 'correlationId', 'possessionResult', 'success', 'verifyResult']);
       assert.equal(started.body.possessionResult, 'pending');
       assert.equal(started.body.verifyResult, 'pending');
       assert.equal(started.body.success, 'pending');
@@ -185,9 +179,7 @@ describe('the authToken', () => {
     assert.equal(mobile.iat, Math.floor(clock / 1000));
     assert.equal(mobile.exp - mobile.iat, 15 * 60);
 
-    const desktop = claimsOf(
-      (await api.startFlow({ ...ADDY, possessionType: 'desktop', finalTargetUrl: 'https://example.com/next' })).authToken,
-    );
+    const desktop = claimsOf((await api.startFlow({ ...ADDY, possessionType: 'desktop', finalTargetUrl: 'https://example.com/next' })).authToken);
     assert.equal(desktop.auth.next, 'mobile/instantlink');
     assert.deepEqual(desktop.auth.subs, { mob: { auths: { inln: { mnp: true } } } });
     assert.notEqual(desktop.auth.id, mobile.auth.id);

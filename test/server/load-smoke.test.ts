@@ -10,9 +10,13 @@ import { recordSection, type LoadReport } from '../../scripts/load/report.js';
 // got the answer a working flow gets (the script checks each), and the servers let go of them.
 
 test('npm run load drives 5 complete flows and reports them', { timeout: 60_000 }, async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/load.ts', '--flows', '5', '--concurrency', '5', '--ttl', '2', '--deadline', '50', '--json'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/load.ts', '--flows', '5', '--concurrency', '5', '--ttl', '2', '--deadline', '50', '--json'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

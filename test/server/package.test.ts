@@ -135,7 +135,10 @@ test('npm pack holds exactly the intended files', () => {
   const listed = files.map((file) => file.path).sort();
   const intended = intendedFiles();
   // The differences first, so a failure names the files rather than printing hundreds.
-  assert.deepEqual({ unintended: listed.filter((f) => !intended.includes(f)), missing: intended.filter((f) => !listed.includes(f)) }, { unintended: [], missing: [] });
+  assert.deepEqual(
+    { unintended: listed.filter((f) => !intended.includes(f)), missing: intended.filter((f) => !listed.includes(f)) },
+    { unintended: [], missing: [] },
+  );
   assert.deepEqual(listed, intended);
 });
 
@@ -145,7 +148,7 @@ test('publint --strict finds nothing to say about the package', async () => {
   assert.deepEqual(messages, []);
 });
 
-test("@arethetypeswrong/cli passes every entry point for ESM-only consumers (node16 from ESM, bundler)", () => {
+test('@arethetypeswrong/cli passes every entry point for ESM-only consumers (node16 from ESM, bundler)', () => {
   // --pack checks the tarball npm would publish, so it sees what a site installs.
   const { status, output } = run(process.execPath, [bin('attw'), '--pack', '.', '--profile', 'esm-only', '--format', 'json']);
   const report = JSON.parse(output.slice(output.indexOf('{'))) as { analysis: { entrypoints: Record<string, unknown> } };
@@ -158,7 +161,9 @@ test("@arethetypeswrong/cli passes every entry point for ESM-only consumers (nod
 test('dist/cdn/integrity.json holds the SRI hash (sha384) of every script in dist/cdn, as the files are now', async () => {
   const dir = path.join(ROOT, 'dist/cdn');
   const listed = JSON.parse(readFileSync(path.join(dir, 'integrity.json'), 'utf8')) as Record<string, string>;
-  const scripts = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.js')).map((file) => file.split(path.sep).join('/'));
+  const scripts = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.js'))
+    .map((file) => file.split(path.sep).join('/'));
   assert.deepEqual(Object.keys(listed).sort(), scripts.sort());
   assert.ok(scripts.includes('prove-verify.js') && scripts.includes('prove-auth.js') && scripts.includes('metadata/1.js'));
   // Computed here as a browser does (Web Crypto), so a hash of a file changed after it was taken fails.

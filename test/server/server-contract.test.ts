@@ -73,7 +73,11 @@ describe('the contract document', () => {
   test('is OpenAPI 3.1 and its schemas refuse what the contract forbids', () => {
     assert.equal(contract.openapi, '3.1.0');
     const verdict = validatorAt('components', 'schemas', 'Verdict');
-    assert.equal(verdict({ success: 'true', possessionResult: 'success', verifyResult: 'success' }), false, "Prove's string success is not the contract's boolean");
+    assert.equal(
+      verdict({ success: 'true', possessionResult: 'success', verifyResult: 'success' }),
+      false,
+      "Prove's string success is not the contract's boolean",
+    );
     assert.equal(verdict({ success: true, possessionResult: 'success', verifyResult: 'not applicable' }), false, 'only not_applicable');
     const started = validatorAt('components', 'schemas', 'VerifyStarted');
     assert.equal(started({ flowId: 'abc' }), false, 'a start without an authToken');

@@ -98,7 +98,7 @@ describe('a flow through the handlers', () => {
     assert.equal(stub.statuses.length, 2, 'a flow whose verdict was read never reaches Prove again');
   });
 
-  test('a flowId without its browser\'s cookie reads nothing', async () => {
+  test("a flowId without its browser's cookie reads nothing", async () => {
     const h = handlers();
     const started = await h.verify(post('/verify', ADDY));
     const { flowId } = (await started.json()) as { flowId: string };
@@ -107,7 +107,7 @@ describe('a flow through the handlers', () => {
     assert.equal(stub.statuses.length, 0);
   });
 
-  test('allowOTPRetry is Prove\'s own default (false) unless asked for; a mobile flow sends no finalTargetUrl', async () => {
+  test("allowOTPRetry is Prove's own default (false) unless asked for; a mobile flow sends no finalTargetUrl", async () => {
     const h = handlers();
     assert.equal((await h.verify(post('/verify', { ...ADDY, possessionType: 'mobile' }))).status, 200);
     assert.equal(stub.verifies[0]!.allowOTPRetry, false);
@@ -116,7 +116,7 @@ describe('a flow through the handlers', () => {
 });
 
 describe('what the handlers refuse before Prove is called', () => {
-  test('another site\'s page: 403 forbidden_origin', async () => {
+  test("another site's page: 403 forbidden_origin", async () => {
     const h = handlers();
     const answer = await h.verify(post('/verify', ADDY, { Origin: 'https://evil.example' }));
     assert.equal(answer.status, 403);
@@ -170,7 +170,7 @@ describe('what the handlers refuse before Prove is called', () => {
     assert.equal(stub.verifies[0]!.finalTargetUrl, 'https://help.example/done');
   });
 
-  test('budgets count the context\'s address, and X-Forwarded-For only from trusted proxies', async () => {
+  test("budgets count the context's address, and X-Forwarded-For only from trusted proxies", async () => {
     const keys: string[] = [];
     const recording: BudgetStore = (spec) => {
       const counter = memoryBudgetStore(spec);
@@ -183,7 +183,7 @@ describe('what the handlers refuse before Prove is called', () => {
     assert.deepEqual(keys, ['203.0.113.9', '198.51.100.7']);
   });
 
-  test('a runtime that knows no peer (Next route handlers, edge): the trusted proxies\' entry, else one shared key', async () => {
+  test("a runtime that knows no peer (Next route handlers, edge): the trusted proxies' entry, else one shared key", async () => {
     const keys: string[] = [];
     const recording: BudgetStore = (spec) => {
       const counter = memoryBudgetStore(spec);

@@ -5,7 +5,17 @@
  * start step again with phoneNumberNeeded), or, on desktop, the retry step until the link is
  * opened; then the finish step. "Prove" here accepts the code 1234.
  */
-import { toSdkFailure, type CodeAnswer, type CodeProblem, type FlowSteps, type LinkAnswer, type PossessionType, type ProveSdk, type SdkFailure, type SdkRun } from '../../src/sdk.js';
+import {
+  toSdkFailure,
+  type CodeAnswer,
+  type CodeProblem,
+  type FlowSteps,
+  type LinkAnswer,
+  type PossessionType,
+  type ProveSdk,
+  type SdkFailure,
+  type SdkRun,
+} from '../../src/sdk.js';
 
 export interface FakeRun {
   authToken: string;

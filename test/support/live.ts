@@ -70,7 +70,10 @@ export function recordRequests() {
 }
 
 /** The element on the live backend; `backend` picks `/live/api` or the one with OTP retry off. */
-export async function mountLive(possession: 'mobile' | 'desktop', attrs: { backend?: 'api' | 'noretry-api'; resendAfter?: number; linkLifetime?: number } = {}) {
+export async function mountLive(
+  possession: 'mobile' | 'desktop',
+  attrs: { backend?: 'api' | 'noretry-api'; resendAfter?: number; linkLifetime?: number } = {},
+) {
   return fixture<ProveVerifyElement>(
     html`<prove-verify backend-url="/live/${attrs.backend ?? 'api'}" possession-type=${possession} timeout="10000"
       resend-after=${attrs.resendAfter ?? 0} link-lifetime=${attrs.linkLifetime ?? 180}></prove-verify>`,

@@ -48,7 +48,10 @@ async function bundle() {
         name: 'entries',
         setup(build) {
           build.onResolve({ filter: /^entry:/ }, ({ path }) => ({ path: path.slice('entry:'.length), namespace: 'entry' }));
-          build.onLoad({ filter: /.*/, namespace: 'entry' }, ({ path }) => ({ contents: entrySource(ENTRIES[path], names[ENTRIES[path]]), resolveDir: process.cwd() }));
+          build.onLoad({ filter: /.*/, namespace: 'entry' }, ({ path }) => ({
+            contents: entrySource(ENTRIES[path], names[ENTRIES[path]]),
+            resolveDir: process.cwd(),
+          }));
         },
       },
     ],

@@ -32,7 +32,7 @@ describe('backend client', () => {
     expect(await fetchVerificationResult(config('/fake-backend/unit1/nomatch'), undefined)).to.deep.include({ success: false });
   });
 
-  it("names the flow in the status call when the start answered a flowId, and sends {} when it did not", async () => {
+  it('names the flow in the status call when the start answered a flowId, and sends {} when it did not', async () => {
     const started = await startVerification(config('/fake-backend/unit10/flow-id'), request);
     expect(started).to.deep.equal({ authToken: 'token-unit10', flowId: 'flow-1' });
     await fetchVerificationResult(config('/fake-backend/unit10/flow-id'), 'flow-1');

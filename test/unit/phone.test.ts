@@ -22,7 +22,7 @@ describe('phone numbering plans, loaded per calling code as numbers need them', 
     expect(plansFetched()).to.deep.equal([]);
   });
 
-  it('leaves a number as typed until its country\'s plans are in, then formats it', async () => {
+  it("leaves a number as typed until its country's plans are in, then formats it", async () => {
     const waiting = formatTyped('2015550123', 10, 'US');
     expect(waiting).to.include({ value: '2015550123', caret: 10 });
     expect(waiting.loading).to.be.instanceOf(Promise);
@@ -45,7 +45,7 @@ describe('phone numbering plans, loaded per calling code as numbers need them', 
     expect(plansFetched()).to.deep.equal(['1', '33', '44']);
   });
 
-  it('checks the form once its number\'s plans are in, at once when they already are', async () => {
+  it("checks the form once its number's plans are in, at once when they already are", async () => {
     const config = { defaultCountry: 'US', countries: [] };
     const values = { ...emptyValues(), firstName: 'Addy', lastName: 'Epinay', phone: '+7 912 345-67-89' };
     // Without its plans a number never reads as valid.

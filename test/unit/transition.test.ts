@@ -18,12 +18,7 @@ const codeEntry = () => run(initialState(values), { type: 'submit', now: 0 }, re
 
 describe('transition', () => {
   it('walks the mobile flow from the form to success', () => {
-    const end = run(
-      codeEntry(),
-      { type: 'code-submitted', code: '1234' },
-      { type: 'finishing' },
-      { type: 'result', result: { success: true } },
-    );
+    const end = run(codeEntry(), { type: 'code-submitted', code: '1234' }, { type: 'finishing' }, { type: 'result', result: { success: true } });
     expect(end.name).to.equal('success');
     expect(end.values).to.deep.equal(values);
   });

@@ -54,9 +54,7 @@ export function resolveProveConfig(env: Env = process.env): ProveConfig {
     const proveEnv = nonEmpty(env.PROVE_ENV) ?? 'uat-us';
     const known = Object.hasOwn(PROVE_ENVIRONMENTS, proveEnv) ? PROVE_ENVIRONMENTS[proveEnv] : undefined;
     if (!known) {
-      throw new ConfigError(
-        `PROVE_ENV=${JSON.stringify(proveEnv)} is not a Prove environment; use one of ${Object.keys(PROVE_ENVIRONMENTS).join(', ')}`,
-      );
+      throw new ConfigError(`PROVE_ENV=${JSON.stringify(proveEnv)} is not a Prove environment; use one of ${Object.keys(PROVE_ENVIRONMENTS).join(', ')}`);
     }
     return { mode: known.mode, proveEnv, prove: { baseUrl: known.baseUrl, clientId, clientSecret } };
   }
@@ -116,7 +114,7 @@ export function checkWebhookSecret(secret: string | undefined, mode: DemoMode): 
   if (mode === 'emulator') return secret ?? DEMO_WEBHOOK_SECRET;
   if (!secret) {
     throw new ConfigError(
-      'PROVE_WEBHOOK_SECRET is not set: outside emulator mode the backend needs the webhook secret from the Prove Portal (whsec_...) to check Prove\'s webhooks',
+      "PROVE_WEBHOOK_SECRET is not set: outside emulator mode the backend needs the webhook secret from the Prove Portal (whsec_...) to check Prove's webhooks",
     );
   }
   if (secret === DEMO_WEBHOOK_SECRET) {
@@ -142,8 +140,7 @@ export function parseOriginList(value: string | undefined, name: string): string
     } catch {
       url = undefined;
     }
-    const bare =
-      url && (url.protocol === 'http:' || url.protocol === 'https:') && url.pathname === '/' && !/[?#@]/.test(text);
+    const bare = url && (url.protocol === 'http:' || url.protocol === 'https:') && url.pathname === '/' && !/[?#@]/.test(text);
     if (!url || !bare) {
       throw new ConfigError(`${name}: ${JSON.stringify(text)} is not an origin; write scheme://host[:port] with nothing after it`);
     }

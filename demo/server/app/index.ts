@@ -156,8 +156,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   const proveConnection = options.prove ?? envConfig!.prove;
   const mode: DemoMode = options.mode ?? envConfig?.mode ?? 'emulator';
   const emulatorUrl = mode === 'emulator' ? (options.emulatorUrl ?? proveConnection.baseUrl).replace(/\/+$/, '') : undefined;
-  const webhookSecret =
-    options.webhookSecret !== undefined ? checkWebhookSecret(options.webhookSecret, mode) : webhookSecretFrom(process.env, mode);
+  const webhookSecret = options.webhookSecret !== undefined ? checkWebhookSecret(options.webhookSecret, mode) : webhookSecretFrom(process.env, mode);
   const limits = limitsFrom(process.env, options.limits);
   const trustProxy = options.trustProxy ?? trustProxyFrom(process.env);
   const extraTargetOrigins = options.allowedFinalTargetOrigins
@@ -288,4 +287,3 @@ function urlFor(host: string, port: number): string {
   if (bare === 'localhost' || bare === '0.0.0.0' || bare === '::') return `http://localhost:${port}`;
   return bare.includes(':') ? `http://[${bare}]:${port}` : `http://${bare}:${port}`;
 }
-

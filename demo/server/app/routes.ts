@@ -23,8 +23,7 @@ export interface DemoRoutesOptions {
 
 type Env = { Bindings: HttpBindings };
 
-const error = (status: number, code: string, message: string, headers: Record<string, string> = {}) =>
-  jsonResponse(status, { code, message }, headers);
+const error = (status: number, code: string, message: string, headers: Record<string, string> = {}) => jsonResponse(status, { code, message }, headers);
 
 export function demoRoutes(options: DemoRoutesOptions): Hono<Env> {
   const app = new Hono<Env>();
@@ -39,12 +38,19 @@ export function demoRoutes(options: DemoRoutesOptions): Hono<Env> {
     '/api/webhook': 'POST',
     '/api/config': 'GET',
   };
-  app.post('/api/verify', contract((h) => h.verify));
-  app.post('/api/verify-status', contract((h) => h.verifyStatus));
-  app.post('/api/webhook', contract((h) => h.webhook));
-  app.get('/api/config', () =>
-    jsonResponse(200, { mode: options.mode, ...(options.emulatorUrl ? { emulatorUrl: options.emulatorUrl } : {}) }),
+  app.post(
+    '/api/verify',
+    contract((h) => h.verify),
   );
+  app.post(
+    '/api/verify-status',
+    contract((h) => h.verifyStatus),
+  );
+  app.post(
+    '/api/webhook',
+    contract((h) => h.webhook),
+  );
+  app.get('/api/config', () => jsonResponse(200, { mode: options.mode, ...(options.emulatorUrl ? { emulatorUrl: options.emulatorUrl } : {}) }));
   // The demo's webhook panel; a real backend keeps its events to itself.
   if (options.mode === 'emulator') {
     api['/api/webhook-events'] = 'GET';

@@ -188,12 +188,7 @@ export class StaticFiles {
     // Every page and file served here is text (HTML, CSS, JavaScript).
     const body = await readFile(file, 'utf8');
     // The policy is made from the page as served, so an edited import map keeps its hash right.
-    const headers =
-      page === 'landing'
-        ? pageHeaders(LANDING_CSP)
-        : page === 'demo'
-          ? pageHeaders(demoPageCsp(body, this.#connectSources))
-          : {};
+    const headers = page === 'landing' ? pageHeaders(LANDING_CSP) : page === 'demo' ? pageHeaders(demoPageCsp(body, this.#connectSources)) : {};
     return bodyResponse(200, body, contentTypeFor(file), headers);
   }
 }

@@ -12,8 +12,7 @@ export type TokenPurpose = 'auth' | 'access';
 const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
 
 /** `atob` yields Latin-1 code units, so anything outside ASCII must travel as a JSON escape. */
-const asciiJson = (value: unknown) =>
-  JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const asciiJson = (value: unknown) => JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 export class TokenSigner {
   private readonly keys: Record<TokenPurpose, Buffer>;
@@ -80,19 +79,11 @@ export interface AuthTokenClaims {
 /** Namespace the SDK keys its device registration by; one for the whole sandbox. */
 export const SANDBOX_NAMESPACE = 'prove-sandbox-emulator';
 
-export function mintAuthToken(
-  signer: TokenSigner,
-  flow: { id: string; next: FirstStep; expiresAt: number; createdAt: number },
-  publicOrigin: string,
-): string {
+export function mintAuthToken(signer: TokenSigner, flow: { id: string; next: FirstStep; expiresAt: number; createdAt: number }, publicOrigin: string): string {
   // mnp: the backend already gave the number, so the SDK calls the start steps with
   // phoneNumberNeeded = false and the widget does not ask for it again.
   const mob: NonNullable<AuthTokenClaims['auth']['subs']['mob']> | undefined =
-    flow.next === 'mobile/otp'
-      ? { auths: { otp: { mnp: true } } }
-      : flow.next === 'mobile/instantlink'
-        ? { auths: { inln: { mnp: true } } }
-        : undefined;
+    flow.next === 'mobile/otp' ? { auths: { otp: { mnp: true } } } : flow.next === 'mobile/instantlink' ? { auths: { inln: { mnp: true } } } : undefined;
   const claims: AuthTokenClaims = {
     iss: publicOrigin,
     sub: randomUUID(),

@@ -95,8 +95,7 @@ async function startSend<T extends z.ZodType<{ mobileNumber?: string | null }>>(
 }
 
 /** The `unknown-step` fault: the send happens, but the answer names a step the SDK does not know. */
-const answerOf = (ctx: EmulatorContext, answer: object): object =>
-  ctx.faults.take('unknown-step') ? { next: 'mobile/teleport' } : answer;
+const answerOf = (ctx: EmulatorContext, answer: object): object => (ctx.faults.take('unknown-step') ? { next: 'mobile/teleport' } : answer);
 
 const otpStartSchema = z.object({ mobileNumber: optionalNumber });
 

@@ -22,9 +22,4 @@ export interface EmulatorContext {
   pending: Set<AbortController>;
 }
 
-export type RouteHandler = (
-  req: IncomingMessage,
-  res: ServerResponse,
-  ctx: EmulatorContext,
-  params: Record<string, string>,
-) => Promise<void> | void;
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse, ctx: EmulatorContext, params: Record<string, string>) => Promise<void> | void;

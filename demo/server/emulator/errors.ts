@@ -90,5 +90,4 @@ export const ORIGIN_NOT_ALLOWED: ProveError = {
   message: 'this origin may not use the sandbox endpoints',
 };
 
-export const tooManyRequests = (retryAfterS: number) =>
-  new HttpError(429, RATE_LIMITED, { 'Retry-After': String(retryAfterS) });
+export const tooManyRequests = (retryAfterS: number) => new HttpError(429, RATE_LIMITED, { 'Retry-After': String(retryAfterS) });

@@ -86,8 +86,7 @@ export const LINK_EXPIRED: ProveError = {
   message: 'The verification link has expired',
 };
 
-const firstStepFor = (type: PossessionType): FirstStep =>
-  type === 'mobile' ? 'mobile/otp' : type === 'desktop' ? 'mobile/instantlink' : 'done';
+const firstStepFor = (type: PossessionType): FirstStep => (type === 'mobile' ? 'mobile/otp' : type === 'desktop' ? 'mobile/instantlink' : 'done');
 
 /**
  * Flows keyed by id, in creation order (a Map iterates in insertion order, which makes

@@ -19,8 +19,7 @@ export function sendText(res: ServerResponse, status: number, text: string, head
   res.end(text);
 }
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function sendHtmlPage(res: ServerResponse, status: number, title: string, text: string): void {
   const html =
@@ -43,11 +42,7 @@ export function sendHtmlPage(res: ServerResponse, status: number, title: string,
  * not worth reading, and Node would otherwise drain it to reuse the connection.
  */
 const tooLarge = () =>
-  new HttpError(
-    400,
-    { code: ErrorCode.MALFORMED_REQUEST, message: `request body is over ${MAX_BODY_BYTES / 1024} KB` },
-    { Connection: 'close' },
-  );
+  new HttpError(400, { code: ErrorCode.MALFORMED_REQUEST, message: `request body is over ${MAX_BODY_BYTES / 1024} KB` }, { Connection: 'close' });
 
 /** The media type without parameters, lower-cased ('' when absent). */
 const mediaType = (req: IncomingMessage) => (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -58,11 +53,7 @@ const mediaType = (req: IncomingMessage) => (req.headers['content-type'] ?? '').
  */
 function requireMediaType(req: IncomingMessage, expected: string): void {
   if (mediaType(req) !== expected) {
-    throw new HttpError(
-      415,
-      { code: ErrorCode.MALFORMED_REQUEST, message: `Content-Type must be ${expected}` },
-      { Connection: 'close' },
-    );
+    throw new HttpError(415, { code: ErrorCode.MALFORMED_REQUEST, message: `Content-Type must be ${expected}` }, { Connection: 'close' });
   }
 }
 

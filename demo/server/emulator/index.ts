@@ -54,7 +54,6 @@ export interface EmulatorHandle {
   connections(): number;
 }
 
-
 function urlFor(host: string, port: number): string {
   if (host === 'localhost') return `http://localhost:${port}`;
   const bare = host.replace(/^\[|\]$/g, '');
@@ -129,9 +128,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     cap.watch(server);
     server.on('upgrade', (req, socket, head) => {
       try {
-        const code = hostAllowed(req, ctx.config.allowedHosts)
-          ? status.handleUpgrade(req, socket, head)
-          : refuseUpgrade(socket, 421, 'Misdirected Request');
+        const code = hostAllowed(req, ctx.config.allowedHosts) ? status.handleUpgrade(req, socket, head) : refuseUpgrade(socket, 421, 'Misdirected Request');
         options.log?.(`GET websocket ${code}`);
       } catch {
         socket.destroy();

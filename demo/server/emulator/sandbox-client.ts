@@ -60,8 +60,7 @@ export class SandboxClient {
   }
 
   async post(path: string, body: unknown, bearer?: string | null, headers: Record<string, string> = {}): Promise<RawAnswer> {
-    const auth: Record<string, string> =
-      bearer === null ? {} : { Authorization: `Bearer ${bearer ?? (await this.bearer())}` };
+    const auth: Record<string, string> = bearer === null ? {} : { Authorization: `Bearer ${bearer ?? (await this.bearer())}` };
     return answer(
       await fetch(`${this.baseUrl}${path}`, {
         method: 'POST',

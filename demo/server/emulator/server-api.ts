@@ -11,8 +11,7 @@ import { normalizePhone } from './phone.js';
 import { findOwner, hasPlaceholder, sandboxOtp, verifyIdentity } from './sandbox-rules.js';
 
 /** Comparing digests keeps the comparison constant-time whatever the lengths. */
-const sameSecret = (a: string, b: string) =>
-  timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+const sameSecret = (a: string, b: string) => timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
 /** POST /token: OAuth 2 client credentials, form-encoded. */
 export const tokenGrant: RouteHandler = async (req, res, ctx) => {
@@ -63,8 +62,7 @@ const verifySchema = z.object({
 
 const REQUIRED = ['firstName', 'lastName', 'phoneNumber', 'possessionType'] as const;
 
-const isBlank = (value: unknown) =>
-  value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+const isBlank = (value: unknown) => value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 
 function isWebUrl(value: string): boolean {
   try {

@@ -106,9 +106,7 @@ const pathOf = (request: Request) => new URL(request.url()).pathname;
 
 /** The JSON bodies the page posted to the backend's start call. */
 export function verifyBodies(requests: Request[]): Record<string, unknown>[] {
-  return requests
-    .filter((r) => r.method() === 'POST' && pathOf(r) === '/api/verify')
-    .map((r) => r.postDataJSON() as Record<string, unknown>);
+  return requests.filter((r) => r.method() === 'POST' && pathOf(r) === '/api/verify').map((r) => r.postDataJSON() as Record<string, unknown>);
 }
 
 export function requestsFor(requests: Request[], pathname: string | RegExp): Request[] {

@@ -102,8 +102,14 @@ async function waitUntilAnswering(stack: Stack, child: ChildProcess): Promise<vo
     // start.ts prints its banner once the emulator, the backend and /main.js are all ready.
     if (stack.output().includes('Ctrl-C to stop')) {
       const [config, inbox] = await Promise.all([
-        fetch(`${stack.appUrl}/api/config`).then((r) => (r.ok ? r.json() : undefined), () => undefined),
-        fetch(`${stack.emulatorUrl}/sandbox/messages?phone=${ADDY.phone}`).then((r) => r.ok, () => false),
+        fetch(`${stack.appUrl}/api/config`).then(
+          (r) => (r.ok ? r.json() : undefined),
+          () => undefined,
+        ),
+        fetch(`${stack.emulatorUrl}/sandbox/messages?phone=${ADDY.phone}`).then(
+          (r) => r.ok,
+          () => false,
+        ),
       ]);
       if (config && inbox) {
         if ((config as { mode?: string }).mode !== 'emulator') throw new Error(`the demo is not in emulator mode: ${JSON.stringify(config)}`);

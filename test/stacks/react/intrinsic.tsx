@@ -9,6 +9,4 @@ declare module 'react' {
   }
 }
 
-export const Verify = () => (
-  <prove-verify backend-url="/api" possession-type="desktop" onprove-verify-success={(e) => console.log(e.detail.result.success)} />
-);
+export const Verify = () => <prove-verify backend-url="/api" possession-type="desktop" onprove-verify-success={(e) => console.log(e.detail.result.success)} />;

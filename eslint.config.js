@@ -17,8 +17,6 @@ export default tseslint.config(
       'src/phone/metadata/',
       'src/phone/calling-codes.ts',
       'test/e2e/screenshots/',
-      // In progress in the test-runner work (linted once the test-runner work lands).
-      'scripts/test-counts.mjs',
     ],
   },
   js.configs.recommended,

@@ -60,7 +60,10 @@ let restarting = Promise.resolve();
 
 async function appAnswers() {
   for (let i = 0; i < 300 && app.exitCode === null; i += 1) {
-    const ok = await fetch(`http://127.0.0.1:${appPort}/`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${appPort}/`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return true;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -42,7 +42,11 @@ export async function liveStackProxy(ctx, next) {
   });
   ctx.status = response.status;
   const setCookies = response.headers.getSetCookie();
-  if (setCookies.length) ctx.set('set-cookie', setCookies.map((c) => c.replace(/Path=\/api/i, `Path=/live/${backend}`)));
+  if (setCookies.length)
+    ctx.set(
+      'set-cookie',
+      setCookies.map((c) => c.replace(/Path=\/api/i, `Path=/live/${backend}`)),
+    );
   const retryAfter = response.headers.get('retry-after');
   if (retryAfter) ctx.set('retry-after', retryAfter);
   ctx.type = response.headers.get('content-type') ?? 'application/json';

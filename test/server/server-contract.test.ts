@@ -5,10 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { SignJWT } from 'jose';
 import type { RunningApp } from '../../demo/server/app/index.js';
+import { fetchVerificationResult, startVerification } from '../../src/backend.js';
 import { ADDY, call, cookieOf, startAppOn, startStubProve, type Answer, type StubProve } from './app-helpers.js';
 
 interface Operation {
@@ -170,5 +173,56 @@ describe("the demo backend's answers are the contract's", () => {
     const replayed = await call(app, '/api/webhook', payload, { headers });
     assert.equal(replayed.status, 401);
     assertInContract('/api/webhook', replayed);
+  });
+});
+
+describe("the element's own requests are the contract's", () => {
+  test('src/backend.ts (what the element calls its backend with) sends bodies and headers the contract accepts', async () => {
+    // A loopback backend that records what it is sent and answers as the contract says.
+    const seen: Array<{ path: string; contentType?: string; body: unknown }> = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        seen.push({ path: req.url!, contentType: req.headers['content-type'], body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+        res.setHeader('Content-Type', 'application/json');
+        res.end(
+          JSON.stringify(
+            req.url === '/api/verify' ? { authToken: 'token-1', flowId: 'flow-1' } : { success: true, possessionResult: 'success', verifyResult: 'success' },
+          ),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const config = {
+        baseUrl: `http://127.0.0.1:${port}/api`,
+        verifyPath: '/verify',
+        statusPath: '/verify-status',
+        credentials: 'same-origin' as const,
+        timeout: 5000,
+      };
+      const started = await startVerification(config, {
+        firstName: 'Addy',
+        lastName: 'Epinay',
+        phoneNumber: '+12001004010',
+        possessionType: 'desktop',
+        finalTargetUrl: 'https://example.com/landing',
+      });
+      assert.deepEqual(started, { authToken: 'token-1', flowId: 'flow-1' });
+      await fetchVerificationResult(config, 'flow-1');
+      await fetchVerificationResult(config, undefined);
+      assert.deepEqual(
+        seen.map((r) => r.path),
+        ['/api/verify', '/api/verify-status', '/api/verify-status'],
+      );
+      for (const request of seen) {
+        assert.match(String(request.contentType), /^application\/json/);
+        assertRequestInContract(contractPath(request.path), request.body);
+      }
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -1,14 +1,14 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { emit } from '../events.js';
 import { loadPhoneRules, phoneRules } from '../phone.js';
-import type { FlowEvent } from './events.js';
+import type { FlowAction } from './actions.js';
 import type { FlowRunner, FlowHost, refocus, stepStyles, stepView } from './runner.js';
-import type { FlowSettings } from './run.js';
+import type { FlowSettings } from './attempt.js';
 import { BUSY_STATES, initialState, type FieldName, type FlowState, type FormValues } from './state.js';
 import { transition } from './transition.js';
 import type { FormCheck } from './validate.js';
 
-export type { FlowSettings } from './run.js';
+export type { FlowSettings } from './attempt.js';
 
 type Host = ReactiveControllerHost & HTMLElement;
 
@@ -170,13 +170,13 @@ export class FlowController implements ReactiveController, FlowHost {
     else this.dispatch({ type: 'reset' });
   }
 
-  /** Applies an event; answers whether it changed anything. */
-  dispatch(event: FlowEvent): boolean {
+  /** Applies an action; answers whether it changed anything. */
+  dispatch(action: FlowAction): boolean {
     const previous = this.state;
-    const next = transition(previous, event);
+    const next = transition(previous, action);
     if (next === previous) return false;
     this.state = next;
-    if (event.type !== 'edit') this.focusVersion++;
+    if (action.type !== 'edit') this.focusVersion++;
     this.host.requestUpdate();
     if (next.name !== previous.name) emit(this.host, 'prove-verify-step', { step: next.name });
     return true;

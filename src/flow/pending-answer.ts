@@ -42,5 +42,5 @@ export class PendingAnswer<T> {
   }
 }
 
-/** The answer a step of a finished run gets: none, so an old SDK run can never move on. */
+/** The answer a step of a finished attempt gets: none, so an old SDK run can never move on. */
 export const never = <T>(): Promise<T> => new Promise<T>(() => {});

@@ -3,8 +3,8 @@ import { emit, type ProveVerifyErrorDetail } from '../events.js';
 import { onInstantLinkFinished } from '../instant-link.js';
 import { checkPhone, effectiveCountry } from '../phone.js';
 import { loadProveAuth, proveAuthSdk, toSdkFailure, type PossessionType, type SdkFailure } from '../sdk.js';
-import type { FlowEvent, SendTiming } from './events.js';
-import { createRun, pause, type FlowSettings, type Run } from './run.js';
+import type { FlowAction, SendTiming } from './actions.js';
+import { createAttempt, pause, type FlowSettings, type FlowAttempt } from './attempt.js';
 import { sdkSteps, type StepHost } from './sdk-steps.js';
 import { BUSY_STATES, type FlowState, type RetryTarget } from './state.js';
 import { codeFrom, requestTextedCode, webOtpAvailable } from './web-otp.js';
@@ -35,7 +35,7 @@ export function refocus(root: ShadowRoot, state: FlowState): HTMLElement | null 
 export interface FlowHost {
   readonly state: FlowState;
   readonly host: HTMLElement;
-  dispatch(event: FlowEvent): boolean;
+  dispatch(action: FlowAction): boolean;
   settings(): FlowSettings;
   /** Renders again (the time left is read while rendering). */
   requestUpdate(): void;
@@ -60,8 +60,7 @@ const SDK_RATE_LIMIT_WAIT_S = 10;
  * of it weighs on the first paint; state changes only through the controller's `dispatch`.
  */
 export class FlowRunner implements StepHost {
-  private run?: Run;
-  private runs = 0;
+  private attempt?: FlowAttempt;
   /** Re-renders the time left once a second while the step shows a deadline. */
   private ticker?: ReturnType<typeof setInterval>;
   /** The browser's WebOTP request for the code screen that shows; aborted when it goes. */
@@ -77,7 +76,7 @@ export class FlowRunner implements StepHost {
     return this.flow.host;
   }
 
-  /** The element left the page: everything of the run ends. */
+  /** The element left the page: everything of the attempt ends. */
   disconnected(): void {
     this.teardown();
     this.syncTicker();
@@ -89,43 +88,43 @@ export class FlowRunner implements StepHost {
    * controller validates first): `phoneNumber` is the number in E.164.
    */
   async start(phoneNumber: string): Promise<void> {
-    const run = this.begin();
+    const attempt = this.begin();
     const values = this.state.values;
-    if (!run.settings.backend.baseUrl) {
-      return this.fail(run, { code: 'config', message: 'The backend-url attribute is not set.', retry: 'start', recoverable: false });
+    if (!attempt.settings.backend.baseUrl) {
+      return this.fail(attempt, { code: 'config', message: 'The backend-url attribute is not set.', retry: 'start', recoverable: false });
     }
     try {
-      const possession = await this.possessionFor(run);
-      if (!this.isCurrent(run)) return;
-      run.possession = possession;
-      run.phoneNumber = phoneNumber;
+      const possession = await this.possessionFor(attempt);
+      if (!this.isCurrent(attempt)) return;
+      attempt.possession = possession;
+      attempt.phoneNumber = phoneNumber;
       const started = await startVerification(
-        run.settings.backend,
+        attempt.settings.backend,
         {
           firstName: values.firstName.trim(),
           lastName: values.lastName.trim(),
           phoneNumber,
           possessionType: possession,
-          ...(run.settings.finalTargetUrl ? { finalTargetUrl: run.settings.finalTargetUrl } : {}),
+          ...(attempt.settings.finalTargetUrl ? { finalTargetUrl: attempt.settings.finalTargetUrl } : {}),
         },
-        run.abort.signal,
+        attempt.abort.signal,
       );
-      if (!this.isCurrent(run)) return;
+      if (!this.isCurrent(attempt)) return;
       // Prove refused the person at once: the verdict is in, and Prove's SDK never runs.
-      if ('result' in started) return this.showResult(run, started.result);
-      run.flowId = started.flowId;
-      if (possession === 'desktop') run.stopListening = onInstantLinkFinished(() => this.linkFinishedElsewhere(run));
-      const sdkRun = await (run.settings.sdk ?? proveAuthSdk).run(started.authToken, possession, sdkSteps(run, this));
+      if ('result' in started) return this.showResult(attempt, started.result);
+      attempt.flowId = started.flowId;
+      if (possession === 'desktop') attempt.stopListening = onInstantLinkFinished(() => this.linkFinishedElsewhere(attempt));
+      const sdkRun = await (attempt.settings.sdk ?? proveAuthSdk).run(started.authToken, possession, sdkSteps(attempt, this));
       sdkRun.done.catch((error: unknown) => {
-        // A cancelled run's rejections are expected and dropped.
-        if (this.isCurrent(run)) this.sdkFailed(run, toSdkFailure(error, started.authToken));
+        // A cancelled attempt's rejections are expected and dropped.
+        if (this.isCurrent(attempt)) this.sdkFailed(attempt, toSdkFailure(error, started.authToken));
       });
-      if (!this.isCurrent(run)) return sdkRun.cancel();
-      run.sdk = sdkRun;
+      if (!this.isCurrent(attempt)) return sdkRun.cancel();
+      attempt.sdk = sdkRun;
     } catch (error) {
-      if (!this.isCurrent(run)) return;
-      if (error instanceof BackendError) return this.backendFailed(run, error, 'start');
-      this.sdkFailed(run, toSdkFailure(error));
+      if (!this.isCurrent(attempt)) return;
+      if (error instanceof BackendError) return this.backendFailed(attempt, error, 'start');
+      this.sdkFailed(attempt, toSdkFailure(error));
     }
   }
 
@@ -134,29 +133,29 @@ export class FlowRunner implements StepHost {
    * the first submit of a prompt reaches the SDK: the state leaves `otp-entry` with it.
    */
   submitCode(raw: string): void {
-    const run = this.run;
-    if (this.state.name !== 'otp-entry' || !run?.code.waiting) return;
-    const length = run.settings.otpLength;
+    const attempt = this.attempt;
+    if (this.state.name !== 'otp-entry' || !attempt?.code.waiting) return;
+    const length = attempt.settings.otpLength;
     const code = codeFrom(raw, length);
     if (code.length < length) {
       this.dispatch({ type: 'code-invalid', error: code ? 'codeIncomplete' : 'codeRequired' });
       return;
     }
-    if (this.dispatch({ type: 'code-submitted', code })) run.code.answer({ kind: 'code', code });
+    if (this.dispatch({ type: 'code-submitted', code })) attempt.code.answer({ kind: 'code', code });
   }
 
   resendCode(): void {
-    const run = this.run;
-    if (run?.code.waiting && this.dispatch({ type: 'resend-code', now: Date.now(), send: this.sendTiming(run) })) {
-      run.code.answer({ kind: 'resend' });
+    const attempt = this.attempt;
+    if (attempt?.code.waiting && this.dispatch({ type: 'resend-code', now: Date.now(), send: this.sendTiming(attempt) })) {
+      attempt.code.answer({ kind: 'resend' });
     }
   }
 
   /** "Change number" on the code screen, "Use a different number" while a link waits. */
   changeNumber(): void {
-    const run = this.run;
-    if (!run || !this.dispatch({ type: 'change-number' })) return;
-    if (!run.code.answer({ kind: 'change-number' })) run.link.answer('change-number');
+    const attempt = this.attempt;
+    if (!attempt || !this.dispatch({ type: 'change-number' })) return;
+    if (!attempt.code.answer({ kind: 'change-number' })) attempt.link.answer('change-number');
   }
 
   /** "Use a different number" once the flow is over (the link expired): the form, at the phone. */
@@ -166,35 +165,35 @@ export class FlowRunner implements StepHost {
   }
 
   async submitPhone(raw: string): Promise<void> {
-    const run = this.run;
-    if (this.state.name !== 'phone-change' || !run) return;
-    const { defaultCountry, countries } = run.settings;
+    const attempt = this.attempt;
+    if (this.state.name !== 'phone-change' || !attempt) return;
+    const { defaultCountry, countries } = attempt.settings;
     const country = effectiveCountry(this.state.values.country, defaultCountry, countries);
     const phone = await checkPhone(raw, country, countries).catch(() => ({ ok: false, error: 'phoneInvalid' }) as const);
-    if (!this.isCurrent(run) || this.state.name !== 'phone-change') return;
+    if (!this.isCurrent(attempt) || this.state.name !== 'phone-change') return;
     if (!phone.ok) {
       this.dispatch({ type: 'phone-invalid', error: phone.error });
       return;
     }
     // Prove now checks this number: it is the one a success verifies.
-    run.phoneNumber = phone.e164;
-    this.dispatch({ type: 'phone-submitted', phone: raw, send: this.sendTiming(run) });
+    attempt.phoneNumber = phone.e164;
+    this.dispatch({ type: 'phone-submitted', phone: raw, send: this.sendTiming(attempt) });
     // The person may be quicker than the SDK's next step; it then takes the number when it asks.
-    if (!run.phone.answer(phone.e164)) run.queuedPhone = phone.e164;
+    if (!attempt.phone.answer(phone.e164)) attempt.queuedPhone = phone.e164;
   }
 
   resendLink(): void {
-    const run = this.run;
-    if (run && this.dispatch({ type: 'resend-link', now: Date.now(), send: this.sendTiming(run) })) run.link.answer('resend');
+    const attempt = this.attempt;
+    if (attempt && this.dispatch({ type: 'resend-link', now: Date.now(), send: this.sendTiming(attempt) })) attempt.link.answer('resend');
   }
 
   /** "Try again" on the status call; false when it is the start that must be tried again. */
   retryStatus(): boolean {
     const state = this.state;
-    if (state.name !== 'error' || state.retry !== 'status' || !this.run?.finish.waiting) return false;
+    if (state.name !== 'error' || state.retry !== 'status' || !this.attempt?.finish.waiting) return false;
     if (state.retryAt && Date.now() < state.retryAt) return true;
     this.dispatch({ type: 'finishing' });
-    void this.checkStatus(this.run);
+    void this.checkStatus(this.attempt);
     return true;
   }
 
@@ -223,21 +222,21 @@ export class FlowRunner implements StepHost {
     this.dispatch({ type: 'reset' });
   }
 
-  sendTiming(run: Run): SendTiming {
+  sendTiming(attempt: FlowAttempt): SendTiming {
     const now = Date.now();
-    const lifetime = run.possession === 'desktop' ? run.settings.linkLifetime : run.settings.codeLifetime;
-    return { expiresAt: now + lifetime * 1000, resendAt: now + run.settings.resendAfter * 1000 };
+    const lifetime = attempt.possession === 'desktop' ? attempt.settings.linkLifetime : attempt.settings.codeLifetime;
+    return { expiresAt: now + lifetime * 1000, resendAt: now + attempt.settings.resendAfter * 1000 };
   }
 
   /**
    * The SDK's finish step. After a failed step the SDK reported, the failure says what the person
    * meets, unless it was Prove's own refusal (a code or send), whose verdict the backend has.
    */
-  finish(run: Run, failure?: SdkFailure): void {
-    this.stopListening(run);
-    if (failure && failure.reason !== 'unknown' && failure.reason !== 'expired') return this.sdkFailed(run, failure);
+  finish(attempt: FlowAttempt, failure?: SdkFailure): void {
+    this.stopListening(attempt);
+    if (failure && failure.reason !== 'unknown' && failure.reason !== 'expired') return this.sdkFailed(attempt, failure);
     this.dispatch({ type: 'finishing' });
-    void this.checkStatus(run);
+    void this.checkStatus(attempt);
   }
 
   /**
@@ -245,52 +244,52 @@ export class FlowRunner implements StepHost {
    * 1, 2, 4 and 8 s, up to 30 s in all. `once`: a single question, for a lost status socket; with
    * no proven possession the link counts as expired, so the person can send a new one.
    */
-  private async checkStatus(run: Run, once = false): Promise<void> {
+  private async checkStatus(attempt: FlowAttempt, once = false): Promise<void> {
     const started = Date.now();
-    for (let attempt = 0; ; attempt++) {
+    for (let asked = 0; ; asked++) {
       let result: VerificationResult | undefined;
       try {
-        result = await fetchVerificationResult(run.settings.backend, run.flowId, run.abort.signal);
+        result = await fetchVerificationResult(attempt.settings.backend, attempt.flowId, attempt.abort.signal);
       } catch (error) {
-        if (!this.isCurrent(run)) return;
-        if (once) return this.linkExpired(run);
-        if (error instanceof BackendError) return this.backendFailed(run, error, 'status');
-        return this.fail(run, { code: 'sdk', message: describe(error), retry: 'status' });
+        if (!this.isCurrent(attempt)) return;
+        if (once) return this.linkExpired(attempt);
+        if (error instanceof BackendError) return this.backendFailed(attempt, error, 'status');
+        return this.fail(attempt, { code: 'sdk', message: describe(error), retry: 'status' });
       }
-      if (!this.isCurrent(run)) return;
+      if (!this.isCurrent(attempt)) return;
       // Once (the status socket was lost): only a phone that proved possession has a verdict worth showing.
-      if (once && result?.possessionResult !== 'success') return this.linkExpired(run);
-      if (result) return this.showResult(run, result);
-      const delay = PENDING_DELAYS_MS[Math.min(attempt, PENDING_DELAYS_MS.length - 1)]!;
+      if (once && result?.possessionResult !== 'success') return this.linkExpired(attempt);
+      if (result) return this.showResult(attempt, result);
+      const delay = PENDING_DELAYS_MS[Math.min(asked, PENDING_DELAYS_MS.length - 1)]!;
       if (Date.now() - started + delay > PENDING_LIMIT_MS) {
-        return this.fail(run, { code: 'pending', message: 'The backend had no result after 30 seconds (HTTP 202).', retry: 'status' });
+        return this.fail(attempt, { code: 'pending', message: 'The backend had no result after 30 seconds (HTTP 202).', retry: 'status' });
       }
-      await pause(run, delay);
-      if (!this.isCurrent(run)) return;
+      await pause(attempt, delay);
+      if (!this.isCurrent(attempt)) return;
     }
   }
 
-  private showResult(run: Run, result: VerificationResult): void {
-    this.dispatch({ type: 'result', result, phoneNumber: run.phoneNumber });
+  private showResult(attempt: FlowAttempt, result: VerificationResult): void {
+    this.dispatch({ type: 'result', result, phoneNumber: attempt.phoneNumber });
     emit(this.host, result.success ? 'prove-verify-success' : 'prove-verify-failure', { result });
     // The SDK may still wait (an Instant Link finished in another tab): nothing more is asked of it.
-    if (!run.finish.answer()) run.sdk?.cancel();
-    this.stopListening(run);
+    if (!attempt.finish.answer()) attempt.sdk?.cancel();
+    this.stopListening(attempt);
   }
 
   /** A landing page in another tab finished the Instant Link started here (a phone, desktop flow). */
-  private linkFinishedElsewhere(run: Run): void {
+  private linkFinishedElsewhere(attempt: FlowAttempt): void {
     const step = this.state.name;
-    if (!this.isCurrent(run) || (step !== 'link-sending' && step !== 'link-waiting')) return;
-    this.finish(run);
+    if (!this.isCurrent(attempt) || (step !== 'link-sending' && step !== 'link-waiting')) return;
+    this.finish(attempt);
   }
 
-  private backendFailed(run: Run, error: BackendError, retry: RetryTarget): void {
+  private backendFailed(attempt: FlowAttempt, error: BackendError, retry: RetryTarget): void {
     if (error.code === 'aborted') return;
     if (retry === 'status' && (error.status === 401 || error.status === 410)) {
-      return this.expire(run, 'session', { code: 'expired', message: error.message, status: error.status });
+      return this.expire(attempt, 'session', { code: 'expired', message: error.message, status: error.status });
     }
-    this.fail(run, {
+    this.fail(attempt, {
       code: error.code,
       message: error.message,
       retry,
@@ -299,8 +298,8 @@ export class FlowRunner implements StepHost {
     });
   }
 
-  /** Every way the SDK can end a run, each with its own message and way forward. */
-  private sdkFailed(run: Run, failure: SdkFailure): void {
+  /** Every way the SDK can end an attempt, each with its own message and way forward. */
+  private sdkFailed(attempt: FlowAttempt, failure: SdkFailure): void {
     const prove = {
       ...(failure.proveCode !== undefined ? { proveCode: failure.proveCode } : {}),
       ...(failure.proveMessage ? { proveMessage: failure.proveMessage } : {}),
@@ -308,18 +307,18 @@ export class FlowRunner implements StepHost {
     const detail = { message: failure.message, retry: 'start' as const, ...prove };
     switch (failure.reason) {
       case 'token-expired':
-        return this.expire(run, 'session', { code: 'expired', ...detail });
+        return this.expire(attempt, 'session', { code: 'expired', ...detail });
       case 'expired':
-        if (run.possession === 'desktop') return this.linkExpired(run);
-        return this.expire(run, 'session', { code: 'expired', ...detail });
+        if (attempt.possession === 'desktop') return this.linkExpired(attempt);
+        return this.expire(attempt, 'session', { code: 'expired', ...detail });
       case 'socket-lost':
         // The socket may have closed just as the link was opened: the backend knows.
         this.dispatch({ type: 'finishing' });
-        return void this.checkStatus(run, true);
+        return void this.checkStatus(attempt, true);
       case 'rate-limited':
-        return this.fail(run, { code: 'rate-limited', retryAfter: SDK_RATE_LIMIT_WAIT_S, ...detail });
+        return this.fail(attempt, { code: 'rate-limited', retryAfter: SDK_RATE_LIMIT_WAIT_S, ...detail });
       case 'prove-unavailable':
-        return this.fail(run, { code: 'prove-unavailable', ...detail });
+        return this.fail(attempt, { code: 'prove-unavailable', ...detail });
       case 'network':
         if (failure.proveOrigin) {
           const ws = failure.proveOrigin.replace(/^http/, 'ws');
@@ -327,12 +326,12 @@ export class FlowRunner implements StepHost {
             `<prove-verify>: Prove's client API at ${failure.proveOrigin} could not be reached. If this page has a Content-Security-Policy, its connect-src must allow ${failure.proveOrigin} and ${ws}.`,
           );
         }
-        return this.fail(run, { code: 'network', ...detail });
+        return this.fail(attempt, { code: 'network', ...detail });
       case 'integration':
         console.error(`<prove-verify>: Prove's SDK refused the set-up: ${failure.message}`);
-        return this.fail(run, { code: 'integration', recoverable: false, ...detail });
+        return this.fail(attempt, { code: 'integration', recoverable: false, ...detail });
       case 'unknown':
-        return this.fail(run, { code: 'sdk', ...detail });
+        return this.fail(attempt, { code: 'sdk', ...detail });
     }
   }
 
@@ -340,46 +339,46 @@ export class FlowRunner implements StepHost {
    * The link's lifetime is over: the wait stops and its socket closes. The page hears of it as of
    * an expired session (`expired`, recoverable), so a stalled flow never goes unreported.
    */
-  private linkExpired(run: Run): void {
-    this.expire(run, 'link', { code: 'expired', message: 'The Instant Link expired before it was opened.' });
+  private linkExpired(attempt: FlowAttempt): void {
+    this.expire(attempt, 'link', { code: 'expired', message: 'The Instant Link expired before it was opened.' });
   }
 
-  private expire(run: Run, reason: 'session' | 'link', detail: Omit<ProveVerifyErrorDetail, 'recoverable'>): void {
-    if (!this.isCurrent(run)) return;
+  private expire(attempt: FlowAttempt, reason: 'session' | 'link', detail: Omit<ProveVerifyErrorDetail, 'recoverable'>): void {
+    if (!this.isCurrent(attempt)) return;
     this.teardown();
     this.dispatch({ type: 'expired', reason });
     emit(this.host, 'prove-verify-error', { ...detail, recoverable: true });
   }
 
-  private async possessionFor(run: Run): Promise<PossessionType> {
-    const forced = run.settings.possessionType;
+  private async possessionFor(attempt: FlowAttempt): Promise<PossessionType> {
+    const forced = attempt.settings.possessionType;
     if (forced === 'mobile' || forced === 'desktop') return forced;
-    return (await (run.settings.sdk ?? proveAuthSdk).isMobileWeb()) ? 'mobile' : 'desktop';
+    return (await (attempt.settings.sdk ?? proveAuthSdk).isMobileWeb()) ? 'mobile' : 'desktop';
   }
 
-  private fail(run: Run, { retry, recoverable = true, ...detail }: Failure): void {
-    if (!this.isCurrent(run)) return;
+  private fail(attempt: FlowAttempt, { retry, recoverable = true, ...detail }: Failure): void {
+    if (!this.isCurrent(attempt)) return;
     if (retry === 'start') this.teardown();
     const retryAt = detail.retryAfter ? Date.now() + detail.retryAfter * 1000 : undefined;
     this.dispatch({ type: 'failed', code: detail.code, status: detail.status, retry, retryAt });
     emit(this.host, 'prove-verify-error', { ...detail, recoverable });
   }
 
-  /** Starts a new run, ending any old one first; settings are copied so attribute changes wait. */
-  private begin(): Run {
+  /** Starts a new attempt, ending any old one first; settings are copied so attribute changes wait. */
+  private begin(): FlowAttempt {
     this.teardown();
-    this.run = createRun(++this.runs, this.flow.settings());
-    return this.run;
+    this.attempt = createAttempt(this.flow.settings());
+    return this.attempt;
   }
 
-  isCurrent(run: Run): boolean {
-    return this.run?.id === run.id && this.host.isConnected;
+  isCurrent(attempt: FlowAttempt): boolean {
+    return this.attempt === attempt && this.host.isConnected;
   }
 
   /** Starts or stops the clock as the state wants it. */
-  dispatch(event: FlowEvent): boolean {
+  dispatch(action: FlowAction): boolean {
     const before = this.state;
-    const changed = this.flow.dispatch(event);
+    const changed = this.flow.dispatch(action);
     if (changed) {
       this.syncTicker();
       this.syncWebOtp(before);
@@ -394,7 +393,7 @@ export class FlowRunner implements StepHost {
    */
   private syncWebOtp(before: FlowState): void {
     const state = this.state;
-    if (state.name !== 'otp-entry' || state.expired || !this.run) return this.stopWebOtp();
+    if (state.name !== 'otp-entry' || state.expired || !this.attempt) return this.stopWebOtp();
     const newPrompt = before.name !== 'otp-entry' || before.prompt !== state.prompt;
     if (!newPrompt || !webOtpAvailable()) return;
     this.stopWebOtp();
@@ -411,26 +410,26 @@ export class FlowRunner implements StepHost {
     this.webOtp = undefined;
   }
 
-  private stopListening(run: Run): void {
-    run.stopListening?.();
-    run.stopListening = undefined;
+  private stopListening(attempt: FlowAttempt): void {
+    attempt.stopListening?.();
+    attempt.stopListening = undefined;
   }
 
   /**
-   * Ends the run: a step waiting for the person is refused, so the SDK reports the step's error to
+   * Ends the attempt: a step waiting for the person is refused, so the SDK reports the step's error to
    * Prove (the seed's way to say the person left); then the SDK is cancelled (closing its socket),
    * fetches and waits are aborted. The SDK's finish step that follows is ignored.
    */
   private teardown(): void {
-    const run = this.run;
-    this.run = undefined;
-    if (!run) return;
+    const attempt = this.attempt;
+    this.attempt = undefined;
+    if (!attempt) return;
     const left = new Error('The person left this step');
-    for (const step of [run.phone, run.code, run.link]) step.refuse(left);
-    run.finish.drop();
-    this.stopListening(run);
-    run.abort.abort();
-    run.sdk?.cancel();
+    for (const step of [attempt.phone, attempt.code, attempt.link]) step.refuse(left);
+    attempt.finish.drop();
+    this.stopListening(attempt);
+    attempt.abort.abort();
+    attempt.sdk?.cancel();
   }
 
   /** Runs the once-a-second clock only while the step shows a deadline to come. */
@@ -447,11 +446,11 @@ export class FlowRunner implements StepHost {
 
   private tick(): void {
     const state = this.state;
-    const run = this.run;
+    const attempt = this.attempt;
     const now = Date.now();
-    if ('sends' in state && run && now >= state.sends.expiresAt) {
+    if ('sends' in state && attempt && now >= state.sends.expiresAt) {
       if (state.name === 'otp-entry') this.dispatch({ type: 'code-expired' });
-      if (state.name === 'link-sending' || state.name === 'link-waiting') return this.linkExpired(run);
+      if (state.name === 'link-sending' || state.name === 'link-waiting') return this.linkExpired(attempt);
     }
     this.syncTicker();
     this.flow.requestUpdate();

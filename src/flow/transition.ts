@@ -1,4 +1,4 @@
-import type { FlowEvent, SendTiming } from './events.js';
+import type { FlowAction, SendTiming } from './actions.js';
 import { BUSY_STATES, MAX_SENDS, type FlowState, type Sends, type SendingState } from './state.js';
 
 /** One more send, from what was sent before (none when the flow starts). */
@@ -12,19 +12,19 @@ function canResend(state: SendingState, now: number, expired: boolean): boolean 
 }
 
 /**
- * The whole flow as a pure function. Events that make no sense in the current state leave it
+ * The whole flow as a pure function. Actions that make no sense in the current state leave it
  * unchanged (the same object), which is how a double click or a late SDK callback is ignored.
  */
-export function transition(state: FlowState, event: FlowEvent): FlowState {
+export function transition(state: FlowState, action: FlowAction): FlowState {
   const { values } = state;
-  switch (event.type) {
+  switch (action.type) {
     case 'edit': {
-      const next = { ...values, [event.field]: event.value };
+      const next = { ...values, [action.field]: action.value };
       if (state.name === 'form') {
         const errors = { ...state.errors };
-        delete errors[event.field];
+        delete errors[action.field];
         // Another country can make the number right (or wrong): its old message no longer holds.
-        if (event.field === 'country') delete errors.phone;
+        if (action.field === 'country') delete errors.phone;
         return { name: 'form', values: next, errors };
       }
       return { ...state, values: next } as FlowState;
@@ -33,7 +33,7 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
     case 'submit':
       if (
         state.name === 'form' ||
-        (state.name === 'error' && state.retry === 'start' && !(state.retryAt && event.now < state.retryAt)) ||
+        (state.name === 'error' && state.retry === 'start' && !(state.retryAt && action.now < state.retryAt)) ||
         (state.name === 'expired' && state.reason === 'link')
       ) {
         return { name: 'starting', values };
@@ -47,32 +47,32 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
         state.name === 'form' ||
         (state.name === 'error' && state.retry === 'start') ||
         (state.name === 'expired' && state.reason === 'link')
-        ? { name: 'form', values, errors: event.errors }
+        ? { name: 'form', values, errors: action.errors }
         : state;
 
     case 'number-requested': {
       const sends = sendsOf(state);
-      if (event.phoneNumberNeeded || event.rejected) {
-        if (state.name === 'phone-change' && !event.rejected) return state;
+      if (action.phoneNumberNeeded || action.rejected) {
+        if (state.name === 'phone-change' && !action.rejected) return state;
         // A refused number was not sent: it does not count.
-        const counted = sends && event.rejected ? { ...sends, count: sends.count - 1 } : sends;
+        const counted = sends && action.rejected ? { ...sends, count: sends.count - 1 } : sends;
         return {
           name: 'phone-change',
           values,
-          possession: event.possession,
+          possession: action.possession,
           sends: counted ?? { count: 0, expiresAt: 0, resendAt: 0 },
-          error: event.rejected ? 'phoneRejected' : undefined,
+          error: action.rejected ? 'phoneRejected' : undefined,
         };
       }
       if (state.name !== 'starting') return state;
-      return event.possession === 'mobile'
-        ? { name: 'otp-sending', values, possession: 'mobile', sends: sent(undefined, event.send) }
-        : { name: 'link-sending', values, possession: 'desktop', sends: sent(undefined, event.send) };
+      return action.possession === 'mobile'
+        ? { name: 'otp-sending', values, possession: 'mobile', sends: sent(undefined, action.send) }
+        : { name: 'link-sending', values, possession: 'desktop', sends: sent(undefined, action.send) };
     }
 
     case 'otp-finish-requested':
       if (state.name === 'otp-sending' || state.name === 'otp-checking' || state.name === 'otp-entry') {
-        const expired = event.problem === 'expired';
+        const expired = action.problem === 'expired';
         return {
           name: 'otp-entry',
           values,
@@ -80,26 +80,26 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
           sends: state.sends,
           prompt: state.name === 'otp-sending' ? 1 : state.prompt + 1,
           expired,
-          error: expired ? 'codeExpired' : event.problem ? 'codeWrong' : undefined,
-          message: !event.problem && state.name === 'otp-sending' && state.resent ? 'codeSent' : undefined,
+          error: expired ? 'codeExpired' : action.problem ? 'codeWrong' : undefined,
+          message: !action.problem && state.name === 'otp-sending' && state.resent ? 'codeSent' : undefined,
         };
       }
       return state;
 
     case 'code-submitted':
       return state.name === 'otp-entry' && !state.expired
-        ? { name: 'otp-checking', values, possession: 'mobile', sends: state.sends, prompt: state.prompt, code: event.code }
+        ? { name: 'otp-checking', values, possession: 'mobile', sends: state.sends, prompt: state.prompt, code: action.code }
         : state;
 
     case 'code-invalid':
-      return state.name === 'otp-entry' ? { ...state, error: event.error, message: undefined } : state;
+      return state.name === 'otp-entry' ? { ...state, error: action.error, message: undefined } : state;
 
     case 'code-expired':
       return state.name === 'otp-entry' && !state.expired ? { ...state, expired: true, error: 'codeExpired', message: undefined } : state;
 
     case 'resend-code':
-      return state.name === 'otp-entry' && canResend(state, event.now, state.expired)
-        ? { name: 'otp-sending', values, possession: 'mobile', sends: sent(state.sends, event.send), resent: true }
+      return state.name === 'otp-entry' && canResend(state, action.now, state.expired)
+        ? { name: 'otp-sending', values, possession: 'mobile', sends: sent(state.sends, action.send), resent: true }
         : state;
 
     case 'change-number':
@@ -110,15 +110,15 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
 
     case 'phone-submitted': {
       if (state.name !== 'phone-change') return state;
-      const next = { ...values, phone: event.phone };
-      const sends = sent(state.sends, event.send);
+      const next = { ...values, phone: action.phone };
+      const sends = sent(state.sends, action.send);
       return state.possession === 'mobile'
         ? { name: 'otp-sending', values: next, possession: 'mobile', sends }
         : { name: 'link-sending', values: next, possession: 'desktop', sends };
     }
 
     case 'phone-invalid':
-      return state.name === 'phone-change' ? { ...state, error: event.error } : state;
+      return state.name === 'phone-change' ? { ...state, error: action.error } : state;
 
     case 'link-retry-requested':
       if (state.name === 'link-sending' || state.name === 'link-waiting') {
@@ -134,8 +134,8 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
       return state;
 
     case 'resend-link':
-      return state.name === 'link-waiting' && state.canResend && canResend(state, event.now, false)
-        ? { name: 'link-sending', values, possession: 'desktop', sends: sent(state.sends, event.send), resent: true }
+      return state.name === 'link-waiting' && state.canResend && canResend(state, action.now, false)
+        ? { name: 'link-sending', values, possession: 'desktop', sends: sent(state.sends, action.send), resent: true }
         : state;
 
     case 'finishing':
@@ -150,18 +150,18 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
     case 'result':
       // `starting`: the backend's start call already had the verdict (Prove refused at once).
       if (state.name !== 'verifying' && state.name !== 'starting') return state;
-      return event.result.success
-        ? { name: 'success', values, result: event.result, phoneNumber: event.phoneNumber }
-        : { name: 'failure', values, result: event.result, cause: state.name === 'verifying' ? state.cause : undefined };
+      return action.result.success
+        ? { name: 'success', values, result: action.result, phoneNumber: action.phoneNumber }
+        : { name: 'failure', values, result: action.result, cause: state.name === 'verifying' ? state.cause : undefined };
 
     case 'failed':
       if (!BUSY_STATES.has(state.name)) return state;
-      return { name: 'error', values, code: event.code, status: event.status, retry: event.retry, retryAt: event.retryAt };
+      return { name: 'error', values, code: action.code, status: action.status, retry: action.retry, retryAt: action.retryAt };
 
     case 'expired':
-      return BUSY_STATES.has(state.name) || state.name === 'error' ? { name: 'expired', values, reason: event.reason } : state;
+      return BUSY_STATES.has(state.name) || state.name === 'error' ? { name: 'expired', values, reason: action.reason } : state;
 
     case 'reset':
-      return { name: 'form', values, errors: {}, focus: event.focus };
+      return { name: 'form', values, errors: {}, focus: action.focus };
   }
 }

@@ -1,13 +1,13 @@
 import { expect } from '@open-wc/testing';
-import type { FlowEvent, SendTiming } from '../../src/flow/events.js';
+import type { FlowAction, SendTiming } from '../../src/flow/actions.js';
 import { initialState, type FlowState } from '../../src/flow/state.js';
 import { transition } from '../../src/flow/transition.js';
 
 const values = { firstName: 'Addy', lastName: 'Epinay', phone: '2001004010' };
-const run = (state: FlowState, ...events: FlowEvent[]) => events.reduce(transition, state);
+const run = (state: FlowState, ...actions: FlowAction[]) => actions.reduce(transition, state);
 /** Sent at t=0: the code works until 120 s, Resend waits until 30 s. */
 const send: SendTiming = { expiresAt: 120_000, resendAt: 30_000 };
-const requested = (possession: 'mobile' | 'desktop'): FlowEvent => ({
+const requested = (possession: 'mobile' | 'desktop'): FlowAction => ({
   type: 'number-requested',
   possession,
   phoneNumberNeeded: false,
@@ -23,9 +23,9 @@ describe('transition', () => {
     expect(end.values).to.deep.equal(values);
   });
 
-  it('returns the same object for events that do not apply, so late callbacks change nothing', () => {
+  it('returns the same object for actions that do not apply, so late callbacks change nothing', () => {
     const form = initialState(values);
-    for (const event of [
+    for (const action of [
       { type: 'code-submitted', code: '1234' },
       { type: 'resend-link', now: 0, send },
       { type: 'finishing' },
@@ -33,8 +33,8 @@ describe('transition', () => {
       { type: 'failed', code: 'network', retry: 'start' },
       { type: 'otp-finish-requested' },
       { type: 'code-expired' },
-    ] as FlowEvent[]) {
-      expect(transition(form, event), event.type).to.equal(form);
+    ] as FlowAction[]) {
+      expect(transition(form, action), action.type).to.equal(form);
     }
     const starting = transition(form, { type: 'submit', now: 0 });
     expect(transition(starting, { type: 'submit', now: 0 })).to.equal(starting);
@@ -74,7 +74,7 @@ describe('transition', () => {
   it('does not count a number Prove refused', () => {
     const sending = run(initialState(values), { type: 'submit', now: 0 }, requested('desktop'));
     expect(sending).to.deep.include({ name: 'link-sending', sends: { count: 1, ...send } });
-    const refused = transition(sending, { ...requested('desktop'), rejected: true } as FlowEvent);
+    const refused = transition(sending, { ...requested('desktop'), rejected: true } as FlowAction);
     expect(refused).to.deep.include({ name: 'phone-change', error: 'phoneRejected', sends: { count: 0, ...send } });
     expect(transition(refused, { type: 'phone-submitted', phone: '2015550123', send })).to.deep.include({ sends: { count: 1, ...send } });
   });
@@ -97,12 +97,12 @@ describe('transition', () => {
 
   it('asks for a number when the SDK needs one or Prove refused it', () => {
     const starting = transition(initialState(values), { type: 'submit', now: 0 });
-    expect(transition(starting, { ...requested('desktop'), rejected: true } as FlowEvent)).to.include({
+    expect(transition(starting, { ...requested('desktop'), rejected: true } as FlowAction)).to.include({
       name: 'phone-change',
       possession: 'desktop',
       error: 'phoneRejected',
     });
-    const change = transition(starting, { ...requested('mobile'), phoneNumberNeeded: true } as FlowEvent);
+    const change = transition(starting, { ...requested('mobile'), phoneNumberNeeded: true } as FlowAction);
     expect(transition(change, { type: 'phone-submitted', phone: '2015550123', send })).to.deep.include({
       name: 'otp-sending',
       values: { ...values, phone: '2015550123' },

@@ -23,11 +23,14 @@ export interface FlowSettings {
   countries: string[];
 }
 
-/** What one running flow owns; dropped whole when the flow ends, so nothing outlives it. */
-export interface Run {
-  id: number;
+/**
+ * One try at verification, from Verify to a verdict, an error that sends the person back to the
+ * form, or the element leaving the page. It holds all the try owns and is dropped whole when it
+ * ends, so nothing outlives it; a callback holding an old attempt finds it is no longer current.
+ */
+export interface FlowAttempt {
   settings: FlowSettings;
-  /** Aborts the run's fetches and waits. */
+  /** Aborts the attempt's fetches and waits. */
   abort: AbortController;
   possession?: PossessionType;
   /** The number as sent to the backend, in E.164. */
@@ -46,9 +49,8 @@ export interface Run {
   stopListening?: () => void;
 }
 
-export function createRun(id: number, settings: FlowSettings): Run {
+export function createAttempt(settings: FlowSettings): FlowAttempt {
   return {
-    id,
     settings: { ...settings, backend: { ...settings.backend } },
     abort: new AbortController(),
     phone: new PendingAnswer(),
@@ -58,10 +60,10 @@ export function createRun(id: number, settings: FlowSettings): Run {
   };
 }
 
-/** Resolves after `ms`, or never once the run is aborted (its timer is then cleared). */
-export function pause(run: Run, ms: number): Promise<void> {
+/** Resolves after `ms`, or never once the attempt is aborted (its timer is then cleared). */
+export function pause(attempt: FlowAttempt, ms: number): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    run.abort.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+    attempt.abort.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
   });
 }

@@ -10,9 +10,9 @@ export interface SendTiming {
 /**
  * Everything that can happen to a flow: what the person did, what the SDK asked for, what the
  * backend answered, and the clock. `transition` turns one of these and the current state into the
- * next state. Events that depend on the time carry it, so `transition` stays pure.
+ * next state. Actions that depend on the time carry it, so `transition` stays pure.
  */
-export type FlowEvent =
+export type FlowAction =
   | { type: 'edit'; field: FieldName; value: string }
   | { type: 'submit'; now: number }
   | { type: 'invalid'; errors: FieldErrors }

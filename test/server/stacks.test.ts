@@ -1,11 +1,12 @@
 // The README's framework snippets, as fixtures in test/stacks/, compiled against the built package
 // the way an app would import it (`prove-verify/react`, `prove-verify/vue`, `prove-verify/svelte`,
 // `prove-verify/jsx`: resolved through package.json `exports`). Each stack also gets a copy with a
-// misspelt prop or event, which must not compile.
+// misspelt prop or event, which must not compile. The Angular fixture is the README's block itself.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { before, describe, it } from 'node:test';
 import { compileTemplate, parse } from 'vue/compiler-sfc';
 import { REPO_ROOT, ensureCdnBuild } from '../e2e/support/stack.js';
@@ -20,12 +21,15 @@ const COMPILERS: Record<string, (dir: string) => [string, string[]]> = {
   react: (dir) => ['tsc', ['-p', dir]],
   vue: (dir) => ['vue-tsc', ['-p', dir]],
   svelte: (dir) => ['svelte-check', ['--workspace', dir, '--tsconfig', './tsconfig.json', '--output', 'machine', '--fail-on-warnings']],
+  // noEmit in its tsconfig: ngc type-checks the templates and writes nothing.
+  angular: (dir) => ['ngc', ['-p', dir]],
 };
 
 function compile(stack: string, dir: string): { ok: boolean; output: string } {
   const [command, args] = COMPILERS[stack](dir);
   const result = spawnSync(path.join(BIN, command), args, { cwd: REPO_ROOT, encoding: 'utf8' });
-  return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
+  // ngc colours its messages whether or not it writes to a terminal.
+  return { ok: result.status === 0, output: stripVTControlCharacters(`${result.stdout}${result.stderr}`) };
 }
 
 /** Compiles a copy of the stack's fixture with `from` replaced by `to` in `file`. */
@@ -75,6 +79,23 @@ describe('framework fixtures (test/stacks) compile against the built package', (
     ['vue', 'Verify.vue', '@prove-verify-success=', '@prove-verify-sucess=', /'onProveVerifySucess' does not exist/],
     ['svelte', 'Verify.svelte', 'backend-url=', 'backend-ulr=', /'\\?"backend-ulr\\?"' does not exist/],
     ['svelte', 'Verify.svelte', 'onprove-verify-success=', 'onprove-verify-sucess=', /'\\?"onprove-verify-sucess\\?"' does not exist/],
+    // strictTemplates types $event from HTMLElementEventMap: an event it does not list is a plain Event.
+    [
+      'angular',
+      'verify.component.ts',
+      '(prove-verify-success)=',
+      '(prove-verify-sucess)=',
+      /error TS2345: Argument of type 'Event' is not assignable to parameter of type 'CustomEvent<ProveVerifyResultDetail>'/,
+    ],
+    [
+      'angular',
+      'verify.component.ts',
+      '(prove-verify-failure)=',
+      '(prove-verify-error)=',
+      /error TS2345: Argument of type 'CustomEvent<ProveVerifyErrorDetail>' is not assignable/,
+    ],
+    ['angular', 'verify.component.ts', 'done($event)', 'dne($event)', /error TS2551: Property 'dne' does not exist on type 'VerifyComponent'/],
+    ['angular', 'verify.component.ts', 'schemas: [CUSTOM_ELEMENTS_SCHEMA],', 'schemas: [],', /error NG8001: 'prove-verify' is not a known element/],
   ];
   for (const [stack, file, from, to, reported] of typos) {
     it(`${stack}: ${to.replace(/=.*/, '')} in ${file} does not compile`, () => {
@@ -83,6 +104,17 @@ describe('framework fixtures (test/stacks) compile against the built package', (
       assert.match(output, reported);
     });
   }
+});
+
+describe("the README's Angular snippet", () => {
+  it('is test/stacks/angular/verify.component.ts, byte for byte after its first comment line', () => {
+    const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('\n### Angular\n'), readme.indexOf('\n### ', readme.indexOf('\n### Angular\n') + 1));
+    const blocks = [...section.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match) => match[1]);
+    assert.equal(blocks.length, 1, 'the Angular section has one ```ts block');
+    const fixture = readFileSync(path.join(STACKS, 'angular/verify.component.ts'), 'utf8');
+    assert.equal(fixture, `// README "Angular".\n${blocks[0]}`);
+  });
 });
 
 describe("Vue's isCustomElement, as the README sets it", () => {

@@ -124,7 +124,7 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
 }
 
 function errorResponse(error: HttpError): Response {
-  return jsonResponse(error.status, { code: error.code, message: error.message, ...error.extra }, error.headers);
+  return jsonResponse(error.status, error.body, error.headers);
 }
 
 /** @throws {ConfigError} when a setting cannot work (a landing URL Prove refuses, a bad limit, a bad origin). */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { readAuthToken } from './auth-token.js';
 import { MAX_SENDS, OTP_REENTRIES } from './config.js';
 import type { EmulatorContext, RouteHandler } from './context.js';
-import { ErrorCode, HttpError, STEP_NOT_ALLOWED, invalidField, unauthorized, type ProveError } from './errors.js';
+import { ErrorCode, proveHttpError, STEP_NOT_ALLOWED, invalidField, unauthorized, type ProveError } from './errors.js';
 import type { Flow } from './flows.js';
 import { bearerToken, readJsonObject, sendJson } from './http.js';
 import { normalizePhone } from './phone.js';
@@ -28,16 +28,16 @@ export function flowForToken(ctx: EmulatorContext, token: string): Flow | undefi
 
 function requireFlow(req: IncomingMessage, ctx: EmulatorContext): Flow {
   const token = bearerToken(req);
-  if (!token) throw new HttpError(401, unauthorized('missing authToken'));
+  if (!token) throw proveHttpError(401, unauthorized('missing authToken'));
   const flow = flowForToken(ctx, token);
-  if (!flow) throw new HttpError(401, unauthorized('invalid or expired authToken'));
+  if (!flow) throw proveHttpError(401, unauthorized('invalid or expired authToken'));
   ctx.rate.take(`flow:${flow.id}`);
   return flow;
 }
 
 /** A token minted for one step cannot drive another, and a settled flow takes no more steps. */
 function requirePendingStep(flow: Flow, step: Flow['next']): void {
-  if (flow.next !== step || flow.possession !== 'pending') throw new HttpError(403, STEP_NOT_ALLOWED);
+  if (flow.next !== step || flow.possession !== 'pending') throw proveHttpError(403, STEP_NOT_ALLOWED);
 }
 
 function failPossession(ctx: EmulatorContext, flow: Flow, error: ProveError) {
@@ -65,7 +65,7 @@ function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
     const field = String(parsed.error.issues[0]?.path[0] ?? 'body');
-    throw new HttpError(400, invalidField(field));
+    throw proveHttpError(400, invalidField(field));
   }
   return parsed.data;
 }
@@ -120,7 +120,7 @@ export const otpFinish: RouteHandler = async (req, res, ctx) => {
   const flow = requireFlow(req, ctx);
   requirePendingStep(flow, 'mobile/otp');
   const body = parseBody(otpFinishSchema, await readJsonObject(req));
-  if (flow.lastOtpSentAt === undefined) throw new HttpError(403, STEP_NOT_ALLOWED);
+  if (flow.lastOtpSentAt === undefined) throw proveHttpError(403, STEP_NOT_ALLOWED);
   // An expired code is not a wrong one: it costs no attempt, and a resend fixes it.
   if (ctx.faults.take('otp-expired') || ctx.config.now() - flow.lastOtpSentAt >= ctx.config.otpTtlMs) {
     return sendJson(res, 200, OTP_EXPIRED);

@@ -1,3 +1,8 @@
+// The backend's class, so the backend and the emulator answer errors the same way.
+import { HttpError } from '../../../src/server/http-error.js';
+
+export { HttpError };
+
 /**
  * Error codes. Prove's "Errors and Status Codes" reference documents the 8000 family for its
  * APIs; those are used wherever one fits. Prove publishes nothing for the client API's own
@@ -69,16 +74,9 @@ export const RATE_LIMITED: ProveError = {
   message: 'too many requests, slow down',
 };
 
-/** Thrown by request helpers; the router turns it into `status` + `{code, message}` + headers. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: ProveError,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(body.message);
-  }
-}
+/** Thrown by request helpers; the router sends its status, `{code, message}` and headers. */
+export const proveHttpError = (status: number, error: ProveError, headers: Record<string, string> = {}) =>
+  new HttpError(status, error.code, error.message, headers);
 
 export const HOST_NOT_SERVED: ProveError = {
   code: ErrorCode.HOST_NOT_SERVED,
@@ -90,4 +88,4 @@ export const ORIGIN_NOT_ALLOWED: ProveError = {
   message: 'this origin may not use the sandbox endpoints',
 };
 
-export const tooManyRequests = (retryAfterS: number) => new HttpError(429, RATE_LIMITED, { 'Retry-After': String(retryAfterS) });
+export const tooManyRequests = (retryAfterS: number) => proveHttpError(429, RATE_LIMITED, { 'Retry-After': String(retryAfterS) });

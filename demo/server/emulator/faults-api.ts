@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorContext, RouteHandler } from './context.js';
-import { ErrorCode, HttpError, INTERNAL_ERROR, invalidField, tooManyRequests, unauthorized } from './errors.js';
+import { ErrorCode, proveHttpError, INTERNAL_ERROR, invalidField, tooManyRequests, unauthorized } from './errors.js';
 import { FAULT_NAMES, isFaultName } from './faults.js';
 import { readJsonObject, sendJson, sendText } from './http.js';
 
@@ -14,10 +14,10 @@ const armSchema = z.object({
 /** POST /sandbox/faults {fault, times?, retryAfter?}: arms one fault switch. */
 export const armFault: RouteHandler = async (req, res, ctx) => {
   const parsed = armSchema.safeParse(await readJsonObject(req));
-  if (!parsed.success) throw new HttpError(400, invalidField(String(parsed.error.issues[0]?.path[0] ?? 'body')));
+  if (!parsed.success) throw proveHttpError(400, invalidField(String(parsed.error.issues[0]?.path[0] ?? 'body')));
   const { fault, times = 1, retryAfter = 2 } = parsed.data;
   if (!isFaultName(fault)) {
-    throw new HttpError(400, {
+    throw proveHttpError(400, {
       code: ErrorCode.MALFORMED_REQUEST,
       message: `field 'fault' is not valid: one of ${FAULT_NAMES.join(', ')}`,
     });
@@ -53,11 +53,11 @@ export function answerWithFault(side: ApiSide, req: IncomingMessage, res: Server
   const limited = ctx.faults.take('rate-limited');
   if (limited) throw tooManyRequests(limited.retryAfter);
   if (side === 'server') {
-    if (ctx.faults.take('prove-down')) throw new HttpError(500, INTERNAL_ERROR);
+    if (ctx.faults.take('prove-down')) throw proveHttpError(500, INTERNAL_ERROR);
     return false;
   }
-  if (ctx.faults.take('token-expired')) throw new HttpError(401, unauthorized('invalid or expired authToken'));
-  if (ctx.faults.take('server-error')) throw new HttpError(500, INTERNAL_ERROR);
+  if (ctx.faults.take('token-expired')) throw proveHttpError(401, unauthorized('invalid or expired authToken'));
+  if (ctx.faults.take('server-error')) throw proveHttpError(500, INTERNAL_ERROR);
   if (ctx.faults.take('empty-answer')) {
     sendText(res, 200, '');
     return true;

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ErrorCode, HttpError } from './errors.js';
+import { ErrorCode, proveHttpError } from './errors.js';
 import { MAX_BODY_BYTES } from './config.js';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -42,7 +42,7 @@ export function sendHtmlPage(res: ServerResponse, status: number, title: string,
  * not worth reading, and Node would otherwise drain it to reuse the connection.
  */
 const tooLarge = () =>
-  new HttpError(400, { code: ErrorCode.MALFORMED_REQUEST, message: `request body is over ${MAX_BODY_BYTES / 1024} KB` }, { Connection: 'close' });
+  proveHttpError(400, { code: ErrorCode.MALFORMED_REQUEST, message: `request body is over ${MAX_BODY_BYTES / 1024} KB` }, { Connection: 'close' });
 
 /** The media type without parameters, lower-cased ('' when absent). */
 const mediaType = (req: IncomingMessage) => (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -53,7 +53,7 @@ const mediaType = (req: IncomingMessage) => (req.headers['content-type'] ?? '').
  */
 function requireMediaType(req: IncomingMessage, expected: string): void {
   if (mediaType(req) !== expected) {
-    throw new HttpError(415, { code: ErrorCode.MALFORMED_REQUEST, message: `Content-Type must be ${expected}` }, { Connection: 'close' });
+    throw proveHttpError(415, { code: ErrorCode.MALFORMED_REQUEST, message: `Content-Type must be ${expected}` }, { Connection: 'close' });
   }
 }
 
@@ -82,10 +82,10 @@ export async function readJsonObject(req: IncomingMessage): Promise<Record<strin
   try {
     value = JSON.parse(text);
   } catch {
-    throw new HttpError(400, { code: ErrorCode.MALFORMED_REQUEST, message: 'request body is not valid JSON' });
+    throw proveHttpError(400, { code: ErrorCode.MALFORMED_REQUEST, message: 'request body is not valid JSON' });
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new HttpError(400, { code: ErrorCode.MALFORMED_REQUEST, message: 'request body must be a JSON object' });
+    throw proveHttpError(400, { code: ErrorCode.MALFORMED_REQUEST, message: 'request body must be a JSON object' });
   }
   return value as Record<string, unknown>;
 }

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorReport, instantLinkStart, mobileInstant, otpFinish, otpStart } from './client-api.js';
 import type { EmulatorContext, RouteHandler } from './context.js';
 import { answerPreflight, applyCors, corsArea, sandboxOriginAllowed } from './cors.js';
-import { ErrorCode, HOST_NOT_SERVED, HttpError, INTERNAL_ERROR, ORIGIN_NOT_ALLOWED } from './errors.js';
+import { ErrorCode, HOST_NOT_SERVED, HttpError, proveHttpError, INTERNAL_ERROR, ORIGIN_NOT_ALLOWED } from './errors.js';
 import { FAULT_NAMES } from './faults.js';
 import { answerWithFault, apiSide, armFault, disarmFaults, listFaults } from './faults-api.js';
 import { hostAllowed } from './host-check.js';
@@ -89,7 +89,7 @@ function pathOf(req: IncomingMessage): string {
   try {
     return new URL(req.url ?? '/', 'http://emulator.invalid').pathname;
   } catch {
-    throw new HttpError(400, { code: ErrorCode.MALFORMED_REQUEST, message: 'the request target is not a valid path' });
+    throw proveHttpError(400, { code: ErrorCode.MALFORMED_REQUEST, message: 'the request target is not a valid path' });
   }
 }
 
@@ -106,13 +106,13 @@ export function createRequestHandler(ctx: EmulatorContext) {
     try {
       if (!hostAllowed(req, ctx.config.allowedHosts)) {
         label = 'wrong host';
-        throw new HttpError(421, HOST_NOT_SERVED, { Connection: 'close' });
+        throw proveHttpError(421, HOST_NOT_SERVED, { Connection: 'close' });
       }
       const path = pathOf(req);
       const area = corsArea(path);
       if (area === 'sandbox' && !sandboxOriginAllowed(req, ctx.config.sandboxOrigins)) {
         label = 'foreign origin';
-        throw new HttpError(403, ORIGIN_NOT_ALLOWED);
+        throw proveHttpError(403, ORIGIN_NOT_ALLOWED);
       }
       if (area && method === 'OPTIONS') {
         label = 'preflight';
@@ -121,12 +121,12 @@ export function createRequestHandler(ctx: EmulatorContext) {
       if (area) applyCors(req, res, area);
       const candidates = match(path);
       if (candidates.length === 0) {
-        throw new HttpError(404, { code: ErrorCode.NOT_FOUND, message: 'no such endpoint' });
+        throw proveHttpError(404, { code: ErrorCode.NOT_FOUND, message: 'no such endpoint' });
       }
       const hit = candidates.find((c) => c.route.method === method);
       if (!hit) {
         res.setHeader('Allow', [...new Set(candidates.map((c) => c.route.method))].join(', '));
-        throw new HttpError(405, { code: ErrorCode.METHOD_NOT_ALLOWED, message: 'method not allowed' });
+        throw proveHttpError(405, { code: ErrorCode.METHOD_NOT_ALLOWED, message: 'method not allowed' });
       }
       label = hit.route.label;
       const side = apiSide(path);

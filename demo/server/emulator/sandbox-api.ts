@@ -1,5 +1,5 @@
 import type { EmulatorContext, RouteHandler } from './context.js';
-import { ErrorCode, HttpError, invalidField, missingField, type ProveError } from './errors.js';
+import { ErrorCode, proveHttpError, invalidField, missingField, type ProveError } from './errors.js';
 import { sendHtmlPage, sendJson } from './http.js';
 import { normalizePhone } from './phone.js';
 
@@ -11,11 +11,11 @@ import { normalizePhone } from './phone.js';
 export const listMessages: RouteHandler = (req, res, ctx) => {
   const url = new URL(req.url ?? '/', 'http://emulator.invalid');
   const raw = url.searchParams.get('phone');
-  if (!raw || raw.trim() === '') throw new HttpError(400, missingField('phone'));
+  if (!raw || raw.trim() === '') throw proveHttpError(400, missingField('phone'));
   const phone = normalizePhone(raw);
-  if (!phone) throw new HttpError(400, invalidField('phone'));
+  if (!phone) throw proveHttpError(400, invalidField('phone'));
   const limit = url.searchParams.get('limit');
-  if (limit !== null && !/^[1-9]\d{0,3}$/.test(limit)) throw new HttpError(400, invalidField('limit'));
+  if (limit !== null && !/^[1-9]\d{0,3}$/.test(limit)) throw proveHttpError(400, invalidField('limit'));
   sendJson(res, 200, ctx.inbox.list(phone, limit === null ? undefined : Number(limit)));
 };
 

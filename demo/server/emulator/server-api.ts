@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { mintAccessToken, mintAuthToken, readAccessToken } from './auth-token.js';
 import { ACCESS_TOKEN_TTL_S } from './config.js';
 import type { EmulatorContext, RouteHandler } from './context.js';
-import { ErrorCode, HttpError, invalidField, missingField, unauthorized } from './errors.js';
+import { ErrorCode, proveHttpError, invalidField, missingField, unauthorized } from './errors.js';
 import type { Flow } from './flows.js';
 import { bearerToken, readForm, readJsonObject, sendJson } from './http.js';
 import { normalizePhone } from './phone.js';
@@ -17,13 +17,13 @@ const sameSecret = (a: string, b: string) => timingSafeEqual(createHash('sha256'
 export const tokenGrant: RouteHandler = async (req, res, ctx) => {
   const form = await readForm(req);
   const grantType = form.get('grant_type');
-  if (!grantType) throw new HttpError(400, missingField('grant_type'));
-  if (grantType !== 'client_credentials') throw new HttpError(400, invalidField('grant_type'));
+  if (!grantType) throw proveHttpError(400, missingField('grant_type'));
+  if (grantType !== 'client_credentials') throw proveHttpError(400, invalidField('grant_type'));
   const clientId = form.get('client_id') ?? '';
   const clientSecret = form.get('client_secret') ?? '';
   ctx.rate.take(`client:${clientId}`);
   const ok = sameSecret(clientId, ctx.config.clientId) && sameSecret(clientSecret, ctx.config.clientSecret);
-  if (!ok) throw new HttpError(401, unauthorized('invalid client credentials'));
+  if (!ok) throw proveHttpError(401, unauthorized('invalid client credentials'));
   sendJson(res, 200, {
     access_token: mintAccessToken(ctx.signer, clientId, ctx.config.publicOrigin, ctx.config.now(), ACCESS_TOKEN_TTL_S),
     token_type: 'Bearer',
@@ -33,9 +33,9 @@ export const tokenGrant: RouteHandler = async (req, res, ctx) => {
 
 function requireClient(req: IncomingMessage, ctx: EmulatorContext): string {
   const token = bearerToken(req);
-  if (!token) throw new HttpError(401, unauthorized('missing bearer token'));
+  if (!token) throw proveHttpError(401, unauthorized('missing bearer token'));
   const clientId = readAccessToken(ctx.signer, token, ctx.config.now());
-  if (!clientId) throw new HttpError(401, unauthorized('invalid or expired access token'));
+  if (!clientId) throw proveHttpError(401, unauthorized('invalid or expired access token'));
   ctx.rate.take(`client:${clientId}`);
   return clientId;
 }
@@ -84,23 +84,23 @@ export const verify: RouteHandler = async (req, res, ctx) => {
   const clientId = requireClient(req, ctx);
   const body = await readJsonObject(req);
   for (const field of REQUIRED) {
-    if (isBlank(body[field])) throw new HttpError(400, missingField(field));
+    if (isBlank(body[field])) throw proveHttpError(400, missingField(field));
   }
   const parsed = verifySchema.safeParse(body);
   if (!parsed.success) {
-    throw new HttpError(400, invalidField(String(parsed.error.issues[0]?.path[0] ?? 'body')));
+    throw proveHttpError(400, invalidField(String(parsed.error.issues[0]?.path[0] ?? 'body')));
   }
   const input = parsed.data;
   const phone = normalizePhone(input.phoneNumber);
-  if (!phone) throw new HttpError(400, invalidField('phoneNumber'));
+  if (!phone) throw proveHttpError(400, invalidField('phoneNumber'));
   if (input.possessionType === 'desktop') {
-    if (isBlank(input.finalTargetUrl)) throw new HttpError(400, missingField('finalTargetUrl'));
+    if (isBlank(input.finalTargetUrl)) throw proveHttpError(400, missingField('finalTargetUrl'));
   }
   if (input.finalTargetUrl !== undefined && !isWebUrl(input.finalTargetUrl)) {
-    throw new HttpError(400, invalidField('finalTargetUrl'));
+    throw proveHttpError(400, invalidField('finalTargetUrl'));
   }
   const owner = findOwner(phone);
-  if (!owner) throw new HttpError(400, NO_TEST_USER);
+  if (!owner) throw proveHttpError(400, NO_TEST_USER);
   const verifyRefused = ctx.faults.take('verify-refused') !== undefined || owner.outcome === 'verify-fails';
   const needsBrowser = input.possessionType !== 'none' && !verifyRefused;
   const flow = ctx.flows.create({
@@ -167,14 +167,14 @@ const statusSchema = z.object({
 export const verifyStatus: RouteHandler = async (req, res, ctx) => {
   const clientId = requireClient(req, ctx);
   const body = await readJsonObject(req);
-  if (isBlank(body.correlationId)) throw new HttpError(400, missingField('correlationId'));
+  if (isBlank(body.correlationId)) throw proveHttpError(400, missingField('correlationId'));
   const parsed = statusSchema.safeParse(body);
   // A bad correlationId is Prove's 8008; any other bad field is named as such, not blamed on the id.
   const badField = parsed.success ? undefined : String(parsed.error.issues[0]?.path[0] ?? 'body');
-  if (badField !== undefined && badField !== 'correlationId') throw new HttpError(400, invalidField(badField));
+  if (badField !== undefined && badField !== 'correlationId') throw proveHttpError(400, invalidField(badField));
   const flow = parsed.success ? ctx.flows.getByCorrelationId(parsed.data.correlationId) : undefined;
   if (!flow || flow.clientId !== clientId) {
-    throw new HttpError(400, { code: ErrorCode.INVALID_CORRELATION_ID, message: 'invalid correlationId' });
+    throw proveHttpError(400, { code: ErrorCode.INVALID_CORRELATION_ID, message: 'invalid correlationId' });
   }
   if (ctx.faults.take('status-pending')) return sendJson(res, 200, PENDING);
   const status = statusOf(flow);

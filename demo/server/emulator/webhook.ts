@@ -3,7 +3,7 @@ import { SignJWT } from 'jose';
 import { z } from 'zod';
 import { WEBHOOK_TIMEOUT_MS } from './config.js';
 import type { RouteHandler } from './context.js';
-import { ErrorCode, HttpError, invalidField } from './errors.js';
+import { ErrorCode, proveHttpError, invalidField } from './errors.js';
 import { readJsonObject, sendJson } from './http.js';
 import { SANDBOX_OWNERS } from './sandbox-rules.js';
 
@@ -35,10 +35,10 @@ const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$
 export const testWebhook: RouteHandler = async (req, res, ctx) => {
   const { webhookUrl, webhookSecret, now } = ctx.config;
   if (!webhookUrl || !webhookSecret) {
-    throw new HttpError(404, { code: ErrorCode.NOT_FOUND, message: 'no webhookUrl is configured' });
+    throw proveHttpError(404, { code: ErrorCode.NOT_FOUND, message: 'no webhookUrl is configured' });
   }
   const parsed = bodySchema.safeParse(await readJsonObject(req));
-  if (!parsed.success) throw new HttpError(400, invalidField(String(parsed.error.issues[0]?.path[0] ?? 'body')));
+  if (!parsed.success) throw proveHttpError(400, invalidField(String(parsed.error.issues[0]?.path[0] ?? 'body')));
   const eventType = parsed.data.eventType ?? 'PHONE_NUMBER_CHANGE';
   const nowMs = now();
   const notification = {

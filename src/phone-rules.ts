@@ -8,6 +8,7 @@
 import { AsYouType, parsePhoneNumberFromString, validatePhoneNumberLength, type CountryCode } from 'libphonenumber-js/core';
 import { callingCodeOf, countriesOfCallingCode, knownCountries, metadata, metadataFor as loadMetadataFor } from './phone/loaded-metadata.js';
 import { effectiveCountry, type PhoneCheck } from './phone.js';
+import { possibleE164 } from './phone-rule.js';
 
 import { validateForm, type FormCheck } from './flow/validate.js';
 
@@ -139,9 +140,8 @@ export function checkNumber(input: string, country = 'US', allowed: readonly str
   const length = validatePhoneNumberLength(trimmed, home, metadata);
   if (length === 'TOO_SHORT') return { ok: false, error: 'phoneTooShort' };
   if (length === 'TOO_LONG') return { ok: false, error: 'phoneTooLong' };
-  // "Possible", not "valid": Prove's sandbox numbers (2001004010) sit in unassigned ranges.
-  if (!parsed || !parsed.isPossible()) return { ok: false, error: 'phoneInvalid' };
-  return { ok: true, e164: parsed.number };
+  const e164 = possibleE164(trimmed, home, metadata);
+  return e164 ? { ok: true, e164 } : { ok: false, error: 'phoneInvalid' };
 }
 
 /** `checkNumber` once the plans the number needs are in. */

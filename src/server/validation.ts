@@ -1,8 +1,10 @@
 /** What the page may send to `POST /api/verify`, checked field by field. */
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import metadata from 'libphonenumber-js/min/metadata';
 import { z } from 'zod';
 // The element checks names with the same rule, so what passes its form passes here.
 import { hasForbiddenNameCharacter } from '../name-rule.js';
+// And numbers: the element's own check and this one are the same function.
+import { PHONE_INPUT_MAX, possibleE164 } from '../phone-rule.js';
 
 const typeError = (label: string, expected: string) => (issue: { input?: unknown }) =>
   issue.input === undefined ? `${label} is required` : `${label} must be ${expected}`;
@@ -17,21 +19,17 @@ const nameField = (label: string) =>
       error: `${label} contains a character no name may hold (a control, line separator or text-direction character)`,
     });
 
-/**
- * A phone number the way a person types it, US by default, turned into E.164 for Prove.
- * `isPossible()` (length check), not `isValid()`: Prove's sandbox number 2001004010 has area code
- * 200, which no real US number has, so it is "possible" but not "valid".
- */
+/** A phone number the way a person types it, US by default, turned into E.164 for Prove (src/phone-rule.ts). */
 const phoneField = z
   .string({ error: typeError('phoneNumber', 'a string') })
-  .max(40, { error: 'phoneNumber is too long' })
+  .max(PHONE_INPUT_MAX, { error: 'phoneNumber is too long' })
   .transform((value, ctx) => {
-    const phone = parsePhoneNumberFromString(value.trim(), 'US');
-    if (!phone || !phone.isPossible()) {
+    const e164 = possibleE164(value, 'US', metadata);
+    if (!e164) {
       ctx.addIssue({ code: 'custom', message: 'phoneNumber is not a possible phone number' });
       return z.NEVER;
     }
-    return phone.number;
+    return e164;
   });
 
 /** Prove's rule for `finalTargetUrl`: at most 128 characters, only these. */

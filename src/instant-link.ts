@@ -6,6 +6,7 @@
  *
  * The landing page itself never claims a result: only the backend's status call knows it.
  */
+import { proveAuthSource } from './sdk-source.js';
 import { finishInstantLinkRedirect } from './sdk.js';
 
 /** Same-origin tabs hear each other on this channel. */
@@ -18,10 +19,19 @@ const CHANNEL = 'prove-verify:instant-link';
  */
 export type InstantLinkLanding = 'finished' | 'not-started-here';
 
+export interface FinishInstantLinkOptions {
+  /**
+   * Where to load Prove's SDK file from, as the element's `sdk-src` (read against the page's URL):
+   * a site that serves its own copy gives the landing page the same address.
+   */
+  sdkSrc?: string;
+}
+
 /** Call on the landing page; rejects when the URL says the session did not complete. */
-export async function finishInstantLink(url: string = location.href): Promise<InstantLinkLanding> {
+export async function finishInstantLink(url: string = location.href, { sdkSrc }: FinishInstantLinkOptions = {}): Promise<InstantLinkLanding> {
   const params = new URL(url).searchParams;
   if (!params.has('asc') || !params.has('authId')) return 'not-started-here';
+  if (sdkSrc) proveAuthSource.url = sdkSrc;
   await finishInstantLinkRedirect(url, async () => {
     const channel = new BroadcastChannel(CHANNEL);
     channel.postMessage('finished');

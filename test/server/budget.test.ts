@@ -1,4 +1,4 @@
-// The budgets (DESIGN.md, issue 8), through the code `npm run size` runs: what a page loads before
+// The budgets (README "Performance"), through the code `npm run size` runs: what a page loads before
 // the person acts is one file within 14 KB gzip; everything the mobile flow loads, from the first
 // paint to the result, Prove's SDK included, stays within the figure scripts/size.mjs explains.
 import { test } from 'node:test';

@@ -1,7 +1,8 @@
 // The README's framework snippets, as fixtures in test/stacks/, compiled against the built package
 // the way an app would import it (`prove-verify/react`, `prove-verify/vue`, `prove-verify/svelte`,
 // `prove-verify/jsx`: resolved through package.json `exports`). Each stack also gets a copy with a
-// misspelt prop or event, which must not compile. The Angular fixture is the README's block itself.
+// misspelt prop or event, which must not compile. Each fixture is the README's block itself, after a
+// first comment line naming the README section and block.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -106,14 +107,46 @@ describe('framework fixtures (test/stacks) compile against the built package', (
   }
 });
 
-describe("the README's Angular snippet", () => {
-  it('is test/stacks/angular/verify.component.ts, byte for byte after its first comment line', () => {
-    const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('\n### Angular\n'), readme.indexOf('\n### ', readme.indexOf('\n### Angular\n') + 1));
-    const blocks = [...section.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match) => match[1]);
-    assert.equal(blocks.length, 1, 'the Angular section has one ```ts block');
-    const fixture = readFileSync(path.join(STACKS, 'angular/verify.component.ts'), 'utf8');
-    assert.equal(fixture, `// README "Angular".\n${blocks[0]}`);
+/** The fenced code blocks of README.md's `### heading` section, in order, without their fences. */
+function readmeBlocks(heading: string): string[] {
+  const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+  const start = readme.indexOf(`\n### ${heading}\n`);
+  assert.notEqual(start, -1, `README.md has no ### ${heading}`);
+  const end = readme.indexOf('\n### ', start + 1);
+  const section = readme.slice(start, end === -1 ? undefined : end);
+  return [...section.matchAll(/^```\w*\n([\s\S]*?)^```$/gm)].map((match) => match[1]);
+}
+
+describe("the README's framework snippets are the fixtures", () => {
+  // Block numbers count every fenced block in the section, from 1. Not here: Vue's block 1 (vite.config.ts:
+  // neither vite nor @vitejs/plugin-vue is installed to type it) and block 3 (tsconfig.json, checked below).
+  const snippets: [heading: string, block: number, fixture: string][] = [
+    ['React and Next.js', 1, 'react/verify.tsx'],
+    ['React and Next.js', 2, 'react/intrinsic.tsx'],
+    ['Vue', 2, 'vue/prove-verify.d.ts'],
+    ['Vue', 4, 'vue/Verify.vue'],
+    ['Svelte', 1, 'svelte/app.d.ts'],
+    ['Svelte', 2, 'svelte/Verify.svelte'],
+    ['Angular', 1, 'angular/verify.component.ts'],
+  ];
+  for (const [heading, block, fixture] of snippets) {
+    it(`README '${heading}' block ${block} is test/stacks/${fixture}, byte for byte after its first comment line`, () => {
+      const source = readFileSync(path.join(STACKS, fixture), 'utf8');
+      const firstLine = source.slice(0, source.indexOf('\n'));
+      assert.ok(
+        [`// README "${heading}", block ${block}`, `<!-- README "${heading}", block ${block}`].some((start) => firstLine.startsWith(start)),
+        `${fixture} starts with ${firstLine}`,
+      );
+      const blocks = readmeBlocks(heading);
+      assert.ok(block <= blocks.length, `the ${heading} section has ${blocks.length} blocks`);
+      assert.equal(source.slice(firstLine.length + 1), blocks[block - 1]);
+    });
+  }
+
+  it("README 'Vue' block 3's vueCompilerOptions are test/stacks/vue/tsconfig.json's", () => {
+    const block = readmeBlocks('Vue')[2].replace(/^\/\/ tsconfig\.json\n/, '');
+    const tsconfig = JSON.parse(readFileSync(path.join(STACKS, 'vue/tsconfig.json'), 'utf8'));
+    assert.deepEqual(JSON.parse(block).vueCompilerOptions, tsconfig.vueCompilerOptions);
   });
 });
 

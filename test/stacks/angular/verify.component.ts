@@ -1,4 +1,4 @@
-// README "Angular".
+// README "Angular", block 1.
 import { CUSTOM_ELEMENTS_SCHEMA, Component, output } from '@angular/core';
 import 'prove-verify';
 import type { ProveVerifyResultDetail } from 'prove-verify';

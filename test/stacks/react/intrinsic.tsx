@@ -1,5 +1,4 @@
-// README "React and Next.js": the tag itself, typed by prove-verify/jsx (Preact and Solid take the
-// same `CustomElements` in their own JSX namespace).
+// README "React and Next.js", block 2: the tag itself, typed by prove-verify/jsx.
 import type { CustomElements } from 'prove-verify/jsx';
 import 'prove-verify';
 
@@ -9,4 +8,11 @@ declare module 'react' {
   }
 }
 
-export const Verify = () => <prove-verify backend-url="/api" possession-type="desktop" onprove-verify-success={(e) => console.log(e.detail.result.success)} />;
+export const Verify = ({ onVerified }: { onVerified: (phoneVerified: boolean) => void }) => (
+  <prove-verify
+    backend-url="/api"
+    possession-type="desktop"
+    onprove-verify-success={(e) => onVerified(e.detail.result.success)}
+    onprove-verify-failure={(e) => onVerified(e.detail.result.success)}
+  />
+);

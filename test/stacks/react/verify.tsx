@@ -1,5 +1,5 @@
+// README "React and Next.js", block 1: the wrapper, in a Next.js App Router client component.
 'use client';
-// README "React and Next.js": the wrapper, in a Next.js App Router client component.
 import { ProveVerify } from 'prove-verify/react';
 
 export function Verify({ onVerified }: { onVerified: (phoneVerified: boolean) => void }) {

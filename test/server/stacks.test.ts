@@ -1,14 +1,15 @@
 // The README's framework snippets, as fixtures in test/stacks/, compiled against the built package
 // the way an app would import it (`prove-verify/react`, `prove-verify/vue`, `prove-verify/svelte`,
-// `prove-verify/jsx`: resolved through package.json `exports`). Each stack also gets a copy with a
-// misspelt prop or event, which must not compile. Each fixture is the README's block itself, after a
-// first comment line naming the README section and block.
+// `prove-verify/jsx`: resolved through package.json `exports`). Misspelt props and events must not
+// compile: each is a file of its own in one copy per stack, so a stack costs two compiler runs, two
+// run at a time. Each fixture is the README's block itself, after a first comment line naming the
+// README section and block.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { compileTemplate, parse } from 'vue/compiler-sfc';
 import { REPO_ROOT, ensureCdnBuild } from '../e2e/support/stack.js';
 
@@ -25,27 +26,106 @@ const COMPILERS: Record<string, (dir: string) => [string, string[]]> = {
   // noEmit in its tsconfig: ngc type-checks the templates and writes nothing.
   angular: (dir) => ['ngc', ['-p', dir]],
 };
+const STACK_NAMES = Object.keys(COMPILERS);
 
-function compile(stack: string, dir: string): { ok: boolean; output: string } {
-  const [command, args] = COMPILERS[stack](dir);
-  const result = spawnSync(path.join(BIN, command), args, { cwd: REPO_ROOT, encoding: 'utf8' });
-  // ngc colours its messages whether or not it writes to a terminal.
-  return { ok: result.status === 0, output: stripVTControlCharacters(`${result.stdout}${result.stderr}`) };
+interface Compiled {
+  ok: boolean;
+  output: string;
 }
 
-/** Compiles a copy of the stack's fixture with `from` replaced by `to` in `file`. */
-function compileWithTypo(stack: string, file: string, from: string, to: string) {
-  // Inside the repository, so `prove-verify` still resolves to this package.
+function compile(stack: string, dir: string): Promise<Compiled> {
+  const [command, args] = COMPILERS[stack]!(dir);
+  return new Promise((resolve, reject) => {
+    execFile(path.join(BIN, command), args, { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
+      if (error && typeof error.code !== 'number') return reject(error);
+      // ngc colours its messages whether or not it writes to a terminal.
+      resolve({ ok: !error, output: stripVTControlCharacters(`${stdout}${stderr}`) });
+    });
+  });
+}
+
+/** Runs `jobs` two at a time (the machine has two cores; each compiler uses one). */
+async function twoAtATime<T>(jobs: (() => Promise<T>)[]): Promise<T[]> {
+  const results: T[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const index = next++;
+      results[index] = await jobs[index]!();
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  return results;
+}
+
+const typos: [stack: string, file: string, from: string, to: string, reported: RegExp][] = [
+  ['react', 'verify.tsx', 'backendUrl=', 'backendURL=', /Property 'backendURL' does not exist/],
+  ['react', 'verify.tsx', 'onSuccess=', 'onSucess=', /Property 'onSucess' does not exist/],
+  ['react', 'verify.tsx', 'possessionType="mobile"', 'possessionType="tablet"', /Type '"tablet"' is not assignable/],
+  // The element's read-only step and its methods are no props.
+  ['react', 'verify.tsx', 'possessionType="mobile"', 'step="success"', /Property 'step' does not exist/],
+  // TypeScript accepts any hyphenated JSX attribute, so on the bare tag a misspelt event shows as
+  // its handler's untyped parameter, and a misspelt attribute not at all: the wrapper checks both.
+  ['react', 'intrinsic.tsx', 'onprove-verify-success=', 'onprove-verify-sucess=', /error TS7006/],
+  ['react', 'intrinsic.tsx', 'possession-type="desktop"', 'possession-type="laptop"', /Type '"laptop"' is not assignable/],
+  ['vue', 'Verify.vue', 'backend-url=', 'backend-ulr=', /'backendUlr' does not exist/],
+  ['vue', 'Verify.vue', '@prove-verify-success=', '@prove-verify-sucess=', /'onProveVerifySucess' does not exist/],
+  ['svelte', 'Verify.svelte', 'backend-url=', 'backend-ulr=', /'\\?"backend-ulr\\?"' does not exist/],
+  ['svelte', 'Verify.svelte', 'onprove-verify-success=', 'onprove-verify-sucess=', /'\\?"onprove-verify-sucess\\?"' does not exist/],
+  // strictTemplates types $event from HTMLElementEventMap: an event it does not list is a plain Event.
+  [
+    'angular',
+    'verify.component.ts',
+    '(prove-verify-success)=',
+    '(prove-verify-sucess)=',
+    /error TS2345: Argument of type 'Event' is not assignable to parameter of type 'CustomEvent<ProveVerifyResultDetail>'/,
+  ],
+  [
+    'angular',
+    'verify.component.ts',
+    '(prove-verify-failure)=',
+    '(prove-verify-error)=',
+    /error TS2345: Argument of type 'CustomEvent<ProveVerifyErrorDetail>' is not assignable/,
+  ],
+  ['angular', 'verify.component.ts', 'done($event)', 'dne($event)', /error TS2551: Property 'dne' does not exist on type 'VerifyComponent'/],
+  ['angular', 'verify.component.ts', 'schemas: [CUSTOM_ELEMENTS_SCHEMA],', 'schemas: [],', /error NG8001: 'prove-verify' is not a known element/],
+];
+
+/** The file a misspelt copy is written to, beside the fixture it copies. */
+const typoFile = (index: number) => `typo${index}-${typos[index]![1]}`;
+
+/**
+ * A copy of the stack's fixtures with one more file per misspelling (the fixture's file with one
+ * change each), so one compiler run reports them all, each under its own file's name. Inside the
+ * repository, so `prove-verify` still resolves to this package.
+ */
+function withTypos(stack: string): string {
   const copy = mkdtempSync(path.join(STACKS, `.typo-${stack}-`));
-  try {
-    cpSync(path.join(STACKS, stack), copy, { recursive: true });
+  cpSync(path.join(STACKS, stack), copy, { recursive: true });
+  typos.forEach(([typoStack, file, from, to], index) => {
+    if (typoStack !== stack) return;
     const source = readFileSync(path.join(copy, file), 'utf8');
     assert.ok(source.includes(from), `${stack}/${file} no longer contains ${from}`);
-    writeFileSync(path.join(copy, file), source.replace(from, to));
-    return compile(stack, copy);
-  } finally {
-    rmSync(copy, { recursive: true, force: true });
-  }
+    writeFileSync(path.join(copy, typoFile(index)), source.replace(from, to));
+  });
+  return copy;
+}
+
+/**
+ * What the compiler said about one file: the lines from each line naming it up to the next line
+ * naming a file of the copy (messages run over several lines).
+ */
+function reportsOn(output: string, file: string, files: string[]): string {
+  const lines = output.split('\n');
+  const names = (line: string, name: string) => new RegExp(`(^|[\\s"/\\\\])${name.replace(/[.()[\]]/g, '\\$&')}\\b`).test(line);
+  let current: string | undefined;
+  return lines
+    .filter((line) => {
+      const named = files.find((name) => names(line, name));
+      if (named) current = named;
+      return current === file;
+    })
+    .join('\n');
 }
 
 function ensureBuilt() {
@@ -57,54 +137,44 @@ function ensureBuilt() {
 }
 
 describe('framework fixtures (test/stacks) compile against the built package', () => {
-  before(ensureBuilt);
+  const clean = new Map<string, Compiled>();
+  const misspelt = new Map<string, Compiled>();
+  const copies: string[] = [];
 
-  for (const stack of Object.keys(COMPILERS)) {
+  before(async () => {
+    ensureBuilt();
+    const jobs = STACK_NAMES.flatMap((stack) => {
+      const copy = withTypos(stack);
+      copies.push(copy);
+      return [async () => clean.set(stack, await compile(stack, path.join(STACKS, stack))), async () => misspelt.set(stack, await compile(stack, copy))];
+    });
+    await twoAtATime(jobs);
+  });
+  after(() => copies.forEach((copy) => rmSync(copy, { recursive: true, force: true })));
+
+  for (const stack of STACK_NAMES) {
     it(`${stack}: the README's snippet compiles`, () => {
-      const { ok, output } = compile(stack, path.join(STACKS, stack));
+      const { ok, output } = clean.get(stack)!;
       assert.ok(ok, output);
     });
   }
 
-  const typos: [stack: string, file: string, from: string, to: string, reported: RegExp][] = [
-    ['react', 'verify.tsx', 'backendUrl=', 'backendURL=', /Property 'backendURL' does not exist/],
-    ['react', 'verify.tsx', 'onSuccess=', 'onSucess=', /Property 'onSucess' does not exist/],
-    ['react', 'verify.tsx', 'possessionType="mobile"', 'possessionType="tablet"', /Type '"tablet"' is not assignable/],
-    // The element's read-only step and its methods are no props.
-    ['react', 'verify.tsx', 'possessionType="mobile"', 'step="success"', /Property 'step' does not exist/],
-    // TypeScript accepts any hyphenated JSX attribute, so on the bare tag a misspelt event shows as
-    // its handler's untyped parameter, and a misspelt attribute not at all: the wrapper checks both.
-    ['react', 'intrinsic.tsx', 'onprove-verify-success=', 'onprove-verify-sucess=', /intrinsic\.tsx\(\d+,\d+\): error TS7006/],
-    ['react', 'intrinsic.tsx', 'possession-type="desktop"', 'possession-type="laptop"', /Type '"laptop"' is not assignable/],
-    ['vue', 'Verify.vue', 'backend-url=', 'backend-ulr=', /'backendUlr' does not exist/],
-    ['vue', 'Verify.vue', '@prove-verify-success=', '@prove-verify-sucess=', /'onProveVerifySucess' does not exist/],
-    ['svelte', 'Verify.svelte', 'backend-url=', 'backend-ulr=', /'\\?"backend-ulr\\?"' does not exist/],
-    ['svelte', 'Verify.svelte', 'onprove-verify-success=', 'onprove-verify-sucess=', /'\\?"onprove-verify-sucess\\?"' does not exist/],
-    // strictTemplates types $event from HTMLElementEventMap: an event it does not list is a plain Event.
-    [
-      'angular',
-      'verify.component.ts',
-      '(prove-verify-success)=',
-      '(prove-verify-sucess)=',
-      /error TS2345: Argument of type 'Event' is not assignable to parameter of type 'CustomEvent<ProveVerifyResultDetail>'/,
-    ],
-    [
-      'angular',
-      'verify.component.ts',
-      '(prove-verify-failure)=',
-      '(prove-verify-error)=',
-      /error TS2345: Argument of type 'CustomEvent<ProveVerifyErrorDetail>' is not assignable/,
-    ],
-    ['angular', 'verify.component.ts', 'done($event)', 'dne($event)', /error TS2551: Property 'dne' does not exist on type 'VerifyComponent'/],
-    ['angular', 'verify.component.ts', 'schemas: [CUSTOM_ELEMENTS_SCHEMA],', 'schemas: [],', /error NG8001: 'prove-verify' is not a known element/],
-  ];
-  for (const [stack, file, from, to, reported] of typos) {
+  typos.forEach(([stack, file, , to, reported], index) => {
     it(`${stack}: ${to.replace(/=.*/, '')} in ${file} does not compile`, () => {
-      const { ok, output } = compileWithTypo(stack, file, from, to);
+      const { ok, output } = misspelt.get(stack)!;
       assert.equal(ok, false, `compiled with ${to}:\n${output}`);
-      assert.match(output, reported);
+      const files = [...new Set(typos.flatMap(([typoStack, fixture], i) => (typoStack === stack ? [fixture, typoFile(i)] : [])))];
+      assert.match(reportsOn(output, typoFile(index), files), reported, output);
     });
-  }
+  });
+
+  it('the misspelt copies are reported on, the fixtures they copy are not', () => {
+    for (const stack of STACK_NAMES) {
+      const fixtures = [...new Set(typos.filter(([typoStack]) => typoStack === stack).map(([, file]) => file))];
+      const files = [...fixtures, ...typos.flatMap(([typoStack], i) => (typoStack === stack ? [typoFile(i)] : []))];
+      for (const fixture of fixtures) assert.equal(reportsOn(misspelt.get(stack)!.output, fixture, files), '', `${stack}/${fixture}`);
+    }
+  });
 });
 
 /** The fenced code blocks of README.md's `### heading` section, in order, without their fences. */

@@ -5,10 +5,11 @@
  * text.
  */
 import type { MessageKey } from './flow/state.js';
+import type * as PhoneRules from './phone-rules.js';
 
 export type PhoneCheck = { ok: true; e164: string } | { ok: false; error: MessageKey };
 
-type Rules = typeof import('./phone-rules.js');
+type Rules = typeof PhoneRules;
 
 let rules: Promise<Rules> | undefined;
 /** The rules once loaded, for formatting while rendering. */

@@ -15,7 +15,7 @@ export type CodeAnswer = { kind: 'code'; code: string } | { kind: 'resend' } | {
 export type LinkAnswer = 'resend' | 'change-number';
 
 /** Prove's own words about a refusal, when the SDK passed them on. */
-export interface ProveDetail {
+interface ProveDetail {
   proveCode?: number | string;
   proveMessage?: string;
 }

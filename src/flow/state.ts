@@ -64,7 +64,7 @@ export interface Sends {
 }
 
 /** Which part of the flow a failure came from, so the person is told what happened. */
-export type FailureCause = 'code' | 'send';
+type FailureCause = 'code' | 'send';
 
 /** What ran out: the whole flow (authToken, backend session) or the Instant Link. */
 export type ExpiredReason = 'session' | 'link';

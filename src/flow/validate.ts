@@ -3,10 +3,10 @@ import { effectiveCountry } from '../phone.js';
 import { checkNumber } from '../phone-rules.js';
 import type { FieldErrors, FormValues } from './state.js';
 
-export const NAME_MAX_LENGTH = 100;
+const NAME_MAX_LENGTH = 100;
 
 /** Checks the name fields: present, not too long, and nothing hidden that could reorder or fake them. */
-export function validateNames(values: FormValues): FieldErrors {
+function validateNames(values: FormValues): FieldErrors {
   const errors: FieldErrors = {};
   for (const field of ['firstName', 'lastName'] as const) {
     const value = values[field].trim();

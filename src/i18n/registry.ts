@@ -18,7 +18,7 @@ export function registerLanguage(tag: string, strings: Strings): void {
 }
 
 /** `fr-CA` → `fr-ca`, `fr`, `en`. */
-export function fallbacks(tag: string): string[] {
+function fallbacks(tag: string): string[] {
   const parts = tag.toLowerCase().split(/[-_]/).filter(Boolean);
   const chain = parts.map((_, i) => parts.slice(0, parts.length - i).join('-'));
   return chain.includes('en') ? chain : [...chain, 'en'];

@@ -9,7 +9,7 @@ export interface ReadJsonOptions {
 }
 
 /** The media type of the request without parameters, lower-cased ('' when absent). */
-export function mediaType(headers: Headers): string {
+function mediaType(headers: Headers): string {
   return (headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
@@ -39,7 +39,7 @@ export async function readJsonObject(request: Request, options: ReadJsonOptions)
  * The whole body as UTF-8, refusing (413) anything over `limit` bytes: by its Content-Length before
  * reading, else as it streams in, so a client never makes the server hold more than the limit.
  */
-export async function readText(request: Request, limit: number): Promise<string> {
+async function readText(request: Request, limit: number): Promise<string> {
   const tooLarge = () => new HttpError(413, 'payload_too_large', `The body is larger than ${limit} bytes`, { Connection: 'close' });
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge();

@@ -18,16 +18,14 @@ import { z } from 'zod';
  * Prove's possession and verify results (strings, never objects). Prove's docs spell the last one
  * both `not_applicable` and `not applicable`; both are read, and only `not_applicable` goes on.
  */
-export const ProveResultSchema = z
+const ProveResultSchema = z
   .enum(['pending', 'success', 'failed', 'not_applicable', 'not applicable'])
   .transform((value) => (value === 'not applicable' ? 'not_applicable' : value));
-export type ProveResult = z.output<typeof ProveResultSchema>;
 
 /** Prove's combined `success` (a string too). */
-export const ProveSuccessSchema = z.enum(['true', 'false', 'pending']);
-export type ProveSuccess = z.infer<typeof ProveSuccessSchema>;
+const ProveSuccessSchema = z.enum(['true', 'false', 'pending']);
 
-export const TokenResponseSchema = z.object({
+const TokenResponseSchema = z.object({
   access_token: z.string().min(1),
   token_type: z.string().min(1),
   expires_in: z.number().positive(),
@@ -56,10 +54,10 @@ const V3VerifyRefusedSchema = z.object({
   success: z.literal('false'),
 });
 
-export const V3VerifyResponseSchema = z.union([V3VerifyStartedSchema, V3VerifyRefusedSchema]);
+const V3VerifyResponseSchema = z.union([V3VerifyStartedSchema, V3VerifyRefusedSchema]);
 export type V3VerifyResponse = z.output<typeof V3VerifyResponseSchema>;
 
-export const V3VerifyStatusResponseSchema = z.object({
+const V3VerifyStatusResponseSchema = z.object({
   success: ProveSuccessSchema,
   possessionResult: ProveResultSchema,
   verifyResult: ProveResultSchema,
@@ -147,8 +145,8 @@ export class ProveRateLimitError extends ProveHttpError {
   }
 }
 
-export const RETRY_AFTER_DEFAULT_SECONDS = 1;
-export const RETRY_AFTER_MAX_SECONDS = 60;
+const RETRY_AFTER_DEFAULT_SECONDS = 1;
+const RETRY_AFTER_MAX_SECONDS = 60;
 
 /**
  * Seconds to wait from a `Retry-After` header (delta-seconds or an HTTP date), clamped to

@@ -36,7 +36,7 @@ export interface RedisStoreOptions {
 }
 
 /** How long a place held for a start may wait for Prove: its timeout (10 s) and then some. */
-export const RESERVATION_MS = 30_000;
+const RESERVATION_MS = 30_000;
 /** Redis keeps a flow's keys this much past its lifetime, so clocks a little apart agree. */
 const COLLECT_AFTER_MS = 60_000;
 

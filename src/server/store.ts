@@ -8,7 +8,6 @@ import { memoryBudgetStore, type BudgetStore } from './budget-store.js';
 import { SessionStore, type FlowIds, type Session } from './sessions.js';
 import { WebhookReplayGuard, type ReplayAnswer } from './webhook-replay.js';
 
-export type { FlowIds, ReplayAnswer };
 /** A flow as the store keeps it. */
 export type Flow = Session;
 

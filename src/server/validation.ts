@@ -33,7 +33,7 @@ const phoneField = z
   });
 
 /** Prove's rule for `finalTargetUrl`: at most 128 characters, only these. */
-export const FINAL_TARGET_URL_MAX = 128;
+const FINAL_TARGET_URL_MAX = 128;
 const FINAL_TARGET_URL_CHARACTERS = /^[A-Za-z0-9\-._+=/:?]*$/;
 
 /** Whether Prove accepts this as a `finalTargetUrl` (length and characters; not whether it is http). */
@@ -67,7 +67,6 @@ export const VerifyBodySchema = z.object({
   possessionType: z.enum(['mobile', 'desktop'], { error: typeError('possessionType', '"mobile" or "desktop"') }),
   finalTargetUrl: urlField.optional(),
 });
-export type VerifyBody = z.infer<typeof VerifyBodySchema>;
 
 /** The status call's body: `{}`, or the `flowId` the start answered (which of this browser's flows). */
 export const StatusBodySchema = z.object({

@@ -8,11 +8,11 @@
 import { errors as joseErrors, jwtVerify } from 'jose';
 import { z } from 'zod';
 
-export const WEBHOOK_EVENT_TYPES = ['PHONE_NUMBER_CHANGE', 'DISCONNECT', 'PORT', 'LINE_TYPE_CHANGE', 'MOVED_OUT_OF_COVERAGE'] as const;
+const WEBHOOK_EVENT_TYPES = ['PHONE_NUMBER_CHANGE', 'DISCONNECT', 'PORT', 'LINE_TYPE_CHANGE', 'MOVED_OUT_OF_COVERAGE'] as const;
 
 const text = (max: number) => z.string().max(max);
 
-export const WebhookNotificationSchema = z.object({
+const WebhookNotificationSchema = z.object({
   eventId: text(200).min(1),
   event: text(500),
   eventType: z.enum(WEBHOOK_EVENT_TYPES),
@@ -32,12 +32,12 @@ export interface StoredWebhookEvent extends WebhookNotification {
   receivedAt: string;
 }
 
-export const WEBHOOK_ISSUER = 'Prove Identity';
+const WEBHOOK_ISSUER = 'Prove Identity';
 
 /** The oldest a webhook token may be (from its `iat`): Prove signs each delivery as it sends it. */
-export const WEBHOOK_MAX_TOKEN_AGE_S = 10 * 60;
+const WEBHOOK_MAX_TOKEN_AGE_S = 10 * 60;
 /** Clock difference tolerated between Prove and us, for `exp`, `nbf` and an `iat` slightly ahead. */
-export const WEBHOOK_CLOCK_TOLERANCE_S = 30;
+const WEBHOOK_CLOCK_TOLERANCE_S = 30;
 
 export type WebhookAuthResult =
   | {

@@ -2,7 +2,7 @@ import type { FieldName } from '../flow/state.js';
 import type { Strings } from '../i18n/strings.js';
 
 /** What a person can do; the element hands the flow controller in as this. */
-export interface Actions {
+interface Actions {
   edit(field: FieldName, value: string): void;
   submit(): void;
   submitCode(code: string): void;

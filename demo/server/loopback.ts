@@ -9,7 +9,7 @@ const NO_IPV6 = ['EADDRNOTAVAIL', 'EAFNOSUPPORT'];
 const errorCode = (error: unknown) => String((error as NodeJS.ErrnoException | undefined)?.code);
 
 /** Listens and answers the port actually bound (the one picked when `port` is 0). */
-export function listen(server: Server, port: number, host: string): Promise<number> {
+function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port, host, exclusive: true }, () => {

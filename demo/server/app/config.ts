@@ -28,7 +28,7 @@ export interface ProveConfig {
  * Prove's server environments, as Prove's server SDKs name them. Prove verifies North American
  * numbers in the US environments and every other number in the EU ones; credentials are per region.
  */
-export const PROVE_ENVIRONMENTS: Readonly<Record<string, { baseUrl: string; mode: DemoMode }>> = {
+const PROVE_ENVIRONMENTS: Readonly<Record<string, { baseUrl: string; mode: DemoMode }>> = {
   'uat-us': { baseUrl: 'https://platform.uat.proveapis.com', mode: 'prove-sandbox' },
   'prod-us': { baseUrl: 'https://platform.proveapis.com', mode: 'prove-production' },
   'uat-eu': { baseUrl: 'https://platform.uat.eu.proveapis.com', mode: 'prove-sandbox' },
@@ -37,8 +37,8 @@ export const PROVE_ENVIRONMENTS: Readonly<Record<string, { baseUrl: string; mode
 
 export const DEFAULT_EMULATOR_PORT = 8081;
 export const DEFAULT_APP_PORT = 8080;
-export const EMULATOR_CLIENT_ID = 'demo-client-id';
-export const EMULATOR_CLIENT_SECRET = 'demo-client-secret';
+const EMULATOR_CLIENT_ID = 'demo-client-id';
+const EMULATOR_CLIENT_SECRET = 'demo-client-secret';
 /** The webhook secret shared by the demo app and the emulator when `PROVE_WEBHOOK_SECRET` is unset. */
 export const DEMO_WEBHOOK_SECRET = 'whsec_demo_secret';
 
@@ -92,7 +92,7 @@ export function allowOtpRetryFrom(env: Env = process.env): boolean {
 }
 
 /** A boolean from the environment (true/false/1/0, any case); throws ConfigError on anything else. */
-export function parseBoolean(value: string | undefined, fallback: boolean, name: string): boolean {
+function parseBoolean(value: string | undefined, fallback: boolean, name: string): boolean {
   const text = nonEmpty(value)?.toLowerCase();
   if (text === undefined) return fallback;
   if (text === 'true' || text === '1') return true;
@@ -153,7 +153,7 @@ export function parseOriginList(value: string | undefined, name: string): string
  * A count from the environment: a whole number, 0 meaning "off"; the fallback when unset.
  * Throws ConfigError on anything else.
  */
-export function parseCount(value: string | undefined, fallback: number, name: string): number {
+function parseCount(value: string | undefined, fallback: number, name: string): number {
   const text = nonEmpty(value);
   if (text === undefined) return fallback;
   if (!/^\d{1,9}$/.test(text)) throw new ConfigError(`${name}=${JSON.stringify(text)} is not a whole number (0 turns it off)`);

@@ -57,15 +57,11 @@ import { connectSourcesFor } from './page-policy.js';
 import { StaticFiles, type StaticOptions } from './static.js';
 import { LANDING_PAGE } from './static.js';
 
-export { ProveClient } from '../../../src/server/prove-client.js';
-export { resolveProveConfig, allowOtpRetryFrom, ConfigError, DEMO_WEBHOOK_SECRET } from './config.js';
-export { LANDING_PAGE } from './static.js';
-export { DEFAULT_LIMITS, NO_LIMITS, type LimitSettings } from '../../../src/server/budgets.js';
-export { memoryBudgetStore, fromRateLimiter, type BudgetStore, type BudgetCounter } from '../../../src/server/budget-store.js';
-export { API_BODY_LIMIT, WEBHOOK_BODY_LIMIT } from '../../../src/server/handlers.js';
-export type { DemoMode, ProveConnection } from './config.js';
+export { DEMO_WEBHOOK_SECRET } from './config.js';
+export { NO_LIMITS, type LimitSettings } from '../../../src/server/budgets.js';
+export { API_BODY_LIMIT } from '../../../src/server/handlers.js';
 
-export const SESSION_COOKIE = 'pv_session';
+const SESSION_COOKIE = 'pv_session';
 
 export interface AppOptions {
   /** Port to listen on (default `PORT` or 8080; 0 picks a free port). */

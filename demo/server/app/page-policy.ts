@@ -23,7 +23,7 @@ import { createHash } from 'node:crypto';
 import type { DemoMode } from './config.js';
 
 /** Prove's client API, for the demo pages' connect-src when the app talks to Prove. */
-export const PROVE_CONNECT_SOURCES = ['https://*.proveapis.com', 'wss://*.proveapis.com'] as const;
+const PROVE_CONNECT_SOURCES = ['https://*.proveapis.com', 'wss://*.proveapis.com'] as const;
 
 /** What the demo pages may connect to besides their own origin. */
 export function connectSourcesFor(mode: DemoMode, emulatorUrl: string | undefined): string[] {
@@ -49,7 +49,7 @@ export const LANDING_CSP = [
 ].join('; ');
 
 /** Where the demo pages' styles may come from: their own files (the element adopts its own). */
-export const STYLE_SOURCES = ["'self'"] as const;
+const STYLE_SOURCES = ["'self'"] as const;
 
 /** The CSP of a demo page: `html` is the page, for its import maps' hashes. */
 export function demoPageCsp(html: string, connectSources: readonly string[]): string {
@@ -72,7 +72,7 @@ export function pageHeaders(csp: string): Record<string, string> {
 }
 
 /** `sha256-...` of each inline `<script type="importmap">`, over its exact text as CSP hashes it. */
-export function importMapHashes(html: string): string[] {
+function importMapHashes(html: string): string[] {
   const hashes: string[] = [];
   for (const match of html.matchAll(/<script\b[^>]*\btype=["']?importmap["']?[^>]*>([\s\S]*?)<\/script>/gi)) {
     hashes.push(`sha256-${createHash('sha256').update(match[1]!, 'utf8').digest('base64')}`);

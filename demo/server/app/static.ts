@@ -11,8 +11,6 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { demoPageCsp, LANDING_CSP, pageHeaders } from './page-policy.js';
 
-export { LANDING_CSP } from './page-policy.js';
-
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /**
@@ -40,7 +38,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-export function contentTypeFor(file: string): string {
+function contentTypeFor(file: string): string {
   return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 

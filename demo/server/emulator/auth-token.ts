@@ -58,7 +58,7 @@ export class TokenSigner {
 export type FirstStep = 'mobile/otp' | 'mobile/instantlink' | 'done';
 
 /** What the SDK reads (internal/auth-token-claims.d.ts and internal/auth-session.js). */
-export interface AuthTokenClaims {
+interface AuthTokenClaims {
   iss: string;
   sub: string;
   rid: string;
@@ -77,7 +77,7 @@ export interface AuthTokenClaims {
 }
 
 /** Namespace the SDK keys its device registration by; one for the whole sandbox. */
-export const SANDBOX_NAMESPACE = 'prove-sandbox-emulator';
+const SANDBOX_NAMESPACE = 'prove-sandbox-emulator';
 
 export function mintAuthToken(signer: TokenSigner, flow: { id: string; next: FirstStep; expiresAt: number; createdAt: number }, publicOrigin: string): string {
   // mnp: the backend already gave the number, so the SDK calls the start steps with

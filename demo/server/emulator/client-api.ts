@@ -111,7 +111,7 @@ export const otpStart: RouteHandler = async (req, res, ctx) => {
   sendJson(res, 200, answerOf(ctx, { next: 'mobile/otp' }));
 };
 
-export const OTP_EXPIRED = recoverable(ErrorCode.OTP_EXPIRED, 'That code has expired. Ask for a new one.');
+const OTP_EXPIRED = recoverable(ErrorCode.OTP_EXPIRED, 'That code has expired. Ask for a new one.');
 
 const otpFinishSchema = z.object({ otp: z.string().max(32).nullish() });
 

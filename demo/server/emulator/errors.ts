@@ -69,7 +69,7 @@ export const unauthorized = (message: string): ProveError => ({
   message,
 });
 
-export const RATE_LIMITED: ProveError = {
+const RATE_LIMITED: ProveError = {
   code: ErrorCode.RATE_LIMITED,
   message: 'too many requests, slow down',
 };

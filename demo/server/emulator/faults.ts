@@ -3,7 +3,7 @@
  * does when that goes wrong, so every error path of the real SDK can be driven on purpose.
  * Global to the emulator (tests run one at a time); each use consumes one of `times`.
  */
-export const CLIENT_FAULTS = [
+const CLIENT_FAULTS = [
   'otp-expired',
   'phone-rejected',
   'sends-exhausted',
@@ -18,7 +18,7 @@ export const CLIENT_FAULTS = [
   'rate-limited',
 ] as const;
 
-export const SERVER_FAULTS = ['verify-refused', 'status-pending', 'prove-down'] as const;
+const SERVER_FAULTS = ['verify-refused', 'status-pending', 'prove-down'] as const;
 
 export const FAULT_NAMES = [...CLIENT_FAULTS, ...SERVER_FAULTS] as const;
 export type FaultName = (typeof FAULT_NAMES)[number];

@@ -3,8 +3,8 @@ import { MAX_REPORTED_ERRORS } from './config.js';
 import type { FirstStep } from './auth-token.js';
 import { ErrorCode, type ProveError } from './errors.js';
 
-export type PossessionType = 'mobile' | 'desktop' | 'none';
-export type PossessionState = 'pending' | 'success' | 'failed' | 'not_applicable';
+type PossessionType = 'mobile' | 'desktop' | 'none';
+type PossessionState = 'pending' | 'success' | 'failed' | 'not_applicable';
 
 export interface Flow {
   id: string;

@@ -32,9 +32,6 @@ import { hostAllowed, normalizeHosts, servedHosts } from './host-check.js';
 import { StatusHub, refuseUpgrade } from './status-socket.js';
 
 export type { EmulatorOptions } from './config.js';
-export { SANDBOX_OTP, SANDBOX_OWNERS } from './sandbox-rules.js';
-export { ErrorCode } from './errors.js';
-export { FAULT_NAMES, type FaultName } from './faults.js';
 export { loopbackOrigins } from './cors.js';
 
 export interface EmulatorHandle {

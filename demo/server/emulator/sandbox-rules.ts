@@ -4,7 +4,6 @@
  * that proved possession belongs to a known person whose name matches; /v3/verify refuses a
  * number that is no sandbox person ("no test user found matching the phone number", 8007).
  */
-export const SANDBOX_OTP = '1234';
 
 /**
  * What the sandbox does with a person (developer.prove.com/docs/verified-users-sandbox-testing):
@@ -13,7 +12,7 @@ export const SANDBOX_OTP = '1234';
  *   verify-fails      /v3/verify answers at once: no authToken, verifyResult failed
  *   possession-fails  every code is wrong and every link refused
  */
-export type SandboxOutcome = 'passes' | 'skips-possession' | 'verify-fails' | 'possession-fails';
+type SandboxOutcome = 'passes' | 'skips-possession' | 'verify-fails' | 'possession-fails';
 
 export interface SandboxOwner {
   /** E.164. */

@@ -132,7 +132,7 @@ export const verify: RouteHandler = async (req, res, ctx) => {
   });
 };
 
-export interface VerifyStatus {
+interface VerifyStatus {
   success: 'true' | 'false' | 'pending';
   possessionResult: 'pending' | 'success' | 'failed' | 'not_applicable';
   verifyResult: 'pending' | 'success' | 'failed' | 'not_applicable';
@@ -141,7 +141,7 @@ export interface VerifyStatus {
 
 const PENDING: VerifyStatus = { success: 'pending', possessionResult: 'pending', verifyResult: 'pending' };
 
-export function statusOf(flow: Flow): VerifyStatus {
+function statusOf(flow: Flow): VerifyStatus {
   if (flow.verifyRefused) return { success: 'false', possessionResult: 'not_applicable', verifyResult: 'failed' };
   switch (flow.possession) {
     case 'pending':

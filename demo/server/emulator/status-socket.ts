@@ -6,7 +6,7 @@ import { ErrorCode } from './errors.js';
 import type { FaultBoard } from './faults.js';
 import { LINK_EXPIRED, type Flow } from './flows.js';
 
-export const STATUS_PATH = '/v1/client/status';
+const STATUS_PATH = '/v1/client/status';
 
 /**
  * The message the SDK's status channel acts on (internal/auth-status-actions.js): `next` is
@@ -14,7 +14,7 @@ export const STATUS_PATH = '/v1/client/status';
  * the SDK still runs the AuthFinishStep and the backend learns the failure from VerifyStatus,
  * as it does when the client API answers `{error, next: "done"}`.
  */
-export function settledMessage(flow: Flow): string | undefined {
+function settledMessage(flow: Flow): string | undefined {
   if (flow.possession === 'success') return JSON.stringify({ next: 'done' });
   if (flow.possession === 'failed') return JSON.stringify({ error: flow.failure, next: 'done' });
   return undefined;
@@ -31,7 +31,7 @@ const EXPIRED_MESSAGE = JSON.stringify({
 const LINK_EXPIRED_MESSAGE = JSON.stringify({ error: LINK_EXPIRED });
 
 /** The `socket-lost` fault: an abnormal close with no message. The SDK reports it as a status code. */
-export const SOCKET_LOST_CODE = 1011;
+const SOCKET_LOST_CODE = 1011;
 
 /** Close code for a socket that stopped talking: "going away", as a server that drops it does. */
 export const IDLE_CLOSE_CODE = 1001;

@@ -8,7 +8,7 @@ import { readJsonObject, sendJson } from './http.js';
 import { SANDBOX_OWNERS } from './sandbox-rules.js';
 
 /** Prove's change events and the wording its example payload uses for them. */
-export const WEBHOOK_EVENTS = {
+const WEBHOOK_EVENTS = {
   PHONE_NUMBER_CHANGE: 'phone number change detected',
   DISCONNECT: 'phone number disconnected',
   PORT: 'phone number ported',

@@ -1,7 +1,7 @@
 /** `npm run bench -- [flags]`: the counts, which benchmarks run, and whether results.md is written. */
 import { parseArgs } from 'node:util';
 
-export const BENCHES = ['paint', 'submit', 'memory'] as const;
+const BENCHES = ['paint', 'submit', 'memory'] as const;
 export type BenchName = (typeof BENCHES)[number];
 
 export interface BenchOptions {

@@ -19,7 +19,7 @@ export interface Target {
 }
 
 /** The seed's sandbox person: the emulator texts them 1234 and Verified Users passes. */
-export const PERSON = { firstName: 'Addy', lastName: 'Epinay', phoneNumber: '2001004010' } as const;
+const PERSON = { firstName: 'Addy', lastName: 'Epinay', phoneNumber: '2001004010' } as const;
 
 /** What Prove's SDK 3.6.2 sends as PA-Version. */
 const PA_VERSION = 'ProveAuth/3.6.2 Contract/2.15.1 WEB/1';

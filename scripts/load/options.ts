@@ -27,7 +27,7 @@ export const USAGE = `npm run load -- [options]
   --json               print the figures as JSON
   --record             write them to bench/results.md (## Load)`;
 
-export class UsageError extends Error {}
+class UsageError extends Error {}
 
 function count(value: string | undefined, fallback: number, name: string, min = 1): number {
   if (value === undefined) return fallback;

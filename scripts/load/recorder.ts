@@ -19,7 +19,7 @@ export interface Percentiles {
 }
 
 /** Nearest rank: the value at or below which p of the samples fall; always one that was measured. */
-export function percentiles(values: readonly number[]): Percentiles {
+function percentiles(values: readonly number[]): Percentiles {
   if (values.length === 0) return { count: 0, p50: NaN, p99: NaN, max: NaN };
   const sorted = [...values].sort((a, b) => a - b);
   const rank = (p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;

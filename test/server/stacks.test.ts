@@ -10,7 +10,9 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { compileTemplate, parse } from 'vue/compiler-sfc';
+import type { Api as VueApi } from '@vitejs/plugin-vue';
+import type { Plugin } from 'vite';
+import { compileTemplate, parse, type CompilerOptions } from 'vue/compiler-sfc';
 import { REPO_ROOT, ensureCdnBuild } from '../e2e/support/stack.js';
 
 const STACKS = path.join(REPO_ROOT, 'test/stacks');
@@ -188,11 +190,12 @@ function readmeBlocks(heading: string): string[] {
 }
 
 describe("the README's framework snippets are the fixtures", () => {
-  // Block numbers count every fenced block in the section, from 1. Not here: Vue's block 1 (vite.config.ts:
-  // neither vite nor @vitejs/plugin-vue is installed to type it) and block 3 (tsconfig.json, checked below).
+  // Block numbers count every fenced block in the section, from 1. Not here: Vue's block 3
+  // (tsconfig.json, checked below).
   const snippets: [heading: string, block: number, fixture: string][] = [
     ['React and Next.js', 1, 'react/verify.tsx'],
     ['React and Next.js', 2, 'react/intrinsic.tsx'],
+    ['Vue', 1, 'vue/vite.config.ts'],
     ['Vue', 2, 'vue/prove-verify.d.ts'],
     ['Vue', 4, 'vue/Verify.vue'],
     ['Svelte', 1, 'svelte/app.d.ts'],
@@ -220,13 +223,18 @@ describe("the README's framework snippets are the fixtures", () => {
   });
 });
 
-describe("Vue's isCustomElement, as the README sets it", () => {
+describe("Vue's isCustomElement, as the README's vite.config.ts sets it", () => {
   const { descriptor } = parse(readFileSync(path.join(STACKS, 'vue/Verify.vue'), 'utf8'));
-  const compiled = (compilerOptions: { isCustomElement?: (tag: string) => boolean }) =>
+  const compiled = (compilerOptions: CompilerOptions) =>
     compileTemplate({ source: descriptor.template!.content, filename: 'Verify.vue', id: 'verify', compilerOptions }).code;
 
-  it('makes <prove-verify> an element Vue creates, where without it Vue looks for a component', () => {
-    const withOption = compiled({ isCustomElement: (tag) => tag === 'prove-verify' });
+  it('makes <prove-verify> an element Vue creates, where without it Vue looks for a component', async () => {
+    // The fixture's own config (vue-tsc type-checks it with the others), through @vitejs/plugin-vue.
+    const { default: config } = await import('../stacks/vue/vite.config.js');
+    const plugin = (config.plugins ?? []).flat().find((p): p is Plugin<VueApi> => Boolean(p && 'name' in p && p.name === 'vite:vue'));
+    const fromConfig = plugin?.api?.options.template?.compilerOptions;
+    assert.ok(fromConfig?.isCustomElement, "the config sets no isCustomElement for @vitejs/plugin-vue's templates");
+    const withOption = compiled(fromConfig);
     assert.match(withOption, /createElementBlock\("prove-verify"/);
     assert.doesNotMatch(withOption, /resolveComponent/);
     assert.match(compiled({}), /resolveComponent\("prove-verify"\)/);

@@ -1,6 +1,7 @@
-// The README's framework snippets, as fixtures in test/stacks/, compiled against the built package
-// the way an app would import it (`prove-verify/react`, `prove-verify/vue`, `prove-verify/svelte`,
-// `prove-verify/jsx`: resolved through package.json `exports`). Misspelt props and events must not
+// The README's framework snippets, and its backend's (prove-verify/server in Node, Express, Redis),
+// as fixtures in test/stacks/, compiled against the built package the way an app would import it
+// (`prove-verify/react`, `prove-verify/vue`, `prove-verify/svelte`, `prove-verify/jsx`,
+// `prove-verify/server`: resolved through package.json `exports`). Misspelt props and events must not
 // compile: each is a file of its own in one copy per stack, so a stack costs two compiler runs, two
 // run at a time. Each fixture is the README's block itself, after a first comment line naming the
 // README section and block.
@@ -19,7 +20,15 @@ const STACKS = path.join(REPO_ROOT, 'test/stacks');
 const BIN = path.join(REPO_ROOT, 'node_modules/.bin');
 
 /** What these tests import besides the CDN file ensureCdnBuild() looks for. */
-const BUILT = ['dist/react.js', 'dist/react.d.ts', 'dist/frameworks/jsx.d.ts', 'dist/frameworks/vue.d.ts', 'dist/frameworks/svelte.d.ts'];
+const BUILT = [
+  'dist/react.js',
+  'dist/react.d.ts',
+  'dist/frameworks/jsx.d.ts',
+  'dist/frameworks/vue.d.ts',
+  'dist/frameworks/svelte.d.ts',
+  'dist/server/index.js',
+  'dist/server/index.d.ts',
+];
 
 const COMPILERS: Record<string, (dir: string) => [string, string[]]> = {
   react: (dir) => ['tsc', ['-p', dir]],
@@ -27,6 +36,8 @@ const COMPILERS: Record<string, (dir: string) => [string, string[]]> = {
   svelte: (dir) => ['svelte-check', ['--workspace', dir, '--tsconfig', './tsconfig.json', '--output', 'machine', '--fail-on-warnings']],
   // noEmit in its tsconfig: ngc type-checks the templates and writes nothing.
   angular: (dir) => ['ngc', ['-p', dir]],
+  // Node's own resolution (NodeNext), with Node's types: the backend's snippets, Express and ioredis.
+  server: (dir) => ['tsc', ['-p', dir]],
 };
 const STACK_NAMES = Object.keys(COMPILERS);
 
@@ -91,6 +102,8 @@ const typos: [stack: string, file: string, from: string, to: string, reported: R
   ],
   ['angular', 'verify.component.ts', 'done($event)', 'dne($event)', /error TS2551: Property 'dne' does not exist on type 'VerifyComponent'/],
   ['angular', 'verify.component.ts', 'schemas: [CUSTOM_ELEMENTS_SCHEMA],', 'schemas: [],', /error NG8001: 'prove-verify' is not a known element/],
+  ['server', 'handlers.ts', 'pageOrigins:', 'pageOrigin:', /'pageOrigin' does not exist in type 'ProveVerifyOptions'/],
+  ['server', 'express.ts', '{ clientAddress:', '{ clientAdress:', /'clientAdress' does not exist in type 'RequestContext'/],
 ];
 
 /** The file a misspelt copy is written to, beside the fixture it copies. */
@@ -179,17 +192,21 @@ describe('framework fixtures (test/stacks) compile against the built package', (
   });
 });
 
-/** The fenced code blocks of README.md's `### heading` section, in order, without their fences. */
+/**
+ * The fenced code blocks of README.md's `## heading` or `### heading` section (up to the next
+ * heading of its level or above), in order, without their fences.
+ */
 function readmeBlocks(heading: string): string[] {
   const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
-  const start = readme.indexOf(`\n### ${heading}\n`);
-  assert.notEqual(start, -1, `README.md has no ### ${heading}`);
-  const end = readme.indexOf('\n### ', start + 1);
-  const section = readme.slice(start, end === -1 ? undefined : end);
+  const found = new RegExp(`^(#{2,3}) ${heading.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n`, 'm').exec(readme);
+  assert.ok(found, `README.md has no ## or ### ${heading}`);
+  const rest = readme.slice(found.index + found[0].length);
+  const end = new RegExp(`^#{2,${found[1]!.length}} `, 'm').exec(rest);
+  const section = rest.slice(0, end?.index);
   return [...section.matchAll(/^```\w*\n([\s\S]*?)^```$/gm)].map((match) => match[1]);
 }
 
-describe("the README's framework snippets are the fixtures", () => {
+describe("the README's framework and backend snippets are the fixtures", () => {
   // Block numbers count every fenced block in the section, from 1. Not here: Vue's block 3
   // (tsconfig.json, checked below).
   const snippets: [heading: string, block: number, fixture: string][] = [
@@ -201,6 +218,9 @@ describe("the README's framework snippets are the fixtures", () => {
     ['Svelte', 1, 'svelte/app.d.ts'],
     ['Svelte', 2, 'svelte/Verify.svelte'],
     ['Angular', 1, 'angular/verify.component.ts'],
+    ['Your backend: prove-verify/server', 1, 'server/handlers.ts'],
+    ['Your backend: prove-verify/server', 2, 'server/express.ts'],
+    ['Your backend: prove-verify/server', 3, 'server/redis.ts'],
   ];
   for (const [heading, block, fixture] of snippets) {
     it(`README '${heading}' block ${block} is test/stacks/${fixture}, byte for byte after its first comment line`, () => {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import semver from 'semver';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const bin = (name: string) => path.join(ROOT, 'node_modules/.bin', name);
@@ -171,4 +172,22 @@ test('dist/cdn/integrity.json holds the SRI hash (sha384) of every script in dis
     const digest = await crypto.subtle.digest('SHA-384', readFileSync(path.join(dir, file)));
     assert.equal(listed[file], `sha384-${Buffer.from(digest).toString('base64')}`, file);
   }
+});
+
+test('every locked dependency runs on the Node the package and its tools say they need (npm ci warns of no engine)', () => {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const lock = JSON.parse(readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { version?: string; dev?: boolean; optional?: boolean; engines?: { node?: string } }>;
+  };
+  // The oldest Node each range admits: what a consumer (engines) and a developer (devEngines) may have.
+  const consumer = semver.minVersion(pkg.engines.node)!.version;
+  const developer = semver.minVersion(pkg.devEngines.runtime.version)!.version;
+  const refused = Object.entries(lock.packages).flatMap(([where, entry]) => {
+    const range = entry.engines?.node;
+    if (!where || !range || !semver.validRange(range)) return [];
+    const node = entry.dev ? developer : consumer;
+    return semver.satisfies(node, range) ? [] : [`${where}@${entry.version} needs Node ${range}, not ${node}`];
+  });
+  assert.ok(Object.keys(lock.packages).length > 500, 'the lock file lists the dependency tree');
+  assert.deepEqual(refused, []);
 });

@@ -1,17 +1,20 @@
 /**
- * The README's Express mount (test/stacks/server/express.ts, the README block itself) serving the
- * contract for real: prove-verify/server as built (dist/, through package.json `exports`, as an app
- * imports it), Express 5 and @hono/node-server on a loopback port, in front of the stub Prove of
- * app-helpers.ts. Requests come from chosen loopback addresses, so the per-address budget is seen
- * counting the connection's own address.
+ * The README's Express and Hono mounts (test/stacks/server/express.ts and hono.ts, the README blocks
+ * themselves) serving the contract for real: prove-verify/server as built (dist/, through
+ * package.json `exports`, as an app imports it), on Node's http server (Express 5 as is, Hono through
+ * @hono/node-server) on a loopback port, in front of the stub Prove of app-helpers.ts. Requests come
+ * from chosen loopback addresses, so the per-address budget is seen counting the connection's own
+ * address.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { getRequestListener } from '@hono/node-server';
 import type { Express } from 'express';
+import type { Hono } from 'hono';
 import type { RunningApp } from '../../demo/server/app/index.js';
 import type { ProveVerifyHandlers, ProveVerifyOptions } from '../../src/server/index.js';
 import { REPO_ROOT } from '../e2e/support/stack.js';
@@ -19,13 +22,13 @@ import { ADDY, assertError, call, cookieOf, startStubProve, type StubProve } fro
 
 const SITE = 'https://shop.example';
 
-interface ExpressFixture {
-  createApp(prove: ProveVerifyHandlers): Express;
-}
+const MOUNTS = ['Express', 'Hono'] as const;
+type Mount = (typeof MOUNTS)[number];
 
 let stub: StubProve;
 let server: typeof import('../../src/server/index.js');
-let fixture: ExpressFixture;
+/** Node's request listener for each mount's app, made by the fixture from handlers. */
+let listeners: Record<Mount, (handlers: ProveVerifyHandlers) => RequestListener>;
 const made: ProveVerifyHandlers[] = [];
 const listening: Server[] = [];
 
@@ -33,9 +36,15 @@ before(async () => {
   assert.ok(existsSync(path.join(REPO_ROOT, 'dist/server/index.js')), 'dist/server/ is missing: run `npm run build` first');
   // By name, as an app imports them; variables keep `npm run typecheck` (before any build) off dist/.
   const entry: string = 'prove-verify/server';
-  const fixturePath: string = '../stacks/server/express.js';
   server = (await import(entry)) as typeof server;
-  fixture = (await import(fixturePath)) as ExpressFixture;
+  const expressFixture: string = '../stacks/server/express.js';
+  const honoFixture: string = '../stacks/server/hono.js';
+  const express = (await import(expressFixture)) as { createApp(prove: ProveVerifyHandlers): Express };
+  const hono = (await import(honoFixture)) as { createApp(prove: ProveVerifyHandlers): Hono };
+  listeners = {
+    Express: (handlers) => express.createApp(handlers),
+    Hono: (handlers) => getRequestListener(hono.createApp(handlers).fetch),
+  };
   stub = await startStubProve();
 });
 
@@ -53,8 +62,8 @@ after(async () => {
   await stub?.close();
 });
 
-/** The fixture's Express app on 127.0.0.1 (a free port), with handlers in front of the stub. */
-async function startExpress(options: Partial<ProveVerifyOptions> = {}): Promise<RunningApp> {
+/** The fixture's app on 127.0.0.1 (a free port), with handlers in front of the stub. */
+async function start(mount: Mount, options: Partial<ProveVerifyOptions> = {}): Promise<RunningApp> {
   const handlers = server.createProveVerifyHandlers({
     prove: { baseUrl: stub.url, clientId: 'id', clientSecret: 'secret' },
     finalTarget: { landingUrl: `${SITE}/link-opened.html` },
@@ -64,7 +73,7 @@ async function startExpress(options: Partial<ProveVerifyOptions> = {}): Promise<
     ...options,
   });
   made.push(handlers);
-  const listener = createServer(fixture.createApp(handlers));
+  const listener = createServer(listeners[mount](handlers));
   listening.push(listener);
   await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
   const { port } = listener.address() as AddressInfo;
@@ -72,52 +81,54 @@ async function startExpress(options: Partial<ProveVerifyOptions> = {}): Promise<
   return { url: `http://127.0.0.1:${port}`, port, mode: 'emulator', ready: async () => true, close: async () => {} };
 }
 
-describe("the README's Express mount serves the contract", { timeout: 20_000 }, () => {
-  let app: RunningApp;
-  before(async () => {
-    app = await startExpress();
+for (const mount of MOUNTS) {
+  describe(`the README's ${mount} mount serves the contract`, { timeout: 20_000 }, () => {
+    let app: RunningApp;
+    before(async () => {
+      app = await start(mount);
+    });
+
+    test('a start from the page gets an authToken and the session cookie; its status call reads pending', async () => {
+      const started = await call(app, '/api/verify', ADDY, { headers: { Origin: SITE } });
+      assert.equal(started.status, 200, started.text);
+      const { authToken, flowId } = started.json() as { authToken: string; flowId: string };
+      assert.match(authToken, /^auth-token-\d+$/);
+      assert.match(flowId, /^[A-Za-z0-9_-]{43}$/);
+      assert.match(String(started.headers['set-cookie']), /^pv_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=900; Secure$/);
+      // Prove got the body as the page sent it (no body parser read it first).
+      assert.equal(stub.verifies.at(-1)?.phoneNumber, '+12001004010');
+
+      const cookie = cookieOf(started);
+      const pending = await call(app, '/api/verify-status', { flowId }, { cookie, headers: { Origin: SITE } });
+      assert.equal(pending.status, 202, pending.text);
+      assert.deepEqual(pending.json(), { pending: true });
+    });
+
+    test("another site's page gets 403 forbidden_origin, and Prove is not called", async () => {
+      const calls = stub.verifies.length;
+      assertError(await call(app, '/api/verify', ADDY, { headers: { Origin: 'https://evil.example' } }), 403, 'forbidden_origin');
+      assert.equal(stub.verifies.length, calls);
+    });
+
+    test('the webhook is mounted too: an unsigned delivery gets 401', async () => {
+      assert.equal((await call(app, '/api/webhook', { notifications: [] })).status, 401);
+    });
   });
 
-  test('a start from the page gets an authToken and the session cookie; its status call reads pending', async () => {
-    const started = await call(app, '/api/verify', ADDY, { headers: { Origin: SITE } });
-    assert.equal(started.status, 200, started.text);
-    const { authToken, flowId } = started.json() as { authToken: string; flowId: string };
-    assert.match(authToken, /^auth-token-\d+$/);
-    assert.match(flowId, /^[A-Za-z0-9_-]{43}$/);
-    assert.match(String(started.headers['set-cookie']), /^pv_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=900; Secure$/);
-    // Prove got the body as the page sent it (no body parser read it first).
-    assert.equal(stub.verifies.at(-1)?.phoneNumber, '+12001004010');
+  describe(`the README's ${mount} mount counts the connection's address`, { timeout: 20_000 }, () => {
+    let app: RunningApp;
+    before(async () => {
+      app = await start(mount, { limits: { ...server.NO_LIMITS, startsPerIp: 2 } });
+    });
 
-    const cookie = cookieOf(started);
-    const pending = await call(app, '/api/verify-status', { flowId }, { cookie, headers: { Origin: SITE } });
-    assert.equal(pending.status, 202, pending.text);
-    assert.deepEqual(pending.json(), { pending: true });
+    test("the third start from one address is 429 with Retry-After; another address's first is not", async () => {
+      const startFrom = (from: string) => call(app, '/api/verify', ADDY, { from, headers: { Origin: SITE } });
+      assert.equal((await startFrom('127.0.0.2')).status, 200);
+      assert.equal((await startFrom('127.0.0.2')).status, 200);
+      const refused = await startFrom('127.0.0.2');
+      assertError(refused, 429, 'rate_limited');
+      assert.match(String(refused.headers['retry-after']), /^[1-9]\d*$/);
+      assert.equal((await startFrom('127.0.0.3')).status, 200, "a second address shares the first one's budget: the peer address is not reaching the handlers");
+    });
   });
-
-  test("another site's page gets 403 forbidden_origin, and Prove is not called", async () => {
-    const calls = stub.verifies.length;
-    assertError(await call(app, '/api/verify', ADDY, { headers: { Origin: 'https://evil.example' } }), 403, 'forbidden_origin');
-    assert.equal(stub.verifies.length, calls);
-  });
-
-  test('the webhook is mounted too: an unsigned delivery gets 401', async () => {
-    assert.equal((await call(app, '/api/webhook', { notifications: [] })).status, 401);
-  });
-});
-
-describe("the README's Express mount counts the connection's address", { timeout: 20_000 }, () => {
-  let app: RunningApp;
-  before(async () => {
-    app = await startExpress({ limits: { ...server.NO_LIMITS, startsPerIp: 2 } });
-  });
-
-  test("the third start from one address is 429 with Retry-After; another address's first is not", async () => {
-    const start = (from: string) => call(app, '/api/verify', ADDY, { from, headers: { Origin: SITE } });
-    assert.equal((await start('127.0.0.2')).status, 200);
-    assert.equal((await start('127.0.0.2')).status, 200);
-    const refused = await start('127.0.0.2');
-    assertError(refused, 429, 'rate_limited');
-    assert.match(String(refused.headers['retry-after']), /^[1-9]\d*$/);
-    assert.equal((await start('127.0.0.3')).status, 200, 'a second address shares the first one budget: the peer address is not reaching the handlers');
-  });
-});
+}

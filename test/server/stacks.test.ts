@@ -1,4 +1,4 @@
-// The README's framework snippets, and its backend's (prove-verify/server in Node, Express, Redis),
+// The README's framework snippets, and its backend's (prove-verify/server, Hono, Express, Redis),
 // as fixtures in test/stacks/, compiled against the built package the way an app would import it
 // (`prove-verify/react`, `prove-verify/vue`, `prove-verify/svelte`, `prove-verify/jsx`,
 // `prove-verify/server`: resolved through package.json `exports`). Misspelt props and events must not
@@ -103,6 +103,7 @@ const typos: [stack: string, file: string, from: string, to: string, reported: R
   ['angular', 'verify.component.ts', 'done($event)', 'dne($event)', /error TS2551: Property 'dne' does not exist on type 'VerifyComponent'/],
   ['angular', 'verify.component.ts', 'schemas: [CUSTOM_ELEMENTS_SCHEMA],', 'schemas: [],', /error NG8001: 'prove-verify' is not a known element/],
   ['server', 'handlers.ts', 'pageOrigins:', 'pageOrigin:', /'pageOrigin' does not exist in type 'ProveVerifyOptions'/],
+  ['server', 'hono.ts', '.remote.address', '.remote.adress', /Property 'adress' does not exist/],
   ['server', 'express.ts', '{ clientAddress:', '{ clientAdress:', /'clientAdress' does not exist in type 'RequestContext'/],
 ];
 
@@ -219,8 +220,9 @@ describe("the README's framework and backend snippets are the fixtures", () => {
     ['Svelte', 2, 'svelte/Verify.svelte'],
     ['Angular', 1, 'angular/verify.component.ts'],
     ['Your backend: prove-verify/server', 1, 'server/handlers.ts'],
-    ['Your backend: prove-verify/server', 2, 'server/express.ts'],
-    ['Your backend: prove-verify/server', 3, 'server/redis.ts'],
+    ['Your backend: prove-verify/server', 2, 'server/hono.ts'],
+    ['Your backend: prove-verify/server', 3, 'server/express.ts'],
+    ['Your backend: prove-verify/server', 4, 'server/redis.ts'],
   ];
   for (const [heading, block, fixture] of snippets) {
     it(`README '${heading}' block ${block} is test/stacks/${fixture}, byte for byte after its first comment line`, () => {

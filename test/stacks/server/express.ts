@@ -1,4 +1,4 @@
-// README "Your backend: prove-verify/server", block 2
+// README "Your backend: prove-verify/server", block 3
 import { getRequestListener } from '@hono/node-server';
 import express from 'express';
 import type { ProveVerifyHandler, ProveVerifyHandlers } from 'prove-verify/server';

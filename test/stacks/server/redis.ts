@@ -1,4 +1,4 @@
-// README "Your backend: prove-verify/server", block 3
+// README "Your backend: prove-verify/server", block 4
 import { Redis } from 'ioredis';
 import { redisStore } from 'prove-verify/server';
 

@@ -49,7 +49,7 @@ after(async () => {
 describe('the states gallery (/gallery.html)', () => {
   test('every state is reached in every strip', async () => {
     await page.goto(`${stack.appUrl}/gallery.html`);
-    const state = await until('the gallery to reach every state', () => page.evaluate(() => document.documentElement.dataset.gallery), 25_000);
+    const state = await until('the gallery to reach every state', () => page.evaluate(() => document.documentElement.dataset.gallery), 60_000);
     const status = await page.locator('#gallery-status').innerText();
     assert.equal(state, 'ready', `the gallery says: ${status}`);
     assert.match(status, new RegExp(`^All \\d+ states reached \\(\\d+ states × ${STRIPS.length} strips\\)\\.$`));

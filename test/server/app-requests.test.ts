@@ -100,6 +100,8 @@ describe('names', () => {
       ['line separator', 'Ad\u2028dy'],
       ['paragraph separator', 'Ad\u2029dy'],
       ['DEL', 'Addy\u007F'],
+      ['a lone high surrogate', 'Addy\uD83D'],
+      ['a lone low surrogate', '\uDE00Addy'],
     ];
     for (const [label, firstName] of forbidden) {
       const error = assertError(await call(app, '/api/verify', { ...ADDY, firstName }), 400, 'invalid_request');

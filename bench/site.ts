@@ -13,7 +13,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startApp } from '../demo/server/app/index.js';
+import { NO_LIMITS, startApp } from '../demo/server/app/index.js';
 import { startEmulator } from '../demo/server/emulator/index.js';
 import { REPO_ROOT } from '../test/e2e/support/stack.js';
 import { bundleBaseline, CDN_DIR } from './build.js';
@@ -23,8 +23,6 @@ const FIXTURES = path.join(REPO_ROOT, 'bench', 'fixtures');
 const STATIC_FIXTURES = ['element.html', 'vanilla.html', 'vanilla.js', 'submit-probe.js', 'memory.html'];
 /** Far above anything a benchmark sends: the emulator must never answer 429 here. */
 const EMULATOR_RATE = 1_000_000;
-/** The demo backend's budget variables (demo/server/app/config.ts, read into src/server/budgets.ts). */
-const BUDGETS = ['LIMIT_STARTS_PER_PHONE', 'LIMIT_STARTS_PER_IP', 'LIMIT_STARTS_GLOBAL', 'LIMIT_STATUS_PER_SESSION', 'LIMIT_STATUS_PER_IP'];
 const CLIENT = { clientId: 'bench-client-id', clientSecret: 'bench-client-secret' };
 
 /** The first-paint pages: one template, differing only in the module and the element. */
@@ -71,9 +69,6 @@ export async function startSite(): Promise<Site> {
     fillServedFolder(dir);
     await bundleBaseline(path.join(dir, 'bench', 'bare-form.js'));
 
-    // The backend's budgets on starts and status calls: 0 turns each off. A run starts a few
-    // hundred flows from one address with one number in a couple of minutes.
-    for (const name of BUDGETS) process.env[name] = '0';
     const emulator = await startEmulator({ port: 0, ...CLIENT, rateLimitPerSecond: EMULATOR_RATE });
     undo.push(() => emulator.close());
     const emulatorUrl = emulator.url.replace(/\/+$/, '');
@@ -85,6 +80,9 @@ export async function startSite(): Promise<Site> {
       // Nothing here sends webhooks; set so the backend never looks for PROVE_WEBHOOK_SECRET.
       webhookSecret: 'bench-webhook-secret',
       static: { cdnDir: dir, bundleMain: false },
+      // No budgets on starts and status calls: a run starts a few hundred flows from one address
+      // with one number in a couple of minutes.
+      limits: NO_LIMITS,
     });
     undo.push(() => app.close());
     return { appUrl: app.url, page: (file) => `${app.url}/cdn/bench/${file}`, stop };

@@ -165,22 +165,30 @@ function nonEmpty(value: string | undefined): string | undefined {
   return trimmed ? trimmed : undefined;
 }
 
+/** The environment variable of each budget (0 turns one off). */
+export const LIMIT_VARIABLES = {
+  startsPerPhone: 'LIMIT_STARTS_PER_PHONE',
+  startsPerIp: 'LIMIT_STARTS_PER_IP',
+  startsGlobal: 'LIMIT_STARTS_GLOBAL',
+  statusPerSession: 'LIMIT_STATUS_PER_SESSION',
+  statusPerIp: 'LIMIT_STATUS_PER_IP',
+} as const satisfies Partial<Record<keyof LimitSettings, string>>;
+
 /**
  * The budgets (prove-verify/server's budgets.ts): each option wins, else its environment variable
- * (`LIMIT_STARTS_PER_PHONE`, `LIMIT_STARTS_PER_IP`, `LIMIT_STARTS_GLOBAL`, `LIMIT_STATUS_PER_SESSION`,
- * `LIMIT_STATUS_PER_IP`, `LIMIT_WINDOW_SECONDS`), else the default.
+ * (LIMIT_VARIABLES, and `LIMIT_WINDOW_SECONDS`), else the default.
  * @throws {ConfigError} when a variable is not a whole number, or the window is 0.
  */
 export function limitsFrom(env: Env, options: Partial<LimitSettings> = {}): LimitSettings {
-  const pick = (key: keyof LimitSettings, name: string) => options[key] ?? parseCount(env[name], DEFAULT_LIMITS[key], name);
+  const pick = (key: keyof typeof LIMIT_VARIABLES) => options[key] ?? parseCount(env[LIMIT_VARIABLES[key]], DEFAULT_LIMITS[key], LIMIT_VARIABLES[key]);
   const windowSeconds = parseCount(env.LIMIT_WINDOW_SECONDS, DEFAULT_LIMITS.windowMs / 1000, 'LIMIT_WINDOW_SECONDS');
   try {
     return resolveLimits({
-      startsPerPhone: pick('startsPerPhone', 'LIMIT_STARTS_PER_PHONE'),
-      startsPerIp: pick('startsPerIp', 'LIMIT_STARTS_PER_IP'),
-      startsGlobal: pick('startsGlobal', 'LIMIT_STARTS_GLOBAL'),
-      statusPerSession: pick('statusPerSession', 'LIMIT_STATUS_PER_SESSION'),
-      statusPerIp: pick('statusPerIp', 'LIMIT_STATUS_PER_IP'),
+      startsPerPhone: pick('startsPerPhone'),
+      startsPerIp: pick('startsPerIp'),
+      startsGlobal: pick('startsGlobal'),
+      statusPerSession: pick('statusPerSession'),
+      statusPerIp: pick('statusPerIp'),
       windowMs: options.windowMs ?? windowSeconds * 1000,
     });
   } catch (error) {

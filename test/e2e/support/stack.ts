@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser, type BrowserContextOptions } from 'playwright-core';
 import { freeLoopbackPort } from '../../../demo/server/loopback.js';
+import { LIMIT_VARIABLES } from '../../../demo/server/app/config.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const CDN_FILE = path.join(REPO_ROOT, 'dist', 'cdn', 'prove-verify.js');
@@ -54,9 +55,7 @@ export async function startStack(): Promise<Stack> {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), EMULATOR_PORT: String(emulatorPort) };
   // Every test starts flows from 127.0.0.1 with the same sandbox numbers: the budgets (tested in
   // test/server/app-budgets.test.ts) would refuse them.
-  for (const name of ['LIMIT_STARTS_PER_PHONE', 'LIMIT_STARTS_PER_IP', 'LIMIT_STARTS_GLOBAL', 'LIMIT_STATUS_PER_SESSION', 'LIMIT_STATUS_PER_IP']) {
-    env[name] = '0';
-  }
+  for (const name of Object.values(LIMIT_VARIABLES)) env[name] = '0';
   // Emulator mode: never let a developer's real Prove credentials leak into the tests.
   delete env.PROVE_CLIENT_ID;
   delete env.PROVE_CLIENT_SECRET;

@@ -168,6 +168,9 @@ export class ProveVerifyElement extends LitElement {
   static formAssociated = true;
   private readonly internals = this.attachInternals();
 
+  /** The name the verified number is submitted under, as a form control's (the attribute is what the browser reads). */
+  @property({ reflect: true }) name?: string;
+
   /** The form may not be submitted until the number is verified. */
   @property({ type: Boolean }) required = false;
 

@@ -49,6 +49,19 @@ describe('<prove-verify> in a form', () => {
     expect(new FormData(form).get('phone')).to.equal('+12001004010');
   });
 
+  it('takes its name as a property too, as a form control does: the form submits under the name set', async () => {
+    const { form, el } = await formWith();
+    expect(el.name).to.equal('phone');
+    el.name = 'mobile';
+    await el.updateComplete;
+    expect(el.getAttribute('name')).to.equal('mobile');
+    await verify(el);
+    expect([...new FormData(form).entries()]).to.deep.equal([
+      ['email', 'addy@example.com'],
+      ['mobile', '+12001004010'],
+    ]);
+  });
+
   it('with required, holds the form back (with a message) until the number is verified', async () => {
     const { form, el } = await formWith({ required: true });
     let submitted = 0;

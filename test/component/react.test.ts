@@ -79,6 +79,21 @@ describe('prove-verify/react', () => {
     expect(sdk.runs[0].codes).to.deep.equal(['1234']);
   });
 
+  it("in a form, submits the verified number under the name prop, as the element's attribute", async () => {
+    const backend = backendFor('ok');
+    root = createRoot(container);
+    root.render(
+      createElement('form', null, createElement(ProveVerify, { name: 'phone', backendUrl: backend.url, possessionType: 'mobile', sdk: new FakeSdk() })),
+    );
+    const el = await rendered();
+    const form = container.querySelector('form')!;
+    expect(el.getAttribute('name')).to.equal('phone');
+    expect(new FormData(form).has('phone')).to.equal(false);
+    await verifyByCode(el);
+    await untilStep(el, 'success');
+    expect(new FormData(form).get('phone')).to.equal('+12001004010');
+  });
+
   it('fires onError and onCancel, and follows new props and handlers on a re-render', async () => {
     const failing = backendFor('verify-500');
     const { heard, props } = eventProps();

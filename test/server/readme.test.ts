@@ -1,5 +1,5 @@
-// README is the newcomer's map: its links must lead somewhere, and "Use it" must point at every
-// framework's section and at the server entry.
+// README is the newcomer's map: its links must lead somewhere, "Use it" must point at every
+// framework's section and at the server entry, and its tables must name what the element has.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -60,5 +60,28 @@ describe('README', () => {
       [...frameworks, server].map((h) => h.anchor).filter((anchor) => !linked.has(anchor)),
       [],
     );
+  });
+
+  it("lists the element's attributes, events, parts, custom properties and slot as custom-elements.json does", () => {
+    const manifestPath = path.join(REPO_ROOT, 'custom-elements.json');
+    assert.ok(existsSync(manifestPath), 'custom-elements.json is missing: run `npm run build` first');
+    type Named = { name: string };
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { modules: { declarations?: (Named & Record<string, unknown>)[] }[] };
+    const element = manifest.modules.flatMap((m) => m.declarations ?? []).find((d) => d.tagName === 'prove-verify')!;
+    const names = (key: string) => ((element[key] ?? []) as Named[]).map((x) => x.name).sort();
+    const listed = (text: string, pattern: RegExp) => [...new Set([...text.matchAll(pattern)].map(([, name]) => name!))].sort();
+    const styling = section('Styling');
+    // `lang` is the global attribute, which the element reads but does not declare.
+    assert.deepEqual(listed(section('Attributes and properties'), /^\| `([a-z-]+)` \|/gm), [...names('attributes'), 'lang'].sort());
+    assert.deepEqual(listed(section('Events'), /^\| `(prove-verify-[a-z]+)` \|/gm), names('events'));
+    // The "Parts" paragraph; `success`, `failure`, `expired` and `error` are the result part's variants.
+    const partsFrom = styling.indexOf('\nParts (');
+    const parts = listed(styling.slice(partsFrom, styling.indexOf('\n\n', partsFrom)), /`([a-z-]+)`/g);
+    assert.deepEqual(
+      parts.filter((part) => !['success', 'failure', 'expired', 'error'].includes(part)),
+      names('cssParts'),
+    );
+    assert.deepEqual(listed(styling, /`(--prove-verify-[a-z-]+)`/g), names('cssProperties'));
+    assert.deepEqual(listed(styling, /^Slot `([a-z-]+)`/gm), names('slots'));
   });
 });

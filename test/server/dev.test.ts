@@ -5,17 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { statSync, utimesSync } from 'node:fs';
-import { createServer } from 'node:net';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-    server.once('error', reject);
-  });
-}
+import { freeLoopbackPort } from '../../demo/server/loopback.js';
 
 async function until<T>(what: string, deadline: number, attempt: () => Promise<T | undefined>): Promise<T> {
   while (Date.now() < deadline) {
@@ -27,7 +17,7 @@ async function until<T>(what: string, deadline: number, attempt: () => Promise<T
 }
 
 test('npm run dev serves the demo page and reloads it when a page file changes', { timeout: 90_000 }, async () => {
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const child = spawn(process.execPath, ['scripts/dev.mjs', '--no-cdn'], {
     env: { ...process.env, PORT: String(port), EMULATOR_PORT: '0', PROVE_CLIENT_ID: '', PROVE_CLIENT_SECRET: '', REDIS_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,19 +1,23 @@
-// Builds only the CDN file; the npm output is plain `tsc`. Lit is inlined so one script tag is
-// enough. Prove's SDK stays Prove's own file beside ours, copied byte for byte (its licence
-// forbids changing or merging it) and imported only when a flow starts.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+// Builds only the CDN files, from the npm build: `tsc -b` has compiled (and checked) src/ into
+// dist/, so the CDN file is those same modules bundled, and nothing is compiled or checked twice.
+// Lit is inlined so one script tag is enough. Prove's SDK stays Prove's own file beside ours,
+// copied byte for byte (its licence forbids changing or merging it) and imported only when a flow
+// starts. The numbering plans are dist/cdn/metadata/ (scripts/phone-metadata.mjs --dist), which
+// the npm modules load too: the chunk imports them as they are.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import resolve from '@rollup/plugin-node-resolve';
+import { CDN_LOADER_TEXT, planCodes } from './scripts/phone-metadata.mjs';
 import terser from '@rollup/plugin-terser';
 import minifyHTML from '@lit-labs/rollup-plugin-minify-html-literals';
-import typescript from '@rollup/plugin-typescript';
-import { GENERATED_HEADER, METADATA_DIR } from './scripts/phone-metadata.mjs';
 
 const SDK = '@prove-identity/prove-auth/build/bundle/release/prove-auth.js';
 const SDK_FILE = 'prove-auth.js';
 const SDK_LICENCE_FILE = 'prove-auth.js.LICENSE.txt';
 const CDN_DIR = 'dist/cdn';
+/** The numbering plans, one file per calling code (scripts/phone-metadata.mjs --dist). */
+const PLANS_DIR = `${CDN_DIR}/metadata`;
 /** What each CDN file is and loads, for scripts/size.mjs (outside dist/cdn: no page fetches it). */
 export const CDN_MANIFEST = 'dist/cdn-manifest.json';
 const require = createRequire(import.meta.url);
@@ -31,23 +35,6 @@ function copyProveSdk() {
 }
 
 /**
- * The numbering plans of each calling code, as `metadata/<code>.js` beside the phone rules' chunk:
- * src/phone/loaded-metadata.ts imports them by a computed path, which rollup leaves as it is.
- * They are already minimal JSON; only the generated-file comment goes.
- */
-function copyPhoneMetadata() {
-  return {
-    name: 'copy-phone-metadata',
-    generateBundle() {
-      for (const name of readdirSync(METADATA_DIR)) {
-        const source = readFileSync(path.join(METADATA_DIR, name), 'utf8');
-        this.emitFile({ type: 'asset', fileName: `metadata/${name}`, source: source.replace(GENERATED_HEADER, '') });
-      }
-    },
-  };
-}
-
-/**
  * Writes CDN_MANIFEST: every chunk with what it imports (statically, dynamically: Prove's file
  * included), the source modules in it, and the language of a language's table; the phone plans by
  * calling code. scripts/size.mjs adds up the flows from it rather than from hashed names.
@@ -58,14 +45,10 @@ function cdnManifest() {
     name: 'cdn-manifest',
     writeBundle(_options, bundle) {
       const chunks = {};
-      const phoneMetadata = {};
+      const phoneMetadata = Object.fromEntries(planCodes(PLANS_DIR).map((code) => [code, `metadata/${code}.js`]));
       for (const [fileName, output] of Object.entries(bundle)) {
-        if (output.type === 'asset') {
-          const code = /^metadata\/(\d+)\.js$/.exec(fileName)?.[1];
-          if (code) phoneMetadata[code] = fileName;
-          continue;
-        }
-        const language = /\/src\/i18n\/([a-z]{2,3}(?:-[A-Z]{2})?)\.ts$/.exec(output.facadeModuleId ?? '')?.[1];
+        if (output.type === 'asset') continue;
+        const language = /\/dist\/i18n\/([a-z]{2,3}(?:-[A-Z]{2})?)\.js$/.exec(output.facadeModuleId ?? '')?.[1];
         chunks[fileName] = {
           ...(output.isEntry && { entry: true }),
           ...(language && { language }),
@@ -102,7 +85,7 @@ function firstPaintAndFlow(entry) {
     }
     if (firstPaint.has(id)) return 'prove-verify';
     // Spanish, French…: each loads alone, only for its language.
-    if (id.includes('/src/i18n/')) return undefined;
+    if (id.includes('/dist/i18n/')) return undefined;
     return 'flow';
   };
 }
@@ -111,16 +94,32 @@ const plugins = () => [
   // Lit's own minifier for the `html` and `css` templates (whitespace, comments): terser leaves
   // template strings alone, and they are most of the first paint's markup and styles.
   minifyHTML(),
-  typescript({ tsconfig: './tsconfig.json', declaration: false, declarationMap: false, outDir: CDN_DIR, sourceMap: true }),
   resolve({ browser: true }),
   // A second pass: about 0.1 KB gzip less over the flow. (Our private fields keep their names: no
   // property mangling.)
   terser({ format: { comments: false }, compress: { passes: 2 } }),
 ];
 
+/**
+ * The numbering plans' loader of the npm build names each of dist/cdn/metadata/'s files, for
+ * bundlers; the CDN build takes the one that loads a plan by its computed path, as the browser
+ * can (scripts/phone-metadata.mjs).
+ */
+function cdnPlanLoader() {
+  const loader = path.resolve('dist/phone/metadata/index.js');
+  return { name: 'cdn-plan-loader', load: (id) => (id === loader ? CDN_LOADER_TEXT : null) };
+}
+
+/** tsc's decorator helper reads `this` at the top of a module, where it is undefined as rollup says: nothing to see. */
+function onwarn(warning, warn) {
+  if (warning.code === 'THIS_IS_UNDEFINED' && /\bvar __decorate\b/.test(warning.frame ?? '')) return;
+  warn(warning);
+}
+
 export default [
   {
-    input: 'src/prove-verify.ts',
+    input: 'dist/prove-verify.js',
+    onwarn,
     external: [SDK],
     // The lazily loaded flow code imports what it shares with the entry from the entry itself,
     // so the first paint stays one file.
@@ -130,15 +129,16 @@ export default [
       format: 'es',
       entryFileNames: 'prove-verify.js',
       chunkFileNames: '[name]-[hash].js',
-      manualChunks: firstPaintAndFlow('src/prove-verify.ts'),
+      manualChunks: firstPaintAndFlow('dist/prove-verify.js'),
       paths: { [SDK]: `./${SDK_FILE}` },
       sourcemap: true,
     },
-    plugins: [...plugins(), copyProveSdk(), copyPhoneMetadata(), cdnManifest()],
+    plugins: [cdnPlanLoader(), ...plugins(), copyProveSdk(), cdnManifest()],
   },
   // The Instant Link landing page's entry, on its own so a landing page loads only it (and Prove's file).
   {
-    input: 'src/instant-link.ts',
+    input: 'dist/instant-link.js',
+    onwarn,
     external: [SDK],
     output: { dir: CDN_DIR, format: 'es', entryFileNames: 'instant-link.js', paths: { [SDK]: `./${SDK_FILE}` }, sourcemap: true },
     plugins: plugins(),

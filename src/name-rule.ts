@@ -1,5 +1,5 @@
 /**
- * What a name may not hold, for the element and for the backend alike (`prove-verify/server` imports
+ * What a name may not hold, for the element and for the backend alike (`prove-verify-server` imports
  * this file): control characters, the line and paragraph separators, and the bidirectional
  * controls that can make a name read differently from what it holds ("Trojan Source" style
  * reordering, CVE-2021-42574), and half a surrogate pair, which is no character at all (pasted

@@ -1,5 +1,5 @@
 /**
- * The one phone rule, shared by the element, the backend (`prove-verify/server`) and the Prove
+ * The one phone rule, shared by the element, the backend (`prove-verify-server`) and the Prove
  * emulator, as `name-rule.ts` is for names: a number as a person types it, read in `country` when
  * it has no `+`, is accepted in E.164 when libphonenumber-js calls it possible (its length fits
  * the numbering plan), not only when valid. Prove's sandbox number 2001004010 has area code 200,

@@ -4,7 +4,7 @@
  * included. With PROVE_CLIENT_ID and PROVE_CLIENT_SECRET set it starts only the backend, talking to
  * Prove (PROVE_ENV, default uat-us; uat-eu/prod-eu outside North America). PROVE_ALLOW_OTP_RETRY
  * (default true) says whether a wrong code may be entered again. REDIS_URL keeps flows, budgets and
- * webhook tokens in that Redis (prove-verify/server's redisStore), so several backends behind one
+ * webhook tokens in that Redis (prove-verify-server's redisStore), so several backends behind one
  * address share them. Ctrl-C stops both.
  */
 import { Redis } from 'ioredis';

@@ -1,11 +1,13 @@
 /**
  * libphonenumber-js's metadata, one calling code at a time: the plans of a code load when a person
  * picks one of its countries or types a number with it (`metadataFor`), from ./metadata/<code>.js
- * (generated from libphonenumber-js's metadata.min.json by scripts/phone-metadata.mjs). Which code
- * a country or a `+` number has comes from the index, which is always here.
+ * through the loaders of ./metadata/index.js (both generated from libphonenumber-js's
+ * metadata.min.json by scripts/phone-metadata.mjs). Which code a country or a `+` number has comes
+ * from the index, which is always here.
  */
 import { Metadata, parseIncompletePhoneNumber, type CountryCode, type MetadataJson } from 'libphonenumber-js/core';
 import { CALLING_CODES, METADATA_VERSION } from './calling-codes.js';
+import loadPlans from './metadata/index.js';
 
 /**
  * The plans loaded so far, as one metadata object that libphonenumber-js/core reads as the whole
@@ -31,8 +33,7 @@ const loading = new Map<string, Promise<void>>();
 function load(code: string): Promise<void> {
   let pending = loading.get(code);
   if (!pending) {
-    // A computed path: bundlers copy the folder (rollup.config.mjs) rather than listing 215 chunks in this one.
-    pending = (import(`./metadata/${code}.js`) as Promise<{ default: Record<string, unknown[]> }>).then(
+    pending = loadPlans(code).then(
       ({ default: plans }) => {
         for (const [country, plan] of Object.entries(plans)) {
           if (country === '001') metadata.nonGeographic[code] = plan;

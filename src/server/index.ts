@@ -1,7 +1,7 @@
 /**
- * `prove-verify/server`: the backend contract of `<prove-verify>` as Fetch API handlers, with the
- * parts they are made of for backends that assemble their own. Never imported by the browser
- * bundles (rollup builds only src/prove-verify.ts and src/instant-link.ts).
+ * `prove-verify-server` (its own package, packages/server, so that a page's install brings nothing
+ * of it): the backend contract of `<prove-verify>` as Fetch API handlers, with the parts they are
+ * made of for backends that assemble their own.
  */
 export {
   createProveVerifyHandlers,
@@ -26,7 +26,7 @@ export {
   type WebhookTokenStore,
   type MemoryStoreOptions,
 } from './store.js';
-export { redisStore, type RedisStoreOptions } from './redis-store.js';
+export { redisStore, type RedisClient, type RedisStoreOptions } from './redis-store.js';
 export {
   ProveClient,
   ProveError,

@@ -17,13 +17,24 @@
  * collects what is left; reservations, made before Prove is called, lapse after RESERVATION_MS if
  * the machine holding one dies.
  */
-import type { Redis } from 'ioredis';
 import { base64url } from 'jose';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { fromRateLimiter, type BudgetStore } from './budget-store.js';
 import { randomId } from './random-id.js';
 import { FLOWS_PER_BROWSER, SESSION_TTL_MS } from './sessions.js';
 import type { Flow, FlowStore, ProveVerifyStore, WebhookTokenStore } from './store.js';
+
+/**
+ * The calls the store makes, as ioredis has them: pass an ioredis `Redis` (or `Cluster`). Written
+ * out here so that the published types need no ioredis where it is not installed.
+ */
+export interface RedisClient {
+  eval(script: string, numKeys: number, ...keysAndArgs: (string | number)[]): Promise<unknown>;
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, px: 'PX', milliseconds: number, nx: 'NX'): Promise<'OK' | null>;
+  zrem(key: string, ...members: string[]): Promise<number>;
+  zrangebyscore(key: string, min: string, max: string, withScores: 'WITHSCORES', limit: 'LIMIT', offset: number, count: number): Promise<string[]>;
+}
 
 export interface RedisStoreOptions {
   /** Key prefix (default `{prove-verify}:`; the braces are the Cluster hash tag). */
@@ -59,6 +70,11 @@ if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
 redis.call('ZADD', KEYS[1], ARGV[4], ARGV[3])
 return 1`;
 
+// Ends a flow: its place and its record go together. KEYS: places, flow. ARGV: id.
+const DELETE = `
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('DEL', KEYS[2])`;
+
 // The browser's live flows, oldest first (dead ones leave its set). KEYS: places, browser set. ARGV: now.
 const LIVE_FLOWS = `
 local live = {}
@@ -93,7 +109,7 @@ return 1`;
  * `enableOfflineQueue: false` or a `commandTimeout` so that a Redis that is down is a quick 503,
  * not a request waiting for it.
  */
-export function redisStore(client: Redis, options: RedisStoreOptions = {}): ProveVerifyStore {
+export function redisStore(client: RedisClient, options: RedisStoreOptions = {}): ProveVerifyStore {
   const prefix = options.prefix ?? '{prove-verify}:';
   const ttlMs = options.ttlMs ?? SESSION_TTL_MS;
   const max = Math.max(1, options.maxFlows ?? 10_000);
@@ -165,11 +181,7 @@ export function redisStore(client: Redis, options: RedisStoreOptions = {}): Prov
       return cookie !== undefined && (await liveFlows(await digest(cookie))).length > 0;
     },
     async delete(id) {
-      await client
-        .multi()
-        .zrem(places, id)
-        .del(flowKey + id)
-        .exec();
+      await client.eval(DELETE, 2, places, flowKey + id, id);
     },
     async msUntilNextExpiry() {
       const [, score] = await client.zrangebyscore(places, `(${now()}`, '+inf', 'WITHSCORES', 'LIMIT', 0, 1);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { staleReason } from '../../scripts/build-if-stale.mjs';
 
 const stale = staleReason as (root: string) => string | undefined;
-const OUTPUTS = ['dist/prove-verify.js', 'dist/cdn/prove-verify.js', 'dist/cdn/prove-auth.js', 'dist/cdn-manifest.json', 'custom-elements.json'];
+const OUTPUTS = ['dist/cdn/prove-verify.js', 'dist/cdn/prove-auth.js', 'dist/cdn-manifest.json', 'custom-elements.json'];
 
 function write(root: string, file: string, seconds: number) {
   mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
@@ -21,7 +21,7 @@ test('builds when an output is missing or an input is newer, and not otherwise',
   try {
     write(root, 'src/prove-verify.ts', 1000);
     write(root, 'package.json', 1000);
-    assert.equal(stale(root), 'dist/prove-verify.js is missing');
+    assert.equal(stale(root), 'dist/cdn/prove-verify.js is missing');
     for (const output of OUTPUTS) write(root, output, 2000);
     assert.equal(stale(root), undefined, 'everything built after the last change');
     write(root, 'src/ui/field.ts', 3000);

@@ -34,9 +34,10 @@ function sources(dir: string, suffix: string): string[] {
 }
 
 /**
- * What the package should hold: for each source module its code, types and map; the phone plans
- * the npm build imports; the CDN files the build's own record names (its two entries, their
- * chunks, Prove's file and licence, the phone plans); and the five files at the top.
+ * What the package should hold: for each source module of the element (the server is a package of
+ * its own) its code and types, no map; the loader of the phone plans; the CDN files the build's
+ * own record names (its two entries, their chunks with their maps, Prove's file and licence, the
+ * phone plans, which the npm modules load from there too); and the five files at the top.
  */
 function intendedFiles(): string[] {
   const cdn = JSON.parse(readFileSync(path.join(ROOT, 'dist/cdn-manifest.json'), 'utf8')) as {
@@ -51,11 +52,13 @@ function intendedFiles(): string[] {
     'LICENSE',
     'CHANGELOG.md',
     'custom-elements.json',
-    ...sources('src', '.ts').flatMap((file) => {
-      const built = file.replace(/^src\//, 'dist/').replace(/\.ts$/, '');
-      return [`${built}.js`, `${built}.d.ts`, `${built}.js.map`];
-    }),
-    ...sources('src/phone/metadata', '.js').map((file) => file.replace(/^src\//, 'dist/')),
+    ...sources('src', '.ts')
+      .filter((file) => !file.startsWith('src/server/'))
+      .flatMap((file) => {
+        const built = file.replace(/^src\//, 'dist/').replace(/\.ts$/, '');
+        return [`${built}.js`, `${built}.d.ts`];
+      }),
+    'dist/phone/metadata/index.js',
     ...cdnScripts.flatMap((file) => [`dist/cdn/${file}`, `dist/cdn/${file}.map`]),
     `dist/cdn/${cdn.sdk}`,
     `dist/cdn/${cdn.sdk}.LICENSE.txt`,
@@ -83,12 +86,23 @@ test("no published declaration names Prove's SDK: its types are not ours to publ
   assert.deepEqual(naming.map(relative), []);
 });
 
-test('no dead source maps: every map carries the text of every source it names, and no declaration maps ship', () => {
-  // Declaration maps only lead an editor to .ts files the package does not ship, and cannot embed them.
+test('source maps only for the minified CDN files, each carrying the text of every source it names', () => {
+  // The npm modules are tsc's readable output, which a bundler maps itself; declaration maps would
+  // only lead an editor to .ts files the package does not ship.
   assert.deepEqual(built('.d.ts.map').map(relative), []);
   const maps = built('.js.map');
-  assert.ok(maps.some((file) => relative(file) === 'dist/prove-verify.js.map'));
+  assert.deepEqual(
+    maps.map(relative).filter((file) => !file.startsWith('dist/cdn/')),
+    [],
+  );
   assert.ok(maps.some((file) => relative(file) === 'dist/cdn/prove-verify.js.map'));
+  assert.deepEqual(
+    built('.js')
+      .filter((file) => !relative(file).startsWith('dist/cdn/') && /sourceMappingURL/.test(readFileSync(file, 'utf8')))
+      .map(relative),
+    [],
+    'an npm module names a map that does not ship',
+  );
   for (const file of maps) {
     const map = JSON.parse(readFileSync(file, 'utf8')) as { sources: string[]; sourcesContent?: (string | null)[] };
     const missing = map.sources.filter((_source, i) => typeof map.sourcesContent?.[i] !== 'string');

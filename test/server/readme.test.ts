@@ -52,8 +52,8 @@ describe('README', () => {
   it('"Use it" opens with a link to every framework section and to the server entry', () => {
     const frameworks = headings.filter((h) => h.level === 3 && section('Frameworks').includes(`### ${h.text}\n`));
     assert.ok(frameworks.length >= 6, `only ${frameworks.length} framework sections`);
-    const server = headings.find((h) => h.level === 2 && h.text.includes('prove-verify/server'));
-    assert.ok(server, 'README has no section on prove-verify/server');
+    const server = headings.find((h) => h.level === 2 && h.text.includes('prove-verify-server'));
+    assert.ok(server, 'README has no section on prove-verify-server');
     const opening = section('Use it').split('\n### ')[0]!;
     const linked = new Set([...opening.matchAll(/\]\(#([^)]+)\)/g)].map(([, anchor]) => anchor));
     assert.deepEqual(

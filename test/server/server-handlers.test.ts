@@ -1,5 +1,5 @@
 /**
- * prove-verify/server's handlers called directly with `new Request(...)`, as Hono, Next route
+ * prove-verify-server's handlers called directly with `new Request(...)`, as Hono, Next route
  * handlers, Bun or Deno call them, against a small stand-in for Prove (app-helpers.ts).
  */
 import assert from 'node:assert/strict';

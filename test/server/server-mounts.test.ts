@@ -1,6 +1,6 @@
 /**
  * The README's Express and Hono mounts (test/stacks/server/express.ts and hono.ts, the README blocks
- * themselves) serving the contract for real: prove-verify/server as built (dist/, through
+ * themselves) serving the contract for real: prove-verify-server as built (dist/, through
  * package.json `exports`, as an app imports it), on Node's http server (Express 5 as is, Hono through
  * @hono/node-server) on a loopback port, in front of the stub Prove of app-helpers.ts. Requests come
  * from chosen loopback addresses, so the per-address budget is seen counting the connection's own
@@ -33,9 +33,9 @@ const made: ProveVerifyHandlers[] = [];
 const listening: Server[] = [];
 
 before(async () => {
-  assert.ok(existsSync(path.join(REPO_ROOT, 'dist/server/index.js')), 'dist/server/ is missing: run `npm run build` first');
+  assert.ok(existsSync(path.join(REPO_ROOT, 'packages/server/dist/server/index.js')), 'packages/server/dist/ is missing: run `npm run build` first');
   // By name, as an app imports them; variables keep `npm run typecheck` (before any build) off dist/.
-  const entry: string = 'prove-verify/server';
+  const entry: string = 'prove-verify-server';
   server = (await import(entry)) as typeof server;
   const expressFixture: string = '../stacks/server/express.js';
   const honoFixture: string = '../stacks/server/hono.js';

@@ -1,5 +1,5 @@
 /**
- * prove-verify/server's Redis store against a real redis-server (Debian's; .ci/run installs it),
+ * prove-verify-server's Redis store against a real redis-server (Debian's; .ci/run installs it),
  * started here on a free loopback port with no persistence and stopped at the end. Two handler
  * instances on one Redis stand for two machines behind a load balancer.
  */

@@ -1,7 +1,7 @@
-// The README's framework snippets, and its backend's (prove-verify/server, Hono, Express, Redis),
+// The README's framework snippets, and its backend's (prove-verify-server, Hono, Express, Redis),
 // as fixtures in test/stacks/, compiled against the built package the way an app would import it
 // (`prove-verify/react`, `prove-verify/vue`, `prove-verify/svelte`, `prove-verify/jsx`,
-// `prove-verify/server`: resolved through package.json `exports`). Misspelt props and events must not
+// `prove-verify-server`: resolved through package.json `exports`). Misspelt props and events must not
 // compile: each is a file of its own in one copy per stack, so a stack costs two compiler runs, two
 // run at a time. Each fixture is the README's block itself, after a first comment line naming the
 // README section and block.
@@ -26,8 +26,8 @@ const BUILT = [
   'dist/frameworks/jsx.d.ts',
   'dist/frameworks/vue.d.ts',
   'dist/frameworks/svelte.d.ts',
-  'dist/server/index.js',
-  'dist/server/index.d.ts',
+  'packages/server/dist/server/index.js',
+  'packages/server/dist/server/index.d.ts',
 ];
 
 const COMPILERS: Record<string, (dir: string) => [string, string[]]> = {
@@ -223,10 +223,10 @@ describe("the README's framework and backend snippets are the fixtures", () => {
     ['Svelte', 1, 'svelte/app.d.ts'],
     ['Svelte', 2, 'svelte/Verify.svelte'],
     ['Angular', 1, 'angular/verify.component.ts'],
-    ['Your backend: prove-verify/server', 1, 'server/handlers.ts'],
-    ['Your backend: prove-verify/server', 2, 'server/hono.ts'],
-    ['Your backend: prove-verify/server', 3, 'server/express.ts'],
-    ['Your backend: prove-verify/server', 4, 'server/redis.ts'],
+    ['Your backend: prove-verify-server', 1, 'server/handlers.ts'],
+    ['Your backend: prove-verify-server', 2, 'server/hono.ts'],
+    ['Your backend: prove-verify-server', 3, 'server/express.ts'],
+    ['Your backend: prove-verify-server', 4, 'server/redis.ts'],
   ];
   for (const [heading, block, fixture] of snippets) {
     it(`README '${heading}' block ${block} is test/stacks/${fixture}, byte for byte after its first comment line`, () => {

@@ -175,7 +175,7 @@ export const LIMIT_VARIABLES = {
 } as const satisfies Partial<Record<keyof LimitSettings, string>>;
 
 /**
- * The budgets (prove-verify/server's budgets.ts): each option wins, else its environment variable
+ * The budgets (prove-verify-server's budgets.ts): each option wins, else its environment variable
  * (LIMIT_VARIABLES, and `LIMIT_WINDOW_SECONDS`), else the default.
  * @throws {ConfigError} when a variable is not a whole number, or the window is 0.
  */

@@ -1,5 +1,5 @@
 /**
- * The demo integrator backend: a thin app on prove-verify/server (src/server/, the contract's
+ * The demo integrator backend: a thin app on prove-verify-server (src/server/, the contract's
  * handlers) and Hono (routes.ts, served on node:http by @hono/node-server), with the demo's own
  * configuration from the environment (config.ts), pages (static.ts) and page policy.
  *
@@ -168,7 +168,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
 
   const webhookEvents = new WebhookEventLog();
   const statics = new StaticFiles({ log, ...options.static, connectSources: connectSourcesFor(mode, emulatorUrl) });
-  /** The contract's handlers (prove-verify/server), made once the app listens: its address is one of its own origins. */
+  /** The contract's handlers (prove-verify-server), made once the app listens: its address is one of its own origins. */
   let contract: ProveVerifyHandlers | undefined;
 
   const app = demoRoutes({ contract: () => contract!, mode, emulatorUrl, webhookEvents, statics, log });

@@ -1,5 +1,5 @@
 /**
- * The demo app's routes on Hono: the contract's endpoints are prove-verify/server's handlers; the
+ * The demo app's routes on Hono: the contract's endpoints are prove-verify-server's handlers; the
  * rest is the demo's own (its config, its webhook panel, its pages). Every API failure is
  * `{code, message}`.
  */

@@ -1,7 +1,7 @@
-// README "Your backend: prove-verify/server", block 3
+// README "Your backend: prove-verify-server", block 3
 import { getRequestListener } from '@hono/node-server';
 import express from 'express';
-import type { ProveVerifyHandler, ProveVerifyHandlers } from 'prove-verify/server';
+import type { ProveVerifyHandler, ProveVerifyHandlers } from 'prove-verify-server';
 
 export function createApp(prove: ProveVerifyHandlers): express.Express {
   const app = express();

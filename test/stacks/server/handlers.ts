@@ -1,5 +1,5 @@
-// README "Your backend: prove-verify/server", block 1
-import { createProveVerifyHandlers } from 'prove-verify/server';
+// README "Your backend: prove-verify-server", block 1
+import { createProveVerifyHandlers } from 'prove-verify-server';
 
 /** A setting from the environment: without it the server stops at start, not at someone's first verification. */
 function setting(name: string): string {

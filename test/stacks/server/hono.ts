@@ -1,7 +1,7 @@
-// README "Your backend: prove-verify/server", block 2
+// README "Your backend: prove-verify-server", block 2
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
-import type { ProveVerifyHandler, ProveVerifyHandlers } from 'prove-verify/server';
+import type { ProveVerifyHandler, ProveVerifyHandlers } from 'prove-verify-server';
 
 export function createApp(prove: ProveVerifyHandlers): Hono {
   const app = new Hono();

@@ -9,7 +9,7 @@ import globals from 'globals';
 export default defineConfig(
   {
     ignores: [
-      'dist/',
+      '**/dist/',
       'node_modules/',
       'coverage/',
       '.tmp/',

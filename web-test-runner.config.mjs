@@ -1,4 +1,6 @@
+import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
@@ -35,25 +37,55 @@ function forcedColors() {
 
 const executablePath = requireChrome();
 
+/** A free port for the runner's own server: `npm test` runs two runners at once, and both would take 8000. */
+async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** The test files under `dir`, sorted. */
+const testFiles = (dir) =>
+  readdirSync(dir)
+    .filter((name) => name.endsWith('.test.ts'))
+    .sort()
+    .map((name) => `${dir}/${name}`);
+
 /**
- * Two groups: `unit-component` (fake SDK, fake backend) and `integration` (Prove's real SDK, the
- * demo backend and the emulator, which start on the integration tests' first request).
- * `web-test-runner --group integration` runs one. Files named on the command line run alone:
- * the runner would otherwise run every group besides them.
+ * Two groups, each a half of the unit and component tests (every other file), the second with the
+ * integration tests (Prove's real SDK, the demo backend and the emulator, which start on those
+ * tests' first request). `npm test` runs the two at once, each in a Chromium of its own: one
+ * browser with two pages would keep one in the background, where timers slow down and nothing
+ * takes focus. `web-test-runner` alone runs both groups one after the other, `--group browser-2`
+ * one; files named on the command line run alone (the runner would otherwise run every group
+ * besides them).
  */
+const unitAndComponent = [...testFiles('test/unit'), ...testFiles('test/component')];
 const groups = [
-  { name: 'unit-component', files: ['test/unit/**/*.test.ts', 'test/component/**/*.test.ts'] },
-  { name: 'integration', files: ['test/integration/**/*.test.ts'] },
+  { name: 'browser-1', files: unitAndComponent.filter((_, i) => i % 2 === 0) },
+  { name: 'browser-2', files: [...unitAndComponent.filter((_, i) => i % 2 === 1), 'test/integration/**/*.test.ts'] },
 ];
 // The runner's own reading of its command line (its package exports no path to it).
 const { readCliArgs } = createRequire(import.meta.resolve('@web/test-runner'))('./dist/config/readCliArgs.js');
 const filesOnCommandLine = Boolean(readCliArgs().files?.length);
 
+/** The depth of generated-input tests (test/support/depth.ts): `release` in `npm run test:release`. */
+const testRunnerHtml = (testFramework) =>
+  `<html><body><script>globalThis.TEST_DEPTH = ${JSON.stringify(process.env.TEST_DEPTH ?? 'quick')};</script><script type="module" src="${testFramework}"></script></body></html>`;
+
 export default {
   groups: filesOnCommandLine ? undefined : groups,
+  port: await freePort(),
+  testRunnerHtml,
   nodeResolve: true,
   concurrency: 1,
-  browsers: [chromeLauncher({ launchOptions: { executablePath, headless: true, args: CHROME_ARGS } })],
+  // One process for the browser and its pages: the runner opens a page per test file, and a new
+  // renderer process for each costs about as much CPU as the tests in it (measured: the browser
+  // tests take a quarter less CPU). The end-to-end tests, with several contexts, keep Chromium's
+  // usual processes.
+  browsers: [chromeLauncher({ launchOptions: { executablePath, headless: true, args: [...CHROME_ARGS, '--single-process'] } })],
   plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2021' }), liveStack(), forcedColors(), reactAsEsm()],
   middleware: [fakeBackend, liveStackProxy],
   // The usual report, and the counts `npm test`'s closing line adds up.

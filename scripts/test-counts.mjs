@@ -1,12 +1,15 @@
 // Each suite's counts, written as JSON by the test tools' own reporters (no reading of their
-// output), and `npm test`'s closing line adding them up.
+// output), and the closing line of scripts/test.mjs adding them up.
 //
 // - default export: a reporter for node's test runner (`--test-reporter=./scripts/test-counts.mjs`);
 // - `wtrCounts()`: a reporter for web-test-runner;
-// - `node scripts/test-counts.mjs test:browser test:server test:e2e`: prints
-//   `tests: N passed, N failed` from those suites' last counts.
-// Each file is named after the npm script that ran the suite (`npm_lifecycle_event`).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// - `countsOf(suites)`, `formatCounts(counts)`: the suites' last counts, added up, and the line
+//   `tests: N passed, N failed, N skipped (names)`; `clearCounts(suites)` before a run, so a suite
+//   that never ran is missing rather than counted from an old run.
+// Each file is named after the suite: TEST_SUITE (scripts/test.mjs sets it), else the npm script
+// that ran it (`npm_lifecycle_event`). Skipped
+// tests are named: a suite that skips for a tool it lacks must not shrink the count unseen.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const DIR = fileURLToPath(new URL('../node_modules/.cache/prove-verify-tests/', import.meta.url));
@@ -14,16 +17,26 @@ const fileOf = (suite) => `${DIR}${suite.replaceAll(':', '-')}.json`;
 
 function writeCounts(counts) {
   mkdirSync(DIR, { recursive: true });
-  writeFileSync(fileOf(process.env.npm_lifecycle_event ?? 'tests'), `${JSON.stringify(counts)}\n`);
+  writeFileSync(fileOf(process.env.TEST_SUITE ?? process.env.npm_lifecycle_event ?? 'tests'), `${JSON.stringify(counts)}\n`);
 }
 
-/** node --test reporter: counts passed and failed tests (not suites, not skipped ones). */
+const emptyCounts = () => ({ passed: 0, failed: 0, skipped: 0, skippedNames: [] });
+
+/** node --test reporter: counts passed, failed and skipped tests (not suites). */
 // eslint-disable-next-line require-yield -- node's test runner takes a reporter as a generator; this one prints nothing (spec does)
 export default async function* nodeCounts(source) {
-  const counts = { passed: 0, failed: 0 };
+  const counts = emptyCounts();
   for await (const event of source) {
-    const { details, skip, todo } = event.data ?? {};
-    if (details?.type === 'suite' || skip || todo) continue;
+    const { details, skip, todo, name } = event.data ?? {};
+    // A skipped suite never runs its tests: it counts as one skipped.
+    if (skip || todo) {
+      if (event.type === 'test:pass') {
+        counts.skipped += 1;
+        counts.skippedNames.push(name);
+      }
+      continue;
+    }
+    if (details?.type === 'suite') continue;
     if (event.type === 'test:pass') counts.passed += 1;
     if (event.type === 'test:fail') counts.failed += 1;
   }
@@ -34,14 +47,16 @@ export default async function* nodeCounts(source) {
 export function wtrCounts() {
   const count = (suite, counts) => {
     for (const test of suite?.tests ?? []) {
-      if (test.skipped) continue;
-      counts[test.passed ? 'passed' : 'failed'] += 1;
+      if (test.skipped) {
+        counts.skipped += 1;
+        counts.skippedNames.push(test.name);
+      } else counts[test.passed ? 'passed' : 'failed'] += 1;
     }
     for (const child of suite?.suites ?? []) count(child, counts);
   };
   return {
     onTestRunFinished({ sessions }) {
-      const counts = { passed: 0, failed: 0 };
+      const counts = emptyCounts();
       for (const session of sessions) {
         const before = counts.failed;
         count(session.testResults, counts);
@@ -52,13 +67,32 @@ export function wtrCounts() {
   };
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const total = { passed: 0, failed: 0 };
-  for (const suite of process.argv.slice(2)) {
-    const { passed, failed } = JSON.parse(readFileSync(fileOf(suite), 'utf8'));
-    total.passed += passed;
-    total.failed += failed;
+/** Forgets the suites' last counts. */
+export function clearCounts(suites) {
+  for (const suite of suites) rmSync(fileOf(suite), { force: true });
+}
+
+/** The suites' last counts added up; `missing` names a suite that wrote none (it never finished). */
+export function countsOf(suites) {
+  const total = { ...emptyCounts(), missing: [] };
+  for (const suite of suites) {
+    let counts;
+    try {
+      counts = JSON.parse(readFileSync(fileOf(suite), 'utf8'));
+    } catch {
+      total.missing.push(suite);
+      continue;
+    }
+    total.passed += counts.passed;
+    total.failed += counts.failed;
+    total.skipped += counts.skipped ?? 0;
+    total.skippedNames.push(...(counts.skippedNames ?? []));
   }
-  console.log(`\ntests: ${total.passed} passed, ${total.failed} failed`);
-  process.exit(total.failed ? 1 : 0);
+  return total;
+}
+
+export function formatCounts({ passed, failed, skipped, skippedNames, missing }) {
+  const skips = skipped ? `, ${skipped} skipped (${skippedNames.join('; ')})` : ', 0 skipped';
+  const unfinished = missing.length ? `; no counts from ${missing.join(', ')}` : '';
+  return `tests: ${passed} passed, ${failed} failed${skips}${unfinished}`;
 }

@@ -6,6 +6,17 @@ import { createServer, type Server } from 'node:http';
 
 const NO_IPV6 = ['EADDRNOTAVAIL', 'EAFNOSUPPORT'];
 
+/** The demo app's and the emulator's server timeouts, so a slow client ties up neither. */
+export const HEADERS_TIMEOUT_MS = 15_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * How long an idle keep-alive connection stays open. Node's 5 s races the client's own idle timer
+ * (undici's is the server's timeout less a margin): a client slowed down by a busy machine can send
+ * on a socket the server has just closed, and read ECONNRESET. Waiting longer, the server lets the
+ * client close first.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 30_000;
+
 const errorCode = (error: unknown) => String((error as NodeJS.ErrnoException | undefined)?.code);
 
 /** Listens and answers the port actually bound (the one picked when `port` is 0). */

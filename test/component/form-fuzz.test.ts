@@ -14,6 +14,7 @@ import { validateForm } from '../../src/flow/validate.js';
 import { emptyValues } from '../../src/flow/state.js';
 import { FakeSdk } from '../support/fake-sdk.js';
 import { backendFor, buttonByName, fillDetails, requestsSent, root, untilStep } from '../support/dom.js';
+import { fuzzRuns } from '../support/depth.js';
 
 declare global {
   interface Window {
@@ -91,7 +92,7 @@ describe('<prove-verify> form under generated bad input', () => {
     expect(window.pwned).to.equal(undefined);
   });
 
-  it('the form check answers every generated input with field messages or an E.164 number (5,000 runs)', () => {
+  it(`the form check answers every generated input with field messages or an E.164 number (${fuzzRuns(5000).toLocaleString('en')} runs)`, () => {
     const countries = { defaultCountry: 'US', countries: [] as string[] };
     let passed = 0;
     fc.assert(
@@ -108,12 +109,12 @@ describe('<prove-verify> form under generated bad input', () => {
           expect(Object.keys(check.errors)).to.not.have.length(0);
         }
       }),
-      { numRuns: 5000 },
+      { numRuns: fuzzRuns(5000) },
     );
     expect(passed, 'inputs that passed the check').to.be.above(0);
   });
 
-  it('typed into the element, each input shows a field message or sends a normalized request, and never runs a script (150 runs)', async function () {
+  it(`typed into the element, each input shows a field message or sends a normalized request, and never runs a script (${fuzzRuns(150)} runs)`, async function () {
     this.timeout(120_000);
     const backend = backendFor();
     const sdk = new FakeSdk();
@@ -151,7 +152,7 @@ describe('<prove-verify> form under generated bad input', () => {
         expect(root(el).querySelector('script, img, svg, iframe')).to.equal(null);
         expect(window.pwned).to.equal(undefined);
       }),
-      { numRuns: 150 },
+      { numRuns: fuzzRuns(150) },
     );
     expect(sent, 'runs that sent a request').to.be.above(0);
     expect(refused, 'runs that were refused').to.be.above(0);

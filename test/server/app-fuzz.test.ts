@@ -13,9 +13,10 @@ import fc from 'fast-check';
 import { SignJWT } from 'jose';
 import { API_BODY_LIMIT, type RunningApp } from '../../demo/server/app/index.js';
 import { ADDY, call, cookieOf, startAppOn, startStubProve, type Answer, type StubProve } from './app-helpers.js';
+import { fuzzRuns } from '../support/depth.js';
 
 const SECRET = 'whsec_fuzz';
-const RUNS = 300;
+const RUNS = fuzzRuns(300);
 
 let stub: StubProve;
 let app: RunningApp;
@@ -142,7 +143,7 @@ describe('POST /api/verify, generated bodies', () => {
         assertHandled(answer, `${type} ${size}`);
         assert.equal(answer.status, /^application\/json\s*(;|$)/.test(type) ? 413 : 415, `${type} ${size}`);
       }),
-      { numRuns: 60 },
+      { numRuns: fuzzRuns(60) },
     );
   });
 });

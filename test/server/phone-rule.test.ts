@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { normalizePhone } from '../../demo/server/emulator/phone.js';
 import { checkLoading } from '../../src/phone-rules.js';
 import { VerifyBodySchema } from '../../src/server/validation.js';
+import { fuzzRuns } from '../support/depth.js';
 
 const PERSON = { firstName: 'Addy', lastName: 'Epinay', possessionType: 'mobile' };
 
@@ -40,7 +41,7 @@ describe('the phone rule, shared', () => {
         assert.equal(backend, emulator, `backend and emulator on ${JSON.stringify(phone)}`);
         assert.equal(element, backend, `element and backend on ${JSON.stringify(phone)}`);
       }),
-      { numRuns: 400 },
+      { numRuns: fuzzRuns(400) },
     );
   });
 });

@@ -30,7 +30,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
-import { bindLoopback, closeServer } from '../loopback.js';
+import { bindLoopback, closeServer, HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from '../loopback.js';
 import { createProveVerifyHandlers, type ProveVerifyHandlers } from '../../../src/server/handlers.js';
 import type { BudgetStore } from '../../../src/server/budget-store.js';
 import type { ProveVerifyStore } from '../../../src/server/store.js';
@@ -184,8 +184,9 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   };
   const makeServer = () => {
     const server = createServer(onRequest);
-    server.requestTimeout = 30_000;
-    server.headersTimeout = 15_000;
+    server.requestTimeout = REQUEST_TIMEOUT_MS;
+    server.headersTimeout = HEADERS_TIMEOUT_MS;
+    server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
     return server;
   };
 

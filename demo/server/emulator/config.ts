@@ -20,9 +20,6 @@ export const MAX_REPORTED_ERRORS = 5;
 export const SWEEP_INTERVAL_MS = 30_000;
 export const WEBHOOK_TIMEOUT_MS = 5_000;
 
-/** The demo backend's own server timeouts (demo/server/app/index.ts), so a slow client ties up neither. */
-export const HEADERS_TIMEOUT_MS = 15_000;
-export const REQUEST_TIMEOUT_MS = 30_000;
 /** Sockets open at once over every address the emulator listens on (HTTP and status sockets alike). */
 export const DEFAULT_MAX_CONNECTIONS = 1024;
 /**

@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { bindLoopback, closeServer } from '../loopback.js';
+import { bindLoopback, closeServer, HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from '../loopback.js';
 import { TokenSigner } from './auth-token.js';
 import { flowForToken } from './client-api.js';
 import {
@@ -7,10 +7,8 @@ import {
   DEFAULT_MAX_FLOWS,
   DEFAULT_RATE_LIMIT_PER_SECOND,
   FLOW_TTL_MS,
-  HEADERS_TIMEOUT_MS,
   LINK_TTL_MS,
   OTP_TTL_MS,
-  REQUEST_TIMEOUT_MS,
   STATUS_SOCKET_IDLE_MS,
   SWEEP_INTERVAL_MS,
   isLoopbackHost,
@@ -119,6 +117,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         // Node looks for overdue requests every 30 s by default, which would let a slow client
         // hold its socket up to 30 s past the timeouts above.
         connectionsCheckingInterval: Math.min(1000, headersTimeout),
+        keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
       },
       handler,
     );

@@ -9,8 +9,8 @@
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { ADDY, DESKTOP, IPHONE, type Stack, startStackAndBrowser } from './support/stack.js';
-import { seen, until, watchPageErrors } from './support/page.js';
+import { ADDY, DESKTOP, IPHONE, type Stack, startStackAndBrowser } from '../e2e/support/stack.js';
+import { seen, until, watchPageErrors } from '../e2e/support/page.js';
 
 let stack: Stack;
 let browser: Browser;

@@ -5,10 +5,10 @@
  */
 import { expect, fixture, html } from '@open-wc/testing';
 import { emulateMedia, executeServerCommand } from '@web/test-runner-commands';
-import '../../src/prove-verify.js';
-import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
-import { FakeSdk } from '../support/fake-sdk.js';
-import { backendFor, buttonByName, fillDetails, inputByLabel, untilStep } from '../support/dom.js';
+import '../../../src/prove-verify.js';
+import type { ProveVerifyElement } from '../../../src/prove-verify-element.js';
+import { FakeSdk } from '../../support/fake-sdk.js';
+import { backendFor, buttonByName, fillDetails, inputByLabel, untilStep } from '../../support/dom.js';
 
 type Rgba = [number, number, number, number];
 

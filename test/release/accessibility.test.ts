@@ -5,9 +5,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, startStack, type Stack } from './support/stack.js';
-import { axeViolations as violations } from './support/axe.js';
-import { chooseFlow, openDemo, seen, submitDetails } from './support/page.js';
+import { launchBrowser, startStack, type Stack } from '../e2e/support/stack.js';
+import { axeViolations as violations } from '../e2e/support/axe.js';
+import { chooseFlow, openDemo, seen, submitDetails } from '../e2e/support/page.js';
 
 let stack: Stack;
 let browser: Browser;

@@ -6,8 +6,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { type Stack, startStackAndBrowser } from './support/stack.js';
-import { button, chooseFlow, openDemo, phoneMessages, phoneShowsCurrentFlow, seen, submitDetails, until } from './support/page.js';
+import { type Stack, startStackAndBrowser } from '../e2e/support/stack.js';
+import { button, chooseFlow, openDemo, phoneMessages, phoneShowsCurrentFlow, seen, submitDetails, until } from '../e2e/support/page.js';
 
 let stack: Stack;
 let browser: Browser;

@@ -10,8 +10,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-import { type Stack, startStackAndBrowser, DESKTOP, IPHONE } from './support/stack.js';
-import { chooseFlow, heading, openDemo, seen, submitDetails, watchPageErrors } from './support/page.js';
+import { type Stack, startStackAndBrowser, DESKTOP, IPHONE } from '../e2e/support/stack.js';
+import { chooseFlow, heading, openDemo, seen, submitDetails, watchPageErrors } from '../e2e/support/page.js';
 
 let stack: Stack;
 let browser: Browser;

@@ -12,10 +12,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { type Stack, startStackAndBrowser } from './support/stack.js';
-import { until, watchPageErrors } from './support/page.js';
-import { axeViolations } from './support/axe.js';
-import { matchesBaseline, updatingScreenshots } from './support/screenshots.js';
+import { type Stack, startStackAndBrowser } from '../e2e/support/stack.js';
+import { until, watchPageErrors } from '../e2e/support/page.js';
+import { axeViolations } from '../e2e/support/axe.js';
+import { matchesBaseline, updatingScreenshots } from '../e2e/support/screenshots.js';
 
 const THEMES = ['light', 'dark'] as const;
 const LANGS = ['en', 'es', 'fr'] as const;

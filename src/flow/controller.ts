@@ -114,8 +114,8 @@ export class FlowController implements ReactiveController, FlowHost {
       if (!checked) throw 0;
       runner = await loading;
     } catch {
-      this.dispatch({ type: 'failed', code: 'network', retry: 'start' });
-      emit(this.host, 'prove-verify-error', { code: 'network', message: "The element's code (flow or phone rules) could not be loaded.", recoverable: true });
+      this.dispatch({ type: 'failed', code: 'load', retry: 'start' });
+      emit(this.host, 'prove-verify-error', { code: 'load', message: "The element's code (flow or phone rules) could not be loaded.", recoverable: true });
       return;
     }
     if (this.state.name === 'starting' && this.host.isConnected) await runner.start(checked.phoneNumber);

@@ -77,6 +77,7 @@ export const en: Strings = {
   },
   errors: {
     network: "We couldn't reach the server. Check your connection and try again.",
+    load: "We couldn't load this form. Check your connection and try again.",
     timeout: 'The server took too long to answer. Try again.',
     http: 'Something went wrong on our side. Try again.',
     malformed: 'The server sent an answer we could not read. Try again.',

@@ -78,6 +78,7 @@ export const es: Strings = {
   },
   errors: {
     network: 'No pudimos conectar con el servidor. Revisa tu conexión e inténtalo de nuevo.',
+    load: 'No pudimos cargar este formulario. Revisa tu conexión e inténtalo de nuevo.',
     timeout: 'El servidor tardó demasiado en responder. Inténtalo de nuevo.',
     http: 'Algo salió mal de nuestro lado. Inténtalo de nuevo.',
     malformed: 'El servidor envió una respuesta que no pudimos leer. Inténtalo de nuevo.',

@@ -80,6 +80,7 @@ export const fr: Strings = {
   },
   errors: {
     network: 'Impossible de joindre le serveur. Vérifiez votre connexion et réessayez.',
+    load: 'Impossible de charger ce formulaire. Vérifiez votre connexion et réessayez.',
     timeout: 'Le serveur a mis trop de temps à répondre. Réessayez.',
     http: 'Un problème est survenu de notre côté. Réessayez.',
     malformed: 'Le serveur a envoyé une réponse illisible. Réessayez.',

@@ -59,7 +59,7 @@ describe('<prove-verify> code entry', () => {
 
     const spanish = await codeScreen({ otpLength: 5 });
     spanish.el.lang = 'es';
-    await waitUntil(() => text(spanish.el).includes('Ingresa el código de 5 dígitos.'), 'the length is not stated in Spanish');
+    await waitUntil(() => text(spanish.el).includes('Ingresa el código de 5 dígitos.'), 'the length is not stated in Spanish', { timeout: 5000 });
     expect(inputByLabel(spanish.el, 'Código de verificación').maxLength).to.equal(5);
 
     const outOfRange = await codeScreen({ otpLength: 9 });
@@ -70,44 +70,46 @@ describe('<prove-verify> code entry', () => {
   it('submits the code by itself at the last digit, and sends it to the SDK once', async () => {
     const { el, sdk } = await codeScreen();
     await sendKeys({ type: '123' });
-    await new Promise((r) => setTimeout(r, 50));
+    // A code is submitted in the keystroke's own input event, and the step leaves otp-entry with it.
     expect(el.step).to.equal('otp-entry');
-    expect(sdk.runs[0].codes).to.deep.equal([]);
     const success = oneEvent(el, 'prove-verify-success');
     await sendKeys({ type: '4' });
     await success;
     await untilStep(el, 'success');
+    // Every code the SDK got, in order: no part of it went before the whole.
     expect(sdk.runs[0].codes).to.deep.equal(['1234']);
   });
 
   it('ignores a second submit of the same code (Enter, the button, a double click)', async () => {
     const { el, sdk, input } = await codeScreen();
-    sdk.codeCheckDelay = 200;
+    const checking = sdk.hold('code');
     type(input, '1234');
     // The button is still on screen for a moment: pressing it, or Enter, sends nothing more.
     buttonByName(el, 'Confirm code').click();
     input.form!.requestSubmit();
     buttonByName(el, 'Confirm code').click();
+    checking.release();
     await untilStep(el, 'success');
     expect(sdk.runs[0].codes).to.deep.equal(['1234']);
   });
 
   it('waits for every digit of a longer code', async () => {
-    const { sdk } = await codeScreen({ otpLength: 6 });
+    const { el, sdk } = await codeScreen({ otpLength: 6 });
     await sendKeys({ type: '1234' });
-    await new Promise((r) => setTimeout(r, 50));
-    expect(sdk.runs[0].codes).to.deep.equal([]);
+    expect(el.step).to.equal('otp-entry');
     await sendKeys({ type: '56' });
-    await waitUntil(() => sdk.runs[0].codes.length === 1, 'the code never went');
+    await waitUntil(() => sdk.runs[0].codes.length === 1, 'the code never went', { timeout: 5000 });
+    // Every code the SDK got, in order: four digits never went on their own.
     expect(sdk.runs[0].codes).to.deep.equal(['123456']);
   });
 
   it('keeps only the code from a pasted text message, and submits it', async () => {
     const { el, sdk, input } = await codeScreen();
-    sdk.codeCheckDelay = 300;
+    const checking = sdk.hold('code');
     paste(input, 'Your code is 1234. It expires in 10 minutes.');
     await untilStep(el, 'otp-checking');
     expect(text(el)).to.contain('Checking the code 1234…');
+    checking.release();
     await untilStep(el, 'success');
     expect(sdk.runs[0].codes).to.deep.equal(['1234']);
   });
@@ -118,14 +120,16 @@ describe('<prove-verify> code entry', () => {
     expect(input.value).to.equal('12');
     paste(input, '3');
     expect(input.value).to.equal('123');
-    await new Promise((r) => setTimeout(r, 50));
-    expect(sdk.runs[0].codes).to.deep.equal([]);
+    expect(el.step, 'nothing submitted').to.equal('otp-entry');
     // Enter with a part of the code says what is missing, and bothers no one.
     await sendKeys({ press: 'Enter' });
     await el.updateComplete;
     expect(alertText(el)).to.equal('Enter every digit of the code.');
-    expect(sdk.runs[0].codes).to.deep.equal([]);
     expect(el.step).to.equal('otp-entry');
+    // Then the whole code: the first and only one the SDK gets.
+    await sendKeys({ type: '4' });
+    await untilStep(el, 'success');
+    expect(sdk.runs[0].codes).to.deep.equal(['1234']);
   });
 
   describe('WebOTP', () => {
@@ -152,10 +156,11 @@ describe('<prove-verify> code entry', () => {
       const options = get.firstCall.args[0] as CredentialRequestOptions & { otp: { transport: string[] } };
       expect(options.otp).to.deep.equal({ transport: ['sms'] });
       expect(options.signal).to.be.instanceOf(AbortSignal);
-      sdk.codeCheckDelay = 300;
+      const checking = sdk.hold('code');
       arrive('1234');
       await untilStep(el, 'otp-checking');
       expect(text(el)).to.contain('Checking the code 1234…');
+      checking.release();
       await untilStep(el, 'success');
       expect(sdk.runs[0].codes).to.deep.equal(['1234']);
     });

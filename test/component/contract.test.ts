@@ -3,12 +3,26 @@
  * (Prove refused the person at once), a status call that answers 202 while Prove has no result,
  * and 429 with Retry-After on either call. The backend is real HTTP (test/support/fake-backend.mjs).
  */
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import sinon from 'sinon';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { FakeSdk } from '../support/fake-sdk.js';
-import { alertText, backendFor, buttonByName, fillDetails, focused, requestsSent, text, type, inputByLabel, untilStep } from '../support/dom.js';
+import {
+  alertText,
+  backendFor,
+  buttonByName,
+  fillDetails,
+  focused,
+  requestsSent,
+  text,
+  type,
+  inputByLabel,
+  fakeClockFrom,
+  until,
+  untilStep,
+  watchFetches,
+} from '../support/dom.js';
 
 async function mount(scenario: string, possession: 'mobile' | 'desktop' = 'mobile') {
   const backend = backendFor(scenario);
@@ -55,35 +69,56 @@ describe('<prove-verify> and the backend contract', () => {
 
   it('asks again while the status call answers 202, then shows the result', async () => {
     const { el, backend } = await mount('status-pending1');
-    const success = oneEvent(el, 'prove-verify-success');
-    await confirmCode(el);
-    await success;
+    const status = watchFetches('/verify-status');
+    const clock = fakeClockFrom(el, 'verifying');
+    try {
+      const success = oneEvent(el, 'prove-verify-success');
+      await confirmCode(el);
+      // The 202 read, the element waits a second (the one timer there is) before asking again.
+      await until(() => status.read === 1, 'the 202 was never read');
+      expect(el.step).to.equal('verifying');
+      const before = clock().now;
+      clock().next();
+      expect(clock().now - before).to.equal(1000);
+      await success;
+    } finally {
+      status.stop();
+    }
     await untilStep(el, 'success');
     expect(await calls(backend.id)).to.deep.equal(['verify', 'verify-status', 'verify-status']);
   });
 
   it('gives up after 30 s of 202 (after 1, 2, 4, 8, 8 s), with "Try again" for the status call only', async () => {
     const { el, backend, sdk } = await mount('status-pending');
-    // Fake time that also runs on its own, so requests and waits behave; ticks jump ahead.
-    const clock = sinon.useFakeTimers({
-      now: Date.now(),
-      shouldAdvanceTime: true,
-      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
-    });
-    const error = oneEvent(el, 'prove-verify-error');
-    await confirmCode(el);
-    for (let i = 0; i < 40 && el.step !== 'error'; i++) {
-      const before = (await calls(backend.id)).length;
-      clock.tick(1000);
-      await waitUntil(async () => el.step === 'error' || (await calls(backend.id)).length >= before, '', { interval: 10 });
+    const status = watchFetches('/verify-status');
+    const clock = fakeClockFrom(el, 'verifying');
+    try {
+      const error = oneEvent(el, 'prove-verify-error');
+      await confirmCode(el);
+      // Once the element has read a 202, its wait before asking again is the one timer there is:
+      // the clock jumps to it, and the next call leaves.
+      const waits: number[] = [];
+      for (let asked = 1; asked < 6; asked++) {
+        await until(() => status.read === asked, `status answer ${asked} was never read`);
+        const before = clock().now;
+        clock().next();
+        waits.push(clock().now - before);
+      }
+      expect(waits).to.deep.equal([1000, 2000, 4000, 8000, 8000]);
+      // The sixth 202 comes 23 s in: another 8 s would pass 30 s, so the element gives up.
+      expect((await error).detail).to.deep.include({ code: 'pending', recoverable: true });
+      expect(status.read).to.equal(6);
+      expect(clock().countTimers(), 'no wait left').to.equal(0);
+    } finally {
+      status.stop();
     }
-    expect((await error).detail).to.deep.include({ code: 'pending', recoverable: true });
+    // The real clock again (afterEach would put it back too): "Try again" waits for nothing.
+    clock().restore();
     await untilStep(el, 'error');
     expect((await calls(backend.id)).filter((c) => c === 'verify-status')).to.have.length(6);
     expect(alertText(el)).to.contain('The result is not ready yet. Try again in a moment.');
-    clock.restore();
     buttonByName(el, 'Try again').click();
-    await waitUntil(async () => (await calls(backend.id)).length === 8, 'Try again asks the backend again', { timeout: 3000 });
+    await until(async () => (await calls(backend.id)).length === 8, 'Try again asks the backend again');
     expect((await calls(backend.id)).filter((c) => c === 'verify')).to.have.length(1);
     expect(sdk.runs).to.have.length(1);
   });
@@ -108,16 +143,21 @@ describe('<prove-verify> and the backend contract', () => {
     await el.updateComplete;
     expect(buttonByName(el, 'Try again').disabled).to.equal(false);
     buttonByName(el, 'Try again').click();
-    await waitUntil(async () => (await calls(backend.id)).length === 2, 'Try again starts again');
+    await until(async () => (await calls(backend.id)).length === 2, 'Try again starts again');
   });
 
   it('says to wait after a 429 on the status call', async () => {
     const { el } = await mount('status-429');
+    // The element's clock only (its ticker and Date): the time left is what the element says, exactly.
+    const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['setInterval', 'clearInterval', 'Date'] });
     const error = oneEvent(el, 'prove-verify-error');
     await confirmCode(el);
     expect((await error).detail).to.deep.include({ code: 'rate-limited', retryAfter: 3 });
     await untilStep(el, 'error');
-    expect(alertText(el)).to.match(/Too many attempts for now\. You can try again in 0:0[23]\./);
+    expect(alertText(el)).to.contain('Too many attempts for now. You can try again in 0:03.');
     expect(buttonByName(el, 'Try again').disabled).to.equal(true);
+    clock.tick(3000);
+    await el.updateComplete;
+    expect(buttonByName(el, 'Try again').disabled).to.equal(false);
   });
 });

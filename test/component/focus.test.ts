@@ -60,20 +60,22 @@ describe('<prove-verify> focus and keyboard', () => {
 
   it('progress steps put focus on their heading', async () => {
     const { el, sdk } = await mount();
-    sdk.resendDelay = 300;
-    sdk.codeCheckDelay = 300;
+    const sending = sdk.hold('resend');
+    const checking = sdk.hold('code');
     buttonByName(el, 'Verify').click();
     await untilStep(el, 'otp-entry');
     buttonByName(el, 'Resend code').click();
     await untilStep(el, 'otp-sending');
     expect(focused(el)?.tagName).to.equal('H2');
     expect(focused(el)?.textContent).to.equal('Sending a code');
+    sending.release();
     await untilStep(el, 'otp-entry');
     expect(focused(el)).to.equal(inputByLabel(el, /code/i));
     await sendKeys({ type: '1234' });
     await untilStep(el, 'otp-checking');
     expect(focused(el)?.textContent).to.equal('Checking your code');
     expect(document.activeElement).to.equal(el);
+    checking.release();
     await untilStep(el, 'success');
   });
 

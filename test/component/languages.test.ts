@@ -11,7 +11,7 @@ import { buttonByName, text } from '../support/dom.js';
 const heading = (el: ProveVerifyElement) => el.shadowRoot!.querySelector('h2')!.textContent!.trim();
 
 async function untilHeading(el: ProveVerifyElement, wanted: string) {
-  await waitUntil(() => heading(el) === wanted, `the heading stayed "${heading(el)}"`, { timeout: 3000 });
+  await waitUntil(() => heading(el) === wanted, `the heading stayed "${heading(el)}"`, { timeout: 5000 });
 }
 
 describe('<prove-verify> languages', () => {
@@ -60,7 +60,7 @@ describe('<prove-verify> languages', () => {
       html`<prove-verify backend-url="/api" .strings=${{ submit: 'Continue', messages: { required: 'Please fill this in.' } }}></prove-verify>`,
     );
     buttonByName(el, 'Continue').click();
-    await waitUntil(() => text(el).includes('Please fill this in.'), 'the overridden message never showed', { timeout: 3000 });
+    await waitUntil(() => text(el).includes('Please fill this in.'), 'the overridden message never showed', { timeout: 5000 });
     expect(text(el)).to.contain('Last name');
   });
 });

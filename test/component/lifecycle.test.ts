@@ -1,8 +1,8 @@
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { FakeSdk } from '../support/fake-sdk.js';
-import { backendFor, buttonByName, fillDetails, inputByLabel, requestsSent, untilStep } from '../support/dom.js';
+import { backendFor, buttonByName, fillDetails, inputByLabel, requestsSent, until, untilStep } from '../support/dom.js';
 
 /** An element whose flow has reached `step`, with its fake SDK. */
 async function flowAt(backendUrl: string, possession: 'mobile' | 'desktop', step: string) {
@@ -18,11 +18,12 @@ describe('<prove-verify> in the life of a page', () => {
   it('removed mid-flow: cancels the SDK, aborts the request, and starts clean when put back', async () => {
     const backend = backendFor('verify-slow');
     const { el, sdk } = await flowAt(backend.url, 'mobile', 'starting');
-    await waitUntil(async () => (await requestsSent(backend.id)).length === 1, 'the verify request never left', { timeout: 5000 });
+    await until(async () => (await requestsSent(backend.id)).length === 1, 'the verify request never left');
     const parent = el.parentNode!;
     el.remove();
-    // The slow backend answers after 3 s; an aborted request never reaches the SDK.
-    await new Promise((r) => setTimeout(r, 3300));
+    // The slow backend holds its answer for 3 s; the element closes the connection first, so no
+    // answer can ever reach the SDK.
+    await until(async () => (await requestsSent(backend.id))[0]?.aborted, 'the verify request was never given up');
     expect(sdk.runs).to.have.length(0);
     expect((await requestsSent(backend.id)).map((r) => [r.call, r.aborted])).to.deep.equal([['verify', true]]);
     parent.appendChild(el);
@@ -39,15 +40,16 @@ describe('<prove-verify> in the life of a page', () => {
     await Promise.resolve(); // a removal counts once the task's microtasks run (a move does not)
     expect(sdk.runs[0].cancelled).to.equal(true);
     sdk.runs[0].openLink();
-    await new Promise((r) => setTimeout(r, 50));
+    // The refused step ends the old run: the SDK calls its finish step, which must ask nothing.
+    await until(() => sdk.runs[0].finishes === 1, 'the old run never called its finish step');
     parent.appendChild(el);
     await el.updateComplete;
     expect(el.step).to.equal('form');
-    expect((await requestsSent(backend.id)).map((r) => r.call)).to.deep.equal(['verify']);
-    // And a new flow runs normally.
+    // And a new flow runs normally; a status call of the old run would have left before its start.
     buttonByName(el, 'Verify').click();
     await untilStep(el, 'link-waiting');
     expect(sdk.runs).to.have.length(2);
+    expect((await requestsSent(backend.id)).map((r) => r.call)).to.deep.equal(['verify', 'verify']);
   });
 
   it('moved in the page mid-flow: the same run goes on, and the code typed after the move completes it', async () => {
@@ -59,7 +61,10 @@ describe('<prove-verify> in the life of a page', () => {
     document.body.append(elsewhere);
     try {
       elsewhere.append(el);
-      await new Promise((r) => setTimeout(r, 50));
+      // Whether the element left is decided once the task's microtasks have run (a move puts it
+      // back first): decided by now.
+      await Promise.resolve();
+      await el.updateComplete;
       expect(sdk.runs[0].cancelled).to.equal(false);
       expect(el.step).to.equal('otp-entry');
       inputByLabel(el, /code/i).value = '1234';

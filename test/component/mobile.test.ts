@@ -75,7 +75,7 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     const { el, sdk } = await mountMobile();
     await reachCodeEntry(el);
     await sendKeys({ type: '9999' });
-    await waitUntil(() => sdk.runs[0].codes.length === 1 && el.step === 'otp-entry', 'the code was never refused');
+    await waitUntil(() => sdk.runs[0].codes.length === 1 && el.step === 'otp-entry', 'the code was never refused', { timeout: 5000 });
     await el.updateComplete;
     const codeInput = inputByLabel(el, /code/i);
     expect(alertText(el)).to.equal("That code didn't work. Check the text message and try again.");
@@ -90,8 +90,8 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
 
   it('announces progress through one live region that stays in place', async () => {
     const { el, sdk } = await mountMobile();
-    sdk.codeCheckDelay = 300;
-    sdk.resendDelay = 300;
+    const sending = sdk.hold('resend');
+    const checking = sdk.hold('code');
     const region = el.shadowRoot!.querySelector('[role="status"]')!;
     expect(region.textContent!.trim()).to.equal('');
     buttonByName(el, 'Verify').click();
@@ -99,6 +99,7 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     buttonByName(el, 'Resend code').click();
     await untilStep(el, 'otp-sending');
     expect(region.textContent!.trim()).to.equal('Sending a code to (200) 100-4010…');
+    sending.release();
     await untilStep(el, 'otp-entry');
     // Said once, through the focused field's description, not twice.
     expect(region.textContent!.trim()).to.equal('');
@@ -111,6 +112,7 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     await sendKeys({ type: '1234' });
     await untilStep(el, 'otp-checking');
     expect(region.textContent!.trim()).to.equal('Checking…');
+    checking.release();
     await untilStep(el, 'success');
     expect(el.shadowRoot!.querySelectorAll('[role="status"]')).to.have.length(1);
     expect(el.shadowRoot!.querySelector('[role="status"]')).to.equal(region);
@@ -118,13 +120,14 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
 
   it('shows the code being checked under a heading that takes focus, with the spinner', async () => {
     const { el, sdk } = await mountMobile();
-    sdk.codeCheckDelay = 300;
+    const checking = sdk.hold('code');
     await reachCodeEntry(el);
     await sendKeys({ type: '1234' });
     await untilStep(el, 'otp-checking');
     expect(focused(el)?.textContent).to.equal('Checking your code');
     expect(text(el)).to.contain('Checking the code 1234…');
     expect(el.shadowRoot!.querySelector('[part~="spinner"]')).not.to.equal(null);
+    checking.release();
     await untilStep(el, 'success');
   });
 
@@ -158,9 +161,8 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     expect(focused(el)).to.equal(phone);
     type(phone, '12');
     buttonByName(el, 'Send code').click();
-    await new Promise((r) => setTimeout(r, 50));
-    await el.updateComplete;
-    expect(text(el)).to.contain('This phone number is too short.');
+    await waitUntil(() => text(el).includes('This phone number is too short.'), 'the short number was never refused', { timeout: 5000 });
+    expect(el.step).to.equal('phone-change');
     type(phone, '201 555 0123');
     buttonByName(el, 'Send code').click();
     await untilStep(el, 'otp-entry');

@@ -38,7 +38,7 @@ afterEach(() => {
 });
 
 async function rendered(): Promise<ProveVerifyElement> {
-  await waitUntil(() => container.querySelector('prove-verify'), 'React never rendered <prove-verify>');
+  await waitUntil(() => container.querySelector('prove-verify'), 'React never rendered <prove-verify>', { timeout: 5000 });
   const el = container.querySelector('prove-verify')!;
   await el.updateComplete;
   return el;
@@ -102,7 +102,7 @@ describe('prove-verify/react', () => {
     const el = await rendered();
     await fillDetails(el);
     buttonByName(el, 'Verify').click();
-    await waitUntil(() => heard.includes('error:http'), `no onError (heard: ${heard.join(', ')})`);
+    await waitUntil(() => heard.includes('error:http'), `no onError (heard: ${heard.join(', ')})`, { timeout: 5000 });
 
     const working = backendFor('ok');
     const cancels: string[] = [];
@@ -115,7 +115,7 @@ describe('prove-verify/react', () => {
         onCancel: () => cancels.push('new handler'),
       }),
     );
-    await waitUntil(() => el.backendUrl === working.url, 'the new backendUrl never reached the element');
+    await waitUntil(() => el.backendUrl === working.url, 'the new backendUrl never reached the element', { timeout: 5000 });
     el.reset();
     await el.updateComplete;
     await fillDetails(el);
@@ -144,7 +144,7 @@ describe('prove-verify/react', () => {
 
     const mismatches: unknown[] = [];
     root = hydrateRoot(container, app(), { onRecoverableError: (error) => mismatches.push(error) });
-    await waitUntil(() => fromServer.backendUrl === backend.url, 'hydration never set backendUrl');
+    await waitUntil(() => fromServer.backendUrl === backend.url, 'hydration never set backendUrl', { timeout: 5000 });
     expect(container.querySelector('prove-verify')).to.equal(fromServer);
     expect(fromServer.sdk).to.equal(sdk);
     expect(fromServer.getAttributeNames()).to.not.include('backendurl');

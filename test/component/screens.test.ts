@@ -4,7 +4,7 @@ import { emulateMedia, setViewport } from '@web/test-runner-commands';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { FakeSdk } from '../support/fake-sdk.js';
-import { backendFor, buttonByName, fillDetails, focused, inputByLabel, untilStep } from '../support/dom.js';
+import { backendFor, buttonByName, fillDetails, focused, inputByLabel, untilStep, watchFetches } from '../support/dom.js';
 
 async function mount(scenario = 'ok', possession = 'mobile', width = '') {
   const sdk = new FakeSdk();
@@ -35,44 +35,59 @@ describe('<prove-verify> finished screens', () => {
   });
 
   it('keeps one steady panel height through form, sending, code entry, checking, checking the result and the result', async () => {
-    const { el, sdk } = await mount('status-pending1');
-    sdk.resendDelay = 300;
-    sdk.codeCheckDelay = 300;
-    const heights: Record<string, number> = { form: el.getBoundingClientRect().height };
-    await toCodeEntry(el);
-    heights['otp-entry'] = el.getBoundingClientRect().height;
-    buttonByName(el, 'Resend code').click();
-    await untilStep(el, 'otp-sending');
-    heights['otp-sending'] = el.getBoundingClientRect().height;
-    await untilStep(el, 'otp-entry');
-    submitCode(el);
-    await untilStep(el, 'otp-checking');
-    heights['otp-checking'] = el.getBoundingClientRect().height;
-    await untilStep(el, 'verifying');
-    heights.verifying = el.getBoundingClientRect().height;
-    await untilStep(el, 'success');
-    heights.success = el.getBoundingClientRect().height;
-    const values = Object.values(heights);
-    const spread = Math.max(...values) - Math.min(...values);
-    console.log(`panel heights: ${JSON.stringify(heights)}`);
-    // "Within a few lines": at most two lines of text between the tallest and the shortest step.
-    expect(spread, JSON.stringify(heights)).to.be.at.most(2 * lineHeight(el));
+    const { el, sdk } = await mount();
+    // Each step that waits on Prove or the backend stays until it is measured.
+    const sending = sdk.hold('resend');
+    const checking = sdk.hold('code');
+    const status = watchFetches('/verify-status', { held: true });
+    try {
+      const heights: Record<string, number> = { form: el.getBoundingClientRect().height };
+      await toCodeEntry(el);
+      heights['otp-entry'] = el.getBoundingClientRect().height;
+      buttonByName(el, 'Resend code').click();
+      await untilStep(el, 'otp-sending');
+      heights['otp-sending'] = el.getBoundingClientRect().height;
+      sending.release();
+      await untilStep(el, 'otp-entry');
+      submitCode(el);
+      await untilStep(el, 'otp-checking');
+      heights['otp-checking'] = el.getBoundingClientRect().height;
+      checking.release();
+      await untilStep(el, 'verifying');
+      heights.verifying = el.getBoundingClientRect().height;
+      status.release();
+      await untilStep(el, 'success');
+      heights.success = el.getBoundingClientRect().height;
+      const values = Object.values(heights);
+      const spread = Math.max(...values) - Math.min(...values);
+      console.log(`panel heights: ${JSON.stringify(heights)}`);
+      // "Within a few lines": at most two lines of text between the tallest and the shortest step.
+      expect(spread, JSON.stringify(heights)).to.be.at.most(2 * lineHeight(el));
+    } finally {
+      status.stop();
+    }
   });
 
   it('gives progress steps a heading, the spinner and what is happening; the heading takes focus', async () => {
-    const { el, sdk } = await mount('status-pending1');
-    sdk.codeCheckDelay = 300;
-    await toCodeEntry(el);
-    submitCode(el);
-    await untilStep(el, 'verifying');
-    const root = el.shadowRoot!;
-    expect(heading(el)).to.equal('Checking the result');
-    expect(root.querySelector('[part~="spinner"]')).not.to.equal(null);
-    expect(root.querySelector('[part~="spinner"]')!.getAttribute('aria-hidden')).to.equal('true');
-    expect(root.querySelector('[part~="status"]')!.textContent).to.equal('This only takes a moment.');
-    expect(focused(el)).to.equal(root.querySelector('h2'));
-    await expect(el).to.be.accessible();
-    await untilStep(el, 'success');
+    const { el } = await mount();
+    // The result stays on its way until the step has been looked at.
+    const status = watchFetches('/verify-status', { held: true });
+    try {
+      await toCodeEntry(el);
+      submitCode(el);
+      await untilStep(el, 'verifying');
+      const root = el.shadowRoot!;
+      expect(heading(el)).to.equal('Checking the result');
+      expect(root.querySelector('[part~="spinner"]')).not.to.equal(null);
+      expect(root.querySelector('[part~="spinner"]')!.getAttribute('aria-hidden')).to.equal('true');
+      expect(root.querySelector('[part~="status"]')!.textContent).to.equal('This only takes a moment.');
+      expect(focused(el)).to.equal(root.querySelector('h2'));
+      await expect(el).to.be.accessible();
+      status.release();
+      await untilStep(el, 'success');
+    } finally {
+      status.stop();
+    }
   });
 
   it('stops the spinner when the person asks for reduced motion', async () => {

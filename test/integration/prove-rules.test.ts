@@ -8,7 +8,8 @@ import { expect, oneEvent, waitUntil } from '@open-wc/testing';
 import sinon from 'sinon';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
-import { alertText, buttonByName, fillDetails, hasButton, inputByLabel, text, untilStep } from '../support/dom.js';
+import { proveAuthSdk, type ProveSdk } from '../../src/sdk.js';
+import { alertText, buttonByName, fakeClockFrom, fillDetails, hasButton, inputByLabel, text, until, untilStep, watchFetches } from '../support/dom.js';
 import { armFault, disarmFaults, emulator, enterCode, inbox, mountLive, nextMessage, recordRequests, stats } from '../support/live.js';
 
 let requests: ReturnType<typeof recordRequests>;
@@ -23,6 +24,29 @@ afterEach(async () => {
 });
 
 const statusCalls = () => requests.seen.filter((r) => r.endsWith('/verify-status')).length;
+
+/**
+ * The element's clock only (its ticker and Date); requests and rendering stay real. An interval
+ * Prove's SDK set before, and clears meanwhile, is the browser's own: cleared there.
+ */
+const fakeClock = () => sinon.useFakeTimers({ now: Date.now(), toFake: ['setInterval', 'clearInterval', 'Date'], shouldClearNativeTimers: true });
+
+/** Prove's real SDK, counting the times it calls the element's finish step (its last callback of a run). */
+function countingFinishes() {
+  const counted = { finishes: 0, sdk: undefined as unknown as ProveSdk };
+  counted.sdk = {
+    isMobileWeb: () => proveAuthSdk.isMobileWeb(),
+    run: (authToken, possession, steps) =>
+      proveAuthSdk.run(authToken, possession, {
+        ...steps,
+        finish: (failure) => {
+          counted.finishes++;
+          return steps.finish(failure);
+        },
+      }),
+  };
+  return counted;
+}
 
 async function reachCode(el: ProveVerifyElement) {
   await fillDetails(el);
@@ -58,16 +82,23 @@ describe("Prove's rules with the real SDK: starting", () => {
   });
 
   it('a 429 from Prove reaches the page as a wait with its Retry-After, then the flow starts', async () => {
-    await armFault('rate-limited', { retryAfter: 1 });
+    await armFault('rate-limited', { retryAfter: 3 });
     const el = await mountLive('mobile');
     await fillDetails(el);
+    const clock = fakeClock();
     const error = oneEvent(el, 'prove-verify-error');
     buttonByName(el, 'Verify').click();
-    expect((await error).detail).to.deep.include({ code: 'rate-limited', status: 429, retryAfter: 1 });
+    expect((await error).detail).to.deep.include({ code: 'rate-limited', status: 429, retryAfter: 3 });
     await untilStep(el, 'error');
-    expect(alertText(el)).to.match(/Too many attempts for now\. You can try again in 0:0[01]\./);
+    expect(alertText(el)).to.contain('Too many attempts for now. You can try again in 0:03.');
     expect(buttonByName(el, 'Try again').disabled).to.equal(true);
-    await waitUntil(() => !buttonByName(el, 'Try again').disabled, 'the wait never ended', { timeout: 3000 });
+    clock.tick(2000);
+    await el.updateComplete;
+    expect(buttonByName(el, 'Try again').disabled, 'held a second before the wait is over').to.equal(true);
+    clock.tick(1000);
+    await el.updateComplete;
+    expect(buttonByName(el, 'Try again').disabled).to.equal(false);
+    // The clock stays where it is (afterEach puts it back): turned back, the wait would hold again.
     buttonByName(el, 'Try again').click();
     await untilStep(el, 'otp-entry');
   });
@@ -131,7 +162,7 @@ describe("Prove's rules with the real SDK: codes", () => {
     expect(hasButton(el, 'Resend code')).to.equal(false);
     buttonByName(el, 'Start again').click();
     await untilStep(el, 'form');
-    await waitUntil(() => requests.seen.includes('POST /v1/client/mobile/otp/error'), 'the SDK never reported the step');
+    await waitUntil(() => requests.seen.includes('POST /v1/client/mobile/otp/error'), 'the SDK never reported the step', { timeout: 5000 });
     expect(statusCalls()).to.equal(0);
   });
 
@@ -146,14 +177,18 @@ describe("Prove's rules with the real SDK: codes", () => {
 
   it('Cancel on the code screen reports the step to Prove; the finish that follows asks and fires nothing', async () => {
     const el = await mountLive('mobile');
+    const sdk = countingFinishes();
+    el.sdk = sdk.sdk;
     await reachCode(el);
     const results: string[] = [];
     el.addEventListener('prove-verify-success', () => results.push('success'));
     el.addEventListener('prove-verify-failure', () => results.push('failure'));
     buttonByName(el, 'Cancel').click();
     await untilStep(el, 'form');
-    await waitUntil(() => requests.seen.includes('POST /v1/client/mobile/otp/error'), 'the SDK never reported the cancel');
-    await new Promise((r) => setTimeout(r, 200));
+    await waitUntil(() => requests.seen.includes('POST /v1/client/mobile/otp/error'), 'the SDK never reported the cancel', { timeout: 5000 });
+    // Prove answers the report with "done" and the SDK calls the finish step; a status call from it
+    // would leave in that same call.
+    await until(() => sdk.finishes === 1, 'the SDK never called the finish step');
     expect(statusCalls()).to.equal(0);
     expect(results).to.deep.equal([]);
     expect(inputByLabel(el, 'First name').value).to.equal('Addy');
@@ -233,10 +268,18 @@ describe("Prove's rules with the real SDK: every way the SDK can end", () => {
 
 describe("Prove's rules with the real SDK: the Instant Link", () => {
   it('counts down the link; at zero the wait stops, the socket closes, and "Send a new link" sends one', async () => {
-    const el = await mountLive('desktop', { linkLifetime: 1 });
+    // Seconds, not Prove's 3 minutes: the SDK pings its socket every 30 s on the same clock and gives
+    // up on a ping still unanswered at the next; a jump past 30 s would end the wait that way.
+    const el = await mountLive('desktop', { linkLifetime: 2 });
+    const clock = fakeClock();
     await reachLinkWait(el);
-    expect(text(el)).to.match(/The link expires in 0:0[01]\./);
+    expect(text(el)).to.contain('The link expires in 0:02.');
+    clock.tick(1000);
+    await el.updateComplete;
+    expect(text(el)).to.contain('The link expires in 0:01.');
+    clock.tick(1000);
     await untilStep(el, 'expired');
+    clock.restore();
     expect(text(el)).to.contain('The link expired');
     expect(el.shadowRoot!.querySelector('[part~="spinner"]')).to.equal(null);
     await waitUntil(async () => (await stats()).sockets === 0, 'the status socket stayed open', { timeout: 5000 });
@@ -272,8 +315,19 @@ describe("Prove's rules with the real SDK: the result", () => {
     const el = await mountLive('mobile');
     await reachCode(el);
     await armFault('status-pending');
-    await confirm(el, '1234');
-    await untilStep(el, 'success');
+    const status = watchFetches('/verify-status');
+    const clock = fakeClockFrom(el, 'verifying');
+    try {
+      await confirm(el, '1234');
+      // The 202 read, the element waits a second (the one timer there is) before asking again.
+      await until(() => status.read === 1, 'the 202 was never read');
+      const before = clock().now;
+      clock().next();
+      expect(clock().now - before).to.equal(1000);
+      await untilStep(el, 'success');
+    } finally {
+      status.stop();
+    }
     expect(statusCalls()).to.equal(2);
   });
 });

@@ -123,6 +123,16 @@ async function nextCode(count: number): Promise<string> {
   return message.otp;
 }
 
+/** Back online, "Try again" starts anew: the texted code is entered and the person is verified. */
+async function backOnlineVerifies(page: Page, f: ReturnType<typeof form>): Promise<void> {
+  await page.context().setOffline(false);
+  const before = await stack.inbox.count();
+  await f.button('Try again').click();
+  await seen(f.heading('Enter verification code'));
+  await f.code.fill(await nextCode(before));
+  await seen(f.heading('Phone number verified'));
+}
+
 const MOBILE_ELEMENT = '<prove-verify id="one" backend-url="/api" possession-type="mobile"></prove-verify>';
 
 describe('Faults of the page, with the real SDK', () => {
@@ -131,7 +141,15 @@ describe('Faults of the page, with the real SDK', () => {
     const host = page.locator('#one');
     const f = form(host);
     const bodies = startBodies(page);
-    await fill(host);
+    // The connection drops at Verify, not before: what typing loads is in, so the start request is
+    // what fails (going offline before that is the next test). The first focus fetches the flow's
+    // code, which brings the phone's own field (with its country selector); a number typed there
+    // is formatted once the numbering plan of +1 is in.
+    await f.firstName.fill(ADDY.firstName);
+    await f.lastName.fill(ADDY.lastName);
+    await seen(host.getByRole('combobox', { name: 'Country', exact: true }));
+    await f.phone.fill(ADDY.phone);
+    await until('the number formatted by its numbering plan', async () => (await f.phone.inputValue()) === '(200) 100-4010');
     await page.context().setOffline(true);
     await f.button('Verify').click();
     await seen(f.alert.getByText("We couldn't reach the server. Check your connection and try again.", { exact: true }));
@@ -139,14 +157,31 @@ describe('Faults of the page, with the real SDK', () => {
       (await problems(page)).map((e) => [e.type, e.detail.code, e.detail.recoverable]),
       [['prove-verify-error', 'network', true]],
     );
-    await page.context().setOffline(false);
-    const before = await stack.inbox.count();
-    await f.button('Try again').click();
-    await seen(f.heading('Enter verification code'));
-    await f.code.fill(await nextCode(before));
-    await seen(f.heading('Phone number verified'));
+    await backOnlineVerifies(page, f);
     // The first start never left the page; "Try again" sent what was typed, unchanged.
     assert.deepEqual(bodies, [ADDY_START, ADDY_START]);
+    await endsCleanly(page, errors, 1);
+  });
+
+  test("offline before the form's code loaded: says the form could not load, sends nothing; back online, the flow completes", async () => {
+    const { page, errors } = await openPage(IPHONE, MOBILE_ELEMENT);
+    const host = page.locator('#one');
+    const f = form(host);
+    const bodies = startBodies(page);
+    // Offline from the first focus: the flow's code, which typing fetches, never arrives.
+    await page.context().setOffline(true);
+    await fill(host);
+    await f.button('Verify').click();
+    // Not "couldn't reach the server": no request to it was made, the form's own code failed.
+    await seen(f.alert.getByText("We couldn't load this form. Check your connection and try again.", { exact: true }));
+    assert.deepEqual(
+      (await problems(page)).map((e) => [e.type, e.detail.code, e.detail.recoverable]),
+      [['prove-verify-error', 'load', true]],
+    );
+    assert.deepEqual(bodies, [], 'no start request');
+    assert.equal(await f.phone.inputValue(), ADDY.phone, 'the number kept as typed');
+    await backOnlineVerifies(page, f);
+    assert.deepEqual(bodies, [ADDY_START]);
     await endsCleanly(page, errors, 1);
   });
 
@@ -167,12 +202,7 @@ describe('Faults of the page, with the real SDK', () => {
       (await problems(page)).map((e) => [e.type, e.detail.code]),
       [['prove-verify-error', 'network']],
     );
-    await page.context().setOffline(false);
-    const second = await stack.inbox.count();
-    await f.button('Try again').click();
-    await seen(f.heading('Enter verification code'));
-    await f.code.fill(await nextCode(second));
-    await seen(f.heading('Phone number verified'));
+    await backOnlineVerifies(page, f);
     assert.deepEqual(bodies, [ADDY_START, ADDY_START], 'the new flow started with what was typed');
     await endsCleanly(page, errors, 1);
   });

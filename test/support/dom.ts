@@ -1,4 +1,4 @@
-import { waitUntil } from '@open-wc/testing';
+import sinon from 'sinon';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 
 export function root(el: ProveVerifyElement): ShadowRoot {
@@ -39,8 +39,45 @@ export function alertText(el: ProveVerifyElement): string | undefined {
   return root(el).querySelector('[role="alert"]')?.textContent?.replace(/\s+/g, ' ').trim();
 }
 
+// The browser's own timer and clock, kept before a test fakes them: a wait on a state must go on
+// while the element's clock is sinon's.
+const realSetTimeout = globalThis.setTimeout.bind(globalThis);
+const realNow = performance.now.bind(performance);
+
+/**
+ * Waits until `predicate` holds (asked every 10 ms, by the real clock, so a fake one can run
+ * meanwhile), failing with `message` after `timeout` ms: a state, never a time.
+ */
+export async function until(predicate: () => unknown, message: string | (() => string), timeout = 5000): Promise<void> {
+  const deadline = realNow() + timeout;
+  while (!(await predicate())) {
+    if (realNow() > deadline) throw new Error(`Timeout: ${typeof message === 'string' ? message : message()}`);
+    await new Promise((resolve) => realSetTimeout(resolve, 10));
+  }
+}
+
+/**
+ * Fakes the element's timers and Date (sinon's clock) from the moment it reaches `step` (its
+ * `setTimeout` waits, such as those between status calls), so what it waits for from then on is
+ * the clock moving; requests and rendering stay real. Answers the clock once it is there;
+ * `sinon.restore()` puts the real one back.
+ */
+export function fakeClockFrom(el: ProveVerifyElement, step: string): () => sinon.SinonFakeTimers {
+  let clock: sinon.SinonFakeTimers | undefined;
+  el.addEventListener('prove-verify-step', (e) => {
+    if (e.detail.step === step) clock ??= sinon.useFakeTimers({ now: Date.now(), toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  });
+  return () => {
+    if (!clock) throw new Error(`the element never reached ${step}`);
+    return clock;
+  };
+}
+
 export async function untilStep(el: ProveVerifyElement, step: string): Promise<void> {
-  await waitUntil(() => el.step === step, `step never became ${step} (still ${el.step})`, { timeout: 5000 });
+  await until(
+    () => el.step === step,
+    () => `step never became ${step} (still ${el.step})`,
+  );
   await el.updateComplete;
 }
 
@@ -73,4 +110,43 @@ let counter = 0;
 export function backendFor(scenario = 'ok'): { id: string; url: string } {
   const id = `t${Date.now().toString(36)}${counter++}`;
   return { id, url: `/fake-backend/${id}/${scenario}` };
+}
+
+/**
+ * Watches what the page fetches from URLs containing `part` (the element's requests go through
+ * `fetch`): `sent` holds each request as it leaves, with its signal; `read` counts the answers
+ * whose body the element has read, after which what it does with one is only microtasks away.
+ * `held`: the answers reach the element only after `release()`, so the step that waits for them
+ * stays on screen while a test looks at it. `stop()` puts `fetch` back.
+ */
+export function watchFetches(part: string, { held = false } = {}) {
+  const sent: { url: string; signal?: AbortSignal | null }[] = [];
+  let read = 0;
+  let release = () => {};
+  const released = held ? new Promise<void>((resolve) => (release = resolve)) : undefined;
+  const realFetch = window.fetch;
+  window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (!url.includes(part)) return realFetch(input, init);
+    sent.push({ url, signal: init?.signal });
+    const response = await realFetch(input, init);
+    await released;
+    const text = response.text.bind(response);
+    response.text = () =>
+      text().then((body) => {
+        read++;
+        return body;
+      });
+    return response;
+  };
+  return {
+    sent,
+    get read() {
+      return read;
+    },
+    release: () => release(),
+    stop: () => {
+      window.fetch = realFetch;
+    },
+  };
 }

@@ -50,10 +50,31 @@ export class FakeSdk implements ProveSdk {
   noRetryStep = false;
   /** As when each code is typed after its lifetime: Prove answers that it expired. */
   codesExpire = false;
-  /** Milliseconds "Prove" takes to judge a code, and to send one again. */
-  codeCheckDelay = 0;
-  resendDelay = 0;
   runs: FakeRun[] = [];
+  /** Steps "Prove" is holding its answer to (see `hold`). */
+  private held: Partial<Record<'code' | 'resend', Promise<void>>> = {};
+
+  /**
+   * Holds "Prove"'s answer to the codes it judges (`code`) or the codes it sends again (`resend`)
+   * until `release()`: the step waiting on Prove stays on screen for as long as a test looks at it.
+   */
+  hold(step: 'code' | 'resend'): { release(): void } {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    this.held[step] = held;
+    return {
+      release: () => {
+        if (this.held[step] === held) delete this.held[step];
+        release();
+      },
+    };
+  }
+
+  /** Prove's answer comes in a task of its own, as over the network, and not while held. */
+  private async answer(step: 'code' | 'resend'): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve));
+    await this.held[step];
+  }
 
   async isMobileWeb() {
     return this.mobile;
@@ -107,13 +128,13 @@ export class FakeSdk implements ProveSdk {
         problem = undefined;
         if (answer.kind === 'code') {
           run.codes.push(answer.code);
-          await new Promise((resolve) => setTimeout(resolve, this.codeCheckDelay));
+          await this.answer('code');
           if (this.codesExpire) problem = { kind: 'expired', proveMessage: 'the code has expired' };
           else if (answer.code === '1234') break;
           else problem = { kind: 'wrong', proveMessage: 'the code is not right' };
         } else if (answer.kind === 'resend') {
           run.resends++;
-          await new Promise((resolve) => setTimeout(resolve, this.resendDelay));
+          await this.answer('resend');
         } else {
           await askNumber(true);
         }

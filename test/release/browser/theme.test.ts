@@ -8,7 +8,7 @@ import { emulateMedia, executeServerCommand } from '@web/test-runner-commands';
 import '../../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../../src/prove-verify-element.js';
 import { FakeSdk } from '../../support/fake-sdk.js';
-import { backendFor, buttonByName, fillDetails, inputByLabel, untilStep } from '../../support/dom.js';
+import { backendFor, buttonByName, fillDetails, inputByLabel, until, untilStep } from '../../support/dom.js';
 
 type Rgba = [number, number, number, number];
 
@@ -132,11 +132,12 @@ async function measureSteps(theme?: string): Promise<{ min: number; texts: Measu
   // The form with field errors, then the code screen, then the results.
   const { el: form } = await mount('ok');
   buttonByName(form, 'Verify').click();
-  await form.updateComplete;
+  // The form is checked once the phone rules are in: measured with its messages showing.
+  await until(() => form.shadowRoot!.querySelector('[id$="-error"]'), 'the empty form showed no messages');
   await check('form with errors', form);
 
   const { el, sdk } = await mount('ok');
-  sdk.codeCheckDelay = 400;
+  const checking = sdk.hold('code');
   await fillDetails(el);
   buttonByName(el, 'Verify').click();
   await untilStep(el, 'otp-entry');
@@ -145,6 +146,7 @@ async function measureSteps(theme?: string): Promise<{ min: number; texts: Measu
   el.shadowRoot!.querySelector('form')!.requestSubmit();
   await untilStep(el, 'otp-checking');
   await check('checking', el);
+  checking.release();
   await untilStep(el, 'success');
   await check('success', el);
 

@@ -71,14 +71,3 @@ function safeProveMessage(message: string | undefined): string | undefined {
   if (!clean || clean.length > 200) return undefined;
   return clean;
 }
-
-/** Whether a failure belongs in the server's log: ours (5xx) and Prove's rate limit. */
-export function worthLogging(error: unknown, answer: HttpError): boolean {
-  return answer.status >= 500 || error instanceof ProveRateLimitError;
-}
-
-/** For the server log: the error class and message, never request data (ProveErrors hold none). */
-export function describeFailure(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return 'unknown error';
-}

@@ -16,83 +16,38 @@
  *                 address) → Prove /v3/verify-status → 200 {success: boolean, possessionResult,
  *                 verifyResult, identityId?}, the flow ending with it; 202 {pending: true} until then
  *   webhook       Prove's signed change events, each token taken once → 200
+ *   handle        the three above by the path's last segment, for a mount of every method
  *
- * Every refusal is `{code, message}`; nothing personal, no token and no code is logged.
+ * Each answers POST only (405 with `Allow: POST`), and only the pages of `pageOrigins` (403).
+ * Every refusal is `{code, message}` and one log line (refusal-log.ts): nothing personal, no token
+ * and no code is logged.
  */
-import type { BudgetStore } from './budget-store.js';
-import { Budgets, resolveLimits, type LimitSettings } from './budgets.js';
+import { Budgets, resolveLimits } from './budgets.js';
 import { clientAddress } from './client-address.js';
-import { ConfigError } from './config-error.js';
 import { readCookie, sessionCookie, type SessionCookieOptions } from './cookies.js';
-import { describeFailure, plural, refuseOverBudget, toHttpError, worthLogging } from './error-answers.js';
+import { plural, refuseOverBudget, toHttpError } from './error-answers.js';
 import { decideFinalTarget } from './final-target.js';
 import { HttpError } from './http-error.js';
 import { readJsonObject } from './json-body.js';
+import { errorResponse, jsonResponse } from './json-response.js';
+import { lazyHandlers } from './lazy-handlers.js';
+import { checkOptions, type ProveVerifyOptions, type ProveVerifyOptionsFactory } from './options.js';
 import { ProveClient, type V3VerifyResponse } from './prove-client.js';
 import { randomId } from './random-id.js';
+import { logSink, refusalLine } from './refusal-log.js';
 import { checkRequestOrigin } from './request-origin.js';
-import { memoryStore, type ProveVerifyStore } from './store.js';
-import { describeValidation, meetsProveTargetRule, StatusBodySchema, VerifyBodySchema } from './validation.js';
+import { ROUTE_NAMES, routeOf } from './router.js';
+import { memoryStore } from './store.js';
+import { describeValidation, StatusBodySchema, VerifyBodySchema } from './validation.js';
 import { replayKey } from './webhook-replay.js';
-import { verifyWebhookAuthorization, WebhookPayloadSchema, type WebhookNotification } from './webhooks.js';
+import { verifyWebhookAuthorization, WebhookPayloadSchema } from './webhooks.js';
+
+export { jsonResponse };
+export type { ProveConnection, ProveVerifyOptions, ProveVerifyOptionsFactory } from './options.js';
 
 export const API_BODY_LIMIT = 16 * 1024;
 export const WEBHOOK_BODY_LIMIT = 256 * 1024;
 export const DEFAULT_SESSION_COOKIE = 'pv_session';
-
-/** Prove's API as your backend reaches it. */
-export interface ProveConnection {
-  /** e.g. `https://platform.uat.proveapis.com` (Prove's North American sandbox). */
-  baseUrl: string;
-  clientId: string;
-  clientSecret: string;
-  /** Timeout of each call to Prove, in ms (default 10 000). */
-  timeoutMs?: number;
-}
-
-export interface ProveVerifyOptions {
-  /** Prove's API and your credentials, or a ProveClient of your own. */
-  prove: ProveConnection | ProveClient;
-  /** Where an Instant Link's text message sends the phone (see final-target.ts). */
-  finalTarget: {
-    /** Your landing page: what a desktop flow gets when the page asks for no URL. */
-    landingUrl: string;
-    /** Origins besides the landing page's that a page-requested URL may be on (exact origins). */
-    allowedOrigins?: readonly string[];
-  };
-  /** Origins of your pages, the only ones whose requests are answered (the Origin check). */
-  pageOrigins: readonly string[];
-  /** The Prove Portal's webhook secret; without it the webhook handler refuses every delivery (401). */
-  webhookSecret?: string;
-  /**
-   * Takes the notifications of a checked webhook delivery; what it answers is added to the 200's
-   * body. Prove delivers up to three times, so the same eventId may come again.
-   */
-  onWebhookNotifications?: (notifications: WebhookNotification[], receivedAt: Date) => Record<string, unknown> | void | Promise<Record<string, unknown> | void>;
-  /** Sent to Prove as `allowOTPRetry` (default false, Prove's own: the first wrong code ends possession). */
-  allowOtpRetry?: boolean;
-  /** Budgets on starts and status calls (budgets.ts); 0 turns one off. */
-  limits?: Partial<LimitSettings>;
-  /**
-   * Where flows, budget counts and webhook tokens are kept (store.ts): this process's memory by
-   * default; `redisStore(...)` for a backend on more than one machine.
-   */
-  store?: ProveVerifyStore;
-  /** Where the budgets count, instead of the store's own. */
-  budgetStore?: BudgetStore;
-  /** For the default store: flow lifetime in ms (default 15 minutes, Prove's) and most flows kept at once (default 10 000). */
-  sessions?: { ttlMs?: number; maxFlows?: number };
-  /** How many proxies of yours add `X-Forwarded-For` in front of the backend (default 0: ignore the header). */
-  trustProxy?: number;
-  /** The session cookie; `secure` defaults to whether the landing page is https. */
-  cookie?: Partial<SessionCookieOptions>;
-  /** For the default store: most webhook tokens remembered at once, each until it expires (default 10 000); beyond, 503. */
-  maxWebhookTokens?: number;
-  /** Clock for flows, the token cache and webhook expiry (injectable for tests). */
-  now?: () => number;
-  /** Where failures of ours (5xx) and Prove's rate limits are written: error class and message only. */
-  log?: (line: string) => void;
-}
 
 /** What the runtime knows of the connection and the handler cannot read from the Request. */
 export interface RequestContext {
@@ -106,42 +61,39 @@ export interface ProveVerifyHandlers {
   verify: ProveVerifyHandler;
   verifyStatus: ProveVerifyHandler;
   webhook: ProveVerifyHandler;
+  /**
+   * All three behind one handler, chosen by the path's last segment (`…/verify`,
+   * `…/verify-status`, `…/webhook`): mount it for every method, and a GET is answered 405 with
+   * `Allow: POST` (as the contract says), any other path 404, each as `{code, message}`.
+   */
+  handle: ProveVerifyHandler;
   /** Stops the store's timers and lets go of its counts (a Redis client passed in stays open). */
   close(): Promise<void>;
 }
 
-const BASE_HEADERS = {
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-  'Cache-Control': 'no-store',
-};
-
-export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { ...BASE_HEADERS, 'Content-Type': 'application/json; charset=utf-8', ...headers },
-  });
+/**
+ * The contract's handlers. Given settings, they are checked now; given a function answering them
+ * (`() => ({ prove: proveFromEnv(env), ... })`), it runs at the first request, for builds
+ * that import route modules without the server's environment (Next.js).
+ * @throws {ConfigError} when a setting cannot work (each one named, with what it must be).
+ */
+export function createProveVerifyHandlers(options: ProveVerifyOptions): ProveVerifyHandlers;
+export function createProveVerifyHandlers(options: ProveVerifyOptionsFactory): ProveVerifyHandlers;
+export function createProveVerifyHandlers(options: ProveVerifyOptions | ProveVerifyOptionsFactory): ProveVerifyHandlers {
+  return typeof options === 'function' ? lazyHandlers(options, makeHandlers) : makeHandlers(options);
 }
 
-function errorResponse(error: HttpError): Response {
-  return jsonResponse(error.status, error.body, error.headers);
-}
-
-/** @throws {ConfigError} when a setting cannot work (a landing URL Prove refuses, a bad limit, a bad origin). */
-export function createProveVerifyHandlers(options: ProveVerifyOptions): ProveVerifyHandlers {
+function makeHandlers(settings: unknown): ProveVerifyHandlers {
+  const options = checkOptions(settings);
+  const limits = resolveLimits(options.limits);
   const now = options.now ?? Date.now;
-  const log = options.log ?? (() => {});
+  const log = logSink(options.log);
   const landingUrl = options.finalTarget.landingUrl;
-  if (!URL.canParse(landingUrl) || !meetsProveTargetRule(landingUrl)) {
-    throw new ConfigError(
-      `finalTarget.landingUrl ${JSON.stringify(landingUrl)} breaks Prove's finalTargetUrl rule (at most 128 characters of A-Za-z0-9-._+=/:?)`,
-    );
-  }
   const targetPolicy = {
     landingUrl,
-    allowedOrigins: new Set([new URL(landingUrl).origin, ...(options.finalTarget.allowedOrigins ?? []).map((o) => originOf(o, 'finalTarget.allowedOrigins'))]),
+    allowedOrigins: new Set([new URL(landingUrl).origin, ...(options.finalTarget.allowedOrigins ?? []).map((o) => new URL(o).origin)]),
   };
-  const pageOrigins = new Set(options.pageOrigins.map((o) => originOf(o, 'pageOrigins')));
+  const pageOrigins = new Set(options.pageOrigins.map((o) => new URL(o).origin));
   const cookie: SessionCookieOptions = {
     name: options.cookie?.name ?? DEFAULT_SESSION_COOKIE,
     path: options.cookie?.path ?? '/',
@@ -154,7 +106,7 @@ export function createProveVerifyHandlers(options: ProveVerifyOptions): ProveVer
   const store =
     options.store ?? memoryStore({ now, ttlMs: options.sessions?.ttlMs, maxFlows: options.sessions?.maxFlows, maxWebhookTokens: options.maxWebhookTokens });
   const sessions = store.flows;
-  const budgets = new Budgets(resolveLimits(options.limits), options.budgetStore ?? store.budgets);
+  const budgets = new Budgets(limits, options.budgetStore ?? store.budgets);
 
   const setCookie = (value: string, maxAgeSeconds: number) => ({ 'Set-Cookie': sessionCookie(cookie, value, maxAgeSeconds) });
   const clearCookie = () => setCookie('', 0);
@@ -258,8 +210,15 @@ export function createProveVerifyHandlers(options: ProveVerifyOptions): ProveVer
     return jsonResponse(200, { received: parsed.data.notifications.length, ...extra });
   }
 
-  /** The method and Origin checks, and every failure as `{code, message}`. */
-  const handler =
+  /** Every refusal as `{code, message}`, and one log line for it. */
+  function refuse(request: Request, error: unknown): Response {
+    const answer = toHttpError(error);
+    log(refusalLine(request, answer, error));
+    return errorResponse(answer);
+  }
+
+  /** The method and Origin checks, then the endpoint; whatever it throws, refused. */
+  const answering =
     (handle: ProveVerifyHandler): ProveVerifyHandler =>
     async (request, context) => {
       try {
@@ -267,28 +226,25 @@ export function createProveVerifyHandlers(options: ProveVerifyOptions): ProveVer
         checkRequestOrigin(request.headers, pageOrigins);
         return await handle(request, context);
       } catch (error) {
-        const answer = toHttpError(error);
-        if (worthLogging(error, answer)) log(`  ${describeFailure(error)}`);
-        return errorResponse(answer);
+        return refuse(request, error);
       }
     };
 
+  const routes = { verify: answering(verify), 'verify-status': answering(verifyStatus), webhook: answering(webhook) };
+
   return {
-    verify: handler(verify),
-    verifyStatus: handler(verifyStatus),
-    webhook: handler(webhook),
+    verify: routes.verify,
+    verifyStatus: routes['verify-status'],
+    webhook: routes.webhook,
+    async handle(request, context) {
+      const route = routeOf(request.url);
+      if (route) return routes[route](request, context);
+      const endpoints = ROUTE_NAMES.map((name) => `…/${name}`).join(', ');
+      return refuse(request, new HttpError(404, 'not_found', `No such endpoint: prove-verify-server answers POST ${endpoints}`));
+    },
     async close() {
       await budgets.close();
       await store.close();
     },
   };
-}
-
-/** An exact http(s) origin, or a ConfigError naming the setting. */
-function originOf(value: string, setting: string): string {
-  const url = URL.canParse(value) ? new URL(value) : undefined;
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new ConfigError(`${setting}: ${JSON.stringify(value)} is not an http(s) origin`);
-  }
-  return url.origin;
 }

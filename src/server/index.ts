@@ -10,6 +10,7 @@ export {
   DEFAULT_SESSION_COOKIE,
   type ProveConnection,
   type ProveVerifyOptions,
+  type ProveVerifyOptionsFactory,
   type ProveVerifyHandlers,
   type ProveVerifyHandler,
   type RequestContext,
@@ -17,6 +18,7 @@ export {
 export { DEFAULT_LIMITS, NO_LIMITS, type LimitSettings } from './budgets.js';
 export { memoryBudgetStore, fromRateLimiter, BudgetStoreError, type BudgetStore, type BudgetCounter, type BudgetSpec } from './budget-store.js';
 export { ConfigError } from './config-error.js';
+export { proveFromEnv, PROVE_ENVIRONMENTS, type ProveEnvironmentName, type EnvVariables } from './prove-env.js';
 export {
   memoryStore,
   type ProveVerifyStore,

@@ -14,14 +14,20 @@ function mediaType(headers: Headers): string {
 }
 
 /**
- * Reads a JSON object body. Throws HttpError: 415 (not JSON content type), 413 (over the limit),
- * 400 (malformed JSON or not an object). An empty body reads as `{}`.
+ * Reads a JSON object body. Throws HttpError: 500 (the body was read before the handler ran),
+ * 415 (not JSON content type), 413 (over the limit), 400 (malformed JSON or not an object). An
+ * empty body reads as `{}`.
  */
 export async function readJsonObject(request: Request, options: ReadJsonOptions): Promise<Record<string, unknown>> {
+  if (request.bodyUsed) throw bodyAlreadyRead();
   if (options.requireJsonType !== false && mediaType(request.headers) !== 'application/json') {
     throw new HttpError(415, 'unsupported_media_type', 'Send the body as Content-Type: application/json');
   }
   const text = await readText(request, options.limit);
+  // A Node adapter (e.g. @hono/node-server's) hands over a stream that a body parser such as
+  // express.json() already drained: it reads as empty while the client declared a body. Read as
+  // `{}`, it would be answered "firstName is required", which sends the integrator the wrong way.
+  if (text === '' && Number(request.headers.get('content-length') ?? 0) > 0) throw bodyAlreadyRead();
   if (text.trim() === '') return {};
   let value: unknown;
   try {
@@ -33,6 +39,15 @@ export async function readJsonObject(request: Request, options: ReadJsonOptions)
     throw new HttpError(400, 'invalid_request', 'The body must be a JSON object');
   }
   return value as Record<string, unknown>;
+}
+
+/** A mounting mistake, not the client's: a 500 that says how to mount (and the log names it). */
+function bodyAlreadyRead(): HttpError {
+  return new HttpError(
+    500,
+    'body_already_read',
+    "The request's body was read before prove-verify-server got it: mount prove-verify-server before body parsers (express.json() and the like)",
+  );
 }
 
 /**

@@ -60,21 +60,38 @@ const urlField = z
     { error: 'finalTargetUrl must be an http(s) URL' },
   );
 
-export const VerifyBodySchema = z.object({
-  firstName: nameField('firstName'),
-  lastName: nameField('lastName'),
-  phoneNumber: phoneField,
-  possessionType: z.enum(['mobile', 'desktop'], { error: typeError('possessionType', '"mobile" or "desktop"') }),
-  finalTargetUrl: urlField.optional(),
-});
+/**
+ * The contract's bodies take no other field (`additionalProperties: false`): a field the backend
+ * would drop unread (a misspelt `finalTargetURL`, a `clientCustomerId` meant for Prove) is said,
+ * not silently ignored. The name is said when it is a plain one; anything else could be markup.
+ */
+const unknownFields = (issue: { code?: string; keys?: readonly string[] }) => {
+  if (issue.code !== 'unrecognized_keys' || !issue.keys) return undefined;
+  const names = issue.keys.slice(0, 3).map((key) => (/^[A-Za-z0-9_$.-]{1,40}$/.test(key) ? JSON.stringify(key) : 'a field with an unusual name'));
+  return `${[...new Set(names)].join(', ')}${issue.keys.length > 3 ? ' and others' : ''} ${issue.keys.length > 1 ? 'are not fields' : 'is not a field'} of this request`;
+};
+
+export const VerifyBodySchema = z.strictObject(
+  {
+    firstName: nameField('firstName'),
+    lastName: nameField('lastName'),
+    phoneNumber: phoneField,
+    possessionType: z.enum(['mobile', 'desktop'], { error: typeError('possessionType', '"mobile" or "desktop"') }),
+    finalTargetUrl: urlField.optional(),
+  },
+  { error: unknownFields },
+);
 
 /** The status call's body: `{}`, or the `flowId` the start answered (which of this browser's flows). */
-export const StatusBodySchema = z.object({
-  flowId: z
-    .string({ error: typeError('flowId', 'a string') })
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'flowId must be the id the start call answered' })
-    .optional(),
-});
+export const StatusBodySchema = z.strictObject(
+  {
+    flowId: z
+      .string({ error: typeError('flowId', 'a string') })
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'flowId must be the id the start call answered' })
+      .optional(),
+  },
+  { error: unknownFields },
+);
 
 /** One readable sentence from a zod error (messages name fields, never echo values). */
 export function describeValidation(error: z.ZodError): string {

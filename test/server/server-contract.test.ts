@@ -1,7 +1,9 @@
 /**
  * docs/backend-contract.yaml (OpenAPI 3.1) against the demo backend's real answers: every answer
  * a test provokes over HTTP must be a status the contract lists for that path, carry the headers
- * it requires, and match its schema (ajv, JSON Schema 2020-12, OpenAPI 3.1's dialect).
+ * it requires, and match its schema (ajv, JSON Schema 2020-12, OpenAPI 3.1's dialect). The answers
+ * of prove-verify-server that the demo cannot provoke (a body parser mounted first, settings made
+ * at the first request that cannot work) are checked the same way.
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -13,6 +15,7 @@ import { SignJWT } from 'jose';
 import { parse as parseYaml } from 'yaml';
 import type { RunningApp } from '../../demo/server/app/index.js';
 import { fetchVerificationResult, startVerification } from '../../src/backend.js';
+import { createProveVerifyHandlers } from '../../src/server/index.js';
 import { ADDY, call, cookieOf, startAppOn, startStubProve, type Answer, type StubProve } from './app-helpers.js';
 
 interface Operation {
@@ -89,6 +92,7 @@ describe('the contract document', () => {
     assert.equal(request({ ...ADDY, possessionType: 'tablet' }), false);
     assert.equal(request({ ...ADDY, finalTargetUrl: 'javascript:alert(1)' }), false);
     assert.equal(request({ ...ADDY, correlationId: 'x' }), false, 'the page never sends Prove ids');
+    assert.equal(validatorAt('components', 'schemas', 'StatusRequest')({ flowId: 'abc', correlationId: 'x' }), false);
   });
 });
 
@@ -123,9 +127,12 @@ describe("the demo backend's answers are the contract's", () => {
     assertInContract('/api/verify', refused);
   });
 
-  test('refusals: a bad field, another origin, another method, a big body, not JSON, Prove failing', async () => {
+  test('refusals: a bad field, an unknown field, another origin, another method, a big body, not JSON, Prove failing', async () => {
     const answers: Array<[string, Answer]> = [
       ['/api/verify', await call(app, '/api/verify', { ...ADDY, phoneNumber: '12' })],
+      ['/api/verify', await call(app, '/api/verify', { ...ADDY, clientCustomerId: 'c-1' })],
+      ['/api/verify-status', await call(app, '/api/verify-status', { flowId: 'abc', correlationId: 'x' })],
+      ['/api/webhook', await call(app, '/api/webhook', undefined, { method: 'GET' })],
       ['/api/verify', await call(app, '/api/verify', ADDY, { headers: { Origin: 'https://evil.example' } })],
       ['/api/verify', await call(app, '/api/verify', undefined, { method: 'GET' })],
       ['/api/verify', await call(app, '/api/verify', { ...ADDY, firstName: 'a'.repeat(20_000) })],
@@ -136,7 +143,7 @@ describe("the demo backend's answers are the contract's", () => {
     answers.push(['/api/verify', await call(app, '/api/verify', ADDY)]);
     assert.deepEqual(
       answers.map(([, a]) => a.status),
-      [400, 403, 405, 413, 415, 400, 502],
+      [400, 400, 400, 405, 403, 405, 413, 415, 400, 502],
     );
     for (const [path, answer] of answers) assertInContract(path, answer);
   });
@@ -174,6 +181,55 @@ describe("the demo backend's answers are the contract's", () => {
     const replayed = await call(app, '/api/webhook', payload, { headers });
     assert.equal(replayed.status, 401);
     assertInContract('/api/webhook', replayed);
+  });
+});
+
+describe("prove-verify-server's answers that the demo cannot provoke are the contract's", () => {
+  /** A Fetch API Response as app-helpers' call() answers (header names in lower case). */
+  const answerOf = async (response: Response): Promise<Answer> => {
+    const text = await response.text();
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => (headers[name] = value));
+    return { status: response.status, headers, text, json: () => JSON.parse(text) };
+  };
+  const settings = {
+    prove: { baseUrl: 'http://127.0.0.1:9', clientId: 'id', clientSecret: 'secret' },
+    finalTarget: { landingUrl: 'https://shop.example/link-opened.html' },
+    pageOrigins: ['https://shop.example'],
+    log: false,
+  } as const;
+  const post = (path: string, body: unknown) =>
+    new Request(`https://shop.example/api${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+
+  test('500 body_already_read, 500 server_misconfigured, and 405 on the webhook through handle', async (t) => {
+    // Settings that cannot work are written even with log: false, once.
+    const errors = t.mock.method(console, 'error', () => {});
+    const handlers = createProveVerifyHandlers(settings);
+    const misconfigured = createProveVerifyHandlers(() => ({ ...settings, pageOrigins: [] }));
+    try {
+      const read = post('/verify', ADDY);
+      await read.text();
+      const answers: Array<[string, Answer]> = [
+        ['/api/verify', await answerOf(await handlers.verify(read))],
+        ['/api/verify-status', await answerOf(await misconfigured.verifyStatus(post('/verify-status', {})))],
+        ['/api/webhook', await answerOf(await misconfigured.webhook(post('/webhook', { notifications: [] })))],
+        ['/api/webhook', await answerOf(await handlers.handle(new Request('https://shop.example/api/webhook')))],
+      ];
+      assert.deepEqual(
+        answers.map(([, a]) => [a.status, (a.json() as { code: string }).code]),
+        [
+          [500, 'body_already_read'],
+          [500, 'server_misconfigured'],
+          [500, 'server_misconfigured'],
+          [405, 'method_not_allowed'],
+        ],
+      );
+      for (const [path, answer] of answers) assertInContract(path, answer);
+      assert.equal(errors.mock.callCount(), 1);
+    } finally {
+      await handlers.close();
+      await misconfigured.close();
+    }
   });
 });
 

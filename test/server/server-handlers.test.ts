@@ -23,6 +23,8 @@ const WEBHOOK_SECRET = 'whsec_handlers_test';
 
 let stub: StubProve;
 const made: ProveVerifyHandlers[] = [];
+/** What the handlers made by handlers() logged, in order (cleared before each test). */
+const logged: string[] = [];
 
 function handlers(options: Partial<ProveVerifyOptions> = {}): ProveVerifyHandlers {
   const created = createProveVerifyHandlers({
@@ -30,6 +32,7 @@ function handlers(options: Partial<ProveVerifyOptions> = {}): ProveVerifyHandler
     finalTarget: { landingUrl: LANDING },
     pageOrigins: [SITE],
     limits: NO_LIMITS,
+    log: (line) => logged.push(line),
     ...options,
   });
   made.push(created);
@@ -51,6 +54,7 @@ before(async () => {
   stub = await startStubProve();
 });
 beforeEach(() => {
+  logged.length = 0;
   stub.verifies.length = 0;
   stub.statuses.length = 0;
   stub.status = { success: 'pending', possessionResult: 'pending', verifyResult: 'pending' };
@@ -140,6 +144,35 @@ describe('what the handlers refuse before Prove is called', () => {
     assert.equal(stub.verifies.length, 0);
   });
 
+  test('a field the contract does not have: 400 naming it, and nothing of it reaches Prove', async () => {
+    const h = handlers();
+    const start = await h.verify(post('/verify', { ...ADDY, clientCustomerId: 'c-1' }));
+    assert.equal(start.status, 400);
+    assert.deepEqual(await start.json(), { code: 'invalid_request', message: '"clientCustomerId" is not a field of this request' });
+    const status = await h.verifyStatus(post('/verify-status', { flowId: 'abc', correlationId: 'x' }));
+    assert.equal(status.status, 400);
+    assert.match(((await status.json()) as { message: string }).message, /"correlationId" is not a field/);
+    // A name that is not plain is not said back (it could be markup), nor is any value.
+    const odd = await h.verify(post('/verify', { ...ADDY, '<img src=x>': 'Epinay' }));
+    const { message } = (await odd.json()) as { message: string };
+    assert.equal(odd.status, 400);
+    assert.equal(message, 'a field with an unusual name is not a field of this request');
+    assert.equal(stub.verifies.length, 0);
+    assert.equal(stub.statuses.length, 0);
+  });
+
+  test('a body already read (a body parser ran first): 500 body_already_read saying how to mount, in the log too', async () => {
+    const request = post('/verify', ADDY);
+    await request.text();
+    const answer = await handlers().verify(request);
+    assert.equal(answer.status, 500);
+    const body = (await answer.json()) as { code: string; message: string };
+    assert.equal(body.code, 'body_already_read');
+    assert.match(body.message, /mount prove-verify-server before body parsers/);
+    assert.deepEqual(logged, [`prove-verify 500 body_already_read POST /verify: ${body.message}`]);
+    assert.equal(stub.verifies.length, 0);
+  });
+
   test('a body over 16 KB streamed without Content-Length: 413', async () => {
     const chunk = new TextEncoder().encode(' '.repeat(4096));
     let sent = 0;
@@ -218,6 +251,86 @@ describe('what the handlers refuse before Prove is called', () => {
     assert.throws(() => handlers({ finalTarget: { landingUrl: `${SITE}/landing?next=a&b` } }), ConfigError);
     assert.throws(() => handlers({ pageOrigins: ['shop.example'] }), ConfigError);
     assert.throws(() => handlers({ limits: { windowMs: 10 } }), ConfigError);
+  });
+});
+
+describe('handle: the three endpoints behind one handler, by the path', () => {
+  test('routes POSTs by the last segment, wherever the handlers are mounted', async () => {
+    const h = handlers();
+    const started = await h.handle(post('/api/prove/verify', ADDY));
+    assert.equal(started.status, 200);
+    const { flowId } = (await started.json()) as { flowId: string };
+    const status = await h.handle(post('/api/prove/verify-status/', { flowId }, { Cookie: cookieOf(started) }));
+    assert.equal(status.status, 202);
+    assert.equal((await h.handle(post('/webhook', { notifications: [] }))).status, 401);
+    assert.equal(stub.verifies.length, 1);
+    assert.equal(stub.statuses.length, 1);
+  });
+
+  test('another method on an endpoint: 405 with Allow: POST; another path: 404; each {code, message} and a log line', async () => {
+    const h = handlers();
+    for (const method of ['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']) {
+      const answer = await h.handle(new Request(`${SITE}/api/verify-status`, { method }));
+      assert.equal(answer.status, 405, method);
+      assert.equal(answer.headers.get('allow'), 'POST');
+      assert.match(answer.headers.get('content-type')!, /^application\/json/);
+      if (method !== 'HEAD') assert.deepEqual(await answer.json(), { code: 'method_not_allowed', message: 'Use POST' });
+    }
+    const missing = await h.handle(post('/api/verify-statuses', {}));
+    assert.equal(missing.status, 404);
+    assert.equal(((await missing.json()) as { code: string }).code, 'not_found');
+    assert.deepEqual(logged, [
+      'prove-verify 405 method_not_allowed GET /api/verify-status',
+      'prove-verify 405 method_not_allowed HEAD /api/verify-status',
+      'prove-verify 405 method_not_allowed PUT /api/verify-status',
+      'prove-verify 405 method_not_allowed DELETE /api/verify-status',
+      'prove-verify 405 method_not_allowed OPTIONS /api/verify-status',
+      'prove-verify 404 not_found POST /api/verify-statuses',
+    ]);
+  });
+});
+
+describe('the log: one line per refusal, nothing personal', () => {
+  test('by default console.warn gets one line per refusal: status, code, method, path, and why', async (t) => {
+    const warned: string[] = [];
+    t.mock.method(console, 'warn', (line: string) => warned.push(line));
+    const h = handlers({ log: undefined });
+    await h.verify(post('/api/verify', ADDY, { Origin: 'https://www.shop.example' }));
+    await h.verify(post('/api/verify', { ...ADDY, phoneNumber: '12' }));
+    assert.equal((await h.verify(post('/api/verify', ADDY))).status, 200, 'a start that succeeds is not logged');
+    assert.deepEqual(warned, [
+      'prove-verify 403 forbidden_origin POST /api/verify: Origin https://www.shop.example is not one of pageOrigins',
+      'prove-verify 400 invalid_request POST /api/verify: phoneNumber is not a possible phone number',
+    ]);
+  });
+
+  test('log: false writes nothing', async (t) => {
+    const warn = t.mock.method(console, 'warn', () => {});
+    const answer = await handlers({ log: false }).verify(post('/api/verify', ADDY, { Origin: 'https://evil.example' }));
+    assert.equal(answer.status, 403);
+    assert.equal(warn.mock.callCount(), 0);
+  });
+
+  test("Prove's failure is logged with its code and message on one line, never a name, a number, a token or a secret", async () => {
+    const h = handlers({ prove: { baseUrl: stub.url, clientId: 'id', clientSecret: 'the-client-secret' } });
+    const started = await h.verify(post('/api/verify', ADDY));
+    const { authToken, flowId } = (await started.json()) as { authToken: string; flowId: string };
+    const cookie = cookieOf(started);
+    // Prove's code and message are text from outside: a newline in them must not start a line of its own.
+    stub.nextVerify = { status: 400, body: { code: '8001\nprove-verify 200 ok', message: "field 'phoneNumber' +12001004010 is\r\ninvalid" } };
+    const refused = await h.verify(post('/api/verify', ADDY, { Cookie: cookie }));
+    assert.equal(refused.status, 502);
+    await h.verifyStatus(post('/api/verify-status', { flowId }, { Cookie: 'pv_session=forged' }));
+    assert.equal(logged.length, 2);
+    assert.equal(
+      logged[0],
+      'prove-verify 502 prove_error POST /api/verify: ProveHttpError: Prove /v3/verify answered HTTP 400 (code 8001 prove-verify 200 ok) "field \'phoneNumber\' +# is invalid"',
+    );
+    assert.equal(logged[1], 'prove-verify 401 session_expired POST /api/verify-status');
+    const all = logged.join('\n');
+    for (const secret of ['Addy', 'Epinay', '2001004010', authToken, cookie.split('=')[1]!, 'forged', 'the-client-secret', 'stub-token']) {
+      assert.ok(!all.includes(secret), `the log holds ${secret}`);
+    }
   });
 });
 

@@ -8,6 +8,8 @@
 
 import { DEFAULT_LIMITS, resolveLimits, type LimitSettings } from '../../../src/server/budgets.js';
 import { ConfigError } from '../../../src/server/config-error.js';
+// Prove's environments and their variables are prove-verify-server's (proveFromEnv): one reading for both.
+import { PROVE_ENVIRONMENTS, readProveEnv } from '../../../src/server/prove-env.js';
 
 export type DemoMode = 'emulator' | 'prove-sandbox' | 'prove-production';
 
@@ -24,17 +26,6 @@ export interface ProveConfig {
   prove: ProveConnection;
 }
 
-/**
- * Prove's server environments, as Prove's server SDKs name them. Prove verifies North American
- * numbers in the US environments and every other number in the EU ones; credentials are per region.
- */
-const PROVE_ENVIRONMENTS: Readonly<Record<string, { baseUrl: string; mode: DemoMode }>> = {
-  'uat-us': { baseUrl: 'https://platform.uat.proveapis.com', mode: 'prove-sandbox' },
-  'prod-us': { baseUrl: 'https://platform.proveapis.com', mode: 'prove-production' },
-  'uat-eu': { baseUrl: 'https://platform.uat.eu.proveapis.com', mode: 'prove-sandbox' },
-  'prod-eu': { baseUrl: 'https://platform.eu.proveapis.com', mode: 'prove-production' },
-};
-
 export const DEFAULT_EMULATOR_PORT = 8081;
 export const DEFAULT_APP_PORT = 8080;
 const EMULATOR_CLIENT_ID = 'demo-client-id';
@@ -48,15 +39,18 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /** Reads the Prove connection from the environment; throws ConfigError on a bad combination. */
 export function resolveProveConfig(env: Env = process.env): ProveConfig {
+  if (nonEmpty(env.PROVE_BASE_URL)) {
+    throw new ConfigError(
+      'PROVE_BASE_URL is not read by the demo: it talks to Prove by PROVE_ENV, or to its own emulator (EMULATOR_PORT) when no Prove credentials are set',
+    );
+  }
   const clientId = nonEmpty(env.PROVE_CLIENT_ID);
   const clientSecret = nonEmpty(env.PROVE_CLIENT_SECRET);
   if (clientId && clientSecret) {
-    const proveEnv = nonEmpty(env.PROVE_ENV) ?? 'uat-us';
-    const known = Object.hasOwn(PROVE_ENVIRONMENTS, proveEnv) ? PROVE_ENVIRONMENTS[proveEnv] : undefined;
-    if (!known) {
-      throw new ConfigError(`PROVE_ENV=${JSON.stringify(proveEnv)} is not a Prove environment; use one of ${Object.keys(PROVE_ENVIRONMENTS).join(', ')}`);
-    }
-    return { mode: known.mode, proveEnv, prove: { baseUrl: known.baseUrl, clientId, clientSecret } };
+    const { connection, environment } = readProveEnv(env);
+    // PROVE_BASE_URL was refused above, so one of Prove's environments was named (or defaulted).
+    const proveEnv = environment!;
+    return { mode: PROVE_ENVIRONMENTS[proveEnv].production ? 'prove-production' : 'prove-sandbox', proveEnv, prove: connection };
   }
   if (clientId || clientSecret) {
     const missing = clientId ? 'PROVE_CLIENT_SECRET' : 'PROVE_CLIENT_ID';

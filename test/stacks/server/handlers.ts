@@ -1,15 +1,10 @@
 // README "Your backend: prove-verify-server", block 1
-import { createProveVerifyHandlers } from 'prove-verify-server';
+import { createProveVerifyHandlers, proveFromEnv } from 'prove-verify-server';
 
-/** A setting from the environment: without it the server stops at start, not at someone's first verification. */
-function setting(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-}
-
+// Every setting is checked here: one that cannot work (a PROVE_CLIENT_ID not set, a pageOrigins
+// typo) stops the server at start with a ConfigError naming it, not at someone's first verification.
 export const prove = createProveVerifyHandlers({
-  prove: { baseUrl: 'https://platform.uat.proveapis.com', clientId: setting('PROVE_CLIENT_ID'), clientSecret: setting('PROVE_CLIENT_SECRET') },
+  prove: proveFromEnv(process.env), // PROVE_CLIENT_ID, PROVE_CLIENT_SECRET; PROVE_ENV: uat-us (default), prod-us, uat-eu, prod-eu
   finalTarget: { landingUrl: 'https://shop.example/link-opened.html' }, // allowedOrigins: [...] for others
   pageOrigins: ['https://shop.example'], // the pages whose requests are answered
   webhookSecret: process.env.PROVE_WEBHOOK_SECRET,
@@ -17,5 +12,7 @@ export const prove = createProveVerifyHandlers({
   onWebhookNotifications: (notifications) => console.log(`${notifications.length} change events from Prove`),
   allowOtpRetry: true, // Prove's default is false
   trustProxy: 1, // proxies of yours that add X-Forwarded-For
+  log: console.warn, // the default: a line per refusal, "prove-verify 403 forbidden_origin POST /api/verify"; false for none
 });
-// prove.verify, prove.verifyStatus, prove.webhook: (request, { clientAddress }?) => Promise<Response>
+// prove.handle(request, { clientAddress }?) => Promise<Response>: mount it for every method of
+// /verify, /verify-status and /webhook (or call prove.verify, prove.verifyStatus, prove.webhook).

@@ -1,0 +1,13 @@
+// README "Your backend: prove-verify-server", block 5
+import { createProveVerifyHandlers, proveFromEnv } from 'prove-verify-server';
+
+// A function: the settings are made and checked at the first request, not when `next build`
+// imports this module without the server's environment. A setting that cannot work is then
+// logged once, and every request answered 500 until it is fixed.
+export const prove = createProveVerifyHandlers(() => ({
+  prove: proveFromEnv(process.env), // PROVE_CLIENT_ID, PROVE_CLIENT_SECRET; PROVE_ENV: uat-us (default), prod-us, uat-eu, prod-eu
+  finalTarget: { landingUrl: 'https://shop.example/link-opened.html' },
+  pageOrigins: ['https://shop.example'],
+  webhookSecret: process.env.PROVE_WEBHOOK_SECRET,
+  trustProxy: 1, // your host's proxy in front of Next, which writes X-Forwarded-For
+}));

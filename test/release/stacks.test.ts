@@ -1,7 +1,8 @@
 // The README's framework snippets, and its backend's (prove-verify-server, Hono, Express, Redis),
 // as fixtures in test/stacks/, compiled against the built package the way an app would import it
-// (`prove-verify/react`, `prove-verify/vue`, `prove-verify/svelte`, `prove-verify/jsx`,
-// `prove-verify-server`: resolved through package.json `exports`). Misspelt props and events must not
+// (`prove-verify/react`, `prove-verify/vue`, `prove-verify/vite`, `prove-verify/svelte`,
+// `prove-verify/angular`, `prove-verify/jsx`, `prove-verify-server`: resolved through package.json
+// `exports`). Misspelt props and events must not
 // compile: each is a file of its own in one copy per stack, so a stack costs two compiler runs, two
 // run at a time. Each fixture is the README's block itself, after a first comment line naming the
 // README section and block.
@@ -11,8 +12,8 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import type { Api as VueApi } from '@vitejs/plugin-vue';
-import type { Plugin } from 'vite';
+import vue, { type Api as VueApi } from '@vitejs/plugin-vue';
+import { resolveConfig, type InlineConfig, type Plugin } from 'vite';
 import { compileTemplate, parse, type CompilerOptions } from 'vue/compiler-sfc';
 import { REPO_ROOT, ensureCdnBuild } from '../e2e/support/stack.js';
 
@@ -26,18 +27,24 @@ const BUILT = [
   'dist/frameworks/jsx.d.ts',
   'dist/frameworks/vue.d.ts',
   'dist/frameworks/svelte.d.ts',
+  'dist/vite.js',
+  'dist/angular/prove-verify.d.ts',
   'packages/server/dist/server/index.js',
   'packages/server/dist/server/index.d.ts',
 ];
 
 const COMPILERS: Record<string, (dir: string) => [string, string[]]> = {
   react: (dir) => ['tsc', ['-p', dir]],
-  vue: (dir) => ['vue-tsc', ['-p', dir]],
+  // create-vite's vue-ts layout: tsconfig.json only references tsconfig.app.json, whose
+  // vueCompilerOptions are the ones vue-tsc (and the editor) apply to the .vue files.
+  vue: (dir) => ['vue-tsc', ['-p', path.join(dir, 'tsconfig.app.json')]],
   svelte: (dir) => ['svelte-check', ['--workspace', dir, '--tsconfig', './tsconfig.json', '--output', 'machine', '--fail-on-warnings']],
   // noEmit in its tsconfig: ngc type-checks the templates and writes nothing.
   angular: (dir) => ['ngc', ['-p', dir]],
   // Node's own resolution (NodeNext), with Node's types: the backend's snippets, Express and ioredis.
   server: (dir) => ['tsc', ['-p', dir]],
+  // README's Next.js route handlers, as the App Router lays them out (the bundler matrix builds them with next build).
+  next: (dir) => ['tsc', ['-p', dir]],
 };
 const STACK_NAMES = Object.keys(COMPILERS);
 
@@ -85,23 +92,41 @@ const typos: [stack: string, file: string, from: string, to: string, reported: R
   ['vue', 'Verify.vue', '@prove-verify-success=', '@prove-verify-sucess=', /'onProveVerifySucess' does not exist/],
   ['svelte', 'Verify.svelte', 'backend-url=', 'backend-ulr=', /'\\?"backend-ulr\\?"' does not exist/],
   ['svelte', 'Verify.svelte', 'onprove-verify-success=', 'onprove-verify-sucess=', /'\\?"onprove-verify-sucess\\?"' does not exist/],
-  // strictTemplates types $event from HTMLElementEventMap: an event it does not list is a plain Event.
+  // prove-verify/angular: its inputs and outputs, checked by strictTemplates with no schema.
+  // backendUrl is required, so a misspelt one is missing; a bound property no input claims is
+  // checked against the DOM's.
+  ['angular', 'verify.component.ts', 'backendUrl=', 'backendURL=', /error NG8008: Required input 'backendUrl' from directive ProveVerify must be specified/],
   [
     'angular',
     'verify.component.ts',
-    '(prove-verify-success)=',
-    '(prove-verify-sucess)=',
+    '[firstName]=',
+    '[firstname]=',
+    /error NG8002: Can't bind to 'firstname' since it isn't a known property of 'prove-verify'/,
+  ],
+  [
+    'angular',
+    'verify.component.ts',
+    'possessionType="mobile"',
+    'possessionType="tablet"',
+    /error TS2322: Type '"tablet"' is not assignable to type '"auto" \| "mobile" \| "desktop" \| undefined'/,
+  ],
+  // An output no directive has is the element's DOM event of that name: a plain Event.
+  [
+    'angular',
+    'verify.component.ts',
+    '(success)=',
+    '(sucess)=',
     /error TS2345: Argument of type 'Event' is not assignable to parameter of type 'CustomEvent<ProveVerifyResultDetail>'/,
   ],
   [
     'angular',
     'verify.component.ts',
-    '(prove-verify-failure)=',
-    '(prove-verify-error)=',
-    /error TS2345: Argument of type 'CustomEvent<ProveVerifyErrorDetail>' is not assignable/,
+    '(failure)=',
+    '(error)=',
+    /error TS2345: Argument of type 'CustomEvent<ProveVerifyErrorDetail>' is not assignable to parameter of type 'CustomEvent<ProveVerifyResultDetail>'/,
   ],
   ['angular', 'verify.component.ts', 'done($event)', 'dne($event)', /error TS2551: Property 'dne' does not exist on type 'VerifyComponent'/],
-  ['angular', 'verify.component.ts', 'schemas: [CUSTOM_ELEMENTS_SCHEMA],', 'schemas: [],', /error NG8001: 'prove-verify' is not a known element/],
+  ['angular', 'verify.component.ts', 'imports: [ProveVerify],', 'imports: [],', /error NG8001: 'prove-verify' is not a known element/],
   ['server', 'handlers.ts', 'pageOrigins:', 'pageOrigin:', /'pageOrigin' does not exist in type 'ProveVerifyOptions'/],
   ['server', 'hono.ts', '.remote.address', '.remote.adress', /Property 'adress' does not exist/],
   ['server', 'express.ts', '{ clientAddress:', '{ clientAdress:', /'clientAdress' does not exist in type 'RequestContext'/],
@@ -213,7 +238,7 @@ function readmeBlocks(heading: string): string[] {
 
 describe("the README's framework and backend snippets are the fixtures", () => {
   // Block numbers count every fenced block in the section, from 1. Not here: Vue's block 3
-  // (tsconfig.json, checked below).
+  // (tsconfig.app.json, checked below).
   const snippets: [heading: string, block: number, fixture: string][] = [
     ['React and Next.js', 1, 'react/verify.tsx'],
     ['React and Next.js', 2, 'react/intrinsic.tsx'],
@@ -223,17 +248,25 @@ describe("the README's framework and backend snippets are the fixtures", () => {
     ['Svelte', 1, 'svelte/app.d.ts'],
     ['Svelte', 2, 'svelte/Verify.svelte'],
     ['Angular', 1, 'angular/verify.component.ts'],
+    // Served and opened by test/release/cdn-example.test.ts.
+    ['Plain HTML or a CDN', 1, 'cdn/index.html'],
+    ['Plain HTML or a CDN', 2, 'cdn/verify.js'],
+    ['Content Security Policy', 1, 'cdn/csp.http'],
     ['Your backend: prove-verify-server', 1, 'server/handlers.ts'],
     ['Your backend: prove-verify-server', 2, 'server/hono.ts'],
     ['Your backend: prove-verify-server', 3, 'server/express.ts'],
     ['Your backend: prove-verify-server', 4, 'server/redis.ts'],
+    ['Your backend: prove-verify-server', 5, 'next/lib/prove.ts'],
+    ['Your backend: prove-verify-server', 6, 'next/app/api/verify/route.ts'],
   ];
   for (const [heading, block, fixture] of snippets) {
     it(`README '${heading}' block ${block} is test/stacks/${fixture}, byte for byte after its first comment line`, () => {
       const source = readFileSync(path.join(STACKS, fixture), 'utf8');
       const firstLine = source.slice(0, source.indexOf('\n'));
       assert.ok(
-        [`// README "${heading}", block ${block}`, `<!-- README "${heading}", block ${block}`].some((start) => firstLine.startsWith(start)),
+        [`// README "${heading}", block ${block}`, `<!-- README "${heading}", block ${block}`, `# README "${heading}", block ${block}`].some((start) =>
+          firstLine.startsWith(start),
+        ),
         `${fixture} starts with ${firstLine}`,
       );
       const blocks = readmeBlocks(heading);
@@ -242,28 +275,73 @@ describe("the README's framework and backend snippets are the fixtures", () => {
     });
   }
 
-  it("README 'Vue' block 3's vueCompilerOptions are test/stacks/vue/tsconfig.json's", () => {
-    const block = readmeBlocks('Vue')[2].replace(/^\/\/ tsconfig\.json\n/, '');
+  it("README 'Vue' block 3's vueCompilerOptions are test/stacks/vue/tsconfig.app.json's, which vue-tsc compiles", () => {
+    const block = readmeBlocks('Vue')[2]!;
+    assert.match(block, /^\/\/ tsconfig\.app\.json\b/, 'the block names another file');
+    const tsconfigApp = JSON.parse(readFileSync(path.join(STACKS, 'vue/tsconfig.app.json'), 'utf8'));
+    assert.deepEqual(JSON.parse(block.slice(block.indexOf('\n') + 1)).vueCompilerOptions, tsconfigApp.vueCompilerOptions);
+    // As create-vite lays it out: tsconfig.json compiles nothing itself, so options there do nothing.
     const tsconfig = JSON.parse(readFileSync(path.join(STACKS, 'vue/tsconfig.json'), 'utf8'));
-    assert.deepEqual(JSON.parse(block).vueCompilerOptions, tsconfig.vueCompilerOptions);
+    assert.deepEqual(tsconfig, { files: [], references: [{ path: './tsconfig.app.json' }] });
   });
 });
 
-describe("Vue's isCustomElement, as the README's vite.config.ts sets it", () => {
+describe("Vue's isCustomElement, as prove-verify/vite sets it through Vite's own config resolution", () => {
   const { descriptor } = parse(readFileSync(path.join(STACKS, 'vue/Verify.vue'), 'utf8'));
   const compiled = (compilerOptions: CompilerOptions) =>
     compileTemplate({ source: descriptor.template!.content, filename: 'Verify.vue', id: 'verify', compilerOptions }).code;
+  const asElement = /createElementBlock\("prove-verify"/;
+  const asComponent = /resolveComponent\("prove-verify"\)/;
 
-  it('makes <prove-verify> an element Vue creates, where without it Vue looks for a component', async () => {
-    // The fixture's own config (vue-tsc type-checks it with the others), through @vitejs/plugin-vue.
+  /** The template options @vitejs/plugin-vue compiles with, once Vite has resolved `config` (its plugins' hooks run). */
+  async function vueTemplateOptions(config: InlineConfig): Promise<CompilerOptions> {
+    const resolved = await resolveConfig({ ...config, configFile: false, logLevel: 'silent' }, 'build');
+    const plugin = resolved.plugins.find((p): p is Plugin<VueApi> => p.name === 'vite:vue');
+    assert.ok(plugin?.api, 'no @vitejs/plugin-vue in the resolved config');
+    return plugin.api.options.template?.compilerOptions ?? {};
+  }
+
+  before(ensureBuilt);
+
+  it("README's vite.config.ts makes <prove-verify> an element Vue creates, where vue() alone looks for a component", async () => {
+    // The fixture's own config (vue-tsc and tsconfig.node.json type-check it).
     const { default: config } = await import('../stacks/vue/vite.config.js');
-    const plugin = (config.plugins ?? []).flat().find((p): p is Plugin<VueApi> => Boolean(p && 'name' in p && p.name === 'vite:vue'));
-    const fromConfig = plugin?.api?.options.template?.compilerOptions;
-    assert.ok(fromConfig?.isCustomElement, "the config sets no isCustomElement for @vitejs/plugin-vue's templates");
-    const withOption = compiled(fromConfig);
-    assert.match(withOption, /createElementBlock\("prove-verify"/);
-    assert.doesNotMatch(withOption, /resolveComponent/);
-    assert.match(compiled({}), /resolveComponent\("prove-verify"\)/);
+    assert.match(compiled(await vueTemplateOptions(config)), asElement);
+    assert.doesNotMatch(compiled(await vueTemplateOptions(config)), asComponent);
+    assert.match(compiled(await vueTemplateOptions({ plugins: [vue()] })), asComponent);
+  });
+
+  it('works listed before vue() too, and keeps an isCustomElement the app set', async () => {
+    // By name, as an app imports it; a variable keeps `npm run typecheck` (before any build) off dist/.
+    const entry: string = 'prove-verify/vite';
+    const { default: proveVerify } = (await import(entry)) as { default: () => Plugin };
+    const theirs = vue({ template: { compilerOptions: { isCustomElement: (tag) => tag === 'their-widget' } } });
+    const options = await vueTemplateOptions({ plugins: [proveVerify(), theirs] });
+    assert.match(compiled(options), asElement);
+    assert.equal(options.isCustomElement?.('their-widget'), true);
+    assert.equal(options.isCustomElement?.('my-component'), false);
+  });
+});
+
+describe('prove-verify/angular mirrors custom-elements.json', () => {
+  before(ensureBuilt);
+
+  it('has an input for each settable field and an output for each event, and nothing else', () => {
+    const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, 'custom-elements.json'), 'utf8'));
+    const element = manifest.modules.flatMap((module: any) => module.declarations ?? []).find((declaration: any) => declaration.tagName === 'prove-verify');
+    const fields = element.members
+      .filter((member: any) => member.kind === 'field' && !member.static && !member.readonly && (member.privacy ?? 'public') === 'public')
+      .map((member: any) => member.name);
+    const events = element.events.map((event: any) => event.name.replace(/^prove-verify-/, ''));
+    // What Angular reads of a library: the directive's declaration in its .d.ts, e.g.
+    // `{ "backendUrl": { "alias": "backendUrl"; … }; … }, { "step": "step"; … }`.
+    const declaration = readFileSync(path.join(REPO_ROOT, 'dist/angular/prove-verify.d.ts'), 'utf8');
+    const line = declaration.split('\n').find((text) => text.includes('ɵɵDirectiveDeclaration<ProveVerify, "prove-verify"'));
+    assert.ok(line, 'no directive declaration for prove-verify in dist/angular/prove-verify.d.ts');
+    const inputs = [...line.matchAll(/"(\w+)": \{ "alias"/g)].map((match) => match[1]);
+    const outputs = [...line.matchAll(/"(\w+)": "\w+";/g)].map((match) => match[1]).filter((name) => name !== 'alias');
+    assert.deepEqual(inputs.sort(), [...fields].sort());
+    assert.deepEqual(outputs.sort(), [...events].sort());
   });
 });
 

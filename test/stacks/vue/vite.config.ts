@@ -1,7 +1,8 @@
 // README "Vue", block 1.
 import vue from '@vitejs/plugin-vue';
+import proveVerify from 'prove-verify/vite';
 import { defineConfig } from 'vite';
 
 export default defineConfig({
-  plugins: [vue({ template: { compilerOptions: { isCustomElement: (tag) => tag === 'prove-verify' } } })],
+  plugins: [vue(), proveVerify()],
 });

@@ -97,10 +97,12 @@ function proveAuth(): Promise<ProveAuthApi> {
   loading ??= (
     source ? import(/* @vite-ignore */ /* webpackIgnore: true */ source) : import('@prove-identity/prove-auth/build/bundle/release/prove-auth.js')
   ).then(
-    (module: { default?: ProveAuthApi }) => {
-      // As an ES module in a browser the UMD file sets `self.proveAuth`; through a bundler it is
-      // the CommonJS default export.
-      const api = module.default?.AuthenticatorBuilder ? module.default : (globalThis as { proveAuth?: ProveAuthApi }).proveAuth;
+    (module: Partial<ProveAuthApi> & { default?: ProveAuthApi }) => {
+      // As an ES module in a browser the UMD file sets `self.proveAuth`. Through a bundler it is
+      // CommonJS: the default export (Vite, webpack, esbuild, Rollup, Turbopack, Angular's), or
+      // the exports themselves, which Parcel hands over whole since they carry `__esModule`.
+      const api = [module.default, module, (globalThis as { proveAuth?: ProveAuthApi }).proveAuth].find((candidate) => candidate?.AuthenticatorBuilder) as
+        ProveAuthApi | undefined;
       if (!api?.AuthenticatorBuilder) throw new Error('Prove SDK loaded without an AuthenticatorBuilder');
       // Once, here, and never inside a run: the SDK keeps its log writer for good, and a writer
       // made in a run would keep that run, and its element, alive after the element has gone.

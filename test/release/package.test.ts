@@ -59,6 +59,11 @@ function intendedFiles(): string[] {
         return [`${built}.js`, `${built}.d.ts`];
       }),
     'dist/phone/metadata/index.js',
+    // The Angular directive, compiled by ngc in partial mode (tsconfig.angular.json), and the
+    // import-map command.
+    'dist/angular/prove-verify.js',
+    'dist/angular/prove-verify.d.ts',
+    'bin/prove-verify-import-map.mjs',
     ...cdnScripts.flatMap((file) => [`dist/cdn/${file}`, `dist/cdn/${file}.map`]),
     `dist/cdn/${cdn.sdk}`,
     `dist/cdn/${cdn.sdk}.LICENSE.txt`,
@@ -204,4 +209,29 @@ test('every locked dependency runs on the Node the package and its tools say the
   });
   assert.ok(Object.keys(lock.packages).length > 500, 'the lock file lists the dependency tree');
   assert.deepEqual(refused, []);
+});
+
+test('prove-verify-server packs its built modules, its README and licence, nothing else, and publint and attw pass it', async () => {
+  const dir = path.join(ROOT, 'packages/server');
+  const packed = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(packed.status, 0, packed.stderr);
+  const [{ files }] = JSON.parse(packed.stdout) as [{ files: { path: string }[] }];
+  const listed = files.map((file) => file.path).sort();
+  const intended = [
+    'LICENSE',
+    'README.md',
+    'package.json',
+    ...[...sources('src/server', '.ts'), 'src/phone-rule.ts', 'src/name-rule.ts'].flatMap((file) => {
+      const built = file.replace(/^src\//, 'dist/').replace(/\.ts$/, '');
+      return [`${built}.js`, `${built}.d.ts`];
+    }),
+  ].sort();
+  assert.deepEqual(
+    { unintended: listed.filter((f) => !intended.includes(f)), missing: intended.filter((f) => !listed.includes(f)) },
+    { unintended: [], missing: [] },
+  );
+  const { publint } = await import('publint');
+  assert.deepEqual((await publint({ pkgDir: dir, strict: true })).messages, []);
+  const attw = spawnSync(process.execPath, [bin('attw'), '--pack', dir, '--profile', 'esm-only', '--format', 'json'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(attw.status, 0, `${attw.stdout}${attw.stderr}`);
 });

@@ -20,6 +20,10 @@ export default defineConfig(
       'test/e2e/screenshots/',
       // The stacks test's misspelt copies, beside the fixtures while it runs.
       'test/stacks/.typo-*/',
+      // The bundler matrix's apps, as their scaffolders and tools' guides write them, and their builds.
+      'test/bundlers/*/',
+      'test/bundlers/.work/',
+      'test/bundlers/.parcel-cache/',
     ],
   },
   js.configs.recommended,
@@ -54,6 +58,8 @@ export default defineConfig(
       'test/support/fake-sdk.ts',
       'test/support/live.ts',
       'bench/fixtures/**',
+      // README's plain HTML page's listener (its fixture).
+      'test/stacks/cdn/**',
     ],
     languageOptions: { globals: { ...globals.browser } },
   },

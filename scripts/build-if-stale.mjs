@@ -10,6 +10,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** What the build reads: our sources, its configs, and the installed dependencies. */
 const INPUTS = [
   'src',
+  'angular',
+  'tsconfig.angular.json',
   'scripts',
   'package.json',
   'package-lock.json',

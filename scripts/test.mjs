@@ -3,9 +3,10 @@
 // side by side, its output shown whole when it ends (side-by-side output would interleave), and a
 // closing summary with every step's time and the tests counted by the tools' own reporters.
 //
-//   npm test              Chrome, then the type check (tsc -b, which also emits dist/), then the
-//                         browser, server and end-to-end suites at once (end to end after the CDN
-//                         build, which only it needs).
+//   npm test              Chrome, then the type check (tsc -b, which also emits dist/), then two
+//                         chains side by side: the browser suites; and the CDN build, the server
+//                         suites (whose budget test measures that build, in one process:
+//                         test/server/all.ts) and the end-to-end suite.
 //   npm run test:release  the build and the packed tarballs, then the long proofs one after another:
 //                         framework stacks, the package, bundlers, screenshots, faults, load, fuzz.
 //
@@ -35,7 +36,7 @@ const PLANS = {
     npm('typecheck'),
     [
       [named('test:browser-1', npm('test:browser', '--group', 'browser-1')), named('test:browser-2', npm('test:browser', '--group', 'browser-2'))],
-      [npm('test:server'), npm('build:cdn'), npm('test:e2e')],
+      [npm('build:cdn'), npm('test:server'), npm('test:e2e')],
     ],
   ],
   release: [node('chrome', 'scripts/ensure-chrome.mjs'), npm('build'), npm('test:release:node'), npm('test:release:browser')],
@@ -74,6 +75,7 @@ function runStep(step) {
 }
 
 /** Runs a chain of steps, stopping at the first that fails. */
+/** Runs a chain of steps, stopping at the first that fails. */
 async function runChain(chain) {
   for (const step of chain) {
     if (!(await runStep(step))) return false;
@@ -87,7 +89,7 @@ if (mode === 'release') process.env.TEST_DEPTH = 'release';
 const started = Date.now();
 clearCounts(SUITES[mode]);
 for (const entry of PLANS[mode]) {
-  const ok = Array.isArray(entry) ? (await Promise.all(entry.map(runChain))).every(Boolean) : await runStep(entry);
+  const ok = await (Array.isArray(entry) ? Promise.all(entry.map(runChain)).then((chains) => chains.every(Boolean)) : runChain([entry]));
   if (!ok) {
     failed = true;
     break;

@@ -11,9 +11,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { SignJWT } from 'jose';
-import { API_BODY_LIMIT, type RunningApp } from '../../demo/server/app/index.js';
-import { ADDY, call, cookieOf, startAppOn, startStubProve, type Answer, type StubProve } from './app-helpers.js';
-import { fuzzRuns } from '../support/depth.js';
+import { API_BODY_LIMIT, type RunningApp } from '../../../demo/server/app/index.js';
+import { ADDY, call, cookieOf, startAppOn, startStubProve, type Answer, type StubProve } from '../../server/app-helpers.js';
+import { fuzzRuns } from '../../support/depth.js';
 
 const SECRET = 'whsec_fuzz';
 const RUNS = fuzzRuns(300);

@@ -4,11 +4,11 @@ import { createServer, request } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import { WebSocket } from 'ws';
-import { FaultBoard } from '../../demo/server/emulator/faults.js';
-import type { Flow } from '../../demo/server/emulator/flows.js';
-import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../demo/server/emulator/index.js';
-import { SandboxClient } from '../../demo/server/emulator/sandbox-client.js';
-import { IDLE_CLOSE_CODE, StatusHub } from '../../demo/server/emulator/status-socket.js';
+import { FaultBoard } from '../../../demo/server/emulator/faults.js';
+import type { Flow } from '../../../demo/server/emulator/flows.js';
+import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../../demo/server/emulator/index.js';
+import { SandboxClient } from '../../../demo/server/emulator/sandbox-client.js';
+import { IDLE_CLOSE_CODE, StatusHub } from '../../../demo/server/emulator/status-socket.js';
 
 // What a slow, silent or greedy client can hold: header and request timeouts, one socket cap over
 // every address, and status sockets that stop talking.

@@ -3,9 +3,9 @@ import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { WebSocket } from 'ws';
-import { startEmulator, type EmulatorHandle } from '../../demo/server/emulator/index.js';
-import { SandboxClient, type StartedFlow } from '../../demo/server/emulator/sandbox-client.js';
-import { fuzzRuns } from '../support/depth.js';
+import { startEmulator, type EmulatorHandle } from '../../../demo/server/emulator/index.js';
+import { SandboxClient, type StartedFlow } from '../../../demo/server/emulator/sandbox-client.js';
+import { fuzzRuns } from '../../support/depth.js';
 
 // Generated bad input against the emulator's server API, client API and sandbox, on loopback:
 // every refusal is a 4xx with {code, message}, nothing is a 5xx, a refused request changes no

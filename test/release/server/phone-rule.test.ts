@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { normalizePhone } from '../../demo/server/emulator/phone.js';
-import { checkLoading } from '../../src/phone-rules.js';
-import { VerifyBodySchema } from '../../src/server/validation.js';
-import { fuzzRuns } from '../support/depth.js';
+import { normalizePhone } from '../../../demo/server/emulator/phone.js';
+import { checkLoading } from '../../../src/phone-rules.js';
+import { VerifyBodySchema } from '../../../src/server/validation.js';
+import { fuzzRuns } from '../../support/depth.js';
 
 const PERSON = { firstName: 'Addy', lastName: 'Epinay', possessionType: 'mobile' };
 

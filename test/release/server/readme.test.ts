@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import GithubSlugger from 'github-slugger';
-import { REPO_ROOT } from '../e2e/support/stack.js';
+import { REPO_ROOT } from '../../e2e/support/stack.js';
 
 const README = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
 /** The text outside fenced code blocks, where a `#` line is a heading and `](...)` a link. */

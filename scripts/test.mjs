@@ -39,7 +39,7 @@ const PLANS = {
       [npm('build:cdn'), npm('test:server'), npm('test:e2e')],
     ],
   ],
-  release: [node('chrome', 'scripts/ensure-chrome.mjs'), npm('build'), npm('test:release:node'), npm('test:release:browser')],
+  release: [node('chrome', 'scripts/ensure-chrome.mjs'), npm('build'), npm('pack'), npm('test:release:node'), npm('test:release:browser')],
 };
 
 const SUITES = {

@@ -29,7 +29,14 @@ import type { LitElement } from 'lit';
 import 'prove-verify';
 import type { ProveVerifyElement, ProveVerifyEventMap } from 'prove-verify';
 
-export type { ProveVerifyElement, ProveVerifyErrorDetail, ProveVerifyEventMap, ProveVerifyResultDetail, ProveVerifyStepDetail } from 'prove-verify';
+export type {
+  ProveVerifyElement,
+  ProveVerifyErrorDetail,
+  ProveVerifyEventMap,
+  ProveVerifyResultDetail,
+  ProveVerifyStepDetail,
+  ProveVerifySuccessDetail,
+} from 'prove-verify';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Writable<T> = { -readonly [K in keyof T]: T[K] };

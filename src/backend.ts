@@ -30,7 +30,30 @@ export interface VerificationResult {
   success: boolean;
   possessionResult?: string;
   verifyResult?: string;
+  /**
+   * The number Prove proved, in E.164, when the backend names it (prove-verify-server always
+   * does). Anything else the backend sends under this name is left out.
+   */
+  phoneNumber?: string;
   [extra: string]: unknown;
+}
+
+/**
+ * How "Use a different number" may change the number of a running flow, as the start answer says:
+ * - `in-flow`: through the SDK's own change-number step (the backend binds its verdict to the
+ *   number Prove proved);
+ * - `restart`: only through a new start with the new number, the old run cancelled. The default,
+ *   for a backend that does not say: one whose verdict names no number could otherwise answer
+ *   success for the number it started while Prove checked another.
+ */
+export type ChangeNumber = 'in-flow' | 'restart';
+
+/** A started flow: the authToken for Prove's SDK, and what the backend said of it. */
+export interface VerifyStarted {
+  authToken: string;
+  /** The backend's name for the flow, sent back with the status call. */
+  flowId?: string;
+  changeNumber: ChangeNumber;
 }
 
 export type BackendErrorCode = 'network' | 'timeout' | 'http' | 'malformed' | 'rate-limited' | 'aborted';
@@ -140,20 +163,36 @@ function isResult(json: unknown): json is VerificationResult {
   return isRecord(json) && typeof json.success === 'boolean';
 }
 
+/** `+`, a digit other than 0, then at most 14 more: E.164's shape, whatever the country. */
+const E164 = /^\+[1-9]\d{1,14}$/;
+
+/** The result with its `phoneNumber` kept only when it is an E.164 string. */
+function withProvedNumber(result: VerificationResult): VerificationResult {
+  if (result.phoneNumber === undefined || (typeof result.phoneNumber === 'string' && E164.test(result.phoneNumber))) return result;
+  const rest = { ...result };
+  delete rest.phoneNumber;
+  return rest;
+}
+
 /**
  * Asks the backend to start a Prove flow. It answers the authToken the SDK needs or, when Prove
- * refused the person at once, the result itself (`success: false`, no authToken).
+ * refused the person at once, the result itself (`success: false`, no authToken). A
+ * `changeNumber` other than `in-flow` (none, or one this element does not know) reads as `restart`.
  */
 export async function startVerification(
   config: BackendConfig,
   request: VerifyRequest,
   signal?: AbortSignal,
-): Promise<{ authToken: string; flowId?: string } | { result: VerificationResult }> {
+): Promise<VerifyStarted | { result: VerificationResult }> {
   const { json } = await postJson(config, config.verifyPath, request, signal);
   if (isRecord(json) && typeof json.authToken === 'string' && json.authToken !== '') {
-    return typeof json.flowId === 'string' && json.flowId !== '' ? { authToken: json.authToken, flowId: json.flowId } : { authToken: json.authToken };
+    return {
+      authToken: json.authToken,
+      ...(typeof json.flowId === 'string' && json.flowId !== '' ? { flowId: json.flowId } : {}),
+      changeNumber: json.changeNumber === 'in-flow' ? 'in-flow' : 'restart',
+    };
   }
-  if (isResult(json) && !json.success) return { result: json };
+  if (isResult(json) && !json.success) return { result: withProvedNumber(json) };
   throw new BackendError('malformed', 'The backend answer has no authToken.');
 }
 
@@ -170,5 +209,5 @@ export async function fetchVerificationResult(
   const { status, json } = await postJson(config, config.statusPath, flowId ? { flowId } : {}, signal);
   if (status === 202) return undefined;
   if (!isResult(json)) throw new BackendError('malformed', 'The backend answer has no boolean "success".');
-  return json;
+  return withProvedNumber(json);
 }

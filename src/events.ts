@@ -8,6 +8,15 @@ export interface ProveVerifyResultDetail {
   /** The backend's status answer. The backend, not this event, is the source of truth. */
   result: VerificationResult;
 }
+export interface ProveVerifySuccessDetail extends ProveVerifyResultDetail {
+  /**
+   * The verified number, in E.164 (what a form the element is in submits): the verdict's
+   * `phoneNumber`, the number Prove proved, when the backend names it (prove-verify-server always
+   * does); else the number the person typed last (the form's, or the one they changed to), which
+   * the backend then did not confirm. Your server's own verdict, not this event, is what to trust.
+   */
+  phoneNumber: string;
+}
 export interface ProveVerifyErrorDetail {
   code: ErrorCode;
   /** A technical description for developers; never contains what the person typed. */
@@ -26,7 +35,7 @@ export interface ProveVerifyErrorDetail {
 
 export interface ProveVerifyEventMap {
   'prove-verify-step': CustomEvent<ProveVerifyStepDetail>;
-  'prove-verify-success': CustomEvent<ProveVerifyResultDetail>;
+  'prove-verify-success': CustomEvent<ProveVerifySuccessDetail>;
   'prove-verify-failure': CustomEvent<ProveVerifyResultDetail>;
   'prove-verify-error': CustomEvent<ProveVerifyErrorDetail>;
   'prove-verify-cancel': CustomEvent<Record<string, never>>;

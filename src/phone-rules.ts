@@ -119,6 +119,16 @@ export function nationalFormat(input: string, defaultCountry: string = 'US'): st
   return parsePhoneNumberFromString(input.trim(), homeOf(defaultCountry), metadata)?.formatNational() ?? input.trim();
 }
 
+/**
+ * A number in E.164 as the element writes numbers: nationally when it has `country`'s calling
+ * code (`(201) 100-4011`), else internationally (`+44 7968 900002`); as given until its plans are in.
+ */
+export function shownE164(e164: string, country: string): string {
+  const parsed = parsePhoneNumberFromString(e164, metadata);
+  if (!parsed) return e164;
+  return parsed.countryCallingCode === callingCodeOf(homeOf(country)) ? parsed.formatNational() : parsed.formatInternational();
+}
+
 /** The country a number is from, as `checkNumber` reads it (for a message); undefined until its plans are in. */
 export function countryOfNumber(input: string, country: string, allowed: readonly string[] = []): string | undefined {
   const parsed = callingCodeOf(country) ? parsePhoneNumberFromString(input.trim(), country as CountryCode, metadata) : undefined;

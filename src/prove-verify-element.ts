@@ -16,7 +16,7 @@ export type { FlowState, StepName } from './flow/state.js';
 export type { VerificationResult } from './backend.js';
 export type { ProveSdk, FlowSteps, SdkRun } from './sdk.js';
 // The events' types only: `emit` is the element's own plumbing, not API.
-export type { ProveVerifyEventMap, ProveVerifyStepDetail, ProveVerifyResultDetail, ProveVerifyErrorDetail } from './events.js';
+export type { ProveVerifyEventMap, ProveVerifyStepDetail, ProveVerifyResultDetail, ProveVerifySuccessDetail, ProveVerifyErrorDetail } from './events.js';
 export { registerLanguage } from './i18n/registry.js';
 export type { Strings, StringOverrides } from './i18n/strings.js';
 
@@ -25,7 +25,7 @@ export type { Strings, StringOverrides } from './i18n/strings.js';
  * and the result from the site's backend.
  *
  * @event {CustomEvent<ProveVerifyStepDetail>} prove-verify-step - The flow moved to another step. `detail: {step}`.
- * @event {CustomEvent<ProveVerifyResultDetail>} prove-verify-success - The backend says the phone is verified. `detail: {result}`.
+ * @event {CustomEvent<ProveVerifySuccessDetail>} prove-verify-success - The backend says the phone is verified. `detail: {result, phoneNumber}`, the verified number in E.164.
  * @event {CustomEvent<ProveVerifyResultDetail>} prove-verify-failure - The backend says it is not. `detail: {result}`.
  * @event {CustomEvent<ProveVerifyErrorDetail>} prove-verify-error - Something failed; `detail: {code, message, recoverable, status?, retryAfter?, proveCode?, proveMessage?}`.
  * @event {CustomEvent<Record<string, never>>} prove-verify-cancel - The person cancelled a running flow.
@@ -162,8 +162,9 @@ export class ProveVerifyElement extends LitElement {
   private readonly language = new LanguageController(this, () => this.strings);
 
   /**
-   * In a `<form>`, with a `name`, the element submits the verified number (E.164) once a flow
-   * has succeeded, and nothing before; `required` holds the form back until then.
+   * In a `<form>`, with a `name`, the element submits the verified number (E.164: the one Prove
+   * proved, as `prove-verify-success` names it) once a flow has succeeded, and nothing before;
+   * `required` holds the form back until then.
    */
   static formAssociated = true;
   private readonly internals = this.attachInternals();

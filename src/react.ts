@@ -7,7 +7,7 @@ import * as React from 'react';
 import type { ProveVerifyEventMap } from './events.js';
 import { ProveVerifyElement } from './prove-verify.js';
 
-export type { ProveVerifyErrorDetail, ProveVerifyEventMap, ProveVerifyResultDetail, ProveVerifyStepDetail } from './events.js';
+export type { ProveVerifyErrorDetail, ProveVerifyEventMap, ProveVerifyResultDetail, ProveVerifyStepDetail, ProveVerifySuccessDetail } from './events.js';
 export type { ProveVerifyElement } from './prove-verify.js';
 
 type Named<K extends keyof ProveVerifyEventMap> = EventName<ProveVerifyEventMap[K]>;

@@ -30,7 +30,8 @@ export type FlowAction =
   | { type: 'link-retry-requested' }
   | { type: 'resend-link'; now: number; send: SendTiming }
   | { type: 'finishing' }
-  | { type: 'result'; result: VerificationResult; phoneNumber?: string }
+  /** `phoneNumber`: the number proved, E.164; `changed`: not the one the flow started with. */
+  | { type: 'result'; result: VerificationResult; phoneNumber?: string; changed?: boolean }
   | { type: 'failed'; code: ErrorCode; status?: number; retry: RetryTarget; retryAt?: number }
   | { type: 'expired'; reason: ExpiredReason }
   | { type: 'reset'; focus?: FieldName };

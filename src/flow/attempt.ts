@@ -1,4 +1,4 @@
-import type { BackendConfig } from '../backend.js';
+import type { BackendConfig, ChangeNumber } from '../backend.js';
 import type { CodeAnswer, LinkAnswer, PossessionType, ProveSdk, SdkRun } from '../sdk.js';
 import { PendingAnswer } from './pending-answer.js';
 
@@ -33,8 +33,12 @@ export interface FlowAttempt {
   /** Aborts the attempt's fetches and waits. */
   abort: AbortController;
   possession?: PossessionType;
-  /** The number as sent to the backend, in E.164. */
+  /** The number Prove checks now, in E.164: the one sent to the backend, or the SDK's change. */
   phoneNumber?: string;
+  /** The number the flow was started with, in E.164. */
+  startedWith?: string;
+  /** How the start answer lets the number change (see `ChangeNumber`). */
+  changeNumber?: ChangeNumber;
   /** The backend's name for this flow, if it gave one; sent back with the status call. */
   flowId?: string;
   sdk?: SdkRun;

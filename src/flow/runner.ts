@@ -2,6 +2,7 @@ import { BackendError, fetchVerificationResult, startVerification, type Verifica
 import { emit, type ProveVerifyErrorDetail } from '../events.js';
 import { onInstantLinkFinished } from '../instant-link.js';
 import { checkPhone, effectiveCountry } from '../phone.js';
+import { PROVE_MOBILE_AUTH_HOSTS } from '../prove-hosts.js';
 import { loadProveAuth, proveAuthSdk, toSdkFailure, type PossessionType, type SdkFailure } from '../sdk.js';
 import type { FlowAction, SendTiming } from './actions.js';
 import { createAttempt, pause, type FlowSettings, type FlowAttempt } from './attempt.js';
@@ -97,7 +98,7 @@ export class FlowRunner implements StepHost {
       const possession = await this.possessionFor(attempt);
       if (!this.isCurrent(attempt)) return;
       attempt.possession = possession;
-      attempt.phoneNumber = phoneNumber;
+      attempt.phoneNumber = attempt.startedWith = phoneNumber;
       const started = await startVerification(
         attempt.settings.backend,
         {
@@ -113,6 +114,7 @@ export class FlowRunner implements StepHost {
       // Prove refused the person at once: the verdict is in, and Prove's SDK never runs.
       if ('result' in started) return this.showResult(attempt, started.result);
       attempt.flowId = started.flowId;
+      attempt.changeNumber = started.changeNumber;
       if (possession === 'desktop') attempt.stopListening = onInstantLinkFinished(() => this.linkFinishedElsewhere(attempt));
       const sdkRun = await (attempt.settings.sdk ?? proveAuthSdk).run(started.authToken, possession, sdkSteps(attempt, this));
       sdkRun.done.catch((error: unknown) => {
@@ -151,10 +153,14 @@ export class FlowRunner implements StepHost {
     }
   }
 
-  /** "Change number" on the code screen, "Use a different number" while a link waits. */
+  /**
+   * "Change number" on the code screen, "Use a different number" while a link waits. Through the
+   * SDK's own step only when the backend said `in-flow`; else the SDK's step waits until the new
+   * number starts a new flow (`restart`) or Cancel ends this one.
+   */
   changeNumber(): void {
     const attempt = this.attempt;
-    if (!attempt || !this.dispatch({ type: 'change-number' })) return;
+    if (!attempt || !this.dispatch({ type: 'change-number' }) || attempt.changeNumber !== 'in-flow') return;
     if (!attempt.code.answer({ kind: 'change-number' })) attempt.link.answer('change-number');
   }
 
@@ -175,11 +181,24 @@ export class FlowRunner implements StepHost {
       this.dispatch({ type: 'phone-invalid', error: phone.error });
       return;
     }
+    // Whether the person asked for it or Prove refused the number: only the backend may change it.
+    if (attempt.changeNumber !== 'in-flow') return this.restart(raw, phone.e164);
     // Prove now checks this number: it is the one a success verifies.
     attempt.phoneNumber = phone.e164;
     this.dispatch({ type: 'phone-submitted', phone: raw, send: this.sendTiming(attempt) });
     // The person may be quicker than the SDK's next step; it then takes the number when it asks.
     if (!attempt.phone.answer(phone.e164)) attempt.queuedPhone = phone.e164;
+  }
+
+  /**
+   * A new number for a backend that binds its verdict to the number it started (`restart`): the
+   * old run ends without a word (no event; its SDK's refusals land nowhere) and a new flow starts
+   * with the same names, as if the form had been sent with the new number, which it then shows.
+   */
+  private restart(raw: string, phoneNumber: string): void {
+    this.teardown();
+    this.dispatch({ type: 'edit', field: 'phone', value: raw });
+    if (this.dispatch({ type: 'submit', now: Date.now() })) void this.start(phoneNumber);
   }
 
   resendLink(): void {
@@ -270,8 +289,18 @@ export class FlowRunner implements StepHost {
   }
 
   private showResult(attempt: FlowAttempt, result: VerificationResult): void {
-    this.dispatch({ type: 'result', result, phoneNumber: attempt.phoneNumber });
-    emit(this.host, result.success ? 'prove-verify-success' : 'prove-verify-failure', { result });
+    // The number Prove proved, as the backend names it; else the last one the person gave.
+    const phoneNumber = result.phoneNumber ?? attempt.phoneNumber ?? '';
+    const changed = phoneNumber !== attempt.startedWith;
+    this.dispatch({ type: 'result', result, phoneNumber, changed });
+    // The success screen names it, written as its country does once that country's plans are in.
+    if (result.success && changed) {
+      checkPhone(phoneNumber)
+        .then(() => this.flow.requestUpdate())
+        .catch(() => {});
+    }
+    if (result.success) emit(this.host, 'prove-verify-success', { result, phoneNumber });
+    else emit(this.host, 'prove-verify-failure', { result });
     // The SDK may still wait (an Instant Link finished in another tab): nothing more is asked of it.
     if (!attempt.finish.answer()) attempt.sdk?.cancel();
     this.stopListening(attempt);
@@ -323,7 +352,7 @@ export class FlowRunner implements StepHost {
         if (failure.proveOrigin) {
           const ws = failure.proveOrigin.replace(/^http/, 'ws');
           console.warn(
-            `<prove-verify>: Prove's client API at ${failure.proveOrigin} could not be reached. If this page has a Content-Security-Policy, its connect-src must allow ${failure.proveOrigin} and ${ws}.`,
+            `<prove-verify>: Prove's client API at ${failure.proveOrigin} could not be reached. If this page has a Content-Security-Policy, its connect-src must allow ${failure.proveOrigin} and ${ws}, and, for Mobile Auth on a phone, ${PROVE_MOBILE_AUTH_HOSTS.join(' ')}.`,
           );
         }
         return this.fail(attempt, { code: 'network', ...detail });

@@ -84,8 +84,9 @@ export type FlowState =
   | (Base & { name: 'link-sending'; possession: 'desktop'; sends: Sends; resent?: boolean })
   | (Base & { name: 'link-waiting'; possession: 'desktop'; sends: Sends; canResend: boolean; message?: MessageKey })
   | (Base & { name: 'verifying'; cause?: FailureCause })
-  // `phoneNumber`: the verified number in E.164, what a form the element is in submits.
-  | (Base & { name: 'success'; result: VerificationResult; phoneNumber?: string })
+  // `phoneNumber`: the verified number in E.164, what a form the element is in submits;
+  // `changed`: it is not the one the flow started with, so the screen names it.
+  | (Base & { name: 'success'; result: VerificationResult; phoneNumber?: string; changed?: boolean })
   | (Base & { name: 'failure'; result: VerificationResult; cause?: FailureCause })
   // `retryAt`: the backend or Prove asked to wait (HTTP 429 Retry-After) until then.
   | (Base & { name: 'error'; code: ErrorCode; status?: number; retry: RetryTarget; retryAt?: number })

@@ -30,9 +30,11 @@ export function transition(state: FlowState, action: FlowAction): FlowState {
       return { ...state, values: next } as FlowState;
     }
 
+    // From `phone-change` too: a new number a `restart` backend starts a new flow for.
     case 'submit':
       if (
         state.name === 'form' ||
+        state.name === 'phone-change' ||
         (state.name === 'error' && state.retry === 'start' && !(state.retryAt && action.now < state.retryAt)) ||
         (state.name === 'expired' && state.reason === 'link')
       ) {
@@ -151,7 +153,7 @@ export function transition(state: FlowState, action: FlowAction): FlowState {
       // `starting`: the backend's start call already had the verdict (Prove refused at once).
       if (state.name !== 'verifying' && state.name !== 'starting') return state;
       return action.result.success
-        ? { name: 'success', values, result: action.result, phoneNumber: action.phoneNumber }
+        ? { name: 'success', values, result: action.result, phoneNumber: action.phoneNumber, changed: action.changed }
         : { name: 'failure', values, result: action.result, cause: state.name === 'verifying' ? state.cause : undefined };
 
     case 'failed':

@@ -43,6 +43,7 @@ export const en: Strings = {
   verifying: 'Checking the result…',
   successTitle: 'Phone number verified',
   successBody: 'Thank you, your phone number is confirmed.',
+  verifiedNumber: (phone) => `The verified number is ${phone}.`,
   failureTitle: "We couldn't verify this phone number",
   failureBody: 'The details did not match what the carrier knows about this phone. Check them and try again.',
   failurePossessionBody:

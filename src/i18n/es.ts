@@ -44,6 +44,7 @@ export const es: Strings = {
   verifying: 'Comprobando el resultado…',
   successTitle: 'Número de teléfono verificado',
   successBody: 'Gracias, tu número de teléfono está confirmado.',
+  verifiedNumber: (phone) => `El número verificado es el ${phone}.`,
   failureTitle: 'No pudimos verificar este número de teléfono',
   failureBody: 'Los datos no coinciden con lo que el operador sabe de este teléfono. Revísalos e inténtalo de nuevo.',
   failurePossessionBody:

@@ -46,6 +46,7 @@ export const fr: Strings = {
   verifying: 'Vérification du résultat…',
   successTitle: 'Numéro de téléphone vérifié',
   successBody: 'Merci, votre numéro de téléphone est confirmé.',
+  verifiedNumber: (phone) => `Le numéro vérifié est le ${phone}.`,
   failureTitle: 'Nous n’avons pas pu vérifier ce numéro de téléphone',
   failureBody: 'Les informations ne correspondent pas à celles que l’opérateur connaît pour ce téléphone. Vérifiez-les et réessayez.',
   failurePossessionBody:

@@ -50,6 +50,11 @@ export interface Strings {
   verifying: string;
   successTitle: string;
   successBody: string;
+  /**
+   * After `successBody` when the number verified is not the one the flow started with (the
+   * person changed it): it names the number, which is kept on one line.
+   */
+  verifiedNumber(phone: string): string;
   failureTitle: string;
   /** Possession proven, but the details did not match the phone's owner. */
   failureBody: string;

@@ -1,5 +1,7 @@
 import { html, nothing, svg, type TemplateResult } from 'lit';
 import type { FlowState } from '../flow/state.js';
+import { effectiveCountry } from '../phone.js';
+import { shownE164 } from '../phone-rules.js';
 import type { ViewContext } from './context.js';
 import { errorText, retryButton } from './error-alert.js';
 import { progress } from './progress.js';
@@ -22,7 +24,7 @@ function icon(kind: Kind) {
 }
 
 /** A result panel; its heading takes focus so screen readers hear the outcome first. */
-function panel(kind: Kind, title: string, body: string, main?: TemplateResult, secondary?: TemplateResult) {
+function panel(kind: Kind, title: string, body: string | TemplateResult, main?: TemplateResult, secondary?: TemplateResult) {
   return html`<section class="outcome ${kind} center" part="result ${kind}">
     ${icon(kind)}
     <h2 part="title" tabindex="-1" data-autofocus aria-describedby="outcome-body">${title}</h2>
@@ -39,6 +41,18 @@ function failureBody(state: Extract<FlowState, { name: 'failure' }>, { t }: View
   return t.failurePossessionBody;
 }
 
+/**
+ * The success screen's words, naming the verified number when it is not the one the flow started
+ * with; the number never breaks across lines, wherever the language puts it.
+ */
+function successBody(state: Extract<FlowState, { name: 'success' }>, { t, config }: ViewContext) {
+  if (!state.changed || !state.phoneNumber) return t.successBody;
+  const shown = shownE164(state.phoneNumber, effectiveCountry(state.values.country, config.defaultCountry, config.countries));
+  const around = t.verifiedNumber('\0').split('\0');
+  const named = around.length === 2 ? html`${around[0]}<span class="nowrap">${shown}</span>${around[1]}` : t.verifiedNumber(shown);
+  return html`${t.successBody} ${named}`;
+}
+
 /** The end of a flow, and the wait for the backend's verdict. */
 export function outcome(state: OutcomeState, ctx: ViewContext) {
   const { t, actions } = ctx;
@@ -48,7 +62,7 @@ export function outcome(state: OutcomeState, ctx: ViewContext) {
     case 'verifying':
       return progress(t.verifyingTitle, t.progressBody);
     case 'success':
-      return panel('success', t.successTitle, t.successBody);
+      return panel('success', t.successTitle, successBody(state, ctx));
     case 'failure':
       return panel('failure', t.failureTitle, failureBody(state, ctx), startAgain(true));
     case 'expired':

@@ -10,6 +10,9 @@ export const stepStyles = css`
     align-items: center;
     text-align: center;
   }
+  .nowrap {
+    white-space: nowrap;
+  }
   .outcome .alert {
     color: inherit;
     border: 0;

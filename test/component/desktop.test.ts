@@ -77,8 +77,8 @@ describe('<prove-verify> desktop flow (Instant Link)', () => {
     expect(sdk.runs[0].resends).to.equal(1);
   });
 
-  it('sends the link to a different number', async () => {
-    const { el, sdk } = await mountDesktop();
+  it('sends the link to a different number (an in-flow backend)', async () => {
+    const { el, sdk } = await mountDesktop('ok.in-flow');
     buttonByName(el, 'Use a different number').click();
     await untilStep(el, 'phone-change');
     type(inputByLabel(el, 'Phone number'), '201-555-0123');

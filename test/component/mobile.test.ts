@@ -152,8 +152,8 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     expect(focused(el)).to.equal(inputByLabel(el, /code/i));
   });
 
-  it('changes the number: asks for a new one, gives it to the SDK and waits for that code', async () => {
-    const { el, sdk } = await mountMobile();
+  it('changes the number (an in-flow backend): asks for a new one, gives it to the SDK and waits for that code', async () => {
+    const { el, sdk } = await mountMobile('ok.in-flow');
     await reachCodeEntry(el);
     buttonByName(el, 'Change number').click();
     await untilStep(el, 'phone-change');
@@ -170,8 +170,8 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     expect(text(el)).to.contain('sent to (201) 555-0123.');
   });
 
-  it('asks for another number when Prove refuses the one given', async () => {
-    const { el, sdk } = await mountMobile();
+  it('asks for another number when Prove refuses the one given (an in-flow backend)', async () => {
+    const { el, sdk } = await mountMobile('ok.in-flow');
     sdk.rejectNumberOnce = true;
     buttonByName(el, 'Verify').click();
     await untilStep(el, 'phone-change');

@@ -7,6 +7,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import sinon from 'sinon';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
+import { PROVE_MOBILE_AUTH_HOSTS } from '../../src/prove-hosts.js';
 import { FakeSdk } from '../support/fake-sdk.js';
 import { alertText, backendFor, buttonByName, fillDetails, hasButton, inputByLabel, requestsSent, text, untilStep } from '../support/dom.js';
 
@@ -73,6 +74,31 @@ describe('<prove-verify> every way the SDK can end', () => {
     expect((await error).detail).to.deep.include({ code: 'network', recoverable: true });
     await untilStep(el, 'error');
     expect(alertText(el)).to.contain('Check your connection and try again.');
+  });
+
+  it("Prove's client API out of reach: the console names every origin connect-src must allow, Mobile Auth's hosts too", async () => {
+    const warn = sinon.stub(console, 'warn');
+    const { el, run } = await flowAt('mobile', 'ok.jwt');
+    const error = oneEvent(el, 'prove-verify-error');
+    run.report('Failed to fetch');
+    expect((await error).detail).to.deep.include({ code: 'network' });
+    expect(warn.callCount).to.equal(1);
+    const hint = String(warn.firstCall.args[0]);
+    expect(hint).to.contain('connect-src must allow https://platform.uat.proveapis.com and wss://platform.uat.proveapis.com');
+    // Word by word: the host without its port is a prefix of the one with it.
+    const words = hint.split(/\s+/).map((word) => word.replace(/[.,]$/, ''));
+    for (const host of PROVE_MOBILE_AUTH_HOSTS) expect(words).to.include(host);
+    expect(PROVE_MOBILE_AUTH_HOSTS).to.have.members([
+      'https://device.uat.proveapis.com:4443',
+      'http://device.uat.proveapis.com:4443',
+      'https://device.uat.proveapis.com',
+      'http://device.uat.proveapis.com',
+      'https://device.proveapis.com:4443',
+      'http://device.proveapis.com:4443',
+      'https://device.proveapis.com',
+      'http://device.proveapis.com',
+      'https://auth.svcs.verizon.com:22790',
+    ]);
   });
 
   it('Prove answering HTTP 429: says to wait, and holds "Try again" for the wait', async () => {

@@ -7,6 +7,11 @@
  * verify-slow (answers after 3 s), verify-refused (Prove refused at once: `success: false`, no authToken),
  * verify-429 and status-429 (HTTP 429, `Retry-After: 3`), status-500, status-expired, status-flaky (fails once, then ok),
  * status-pendingN (202 for the first N status calls, then ok; with no N, always 202; odd calls have no body).
+ * After the scenario, `.`-separated options: in-flow or restart (the start answer's `changeNumber`;
+ * none: the field is absent), change-bogus (an unknown `changeNumber`), proved (the verdict's
+ * `phoneNumber` is the number of the latest start), proved-<digits> (it is +<digits>),
+ * proved-bad (it is not E.164), jwt (the authToken is a JWT naming Prove's client API), e.g.
+ * `ok.in-flow.proved-12015550123`.
  */
 const requests = new Map();
 const statusCalls = new Map();
@@ -24,9 +29,10 @@ async function readBody(ctx) {
 }
 
 export async function fakeBackend(ctx, next) {
-  const match = /^\/fake-backend\/([\w-]+)\/(?:([\w-]+)\/)?(verify|verify-status|requests)$/.exec(ctx.path);
+  const match = /^\/fake-backend\/([\w-]+)\/(?:([\w.-]+)\/)?(verify|verify-status|requests)$/.exec(ctx.path);
   if (!match) return next();
-  const [, id, scenario = 'ok', call] = match;
+  const [, id, path = 'ok', call] = match;
+  const [scenario, ...options] = path.split('.');
   if (call === 'requests') return send(ctx, 200, requests.get(id) ?? []);
   const raw = await readBody(ctx);
   const list = requests.get(id) ?? [];
@@ -50,9 +56,28 @@ export async function fakeBackend(ctx, next) {
       });
       await new Promise((resolve) => setTimeout(resolve, 3000).unref());
     }
-    if (scenario === 'flow-id') return send(ctx, 200, { authToken: `token-${id}`, flowId: `flow-${list.length}` });
-    return send(ctx, 200, { authToken: `token-${id}` });
+    const changeNumber = options.includes('in-flow')
+      ? 'in-flow'
+      : options.includes('restart')
+        ? 'restart'
+        : options.includes('change-bogus')
+          ? 'sometimes'
+          : undefined;
+    // Each start its own token, so a test tells a second flow's SDK run from the first's.
+    const starts = list.filter((r) => r.call === 'verify').length;
+    const name = starts > 1 ? `token-${id}-${starts}` : `token-${id}`;
+    // `jwt`: shaped as Prove's, naming its client API (`auth.endp`) as the SDK reads it.
+    const claims = { auth: { endp: 'https://platform.uat.proveapis.com/v1/client' }, jti: name };
+    const authToken = options.includes('jwt') ? `e30.${Buffer.from(JSON.stringify(claims)).toString('base64')}.sig` : name;
+    return send(ctx, 200, {
+      authToken,
+      ...(scenario === 'flow-id' ? { flowId: `flow-${list.length}` } : {}),
+      ...(changeNumber ? { changeNumber } : {}),
+    });
   }
+  const proved = options.find((option) => option.startsWith('proved'));
+  const lastStarted = [...list].reverse().find((r) => r.call === 'verify')?.body?.phoneNumber;
+  const phoneNumber = proved === 'proved' ? lastStarted : proved === 'proved-bad' ? '2001004011' : proved ? `+${proved.slice('proved-'.length)}` : undefined;
   const calls = (statusCalls.get(id) ?? 0) + 1;
   statusCalls.set(id, calls);
   if (scenario === 'status-500' || (scenario === 'status-flaky' && calls === 1)) {
@@ -76,5 +101,6 @@ export async function fakeBackend(ctx, next) {
     possessionResult: 'success',
     verifyResult: success ? 'success' : 'failed',
     identityId: success ? 'identity-1' : undefined,
+    ...(phoneNumber ? { phoneNumber } : {}),
   });
 }

@@ -28,13 +28,13 @@ describe('backend client', () => {
   });
 
   it('answers the authToken and the status result', async () => {
-    expect(await startVerification(config('/fake-backend/unit1/ok'), request)).to.deep.equal({ authToken: 'token-unit1' });
+    expect(await startVerification(config('/fake-backend/unit1/ok'), request)).to.deep.equal({ authToken: 'token-unit1', changeNumber: 'restart' });
     expect(await fetchVerificationResult(config('/fake-backend/unit1/nomatch'), undefined)).to.deep.include({ success: false });
   });
 
   it('names the flow in the status call when the start answered a flowId, and sends {} when it did not', async () => {
     const started = await startVerification(config('/fake-backend/unit10/flow-id'), request);
-    expect(started).to.deep.equal({ authToken: 'token-unit10', flowId: 'flow-1' });
+    expect(started).to.deep.equal({ authToken: 'token-unit10', flowId: 'flow-1', changeNumber: 'restart' });
     await fetchVerificationResult(config('/fake-backend/unit10/flow-id'), 'flow-1');
     await fetchVerificationResult(config('/fake-backend/unit10/flow-id'), undefined);
     const sent = (await (await fetch('/fake-backend/unit10/requests')).json()) as { call: string; body: unknown }[];
@@ -53,6 +53,33 @@ describe('backend client', () => {
     expect(await fetchVerificationResult(config('/fake-backend/unit8/status-pending2'), undefined)).to.equal(undefined);
     expect(await fetchVerificationResult(config('/fake-backend/unit8/status-pending2'), undefined)).to.equal(undefined);
     expect(await fetchVerificationResult(config('/fake-backend/unit8/status-pending2'), undefined)).to.deep.include({ success: true });
+  });
+
+  it("reads the start answer's changeNumber: in-flow only when it says so, else restart", async () => {
+    const changeOf = async (path: string) => ((await startVerification(config(`/fake-backend/${path}`), request)) as { changeNumber?: string }).changeNumber;
+    expect(await changeOf('unit11/ok.in-flow')).to.equal('in-flow');
+    expect(await changeOf('unit12/ok.restart')).to.equal('restart');
+    expect(await changeOf('unit13/ok')).to.equal('restart');
+    expect(await changeOf('unit14/ok.change-bogus')).to.equal('restart');
+  });
+
+  it("keeps the verdict's phoneNumber only when it is E.164", async () => {
+    await startVerification(config('/fake-backend/unit15/ok'), request);
+    expect(await fetchVerificationResult(config('/fake-backend/unit15/ok.proved'), undefined)).to.deep.include({ success: true, phoneNumber: '+12001004010' });
+    expect(await fetchVerificationResult(config('/fake-backend/unit16/ok.proved-447968900002'), undefined)).to.deep.include({ phoneNumber: '+447968900002' });
+    const bad = await fetchVerificationResult(config('/fake-backend/unit17/ok.proved-bad'), undefined);
+    expect(bad).to.deep.include({ success: true, identityId: 'identity-1' });
+    expect(bad).not.to.have.property('phoneNumber');
+    for (const phoneNumber of [12001004010, '+02001004010', '+1 200 100 4010', '+1234567890123456', '']) {
+      const answer = new Response(JSON.stringify({ success: true, phoneNumber }), { headers: { 'Content-Type': 'application/json' } });
+      const realFetch = window.fetch;
+      window.fetch = async () => answer;
+      try {
+        expect(await fetchVerificationResult(config('/nowhere'), undefined), String(phoneNumber)).to.deep.equal({ success: true });
+      } finally {
+        window.fetch = realFetch;
+      }
+    }
   });
 
   it('reads a 429 as rate-limited with its Retry-After', async () => {

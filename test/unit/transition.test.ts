@@ -109,6 +109,22 @@ describe('transition', () => {
     });
   });
 
+  it('starts a new flow from the new number screen (a restart backend), keeping the new number', () => {
+    const change = run(codeEntry(), { type: 'change-number' });
+    expect(change.name).to.equal('phone-change');
+    const restarted = run(change, { type: 'edit', field: 'phone', value: '2015550123' }, { type: 'submit', now: 0 });
+    expect(restarted).to.deep.equal({ name: 'starting', values: { ...values, phone: '2015550123' } });
+  });
+
+  it('keeps the number proved on success, and whether it is not the one started', () => {
+    const verifying = run(codeEntry(), { type: 'code-submitted', code: '1234' }, { type: 'finishing' });
+    expect(transition(verifying, { type: 'result', result: { success: true }, phoneNumber: '+12001004011', changed: true })).to.include({
+      name: 'success',
+      phoneNumber: '+12001004011',
+      changed: true,
+    });
+  });
+
   it('tells why possession failed: a code checked, or a send asked for', () => {
     const failed = { success: false, possessionResult: 'failed' };
     const afterCode = run(codeEntry(), { type: 'code-submitted', code: '1234' }, { type: 'finishing' }, { type: 'result', result: failed });

@@ -2,7 +2,8 @@
  * `npm start`: the demo. Without Prove credentials it starts the local Prove sandbox emulator
  * (EMULATOR_PORT, default 8081) and the demo backend (PORT, default 8080) wired to it, webhooks
  * included. With PROVE_CLIENT_ID and PROVE_CLIENT_SECRET set it starts only the backend, talking to
- * Prove (PROVE_ENV, default uat-us; uat-eu/prod-eu outside North America). PROVE_ALLOW_OTP_RETRY
+ * Prove (PROVE_ENV, default uat-us; uat-eu/prod-eu outside North America). PROVE_FLOW (unify, the
+ * default, or verify-status) says which of Prove's contracts to speak. PROVE_ALLOW_OTP_RETRY
  * (default true) says whether a wrong code may be entered again. REDIS_URL keeps flows, budgets and
  * webhook tokens in that Redis (prove-verify-server's redisStore), so several backends behind one
  * address share them. Ctrl-C stops both.
@@ -17,6 +18,7 @@ import {
   DEFAULT_APP_PORT,
   DEFAULT_EMULATOR_PORT,
   parsePort,
+  proveFlowFrom,
   resolveProveConfig,
   webhookSecretFrom,
   type ProveConfig,
@@ -39,10 +41,12 @@ async function main(): Promise<void> {
   let appPort: number;
   let emulatorPort: number;
   let allowOtpRetry: boolean;
+  let flow: ReturnType<typeof proveFlowFrom>;
   let webhookSecret: string;
   try {
     config = resolveProveConfig(process.env);
     allowOtpRetry = allowOtpRetryFrom(process.env);
+    flow = proveFlowFrom(process.env);
     webhookSecret = webhookSecretFrom(process.env, config.mode);
     appPort = parsePort(process.env.PORT, DEFAULT_APP_PORT, 'PORT');
     emulatorPort = parsePort(process.env.EMULATOR_PORT, DEFAULT_EMULATOR_PORT, 'EMULATOR_PORT');
@@ -96,6 +100,7 @@ async function main(): Promise<void> {
       emulatorUrl,
       webhookSecret,
       allowOtpRetry,
+      flow,
       store: await sharedStore(running),
       log: (line) => console.log(line),
     });
@@ -106,6 +111,9 @@ async function main(): Promise<void> {
     console.log(`prove-verify demo: ${MODE_LABELS[config.mode]}${config.proveEnv ? ` (${config.proveEnv})` : ''}`);
     console.log(`  demo page   ${app.url}/`);
     console.log(`  CDN page    ${app.url}/cdn.html`);
+    console.log(
+      `  Prove flow  ${flow === 'unify' ? "unify (Prove's current API: /v3/unify, then /v3/verify)" : "verify-status (Prove's July 2025 contract: /v3/verify, then /v3/verify-status)"}`,
+    );
     console.log(`  OTP retry   ${allowOtpRetry ? 'on (a wrong code can be entered again)' : 'off (one wrong code ends the flow)'}`);
     if (emulatorUrl) {
       console.log(`  emulator    ${emulatorUrl}  (sandbox inbox: ${emulatorUrl}/sandbox/messages?phone=2001004010)`);

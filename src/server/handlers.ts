@@ -1,20 +1,25 @@
 /**
  * The backend contract as standard `Request → Response` handlers (the Fetch API), so one backend
  * mounts in Express (through an adapter), Hono, Next.js route handlers, Bun, Deno and edge
- * runtimes alike:
+ * runtimes alike. Prove is reached through one of two flows (flows/, the `flow` setting): `unify`,
+ * Prove's current contract, or `verify-status`, its July 2025 one; nothing here calls Prove itself.
  *
  *   verify        {firstName, lastName, phoneNumber, possessionType, finalTargetUrl?}
  *                 → budgets (address, phone number, all), a place in the flow store
- *                 → Prove /v3/verify (allowOTPRetry, a new clientRequestId, the backend's own
- *                   finalTargetUrl unless an allowed one is asked for); the flow's ids kept
- *                   server-side, keyed by the browser's cookie and a flowId
- *                 → 200 {authToken, flowId} + session cookie
+ *                 → the flow's start at Prove (allowOTPRetry, a new clientRequestId, the backend's
+ *                   own finalTargetUrl unless an allowed one is asked for, clientCustomerId where
+ *                   set); the flow kept server-side (the person sealed, flow-seal.ts), keyed by the
+ *                   browser's cookie and a flowId
+ *                 → 200 {authToken, flowId, changeNumber: 'in-flow' (unify) | 'restart'} + cookie
  *                 → 200 {success: false, possessionResult, verifyResult} when Prove refused the
  *                   person at once (no authToken, no flow kept)
  *                 → 429 rate_limited over a budget, 503 server_busy when the store is full
  *   verifyStatus  {flowId?} → the browser's flow (its newest without a flowId) → budgets (flow,
- *                 address) → Prove /v3/verify-status → 200 {success: boolean, possessionResult,
- *                 verifyResult, identityId?}, the flow ending with it; 202 {pending: true} until then
+ *                 address) → the flow's status at Prove (unify: unify-status, then the identity
+ *                 check on the number Prove proved) → 202 {pending: true} until a verdict; then
+ *                 the flow ends, onVerified is told once, and 200 {success: boolean,
+ *                 possessionResult, verifyResult, phoneNumber (E.164, the number proved),
+ *                 identityId?, proveId?, assuranceLevel?, reasons?, ...what onVerified answered}
  *   webhook       Prove's signed change events, each token taken once → 200
  *   handle        the three above by the path's last segment, for a mount of every method
  *
@@ -30,46 +35,30 @@ import { decideFinalTarget } from './final-target.js';
 import { HttpError } from './http-error.js';
 import { readJsonObject } from './json-body.js';
 import { errorResponse, jsonResponse } from './json-response.js';
+import { ConcludedFlows } from './concluded-flows.js';
+import { flowSeal } from './flow-seal.js';
+import type { StartOutcome } from './flows/flow.js';
+import { makeFlow } from './flows/make-flow.js';
+import type { ProveVerifyHandler, ProveVerifyHandlers, RequestContext } from './handler-types.js';
 import { lazyHandlers } from './lazy-handlers.js';
 import { checkOptions, type ProveVerifyOptions, type ProveVerifyOptionsFactory } from './options.js';
-import { ProveClient, type V3VerifyResponse } from './prove-client.js';
+import { ProveClient } from './prove-client.js';
 import { randomId } from './random-id.js';
 import { logSink, refusalLine } from './refusal-log.js';
 import { checkRequestOrigin } from './request-origin.js';
 import { ROUTE_NAMES, routeOf } from './router.js';
 import { memoryStore } from './store.js';
 import { describeValidation, StatusBodySchema, VerifyBodySchema } from './validation.js';
-import { replayKey } from './webhook-replay.js';
-import { verifyWebhookAuthorization, WebhookPayloadSchema } from './webhooks.js';
+import { verdictAnswer } from './verdict-answer.js';
+import { webhookEndpoint } from './webhook-endpoint.js';
 
 export { jsonResponse };
-export type { ProveConnection, ProveVerifyOptions, ProveVerifyOptionsFactory } from './options.js';
+export { WEBHOOK_BODY_LIMIT } from './webhook-endpoint.js';
+export type { ProveVerifyHandler, ProveVerifyHandlers, RequestContext } from './handler-types.js';
+export type { ProveConnection, ProveVerifyOptions, ProveVerifyOptionsFactory, VerifiedResult } from './options.js';
 
 export const API_BODY_LIMIT = 16 * 1024;
-export const WEBHOOK_BODY_LIMIT = 256 * 1024;
 export const DEFAULT_SESSION_COOKIE = 'pv_session';
-
-/** What the runtime knows of the connection and the handler cannot read from the Request. */
-export interface RequestContext {
-  /** The connection's remote address (Node: `socket.remoteAddress`; Deno: `info.remoteAddr.hostname`). */
-  clientAddress?: string;
-}
-
-export type ProveVerifyHandler = (request: Request, context?: RequestContext) => Promise<Response>;
-
-export interface ProveVerifyHandlers {
-  verify: ProveVerifyHandler;
-  verifyStatus: ProveVerifyHandler;
-  webhook: ProveVerifyHandler;
-  /**
-   * All three behind one handler, chosen by the path's last segment (`…/verify`,
-   * `…/verify-status`, `…/webhook`): mount it for every method, and a GET is answered 405 with
-   * `Allow: POST` (as the contract says), any other path 404, each as `{code, message}`.
-   */
-  handle: ProveVerifyHandler;
-  /** Stops the store's timers and lets go of its counts (a Redis client passed in stays open). */
-  close(): Promise<void>;
-}
 
 /**
  * The contract's handlers. Given settings, they are checked now; given a function answering them
@@ -101,8 +90,10 @@ function makeHandlers(settings: unknown): ProveVerifyHandlers {
   };
   const allowOTPRetry = options.allowOtpRetry ?? false;
   const trustProxy = options.trustProxy ?? 0;
-  const webhookSecret = options.webhookSecret ? new TextEncoder().encode(options.webhookSecret) : undefined;
   const prove = options.prove instanceof ProveClient ? options.prove : new ProveClient({ ...options.prove, now });
+  const proveFlow = makeFlow(options.flow ?? 'unify', prove);
+  const seal = flowSeal(prove);
+  const concluded = new ConcludedFlows(now);
   const store =
     options.store ?? memoryStore({ now, ttlMs: options.sessions?.ttlMs, maxFlows: options.sessions?.maxFlows, maxWebhookTokens: options.maxWebhookTokens });
   const sessions = store.flows;
@@ -133,34 +124,30 @@ function makeHandlers(settings: unknown): ProveVerifyHandlers {
     }
     // One id for the whole flow: Prove's support can then find every call of it from ours.
     const clientRequestId = crypto.randomUUID();
-    let answer: V3VerifyResponse;
+    let outcome: StartOutcome;
     try {
-      answer = await prove.v3Verify({
-        firstName: input.firstName,
-        lastName: input.lastName,
-        phoneNumber: input.phoneNumber,
-        possessionType: input.possessionType,
-        ...(finalTargetUrl ? { finalTargetUrl } : {}),
-        allowOTPRetry,
-        clientRequestId,
-      });
+      const customer: unknown = await options.clientCustomerId?.(request);
+      if (customer !== undefined && typeof customer !== 'string') throw new TypeError('clientCustomerId answered something that is not a string');
+      const clientCustomerId = customer || undefined;
+      const person = { phoneNumber: input.phoneNumber, firstName: input.firstName, lastName: input.lastName, clientCustomerId };
+      // Sealed before Prove is called: a flow that could not be kept must not send a text.
+      const sealed = await seal.seal({ correlationId: '', clientRequestId, contract: proveFlow.name, ...person });
+      outcome = await proveFlow.start({ ...person, possessionType: input.possessionType, finalTargetUrl, allowOTPRetry, clientRequestId });
+      if (outcome.started) {
+        const flowId = await place.commit({ ...sealed, correlationId: outcome.correlationId }, browser);
+        const answer = { authToken: outcome.authToken, flowId, changeNumber: proveFlow.changeNumber };
+        return jsonResponse(200, answer, setCookie(browser, Math.floor(sessions.ttlMs / 1000)));
+      }
     } catch (error) {
       await place.release();
       throw error;
     }
-    if (answer.authToken === undefined) {
-      await place.release();
-      // Prove refused the person at once: there is no possession step to run and no flow to ask
-      // about later, so the verdict goes to the page now and no session is kept (a cookie with no
-      // live flow of this browser behind it is cleared).
-      return jsonResponse(
-        200,
-        { success: false, possessionResult: answer.possessionResult, verifyResult: answer.verifyResult },
-        (await sessions.knows(known)) ? {} : clearCookie(),
-      );
-    }
-    const flowId = await place.commit({ correlationId: answer.correlationId, clientRequestId }, browser);
-    return jsonResponse(200, { authToken: answer.authToken, flowId }, setCookie(browser, Math.floor(sessions.ttlMs / 1000)));
+    await place.release();
+    // Prove refused the person at once: there is no possession step to run and no flow to ask
+    // about later, so the verdict goes to the page now and no session is kept (a cookie with no
+    // live flow of this browser behind it is cleared).
+    const { possessionResult, verifyResult } = outcome;
+    return jsonResponse(200, { success: false, possessionResult, verifyResult }, (await sessions.knows(known)) ? {} : clearCookie());
   }
 
   async function verifyStatus(request: Request, context?: RequestContext): Promise<Response> {
@@ -172,43 +159,25 @@ function makeHandlers(settings: unknown): ProveVerifyHandlers {
     if (!flow) {
       throw new HttpError(401, 'session_expired', 'No verification is in progress, or it expired: start again', clearCookie());
     }
-    const [id, session] = flow;
+    const [id, stored] = flow;
     refuseOverBudget(await budgets.status(id, addressOf(request, context)));
-    const status = await prove.v3VerifyStatus({ correlationId: session.correlationId, clientRequestId: session.clientRequestId });
+    const record = await seal.open(stored);
+    if (!record) {
+      // Sealed under another client secret (it was changed) or not by us: nothing to ask Prove about.
+      await sessions.delete(id);
+      throw new HttpError(401, 'session_expired', 'This verification can no longer be read: start again', clearCookie());
+    }
+    const status = await proveFlow.status(record);
     // Not a failure: Prove has no verdict yet (the phone has not finished); the page asks again.
-    if (status.success === 'pending') return jsonResponse(202, { pending: true });
-    // The verdict is given once: the flow is over. The cookie goes with the browser's last flow.
+    if (status.pending) return jsonResponse(202, { pending: true });
+    // The verdict is given once: the flow is over, whoever else holds it. The cookie goes with the browser's last flow.
+    if (!concluded.claim(id, stored.expiresAt)) throw new HttpError(401, 'session_expired', 'This verification is already over: start again');
     await sessions.delete(id);
-    const others = await sessions.knows(browser);
-    return jsonResponse(
-      200,
-      {
-        success: status.success === 'true',
-        possessionResult: status.possessionResult,
-        verifyResult: status.verifyResult,
-        ...(status.identityId ? { identityId: status.identityId } : {}),
-      },
-      others ? {} : clearCookie(),
-    );
+    const cookieHeaders = (await sessions.knows(browser)) ? {} : clearCookie();
+    return jsonResponse(200, await verdictAnswer(options.onVerified, status.verdict, record, id, request), cookieHeaders);
   }
 
-  async function webhook(request: Request): Promise<Response> {
-    const receivedAt = new Date(now());
-    if (!webhookSecret) throw new HttpError(401, 'unauthorized', 'Webhook rejected: this backend takes no webhooks');
-    const auth = await verifyWebhookAuthorization(request.headers.get('x-prove-authorization') ?? undefined, webhookSecret, receivedAt);
-    if (!auth.ok) throw new HttpError(401, 'unauthorized', `Webhook rejected: ${auth.reason}`);
-    const seen = await store.webhookTokens.take(replayKey(auth.token), auth.refusedFromMs, receivedAt.getTime());
-    if (seen === 'replayed') throw new HttpError(401, 'unauthorized', 'Webhook rejected: token already used');
-    if (seen === 'full') {
-      throw new HttpError(503, 'server_busy', 'Too many webhooks right now: deliver again later', { 'Retry-After': '60' });
-    }
-    // Prove's content type is not documented: the JWT, not the header, is what we trust.
-    const body = await readJsonObject(request, { limit: WEBHOOK_BODY_LIMIT, requireJsonType: false });
-    const parsed = WebhookPayloadSchema.safeParse(body);
-    if (!parsed.success) throw new HttpError(400, 'invalid_webhook', describeValidation(parsed.error));
-    const extra = (await options.onWebhookNotifications?.(parsed.data.notifications, receivedAt)) ?? {};
-    return jsonResponse(200, { received: parsed.data.notifications.length, ...extra });
-  }
+  const webhook = webhookEndpoint(options, store.webhookTokens, now);
 
   /** Every refusal as `{code, message}`, and one log line for it. */
   function refuse(request: Request, error: unknown): Response {

@@ -11,6 +11,7 @@ export {
   type ProveConnection,
   type ProveVerifyOptions,
   type ProveVerifyOptionsFactory,
+  type VerifiedResult,
   type ProveVerifyHandlers,
   type ProveVerifyHandler,
   type RequestContext,
@@ -18,6 +19,7 @@ export {
 export { DEFAULT_LIMITS, NO_LIMITS, type LimitSettings } from './budgets.js';
 export { memoryBudgetStore, fromRateLimiter, BudgetStoreError, type BudgetStore, type BudgetCounter, type BudgetSpec } from './budget-store.js';
 export { ConfigError } from './config-error.js';
+export { PROVE_FLOWS, type ProveFlowName } from './flows/flow.js';
 export { proveFromEnv, PROVE_ENVIRONMENTS, type ProveEnvironmentName, type EnvVariables } from './prove-env.js';
 export {
   memoryStore,
@@ -25,6 +27,7 @@ export {
   type FlowStore,
   type FlowReservation,
   type Flow,
+  type StoredFlow,
   type WebhookTokenStore,
   type MemoryStoreOptions,
 } from './store.js';

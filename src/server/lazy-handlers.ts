@@ -10,7 +10,7 @@
  * failure is kept: settings come from the environment, which a running process does not see change.
  */
 import { HttpError } from './http-error.js';
-import type { ProveVerifyHandler, ProveVerifyHandlers } from './handlers.js';
+import type { ProveVerifyHandler, ProveVerifyHandlers } from './handler-types.js';
 import { errorResponse } from './json-response.js';
 import type { ProveVerifyOptionsFactory } from './options.js';
 import { logSink, oneLine, refusalLine, type LogSink } from './refusal-log.js';

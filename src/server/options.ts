@@ -10,6 +10,7 @@ import type { BudgetStore } from './budget-store.js';
 import type { LimitSettings } from './budgets.js';
 import { ConfigError } from './config-error.js';
 import type { SessionCookieOptions } from './cookies.js';
+import { PROVE_FLOWS, type ProveFlowName } from './flows/flow.js';
 import { ProveClient } from './prove-client.js';
 import type { ProveVerifyStore } from './store.js';
 import { meetsProveTargetRule } from './validation.js';
@@ -25,9 +26,55 @@ export interface ProveConnection {
   timeoutMs?: number;
 }
 
+/** A flow's final verdict, as `onVerified` is told it. */
+export interface VerifiedResult {
+  /** Possession and the identity check both held. */
+  success: boolean;
+  /** E.164: the number Prove proved (in `unify` perhaps not the one the person first typed), the started one in `verify-status`. */
+  phoneNumber: string;
+  /** As the flow started with them (the identity check ran on these). */
+  firstName: string;
+  lastName: string;
+  /** Prove's id of the person (`unify`). */
+  proveId?: string;
+  /** Prove's identity assurance level (`unify`). */
+  assuranceLevel?: string;
+  /** The flow's id, as the page's start answer named it. */
+  flowId: string;
+}
+
 export interface ProveVerifyOptions {
-  /** Prove's API and your credentials (`proveFromEnv` reads them from the environment), or a ProveClient of your own. */
+  /**
+   * Prove's API and your credentials (`proveFromEnv` reads them from the environment), or a
+   * ProveClient of your own. The client secret also seals the flows kept in the store (their phone
+   * numbers and names): every machine sharing a store needs the same one.
+   */
   prove: ProveConnection | ProveClient;
+  /**
+   * Which of Prove's contracts your Prove project speaks:
+   * - `'unify'` (default): Prove's current API, `/v3/unify` and `/v3/unify-status` for possession,
+   *   then `/v3/verify` with `verificationType: "verifiedUser"` on the number Prove proved. The
+   *   page may change number inside Prove's SDK (`changeNumber: 'in-flow'`); the verdict names the
+   *   number proved.
+   * - `'verify-status'`: the July 2025 guide's `/v3/verify` with `possessionType`, then
+   *   `/v3/verify-status`. The page changes number by starting again (`changeNumber: 'restart'`);
+   *   the verdict names the started number.
+   */
+  flow?: ProveFlowName;
+  /**
+   * Told each flow's final verdict (success or failure), exactly once, before the page's answer;
+   * what it answers is added to that answer (the verdict's own fields win over keys of the same
+   * name), such as a token of your own signed for the page to submit. Trust this, not the
+   * browser's event. If it throws, the page gets 500 `internal_error` and the flow is over all the
+   * same (it is not called again). Not called when Prove refuses a person at once (no flow starts).
+   */
+  onVerified?: (result: VerifiedResult, request: Request) => Record<string, unknown> | void | Promise<Record<string, unknown> | void>;
+  /**
+   * Your id of the customer starting a flow (from your own session, never the page's body), sent to
+   * Prove as `clientCustomerId` (both starts and the identity check; Prove's webhooks name it).
+   * Undefined or '' sends none.
+   */
+  clientCustomerId?: (request: Request) => string | undefined | Promise<string | undefined>;
   /** Where an Instant Link's text message sends the phone (see final-target.ts). */
   finalTarget: {
     /** Your landing page: what a desktop flow gets when the page asks for no URL. */
@@ -156,6 +203,14 @@ const LIMIT_KEYS = [
 const OptionsSchema = z
   .strictObject({
     prove: ProveSetting,
+    flow: z
+      .custom<ProveFlowName>((value) => (PROVE_FLOWS as readonly unknown[]).includes(value), {
+        error: (issue) =>
+          `must be 'unify' (Prove's current API, the default) or 'verify-status' (Prove's July 2025 contract), got ${typeof issue.input === 'string' ? JSON.stringify(issue.input.slice(0, 40)) : kindOf(issue.input)}`,
+      })
+      .optional(),
+    onVerified: fn<ProveVerifyOptions['onVerified']>('a function of the verdict and the request').optional(),
+    clientCustomerId: fn<ProveVerifyOptions['clientCustomerId']>('a function of the request answering your customer id').optional(),
     finalTarget: z.strictObject(
       {
         landingUrl: z.string({ error: mustBe('the URL of your Instant Link landing page') }).superRefine((value, ctx) => {

@@ -1,6 +1,10 @@
 /**
- * A small typed client for the two Prove server calls the Verified Users flow needs
- * (`POST /v3/verify`, `POST /v3/verify-status`) plus the OAuth client-credentials token they use.
+ * A small typed client for Prove's server calls of both contracts prove-verify-server speaks,
+ * plus the OAuth client-credentials token they use:
+ *   Prove's current one   `POST /v3/unify`, `POST /v3/unify-status`, then `POST /v3/verify` with
+ *                         `verificationType: "verifiedUser"` (v3Unify, v3UnifyStatus, v3VerifyUser);
+ *   the July 2025 seed's  `POST /v3/verify` with `possessionType`, then `POST /v3/verify-status`
+ *                         (v3Verify, v3VerifyStatus).
  *
  * Why not `@prove-identity/prove-api` 0.9.6 (the only version the registry serves)?
  * Its generated schemas type `possessionResult`, `verifyResult` and `success` as objects
@@ -65,8 +69,52 @@ const V3VerifyStatusResponseSchema = z.object({
     .string()
     .nullish()
     .transform((v) => (v ? v : undefined)),
+  // The seed documents none; read in case Prove ever names the phone it proved.
+  phoneNumber: z
+    .string()
+    .nullish()
+    .transform((v) => (v ? v : undefined)),
 });
 export type V3VerifyStatusResponse = z.output<typeof V3VerifyStatusResponseSchema>;
+
+const V3UnifyResponseSchema = z.object({
+  authToken: z.string().min(1),
+  correlationId: z.string().min(1),
+  success: z.string().optional(),
+});
+export type V3UnifyResponse = z.output<typeof V3UnifyResponseSchema>;
+
+const optionalText = z
+  .string()
+  .nullish()
+  .transform((v) => (v ? v : undefined));
+
+/** `possession_required` follows `possessionType: "none"` only, which prove-verify never starts. */
+const V3UnifyStatusResponseSchema = z.object({
+  success: z.enum(['true', 'false', 'pending', 'possession_required']),
+  correlationId: optionalText,
+  /** The number Prove proved, which the person may have changed in the SDK; Prove may leave out the +1. */
+  phoneNumber: optionalText,
+  proveId: optionalText,
+  deviceId: optionalText,
+});
+export type V3UnifyStatusResponse = z.output<typeof V3UnifyStatusResponseSchema>;
+
+const V3VerifyUserResponseSchema = z.object({
+  success: z.enum(['true', 'false']),
+  correlationId: optionalText,
+  phoneNumber: optionalText,
+  proveId: optionalText,
+  identity: z
+    .object({
+      firstName: optionalText,
+      lastName: optionalText,
+      assuranceLevel: optionalText,
+      reasons: z.array(z.string()).nullish(),
+    })
+    .nullish(),
+});
+export type V3VerifyUserResponse = z.output<typeof V3VerifyUserResponseSchema>;
 
 /** Prove's documented error body: `{code: 1001, message: "field '...' is missing"}`. */
 const ProveErrorBodySchema = z.object({
@@ -92,6 +140,34 @@ export interface V3VerifyRequest {
 export interface V3VerifyStatusRequest {
   correlationId: string;
   clientRequestId?: string;
+}
+
+export interface V3UnifyRequest {
+  possessionType: 'mobile' | 'desktop';
+  /** E.164. */
+  phoneNumber: string;
+  /** Required by Prove here. */
+  clientRequestId: string;
+  finalTargetUrl?: string;
+  smsMessage?: string;
+  allowOTPRetry?: boolean;
+  clientCustomerId?: string;
+}
+
+export interface V3UnifyStatusRequest {
+  correlationId: string;
+  clientRequestId: string;
+}
+
+/** Prove's identity check of the person behind a proved phone. */
+export interface V3VerifyUserRequest {
+  verificationType: 'verifiedUser';
+  /** E.164: the number Prove proved. */
+  phoneNumber: string;
+  firstName: string;
+  lastName: string;
+  clientRequestId: string;
+  clientCustomerId?: string;
 }
 
 export interface ProveClientOptions {
@@ -217,6 +293,7 @@ export class ProveClient {
   readonly #fetch: typeof fetch;
   #token: CachedToken | undefined;
   #pendingToken: Promise<CachedToken> | undefined;
+  readonly #keys = new Map<string, Promise<CryptoKey>>();
 
   constructor(options: ProveClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -236,6 +313,35 @@ export class ProveClient {
   /** Reads the outcome of the flow started by `v3Verify`. */
   v3VerifyStatus(request: V3VerifyStatusRequest, signal?: AbortSignal): Promise<V3VerifyStatusResponse> {
     return this.#call('/v3/verify-status', request, V3VerifyStatusResponseSchema, signal);
+  }
+
+  /** Starts Unified Authentication (possession only): Prove's current contract. */
+  v3Unify(request: V3UnifyRequest, signal?: AbortSignal): Promise<V3UnifyResponse> {
+    return this.#call('/v3/unify', request, V3UnifyResponseSchema, signal);
+  }
+
+  /** Reads the outcome of the possession step started by `v3Unify`, with the number proved. */
+  v3UnifyStatus(request: V3UnifyStatusRequest, signal?: AbortSignal): Promise<V3UnifyStatusResponse> {
+    return this.#call('/v3/unify-status', request, V3UnifyStatusResponseSchema, signal);
+  }
+
+  /** Checks the person behind a proved phone (`/v3/verify` with `verificationType`, no possession). */
+  v3VerifyUser(request: V3VerifyUserRequest, signal?: AbortSignal): Promise<V3VerifyUserResponse> {
+    return this.#call('/v3/verify', request, V3VerifyUserResponseSchema, signal);
+  }
+
+  /**
+   * An AES-256-GCM key derived (HKDF-SHA-256) from the client secret for `purpose`: every machine
+   * holding the same credentials derives the same key, and the secret itself never leaves here.
+   * The key cannot be exported.
+   */
+  deriveKey(purpose: string): Promise<CryptoKey> {
+    let key = this.#keys.get(purpose);
+    if (!key) {
+      key = deriveAesKey(this.#clientSecret, purpose);
+      this.#keys.set(purpose, key);
+    }
+    return key;
   }
 
   /**
@@ -346,6 +452,19 @@ export class ProveClient {
     if (!isJson) throw new ProveResponseError(endpoint, 'the body is not JSON');
     return json;
   }
+}
+
+const KEY_SALT = new TextEncoder().encode('prove-verify-server key derivation v1');
+
+async function deriveAesKey(secret: string, purpose: string): Promise<CryptoKey> {
+  const material = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), 'HKDF', false, ['deriveKey']);
+  return crypto.subtle.deriveKey(
+    { name: 'HKDF', hash: 'SHA-256', salt: KEY_SALT, info: new TextEncoder().encode(purpose) },
+    material,
+    { name: 'AES-GCM', length: 256 },
+    false,
+    ['encrypt', 'decrypt'],
+  );
 }
 
 /** Field paths and messages only: never the values (they may hold tokens). */

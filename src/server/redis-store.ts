@@ -4,15 +4,18 @@
  * one machine is refused by the others. Budgets are rate-limiter-flexible's RateLimiterRedis.
  *
  * Keys (all under one hash tag, so a Redis Cluster keeps them in one slot for the scripts):
- *   <prefix>flow:<flowId>        the flow's ids and owner, JSON, expiring with the flow
+ *   <prefix>flow:<flowId>        the flow's ids, contract, sealed person and owner, JSON, expiring
+ *                                with the flow
  *   <prefix>browser:<digest>     sorted set of the browser's flowIds in the order they started
  *   <prefix>sequence             that order (a counter: two starts in one millisecond keep theirs)
  *   <prefix>places               sorted set of every flow and held place by expiry: the capacity
  *   <prefix>webhook:<key>        a webhook token taken, until it would be refused anyway
- * Browser keys (session cookies), phone numbers and addresses rest in Redis only as SHA-256
- * digests, never as text: a cookie (256 random bits) cannot be had back from its digest, so what
- * Redis holds takes no session; numbers and addresses are out of plain view, though a digest of a
- * phone number can be found by trying numbers, so the Redis still needs its own access control.
+ * The person a flow is for (phone number, names) rests only sealed, with a key derived from the
+ * Prove client secret (flow-seal.ts). Browser keys (session cookies), phone numbers and addresses
+ * rest in Redis only as SHA-256 digests, never as text: a cookie (256 random bits) cannot be had
+ * back from its digest, so what Redis holds takes no session; numbers and addresses are out of
+ * plain view, though a digest of a phone number can be found by trying numbers, so the Redis still
+ * needs its own access control.
  * Lifetimes are decided by the injected clock (the flow's expiresAt), Redis's own expiry only
  * collects what is left; reservations, made before Prove is called, lapse after RESERVATION_MS if
  * the machine holding one dies.
@@ -144,7 +147,15 @@ export function redisStore(client: RedisClient, options: RedisStoreOptions = {})
           const id = randomId();
           const createdAt = now();
           const browser = await digest(owner);
-          const flow: Flow = { correlationId: ids.correlationId, clientRequestId: ids.clientRequestId, browser, createdAt, expiresAt: createdAt + ttlMs };
+          const flow: Flow = {
+            correlationId: ids.correlationId,
+            clientRequestId: ids.clientRequestId,
+            contract: ids.contract,
+            sealed: ids.sealed,
+            browser,
+            createdAt,
+            expiresAt: createdAt + ttlMs,
+          };
           await client.eval(
             COMMIT,
             3,

@@ -1,6 +1,6 @@
 /**
- * Server-side sessions holding Prove flows' ids (Prove's correlationId and our own
- * clientRequestId), so the page never sees them. A flow has its own random id (the `flowId` the
+ * Server-side sessions holding Prove flows (Prove's correlationId, our own clientRequestId, the
+ * contract, and the person sealed: flow-seal.ts), so the page never sees them. A flow has its own random id (the `flowId` the
  * page sends back) and belongs to one browser (the session cookie's key): two elements or two tabs
  * of one browser run their own flows, and a flowId is worth nothing without its browser's cookie.
  * In memory: a Map with a fixed lifetime (Prove's flow session lasts 15 minutes from the Verify
@@ -10,14 +10,18 @@
  */
 import { randomId } from './random-id.js';
 
-/** What identifies one flow to Prove. */
-export interface FlowIds {
+/** What a store keeps of one flow: what identifies it to Prove, and the person, sealed. */
+export interface StoredFlow {
   correlationId: string;
   /** Ours, made when the flow started and sent on every Prove call of that flow, so one id traces it. */
   clientRequestId: string;
+  /** Which of Prove's contracts started it (flows/flow.ts). */
+  contract: 'unify' | 'verify-status';
+  /** The started phone number, the names and any clientCustomerId, AES-256-GCM sealed (flow-seal.ts): no store holds them in clear. */
+  sealed: string;
 }
 
-export interface Session extends FlowIds {
+export interface Session extends StoredFlow {
   /** The browser key (session cookie) the flow belongs to. */
   browser: string;
   createdAt: number;
@@ -42,7 +46,7 @@ export const FLOWS_PER_BROWSER = 5;
 /** A place held for a flow being started; exactly one of commit or release ends it. */
 export interface Reservation {
   /** Stores the flow in the place held, for `browser`, and answers its flow id. */
-  commit(flow: FlowIds, browser: string): string;
+  commit(flow: StoredFlow, browser: string): string;
   /** Gives the place back (the flow did not start). */
   release(): void;
 }
@@ -108,7 +112,7 @@ export class SessionStore {
     return Number.isFinite(earliest) ? Math.max(0, earliest - this.#now()) : 0;
   }
 
-  #store(flow: FlowIds, browser: string): string {
+  #store(flow: StoredFlow, browser: string): string {
     const mine = this.#flowsOf(browser);
     for (const [oldest] of mine.slice(0, Math.max(0, mine.length - FLOWS_PER_BROWSER + 1))) this.#sessions.delete(oldest);
     const id = randomId();
@@ -116,6 +120,8 @@ export class SessionStore {
     this.#sessions.set(id, {
       correlationId: flow.correlationId,
       clientRequestId: flow.clientRequestId,
+      contract: flow.contract,
+      sealed: flow.sealed,
       browser,
       createdAt,
       expiresAt: createdAt + this.ttlMs,

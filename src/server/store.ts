@@ -5,7 +5,9 @@
  * by default.
  */
 import { memoryBudgetStore, type BudgetStore } from './budget-store.js';
-import { SessionStore, type FlowIds, type Session } from './sessions.js';
+import { SessionStore, type Session, type StoredFlow } from './sessions.js';
+
+export type { StoredFlow };
 import { WebhookReplayGuard, type ReplayAnswer } from './webhook-replay.js';
 
 /** A flow as the store keeps it. */
@@ -14,7 +16,7 @@ export type Flow = Session;
 /** A place held for a flow being started; exactly one of commit or release ends it. */
 export interface FlowReservation {
   /** Stores the flow in the place held, for `browser`, and answers its flow id. */
-  commit(flow: FlowIds, browser: string): Promise<string>;
+  commit(flow: StoredFlow, browser: string): Promise<string>;
   /** Gives the place back (the flow did not start). */
   release(): Promise<void>;
 }

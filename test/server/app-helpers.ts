@@ -1,6 +1,7 @@
 /**
- * Shared by the demo backend's newer test files (app-*.test.ts): a small stand-in for Prove that
- * records what reached it, a request helper on node:http (so a test sets every header and the
+ * Shared by the demo backend's newer test files (app-*.test.ts): a small stand-in for Prove (both
+ * of its contracts: /v3/verify + /v3/verify-status, and /v3/unify + /v3/unify-status + /v3/verify
+ * with verificationType) that records what reached it, a request helper on node:http (so a test sets every header and the
  * client's own loopback address), and the error-shape check.
  */
 import assert from 'node:assert/strict';
@@ -20,7 +21,30 @@ export interface StubProve {
   status: Record<string, unknown>;
   /** What the next /v3/verify answers instead of a new flow (consumed once). */
   nextVerify?: { status: number; body: unknown };
+  /** Bodies of /v3/unify calls, in order. */
+  unifies: Array<Record<string, unknown>>;
+  /** Bodies of /v3/unify-status calls, in order. */
+  unifyStatuses: Array<Record<string, unknown>>;
+  /** Bodies of /v3/verify calls with verificationType (the identity check), in order. */
+  identities: Array<Record<string, unknown>>;
+  /** What /v3/unify-status answers (default pending). */
+  unifyStatus: Record<string, unknown>;
+  /** What the identity check answers (default a success naming the number it was sent). */
+  identity?: Record<string, unknown>;
   close(): Promise<void>;
+}
+
+/** The stub's answers and records as a new test wants them. */
+export function resetStub(stub: StubProve): void {
+  stub.verifies.length = 0;
+  stub.statuses.length = 0;
+  stub.unifies.length = 0;
+  stub.unifyStatuses.length = 0;
+  stub.identities.length = 0;
+  stub.status = { success: 'pending', possessionResult: 'pending', verifyResult: 'pending' };
+  stub.unifyStatus = { success: 'pending' };
+  stub.identity = undefined;
+  stub.nextVerify = undefined;
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -29,7 +53,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Prove's /token, /v3/verify and /v3/verify-status; each flow gets auth-token-N and correlation-N. */
+/** Prove's /token and both contracts' calls; each flow gets auth-token-N and correlation-N. */
 export async function startStubProve(): Promise<StubProve> {
   let flows = 0;
   const stub: StubProve = {
@@ -37,6 +61,10 @@ export async function startStubProve(): Promise<StubProve> {
     verifies: [],
     statuses: [],
     status: { success: 'pending', possessionResult: 'pending', verifyResult: 'pending' },
+    unifies: [],
+    unifyStatuses: [],
+    identities: [],
+    unifyStatus: { success: 'pending' },
     close: async () => {},
   };
   const server = createServer(async (req, res) => {
@@ -46,6 +74,29 @@ export async function startStubProve(): Promise<StubProve> {
       res.end(JSON.stringify(body));
     };
     if (req.url === '/token') return send(200, { access_token: 'stub-token', token_type: 'Bearer', expires_in: 3600 });
+    if (req.url === '/v3/verify' && 'verificationType' in (JSON.parse(text) as object)) {
+      const body = JSON.parse(text) as Record<string, unknown>;
+      stub.identities.push(body);
+      return send(
+        200,
+        stub.identity ?? {
+          success: 'true',
+          correlationId: 'identity-correlation',
+          phoneNumber: body.phoneNumber,
+          proveId: 'prove-id-1',
+          identity: { firstName: body.firstName, lastName: body.lastName, assuranceLevel: 'AL2', reasons: ['NA'] },
+        },
+      );
+    }
+    if (req.url === '/v3/unify') {
+      stub.unifies.push(JSON.parse(text) as Record<string, unknown>);
+      flows++;
+      return send(200, { authToken: `auth-token-${flows}`, correlationId: `correlation-${flows}`, success: 'pending' });
+    }
+    if (req.url === '/v3/unify-status') {
+      stub.unifyStatuses.push(JSON.parse(text) as Record<string, unknown>);
+      return send(200, stub.unifyStatus);
+    }
     if (req.url === '/v3/verify') {
       stub.verifies.push(JSON.parse(text) as Record<string, unknown>);
       const next = stub.nextVerify;
@@ -76,7 +127,10 @@ export async function startStubProve(): Promise<StubProve> {
   return stub;
 }
 
-/** The app in front of `stub`, budgets off unless `options.limits` says otherwise. */
+/**
+ * The app in front of `stub`, budgets off unless `options.limits` says otherwise, speaking the
+ * verify-status contract (whose calls these tests count) unless `options.flow` says unify.
+ */
 export function startAppOn(stub: StubProve, options: AppOptions = {}): Promise<RunningApp> {
   return startApp({
     port: 0,
@@ -84,6 +138,7 @@ export function startAppOn(stub: StubProve, options: AppOptions = {}): Promise<R
     prove: { baseUrl: stub.url, clientId: 'id', clientSecret: 'secret' },
     static: { bundleMain: false },
     limits: NO_LIMITS,
+    flow: 'verify-status',
     ...options,
   });
 }

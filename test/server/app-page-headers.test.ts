@@ -8,6 +8,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunningApp } from '../../demo/server/app/index.js';
 import { LANDING_PAGE, REPO_ROOT } from '../../demo/server/app/static.js';
+import { PROVE_MOBILE_AUTH_HOSTS } from '../../src/prove-hosts.js';
 import { call, startAppOn, startStubProve, type StubProve } from './app-helpers.js';
 
 const DEMO_PAGES = ['/', '/index.html', '/cdn.html', '/gallery.html'];
@@ -71,11 +72,12 @@ describe('demo pages', () => {
     assert.deepEqual(directives(String(cdn.headers['content-security-policy'])).get('script-src'), ["'self'"]);
   });
 
-  test("connect-src: the app, and the emulator over http and ws; with Prove, Prove's domain over https and wss", async () => {
+  test("connect-src: the app, and the emulator over http and ws; with Prove, Prove's domain over https and wss and its Mobile Auth hosts", async () => {
     const emulator = directives(String((await call(emulatorApp, '/')).headers['content-security-policy']));
     assert.deepEqual(emulator.get('connect-src'), ["'self'", 'http://localhost:8081', 'ws://localhost:8081']);
     const prove = directives(String((await call(proveApp, '/')).headers['content-security-policy']));
-    assert.deepEqual(prove.get('connect-src'), ["'self'", 'https://*.proveapis.com', 'wss://*.proveapis.com']);
+    assert.deepEqual(prove.get('connect-src'), ["'self'", 'https://*.proveapis.com', 'wss://*.proveapis.com', ...PROVE_MOBILE_AUTH_HOSTS]);
+    assert.ok(prove.get('connect-src')!.includes('https://auth.svcs.verizon.com:22790'), "Verizon's Mobile Auth host");
   });
 
   test('the landing page keeps its stricter policy and cannot be framed either', async () => {

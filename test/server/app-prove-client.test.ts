@@ -10,7 +10,7 @@ import {
   ProveTimeoutError,
   retryAfterSeconds,
 } from '../../src/server/prove-client.js';
-import { allowOtpRetryFrom, ConfigError, resolveProveConfig } from '../../demo/server/app/config.js';
+import { allowOtpRetryFrom, ConfigError, proveFlowFrom, resolveProveConfig } from '../../demo/server/app/config.js';
 
 type Reply = { status?: number; body: unknown; delayMs?: number; headers?: Record<string, string> } | Error;
 
@@ -362,6 +362,28 @@ describe('allowOtpRetryFrom (PROVE_ALLOW_OTP_RETRY)', () => {
       assert.throws(
         () => allowOtpRetryFrom({ PROVE_ALLOW_OTP_RETRY: value }),
         (e) => e instanceof ConfigError && /PROVE_ALLOW_OTP_RETRY/.test(e.message) && /true, false, 1 or 0/.test(e.message),
+        value,
+      );
+    }
+  });
+});
+
+describe('proveFlowFrom (PROVE_FLOW)', () => {
+  test('unify unless set; verify-status when asked; blank means unset', () => {
+    assert.equal(proveFlowFrom({}), 'unify');
+    assert.equal(proveFlowFrom({ PROVE_FLOW: ' ' }), 'unify');
+    assert.equal(proveFlowFrom({ PROVE_FLOW: 'unify' }), 'unify');
+    assert.equal(proveFlowFrom({ PROVE_FLOW: ' verify-status ' }), 'verify-status');
+  });
+
+  test('anything else is a ConfigError naming the variable and both flows', () => {
+    for (const value of ['Unify', 'verify', 'verify_status', 'v3']) {
+      assert.throws(
+        () => proveFlowFrom({ PROVE_FLOW: value }),
+        (e) =>
+          e instanceof ConfigError &&
+          e.message.startsWith(`PROVE_FLOW=${JSON.stringify(value)} is not a Prove flow; use unify`) &&
+          /verify-status/.test(e.message),
         value,
       );
     }

@@ -93,8 +93,9 @@ describe('a full session store', () => {
     second.release();
     second.release(); // a second release changes nothing
     const third = store.reserve()!;
-    first.commit({ correlationId: 'c1', clientRequestId: 'r1' }, 'browser-1');
-    assert.throws(() => first.commit({ correlationId: 'c1', clientRequestId: 'r1' }, 'browser-1'), /already ended/);
+    const flow = { correlationId: 'c1', clientRequestId: 'r1', contract: 'unify', sealed: 'sealed' } as const;
+    first.commit(flow, 'browser-1');
+    assert.throws(() => first.commit(flow, 'browser-1'), /already ended/);
     assert.equal(store.reserve(), undefined);
     third.release();
     assert.ok(store.reserve());
@@ -114,7 +115,7 @@ describe("a flow's verdict is read once", () => {
     stub.status = { success: 'true', possessionResult: 'success', verifyResult: 'success', identityId: 'id-1' };
     const verdict = await status(app, cookie);
     assert.equal(verdict.status, 200);
-    assert.deepEqual(verdict.json(), { success: true, possessionResult: 'success', verifyResult: 'success', identityId: 'id-1' });
+    assert.deepEqual(verdict.json(), { success: true, possessionResult: 'success', verifyResult: 'success', phoneNumber: '+12001004010', identityId: 'id-1' });
     assert.match(String(verdict.headers['set-cookie']), /^pv_session=;.*Max-Age=0/);
 
     const again = await status(app, cookie);

@@ -164,6 +164,8 @@ async function startDemoApp(fake: FakeProve, options: AppOptions = {}): Promise<
     prove: { baseUrl: fake.url, clientId: 'fake-id', clientSecret: 'fake-secret' },
     static: { bundleMain: false },
     limits: NO_LIMITS,
+    // The fake speaks the seed's contract (/v3/verify-status); unify is tested in server-flows.test.ts.
+    flow: 'verify-status',
     ...options,
   });
 }
@@ -186,11 +188,12 @@ describe('demo backend against a fake Prove', () => {
   beforeEach(() => fake.reset());
 
   describe('POST /api/verify', () => {
-    test('starts a Prove flow, answers only the authToken and the flowId, and sets an HttpOnly SameSite=Strict session cookie', async () => {
+    test('starts a Prove flow, answers only the authToken, the flowId and how to change number, and sets an HttpOnly SameSite=Strict session cookie', async () => {
       const res = await post(app, '/api/verify', { ...ADDY, firstName: '  Addy ' });
       assert.equal(res.status, 200);
       const body = (await res.json()) as Record<string, unknown>;
-      assert.deepEqual(Object.keys(body), ['authToken', 'flowId']);
+      assert.deepEqual(Object.keys(body), ['authToken', 'flowId', 'changeNumber']);
+      assert.equal(body.changeNumber, 'restart');
       assert.match(String(body.flowId), /^[A-Za-z0-9_-]{43}$/);
       assert.match(String(body.authToken), /^auth-token-\d+$/);
       assert.equal(res.headers.get('cache-control'), 'no-store');
@@ -358,12 +361,13 @@ describe('demo backend against a fake Prove', () => {
         success: true,
         possessionResult: 'success',
         verifyResult: 'success',
+        phoneNumber: '+12001004010',
         identityId: 'identity-1',
       });
 
       fake.status = { success: 'false', possessionResult: 'failed', verifyResult: 'not_applicable' };
       res = await post(app, '/api/verify-status', {}, { cookie: cookieA });
-      assert.deepEqual(await res.json(), { success: false, possessionResult: 'failed', verifyResult: 'not_applicable' });
+      assert.deepEqual(await res.json(), { success: false, possessionResult: 'failed', verifyResult: 'not_applicable', phoneNumber: '+12001004010' });
 
       const ids = fake.statusRequests.map((r) => r.body.correlationId);
       assert.equal(ids[0], ids[2], 'the same browser keeps its own flow');
@@ -644,19 +648,25 @@ describe("Prove's rules: retries, one id per flow, early refusals, pending, rate
     fake.status = { success: 'false', possessionResult: 'failed', verifyResult: 'not applicable' };
     res = await post(app, '/api/verify-status', {}, { cookie });
     assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), { success: false, possessionResult: 'failed', verifyResult: 'not_applicable' });
+    assert.deepEqual(await res.json(), { success: false, possessionResult: 'failed', verifyResult: 'not_applicable', phoneNumber: '+12001004010' });
 
     // A verdict ends its flow (app-sessions.test.ts): each of the next ones is a flow of its own.
     cookie = sessionCookie(await post(app, '/api/verify', ADDY));
     fake.status = { success: 'false', possessionResult: 'not applicable', verifyResult: 'not_applicable' };
     res = await post(app, '/api/verify-status', {}, { cookie });
-    assert.deepEqual(await res.json(), { success: false, possessionResult: 'not_applicable', verifyResult: 'not_applicable' });
+    assert.deepEqual(await res.json(), { success: false, possessionResult: 'not_applicable', verifyResult: 'not_applicable', phoneNumber: '+12001004010' });
 
     cookie = sessionCookie(await post(app, '/api/verify', ADDY));
     fake.status = { success: 'true', possessionResult: 'success', verifyResult: 'success', identityId: 'identity-9' };
     res = await post(app, '/api/verify-status', {}, { cookie });
     assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), { success: true, possessionResult: 'success', verifyResult: 'success', identityId: 'identity-9' });
+    assert.deepEqual(await res.json(), {
+      success: true,
+      possessionResult: 'success',
+      verifyResult: 'success',
+      phoneNumber: '+12001004010',
+      identityId: 'identity-9',
+    });
   });
 
   test("Prove's 429 is passed on as 429 rate_limited with its Retry-After, and Prove is not asked again", async () => {

@@ -88,6 +88,10 @@ describe('the contract document', () => {
     assert.equal(verdict({ success: true, possessionResult: 'success', verifyResult: 'not applicable' }), false, 'only not_applicable');
     const started = validatorAt('components', 'schemas', 'VerifyStarted');
     assert.equal(started({ flowId: 'abc' }), false, 'a start without an authToken');
+    assert.equal(started({ authToken: 't', changeNumber: 'in-flow' }), true);
+    assert.equal(started({ authToken: 't', changeNumber: 'sdk' }), false, 'changeNumber is in-flow or restart');
+    assert.equal(verdict({ success: true, possessionResult: 'success', verifyResult: 'success', phoneNumber: '2001004010' }), false, 'the phone is E.164');
+    assert.equal(verdict({ success: true, possessionResult: 'success', verifyResult: 'success', phoneNumber: '+12001004010', reasons: 'NA' }), false);
     const request = validatorAt('components', 'schemas', 'VerifyRequest');
     assert.equal(request({ ...ADDY, possessionType: 'tablet' }), false);
     assert.equal(request({ ...ADDY, finalTargetUrl: 'javascript:alert(1)' }), false);
@@ -118,6 +122,35 @@ describe("the demo backend's answers are the contract's", () => {
     const expired = await call(app, '/api/verify-status', {}, { cookie });
     assert.equal(expired.status, 401);
     assertInContract('/api/verify-status', expired);
+  });
+
+  test("Prove's current contract (unify): started in-flow, pending, the verdict on the number proved, possession_required", async () => {
+    const unify = await startAppOn(stub, { flow: 'unify' });
+    try {
+      const started = await call(unify, '/api/verify', ADDY);
+      assertInContract('/api/verify', started);
+      assert.equal((started.json() as { changeNumber: string }).changeNumber, 'in-flow');
+      const { flowId } = started.json() as { flowId: string };
+      const cookie = cookieOf(started);
+      stub.unifyStatus = { success: 'pending' };
+      const pending = await call(unify, '/api/verify-status', { flowId }, { cookie });
+      assert.equal(pending.status, 202);
+      assertInContract('/api/verify-status', pending);
+      stub.unifyStatus = { success: 'true', correlationId: 'c', phoneNumber: '2001004011', proveId: 'p-1' };
+      const verdict = await call(unify, '/api/verify-status', { flowId }, { cookie });
+      assert.equal(verdict.status, 200);
+      assertInContract('/api/verify-status', verdict);
+      assert.equal((verdict.json() as { phoneNumber: string }).phoneNumber, '+12001004011');
+
+      const next = await call(unify, '/api/verify', ADDY);
+      stub.unifyStatus = { success: 'possession_required', phoneNumber: '2001004010' };
+      const misfit = await call(unify, '/api/verify-status', { flowId: (next.json() as { flowId: string }).flowId }, { cookie: cookieOf(next) });
+      assert.equal(misfit.status, 500);
+      assertInContract('/api/verify-status', misfit);
+    } finally {
+      stub.unifyStatus = { success: 'pending' };
+      await unify.close();
+    }
   });
 
   test('Prove refusing the person at once', async () => {
@@ -245,7 +278,9 @@ describe("the element's own requests are the contract's", () => {
         res.setHeader('Content-Type', 'application/json');
         res.end(
           JSON.stringify(
-            req.url === '/api/verify' ? { authToken: 'token-1', flowId: 'flow-1' } : { success: true, possessionResult: 'success', verifyResult: 'success' },
+            req.url === '/api/verify'
+              ? { authToken: 'token-1', flowId: 'flow-1', changeNumber: 'in-flow' }
+              : { success: true, possessionResult: 'success', verifyResult: 'success', phoneNumber: '+12001004010' },
           ),
         );
       });
@@ -267,7 +302,7 @@ describe("the element's own requests are the contract's", () => {
         possessionType: 'desktop',
         finalTargetUrl: 'https://example.com/landing',
       });
-      assert.deepEqual(started, { authToken: 'token-1', flowId: 'flow-1' });
+      assert.deepEqual(started, { authToken: 'token-1', flowId: 'flow-1', changeNumber: 'in-flow' });
       await fetchVerificationResult(config, 'flow-1');
       await fetchVerificationResult(config, undefined);
       assert.deepEqual(

@@ -32,6 +32,8 @@ function handlers(options: Partial<ProveVerifyOptions> = {}): ProveVerifyHandler
     finalTarget: { landingUrl: LANDING },
     pageOrigins: [SITE],
     limits: NO_LIMITS,
+    // The seed's contract, whose calls the stub counts here; server-flows.test.ts runs unify.
+    flow: 'verify-status',
     log: (line) => logged.push(line),
     ...options,
   });
@@ -69,8 +71,9 @@ describe('a flow through the handlers', () => {
     const h = handlers({ allowOtpRetry: true });
     const started = await h.verify(post('/verify', ADDY));
     assert.equal(started.status, 200);
-    const { authToken, flowId } = (await started.json()) as { authToken: string; flowId: string };
+    const { authToken, flowId, changeNumber } = (await started.json()) as { authToken: string; flowId: string; changeNumber: string };
     assert.equal(authToken, 'auth-token-1');
+    assert.equal(changeNumber, 'restart', 'verify-status: a new number is a new start');
     assert.match(flowId, /^[A-Za-z0-9_-]{43}$/);
     const setCookie = started.headers.get('set-cookie')!;
     assert.match(setCookie, /^pv_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=900; Secure$/);
@@ -93,7 +96,13 @@ describe('a flow through the handlers', () => {
     stub.status = { success: 'true', possessionResult: 'success', verifyResult: 'success', identityId: 'id-1' };
     const verdict = await h.verifyStatus(post('/verify-status', { flowId }, { Cookie: cookie }));
     assert.equal(verdict.status, 200);
-    assert.deepEqual(await verdict.json(), { success: true, possessionResult: 'success', verifyResult: 'success', identityId: 'id-1' });
+    assert.deepEqual(await verdict.json(), {
+      success: true,
+      possessionResult: 'success',
+      verifyResult: 'success',
+      phoneNumber: '+12001004010',
+      identityId: 'id-1',
+    });
     assert.match(verdict.headers.get('set-cookie')!, /^pv_session=; .*Max-Age=0/);
 
     const again = await h.verifyStatus(post('/verify-status', { flowId }, { Cookie: cookie }));

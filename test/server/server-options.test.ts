@@ -115,6 +115,22 @@ describe('settings that cannot work are a ConfigError naming them', () => {
     ],
     ['allowOtpRetry as text', { allowOtpRetry: 'true' }, /^allowOtpRetry must be true or false, got a string$/],
     [
+      "a flow that is not one of Prove's contracts",
+      { flow: 'verify' },
+      /^flow must be 'unify' \(Prove's current API, the default\) or 'verify-status' \(Prove's July 2025 contract\), got "verify"$/,
+    ],
+    ['a flow that is not text', { flow: true }, /^flow must be 'unify' .*, got true$/],
+    [
+      'onVerified that is not a function',
+      { onVerified: { url: 'https://hook' } },
+      /^onVerified must be a function of the verdict and the request, got an object$/,
+    ],
+    [
+      'clientCustomerId as a constant',
+      { clientCustomerId: 'c-1' },
+      /^clientCustomerId must be a function of the request answering your customer id, got a string$/,
+    ],
+    [
       'trustProxy: true (a count is wanted)',
       { trustProxy: true },
       /^trustProxy must be how many proxies of yours stand in front of the backend \(a whole number, 0 or more\), got true$/,

@@ -8,6 +8,7 @@
 
 import { DEFAULT_LIMITS, resolveLimits, type LimitSettings } from '../../../src/server/budgets.js';
 import { ConfigError } from '../../../src/server/config-error.js';
+import { PROVE_FLOWS, type ProveFlowName } from '../../../src/server/flows/flow.js';
 // Prove's environments and their variables are prove-verify-server's (proveFromEnv): one reading for both.
 import { PROVE_ENVIRONMENTS, readProveEnv } from '../../../src/server/prove-env.js';
 
@@ -83,6 +84,19 @@ export function parsePort(value: string | undefined, fallback: number, name: str
  */
 export function allowOtpRetryFrom(env: Env = process.env): boolean {
   return parseBoolean(env.PROVE_ALLOW_OTP_RETRY, true, 'PROVE_ALLOW_OTP_RETRY');
+}
+
+/**
+ * Which of Prove's contracts the backend speaks (`PROVE_FLOW`): `unify` (default), Prove's current
+ * API, or `verify-status`, its July 2025 one (prove-verify-server's `flow`).
+ */
+export function proveFlowFrom(env: Env = process.env): ProveFlowName {
+  const text = nonEmpty(env.PROVE_FLOW);
+  if (text === undefined) return 'unify';
+  if ((PROVE_FLOWS as readonly string[]).includes(text)) return text as ProveFlowName;
+  throw new ConfigError(
+    `PROVE_FLOW=${JSON.stringify(text)} is not a Prove flow; use unify (Prove's current API, the default) or verify-status (Prove's July 2025 /v3/verify-status contract)`,
+  );
 }
 
 /** A boolean from the environment (true/false/1/0, any case); throws ConfigError on anything else. */

@@ -5,18 +5,22 @@
  *
  *   POST /api/verify          {firstName, lastName, phoneNumber, possessionType, finalTargetUrl?}
  *                             → budgets (address, phone number, all), a place in the session store
- *                             → Prove /v3/verify (allowOTPRetry, a new clientRequestId, the
- *                               backend's own finalTargetUrl unless an allowed one is asked for);
- *                               correlationId and clientRequestId kept server-side as one flow
- *                               of this browser (its session cookie; at most 5 flows a browser);
- *                             → 200 {authToken, flowId} + session cookie
+ *                             → Prove's start in the flow PROVE_FLOW names: /v3/unify (unify, the
+ *                               default) or /v3/verify with possessionType (verify-status), with
+ *                               allowOTPRetry, a new clientRequestId and the backend's own
+ *                               finalTargetUrl unless an allowed one is asked for; the flow kept
+ *                               server-side (the person sealed) as one flow of this browser (its
+ *                               session cookie; at most 5 flows a browser);
+ *                             → 200 {authToken, flowId, changeNumber} + session cookie
  *                             → 200 {success: false, possessionResult, verifyResult} when Prove
  *                               refused the person at once (no authToken, no session)
  *                             → 429 rate_limited over a budget, 503 server_busy when the store is full
  *   POST /api/verify-status   {flowId?} → the browser's flow (its newest without a flowId)
- *                             → budgets (flow, address) → Prove /v3/verify-status with the flow's ids
- *                             → 200 {success: boolean, possessionResult, verifyResult, identityId?};
- *                               the flow ends with this answer (the cookie goes with the last one)
+ *                             → budgets (flow, address) → /v3/unify-status then /v3/verify with
+ *                               verificationType on the number proved (unify), or /v3/verify-status
+ *                             → 200 {success: boolean, possessionResult, verifyResult, phoneNumber,
+ *                               identityId?, proveId?, assuranceLevel?, reasons?}; the flow ends
+ *                               with this answer (the cookie goes with the last one)
  *                             → 202 {pending: true} while Prove has no verdict yet
  *   POST /api/webhook         Prove's signed change events (each token once) → 200
  *   GET  /api/webhook-events  → {events: [...]} (newest first); emulator mode only
@@ -38,6 +42,7 @@ import type { LimitSettings } from '../../../src/server/budgets.js';
 import { ownOrigins } from '../../../src/server/request-origin.js';
 import { meetsProveTargetRule } from '../../../src/server/validation.js';
 import { WebhookEventLog } from '../../../src/server/webhooks.js';
+import type { ProveFlowName } from '../../../src/server/flows/flow.js';
 import {
   allowOtpRetryFrom,
   checkWebhookSecret,
@@ -46,6 +51,7 @@ import {
   limitsFrom,
   parseOriginList,
   parsePort,
+  proveFlowFrom,
   resolveProveConfig,
   trustProxyFrom,
   webhookSecretFrom,
@@ -97,6 +103,11 @@ export interface AppOptions {
    * three tries) instead of ending possession. Wins over `PROVE_ALLOW_OTP_RETRY`; default true.
    */
   allowOtpRetry?: boolean;
+  /**
+   * Which of Prove's contracts to speak: `unify` (Prove's current API) or `verify-status` (its July
+   * 2025 one). Wins over `PROVE_FLOW`; default unify.
+   */
+  flow?: ProveFlowName;
   /** Clock for sessions, the token cache and webhook expiry (injectable for tests). */
   now?: () => number;
   /** Timeout of each call to Prove, in ms (default 10 000). */
@@ -162,6 +173,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   const host = options.host ?? (process.env.HOST?.trim() || 'localhost');
 
   const allowOtpRetry = options.allowOtpRetry ?? allowOtpRetryFrom(process.env);
+  const flow = options.flow ?? proveFlowFrom(process.env);
 
   let publicOrigin = originOf(options.publicOrigin ?? process.env.PUBLIC_ORIGIN);
   if (publicOrigin) checkLandingUrl(publicOrigin);
@@ -215,6 +227,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   try {
     contract = createProveVerifyHandlers({
       prove: { ...proveConnection, timeoutMs: options.proveTimeoutMs },
+      flow,
       finalTarget: { landingUrl: `${publicOrigin}${LANDING_PAGE}`, allowedOrigins: extraTargetOrigins },
       pageOrigins: [...ownOrigins(publicOrigin, url)],
       webhookSecret,

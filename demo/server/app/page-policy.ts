@@ -11,7 +11,9 @@
  *   emulator mode, `*.proveapis.com` with Prove. Prove's docs name
  *   `device.uat.prove-auth.proveapis.com` and `device.prove-auth.proveapis.com` for the US and no
  *   host for the EU, and the SDK's token (`auth.endp`) chooses; the wildcard stays inside Prove's
- *   own domain.
+ *   own domain. With Prove, also the Mobile Auth hosts a Unify flow reaches on a phone (some over
+ *   plain http and on port 4443, which a wildcard does not cover), or every phone falls back to a
+ *   texted code; the emulator serves its Mobile Auth on its own origin.
  * - `frame-ancestors 'none'` and `X-Frame-Options: DENY` (for browsers without CSP 2): no site
  *   can frame the form and trick a person into starting a flow (clickjacking).
  * - `Referrer-Policy: no-referrer` (sent by http.ts on every answer): the landing page's URL holds
@@ -20,10 +22,11 @@
  * - `X-Content-Type-Options: nosniff` (http.ts, every answer).
  */
 import { createHash } from 'node:crypto';
+import { PROVE_MOBILE_AUTH_HOSTS } from '../../../src/prove-hosts.js';
 import type { DemoMode } from './config.js';
 
-/** Prove's client API, for the demo pages' connect-src when the app talks to Prove. */
-const PROVE_CONNECT_SOURCES = ['https://*.proveapis.com', 'wss://*.proveapis.com'] as const;
+/** Prove's client API and Mobile Auth, for the demo pages' connect-src when the app talks to Prove. */
+const PROVE_CONNECT_SOURCES = ['https://*.proveapis.com', 'wss://*.proveapis.com', ...PROVE_MOBILE_AUTH_HOSTS] as const;
 
 /** What the demo pages may connect to besides their own origin. */
 export function connectSourcesFor(mode: DemoMode, emulatorUrl: string | undefined): string[] {

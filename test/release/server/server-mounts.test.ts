@@ -108,7 +108,7 @@ for (const mount of MOUNTS) {
       assert.match(flowId, /^[A-Za-z0-9_-]{43}$/);
       assert.match(String(started.headers['set-cookie']), /^pv_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=900; Secure$/);
       // Prove got the body as the page sent it (no body parser read it first).
-      assert.equal(stub.verifies.at(-1)?.phoneNumber, '+12001004010');
+      assert.equal(stub.unifies.at(-1)?.phoneNumber, '+12001004010');
 
       const cookie = cookieOf(started);
       const pending = await call(app, '/api/verify-status', { flowId }, { cookie, headers: { Origin: SITE } });
@@ -117,9 +117,9 @@ for (const mount of MOUNTS) {
     });
 
     test("another site's page gets 403 forbidden_origin, and Prove is not called", async () => {
-      const calls = stub.verifies.length;
+      const calls = stub.unifies.length;
       assertError(await call(app, '/api/verify', ADDY, { headers: { Origin: 'https://evil.example' } }), 403, 'forbidden_origin');
-      assert.equal(stub.verifies.length, calls);
+      assert.equal(stub.unifies.length, calls);
     });
 
     test('the webhook is mounted too: an unsigned delivery gets 401', async () => {
@@ -174,10 +174,10 @@ describe('Express with a body parser mounted before the handlers', { timeout: 20
     );
     const running = await listen(app);
     logged.length = 0;
-    const calls = stub.verifies.length;
+    const calls = stub.unifies.length;
     const { message } = assertError(await call(running, '/api/verify', ADDY, { headers: { Origin: SITE } }), 500, 'body_already_read');
     assert.match(message, /mount prove-verify-server before body parsers/);
     assert.deepEqual(logged, [`prove-verify 500 body_already_read POST /api/verify: ${message}`]);
-    assert.equal(stub.verifies.length, calls);
+    assert.equal(stub.unifies.length, calls);
   });
 });

@@ -52,17 +52,26 @@ describe("README's Next.js route handlers with Prove's variables set", () => {
     assert.match(authToken, /^auth-token-\d+$/);
     const cookie = started.headers.get('set-cookie')!;
     assert.match(cookie, /^pv_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=900; Secure$/);
-    assert.equal(stub.verifies.length, 1);
-    assert.equal(stub.verifies[0]!.phoneNumber, '+12001004010');
-    assert.equal(stub.verifies[0]!.finalTargetUrl, `${SITE}/link-opened.html`);
+    // The default flow: Prove's current contract.
+    assert.equal(stub.unifies.length, 1);
+    assert.equal(stub.unifies[0]!.phoneNumber, '+12001004010');
+    assert.equal(stub.unifies[0]!.finalTargetUrl, `${SITE}/link-opened.html`);
 
     const session = { Cookie: cookie.split(';')[0]! };
     const pending = await post('verify-status', { flowId }, session);
     assert.equal(pending.status, 202);
-    stub.status = { success: 'true', possessionResult: 'success', verifyResult: 'success' };
+    stub.unifyStatus = { success: 'true', phoneNumber: '2001004010' };
     const verdict = await post('verify-status', { flowId }, session);
     assert.equal(verdict.status, 200);
-    assert.deepEqual(await verdict.json(), { success: true, possessionResult: 'success', verifyResult: 'success' });
+    assert.deepEqual(await verdict.json(), {
+      success: true,
+      possessionResult: 'success',
+      verifyResult: 'success',
+      phoneNumber: '+12001004010',
+      proveId: 'prove-id-1',
+      assuranceLevel: 'AL2',
+      reasons: ['NA'],
+    });
     assert.equal((await post('verify-status', { flowId }, session)).status, 401);
     assert.deepEqual(warnings, ['prove-verify 401 session_expired POST /api/verify-status']);
   });

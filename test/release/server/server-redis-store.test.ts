@@ -12,7 +12,7 @@ import { Redis } from 'ioredis';
 import { SignJWT } from 'jose';
 import { freeLoopbackPort } from '../../../demo/server/loopback.js';
 import { createProveVerifyHandlers, NO_LIMITS, redisStore, type ProveVerifyHandlers, type ProveVerifyOptions } from '../../../src/server/index.js';
-import { ADDY, call, cookieOf as demoCookieOf, startAppOn, startStubProve, type StubProve } from '../../server/app-helpers.js';
+import { ADDY, call, cookieOf as demoCookieOf, resetStub, startAppOn, startStubProve, type StubProve } from '../../server/app-helpers.js';
 
 const REDIS_SERVER = '/usr/bin/redis-server';
 const SITE = 'https://shop.example';
@@ -53,6 +53,8 @@ function machine(options: Partial<ProveVerifyOptions> = {}, store: { maxFlows?: 
     finalTarget: { landingUrl: `${SITE}/link-opened.html` },
     pageOrigins: [SITE],
     limits: NO_LIMITS,
+    // The seed's contract, whose calls the stub counts here; the unify test below says so.
+    flow: 'verify-status',
     store: redisStore(client, { now, maxFlows: store.maxFlows }),
     webhookSecret: WEBHOOK_SECRET,
     now,
@@ -80,9 +82,7 @@ describe('the Redis store, two machines on one redis-server', { skip }, () => {
     stub = await startStubProve();
   });
   beforeEach(async () => {
-    stub.verifies.length = 0;
-    stub.statuses.length = 0;
-    stub.status = { success: 'pending', possessionResult: 'pending', verifyResult: 'pending' };
+    resetStub(stub);
     const admin = new Redis({ host: '127.0.0.1', port });
     await admin.flushall();
     admin.disconnect();
@@ -114,8 +114,36 @@ describe('the Redis store, two machines on one redis-server', { skip }, () => {
 
     stub.status = { success: 'false', possessionResult: 'failed', verifyResult: 'not applicable' };
     const verdict = await b.verifyStatus(post('/verify-status', { flowId }, cookie));
-    assert.deepEqual(await verdict.json(), { success: false, possessionResult: 'failed', verifyResult: 'not_applicable' });
+    assert.deepEqual(await verdict.json(), { success: false, possessionResult: 'failed', verifyResult: 'not_applicable', phoneNumber: '+12001004010' });
     assert.equal((await a.verifyStatus(post('/verify-status', { flowId }, cookie))).status, 401, 'ended for both machines');
+  });
+
+  test('unify across machines: Redis holds no name and no phone number in clear, and the other machine opens the flow', async () => {
+    const a = machine({ flow: 'unify' });
+    const b = machine({ flow: 'unify' });
+    const started = await a.verify(post('/verify', { ...ADDY, possessionType: 'mobile' }));
+    const { flowId } = (await started.json()) as { flowId: string };
+    const admin = new Redis({ host: '127.0.0.1', port });
+    try {
+      const keys = await admin.keys('*');
+      const values = await Promise.all(
+        keys.map(async (key) => ((await admin.type(key)) === 'string' ? await admin.get(key) : JSON.stringify(await admin.zrange(key, '0', '-1')))),
+      );
+      const everything = [...keys, ...values].join('\n');
+      assert.ok(everything.includes(flowId), 'the flow is in this Redis');
+      for (const personal of ['Addy', 'Epinay', '2001004010']) assert.ok(!everything.includes(personal), `Redis holds ${personal}`);
+    } finally {
+      admin.disconnect();
+    }
+    stub.unifyStatus = { success: 'true', phoneNumber: '2001004010' };
+    const verdict = await b.verifyStatus(post('/verify-status', { flowId }, cookieOf(started)));
+    assert.equal(verdict.status, 200);
+    assert.equal(((await verdict.json()) as { success: boolean }).success, true);
+    assert.deepEqual(
+      [stub.identities[0]!.firstName, stub.identities[0]!.lastName, stub.identities[0]!.phoneNumber],
+      ['Addy', 'Epinay', '+12001004010'],
+      'machine b opened what machine a sealed',
+    );
   });
 
   test("without a flowId the browser's newest flow is read; a browser keeps at most five", async () => {

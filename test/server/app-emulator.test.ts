@@ -1,5 +1,6 @@
 // The demo backend against the real sandbox emulator (demo/server/start.ts as `npm start` runs it:
-// test/release/start.test.ts; the end-to-end tests start the demo through it too).
+// test/release/start.test.ts; the end-to-end tests start the demo through it too), in both of
+// Prove's contracts: the seed's (flow verify-status) first, then Prove's current one (unify).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NO_LIMITS, startApp, type RunningApp } from '../../demo/server/app/index.js';
@@ -19,7 +20,7 @@ const post = (app: RunningApp, path: string, body: unknown, cookie?: string) =>
 
 const cookieOf = (res: Response) => res.headers.getSetCookie()[0]!.split(';')[0]!;
 
-describe('demo backend + the real sandbox emulator', () => {
+describe('demo backend + the real sandbox emulator (flow verify-status)', () => {
   let emulator: EmulatorHandle;
   let app: RunningApp;
   let sandbox: SandboxClient;
@@ -39,6 +40,7 @@ describe('demo backend + the real sandbox emulator', () => {
       webhookSecret: WEBHOOK_SECRET,
       static: { bundleMain: false },
       limits: NO_LIMITS,
+      flow: 'verify-status',
     });
     sandbox = new SandboxClient(emulator.url);
   });
@@ -151,12 +153,13 @@ describe('demo backend + the real sandbox emulator', () => {
       static: { bundleMain: false },
       limits: NO_LIMITS,
       allowOtpRetry: false,
+      flow: 'verify-status',
     });
     try {
       const { answers, status, result } = await enterCodes(strict, ['0000']);
       assert.ok(answers[0] && typeof answers[0] === 'object' && 'error' in answers[0], `possession ends: ${JSON.stringify(answers[0])}`);
       assert.equal(status, 200);
-      assert.deepEqual(result, { success: false, possessionResult: 'failed', verifyResult: 'not_applicable' });
+      assert.deepEqual(result, { success: false, possessionResult: 'failed', verifyResult: 'not_applicable', phoneNumber: '+12001004010' });
     } finally {
       await strict.close();
     }
@@ -241,5 +244,65 @@ describe("demo backend + an emulator holding Prove's rate limit", () => {
       await app.close();
       await emulator.close();
     }
+  });
+});
+
+describe('demo backend + the real sandbox emulator (flow unify, the default)', () => {
+  let emulator: EmulatorHandle;
+  let app: RunningApp;
+  let sandbox: SandboxClient;
+
+  before(async () => {
+    const appPort = await freeLoopbackPort();
+    emulator = await startEmulator({ port: 0, webhookUrl: `http://localhost:${appPort}/api/webhook`, webhookSecret: WEBHOOK_SECRET });
+    app = await startApp({
+      port: appPort,
+      prove: { baseUrl: emulator.url, clientId: 'demo-client-id', clientSecret: 'demo-client-secret' },
+      mode: 'emulator',
+      emulatorUrl: emulator.url,
+      webhookSecret: WEBHOOK_SECRET,
+      static: { bundleMain: false },
+      limits: NO_LIMITS,
+    });
+    sandbox = new SandboxClient(emulator.url);
+  });
+  after(async () => {
+    await app.close();
+    await emulator.close();
+  });
+
+  /** A desktop flow of `person` through its Instant Link; answers the verdict. */
+  async function desktopFlow(person: typeof ADDY): Promise<Record<string, unknown>> {
+    const linksBefore = new Set(((await sandbox.messages(person.phoneNumber)).body as Array<{ link?: string }>).map((m) => m.link));
+    const started = await post(app, '/api/verify', { ...person, possessionType: 'desktop' });
+    assert.equal(started.status, 200);
+    const { authToken, changeNumber } = (await started.json()) as { authToken: string; changeNumber: string };
+    assert.equal(changeNumber, 'in-flow');
+    assert.equal((await post(app, '/api/verify-status', {}, cookieOf(started))).status, 202);
+    const linkStart = await sandbox.client('mobile/instantlink/start', authToken, { mobileNumber: null, isMobile: false, sourceIp: null });
+    assert.equal(linkStart.status, 200, JSON.stringify(linkStart.body));
+    const messages = (await sandbox.messages(person.phoneNumber)).body as Array<{ link?: string }>;
+    const link = messages.find((m) => m.link && !linksBefore.has(m.link))?.link;
+    assert.ok(link, 'an Instant Link was sent');
+    await sandbox.openLink(link);
+    const status = await post(app, '/api/verify-status', {}, cookieOf(started));
+    assert.equal(status.status, 200);
+    return (await status.json()) as Record<string, unknown>;
+  }
+
+  test('possession by Unify, then the identity check: the verdict names the number proved, with proveId', async () => {
+    const verdict = await desktopFlow(ADDY);
+    assert.equal(verdict.success, true);
+    assert.equal(verdict.possessionResult, 'success');
+    assert.equal(verdict.verifyResult, 'success');
+    assert.equal(verdict.phoneNumber, '+12001004010');
+    assert.equal(typeof verdict.proveId, 'string');
+  });
+
+  test("a name that is not the phone's owner: possession holds, the identity check fails", async () => {
+    const verdict = await desktopFlow({ ...ADDY, firstName: 'Someone' });
+    assert.equal(verdict.success, false);
+    assert.equal(verdict.possessionResult, 'success');
+    assert.equal(verdict.verifyResult, 'failed');
   });
 });

@@ -55,25 +55,37 @@ describe('allowOTPRetry', () => {
       assert.equal((await api.client('mobile/otp/finish', flow.authToken, { otp: '0000' })).body.next, 'done');
     }));
 
-  test('true: three re-entries, the 4th wrong code ends possession', () =>
+  test('true: three code entries in all (Prove’s “up to three times”, read strictly): the 3rd wrong code ends possession', () =>
     withEmulator({}, async ({ api }) => {
       const flow = await api.startFlow({ ...ADDY, possessionType: 'mobile', allowOTPRetry: true });
       await api.client('mobile/otp/start', flow.authToken);
-      for (let i = 1; i <= 3; i++) {
+      for (let i = 1; i <= 2; i++) {
         const wrong = await api.client('mobile/otp/finish', flow.authToken, { otp: `000${i}` });
         assert.deepEqual(wrong.body, { data: { code: 1010, message: 'That code is not right' } }, `wrong code ${i}`);
       }
-      const fourth = await api.client('mobile/otp/finish', flow.authToken, { otp: '0004' });
-      assert.deepEqual(fourth.body, { error: { code: 1012, message: 'Too many wrong codes' }, next: 'done' });
+      const third = await api.client('mobile/otp/finish', flow.authToken, { otp: '0003' });
+      assert.deepEqual(third.body, { error: { code: 1012, message: 'Too many wrong codes' }, next: 'done' });
       assert.equal((await api.verifyStatus(flow.correlationId)).body.possessionResult, 'failed');
+      const late = await api.client('mobile/otp/finish', flow.authToken, { otp: '1234' });
+      assert.equal(late.status, 403, 'no fourth entry, not even the right code');
     }));
 
-  test('true: the right code after three wrong ones proves possession', () =>
+  test('true: the right code as the third entry proves possession', () =>
     withEmulator({}, async ({ api }) => {
       const flow = await api.startFlow({ ...ADDY, possessionType: 'mobile', allowOTPRetry: true });
       await api.client('mobile/otp/start', flow.authToken);
-      for (let i = 1; i <= 3; i++) await api.client('mobile/otp/finish', flow.authToken, { otp: '9999' });
+      for (let i = 1; i <= 2; i++) await api.client('mobile/otp/finish', flow.authToken, { otp: '9999' });
       assert.deepEqual((await api.client('mobile/otp/finish', flow.authToken, { otp: '1234' })).body, { next: 'done' });
+    }));
+
+  test('a resend does not give more entries: three codes in all, whichever text they answer', () =>
+    withEmulator({}, async ({ api }) => {
+      const flow = await api.startFlow({ ...ADDY, possessionType: 'mobile', allowOTPRetry: true });
+      await api.client('mobile/otp/start', flow.authToken);
+      await api.client('mobile/otp/finish', flow.authToken, { otp: '9999' });
+      await api.client('mobile/otp/start', flow.authToken, {});
+      await api.client('mobile/otp/finish', flow.authToken, { otp: '9998' });
+      assert.equal((await api.client('mobile/otp/finish', flow.authToken, { otp: '9997' })).body.next, 'done');
     }));
 
   test('must be a boolean', () =>
@@ -308,23 +320,20 @@ describe('SMS texts', () => {
       assert.equal(sent!.body, `Complete your verification. If you did not make this request, do not click the link. ${sent!.link}`);
     }));
 
-  test('smsMessage: #### to ###### set a 4 to 6 digit code; the link replaces its placeholder', () =>
+  test('smsMessage: #### to ###### mark where the code goes; the sandbox code is 1234 whatever their length', () =>
     withEmulator({}, async ({ api }) => {
-      for (const [template, code] of [
-        ['Code ####.', '1234'],
-        ['Code #####.', '12345'],
-        ['Code ######.', '123456'],
-      ] as const) {
+      for (const template of ['Code ####.', 'Code #####.', 'Code ######.']) {
         const flow = await api.startFlow({ ...ADDY, possessionType: 'mobile', smsMessage: template });
         await api.client('mobile/otp/start', flow.authToken);
         const sms = (await api.messages('2001004010')).body.at(-1);
-        assert.deepEqual([sms.body, sms.otp], [`Code ${code}.`, code]);
-        assert.deepEqual((await api.client('mobile/otp/finish', flow.authToken, { otp: code })).body, { next: 'done' });
+        assert.deepEqual([sms.body, sms.otp], ['Code 1234.', '1234'], template);
+        assert.deepEqual((await api.client('mobile/otp/finish', flow.authToken, { otp: '1234' })).body, { next: 'done' });
       }
-      const six = await api.startFlow({ ...ADDY, possessionType: 'mobile', smsMessage: '###### is it', allowOTPRetry: true });
-      await api.client('mobile/otp/start', six.authToken);
-      assert.equal((await api.client('mobile/otp/finish', six.authToken, { otp: '1234' })).body.data.code, 1010);
-      assert.deepEqual((await api.client('mobile/otp/finish', six.authToken, { otp: '123456' })).body, { next: 'done' });
+      for (const code of ['12345', '123456']) {
+        const six = await api.startFlow({ ...ADDY, possessionType: 'mobile', smsMessage: '###### is it' });
+        await api.client('mobile/otp/start', six.authToken);
+        assert.equal((await api.client('mobile/otp/finish', six.authToken, { otp: code })).body.error.code, 1010, `${code} is not the sandbox code`);
+      }
 
       const link = await api.startFlow({ ...ADDY, possessionType: 'desktop', finalTargetUrl: 'https://example.com/', smsMessage: 'Tap #### now' });
       await api.client('mobile/instantlink/start', link.authToken, {});
@@ -332,11 +341,24 @@ describe('SMS texts', () => {
       assert.equal(sms.body, `Tap ${sms.link} now`);
     }));
 
-  test('smsMessage without a 4 to 6 # placeholder is refused', () =>
+  test('smsMessage needs no placeholder: the text goes as written, in both contracts', () =>
     withEmulator({}, async ({ api }) => {
       for (const smsMessage of ['No code here', 'Code ###', 'Code #######']) {
-        const refused = await api.verify({ ...ADDY, possessionType: 'mobile', smsMessage });
-        assert.deepEqual([refused.status, refused.body], [400, { code: 8001, message: "field 'smsMessage' is not valid" }], smsMessage);
+        const flow = await api.startFlow({ ...ADDY, possessionType: 'mobile', smsMessage });
+        await api.client('mobile/otp/start', flow.authToken);
+        assert.equal((await api.messages('2001004010')).body.at(-1).body, smsMessage);
+        assert.deepEqual((await api.client('mobile/otp/finish', flow.authToken, { otp: '1234' })).body, { next: 'done' });
       }
+      const unify = await api.unify({ possessionType: 'desktop', phoneNumber: '2001004014', clientRequestId: 'r-1', finalTargetUrl: 'https://example.com/', smsMessage: 'Your link is on its way' });
+      assert.equal(unify.status, 200);
+      await api.client('mobile/instantlink/start', unify.body.authToken, {});
+      assert.equal((await api.messages('2001004014')).body.at(-1).body, 'Your link is on its way');
+    }));
+
+  test('smsMessage is at most 160 characters', () =>
+    withEmulator({}, async ({ api }) => {
+      assert.equal((await api.verify({ ...ADDY, possessionType: 'mobile', smsMessage: '#'.repeat(4) + 'x'.repeat(156) })).status, 200);
+      const refused = await api.verify({ ...ADDY, possessionType: 'mobile', smsMessage: 'x'.repeat(161) });
+      assert.deepEqual([refused.status, refused.body], [400, { code: 8001, message: "field 'smsMessage' is not valid" }]);
     }));
 });

@@ -55,7 +55,8 @@ export class TokenSigner {
   }
 }
 
-export type FirstStep = 'mobile/otp' | 'mobile/instantlink' | 'done';
+/** The SDK steps (internal/*-step.js NAME) this emulator drives, and `done`. */
+export type FlowStep = 'device/passive' | 'mobile/instant' | 'mobile/otp' | 'mobile/instantlink' | 'done';
 
 /** What the SDK reads (internal/auth-token-claims.d.ts and internal/auth-session.js). */
 interface AuthTokenClaims {
@@ -67,23 +68,47 @@ interface AuthTokenClaims {
   auth: {
     id: string;
     endp: string;
-    next: FirstStep;
+    next: FlowStep;
     ans: string;
     chlg: string;
     subs: {
-      mob?: { auths: { otp?: { mnp: boolean }; inln?: { mnp: boolean } } };
+      // pasv without uvlvl: the SDK reads UserVerificationLevel "none", so device/passive goes
+      // to device/passive/silent (an ECDSA key in IndexedDB), never to a passkey prompt.
+      dev?: { auths: { pasv: { cdt: boolean } } };
+      mob?: { auths: { inst?: object; otp?: { mnp: boolean }; inln?: { mnp: boolean } } };
     };
   };
 }
 
-/** Namespace the SDK keys its device registration by; one for the whole sandbox. */
-const SANDBOX_NAMESPACE = 'prove-sandbox-emulator';
+/**
+ * Namespace the SDK keys its device registration (IndexedDB) by. One per emulator origin: the
+ * SDK sends every later request of a namespace to the origin stored with its registration
+ * (auth-session.js getDeviceRegistration), so a shared one would send a browser that met an
+ * emulator on another port back there.
+ */
+export const sandboxNamespace = (publicOrigin: string) => `prove-sandbox-emulator ${publicOrigin}`;
 
-export function mintAuthToken(signer: TokenSigner, flow: { id: string; next: FirstStep; expiresAt: number; createdAt: number }, publicOrigin: string): string {
+interface TokenFlow {
+  id: string;
+  next: FlowStep;
+  afterKey: FlowStep;
+  challenge: string;
+  expiresAt: number;
+  createdAt: number;
+}
+
+function subjects(flow: TokenFlow): AuthTokenClaims['auth']['subs'] {
+  const subs: AuthTokenClaims['auth']['subs'] = {};
+  if (flow.next === 'device/passive') subs.dev = { auths: { pasv: { cdt: false } } };
   // mnp: the backend already gave the number, so the SDK calls the start steps with
   // phoneNumberNeeded = false and the widget does not ask for it again.
-  const mob: NonNullable<AuthTokenClaims['auth']['subs']['mob']> | undefined =
-    flow.next === 'mobile/otp' ? { auths: { otp: { mnp: true } } } : flow.next === 'mobile/instantlink' ? { auths: { inln: { mnp: true } } } : undefined;
+  if (flow.afterKey === 'mobile/instant') subs.mob = { auths: { inst: {}, otp: { mnp: true } } };
+  else if (flow.afterKey === 'mobile/otp') subs.mob = { auths: { otp: { mnp: true } } };
+  else if (flow.afterKey === 'mobile/instantlink') subs.mob = { auths: { inln: { mnp: true } } };
+  return subs;
+}
+
+export function mintAuthToken(signer: TokenSigner, flow: TokenFlow, publicOrigin: string): string {
   const claims: AuthTokenClaims = {
     iss: publicOrigin,
     sub: randomUUID(),
@@ -94,9 +119,9 @@ export function mintAuthToken(signer: TokenSigner, flow: { id: string; next: Fir
       id: flow.id,
       endp: publicOrigin,
       next: flow.next,
-      ans: SANDBOX_NAMESPACE,
-      chlg: randomBytes(24).toString('base64url'),
-      subs: mob ? { mob } : {},
+      ans: sandboxNamespace(publicOrigin),
+      chlg: flow.challenge,
+      subs: subjects(flow),
     },
   };
   return signer.sign('auth', claims);

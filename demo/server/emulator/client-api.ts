@@ -1,13 +1,17 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
-import { readAuthToken } from './auth-token.js';
-import { MAX_SENDS, OTP_REENTRIES } from './config.js';
+import { MAX_SENDS, OTP_ENTRIES } from './config.js';
 import type { EmulatorContext, RouteHandler } from './context.js';
-import { ErrorCode, proveHttpError, STEP_NOT_ALLOWED, invalidField, unauthorized, type ProveError } from './errors.js';
+import { failPossession, parseBody, pastProveKey, recoverable, requireFlow, requirePendingStep } from './client-flow.js';
+import { personAllowed, TEST_USER_NOT_ALLOWED } from './credentials.js';
+import { ErrorCode, proveHttpError, STEP_NOT_ALLOWED, type ProveError } from './errors.js';
 import type { Flow } from './flows.js';
-import { bearerToken, readJsonObject, sendJson } from './http.js';
+import { readJsonObject, readJsonText, sendJson } from './http.js';
 import { normalizePhone } from './phone.js';
-import { DEFAULT_LINK_SMS, DEFAULT_OTP_SMS, composeSms } from './sandbox-rules.js';
+import { DEFAULT_LINK_SMS, DEFAULT_OTP_SMS, composeSms, findOwner } from './sandbox-rules.js';
+import { requireSignature } from './signed-request.js';
+
+export { flowForToken } from './client-flow.js';
 
 /**
  * The API Prove's browser SDK calls with the flow's authToken. Answers follow what
@@ -19,33 +23,8 @@ import { DEFAULT_LINK_SMS, DEFAULT_OTP_SMS, composeSms } from './sandbox-rules.j
  *   `{}`                   (Instant Link start only) sent; the SDK calls the retry step
  * Fault switches (faults.ts) that belong to one step are consumed here, once the request has
  * passed the checks a real one would, so a refused request does not use them up.
+ * The Prove Key steps are in prove-key-api.ts, Mobile Auth in mobile-auth-api.ts.
  */
-
-export function flowForToken(ctx: EmulatorContext, token: string): Flow | undefined {
-  const flowId = readAuthToken(ctx.signer, token, ctx.config.now());
-  return flowId === undefined ? undefined : ctx.flows.get(flowId);
-}
-
-function requireFlow(req: IncomingMessage, ctx: EmulatorContext): Flow {
-  const token = bearerToken(req);
-  if (!token) throw proveHttpError(401, unauthorized('missing authToken'));
-  const flow = flowForToken(ctx, token);
-  if (!flow) throw proveHttpError(401, unauthorized('invalid or expired authToken'));
-  ctx.rate.take(`flow:${flow.id}`);
-  return flow;
-}
-
-/** A token minted for one step cannot drive another, and a settled flow takes no more steps. */
-function requirePendingStep(flow: Flow, step: Flow['next']): void {
-  if (flow.next !== step || flow.possession !== 'pending') throw proveHttpError(403, STEP_NOT_ALLOWED);
-}
-
-function failPossession(ctx: EmulatorContext, flow: Flow, error: ProveError) {
-  ctx.flows.settle(flow, { success: false, error });
-  return { error, next: 'done' };
-}
-
-const recoverable = (code: number, message: string) => ({ data: { code, message } });
 
 const INVALID_PHONE = recoverable(ErrorCode.MALFORMED_REQUEST, "field 'mobileNumber' is not valid");
 const TOO_MANY_SENDS: ProveError = {
@@ -61,14 +40,7 @@ function requestedPhone(mobileNumber: string | null | undefined): string | undef
   return normalizePhone(mobileNumber) ?? 'invalid';
 }
 
-function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    const field = String(parsed.error.issues[0]?.path[0] ?? 'body');
-    throw proveHttpError(400, invalidField(field));
-  }
-  return parsed.data;
-}
+const productOf = (flow: Flow) => (flow.contract === 'unify' ? ('unify' as const) : ('verify-status' as const));
 
 /**
  * What both start calls do before sending: the flow at that step, its body, a new number when
@@ -86,10 +58,17 @@ async function startSend<T extends z.ZodType<{ mobileNumber?: string | null }>>(
   const body = parseBody(schema, await readJsonObject(req));
   const phone = requestedPhone(body.mobileNumber);
   if (ctx.faults.take('phone-rejected') || phone === 'invalid') return { refusal: INVALID_PHONE };
+  if (phone && !personAllowed(ctx, flow.clientId, productOf(flow), phone)) {
+    return { refusal: recoverable(TEST_USER_NOT_ALLOWED.code, TEST_USER_NOT_ALLOWED.message) };
+  }
   if (ctx.faults.take('sends-exhausted') || flow.sends >= MAX_SENDS) {
     return { refusal: failPossession(ctx, flow, TOO_MANY_SENDS) };
   }
-  if (phone) flow.phone = phone;
+  if (phone) {
+    // The phone proved is the phone changed to: its person's sandbox rules apply from now on.
+    flow.phone = phone;
+    flow.possessionRefused = findOwner(phone)?.outcome === 'possession-fails';
+  }
   flow.sends++;
   return { flow, body };
 }
@@ -126,12 +105,12 @@ export const otpFinish: RouteHandler = async (req, res, ctx) => {
     return sendJson(res, 200, OTP_EXPIRED);
   }
   if (!flow.possessionRefused && (body.otp ?? '').trim() === flow.otpCode) {
-    ctx.flows.settle(flow, { success: true });
+    ctx.flows.settle(flow, { success: true, by: 'otp' });
     return sendJson(res, 200, { next: 'done' });
   }
   flow.wrongOtps++;
-  // allowOTPRetry false (Prove's default): the first wrong code ends possession.
-  if (flow.wrongOtps > (flow.allowOtpRetry ? OTP_REENTRIES : 0)) {
+  // allowOTPRetry false (Prove's default): the first wrong code ends possession; true: the third.
+  if (flow.wrongOtps >= (flow.allowOtpRetry ? OTP_ENTRIES : 1)) {
     const error = flow.allowOtpRetry
       ? { code: ErrorCode.OTP_TOO_MANY_ATTEMPTS, message: 'Too many wrong codes' }
       : { code: ErrorCode.OTP_WRONG, message: 'That code is not right' };
@@ -166,31 +145,32 @@ const errorReportSchema = z.object({
   message: z.string().nullish(),
 });
 
-/** POST /v1/client/<step>/error: the SDK reports a step that threw on the device. */
+/**
+ * POST /v1/client/<step>/error: the SDK reports a step that threw on the device. A Prove Key or
+ * Mobile Auth failure is not a possession failure: Prove goes on to the next authenticator
+ * (docs/unify-flow: "falls back to Mobile Auth, followed by SMS OTP"). Any other step's
+ * failure ends possession.
+ */
 export const errorReport: RouteHandler = async (req, res, ctx) => {
   const flow = requireFlow(req, ctx);
-  const body = parseBody(errorReportSchema, await readJsonObject(req));
+  const { text, value } = await readJsonText(req);
+  requireSignature(req, ctx, flow, text);
+  const body = parseBody(errorReportSchema, value);
   ctx.flows.recordClientError(flow, {
     code: body.code ?? undefined,
     message: body.message ? body.message.slice(0, 300) : undefined,
   });
+  const step = /^\/v1\/client\/(.+)\/error$/.exec(new URL(req.url ?? '/', 'http://emulator.invalid').pathname)?.[1];
+  if (flow.possession === 'pending' && flow.next === 'device/passive' && (step === 'device/passive' || step === 'device/fido2')) {
+    return sendJson(res, 200, { next: pastProveKey(ctx, flow) });
+  }
+  if (flow.possession === 'pending' && flow.next === 'mobile/instant' && step === 'mobile/instant') {
+    flow.next = 'mobile/otp';
+    return sendJson(res, 200, { next: 'mobile/otp' });
+  }
   ctx.flows.settle(flow, {
     success: false,
     error: { code: ErrorCode.CLIENT_REPORTED_ERROR, message: 'The possession step failed on the device' },
   });
   sendJson(res, 200, { next: 'done' });
-};
-
-/**
- * POST /v1/client/mobile/instant/{start,finish}: Mobile Auth needs a carrier network, which a
- * sandbox does not have. The error's `next` sends the SDK on to the flow's own step.
- */
-export const mobileInstant: RouteHandler = async (req, res, ctx) => {
-  const flow = requireFlow(req, ctx);
-  await readJsonObject(req);
-  const next = flow.possession === 'pending' ? flow.next : 'done';
-  sendJson(res, 200, {
-    error: { code: ErrorCode.MOBILE_AUTH_UNAVAILABLE, message: 'Mobile Auth is not available in the sandbox' },
-    next,
-  });
 };

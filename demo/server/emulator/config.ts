@@ -6,8 +6,13 @@ export const OTP_TTL_MS = 2 * 60_000; // a code can be entered for 2 minutes aft
 export const LINK_TTL_MS = 3 * 60_000; // an Instant Link can be opened for 3 minutes
 export const ACCESS_TOKEN_TTL_S = 60 * 60; // OAuth tokens expire after 60 minutes
 export const MAX_SENDS = 3; // "up to 3 OTP sends per session"; the same cap for links
-/** allowOTPRetry: true lets the person "re-enter the OTP up to three times". */
-export const OTP_REENTRIES = 3;
+/**
+ * allowOTPRetry: true: "the customer can re-enter the OTP up to three times". Read strictly:
+ * three code entries in all, not a first one plus three more.
+ */
+export const OTP_ENTRIES = 3;
+/** How long a /v1/client/challenge answer may sign requests (its `ttl`, seconds). */
+export const SIGNING_CHALLENGE_TTL_S = 300;
 /** Prove answers 429 above 25 requests a second (per client id, or per flow on the client API). */
 export const DEFAULT_RATE_LIMIT_PER_SECOND = 25;
 /** Prove's 8001: "Ensure the request is valid JSON, is under 4 KB in size". */
@@ -29,6 +34,34 @@ export const DEFAULT_MAX_CONNECTIONS = 1024;
  */
 export const STATUS_SOCKET_IDLE_MS = 90_000;
 
+/**
+ * What a set of credentials may do, as Prove's projects: a Unify project, a Verified Users
+ * project, or the July 2025 contract's /v3/verify with possessionType (`verify-status`).
+ */
+export const PRODUCTS = ['unify', 'verifiedUser', 'verify-status'] as const;
+export type Product = (typeof PRODUCTS)[number];
+
+/** Credentials besides the default ones, limited the way a Prove project is. */
+export interface EmulatorCredential {
+  clientId: string;
+  clientSecret: string;
+  /** Default: every product. */
+  products?: readonly Product[];
+  /**
+   * The sandbox persons (phone numbers, any spelling the emulator reads) these credentials may
+   * use; any other person answers 403 {code: 8009}. Default: every person.
+   */
+  persons?: readonly string[];
+}
+
+/** A credential as the emulator keeps it: phones in E.164. */
+export interface CredentialScope {
+  clientId: string;
+  clientSecret: string;
+  products: ReadonlySet<Product>;
+  persons?: ReadonlySet<string>;
+}
+
 export interface EmulatorOptions {
   /** Port to listen on; 0 picks a free one. Default 8081. */
   port?: number;
@@ -40,8 +73,11 @@ export interface EmulatorOptions {
   host?: string;
   /** Origin the SDK is told to call (the token's `endp`). Default `http://localhost:${port}`. */
   publicOrigin?: string;
+  /** The default credentials, which may use every sandbox person and every product. */
   clientId?: string;
   clientSecret?: string;
+  /** More credentials, each limited to some products or persons (Prove's 8009 otherwise). */
+  credentials?: readonly EmulatorCredential[];
   /** Milliseconds since the epoch; injectable so tests can move time. */
   now?: () => number;
   /** Where POST /sandbox/webhook delivers a notification; the endpoint is 404 without it. */
@@ -101,6 +137,8 @@ export interface EmulatorConfig {
   publicOrigin: string;
   clientId: string;
   clientSecret: string;
+  /** Every credential, the default one included, by client id. */
+  credentials: ReadonlyMap<string, CredentialScope>;
   now: () => number;
   webhookUrl?: string;
   webhookSecret?: string;

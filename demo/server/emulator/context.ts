@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenSigner } from './auth-token.js';
 import type { EmulatorConfig } from './config.js';
+import type { DeviceStore } from './devices.js';
 import type { FaultBoard } from './faults.js';
 import type { FlowStore } from './flows.js';
 import type { Inbox } from './inbox.js';
+import type { PossessionLedger } from './proofs.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { StatusHub } from './status-socket.js';
 
@@ -13,6 +15,10 @@ export interface EmulatorContext {
   signer: TokenSigner;
   flows: FlowStore;
   inbox: Inbox;
+  /** Prove Keys registered by browsers, and the phones they are bound to. */
+  devices: DeviceStore;
+  /** Phones each client proved with Unify: what verifiedUser requires first. */
+  proofs: PossessionLedger;
   status: StatusHub;
   faults: FaultBoard;
   rate: RateLimiter;

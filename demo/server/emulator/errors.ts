@@ -18,6 +18,11 @@ export const ErrorCode = {
   STEP_OUT_OF_ORDER: 8003,
   SANDBOX_USER_NOT_FOUND: 8007,
   INVALID_CORRELATION_ID: 8008,
+  TEST_USER_NOT_ALLOWED: 8009,
+  // The SDK's own codes (internal/error-code.js), which it acts on: 10006 makes it forget its
+  // device registration.
+  SDK_AUTHENTICATION_FAILURE: 10000,
+  SDK_NO_DEVICE_FOUND: 10006,
   // Emulator-only: Prove documents no code for these.
   NOT_FOUND: 1004,
   METHOD_NOT_ALLOWED: 1005,
@@ -37,6 +42,8 @@ export const ErrorCode = {
   HOST_NOT_SERVED: 1020,
   /** A page off the sandboxOrigins list calling /sandbox/*. */
   ORIGIN_NOT_ALLOWED: 1021,
+  /** A PA-Signature (request-signer-v3.js) that does not hold. */
+  BAD_REQUEST_SIGNATURE: 1022,
 } as const;
 
 export interface ProveError {

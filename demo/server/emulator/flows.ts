@@ -1,42 +1,67 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { MAX_REPORTED_ERRORS } from './config.js';
-import type { FirstStep } from './auth-token.js';
+import type { FlowStep } from './auth-token.js';
 import { ErrorCode, type ProveError } from './errors.js';
 
 type PossessionType = 'mobile' | 'desktop' | 'none';
-type PossessionState = 'pending' | 'success' | 'failed' | 'not_applicable';
+/**
+ * `required`: Unify with possessionType none, once the SDK has placed (or failed to use) the
+ * Prove Key: possession is the integrator's own check, then /v3/unify-bind.
+ */
+type PossessionState = 'pending' | 'success' | 'failed' | 'not_applicable' | 'required';
+
+/** Which of Prove's server contracts started the flow: /v3/unify, or /v3/verify with possessionType. */
+export type Contract = 'unify' | 'verify';
 
 export interface Flow {
   id: string;
   correlationId: string;
+  contract: Contract;
   clientId: string;
   createdAt: number;
   expiresAt: number;
+  /** Unify takes no names; the old /v3/verify does. */
   firstName: string;
   lastName: string;
   /** E.164; the "change number" path replaces it, so it is always the phone being proven. */
   phone: string;
   possessionType: PossessionType;
-  next: FirstStep;
+  /** The step the SDK may take now; it moves as the flow goes (Prove Key, Mobile Auth, OTP). */
+  next: FlowStep;
+  /** Where the flow goes once the Prove Key step is over without proving possession. */
+  afterKey: FlowStep;
+  /** The authToken's `auth.chlg`: what the SDK signs to register or use a Prove Key. */
+  challenge: string;
   finalTargetUrl?: string;
   smsMessage?: string;
   clientCustomerId?: string;
   clientRequestId?: string;
+  clientHumanId?: string;
+  /** Unify's rebind: a Prove Key alone does not prove possession, and it moves to the proved phone. */
+  rebind: boolean;
   possession: PossessionState;
   /** Why possession failed, as the SDK was (or will be) told. */
   failure?: ProveError;
+  /** How possession was proved, for tests and the log. */
+  provedBy?: 'otp' | 'instant-link' | 'mobile-auth' | 'prove-key' | 'short-term' | 'bind';
   sends: number;
   /** When the latest code went out; only that code's clock counts. */
   lastOtpSentAt?: number;
-  /** The code this flow's texts carry: its length follows the smsMessage placeholder. */
+  /** The code this flow's texts carry: the sandbox's 1234. */
   otpCode: string;
-  /** allowOTPRetry: wrong codes may be re-entered up to OTP_REENTRIES times. */
+  /** allowOTPRetry: up to OTP_ENTRIES codes in all; otherwise one. */
   allowOtpRetry: boolean;
   wrongOtps: number;
   /** A sandbox person whose /v3/verify fails at once: no authToken, nothing to prove. */
   verifyRefused: boolean;
   /** A sandbox person whose possession check always fails. */
   possessionRefused: boolean;
+  /** The Prove Key this browser registered or used in this flow. */
+  deviceId?: string;
+  /** Mobile Auth's secret for this flow, handed out by mobile/instant/start. */
+  vfp?: string;
+  /** Challenges /v1/client/challenge gave out for signing requests: value → device and expiry. */
+  signingChallenges: Map<string, { deviceId: string; expiresAt: number }>;
   linkIds: string[];
   /** The SDK said it runs on a phone (isMobile): the link finishes in that same browser. */
   linkOnSameDevice: boolean;
@@ -44,6 +69,7 @@ export interface Flow {
 }
 
 export interface NewFlow {
+  contract: Contract;
   clientId: string;
   firstName: string;
   lastName: string;
@@ -53,10 +79,14 @@ export interface NewFlow {
   smsMessage?: string;
   clientCustomerId?: string;
   clientRequestId?: string;
+  clientHumanId?: string;
+  rebind?: boolean;
   otpCode: string;
   allowOtpRetry: boolean;
   verifyRefused?: boolean;
   possessionRefused?: boolean;
+  /** The phone's person passes Mobile Auth: after the Prove Key comes mobile/instant, not the OTP. */
+  mobileAuth?: boolean;
   /** Possession already settled at the start (a sandbox person who skips the SDK). */
   possession?: PossessionState;
 }
@@ -86,7 +116,22 @@ export const LINK_EXPIRED: ProveError = {
   message: 'The verification link has expired',
 };
 
-const firstStepFor = (type: PossessionType): FirstStep => (type === 'mobile' ? 'mobile/otp' : type === 'desktop' ? 'mobile/instantlink' : 'done');
+/** The possession step once any Prove Key step is over. */
+function possessionStep(input: NewFlow): FlowStep {
+  if (input.possessionType === 'desktop') return 'mobile/instantlink';
+  if (input.possessionType === 'none') return 'done';
+  return input.contract === 'unify' && input.mobileAuth ? 'mobile/instant' : 'mobile/otp';
+}
+
+/**
+ * The authToken's first step. Unify on a phone (mobile or none) starts with the Prove Key
+ * (reference/unify-web-sdk: "For desktop mode, Prove ignores the Prove Key and runs Instant
+ * Link"); the old contract goes straight to its possession step.
+ */
+function firstStep(input: NewFlow, afterKey: FlowStep): FlowStep {
+  if (input.possession && input.possession !== 'pending') return 'done';
+  return input.contract === 'unify' && input.possessionType !== 'desktop' ? 'device/passive' : afterKey;
+}
 
 /**
  * Flows keyed by id, in creation order (a Map iterates in insertion order, which makes
@@ -117,16 +162,22 @@ export class FlowStore {
 
   create(input: NewFlow): Flow {
     const createdAt = this.now();
+    const { mobileAuth: _read, ...kept } = input;
+    const afterKey = possessionStep(input);
     const flow: Flow = {
-      ...input,
+      ...kept,
       id: randomUUID(),
       correlationId: randomUUID(),
       createdAt,
       expiresAt: createdAt + this.lifetimes.flowTtlMs,
-      next: firstStepFor(input.possessionType),
-      possession: input.possession ?? (input.possessionType === 'none' ? 'not_applicable' : 'pending'),
+      next: firstStep(input, afterKey),
+      afterKey,
+      challenge: randomBytes(24).toString('base64url'),
+      rebind: input.rebind ?? false,
+      possession: input.possession ?? (input.possessionType === 'none' && input.contract === 'verify' ? 'not_applicable' : 'pending'),
       verifyRefused: input.verifyRefused ?? false,
       possessionRefused: input.possessionRefused ?? false,
+      signingChallenges: new Map(),
       sends: 0,
       wrongOtps: 0,
       linkIds: [],
@@ -191,16 +242,25 @@ export class FlowStore {
     return flow ? { link, flow } : undefined;
   }
 
-  settle(flow: Flow, outcome: { success: true } | { success: false; error: ProveError }): void {
-    if (flow.possession !== 'pending') return;
+  settle(flow: Flow, outcome: { success: true; by: NonNullable<Flow['provedBy']> } | { success: false; error: ProveError }): void {
+    if (flow.possession !== 'pending' && flow.possession !== 'required') return;
     this.clearLinkTimer(flow.id);
+    flow.next = 'done';
     if (outcome.success) {
       flow.possession = 'success';
+      flow.provedBy = outcome.by;
     } else {
       flow.possession = 'failed';
       flow.failure = outcome.error;
     }
     this.hooks.onSettled(flow);
+  }
+
+  /** Unify's possessionType none: the Prove Key step is over and proved nothing; the integrator checks possession. */
+  requirePossession(flow: Flow): void {
+    if (flow.possession !== 'pending') return;
+    flow.possession = 'required';
+    flow.next = 'done';
   }
 
   recordClientError(flow: Flow, report: { code?: string | number; message?: string }): void {

@@ -75,8 +75,17 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
  * internal/auth-session.js), so requiring it refuses nothing real. An empty body reads as `{}`.
  */
 export async function readJsonObject(req: IncomingMessage): Promise<Record<string, unknown>> {
+  return (await readJsonText(req)).value;
+}
+
+/** The body as sent (what a PA-Signature covers) and as parsed. */
+export async function readJsonText(req: IncomingMessage): Promise<{ text: string; value: Record<string, unknown> }> {
   requireMediaType(req, 'application/json');
   const text = await readBody(req, MAX_BODY_BYTES);
+  return { text, value: parseJsonObject(text) };
+}
+
+function parseJsonObject(text: string): Record<string, unknown> {
   if (text.trim() === '') return {};
   let value: unknown;
   try {

@@ -18,6 +18,9 @@ import {
 } from './config.js';
 import { answerClientError } from './client-error.js';
 import { ConnectionCap } from './connection-cap.js';
+import { credentialScopes } from './credentials.js';
+import { DeviceStore } from './devices.js';
+import { PossessionLedger } from './proofs.js';
 import type { EmulatorContext } from './context.js';
 import { originSet } from './cors.js';
 import { FaultBoard } from './faults.js';
@@ -29,7 +32,7 @@ import { storeSizes } from './sandbox-api.js';
 import { hostAllowed, normalizeHosts, servedHosts } from './host-check.js';
 import { StatusHub, refuseUpgrade } from './status-socket.js';
 
-export type { EmulatorOptions } from './config.js';
+export type { EmulatorCredential, EmulatorOptions, Product } from './config.js';
 export { loopbackOrigins } from './cors.js';
 
 export interface EmulatorHandle {
@@ -134,14 +137,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return server;
   };
 
+  const defaults = { clientId: options.clientId ?? 'demo-client-id', clientSecret: options.clientSecret ?? 'demo-client-secret' };
+  // Checked before binding, so a bad credential leaves no listener behind.
+  const credentials = credentialScopes(defaults, options.credentials);
+  const maxFlows = options.maxFlows ?? DEFAULT_MAX_FLOWS;
+  const devices = new DeviceStore(maxFlows);
+  const proofs = new PossessionLedger(now, lifetimes.flowTtlMs, maxFlows);
+
   const { servers, port } = await bindLoopback(makeServer, host, options.port ?? 8081);
   const url = urlFor(host, port);
   const config: EmulatorConfig = {
     port,
     host,
     publicOrigin: publicOrigin ?? url,
-    clientId: options.clientId ?? 'demo-client-id',
-    clientSecret: options.clientSecret ?? 'demo-client-secret',
+    ...defaults,
+    credentials,
     now,
     webhookUrl: options.webhookUrl,
     webhookSecret: options.webhookUrl ? (options.webhookSecret ?? 'demo-webhook-secret') : options.webhookSecret,
@@ -153,10 +163,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     allowedHosts: servedHosts(host, port, publicOrigin ?? url, extraHosts),
   };
   const rate = new RateLimiter(rateLimitPerSecond);
-  Object.assign(ctx, { config, signer: new TokenSigner(), flows, inbox, status, faults, rate, pending: new Set() });
+  Object.assign(ctx, { config, signer: new TokenSigner(), flows, inbox, devices, proofs, status, faults, rate, pending: new Set() });
 
   const sweep = () => {
     rate.sweep();
+    proofs.sweep();
     return flows.sweep();
   };
   const sweeper = setInterval(sweep, sweepIntervalMs);
@@ -181,6 +192,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         await Promise.all(servers.map(closeServer));
         flows.clear();
         inbox.clear();
+        devices.clear();
+        proofs.clear();
         faults.disarmAll();
       })();
       return closing;

@@ -1,14 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { errorReport, instantLinkStart, mobileInstant, otpFinish, otpStart } from './client-api.js';
+import { errorReport, instantLinkStart, otpFinish, otpStart } from './client-api.js';
 import type { EmulatorContext, RouteHandler } from './context.js';
 import { answerPreflight, applyCors, corsArea, sandboxOriginAllowed } from './cors.js';
 import { ErrorCode, HOST_NOT_SERVED, HttpError, proveHttpError, INTERNAL_ERROR, ORIGIN_NOT_ALLOWED } from './errors.js';
 import { FAULT_NAMES } from './faults.js';
 import { answerWithFault, apiSide, armFault, disarmFaults, listFaults } from './faults-api.js';
 import { hostAllowed } from './host-check.js';
+import { mobileAuthCarrier, mobileAuthFinish, mobileAuthStart } from './mobile-auth-api.js';
+import { registerProveKey, verifyProveKey } from './prove-key-api.js';
 import { sendJson } from './http.js';
 import { listMessages, openLink, stats } from './sandbox-api.js';
 import { tokenGrant, verify, verifyStatus } from './server-api.js';
+import { signingChallenge } from './signed-request.js';
+import { unify, unifyBind, unifyStatus } from './unify-api.js';
 import { testWebhook } from './webhook.js';
 
 interface Route {
@@ -22,6 +26,10 @@ interface Route {
 const routes: Route[] = [
   // Server API: server to server, so no CORS, as at Prove.
   { method: 'POST', path: '/token', label: '/token', handler: tokenGrant },
+  { method: 'POST', path: '/v3/unify', label: '/v3/unify', handler: unify },
+  { method: 'POST', path: '/v3/unify-status', label: '/v3/unify-status', handler: unifyStatus },
+  { method: 'POST', path: '/v3/unify-bind', label: '/v3/unify-bind', handler: unifyBind },
+  // Both contracts' /v3/verify: the body says which (verificationType or possessionType).
   { method: 'POST', path: '/v3/verify', label: '/v3/verify', handler: verify },
   { method: 'POST', path: '/v3/verify-status', label: '/v3/verify-status', handler: verifyStatus },
   // Client API: what the browser SDK calls.
@@ -33,11 +41,16 @@ const routes: Route[] = [
     label: '/v1/client/mobile/instantlink/start',
     handler: instantLinkStart,
   },
+  { method: 'POST', path: '/v1/client/device/passive/register', label: '/v1/client/device/passive/register', handler: registerProveKey },
+  { method: 'POST', path: '/v1/client/device/passive/verify', label: '/v1/client/device/passive/verify', handler: verifyProveKey },
+  { method: 'POST', path: '/v1/client/challenge', label: '/v1/client/challenge', handler: signingChallenge },
+  { method: 'POST', path: '/v1/client/mobile/instant/start', label: '/v1/client/mobile/instant/start', handler: mobileAuthStart },
+  { method: 'POST', path: '/v1/client/mobile/instant/finish', label: '/v1/client/mobile/instant/finish', handler: mobileAuthFinish },
   {
-    method: 'POST',
-    path: /^\/v1\/client\/mobile\/instant\/(start|finish)$/,
-    label: '/v1/client/mobile/instant/:action',
-    handler: mobileInstant,
+    method: 'GET',
+    path: /^\/v1\/client\/mobile\/instant\/auth\/(?<flowId>[0-9a-f-]{36})\/(?<vfp>[A-Za-z0-9_-]{1,64})$/,
+    label: '/v1/client/mobile/instant/auth/:flowId/:vfp',
+    handler: mobileAuthCarrier,
   },
   { method: 'POST', path: /^\/v1\/client\/[a-z0-9/_-]+\/error$/, label: '/v1/client/:step/error', handler: errorReport },
   // Sandbox: the simulated phone and the demo's test buttons.
@@ -56,7 +69,7 @@ const routes: Route[] = [
     handler: (_req, res) =>
       sendJson(res, 200, {
         name: 'Prove sandbox emulator',
-        serverApi: ['POST /token', 'POST /v3/verify', 'POST /v3/verify-status'],
+        serverApi: ['POST /token', 'POST /v3/unify', 'POST /v3/unify-status', 'POST /v3/unify-bind', 'POST /v3/verify', 'POST /v3/verify-status'],
         sandbox: [
           'GET /sandbox/messages?phone=&limit=',
           'GET /sandbox/link/:id',

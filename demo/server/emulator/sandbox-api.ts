@@ -45,7 +45,7 @@ export const openLink: RouteHandler = (_req, res, ctx, params) => {
     return sendHtmlPage(res, 410, 'Link expired', 'This link has expired. Ask for a new one on the other device.');
   }
   if (flow.possession === 'pending') {
-    ctx.flows.settle(flow, flow.possessionRefused ? { success: false, error: POSSESSION_REFUSED } : { success: true });
+    ctx.flows.settle(flow, flow.possessionRefused ? { success: false, error: POSSESSION_REFUSED } : { success: true, by: 'instant-link' });
   }
   if (flow.possession === 'failed') {
     return sendHtmlPage(res, 410, 'Verification ended', 'This verification has ended. Start again on the other device.');

@@ -84,6 +84,30 @@ export class SandboxClient {
     return this.post('/v3/verify-status', { correlationId }, bearer);
   }
 
+  /** POST /v3/unify (Prove's current contract). */
+  unify(body: Record<string, unknown>, bearer?: string | null): Promise<RawAnswer> {
+    return this.post('/v3/unify', body, bearer);
+  }
+
+  async startUnify(body: Record<string, unknown>): Promise<StartedFlow> {
+    const started = await this.unify(body);
+    if (started.status !== 200) throw new Error(`unify failed: ${started.status} ${JSON.stringify(started.body)}`);
+    return { authToken: started.body.authToken, correlationId: started.body.correlationId };
+  }
+
+  unifyStatus(correlationId: string, clientRequestId?: string, bearer?: string | null): Promise<RawAnswer> {
+    return this.post('/v3/unify-status', { correlationId, ...(clientRequestId && { clientRequestId }) }, bearer);
+  }
+
+  unifyBind(body: Record<string, unknown>, bearer?: string | null): Promise<RawAnswer> {
+    return this.post('/v3/unify-bind', body, bearer);
+  }
+
+  /** POST /v3/verify with verificationType verifiedUser and the given fields. */
+  verifiedUser(body: Record<string, unknown>, bearer?: string | null): Promise<RawAnswer> {
+    return this.post('/v3/verify', { verificationType: 'verifiedUser', ...body }, bearer);
+  }
+
   /** A client-API call as the SDK makes it, with the flow's authToken. */
   client(path: string, authToken: string | null, body: unknown = {}, origin = 'http://localhost:1'): Promise<RawAnswer> {
     return this.post(`/v1/client/${path}`, body, authToken, { Origin: origin });

@@ -176,6 +176,33 @@ describe('the demo page (/)', () => {
   });
 });
 
+describe("the demo page (/) under its own Content-Security-Policy, Prove's current API (Unify)", () => {
+  test("iPhone: Prove Key, then Mobile Auth proves Inge Galier's phone with no text, and the page's CSP blocks nothing", async () => {
+    await inContext(IPHONE, async (_context, page) => {
+      const requests = recordRequests(page);
+      const violations: string[] = [];
+      // A binding and an init script reach Node outside the page's CSP, so they report, not obey, it.
+      await page.exposeFunction('reportViolation', (directive: string, blocked: string) => violations.push(`${directive} ${blocked}`));
+      await page.addInitScript(() => {
+        const report = (window as unknown as { reportViolation(d: string, b: string): void }).reportViolation;
+        document.addEventListener('securitypolicyviolation', (e) => report(e.effectiveDirective, e.blockedURI));
+      });
+      await openDemo(page, stack.appUrl);
+      const texts = await stack.inbox.count('2001004016');
+
+      await submitDetails(page, { firstName: 'Inge', lastName: 'Galier', phone: '2001004016' });
+      await seen(heading(page, TEXTS.verified));
+      await loggedEvent(page, 'prove-verify-success');
+      const calls = requests.map((r) => new URL(r.url()).pathname).filter((path) => path.startsWith('/v1/client/'));
+      assert.ok(calls.includes('/v1/client/device/passive/register'), `the Prove Key step ran: ${calls.join(', ')}`);
+      assert.ok(calls.includes('/v1/client/mobile/instant/finish'), `Mobile Auth ran: ${calls.join(', ')}`);
+      assert.ok(!calls.includes('/v1/client/mobile/otp/start'), 'no code was asked for');
+      assert.equal(await stack.inbox.count('2001004016'), texts, 'no text was sent');
+      assert.deepEqual(violations, [], 'the CSP blocked nothing');
+    });
+  });
+});
+
 describe('the CDN page (/cdn.html): only dist/cdn/prove-verify.js', () => {
   const proveAuthRequests = (requests: ReturnType<typeof recordRequests>) => requestsFor(requests, /prove-auth\.js$/);
 

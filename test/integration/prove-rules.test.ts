@@ -67,9 +67,10 @@ async function reachLinkWait(el: ProveVerifyElement) {
 }
 
 describe("Prove's rules with the real SDK: starting", () => {
+  // Only the July 2025 contract's /v3/verify can refuse a person at once; Unify always starts.
   it("a start the backend refuses at once shows the failure and never runs Prove's SDK", async () => {
     await armFault('verify-refused');
-    const el = await mountLive('mobile');
+    const el = await mountLive('mobile', { backend: 'seed-api' });
     await fillDetails(el);
     const failure = oneEvent(el, 'prove-verify-failure');
     buttonByName(el, 'Verify').click();
@@ -78,7 +79,7 @@ describe("Prove's rules with the real SDK: starting", () => {
     expect(text(el)).to.contain("We couldn't verify this phone number");
     // The SDK was fetched at the first keystroke (so no flow waits for it), but never ran: not one
     // call to Prove's client API.
-    expect(requests.seen).to.deep.equal(['POST /live/api/verify']);
+    expect(requests.seen).to.deep.equal(['POST /live/seed-api/verify']);
   });
 
   it('a 429 from Prove reaches the page as a wait with its Retry-After, then the flow starts', async () => {

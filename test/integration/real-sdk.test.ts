@@ -60,19 +60,19 @@ describe('<prove-verify> with the real Prove SDK and the sandbox emulator', () =
     await untilStep(el, 'success');
   });
 
-  it('changes the number mid-flow: the SDK texts the new number, whose owner is not the person named', async () => {
+  it('changes the number mid-flow: the SDK texts the new number, whose owner (Lorant Nerger) is not the person named', async () => {
     const el = await mount('mobile');
     await fillDetails(el);
     buttonByName(el, 'Verify').click();
     await untilStep(el, 'otp-entry');
-    const before = (await inbox('2015550123')).length;
+    const before = (await inbox('2001004014')).length;
     buttonByName(el, 'Change number').click();
     await untilStep(el, 'phone-change');
-    type(inputByLabel(el, 'Phone number'), '(201) 555-0123');
+    type(inputByLabel(el, 'Phone number'), '(200) 100-4014');
     buttonByName(el, 'Send code').click();
     await untilStep(el, 'otp-entry');
-    expect(text(el)).to.contain('sent to (201) 555-0123.');
-    const message = await nextMessage(before, '2015550123');
+    expect(text(el)).to.contain('sent to (200) 100-4014.');
+    const message = await nextMessage(before, '2001004014');
     const failure = oneEvent(el, 'prove-verify-failure');
     enterCode(el, message.otp!);
     expect((await failure).detail.result).to.deep.include({ success: false, possessionResult: 'success', verifyResult: 'failed' });
@@ -108,4 +108,39 @@ describe('<prove-verify> with the real Prove SDK and the sandbox emulator', () =
       await waitUntil(async () => (await stats()).sockets === 0, `the status socket stayed open after ${end}`, { timeout: 5000 });
     }
   });
+});
+
+describe("both of Prove's contracts, end to end with the real SDK", () => {
+  const contracts = [
+    ['unify', 'api'],
+    ['verify-status', 'seed-api'],
+  ] as const;
+  for (const [contract, backend] of contracts) {
+    it(`${contract}: the code on a phone verifies the person, and the server's verdict names the number`, async () => {
+      const el = await mount('mobile', { backend });
+      const before = (await inbox()).length;
+      await fillDetails(el);
+      buttonByName(el, 'Verify').click();
+      await untilStep(el, 'otp-entry');
+      const success = oneEvent(el, 'prove-verify-success');
+      enterCode(el, (await nextMessage(before)).otp!);
+      const { detail } = await success;
+      expect(detail.result.serverSaw).to.deep.equal({ success: true, phoneNumber: '+12001004010', firstName: 'Addy', lastName: 'Epinay' });
+      await untilStep(el, 'success');
+    });
+
+    it(`${contract}: the Instant Link opened on the phone verifies the person on the desktop`, async () => {
+      const el = await mount('desktop', { backend });
+      const before = (await inbox()).length;
+      await fillDetails(el);
+      buttonByName(el, 'Verify').click();
+      await untilStep(el, 'link-waiting');
+      const success = oneEvent(el, 'prove-verify-success');
+      await fetch((await nextMessage(before)).link!, { mode: 'no-cors' });
+      const { detail } = await success;
+      expect(detail.phoneNumber).to.equal('+12001004010');
+      expect(detail.result.serverSaw).to.deep.equal({ success: true, phoneNumber: '+12001004010', firstName: 'Addy', lastName: 'Epinay' });
+      await untilStep(el, 'success');
+    });
+  }
 });

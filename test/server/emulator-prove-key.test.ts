@@ -20,7 +20,12 @@ async function withEmulator(options: EmulatorOptions, run: (ctx: { api: SandboxC
   }
 }
 
-const unifyMobile = (phoneNumber: string, extra: Record<string, unknown> = {}) => ({ possessionType: 'mobile', phoneNumber, clientRequestId: 'req-k', ...extra });
+const unifyMobile = (phoneNumber: string, extra: Record<string, unknown> = {}) => ({
+  possessionType: 'mobile',
+  phoneNumber,
+  clientRequestId: 'req-k',
+  ...extra,
+});
 
 async function otp(api: SandboxClient, authToken: string) {
   await api.client('mobile/otp/start', authToken, {});

@@ -349,7 +349,13 @@ describe('SMS texts', () => {
         assert.equal((await api.messages('2001004010')).body.at(-1).body, smsMessage);
         assert.deepEqual((await api.client('mobile/otp/finish', flow.authToken, { otp: '1234' })).body, { next: 'done' });
       }
-      const unify = await api.unify({ possessionType: 'desktop', phoneNumber: '2001004014', clientRequestId: 'r-1', finalTargetUrl: 'https://example.com/', smsMessage: 'Your link is on its way' });
+      const unify = await api.unify({
+        possessionType: 'desktop',
+        phoneNumber: '2001004014',
+        clientRequestId: 'r-1',
+        finalTargetUrl: 'https://example.com/',
+        smsMessage: 'Your link is on its way',
+      });
       assert.equal(unify.status, 200);
       await api.client('mobile/instantlink/start', unify.body.authToken, {});
       assert.equal((await api.messages('2001004014')).body.at(-1).body, 'Your link is on its way');

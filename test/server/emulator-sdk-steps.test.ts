@@ -51,7 +51,12 @@ describe('the SDK’s own Prove Key code against the emulator', () => {
 
       const again = await start('2001004014');
       const signature = await registration.sign(`${registration.deviceId}:${claimsOf(again.authToken).auth.chlg}`);
-      const verified = await api.client('device/passive/verify', again.authToken, { deviceId: registration.deviceId, keyId: registration.keyId, signature, signals: {} });
+      const verified = await api.client('device/passive/verify', again.authToken, {
+        deviceId: registration.deviceId,
+        keyId: registration.keyId,
+        signature,
+        signals: {},
+      });
       assert.deepEqual(verified.body, { next: 'done' }, `key ${i}`);
     }
   });

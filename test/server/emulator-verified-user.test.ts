@@ -126,7 +126,10 @@ describe('verifiedUser fields', () => {
   test('other verification types are Prove products this sandbox does not have; unknown ones are invalid', async () => {
     const full = person('2001004010', 'Addy', 'Epinay');
     const prefill = await api.post('/v3/verify', { ...full, verificationType: 'prefill' });
-    assert.deepEqual([prefill.status, prefill.body], [400, { code: 8001, message: "field 'verificationType' is not valid: prefill is not available in this sandbox" }]);
+    assert.deepEqual(
+      [prefill.status, prefill.body],
+      [400, { code: 8001, message: "field 'verificationType' is not valid: prefill is not available in this sandbox" }],
+    );
     for (const verificationType of ['VerifiedUser', 'teleport', 3, null]) {
       const refused = await api.post('/v3/verify', { ...full, verificationType });
       assert.deepEqual([refused.status, refused.body], [400, { code: 8001, message: "field 'verificationType' is not valid" }], String(verificationType));

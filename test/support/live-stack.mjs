@@ -26,10 +26,11 @@ export async function liveStackProxy(ctx, next) {
     ctx.body = urls;
     return;
   }
-  // `/live/api/*`: the demo backend; `/live/noretry-api/*`: the same with Prove's allowOTPRetry off.
-  const backend = /^\/live\/(api|noretry-api)\//.exec(ctx.path)?.[1];
+  // `/live/api/*`: the demo backend (Unify); `/live/noretry-api/*`: the same with Prove's
+  // allowOTPRetry off; `/live/seed-api/*`: the July 2025 guide's contract (verify-status).
+  const backend = /^\/live\/(api|noretry-api|seed-api)\//.exec(ctx.path)?.[1];
   if (!backend) return next();
-  const appUrl = backend === 'api' ? urls.appUrl : urls.noRetryAppUrl;
+  const appUrl = { api: urls.appUrl, 'noretry-api': urls.noRetryAppUrl, 'seed-api': urls.seedAppUrl }[backend];
   const chunks = [];
   for await (const chunk of ctx.req) chunks.push(chunk);
   const response = await fetch(`${appUrl}/api/${ctx.path.slice(`/live/${backend}/`.length)}`, {

@@ -69,11 +69,26 @@ export function recordRequests() {
   };
 }
 
-/** The element on the live backend; `backend` picks `/live/api` or the one with OTP retry off. */
+/**
+ * Makes this browser a device Prove has never seen. The SDK keeps its Prove Key between flows, and
+ * with it a later Unify flow on a phone it proved needs no code (a returning device); the emulator
+ * forgets every key, so the SDK is told its device is unknown and the flow asks for a code.
+ */
+export async function forgetDevice(): Promise<void> {
+  const response = await fetch(`${await emulator()}/sandbox/devices`, { method: 'DELETE' });
+  if (!response.ok) throw new Error(`forgetting Prove Keys failed: HTTP ${response.status}`);
+}
+
+/**
+ * The element on the live backend, in a browser Prove has not seen unless `keepDevice`; `backend`
+ * picks `/live/api` (Unify), the one with OTP retry off, or the one on the July 2025 guide's
+ * verify-status contract.
+ */
 export async function mountLive(
   possession: 'mobile' | 'desktop',
-  attrs: { backend?: 'api' | 'noretry-api'; resendAfter?: number; linkLifetime?: number } = {},
+  attrs: { backend?: 'api' | 'noretry-api' | 'seed-api'; resendAfter?: number; linkLifetime?: number; keepDevice?: boolean } = {},
 ) {
+  if (!attrs.keepDevice) await forgetDevice();
   return fixture<ProveVerifyElement>(
     html`<prove-verify backend-url="/live/${attrs.backend ?? 'api'}" possession-type=${possession} timeout="10000"
       resend-after=${attrs.resendAfter ?? 0} link-lifetime=${attrs.linkLifetime ?? 180}></prove-verify>`,

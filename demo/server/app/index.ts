@@ -35,7 +35,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { bindLoopback, closeServer, HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from '../loopback.js';
-import { createProveVerifyHandlers, type ProveVerifyHandlers } from '../../../src/server/handlers.js';
+import { createProveVerifyHandlers, type ProveVerifyHandlers, type ProveVerifyOptions } from '../../../src/server/handlers.js';
 import type { BudgetStore } from '../../../src/server/budget-store.js';
 import type { ProveVerifyStore } from '../../../src/server/store.js';
 import type { LimitSettings } from '../../../src/server/budgets.js';
@@ -108,6 +108,8 @@ export interface AppOptions {
    * 2025 one). Wins over `PROVE_FLOW`; default unify.
    */
   flow?: ProveFlowName;
+  /** The verdict on the server, once per flow (prove-verify-server's `onVerified`); none by default. */
+  onVerified?: ProveVerifyOptions['onVerified'];
   /** Clock for sessions, the token cache and webhook expiry (injectable for tests). */
   now?: () => number;
   /** Timeout of each call to Prove, in ms (default 10 000). */
@@ -228,6 +230,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     contract = createProveVerifyHandlers({
       prove: { ...proveConnection, timeoutMs: options.proveTimeoutMs },
       flow,
+      ...(options.onVerified ? { onVerified: options.onVerified } : {}),
       finalTarget: { landingUrl: `${publicOrigin}${LANDING_PAGE}`, allowedOrigins: extraTargetOrigins },
       pageOrigins: [...ownOrigins(publicOrigin, url)],
       webhookSecret,

@@ -86,7 +86,7 @@ interface AuthTokenClaims {
  * (auth-session.js getDeviceRegistration), so a shared one would send a browser that met an
  * emulator on another port back there.
  */
-export const sandboxNamespace = (publicOrigin: string) => `prove-sandbox-emulator ${publicOrigin}`;
+const sandboxNamespace = (publicOrigin: string) => `prove-sandbox-emulator ${publicOrigin}`;
 
 interface TokenFlow {
   id: string;

@@ -14,7 +14,10 @@ export const TEST_USER_NOT_ALLOWED: ProveError = {
 };
 
 /** Checked at startup, so a typo in a limited credential fails loudly rather than allowing nobody. */
-export function credentialScopes(defaults: { clientId: string; clientSecret: string }, extra: readonly EmulatorCredential[] = []): Map<string, CredentialScope> {
+export function credentialScopes(
+  defaults: { clientId: string; clientSecret: string },
+  extra: readonly EmulatorCredential[] = [],
+): Map<string, CredentialScope> {
   const scopes = new Map<string, CredentialScope>();
   scopes.set(defaults.clientId, { ...defaults, products: new Set(PRODUCTS) });
   for (const credential of extra) {

@@ -11,7 +11,7 @@ type PossessionType = 'mobile' | 'desktop' | 'none';
 type PossessionState = 'pending' | 'success' | 'failed' | 'not_applicable' | 'required';
 
 /** Which of Prove's server contracts started the flow: /v3/unify, or /v3/verify with possessionType. */
-export type Contract = 'unify' | 'verify';
+type Contract = 'unify' | 'verify';
 
 export interface Flow {
   id: string;

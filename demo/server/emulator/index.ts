@@ -32,7 +32,7 @@ import { storeSizes } from './sandbox-api.js';
 import { hostAllowed, normalizeHosts, servedHosts } from './host-check.js';
 import { StatusHub, refuseUpgrade } from './status-socket.js';
 
-export type { EmulatorCredential, EmulatorOptions, Product } from './config.js';
+export type { EmulatorOptions } from './config.js';
 export { loopbackOrigins } from './cors.js';
 
 export interface EmulatorHandle {

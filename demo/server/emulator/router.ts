@@ -9,7 +9,7 @@ import { hostAllowed } from './host-check.js';
 import { mobileAuthCarrier, mobileAuthFinish, mobileAuthStart } from './mobile-auth-api.js';
 import { registerProveKey, verifyProveKey } from './prove-key-api.js';
 import { sendJson } from './http.js';
-import { listMessages, openLink, stats } from './sandbox-api.js';
+import { forgetDevices, listMessages, openLink, stats } from './sandbox-api.js';
 import { tokenGrant, verify, verifyStatus } from './server-api.js';
 import { signingChallenge } from './signed-request.js';
 import { unify, unifyBind, unifyStatus } from './unify-api.js';
@@ -58,6 +58,7 @@ const routes: Route[] = [
   { method: 'GET', path: /^\/sandbox\/link\/(?<id>[^/]+)$/, label: '/sandbox/link/:id', handler: openLink },
   { method: 'POST', path: '/sandbox/webhook', label: '/sandbox/webhook', handler: testWebhook },
   { method: 'GET', path: '/sandbox/stats', label: '/sandbox/stats', handler: stats },
+  { method: 'DELETE', path: '/sandbox/devices', label: '/sandbox/devices', handler: forgetDevices },
   // Fault switches: browser tests force Prove's error answers (faults.ts).
   { method: 'POST', path: '/sandbox/faults', label: '/sandbox/faults', handler: armFault },
   { method: 'GET', path: '/sandbox/faults', label: '/sandbox/faults', handler: listFaults },
@@ -75,6 +76,7 @@ const routes: Route[] = [
           'GET /sandbox/link/:id',
           'POST /sandbox/webhook',
           'GET /sandbox/stats',
+          'DELETE /sandbox/devices',
           'POST /sandbox/faults {fault, times?, retryAfter?}',
           'GET /sandbox/faults',
           'DELETE /sandbox/faults',

@@ -27,6 +27,16 @@ export function storeSizes(ctx: EmulatorContext) {
 /** GET /sandbox/stats */
 export const stats: RouteHandler = (_req, res, ctx) => sendJson(res, 200, storeSizes(ctx));
 
+/**
+ * DELETE /sandbox/devices: forgets every Prove Key. A browser that proved a phone is otherwise a
+ * returning device whose next Unify flow on that phone needs no code; after this its SDK is told
+ * the device is unknown (10006), forgets its key and gets the code, as a new device would.
+ */
+export const forgetDevices: RouteHandler = (_req, res, ctx) => {
+  ctx.devices.clear();
+  sendJson(res, 200, { devices: 0 });
+};
+
 const POSSESSION_REFUSED: ProveError = {
   code: ErrorCode.POSSESSION_REFUSED,
   message: 'The sandbox person could not prove possession',

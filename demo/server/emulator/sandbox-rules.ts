@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 type SandboxOutcome = 'passes' | 'skips-possession' | 'verify-fails' | 'possession-fails';
 
 /** reference/assurance-levels: a tier and its reason codes. */
-export interface Assurance {
+interface Assurance {
   level: 'AL-1' | 'AL0' | 'AL1' | 'AL2' | 'AL3';
   reasons: string[];
 }

@@ -66,7 +66,7 @@ export function requirePhone(raw: string, field = 'phoneNumber'): string {
 }
 
 export const NO_TEST_USER = { code: ErrorCode.SANDBOX_USER_NOT_FOUND, message: 'no test user found matching the phone number' };
-export const INVALID_CORRELATION_ID = { code: ErrorCode.INVALID_CORRELATION_ID, message: 'invalid correlationId' };
+const INVALID_CORRELATION_ID = { code: ErrorCode.INVALID_CORRELATION_ID, message: 'invalid correlationId' };
 
 /**
  * Prove's phone style in its answers (reference/unify-status-request: "phoneNumber":
@@ -83,7 +83,12 @@ const lookupSchema = z.object({
  * The flow a status call names, when it belongs to this client and this contract; otherwise
  * Prove's 8008. Any other bad field is named as such, not blamed on the id.
  */
-export function lookupFlow(ctx: EmulatorContext, clientId: string, body: Record<string, unknown>, contract: Flow['contract']): { flow: Flow; clientRequestId?: string } {
+export function lookupFlow(
+  ctx: EmulatorContext,
+  clientId: string,
+  body: Record<string, unknown>,
+  contract: Flow['contract'],
+): { flow: Flow; clientRequestId?: string } {
   if (isBlank(body.correlationId)) throw proveHttpError(400, missingField('correlationId'));
   const parsed = lookupSchema.safeParse(body);
   const badField = parsed.success ? undefined : String(parsed.error.issues[0]?.path[0] ?? 'body');

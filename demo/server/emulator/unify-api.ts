@@ -41,8 +41,16 @@ const unifySchema = z.object({
   proveId: optionalText(64),
   rebind: z.boolean().optional(),
   // "Acceptable characters are: alphanumeric with symbols '@.+'" / "Alphanumeric with '.:' symbols".
-  emailAddress: z.string().max(254).regex(/^[A-Za-z0-9@.+]+$/).optional(),
-  ipAddress: z.string().max(45).regex(/^[A-Za-z0-9.:]+$/).optional(),
+  emailAddress: z
+    .string()
+    .max(254)
+    .regex(/^[A-Za-z0-9@.+]+$/)
+    .optional(),
+  ipAddress: z
+    .string()
+    .max(45)
+    .regex(/^[A-Za-z0-9.:]+$/)
+    .optional(),
 });
 
 /** The phone to prove: as given, or (the docs' "a valid ProveID is provided") the person's behind proveId. */

@@ -27,10 +27,21 @@ const verifiedUserSchema = z.object({
   clientCustomerId: optionalText(128),
   clientHumanId: optionalText(128),
   proveId: optionalText(64),
-  emailAddress: z.string().max(254).regex(/^[A-Za-z0-9@.+]+$/).optional(),
-  ipAddress: z.string().max(45).regex(/^[A-Za-z0-9.:]+$/).optional(),
+  emailAddress: z
+    .string()
+    .max(254)
+    .regex(/^[A-Za-z0-9@.+]+$/)
+    .optional(),
+  ipAddress: z
+    .string()
+    .max(45)
+    .regex(/^[A-Za-z0-9.:]+$/)
+    .optional(),
   userAgent: optionalText(512),
-  identityAttributes: z.array(z.object({ attributeType: z.string().max(64), attributeValue: z.string().max(256) })).max(10).optional(),
+  identityAttributes: z
+    .array(z.object({ attributeType: z.string().max(64), attributeValue: z.string().max(256) }))
+    .max(10)
+    .optional(),
 });
 
 /**
@@ -43,7 +54,10 @@ export function verifiedUser(res: ServerResponse, ctx: EmulatorContext, clientId
   const type = body.verificationType;
   if (typeof type !== 'string' || !VERIFICATION_TYPES.includes(type)) throw proveHttpError(400, invalidField('verificationType'));
   if (type !== 'verifiedUser') {
-    throw proveHttpError(400, { code: ErrorCode.MALFORMED_REQUEST, message: `field 'verificationType' is not valid: ${type} is not available in this sandbox` });
+    throw proveHttpError(400, {
+      code: ErrorCode.MALFORMED_REQUEST,
+      message: `field 'verificationType' is not valid: ${type} is not available in this sandbox`,
+    });
   }
   requireFields(body, REQUIRED);
   const input = parseFields(verifiedUserSchema, body);

@@ -258,6 +258,7 @@ describe("the README's framework and backend snippets are the fixtures", () => {
     ['Your backend: prove-verify-server', 4, 'server/redis.ts'],
     ['Your backend: prove-verify-server', 5, 'next/lib/prove.ts'],
     ['Your backend: prove-verify-server', 6, 'next/app/api/verify/route.ts'],
+    ['Your backend: prove-verify-server', 7, 'server/on-verified.ts'],
   ];
   for (const [heading, block, fixture] of snippets) {
     it(`README '${heading}' block ${block} is test/stacks/${fixture}, byte for byte after its first comment line`, () => {

@@ -10,6 +10,8 @@ export const prove = createProveVerifyHandlers({
   webhookSecret: process.env.PROVE_WEBHOOK_SECRET,
   // Prove's change events, checked and each token taken once (Prove may deliver an event again)
   onWebhookNotifications: (notifications) => console.log(`${notifications.length} change events from Prove`),
+  // The verdict, once per flow (see onVerified below): trust this, not the browser's event.
+  onVerified: (result) => console.log(`flow ${result.flowId}: ${result.success ? 'verified' : 'not verified'}`),
   allowOtpRetry: true, // Prove's default is false
   trustProxy: 1, // proxies of yours that add X-Forwarded-For
   log: console.warn, // the default: a line per refusal, "prove-verify 403 forbidden_origin POST /api/verify"; false for none

@@ -81,6 +81,22 @@ describe('Prove Key: device/passive/register and verify', () => {
       assert.equal((await api.messages(LORANT)).body.length, texts);
     }));
 
+  test('DELETE /sandbox/devices: the key stays known but has proved no phone, so the next flow asks for the code', () =>
+    withEmulator({}, async ({ api }) => {
+      const device = newDevice();
+      const first = await api.startUnify(unifyMobile(LORANT));
+      const deviceId = (await registerKey(api, first.authToken, device)).body.data.deviceId as string;
+      await otp(api, first.authToken);
+      assert.equal((await api.unifyStatus(first.correlationId)).body.success, 'true');
+
+      const forgot = await fetch(`${api.baseUrl}/sandbox/devices`, { method: 'DELETE' });
+      assert.equal(forgot.status, 200);
+      const again = await api.startUnify(unifyMobile(LORANT));
+      assert.deepEqual((await verifyKey(api, again.authToken, device, deviceId)).body, { next: 'mobile/otp' });
+      assert.equal((await otp(api, again.authToken)).body.next, 'done');
+      assert.equal((await api.unifyStatus(again.correlationId)).body.deviceId, deviceId, 'the key is bound again');
+    }));
+
   test('the bound key does not prove another phone, nor the same one with rebind', () =>
     withEmulator({}, async ({ api }) => {
       const device = newDevice();

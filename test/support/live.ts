@@ -70,9 +70,9 @@ export function recordRequests() {
 }
 
 /**
- * Makes this browser a device Prove has never seen. The SDK keeps its Prove Key between flows, and
- * with it a later Unify flow on a phone it proved needs no code (a returning device); the emulator
- * forgets every key, so the SDK is told its device is unknown and the flow asks for a code.
+ * Makes this browser a device that has proved no phone yet. The SDK keeps its Prove Key between
+ * flows, and with it a later Unify flow on a phone it proved needs no code (a returning device):
+ * the emulator forgets which phone each key proved, so the flow asks for the code again.
  */
 export async function forgetDevice(): Promise<void> {
   const response = await fetch(`${await emulator()}/sandbox/devices`, { method: 'DELETE' });
@@ -80,7 +80,7 @@ export async function forgetDevice(): Promise<void> {
 }
 
 /**
- * The element on the live backend, in a browser Prove has not seen unless `keepDevice`; `backend`
+ * The element on the live backend, as a device that has proved no phone unless `keepDevice`; `backend`
  * picks `/live/api` (Unify), the one with OTP retry off, or the one on the July 2025 guide's
  * verify-status contract.
  */

@@ -69,4 +69,9 @@ export class DeviceStore {
   clear(): void {
     this.keys.clear();
   }
+
+  /** Every key stays registered, but has proved no phone yet. */
+  unbindAll(): void {
+    for (const device of this.keys.values()) delete device.boundPhone;
+  }
 }

@@ -28,13 +28,13 @@ export function storeSizes(ctx: EmulatorContext) {
 export const stats: RouteHandler = (_req, res, ctx) => sendJson(res, 200, storeSizes(ctx));
 
 /**
- * DELETE /sandbox/devices: forgets every Prove Key. A browser that proved a phone is otherwise a
- * returning device whose next Unify flow on that phone needs no code; after this its SDK is told
- * the device is unknown (10006), forgets its key and gets the code, as a new device would.
+ * DELETE /sandbox/devices: every Prove Key forgets the phone it proved. A browser that proved a
+ * phone is otherwise a returning device whose next Unify flow on that phone needs no code; after
+ * this its key is still known, but the flow asks for the code, as for a new device.
  */
 export const forgetDevices: RouteHandler = (_req, res, ctx) => {
-  ctx.devices.clear();
-  sendJson(res, 200, { devices: 0 });
+  ctx.devices.unbindAll();
+  sendJson(res, 200, { bound: 0 });
 };
 
 const POSSESSION_REFUSED: ProveError = {

@@ -69,13 +69,17 @@ function expect(kind: RequestKind, answer: Answer, ok: boolean, expected: string
   throw new FlowError(kind, `HTTP ${answer.status}${code} (wanted ${expected})`);
 }
 
-/** The origin of Prove's client API, from the token's claims, as the SDK reads it (plain atob). */
-function clientOrigin(authToken: string): string {
+/**
+ * The origin of Prove's client API and the first step, from the token's claims, as the SDK reads
+ * them (plain atob). A Unify token on a phone starts with the Prove Key; the seed's with the OTP.
+ */
+function firstStep(authToken: string): { endp: string; next: 'mobile/otp' | 'device/passive' } {
   const claims = JSON.parse(atob(authToken.split('.')[1] ?? '')) as { auth?: { endp?: unknown; next?: unknown } };
-  if (typeof claims.auth?.endp !== 'string' || claims.auth.next !== 'mobile/otp') {
-    throw new FlowError('app /api/verify', 'the authToken names no OTP step');
+  const next = claims.auth?.next;
+  if (typeof claims.auth?.endp !== 'string' || (next !== 'mobile/otp' && next !== 'device/passive')) {
+    throw new FlowError('app /api/verify', 'the authToken names no OTP or Prove Key step');
   }
-  return claims.auth.endp;
+  return { endp: claims.auth.endp, next };
 }
 
 /** One flow; resolves when the backend said success, throws a FlowError otherwise. */
@@ -97,10 +101,10 @@ export async function runFlow(target: Target, recorder: Recorder, signal: AbortS
     .find((c) => c.startsWith('pv_session='))
     ?.split(';')[0];
   if (!cookie) throw new FlowError('app /api/verify', 'no session cookie');
-  const endp = clientOrigin(authToken);
+  const { endp, next } = firstStep(authToken);
 
-  const sdkCall = async (step: 'otp/start' | 'otp/finish', body: object): Promise<Answer> => {
-    const url = `${endp}/v1/client/mobile/${step}`;
+  const sdkCall = async (step: 'otp/start' | 'otp/finish' | 'device/passive/error', body: object): Promise<Answer> => {
+    const url = `${endp}/v1/client/${step.startsWith('otp/') ? `mobile/${step}` : step}`;
     const preflight = await timed(
       recorder,
       'client preflight',
@@ -134,6 +138,11 @@ export async function runFlow(target: Target, recorder: Recorder, signal: AbortS
     );
   };
 
+  if (next === 'device/passive') {
+    // A client with no Prove Key, as a browser without one reports it: Prove goes on to the OTP.
+    const skipped = await sdkCall('device/passive/error', { message: 'no Prove Key on this client' });
+    expect('client device/passive/error', skipped, skipped.status === 200 && skipped.body?.next === 'mobile/otp', '200 {next: mobile/otp}');
+  }
   const sent = await sdkCall('otp/start', {});
   expect('client otp/start', sent, sent.status === 200 && sent.body?.next === 'mobile/otp', '200 {next: mobile/otp}');
 

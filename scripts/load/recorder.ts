@@ -1,10 +1,18 @@
 /** Timings and failures of a load run, summarized as counts and percentiles. */
 
-export type RequestKind = 'app /api/verify' | 'client preflight' | 'client otp/start' | 'sandbox inbox' | 'client otp/finish' | 'app /api/verify-status';
+export type RequestKind =
+  | 'app /api/verify'
+  | 'client preflight'
+  | 'client device/passive/error'
+  | 'client otp/start'
+  | 'sandbox inbox'
+  | 'client otp/finish'
+  | 'app /api/verify-status';
 
 export const REQUEST_KINDS: readonly RequestKind[] = [
   'app /api/verify',
   'client preflight',
+  'client device/passive/error',
   'client otp/start',
   'sandbox inbox',
   'client otp/finish',

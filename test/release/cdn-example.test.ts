@@ -17,10 +17,13 @@ import { startEmulator, type EmulatorHandle } from '../../demo/server/emulator/i
 import { fields, heading, seen, submitDetails, until } from '../e2e/support/page.js';
 import { ADDY, IPHONE, REPO_ROOT, ensureCdnBuild, launchBrowser } from '../e2e/support/stack.js';
 import { serveSite, type Site } from './support/loopback-site.js';
+import { PROVE_MOBILE_AUTH_HOSTS } from '../../src/prove-hosts.js';
 
 const FIXTURES = path.join(REPO_ROOT, 'test/stacks/cdn');
 /** Prove's sandbox client API, as README's policy names it. */
 const PROVE_SANDBOX = 'https://device.uat.prove-auth.proveapis.com';
+/** Prove's Mobile Auth host in the sandbox, where the SDK's Mobile Auth library asks the carrier. */
+const MOBILE_AUTH = 'https://device.uat.proveapis.com:4443';
 
 /** A fixture as README shows it: without its first line, which names the README block. */
 function readmeBlock(file: string): string {
@@ -34,6 +37,24 @@ function readmeCsp(): Record<string, string> {
   const [name, value] = [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()];
   assert.equal(name, 'Content-Security-Policy');
   return { [name]: value };
+}
+
+/** README's CDN page with `csp`, and prove-verify-server on `emulator` as its backend at `/api`. */
+function readmeSiteOn(emulator: EmulatorHandle, csp: Record<string, string>): Promise<Site> {
+  return serveSite({
+    pages: { '/': readmeBlock('index.html'), '/verify.js': readmeBlock('verify.js') },
+    headers: csp,
+    backend: (origin) => {
+      const prove = createProveVerifyHandlers({
+        prove: { baseUrl: emulator.url, clientId: 'demo-client-id', clientSecret: 'demo-client-secret' },
+        finalTarget: { landingUrl: `${origin}/link-opened.html` },
+        pageOrigins: [origin],
+        limits: NO_LIMITS,
+        log: () => {},
+      });
+      return (request) => (new URL(request.url).pathname === '/api/verify' ? prove.verify(request) : prove.verifyStatus(request));
+    },
+  });
 }
 
 /** What the stub backend answers to the start: Prove refused the person at once (no authToken). */
@@ -132,20 +153,7 @@ describe("README's CDN page under README's Content-Security-Policy (Chromium)", 
   });
   it("on a phone, a whole flow against Prove's sandbox host: the SDK's calls pass the policy, and the listener gets the success", async () => {
     const emulator: EmulatorHandle = await startEmulator({ port: 0, publicOrigin: PROVE_SANDBOX, rateLimitPerSecond: 10_000 });
-    const flowSite = await serveSite({
-      pages: { '/': readmeBlock('index.html'), '/verify.js': readmeBlock('verify.js') },
-      headers: readmeCsp(),
-      backend: (origin) => {
-        const prove = createProveVerifyHandlers({
-          prove: { baseUrl: emulator.url, clientId: 'demo-client-id', clientSecret: 'demo-client-secret' },
-          finalTarget: { landingUrl: `${origin}/link-opened.html` },
-          pageOrigins: [origin],
-          limits: NO_LIMITS,
-          log: () => {},
-        });
-        return (request) => (new URL(request.url).pathname === '/api/verify' ? prove.verify(request) : prove.verifyStatus(request));
-      },
-    });
+    const flowSite = await readmeSiteOn(emulator, readmeCsp());
     const phone = await browser.newContext(IPHONE);
     const proveCalls: string[] = [];
     // Past the page's CSP (checked before this), the request goes to the emulator instead of Prove.
@@ -172,5 +180,67 @@ describe("README's CDN page under README's Content-Security-Policy (Chromium)", 
       await phone.close();
       await Promise.all([flowSite.close(), emulator.close()]);
     }
+  });
+  /**
+   * Inge Galier (a Mobile Auth sandbox person) on a phone, Prove's hosts routed to the emulator
+   * past the page's CSP: answers what the policy blocked, which hosts were called, and whether the
+   * phone was proved without a code.
+   */
+  async function mobileAuthUnder(csp: Record<string, string>) {
+    const emulator: EmulatorHandle = await startEmulator({ port: 0, publicOrigin: PROVE_SANDBOX, mobileAuthOrigin: MOBILE_AUTH, rateLimitPerSecond: 10_000 });
+    const flowSite = await readmeSiteOn(emulator, csp);
+    const phone = await browser.newContext(IPHONE);
+    const hosts = new Set<string>();
+    for (const origin of [PROVE_SANDBOX, MOBILE_AUTH]) {
+      await phone.route(`${origin}/**`, async (route) => {
+        const url = new URL(route.request().url());
+        hosts.add(url.origin);
+        await route.fulfill({ response: await route.fetch({ url: `${emulator.url}${url.pathname}${url.search}` }) });
+      });
+    }
+    try {
+      const { page, violations } = await watchedPage(phone);
+      await page.goto(flowSite.origin);
+      await submitDetails(page, { firstName: 'Inge', lastName: 'Galier', phone: '2001004016' });
+      const outcome = await until('the phone to be proved, or the code asked for', async () =>
+        (await heading(page, 'Phone number verified').isVisible()) ? 'verified' : (await fields(page).code.isVisible()) ? 'code' : undefined,
+      );
+      return { outcome, violations, hosts: [...hosts].sort() };
+    } finally {
+      await phone.close();
+      await Promise.all([flowSite.close(), emulator.close()]);
+    }
+  }
+
+  it("on a phone, Mobile Auth reaches Prove's Mobile Auth host under README's policy: no code, no violation", async () => {
+    const { outcome, violations, hosts } = await mobileAuthUnder(readmeCsp());
+    assert.deepEqual(violations, []);
+    assert.deepEqual(hosts, [PROVE_SANDBOX, MOBILE_AUTH]);
+    assert.equal(outcome, 'verified');
+  });
+
+  it('without the Mobile Auth hosts, the same policy blocks Mobile Auth and the person falls back to a texted code', async () => {
+    const [[name, value]] = Object.entries(readmeCsp()) as [[string, string]];
+    const withoutMobileAuth = value.replace(/ https?:\/\/(device\.(uat\.)?proveapis\.com|auth\.svcs\.verizon\.com)(:\d+)?/g, '');
+    assert.notEqual(withoutMobileAuth, value);
+    const { outcome, violations } = await mobileAuthUnder({ [name]: withoutMobileAuth });
+    assert.ok(violations.length > 0, 'the policy blocked nothing');
+    for (const { directive, blocked } of violations) {
+      assert.equal(directive, 'connect-src');
+      assert.ok(blocked.startsWith(MOBILE_AUTH), `blocked ${blocked}`);
+    }
+    assert.equal(outcome, 'code');
+  });
+
+  it("README's policy lists every host the element's console warning names for Mobile Auth", () => {
+    const connect = Object.values(readmeCsp())[0]!
+      .split(';')
+      .find((d) => d.trim().startsWith('connect-src'))!
+      .trim()
+      .split(/\s+/);
+    assert.deepEqual(
+      PROVE_MOBILE_AUTH_HOSTS.filter((host) => !connect.includes(host)),
+      [],
+    );
   });
 });

@@ -8,18 +8,10 @@ import { NO_LIMITS, startApp, type RunningApp } from '../../demo/server/app/inde
 import { startEmulator, type EmulatorHandle } from '../../demo/server/emulator/index.js';
 import { SandboxClient } from '../../demo/server/emulator/sandbox-client.js';
 import type { VerifiedResult } from '../../src/server/handlers.js';
+import { call, cookieOf } from './app-helpers.js';
 
 const STARTED = '2001004010'; // Addy Epinay's
 const SWAPPED = '2001004014'; // Lorant Nerger's
-
-const post = (app: RunningApp, path: string, body: unknown, cookie?: string) =>
-  fetch(app.url + path, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', ...(cookie ? { Cookie: cookie } : {}) },
-    body: JSON.stringify(body),
-  });
-
-const cookieOf = (res: Response) => res.headers.getSetCookie()[0]!.split(';')[0]!;
 
 describe('the verdict names the phone Prove proved', () => {
   let emulator: EmulatorHandle;
@@ -58,9 +50,9 @@ describe('the verdict names the phone Prove proved', () => {
    */
   async function swappedFlow(app: RunningApp, person: { firstName: string; lastName: string }, swapTo: string) {
     heard.length = 0;
-    const started = await post(app, '/api/verify', { ...person, phoneNumber: STARTED, possessionType: 'desktop' });
+    const started = await call(app, '/api/verify', { ...person, phoneNumber: STARTED, possessionType: 'desktop' }, { headers: { Origin: app.url } });
     assert.equal(started.status, 200);
-    const { authToken, flowId } = (await started.json()) as { authToken: string; flowId: string };
+    const { authToken, flowId } = started.json() as { authToken: string; flowId: string };
     const before = ((await sandbox.messages(swapTo)).body as unknown[]).length;
     const send = await sandbox.client('mobile/instantlink/start', authToken, { mobileNumber: swapTo, isMobile: false, sourceIp: null });
     assert.equal(send.status, 200, JSON.stringify(send.body));
@@ -68,9 +60,9 @@ describe('the verdict names the phone Prove proved', () => {
     assert.equal(messages.length, before + 1, 'the link went to the new phone');
     assert.equal(((await sandbox.messages(STARTED)).body as unknown[]).length, 0, 'nothing went to the started phone');
     await sandbox.openLink(messages.at(-1)!.link!);
-    const status = await post(app, '/api/verify-status', { flowId }, cookieOf(started));
+    const status = await call(app, '/api/verify-status', { flowId }, { cookie: cookieOf(started), headers: { Origin: app.url } });
     assert.equal(status.status, 200);
-    return { verdict: (await status.json()) as Record<string, unknown>, flowId };
+    return { verdict: status.json() as Record<string, unknown>, flowId };
   }
 
   test('unify: the identity check runs on the phone proved, and the verdict and onVerified name it, not the started one', async () => {
@@ -110,15 +102,14 @@ describe('the verdict names the phone Prove proved', () => {
     assert.equal(heard[0]!.success, false);
   });
 
-  test('verify-status: the start tells the element to change number with a new start, never in the flow', async () => {
-    const started = await post(apps['verify-status']!, '/api/verify', {
-      firstName: 'Addy',
-      lastName: 'Epinay',
-      phoneNumber: STARTED,
-      possessionType: 'mobile',
-    });
-    assert.equal(((await started.json()) as { changeNumber?: string }).changeNumber, 'restart');
-    const unify = await post(apps.unify!, '/api/verify', { firstName: 'Addy', lastName: 'Epinay', phoneNumber: STARTED, possessionType: 'mobile' });
-    assert.equal(((await unify.json()) as { changeNumber?: string }).changeNumber, 'in-flow');
+  test('the start tells the element how to change number: a new start in verify-status, in the flow in unify', async () => {
+    const addy = { firstName: 'Addy', lastName: 'Epinay', phoneNumber: STARTED, possessionType: 'mobile' };
+    for (const [flow, changeNumber] of [
+      ['verify-status', 'restart'],
+      ['unify', 'in-flow'],
+    ] as const) {
+      const started = await call(apps[flow]!, '/api/verify', addy, { headers: { Origin: apps[flow]!.url } });
+      assert.equal((started.json() as { changeNumber?: string }).changeNumber, changeNumber, flow);
+    }
   });
 });

@@ -73,6 +73,12 @@ export interface EmulatorOptions {
   host?: string;
   /** Origin the SDK is told to call (the token's `endp`). Default `http://localhost:${port}`. */
   publicOrigin?: string;
+  /**
+   * Where Mobile Auth sends the SDK for the carrier's answer. Prove's is
+   * `https://device.uat.proveapis.com:4443` (or Verizon's); a test that routes that host to this
+   * emulator names it, so the page's CSP is tried on the real host. Default `publicOrigin`.
+   */
+  mobileAuthOrigin?: string;
   /** The default credentials, which may use every sandbox person and every product. */
   clientId?: string;
   clientSecret?: string;
@@ -135,6 +141,7 @@ export interface EmulatorConfig {
   port: number;
   host: string;
   publicOrigin: string;
+  mobileAuthOrigin: string;
   clientId: string;
   clientSecret: string;
   /** Every credential, the default one included, by client id. */

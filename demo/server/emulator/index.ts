@@ -150,6 +150,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     port,
     host,
     publicOrigin: publicOrigin ?? url,
+    mobileAuthOrigin: options.mobileAuthOrigin === undefined ? (publicOrigin ?? url) : normalizeOrigin(options.mobileAuthOrigin),
     ...defaults,
     credentials,
     now,

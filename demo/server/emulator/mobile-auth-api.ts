@@ -40,7 +40,7 @@ export const mobileAuthStart: RouteHandler = async (req, res, ctx) => {
   if (flow.next !== 'mobile/instant' || flow.possession !== 'pending') return sendJson(res, 200, notThisFlow(flow));
   if (!findOwner(flow.phone)?.mobileAuth || body.implementation === 'pixel') return sendJson(res, 200, fallBackToOtp(flow));
   flow.vfp ??= randomBytes(24).toString('base64url');
-  const url = new URL(`${ctx.config.publicOrigin}/v1/client/mobile/instant/auth/${flow.id}/${flow.vfp}`);
+  const url = new URL(`${ctx.config.mobileAuthOrigin}/v1/client/mobile/instant/auth/${flow.id}/${flow.vfp}`);
   if (url.protocol === 'http:') url.searchParams.set('testVfp', flow.vfp);
   sendJson(res, 200, { data: { redirectUrl: url.href } });
 };

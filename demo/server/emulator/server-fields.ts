@@ -43,6 +43,18 @@ export const finalTargetUrl = z.string().regex(FINAL_TARGET_URL).refine(isWebUrl
 /** "Max length is 160 characters. Non-ASCII characters are allowed." No placeholder is required. */
 export const smsMessage = z.string().max(160).optional();
 
+/** Prove: "Acceptable characters are: alphanumeric with symbols '@.+'" / "Alphanumeric with '.:' symbols". */
+export const emailAddress = z
+  .string()
+  .max(254)
+  .regex(/^[A-Za-z0-9@.+]+$/)
+  .optional();
+export const ipAddress = z
+  .string()
+  .max(45)
+  .regex(/^[A-Za-z0-9.:]+$/)
+  .optional();
+
 export const isBlank = (value: unknown) => value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 
 /** 400 {8001} "field '…' is missing" for the first blank one. */

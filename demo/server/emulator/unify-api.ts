@@ -8,6 +8,8 @@ import { readJsonObject, sendJson } from './http.js';
 import { SANDBOX_OWNERS, SANDBOX_OTP, findOwner, proveIdFor } from './sandbox-rules.js';
 import {
   NO_TEST_USER,
+  emailAddress,
+  ipAddress,
   finalTargetUrl,
   isBlank,
   lookupFlow,
@@ -40,17 +42,8 @@ const unifySchema = z.object({
   deviceId: optionalText(64),
   proveId: optionalText(64),
   rebind: z.boolean().optional(),
-  // "Acceptable characters are: alphanumeric with symbols '@.+'" / "Alphanumeric with '.:' symbols".
-  emailAddress: z
-    .string()
-    .max(254)
-    .regex(/^[A-Za-z0-9@.+]+$/)
-    .optional(),
-  ipAddress: z
-    .string()
-    .max(45)
-    .regex(/^[A-Za-z0-9.:]+$/)
-    .optional(),
+  emailAddress,
+  ipAddress,
 });
 
 /** The phone to prove: as given, or (the docs' "a valid ProveID is provided") the person's behind proveId. */

@@ -6,7 +6,7 @@ import { requirePersonAllowed } from './credentials.js';
 import { ErrorCode, invalidField, proveHttpError, STEP_NOT_ALLOWED } from './errors.js';
 import { sendJson } from './http.js';
 import { findOwner, verifyIdentity } from './sandbox-rules.js';
-import { NO_TEST_USER, optionalText, parseFields, personName, requireFields, requirePhone } from './server-fields.js';
+import { emailAddress, ipAddress, NO_TEST_USER, optionalText, parseFields, personName, requireFields, requirePhone } from './server-fields.js';
 
 /**
  * /v3/verify with `verificationType` (reference/verify, how-to/verified-users-verify). Only
@@ -27,16 +27,8 @@ const verifiedUserSchema = z.object({
   clientCustomerId: optionalText(128),
   clientHumanId: optionalText(128),
   proveId: optionalText(64),
-  emailAddress: z
-    .string()
-    .max(254)
-    .regex(/^[A-Za-z0-9@.+]+$/)
-    .optional(),
-  ipAddress: z
-    .string()
-    .max(45)
-    .regex(/^[A-Za-z0-9.:]+$/)
-    .optional(),
+  emailAddress,
+  ipAddress,
   userAgent: optionalText(512),
   identityAttributes: z
     .array(z.object({ attributeType: z.string().max(64), attributeValue: z.string().max(256) }))

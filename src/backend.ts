@@ -56,17 +56,17 @@ export interface VerifyStarted {
   changeNumber: ChangeNumber;
 }
 
-export type BackendErrorCode = 'network' | 'timeout' | 'http' | 'malformed' | 'rate-limited' | 'aborted';
+export type BackendErrorCode = 'network' | 'timeout' | 'http' | 'malformed' | 'rate-limited' | 'unavailable' | 'aborted';
 
 export class BackendError extends Error {
   constructor(
     readonly code: BackendErrorCode,
     message: string,
-    /** HTTP status for `http` and `rate-limited` errors. */
+    /** HTTP status for `http`, `rate-limited` and `unavailable` errors. */
     readonly status?: number,
     /** The backend's own `code`, when it sent `{code, message}`. */
     readonly serverCode?: string,
-    /** Seconds to wait before asking again (`rate-limited`: the answer's `Retry-After`). */
+    /** Seconds to wait before asking again: the answer's `Retry-After` (always for `rate-limited`, when sent for `unavailable`). */
     readonly retryAfter?: number,
   ) {
     super(message);
@@ -127,6 +127,12 @@ async function postJson(config: BackendConfig, path: string, body: unknown, sign
       const message = isRecord(json) && typeof json.message === 'string' ? json.message : `HTTP ${response.status}`;
       if (response.status === 429) {
         throw new BackendError('rate-limited', message, 429, serverCode, retryAfterOf(response));
+      }
+      // The backend cannot answer for a moment (its store is down, it is restarting): nothing is
+      // wrong with the request, and the same call works once it is back.
+      if (response.status === 503) {
+        const retryAfter = response.headers.has('Retry-After') ? retryAfterOf(response) : undefined;
+        throw new BackendError('unavailable', message, 503, serverCode, retryAfter);
       }
       throw new BackendError('http', message, response.status, serverCode);
     }

@@ -23,9 +23,9 @@ export interface ProveVerifyErrorDetail {
   message: string;
   /** True when "Try again" can recover; false for set-up mistakes. */
   recoverable: boolean;
-  /** HTTP status, for `http`, `rate-limited` and `expired` errors from the backend. */
+  /** HTTP status, for `http`, `rate-limited`, `unavailable` and `expired` errors from the backend. */
   status?: number;
-  /** `rate-limited`: seconds to wait before trying again (the answer's `Retry-After`). */
+  /** `rate-limited`, and `unavailable` when the backend sent one: seconds to wait before trying again (the answer's `Retry-After`). */
   retryAfter?: number;
   /** Prove's own error code, when Prove's SDK passed one on. */
   proveCode?: number | string;

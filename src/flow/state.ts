@@ -36,13 +36,25 @@ export type MessageKey =
 
 /**
  * `prove-verify-error`'s `code`. The backend's: `network`, `timeout`, `http`, `malformed`,
- * `rate-limited`, `pending` (no result in time). Prove's SDK's: `network` too (offline or a CSP
+ * `rate-limited`, `unavailable` (HTTP 503: it cannot answer for a moment), `pending` (no result in time). Prove's SDK's: `network` too (offline or a CSP
  * block), `rate-limited`, `prove-unavailable`, `expired` (the authToken), `integration` (a set-up
  * mistake in the page), `sdk` (anything else). `config`: no `backend-url`. `load`: the element's own
  * code (the flow's chunk, the phone rules or a numbering plan) did not load, so nothing was sent.
  */
 export type ErrorCode =
-  'network' | 'load' | 'timeout' | 'http' | 'malformed' | 'rate-limited' | 'pending' | 'prove-unavailable' | 'expired' | 'integration' | 'sdk' | 'config';
+  | 'network'
+  | 'load'
+  | 'timeout'
+  | 'http'
+  | 'malformed'
+  | 'rate-limited'
+  | 'unavailable'
+  | 'pending'
+  | 'prove-unavailable'
+  | 'expired'
+  | 'integration'
+  | 'sdk'
+  | 'config';
 
 /** Where "Try again" goes back to: the start of the flow, or the status call. */
 export type RetryTarget = 'start' | 'status';

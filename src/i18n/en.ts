@@ -83,6 +83,7 @@ export const en: Strings = {
     http: 'Something went wrong on our side. Try again.',
     malformed: 'The server sent an answer we could not read. Try again.',
     'rate-limited': 'Too many attempts for now.',
+    unavailable: "The server can't answer right now.",
     pending: 'The result is not ready yet. Try again in a moment.',
     'prove-unavailable': 'The verification service is not available right now. Try again in a moment.',
     expired: 'This verification expired. Start again to get a new code or link.',

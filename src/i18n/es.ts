@@ -84,6 +84,7 @@ export const es: Strings = {
     http: 'Algo salió mal de nuestro lado. Inténtalo de nuevo.',
     malformed: 'El servidor envió una respuesta que no pudimos leer. Inténtalo de nuevo.',
     'rate-limited': 'Demasiados intentos por ahora.',
+    unavailable: 'El servidor no puede responder ahora mismo.',
     pending: 'El resultado aún no está listo. Inténtalo de nuevo en un momento.',
     'prove-unavailable': 'El servicio de verificación no está disponible ahora. Inténtalo de nuevo en un momento.',
     expired: 'Esta verificación venció. Empieza de nuevo para recibir un código o enlace nuevo.',

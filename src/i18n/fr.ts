@@ -86,6 +86,7 @@ export const fr: Strings = {
     http: 'Un problème est survenu de notre côté. Réessayez.',
     malformed: 'Le serveur a envoyé une réponse illisible. Réessayez.',
     'rate-limited': 'Trop de tentatives pour le moment.',
+    unavailable: 'Le serveur ne peut pas répondre pour le moment.',
     pending: 'Le résultat n’est pas encore prêt. Réessayez dans un instant.',
     'prove-unavailable': 'Le service de vérification n’est pas disponible pour le moment. Réessayez dans un instant.',
     expired: 'Cette vérification a expiré. Recommencez pour recevoir un nouveau code ou lien.',

@@ -137,6 +137,9 @@ describe('<prove-verify> details form', () => {
     // U+202E turns what follows around on screen: "Addy\u202Eyanipe" shows as "Addyepinay".
     { what: 'a name with a bidi override', first: 'Addy\u202Eyanipe', last: 'Epinay', phone: '2001004010', field: 'first-name', message: /hidden characters/ },
     { what: 'a name with a control character', first: 'Addy', last: 'Epi\u0007nay', phone: '2001004010', field: 'last-name', message: /hidden characters/ },
+    { what: 'a name with a zero-width space', first: 'Ad\u200Bdy', last: 'Epinay', phone: '2001004010', field: 'first-name', message: /hidden characters/ },
+    { what: 'a name with a soft hyphen', first: 'Addy', last: 'Epi\u00ADnay', phone: '2001004010', field: 'last-name', message: /hidden characters/ },
+    { what: 'a name with a tag character', first: 'Addy\u{E0041}', last: 'Epinay', phone: '2001004010', field: 'first-name', message: /hidden characters/ },
     { what: 'a name with half a surrogate pair', first: 'Addy\uD83D', last: 'Epinay', phone: '2001004010', field: 'first-name', message: /hidden characters/ },
     { what: 'a name of spaces only', first: 'Addy', last: '   ', phone: '2001004010', field: 'last-name', message: /This field is required\./ },
   ];

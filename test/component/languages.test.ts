@@ -6,13 +6,9 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/prove-verify.js';
 import { registerLanguage, type ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { en } from '../../src/i18n/en.js';
-import { buttonByName, text } from '../support/dom.js';
+import { buttonByName, text, untilHeading } from '../support/dom.js';
 
 const heading = (el: ProveVerifyElement) => el.shadowRoot!.querySelector('h2')!.textContent!.trim();
-
-async function untilHeading(el: ProveVerifyElement, wanted: string) {
-  await waitUntil(() => heading(el) === wanted, `the heading stayed "${heading(el)}"`, { timeout: 5000 });
-}
 
 describe('<prove-verify> languages', () => {
   const pageLang = document.documentElement.lang;

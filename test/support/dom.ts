@@ -73,6 +73,15 @@ export function fakeClockFrom(el: ProveVerifyElement, step: string): () => sinon
   };
 }
 
+/** Until the screen's heading reads `wanted` (a language loads on its own, after the first paint). */
+export async function untilHeading(el: ProveVerifyElement, wanted: string): Promise<void> {
+  const heading = () => root(el).querySelector('h2')?.textContent?.trim();
+  await until(
+    () => heading() === wanted,
+    () => `the heading stayed "${heading()}"`,
+  );
+}
+
 export async function untilStep(el: ProveVerifyElement, step: string): Promise<void> {
   await until(
     () => el.step === step,

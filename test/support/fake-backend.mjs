@@ -6,6 +6,8 @@
  * Scenarios: ok (verified), nomatch (not verified), nopossession (code or link failed), verify-500, verify-notjson, verify-noauth,
  * verify-slow (answers after 3 s), verify-refused (Prove refused at once: `success: false`, no authToken),
  * verify-429 and status-429 (HTTP 429, `Retry-After: 3`), status-500, status-expired, status-flaky (fails once, then ok),
+ * verify-unavailable and status-unavailable (the first call of the kind answers 503 store_unavailable with
+ * `Retry-After: 5`, as prove-verify-server does when its store is down; then as ok),
  * status-pendingN (202 for the first N status calls, then ok; with no N, always 202; odd calls have no body).
  * After the scenario, `.`-separated options: in-flow or restart (the start answer's `changeNumber`;
  * none: the field is absent), change-bogus (an unknown `changeNumber`), proved (the verdict's
@@ -20,6 +22,11 @@ function send(ctx, status, body, type = 'application/json') {
   ctx.status = status;
   ctx.type = type;
   ctx.body = typeof body === 'string' ? body : JSON.stringify(body);
+}
+
+function storeUnavailable(ctx) {
+  ctx.set('Retry-After', '5');
+  send(ctx, 503, { code: 'store_unavailable', message: 'The server cannot reach its store right now: try again in 5 seconds' });
 }
 
 async function readBody(ctx) {
@@ -44,6 +51,7 @@ export async function fakeBackend(ctx, next) {
     if (scenario === 'verify-notjson') return send(ctx, 200, '<html>oops</html>', 'text/html');
     if (scenario === 'verify-noauth') return send(ctx, 200, { ok: true });
     if (scenario === 'verify-refused') return send(ctx, 200, { success: false, possessionResult: 'not_applicable', verifyResult: 'failed' });
+    if (scenario === 'verify-unavailable' && list.filter((r) => r.call === 'verify').length === 1) return storeUnavailable(ctx);
     if (scenario === 'verify-429') {
       ctx.set('Retry-After', '3');
       return send(ctx, 429, { code: 'rate_limited', message: 'Too many verifications from this address' });
@@ -83,6 +91,7 @@ export async function fakeBackend(ctx, next) {
   if (scenario === 'status-500' || (scenario === 'status-flaky' && calls === 1)) {
     return send(ctx, 500, { code: 'prove_error', message: 'try later' });
   }
+  if (scenario === 'status-unavailable' && calls === 1) return storeUnavailable(ctx);
   if (scenario === 'status-expired') return send(ctx, 401, { code: 'session_expired', message: 'expired' });
   if (scenario === 'status-429') {
     ctx.set('Retry-After', '3');

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 const NO_IPV6 = ['EADDRNOTAVAIL', 'EAFNOSUPPORT'];
 
 /** The demo app's and the emulator's server timeouts, so a slow client ties up neither. */
-export const HEADERS_TIMEOUT_MS = 15_000;
+export const HEADERS_TIMEOUT_MS = 10_000;
 export const REQUEST_TIMEOUT_MS = 30_000;
 /**
  * How long an idle keep-alive connection stays open. Node's 5 s races the client's own idle timer

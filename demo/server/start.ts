@@ -1,13 +1,15 @@
 /**
  * `npm start`: the demo. Without Prove credentials it starts the local Prove sandbox emulator
  * (EMULATOR_PORT, default 8081) and the demo backend (PORT, default 8080) wired to it, webhooks
- * included. With PROVE_CLIENT_ID and PROVE_CLIENT_SECRET set it starts only the backend, talking to
+ * included; under NODE_ENV=production or on a HOST other machines reach, only with
+ * PROVE_EMULATOR=1 (config.ts). With PROVE_CLIENT_ID and PROVE_CLIENT_SECRET set it starts only the backend, talking to
  * Prove (PROVE_ENV, default uat-us; uat-eu/prod-eu outside North America). PROVE_FLOW (unify, the
  * default, or verify-status) says which of Prove's contracts to speak. PROVE_ALLOW_OTP_RETRY
  * (default true) says whether a wrong code may be entered again. REDIS_URL keeps flows, budgets and
  * webhook tokens in that Redis (prove-verify-server's redisStore), so several backends behind one
  * address share them. Ctrl-C stops both.
  */
+import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import { redisStore } from '../../src/server/redis-store.js';
 import type { ProveVerifyStore } from '../../src/server/store.js';
@@ -141,9 +143,13 @@ await main();
 async function sharedStore(running: Closable[]): Promise<ProveVerifyStore | undefined> {
   const url = process.env.REDIS_URL?.trim();
   if (!url) return undefined;
-  // A Redis that stops answering is a quick 503 for the page, not a request left waiting.
-  const client = new Redis(url, { commandTimeout: 2000, maxRetriesPerRequest: 1 });
+  // README's settings: a Redis that stops answering is a quick 503 store_unavailable for the page,
+  // not a request left waiting, and a line per connection error rather than "Unhandled error event".
+  const client = new Redis(url, { commandTimeout: 1000, enableOfflineQueue: false, autoResendUnfulfilledCommands: false });
+  client.on('error', (error) => console.warn(`prove-verify demo redis: ${error.message}`));
   running.push({ close: () => void client.disconnect() });
+  // No offline queue: wait until connected, so that the first requests are not refused.
+  if (client.status !== 'ready') await once(client, 'ready');
   await client.ping();
   console.log(`prove-verify demo: flows, budgets and webhook tokens in Redis (${new URL(url).host})`);
   return redisStore(client);

@@ -10,7 +10,7 @@ import { startEmulator } from '../../demo/server/emulator/index.js';
 export interface ServerSettings {
   /** Lifetime of a flow at the emulator and of a session at the backend. */
   ttlMs: number;
-  /** Sockets the emulator accepts at once. */
+  /** Sockets the emulator and the app each accept at once. */
   maxConnections: number;
 }
 
@@ -51,6 +51,8 @@ async function main(): Promise<void> {
     // Expired flows leave at the next sweep; a short one lets "after expiry" come seconds later.
     sweepIntervalMs: 1000,
     maxConnections: settings.maxConnections,
+    // Every flow of the run comes from this machine's one address.
+    maxConnectionsPerAddress: settings.maxConnections,
   });
   const app = await startApp({
     port: 0,
@@ -63,6 +65,8 @@ async function main(): Promise<void> {
     // but the first few, and they are what the run would measure.
     limits: NO_LIMITS,
     static: { bundleMain: false },
+    maxConnections: settings.maxConnections,
+    maxConnectionsPerAddress: settings.maxConnections,
   }).catch(async (error: unknown) => {
     await emulator.close();
     throw error;

@@ -2,26 +2,38 @@
  * Every failure as the `{code, message}` the page gets, and its status. Prove's own short 4xx
  * message passes through; nothing else from an error (never request data) reaches the page.
  */
-import { BudgetStoreError } from './budget-store.js';
 import type { BudgetCheck, BudgetName } from './budgets.js';
 import { HttpError } from './http-error.js';
-import { ProveError, ProveHttpError, ProveNetworkError, ProveRateLimitError, ProveResponseError, ProveTimeoutError } from './prove-client.js';
+import { oneLine } from './plain-text.js';
+import { PROVE_TEXT_MAX, ProveError, ProveHttpError, ProveNetworkError, ProveRateLimitError, ProveResponseError, ProveTimeoutError } from './prove-client.js';
+import { StoreUnavailableError } from './store-error.js';
 
+/** How long a page waits before asking again when the store did not answer. */
+const STORE_RETRY_AFTER_SECONDS = 5;
+const STORE_UNAVAILABLE_MESSAGE = `The server cannot reach its store right now: try again in ${STORE_RETRY_AFTER_SECONDS} seconds`;
+
+/** What each budget's refusal says, before ": try again in …": written for the person waiting. */
 const BUDGET_MESSAGES: Record<BudgetName, string> = {
-  phone: 'Too many verifications for this phone number',
-  ip: 'Too many verifications from this network',
-  global: 'Too many verifications right now',
-  session: 'Too many status checks for this verification',
-  'status-ip': 'Too many status checks from this network',
+  phone: 'Too many texts were sent to this phone number',
+  address: 'Too many verifications were started from your connection',
+  network: 'Too many verifications were started from your network',
+  global: 'Too many verifications are being started on this site right now',
+  flow: 'Too many status checks for this verification',
+  'status-address': 'Too many status checks from your connection',
+  'prove-calls': 'The verification service is busy',
 };
+
+/** 429 `rate_limited` with `Retry-After`, for a budget's refusal. */
+export function overBudgetError(check: Extract<BudgetCheck, { ok: false }>): HttpError {
+  const seconds = check.retryAfterSeconds;
+  return new HttpError(429, 'rate_limited', `${BUDGET_MESSAGES[check.budget]}: try again in ${wait(seconds)}`, {
+    'Retry-After': String(seconds),
+  });
+}
 
 /** Throws 429 `rate_limited` with `Retry-After` when a budget refused. */
 export function refuseOverBudget(check: BudgetCheck): void {
-  if (check.ok) return;
-  const seconds = check.retryAfterSeconds;
-  throw new HttpError(429, 'rate_limited', `${BUDGET_MESSAGES[check.budget]}: try again in ${wait(seconds)}`, {
-    'Retry-After': String(seconds),
-  });
+  if (!check.ok) throw overBudgetError(check);
 }
 
 /** "45 seconds", "10 minutes": a wait as a person reads it (rounded up). */
@@ -35,9 +47,10 @@ export function plural(count: number, unit: string): string {
 
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
-  // Fail closed: without its counts the backend cannot tell a flood from a person.
-  if (error instanceof BudgetStoreError)
-    return new HttpError(503, 'server_busy', 'The server cannot take verifications right now, try again shortly', { 'Retry-After': '5' });
+  // Fail closed (without its counts the backend cannot tell a flood from a person), and never 500:
+  // the request was fine, and the same call works once the store is back.
+  if (error instanceof StoreUnavailableError)
+    return new HttpError(503, 'store_unavailable', STORE_UNAVAILABLE_MESSAGE, { 'Retry-After': String(STORE_RETRY_AFTER_SECONDS) });
   if (error instanceof ProveRateLimitError) {
     // Passed on, not retried: asking again at once only keeps Prove's limit closed for longer.
     const seconds = error.retryAfterSeconds;
@@ -46,7 +59,8 @@ export function toHttpError(error: unknown): HttpError {
     });
   }
   if (error instanceof ProveHttpError) {
-    const extra = error.code !== undefined ? { proveCode: error.code } : {};
+    const code = plainProveCode(error.code);
+    const extra = code !== undefined ? { proveCode: code } : {};
     if (error.endpoint === '/token' || error.status === 401) {
       return new HttpError(502, 'prove_error', 'The backend could not authenticate with Prove', {}, extra);
     }
@@ -63,11 +77,19 @@ export function toHttpError(error: unknown): HttpError {
   return new HttpError(500, 'internal_error', 'Something went wrong on the server');
 }
 
-/** Prove's message, if it is short plain text (it never carries our secrets: it describes our request). */
+/**
+ * Prove's message as one short line (it never carries our secrets: it describes our request).
+ * ProveClient has made it so already; an error made elsewhere may not have been.
+ */
 function safeProveMessage(message: string | undefined): string | undefined {
-  if (!message) return undefined;
-  // eslint-disable-next-line no-control-regex -- control characters are what this strips
-  const clean = message.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').trim();
-  if (!clean || clean.length > 200) return undefined;
-  return clean;
+  return oneLine(message ?? '', PROVE_TEXT_MAX) || undefined;
+}
+
+/**
+ * Prove's code, for the page only when it is a plain code (`1001`, `8002`, `INVALID_PHONE`):
+ * anything else is not a code a page could act on, and the page would show or log it as given.
+ */
+function plainProveCode(code: number | string | undefined): number | string | undefined {
+  if (typeof code === 'number') return Number.isSafeInteger(code) ? code : undefined;
+  return code !== undefined && /^[A-Za-z0-9_.-]{1,32}$/.test(code) ? code : undefined;
 }

@@ -8,6 +8,7 @@ export {
   API_BODY_LIMIT,
   WEBHOOK_BODY_LIMIT,
   DEFAULT_SESSION_COOKIE,
+  HOST_SESSION_COOKIE,
   type ProveConnection,
   type ProveVerifyOptions,
   type ProveVerifyOptionsFactory,
@@ -16,9 +17,20 @@ export {
   type ProveVerifyHandler,
   type RequestContext,
 } from './handlers.js';
-export { DEFAULT_LIMITS, NO_LIMITS, type LimitSettings } from './budgets.js';
-export { memoryBudgetStore, fromRateLimiter, BudgetStoreError, type BudgetStore, type BudgetCounter, type BudgetSpec } from './budget-store.js';
+export { DEFAULT_LIMITS, NO_LIMITS, TEXTS_PER_START, type LimitSettings } from './budgets.js';
+export {
+  memoryBudgetStore,
+  memoryBudgets,
+  MAX_KEYS_PER_BUDGET,
+  fromRateLimiter,
+  BudgetStoreError,
+  type BudgetStore,
+  type BudgetCounter,
+  type BudgetSpec,
+  type BudgetUse,
+} from './budget-store.js';
 export { ConfigError } from './config-error.js';
+export { StoreUnavailableError } from './store-error.js';
 export { PROVE_FLOWS, type ProveFlowName } from './flows/flow.js';
 export { proveFromEnv, PROVE_ENVIRONMENTS, type ProveEnvironmentName, type EnvVariables } from './prove-env.js';
 export {
@@ -43,3 +55,4 @@ export {
   type ProveClientOptions,
 } from './prove-client.js';
 export { WebhookEventLog, type WebhookNotification, type StoredWebhookEvent } from './webhooks.js';
+export type { ReplayAnswer, WebhookToken } from './webhook-replay.js';

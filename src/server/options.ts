@@ -7,9 +7,11 @@
  */
 import { z } from 'zod';
 import type { BudgetStore } from './budget-store.js';
-import type { LimitSettings } from './budgets.js';
+import { RENAMED_LIMITS, renamedLimitMessage, type LimitSettings } from './budgets.js';
 import { ConfigError } from './config-error.js';
 import type { SessionCookieOptions } from './cookies.js';
+import { isAddressRange } from './client-address.js';
+import { allowedUrlProblem } from './final-target.js';
 import { PROVE_FLOWS, type ProveFlowName } from './flows/flow.js';
 import { ProveClient } from './prove-client.js';
 import type { ProveVerifyStore } from './store.js';
@@ -79,8 +81,12 @@ export interface ProveVerifyOptions {
   finalTarget: {
     /** Your landing page: what a desktop flow gets when the page asks for no URL. */
     landingUrl: string;
-    /** Origins besides the landing page's that a page-requested URL may be on (exact origins). */
-    allowedOrigins?: readonly string[];
+    /**
+     * URLs besides the landing page that a page may ask for: an exact URL
+     * (`https://partner.example/verify/done`), or a path prefix ending in '/'
+     * (`https://partner.example/verify/`: any page under it, without query). See final-target.ts.
+     */
+    allowedUrls?: readonly string[];
   };
   /** Origins of your pages, the only ones whose requests are answered (the Origin check). */
   pageOrigins: readonly string[];
@@ -93,7 +99,7 @@ export interface ProveVerifyOptions {
   onWebhookNotifications?: (notifications: WebhookNotification[], receivedAt: Date) => Record<string, unknown> | void | Promise<Record<string, unknown> | void>;
   /** Sent to Prove as `allowOTPRetry` (default false, Prove's own: the first wrong code ends possession). */
   allowOtpRetry?: boolean;
-  /** Budgets on starts and status calls (budgets.ts); 0 turns one off. */
+  /** Budgets on texts (3 per start), status calls and calls to Prove (budgets.ts has the defaults, per hour); 0 turns one off. */
   limits?: Partial<LimitSettings>;
   /**
    * Where flows, budget counts and webhook tokens are kept (store.ts): this process's memory by
@@ -104,11 +110,28 @@ export interface ProveVerifyOptions {
   budgetStore?: BudgetStore;
   /** For the default store: flow lifetime in ms (default 15 minutes, Prove's) and most flows kept at once (default 10 000). */
   sessions?: { ttlMs?: number; maxFlows?: number };
-  /** How many proxies of yours add `X-Forwarded-For` in front of the backend (default 0: ignore the header). */
-  trustProxy?: number;
-  /** The session cookie; `secure` defaults to whether the landing page is https. */
+  /**
+   * The addresses or CIDR ranges of your own proxies in front of the backend (`['10.0.0.0/8', '::1']`):
+   * `X-Forwarded-For` is read, from the right, only while the address that wrote it is one of them.
+   * Default: none (the header is ignored, since a client can write it).
+   */
+  trustProxy?: readonly string[];
+  /**
+   * A header your platform itself sets to the client's address, for runtimes that give no peer
+   * address (Vercel `x-real-ip`, Cloudflare `cf-connecting-ip`). Read only when set.
+   */
+  clientAddressHeader?: string;
+  /**
+   * The session cookie. `secure` defaults to whether the landing page is https; `path` to `/`;
+   * `name` to `__Host-pv_session` when the cookie is Secure with Path=/ (the prefix makes
+   * browsers refuse one set by a subdomain or over http), else `pv_session`.
+   */
   cookie?: Partial<SessionCookieOptions>;
-  /** For the default store: most webhook tokens remembered at once, each until it expires (default 10 000); beyond, 503. */
+  /**
+   * For the default store: most webhook tokens remembered at once, each until it expires (default
+   * 10 000). Beyond, the ones issued first are forgotten and a token issued no later is refused,
+   * said once in the log (webhook-replay.ts).
+   */
   maxWebhookTokens?: number;
   /** Clock for flows, the token cache and webhook expiry (injectable for tests). */
   now?: () => number;
@@ -192,13 +215,28 @@ const ProveSetting = z.unknown().superRefine((value, ctx) => {
 });
 
 const LIMIT_KEYS = [
-  'startsPerPhone',
-  'startsPerIp',
-  'startsGlobal',
-  'statusPerSession',
-  'statusPerIp',
+  'textsPerPhone',
+  'textsPerAddress',
+  'textsPerNetwork',
+  'textsGlobal',
+  'textsReserve',
+  'statusPerFlow',
+  'statusPerAddress',
+  'statusIntervalMs',
+  'proveCallsPerSecond',
   'windowMs',
 ] as const satisfies readonly (keyof LimitSettings)[];
+
+const LIMITS_SHAPE = {
+  ...Object.fromEntries(LIMIT_KEYS.map((key) => [key, z.number({ error: mustBe('a number') }).optional()])),
+  // A former name (they counted starts) is refused naming its successor, not taken for a typo.
+  ...Object.fromEntries(
+    (Object.keys(RENAMED_LIMITS) as Array<keyof typeof RENAMED_LIMITS>).map((old) => [
+      old,
+      z.custom(() => false, { error: renamedLimitMessage(old) }).optional(),
+    ]),
+  ),
+};
 
 const OptionsSchema = z
   .strictObject({
@@ -224,9 +262,23 @@ const OptionsSchema = z
             });
           }
         }),
-        allowedOrigins: z.array(originSetting, { error: mustBe('a list of origins') }).optional(),
+        allowedUrls: z
+          .array(
+            z.string({ error: mustBe('a URL') }).superRefine((value, ctx) => {
+              const problem = allowedUrlProblem(value);
+              if (problem) ctx.addIssue({ code: 'custom', message: problem });
+            }),
+            { error: mustBe("a list of URLs, exact or path prefixes ending in '/'") },
+          )
+          .optional(),
+        // Any page of an origin took the partner's open redirects too: the URLs are listed now.
+        allowedOrigins: z
+          .never({
+            error: "is replaced by allowedUrls: list the exact URLs, or path prefixes ending in '/' (https://partner.example/verify/), that a page may ask for",
+          })
+          .optional(),
       },
-      { error: mustBe('{ landingUrl } (your Instant Link landing page), with allowedOrigins if pages may ask for others') },
+      { error: mustBe('{ landingUrl } (your Instant Link landing page), with allowedUrls if pages may ask for others') },
     ),
     pageOrigins: z
       .array(originSetting, { error: mustBe("a list of your pages' origins, such as ['https://shop.example']") })
@@ -239,7 +291,7 @@ const OptionsSchema = z
     allowOtpRetry: z.boolean({ error: mustBe('true or false') }).optional(),
     // The values are budgets.ts's to check (resolveLimits); the names are checked here.
     limits: z
-      .strictObject(Object.fromEntries(LIMIT_KEYS.map((key) => [key, z.number({ error: mustBe('a number') }).optional()])), {
+      .strictObject(LIMITS_SHAPE, {
         error: mustBe(`an object of ${LIMIT_KEYS.join(', ')}`),
       })
       .optional(),
@@ -269,7 +321,30 @@ const OptionsSchema = z
         { error: mustBe('{ ttlMs, maxFlows }') },
       )
       .optional(),
-    trustProxy: wholeNumber('how many proxies of yours stand in front of the backend', 0).optional(),
+    // A hop count let a rotating X-Forwarded-For pick its own budget key where no proxy stood: proxies are named.
+    trustProxy: z
+      .array(
+        z
+          .string({ error: mustBe("an address or CIDR range of a proxy of yours, such as '10.0.0.0/8'") })
+          .refine(isAddressRange, { error: (issue) => `has ${JSON.stringify(String(issue.input).slice(0, 60))}, which is not an IP address or CIDR range` }),
+        {
+          error: (issue) =>
+            typeof issue.input === 'number'
+              ? `must list your proxies' addresses or CIDR ranges (['10.0.0.0/8', '::1']), not a count, got ${issue.input}: a hop count lets a client pick its own budget key with X-Forwarded-For when no proxy is there`
+              : `must be a list of your proxies' addresses or CIDR ranges, such as ['10.0.0.0/8', '::1'], got ${kindOf(issue.input)}`,
+        },
+      )
+      .optional(),
+    clientAddressHeader: z
+      .string({ error: mustBe("the name of a header your platform sets to the client's address, such as 'x-real-ip'") })
+      .regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, {
+        error: (issue) => `must be a header name, such as 'x-real-ip', got ${JSON.stringify(String(issue.input).slice(0, 60))}`,
+      })
+      // Written by the client and by every proxy on the way: trustProxy reads it, from the right.
+      .refine((name) => !/^(x-forwarded-for|forwarded)$/i.test(name), {
+        error: "must be a header your platform sets to the client's address alone; X-Forwarded-For is read by listing your proxies in trustProxy",
+      })
+      .optional(),
     cookie: z
       .strictObject(
         {
@@ -306,7 +381,7 @@ const OptionsSchema = z
       ctx.addIssue({
         code: 'custom',
         path: [sizing[0]!],
-        message: `sizes the default memory store, and store is given: size that store instead (memoryStore({ ttlMs, maxFlows, maxWebhookTokens }) or redisStore(client, { ttlMs, maxFlows }))`,
+        message: `sizes the default memory store, and store is given: size that store instead (memoryStore({ ttlMs, maxFlows, maxWebhookTokens }) or redisStore(client, { ttlMs, maxFlows, maxWebhookTokens }))`,
       });
     }
     // Browsers drop a prefixed cookie that breaks its prefix's rule, and every status call would find no flow.
@@ -343,7 +418,7 @@ function knownAt(path: readonly PropertyKey[]): readonly string[] {
   const shapes: Record<string, readonly string[]> = {
     '': Object.keys(OptionsSchema.shape),
     prove: Object.keys(ConnectionSchema.shape),
-    finalTarget: ['landingUrl', 'allowedOrigins'],
+    finalTarget: ['landingUrl', 'allowedUrls'],
     limits: LIMIT_KEYS,
     sessions: ['ttlMs', 'maxFlows'],
     cookie: ['name', 'path', 'secure'],

@@ -17,6 +17,7 @@
  * and the credentials differ (see `config.ts`).
  */
 import { z } from 'zod';
+import { oneLine } from './plain-text.js';
 
 /**
  * Prove's possession and verify results (strings, never objects). Prove's docs spell the last one
@@ -443,11 +444,12 @@ export class ProveClient {
     }
     if (!response.ok) {
       const body = isJson ? ProveErrorBodySchema.safeParse(json) : undefined;
-      const data = body?.success ? body.data : {};
+      const code = proveText(body?.success ? body.data.code : undefined);
+      const message = proveText(body?.success ? body.data.message : undefined);
       if (response.status === 429) {
-        throw new ProveRateLimitError(endpoint, data.code, data.message, retryAfterSeconds(response.headers.get('retry-after'), this.#now()));
+        throw new ProveRateLimitError(endpoint, code, message, retryAfterSeconds(response.headers.get('retry-after'), this.#now()));
       }
-      throw new ProveHttpError(endpoint, response.status, data.code, data.message);
+      throw new ProveHttpError(endpoint, response.status, code, message);
     }
     if (!isJson) throw new ProveResponseError(endpoint, 'the body is not JSON');
     return json;
@@ -465,6 +467,20 @@ async function deriveAesKey(secret: string, purpose: string): Promise<CryptoKey>
     false,
     ['encrypt', 'decrypt'],
   );
+}
+
+/** The most characters of Prove's error code or message an error carries. */
+export const PROVE_TEXT_MAX = 100;
+
+/**
+ * Prove's error code or message as an error carries it: one printable line of at most
+ * PROVE_TEXT_MAX characters, so that no log line or page it reaches gets newlines or 10 KB from
+ * an answer (a proxy's error page, a fault) that only looked like Prove's.
+ */
+function proveText<T extends number | string | undefined>(value: T): T | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value !== 'string') return undefined;
+  return (oneLine(value, PROVE_TEXT_MAX) || undefined) as T | undefined;
 }
 
 /** Field paths and messages only: never the values (they may hold tokens). */

@@ -4,12 +4,16 @@
  * one machine is refused by the others. Budgets are rate-limiter-flexible's RateLimiterRedis.
  *
  * Keys (all under one hash tag, so a Redis Cluster keeps them in one slot for the scripts):
- *   <prefix>flow:<flowId>        the flow's ids, contract, sealed person and owner, JSON, expiring
- *                                with the flow
- *   <prefix>browser:<digest>     sorted set of the browser's flowIds in the order they started
+ *   <prefix>flow:<flowId>        the flow's ids, contract and sealed person, JSON, expiring with
+ *                                the flow
+ *   <prefix>browser:<digest>     sorted set of the browser's flowIds in the order they started: a
+ *                                flow is the browser's while it is in this set (a start moves
+ *                                them all to the browser's new key)
  *   <prefix>sequence             that order (a counter: two starts in one millisecond keep theirs)
  *   <prefix>places               sorted set of every flow and held place by expiry: the capacity
- *   <prefix>webhook:<key>        a webhook token taken, until it would be refused anyway
+ *   <prefix>webhook:<key>        a webhook token taken, until it would be refused anyway; with
+ *                                <prefix>webhook-tokens and <prefix>webhook-mark, the replay
+ *                                cache's size over all machines (redis-webhook-tokens.ts)
  * The person a flow is for (phone number, names) rests only sealed, with a key derived from the
  * Prove client secret (flow-seal.ts). Browser keys (session cookies), phone numbers and addresses
  * rest in Redis only as SHA-256 digests, never as text: a cookie (256 random bits) cannot be had
@@ -19,13 +23,19 @@
  * Lifetimes are decided by the injected clock (the flow's expiresAt), Redis's own expiry only
  * collects what is left; reservations, made before Prove is called, lapse after RESERVATION_MS if
  * the machine holding one dies.
+ * Every call that fails (Redis down, paused past the client's commandTimeout, a closed
+ * connection) rejects with StoreUnavailableError: the handlers answer 503 store_unavailable.
+ * Without persistence (AOF) a Redis restart forgets every flow in progress, the budgets' counts
+ * and the webhook tokens taken: README says what that costs.
  */
 import { base64url } from 'jose';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { fromRateLimiter, type BudgetStore } from './budget-store.js';
 import { randomId } from './random-id.js';
 import { FLOWS_PER_BROWSER, SESSION_TTL_MS } from './sessions.js';
-import type { Flow, FlowStore, ProveVerifyStore, WebhookTokenStore } from './store.js';
+import { redisWebhookTokens } from './redis-webhook-tokens.js';
+import { storeCall } from './store-error.js';
+import type { Flow, FlowStore, ProveVerifyStore } from './store.js';
 
 /**
  * The calls the store makes, as ioredis has them: pass an ioredis `Redis` (or `Cluster`). Written
@@ -46,6 +56,8 @@ export interface RedisStoreOptions {
   ttlMs?: number;
   /** Most flows kept at once, over all machines (default 10 000). */
   maxFlows?: number;
+  /** Most webhook tokens remembered at once, over all machines (default 10 000); beyond, the ones issued first are forgotten. */
+  maxWebhookTokens?: number;
   now?: () => number;
 }
 
@@ -87,10 +99,15 @@ for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
 end
 return live`;
 
-// Turns a held place into a flow; the browser's oldest flows beyond its share end.
-// KEYS: places, browser set, sequence. ARGV: member, id, flow JSON, expiresAt, per browser, now, flow prefix, keep ms.
+// Turns a held place into a flow of the browser's new key, the flows of the key the request came
+// with moving to it; the browser's oldest flows beyond its share end.
+// KEYS: places, browser set, sequence, previous browser set. ARGV: member, id, flow JSON, expiresAt, per browser, now, flow prefix, keep ms.
 const COMMIT = `
 redis.call('ZREM', KEYS[1], ARGV[1])
+if KEYS[4] ~= KEYS[2] and redis.call('EXISTS', KEYS[4]) == 1 then
+  redis.call('ZUNIONSTORE', KEYS[2], 2, KEYS[2], KEYS[4], 'AGGREGATE', 'MIN')
+  redis.call('DEL', KEYS[4])
+end
 local live = {}
 for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
   local expiry = redis.call('ZSCORE', KEYS[1], id)
@@ -107,12 +124,27 @@ redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[3]), ARGV[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[8])
 return 1`;
 
+// The flow, while it is the browser's. KEYS: browser set, flow. ARGV: id.
+const FLOW_OF = `
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then return redis.call('GET', KEYS[2]) end
+return false`;
+
+// Ends a flow and answers it, in one step: of calls racing for it, one gets it. KEYS: places, flow. ARGV: id.
+const TAKE = `
+local flow = redis.call('GET', KEYS[2])
+if not flow then return false end
+redis.call('DEL', KEYS[2])
+redis.call('ZREM', KEYS[1], ARGV[1])
+return flow`;
+
 /**
- * The store on `client` (an ioredis client you made, and close). Give the client
- * `enableOfflineQueue: false` or a `commandTimeout` so that a Redis that is down is a quick 503,
- * not a request waiting for it.
+ * The store on `redis` (an ioredis client you made, and close). Give the client a
+ * `commandTimeout` and `enableOfflineQueue: false` (README's snippet) so that a Redis that is
+ * paused or down is a quick 503, not a request waiting for it, and no command runs late, after
+ * its request was answered.
  */
-export function redisStore(client: RedisClient, options: RedisStoreOptions = {}): ProveVerifyStore {
+export function redisStore(redis: RedisClient, options: RedisStoreOptions = {}): ProveVerifyStore {
+  const client = failingAsStoreUnavailable(redis);
   const prefix = options.prefix ?? '{prove-verify}:';
   const ttlMs = options.ttlMs ?? SESSION_TTL_MS;
   const max = Math.max(1, options.maxFlows ?? 10_000);
@@ -125,10 +157,11 @@ export function redisStore(client: RedisClient, options: RedisStoreOptions = {})
 
   /** `browser` is a digest already. */
   const liveFlows = async (browser: string) => (await client.eval(LIVE_FLOWS, 2, places, browserKey(browser), now())) as string[];
+  /** A request with no cookie: a browser set that never holds a flow. */
+  const noBrowser = browserKey('-');
 
-  const readFlow = async (id: string): Promise<Flow | undefined> => {
-    const text = await client.get(flowKey + id);
-    if (!text) return undefined;
+  const liveFlow = (text: unknown): Flow | undefined => {
+    if (typeof text !== 'string') return undefined;
     const flow = JSON.parse(text) as Flow;
     return flow.expiresAt > now() ? flow : undefined;
   };
@@ -137,31 +170,31 @@ export function redisStore(client: RedisClient, options: RedisStoreOptions = {})
     ttlMs,
     async reserve(browser) {
       const member = `reserved:${randomId()}`;
-      const held = await client.eval(RESERVE, 2, places, browserKey(await digest(browser)), now(), max, member, now() + RESERVATION_MS, flowKey);
+      const own = browser === undefined ? noBrowser : browserKey(await digest(browser));
+      const held = await client.eval(RESERVE, 2, places, own, now(), max, member, now() + RESERVATION_MS, flowKey);
       if (held !== 1) return undefined;
       let open = true;
       return {
-        async commit(ids, owner) {
+        async commit(ids, owner, previous) {
           if (!open) throw new Error('this reservation has already ended');
           open = false;
           const id = randomId();
           const createdAt = now();
-          const browser = await digest(owner);
           const flow: Flow = {
             correlationId: ids.correlationId,
             clientRequestId: ids.clientRequestId,
             contract: ids.contract,
             sealed: ids.sealed,
-            browser,
             createdAt,
             expiresAt: createdAt + ttlMs,
           };
           await client.eval(
             COMMIT,
-            3,
+            4,
             places,
-            browserKey(browser),
+            browserKey(await digest(owner)),
             sequence,
+            previous === undefined ? noBrowser : browserKey(await digest(previous)),
             member,
             id,
             JSON.stringify(flow),
@@ -182,14 +215,14 @@ export function redisStore(client: RedisClient, options: RedisStoreOptions = {})
     },
     async flowOf(cookie, flowId) {
       if (!cookie) return undefined;
-      const browser = await digest(cookie);
-      const id = flowId ?? (await liveFlows(browser)).at(-1);
-      if (id === undefined) return undefined;
-      const flow = await readFlow(id);
-      return flow && flow.browser === browser ? [id, flow] : undefined;
+      const flow = liveFlow(await client.eval(FLOW_OF, 2, browserKey(await digest(cookie)), flowKey + flowId, flowId));
+      return flow && [flowId, flow];
     },
     async knows(cookie) {
       return cookie !== undefined && (await liveFlows(await digest(cookie))).length > 0;
+    },
+    async take(id) {
+      return liveFlow(await client.eval(TAKE, 2, places, flowKey + id, id));
     },
     async delete(id) {
       await client.eval(DELETE, 2, places, flowKey + id, id);
@@ -203,20 +236,33 @@ export function redisStore(client: RedisClient, options: RedisStoreOptions = {})
   const budgets: BudgetStore = ({ name, points, windowMs }) => {
     const counter = fromRateLimiter(
       // A Redis error fails the call (503), never lets it through. Not rejectIfRedisNotReady: that
-      // also refuses the first calls while a new client connects.
-      new RateLimiterRedis({ storeClient: client, keyPrefix: `${prefix}budget:${name}`, points, duration: windowMs / 1000 }),
+      // also refuses the first calls while a new client connects. The limiter needs ioredis itself.
+      new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}budget:${name}`, points, duration: windowMs / 1000 }),
     );
-    return { take: async (key) => counter.take(await digest(key)), close: () => counter.close() };
+    return {
+      take: async (key, cost) => counter.take(await digest(key), cost),
+      peek: async (key) => counter.peek(await digest(key)),
+      close: () => counter.close(),
+    };
   };
 
-  const webhookTokens: WebhookTokenStore = {
-    async take(key, forgetAtMs, nowMs) {
-      const set = await client.set(`${prefix}webhook:${key}`, '1', 'PX', Math.max(1, forgetAtMs - nowMs), 'NX');
-      return set === 'OK' ? 'new' : 'replayed';
-    },
-  };
+  const webhookTokens = redisWebhookTokens(client, prefix, options.maxWebhookTokens);
 
   return { flows, budgets, webhookTokens, close: async () => {} };
+}
+
+/**
+ * `client` whose every call, failing in any way (refused, timed out, connection closed), rejects
+ * with StoreUnavailableError; what the store's own code does with an answer is not covered.
+ */
+function failingAsStoreUnavailable(client: RedisClient): RedisClient {
+  return new Proxy(client, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => storeCall(`redis ${String(property)}`, () => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args));
+    },
+  });
 }
 
 /** SHA-256 of `text`, base64url: what a secret or personal key is kept by. */

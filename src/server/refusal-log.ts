@@ -12,7 +12,11 @@
  * control characters and newlines could otherwise forge lines of their own.
  */
 import { HttpError } from './http-error.js';
+import { oneLine } from './plain-text.js';
 import { ProveHttpError } from './prove-client.js';
+
+// lazy-handlers.ts writes its own lines with it.
+export { oneLine };
 
 export type LogSink = (line: string) => void;
 
@@ -27,15 +31,6 @@ export function logSink(log: LogSink | false | undefined, fallback: LogSink = (l
       // A logger that fails must not turn an answer into a failure of its own.
     }
   };
-}
-
-// eslint-disable-next-line no-control-regex -- control characters are what this takes out
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u061c\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
-
-/** `text` as one printable line of at most `max` characters. */
-export function oneLine(text: string, max = 300): string {
-  const flat = text.replace(UNPRINTABLE, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 /** Foreign text (Prove's message, an unknown error's): one line, and long digit runs, which may be a phone number, hidden. */

@@ -3,6 +3,8 @@
  * contract, and the person sealed: flow-seal.ts), so the page never sees them. A flow has its own random id (the `flowId` the
  * page sends back) and belongs to one browser (the session cookie's key): two elements or two tabs
  * of one browser run their own flows, and a flowId is worth nothing without its browser's cookie.
+ * Each start gives the browser a new key, its live flows moving to it in the same step: a key
+ * someone planted in the browser (session fixation) never names a flow started after it.
  * In memory: a Map with a fixed lifetime (Prove's flow session lasts 15 minutes from the Verify
  * call), swept on a timer, and bounded. A full store refuses new flows instead of dropping live
  * ones: evicting the oldest let a flood of starts end the flows of people mid-verification. A
@@ -21,11 +23,15 @@ export interface StoredFlow {
   sealed: string;
 }
 
-export interface Session extends StoredFlow {
-  /** The browser key (session cookie) the flow belongs to. */
-  browser: string;
+/** A live flow as a store answers it. */
+export interface Flow extends StoredFlow {
   createdAt: number;
   expiresAt: number;
+}
+
+export interface Session extends Flow {
+  /** The browser key (session cookie) the flow belongs to. */
+  browser: string;
 }
 
 export interface SessionStoreOptions {
@@ -45,8 +51,11 @@ export const FLOWS_PER_BROWSER = 5;
 
 /** A place held for a flow being started; exactly one of commit or release ends it. */
 export interface Reservation {
-  /** Stores the flow in the place held, for `browser`, and answers its flow id. */
-  commit(flow: StoredFlow, browser: string): string;
+  /**
+   * Stores the flow in the place held, for the new key `browser`, and answers its flow id; the
+   * live flows of `previous` (the key the request came with) move to `browser` in the same step.
+   */
+  commit(flow: StoredFlow, browser: string, previous?: string): string;
   /** Gives the place back (the flow did not start). */
   release(): void;
 }
@@ -95,9 +104,9 @@ export class SessionStore {
       this.#reserved--;
     };
     return {
-      commit: (flow, browser) => {
+      commit: (flow, browser, previous) => {
         end();
-        return this.#store(flow, browser);
+        return this.#store(flow, browser, previous);
       },
       release: () => {
         if (open) end();
@@ -112,7 +121,8 @@ export class SessionStore {
     return Number.isFinite(earliest) ? Math.max(0, earliest - this.#now()) : 0;
   }
 
-  #store(flow: StoredFlow, browser: string): string {
+  #store(flow: StoredFlow, browser: string, previous: string | undefined): string {
+    if (previous !== undefined && previous !== browser) for (const [, session] of this.#flowsOf(previous)) session.browser = browser;
     const mine = this.#flowsOf(browser);
     for (const [oldest] of mine.slice(0, Math.max(0, mine.length - FLOWS_PER_BROWSER + 1))) this.#sessions.delete(oldest);
     const id = randomId();
@@ -135,13 +145,9 @@ export class SessionStore {
     return [...this.#sessions].filter(([, s]) => s.browser === browser && s.expiresAt > now);
   }
 
-  /**
-   * The browser's flow named `flowId`, or, when the page named none (a client of the contract
-   * without flowIds), its newest one; undefined when there is none or it is another browser's.
-   */
-  flowOf(browser: string | undefined, flowId: string | undefined): [string, Session] | undefined {
+  /** The browser's live flow named `flowId`; undefined when there is none or it is another browser's. */
+  flowOf(browser: string | undefined, flowId: string): [string, Session] | undefined {
     if (!browser) return undefined;
-    if (flowId === undefined) return this.#flowsOf(browser).at(-1);
     const session = this.get(flowId);
     return session && session.browser === browser ? [flowId, session] : undefined;
   }
@@ -165,6 +171,13 @@ export class SessionStore {
 
   delete(id: string | undefined): void {
     if (id) this.#sessions.delete(id);
+  }
+
+  /** Ends the live flow `id` and answers it; of calls racing for one flow, only the first gets it. */
+  take(id: string): Session | undefined {
+    const session = this.get(id);
+    this.#sessions.delete(id);
+    return session;
   }
 
   /** Drops every expired session. */

@@ -5,18 +5,19 @@
  * by default.
  */
 import { memoryBudgetStore, type BudgetStore } from './budget-store.js';
-import { SessionStore, type Session, type StoredFlow } from './sessions.js';
+import { SessionStore, type Flow, type StoredFlow } from './sessions.js';
+import { WebhookReplayGuard, type ReplayAnswer, type WebhookToken } from './webhook-replay.js';
 
-export type { StoredFlow };
-import { WebhookReplayGuard, type ReplayAnswer } from './webhook-replay.js';
-
-/** A flow as the store keeps it. */
-export type Flow = Session;
+export type { Flow, StoredFlow };
 
 /** A place held for a flow being started; exactly one of commit or release ends it. */
 export interface FlowReservation {
-  /** Stores the flow in the place held, for `browser`, and answers its flow id. */
-  commit(flow: StoredFlow, browser: string): Promise<string>;
+  /**
+   * Stores the flow in the place held, for the new key `browser`, and answers its flow id; the
+   * live flows of `previous` (the key the request came with, if any) move to `browser` in the same
+   * step, so the browser's other elements and tabs find theirs under its new cookie.
+   */
+  commit(flow: StoredFlow, browser: string, previous?: string): Promise<string>;
   /** Gives the place back (the flow did not start). */
   release(): Promise<void>;
 }
@@ -25,25 +26,36 @@ export interface FlowReservation {
  * The flows: each belongs to one browser (its cookie's key) and has its own id (the flowId). A
  * full store refuses new flows rather than dropping live ones, except that a browser may start
  * again in the place of its own oldest flow; a browser keeps at most FLOWS_PER_BROWSER.
+ * A store that cannot answer (its database down or too slow) rejects with StoreUnavailableError
+ * (store-error.ts; redisStore does for every Redis failure): the handlers answer it `503
+ * store_unavailable` with Retry-After, where any other error is a 500.
  */
 export interface FlowStore {
   /** How long a flow lives, in ms. */
   readonly ttlMs: number;
-  /** Holds a place for a new flow of `browser`, or undefined when the store is full. */
-  reserve(browser: string): Promise<FlowReservation | undefined>;
-  /** The browser's flow named `flowId`, or its newest one when none is named. */
-  flowOf(browser: string | undefined, flowId: string | undefined): Promise<[string, Flow] | undefined>;
+  /** Holds a place for a new flow of `browser` (the key the request came with), or undefined when the store is full. */
+  reserve(browser: string | undefined): Promise<FlowReservation | undefined>;
+  /** The browser's live flow named `flowId`, or undefined (none, expired, or another browser's). */
+  flowOf(browser: string | undefined, flowId: string): Promise<[string, Flow] | undefined>;
   /** Whether the browser has a live flow. */
   knows(browser: string | undefined): Promise<boolean>;
+  /**
+   * Ends the live flow `id` and answers it, in one step: of status calls racing for one flow,
+   * exactly one gets it (and gives the verdict); the others get undefined.
+   */
+  take(id: string): Promise<Flow | undefined>;
   delete(id: string): Promise<void>;
   /** Milliseconds until a place frees at the latest; 0 when none is taken. */
   msUntilNextExpiry(): Promise<number>;
 }
 
-/** Webhook tokens already taken, each remembered until it would be refused anyway. */
+/**
+ * Webhook tokens already taken, each remembered until it would be refused anyway; when full, the
+ * ones issued first are forgotten and no token issued as early is taken (webhook-replay.ts).
+ */
 export interface WebhookTokenStore {
-  /** Records `key` (webhook-replay.ts's replayKey) until `forgetAtMs`; answers whether it was new. */
-  take(key: string, forgetAtMs: number, nowMs: number): Promise<ReplayAnswer>;
+  /** Records the token until its `forgetAtMs`; answers whether it was new. */
+  take(token: WebhookToken, nowMs: number): Promise<ReplayAnswer>;
 }
 
 export interface ProveVerifyStore {
@@ -59,7 +71,7 @@ export interface MemoryStoreOptions {
   ttlMs?: number;
   /** Most flows kept at once (default 10 000). */
   maxFlows?: number;
-  /** Most webhook tokens remembered at once (default 10 000); beyond, deliveries are refused (503). */
+  /** Most webhook tokens remembered at once (default 10 000); beyond, the ones issued first are forgotten. */
   maxWebhookTokens?: number;
   now?: () => number;
 }
@@ -72,17 +84,18 @@ export function memoryStore(options: MemoryStoreOptions = {}): ProveVerifyStore 
     ttlMs: sessions.ttlMs,
     async reserve(browser) {
       const place = sessions.reserve(browser);
-      return place && { commit: async (flow, owner) => place.commit(flow, owner), release: async () => place.release() };
+      return place && { commit: async (flow, owner, previous) => place.commit(flow, owner, previous), release: async () => place.release() };
     },
     flowOf: async (browser, flowId) => sessions.flowOf(browser, flowId),
     knows: async (browser) => sessions.knows(browser),
+    take: async (id) => sessions.take(id),
     delete: async (id) => sessions.delete(id),
     msUntilNextExpiry: async () => sessions.msUntilNextExpiry(),
   };
   return {
     flows,
     budgets: memoryBudgetStore,
-    webhookTokens: { take: async (key, forgetAtMs, nowMs) => tokens.take(key, forgetAtMs, nowMs) },
+    webhookTokens: { take: async (token, nowMs) => tokens.take(token, nowMs) },
     async close() {
       sessions.close();
       tokens.clear();

@@ -16,7 +16,7 @@ const nameField = (label: string) =>
     .min(1, { error: `${label} is required` })
     .max(100, { error: `${label} must be at most 100 characters` })
     .refine((v) => !hasForbiddenNameCharacter(v), {
-      error: `${label} contains a character no name may hold (a control, line separator or text-direction character)`,
+      error: `${label} contains a character no name may hold (a control, line separator, text-direction or other invisible format character)`,
     });
 
 /** A phone number the way a person types it, US by default, turned into E.164 for Prove (src/phone-rule.ts). */
@@ -82,13 +82,13 @@ export const VerifyBodySchema = z.strictObject(
   { error: unknownFields },
 );
 
-/** The status call's body: `{}`, or the `flowId` the start answered (which of this browser's flows). */
+/**
+ * The status call's body: the `flowId` the start answered. Required: a browser's "newest flow"
+ * would be whichever flow the last start made, not the one this page is waiting for.
+ */
 export const StatusBodySchema = z.strictObject(
   {
-    flowId: z
-      .string({ error: typeError('flowId', 'a string') })
-      .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'flowId must be the id the start call answered' })
-      .optional(),
+    flowId: z.string({ error: typeError('flowId', 'a string') }).regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'flowId must be the id the start call answered' }),
   },
   { error: unknownFields },
 );

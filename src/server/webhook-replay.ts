@@ -5,12 +5,44 @@
  *
  * A token is remembered until it would be refused anyway (its `exp`, or `iat` plus the maximum
  * age, whichever comes first, plus the clock tolerance), so memory is bounded by time; and by
- * count: when `max` live tokens are remembered the next one is refused (503, Prove delivers again
- * later) rather than one forgotten, which would let it be replayed.
+ * count (`maxWebhookTokens`). A full cache used to refuse every delivery until a place expired,
+ * so a burst locked Prove's own deliveries out for ten minutes. Now it forgets the tokens issued
+ * first and raises a low-water mark to the newest `iat` it forgot: a token issued at or before the
+ * mark may have been taken and forgotten, so it is refused (Prove delivers again with a new one),
+ * while a token issued after it is checked against the cache as usual. Fresh deliveries keep
+ * being accepted, and no forgotten token can be replayed.
  */
 import { base64url } from 'jose';
 
-export type ReplayAnswer = 'new' | 'replayed' | 'full';
+/**
+ * What taking a token answered:
+ * - `new`: taken now;
+ * - `full`: taken now, and the cache was full, so the tokens issued first were forgotten to make room;
+ * - `replayed`: taken before;
+ * - `forgotten`: issued no later than a token forgotten to make room: it may have been taken, so it is refused.
+ */
+export type ReplayAnswer = 'new' | 'full' | 'replayed' | 'forgotten';
+
+/** A verified webhook token, as the replay cache keeps it. */
+export interface WebhookToken {
+  /** replayKey of the token. */
+  key: string;
+  /** Its `iat`, in ms. */
+  issuedAtMs: number;
+  /** When it is refused anyway (webhooks.ts's refusedFromMs): it need not be remembered past this. */
+  forgetAtMs: number;
+}
+
+/** Most tokens remembered at once, by default. */
+export const DEFAULT_MAX_WEBHOOK_TOKENS = 10_000;
+
+/**
+ * How many tokens a full cache forgets at once: a tenth, so that a cache under a flood sorts its
+ * tokens once per many deliveries rather than at each.
+ */
+export function forgetBatch(max: number): number {
+  return Math.max(1, Math.ceil(max / 10));
+}
 
 /**
  * What a verified token (compact JWS) is remembered by: its signature's bytes, not its text.
@@ -26,30 +58,47 @@ export function replayKey(token: string): string {
   }
 }
 
+/** The replay cache in this process's memory. */
 export class WebhookReplayGuard {
   readonly #max: number;
-  readonly #seen = new Map<string, number>();
+  readonly #seen = new Map<string, { issuedAtMs: number; forgetAtMs: number }>();
+  /** The newest `iat` forgotten to make room: a token issued no later is refused. */
+  #mark = -Infinity;
 
   constructor(options: { max?: number } = {}) {
-    this.#max = options.max ?? 10_000;
+    this.#max = options.max ?? DEFAULT_MAX_WEBHOOK_TOKENS;
   }
 
   get size(): number {
     return this.#seen.size;
   }
 
-  /** Records `key` (replayKey of a verified token) until `forgetAtMs`; answers whether it was new. */
-  take(key: string, forgetAtMs: number, nowMs: number): ReplayAnswer {
-    const known = this.#seen.get(key);
-    if (known !== undefined && known > nowMs) return 'replayed';
+  take(token: WebhookToken, nowMs: number): ReplayAnswer {
+    const known = this.#seen.get(token.key);
+    if (known !== undefined && known.forgetAtMs > nowMs) return 'replayed';
+    if (token.issuedAtMs <= this.#mark) return 'forgotten';
+    let full = false;
     if (this.#seen.size >= this.#max) this.#sweep(nowMs);
-    if (this.#seen.size >= this.#max) return 'full';
-    this.#seen.set(key, forgetAtMs);
-    return 'new';
+    if (this.#seen.size >= this.#max) {
+      this.#forgetOldest();
+      full = true;
+      // It may be older than the tokens just forgotten.
+      if (token.issuedAtMs <= this.#mark) return 'forgotten';
+    }
+    this.#seen.set(token.key, { issuedAtMs: token.issuedAtMs, forgetAtMs: token.forgetAtMs });
+    return full ? 'full' : 'new';
   }
 
   #sweep(nowMs: number): void {
-    for (const [key, forgetAt] of this.#seen) if (forgetAt <= nowMs) this.#seen.delete(key);
+    for (const [key, { forgetAtMs }] of this.#seen) if (forgetAtMs <= nowMs) this.#seen.delete(key);
+  }
+
+  #forgetOldest(): void {
+    const oldest = [...this.#seen].sort(([, a], [, b]) => a.issuedAtMs - b.issuedAtMs).slice(0, forgetBatch(this.#max));
+    for (const [key, { issuedAtMs }] of oldest) {
+      this.#seen.delete(key);
+      this.#mark = Math.max(this.#mark, issuedAtMs);
+    }
   }
 
   clear(): void {

@@ -38,6 +38,8 @@ const WEBHOOK_ISSUER = 'Prove Identity';
 const WEBHOOK_MAX_TOKEN_AGE_S = 10 * 60;
 /** Clock difference tolerated between Prove and us, for `exp`, `nbf` and an `iat` slightly ahead. */
 const WEBHOOK_CLOCK_TOLERANCE_S = 30;
+/** No token is accepted later than this after its `iat`: the replay cache may let go of it then. */
+export const WEBHOOK_TOKEN_LIFETIME_MS = (WEBHOOK_MAX_TOKEN_AGE_S + WEBHOOK_CLOCK_TOLERANCE_S) * 1000;
 
 export type WebhookAuthResult =
   | {
@@ -46,6 +48,8 @@ export type WebhookAuthResult =
       token: string;
       /** When the token stops being accepted anyway: its exp or iat + max age, plus the tolerance. */
       refusedFromMs: number;
+      /** Its `iat`, in ms. */
+      issuedAtMs: number;
     }
   | { ok: false; reason: string };
 
@@ -70,7 +74,7 @@ export async function verifyWebhookAuthorization(header: string | string[] | und
       clockTolerance: WEBHOOK_CLOCK_TOLERANCE_S,
     });
     const refusedFromS = Math.min(payload.exp!, payload.iat! + WEBHOOK_MAX_TOKEN_AGE_S) + WEBHOOK_CLOCK_TOLERANCE_S;
-    return { ok: true, token, refusedFromMs: refusedFromS * 1000 };
+    return { ok: true, token, refusedFromMs: refusedFromS * 1000, issuedAtMs: payload.iat! * 1000 };
   } catch (error) {
     if (error instanceof joseErrors.JWTExpired) return { ok: false, reason: error.claim === 'iat' ? 'token too old' : 'token expired' };
     if (error instanceof joseErrors.JWTClaimValidationFailed) {

@@ -11,14 +11,22 @@ import { freeLoopbackPort } from '../../demo/server/loopback.js';
 const ADDY = { firstName: 'Addy', lastName: 'Epinay', phoneNumber: '2001004010' };
 const WEBHOOK_SECRET = 'whsec_emulator_test';
 
-const post = (app: RunningApp, path: string, body: unknown, cookie?: string) =>
-  fetch(app.url + path, {
+/** The flowId each start answered, read before the test reads the body itself. */
+const flowIds = new WeakMap<Response, string>();
+
+const post = async (app: RunningApp, path: string, body: unknown, cookie?: string) => {
+  const answer = await fetch(app.url + path, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', ...(cookie ? { Cookie: cookie } : {}) },
     body: JSON.stringify(body),
   });
+  if (path === '/api/verify') flowIds.set(answer, ((await answer.clone().json()) as { flowId?: string }).flowId ?? 'none');
+  return answer;
+};
 
 const cookieOf = (res: Response) => res.headers.getSetCookie()[0]!.split(';')[0]!;
+/** The status call of the flow `started` answered, with its cookie. */
+const statusOf = (app: RunningApp, started: Response) => post(app, '/api/verify-status', { flowId: flowIds.get(started) }, cookieOf(started));
 
 describe('demo backend + the real sandbox emulator (flow verify-status)', () => {
   let emulator: EmulatorHandle;
@@ -54,7 +62,7 @@ describe('demo backend + the real sandbox emulator (flow verify-status)', () => 
     assert.equal(started.status, 200);
     const { authToken } = (await started.json()) as { authToken: string };
     assert.equal(authToken.split('.').length, 3, 'a JWT for the browser SDK');
-    const status = await post(app, '/api/verify-status', {}, cookieOf(started));
+    const status = await statusOf(app, started);
     assert.equal(status.status, 202);
     assert.deepEqual(await status.json(), { pending: true });
   });
@@ -73,7 +81,7 @@ describe('demo backend + the real sandbox emulator (flow verify-status)', () => 
     const otpFinish = await sandbox.client('mobile/otp/finish', authToken, { otp: '1234' });
     assert.equal(otpFinish.status, 200, JSON.stringify(otpFinish.body));
 
-    const status = await post(app, '/api/verify-status', {}, cookieOf(started));
+    const status = await statusOf(app, started);
     assert.equal(status.status, 200);
     const result = (await status.json()) as Record<string, unknown>;
     assert.equal(result.success, true);
@@ -101,7 +109,7 @@ describe('demo backend + the real sandbox emulator (flow verify-status)', () => 
     const html = await landing.text();
     assert.match(html, /Go back to where you started/);
     assert.doesNotMatch(html, /verified/i);
-    const status = await post(app, '/api/verify-status', {}, cookieOf(started));
+    const status = await statusOf(app, started);
     assert.equal(((await status.json()) as { success: boolean }).success, true);
   });
 
@@ -110,7 +118,7 @@ describe('demo backend + the real sandbox emulator (flow verify-status)', () => 
     const { authToken } = (await started.json()) as { authToken: string };
     await sandbox.client('mobile/otp/start', authToken, {});
     await sandbox.client('mobile/otp/finish', authToken, { otp: '1234' });
-    const result = (await (await post(app, '/api/verify-status', {}, cookieOf(started))).json()) as Record<string, unknown>;
+    const result = (await (await statusOf(app, started)).json()) as Record<string, unknown>;
     assert.equal(result.success, false);
     assert.equal(result.possessionResult, 'success');
     assert.equal(result.verifyResult, 'failed');
@@ -134,7 +142,7 @@ describe('demo backend + the real sandbox emulator (flow verify-status)', () => 
     assert.equal((await sandbox.client('mobile/otp/start', authToken, {})).status, 200);
     const answers: unknown[] = [];
     for (const otp of codes) answers.push((await sandbox.client('mobile/otp/finish', authToken, { otp })).body);
-    const status = await post(target, '/api/verify-status', {}, cookieOf(started));
+    const status = await statusOf(target, started);
     return { answers, status: status.status, result: (await status.json()) as Record<string, unknown> };
   }
 
@@ -172,7 +180,7 @@ describe('demo backend + the real sandbox emulator (flow verify-status)', () => 
     assert.deepEqual(await started.json(), { success: false, possessionResult: 'not_applicable', verifyResult: 'failed' });
     const cookie = cookieOf(started);
     assert.equal(cookie, 'pv_session=', 'the cookie is cleared');
-    assert.equal((await post(app, '/api/verify-status', {}, cookie)).status, 401);
+    assert.equal((await post(app, '/api/verify-status', { flowId: 'f' }, cookie)).status, 401);
   });
 
   test('a status Prove still calls pending after the code (fault status-pending) is 202, then the verdict', async () => {
@@ -181,10 +189,10 @@ describe('demo backend + the real sandbox emulator (flow verify-status)', () => 
     await sandbox.client('mobile/otp/start', authToken, {});
     await sandbox.client('mobile/otp/finish', authToken, { otp: '1234' });
     await armFault('status-pending');
-    let status = await post(app, '/api/verify-status', {}, cookieOf(started));
+    let status = await statusOf(app, started);
     assert.equal(status.status, 202);
     assert.deepEqual(await status.json(), { pending: true });
-    status = await post(app, '/api/verify-status', {}, cookieOf(started));
+    status = await statusOf(app, started);
     assert.equal(status.status, 200);
     assert.equal(((await status.json()) as { success: boolean }).success, true);
   });
@@ -278,14 +286,14 @@ describe('demo backend + the real sandbox emulator (flow unify, the default)', (
     assert.equal(started.status, 200);
     const { authToken, changeNumber } = (await started.json()) as { authToken: string; changeNumber: string };
     assert.equal(changeNumber, 'in-flow');
-    assert.equal((await post(app, '/api/verify-status', {}, cookieOf(started))).status, 202);
+    assert.equal((await statusOf(app, started)).status, 202);
     const linkStart = await sandbox.client('mobile/instantlink/start', authToken, { mobileNumber: null, isMobile: false, sourceIp: null });
     assert.equal(linkStart.status, 200, JSON.stringify(linkStart.body));
     const messages = (await sandbox.messages(person.phoneNumber)).body as Array<{ link?: string }>;
     const link = messages.find((m) => m.link && !linksBefore.has(m.link))?.link;
     assert.ok(link, 'an Instant Link was sent');
     await sandbox.openLink(link);
-    const status = await post(app, '/api/verify-status', {}, cookieOf(started));
+    const status = await statusOf(app, started);
     assert.equal(status.status, 200);
     return (await status.json()) as Record<string, unknown>;
   }

@@ -188,7 +188,7 @@ export function call(app: RunningApp, path: string, body?: unknown, options: Pos
 /** The `name=value` of the session cookie an answer sets ('' when it sets none). */
 export function cookieOf(answer: Answer): string {
   const cookies = answer.headers['set-cookie'] ?? [];
-  return cookies.find((c) => c.startsWith('pv_session='))?.split(';')[0] ?? '';
+  return cookies.find((c) => /^(?:__Host-)?pv_session=/.test(c))?.split(';')[0] ?? '';
 }
 
 /** Asserts an error answer: `status`, JSON `{code, message}` with a non-empty message. */

@@ -305,6 +305,44 @@ describe('resolveProveConfig', () => {
     assert.throws(() => resolveProveConfig({ EMULATOR_PORT: '70000' }), ConfigError);
   });
 
+  test('the emulator runs under NODE_ENV=production or on a host other machines reach only when PROVE_EMULATOR=1 says so', () => {
+    const refused: Array<[Record<string, string>, RegExp]> = [
+      [{ NODE_ENV: 'production' }, /while NODE_ENV is production: set PROVE_CLIENT_ID and PROVE_CLIENT_SECRET to use Prove, or PROVE_EMULATOR=1/],
+      [{ HOST: '0.0.0.0' }, /while HOST is "0\.0\.0\.0", which other machines can reach: .*PROVE_EMULATOR=1 to run the emulator anyway/],
+      [{ HOST: '::' }, /HOST is "::"/],
+      [{ HOST: '192.168.1.20' }, /HOST is "192\.168\.1\.20"/],
+      [{ HOST: 'demo.example.com' }, /HOST is "demo\.example\.com"/],
+      [{ NODE_ENV: 'production', HOST: '0.0.0.0' }, /while NODE_ENV is production and HOST is "0\.0\.0\.0"/],
+      [{ NODE_ENV: 'production', PROVE_EMULATOR: '0' }, /NODE_ENV is production/],
+    ];
+    for (const [env, message] of refused) {
+      assert.throws(
+        () => resolveProveConfig(env),
+        (e) =>
+          e instanceof ConfigError &&
+          /^PROVE_CLIENT_ID and PROVE_CLIENT_SECRET are not set, so the demo would run its local emulator/.test(e.message) &&
+          message.test(e.message),
+        JSON.stringify(env),
+      );
+    }
+    for (const env of [{}, { HOST: 'localhost' }, { HOST: '127.0.0.1' }, { HOST: '::1' }, { HOST: '[::1]' }, { NODE_ENV: 'development' }]) {
+      assert.equal(resolveProveConfig(env).mode, 'emulator', JSON.stringify(env));
+    }
+    for (const env of [
+      { NODE_ENV: 'production', PROVE_EMULATOR: '1' },
+      { HOST: '0.0.0.0', PROVE_EMULATOR: 'true' },
+    ]) {
+      assert.equal(resolveProveConfig(env).mode, 'emulator', JSON.stringify(env));
+    }
+    assert.throws(() => resolveProveConfig({ NODE_ENV: 'production', PROVE_EMULATOR: 'yes' }), /PROVE_EMULATOR="yes" is not a boolean/);
+    assert.throws(
+      () => resolveProveConfig({ PROVE_CLIENT_ID: 'cid', PROVE_CLIENT_SECRET: 'csecret', PROVE_EMULATOR: '1' }),
+      (e) => e instanceof ConfigError && /PROVE_EMULATOR=1 asks for the local emulator, but PROVE_CLIENT_ID and PROVE_CLIENT_SECRET are set/.test(e.message),
+    );
+    // Prove itself needs no such word: credentials under NODE_ENV=production on 0.0.0.0 are what production is.
+    assert.equal(resolveProveConfig({ PROVE_CLIENT_ID: 'cid', PROVE_CLIENT_SECRET: 'csecret', NODE_ENV: 'production', HOST: '0.0.0.0' }).mode, 'prove-sandbox');
+  });
+
   test("credentials: Prove's sandbox by default, production with PROVE_ENV=prod-us", () => {
     const creds = { PROVE_CLIENT_ID: 'cid', PROVE_CLIENT_SECRET: 'csecret' };
     assert.deepEqual(resolveProveConfig(creds), {

@@ -27,7 +27,9 @@ const withHeaders = (path: string, headers: Record<string, string>, body: unknow
 
 describe('POST /api/* checks where the request comes from', () => {
   test('a page of another origin is refused with 403 on every POST, before anything else happens', async () => {
-    const cookie = cookieOf(await call(app, '/api/verify', ADDY));
+    const started = await call(app, '/api/verify', ADDY);
+    const cookie = cookieOf(started);
+    const { flowId } = started.json() as { flowId: string };
     stub.verifies = [];
     for (const origin of [
       'https://evil.example',
@@ -38,7 +40,8 @@ describe('POST /api/* checks where the request comes from', () => {
       `http://evil.example:${port()}`,
     ]) {
       for (const path of ['/api/verify', '/api/verify-status', '/api/webhook']) {
-        const error = assertError(await withHeaders(path, { Origin: origin }, path === '/api/verify' ? ADDY : {}, cookie), 403, 'forbidden_origin');
+        const body = path === '/api/verify' ? ADDY : path === '/api/verify-status' ? { flowId } : {};
+        const error = assertError(await withHeaders(path, { Origin: origin }, body, cookie), 403, 'forbidden_origin');
         assert.match(error.message, /only pages of its own site/);
         assert.ok(!error.message.includes(origin), 'the Origin is not echoed');
       }
@@ -47,7 +50,7 @@ describe('POST /api/* checks where the request comes from', () => {
     const rebound = `rebind.example:${port()}`;
     assertError(await withHeaders('/api/verify', { Origin: `http://${rebound}`, Host: rebound }), 403, 'forbidden_origin');
     assert.equal(stub.verifies.length + stub.statuses.length, 0, 'Prove was never called');
-    assert.equal((await call(app, '/api/verify-status', {}, { cookie })).status, 202, 'the flow is untouched');
+    assert.equal((await call(app, '/api/verify-status', { flowId }, { cookie })).status, 202, 'the flow is untouched');
   });
 
   test("the app's own origins are taken: PUBLIC_ORIGIN, the address it listens on and its loopback names", async () => {
@@ -85,7 +88,7 @@ describe('POST /api/* checks where the request comes from', () => {
 });
 
 describe('names', () => {
-  test('bidi overrides, isolates, marks and other controls are a 400 naming the field', async () => {
+  test('bidi overrides, isolates, marks, other format characters and controls are a 400 naming the field', async () => {
     const forbidden = [
       ['right-to-left override', 'Addy\u202Eydda'],
       ['left-to-right embedding', '\u202AAddy'],
@@ -102,6 +105,14 @@ describe('names', () => {
       ['DEL', 'Addy\u007F'],
       ['a lone high surrogate', 'Addy\uD83D'],
       ['a lone low surrogate', '\uDE00Addy'],
+      // Format characters (Cf) show nothing: two names that look alike would compare unequal.
+      ['zero-width space', 'Ad\u200Bdy'],
+      ['byte order mark (inside: trim takes it off the ends)', 'Ad\uFEFFdy'],
+      ['soft hyphen', 'Ad\u00ADdy'],
+      ['word joiner', 'Addy\u2060'],
+      ['Mongolian vowel separator', 'Ad\u180Edy'],
+      ['a tag character', 'Addy\u{E0041}'],
+      ['the cancel tag', 'Addy\u{E007F}'],
     ];
     for (const [label, firstName] of forbidden) {
       const error = assertError(await call(app, '/api/verify', { ...ADDY, firstName }), 400, 'invalid_request');

@@ -107,22 +107,43 @@ describe('each webhook token is taken once', () => {
     await refused(await deliver(app, fresh), 401, /already used/);
   });
 
-  test('tokens are remembered until they expire; a full memory refuses (503) rather than forgets', async () => {
+  test('tokens are remembered until they expire, then their place is free again', async () => {
     const app = await start({ maxWebhookTokens: 2 });
     const first = await token({ exp: 60 });
     assert.equal((await deliver(app, first)).status, 200);
     assert.equal((await deliver(app, await token({ exp: 600 }))).status, 200);
-    const res = await deliver(app, await token());
-    await refused(res, 503, /Too many webhooks/);
-    assert.match(res.headers.get('retry-after') ?? '', /^\d+$/);
     await refused(await deliver(app, first), 401, /already used/);
-
     // The first token is past exp + tolerance: refused as expired anyway, so it is forgotten and
-    // its place goes to a new token.
+    // its place goes to a new token without the cache being full.
     clock += 91_000;
     await refused(await deliver(app, first), 401, /expired/);
     assert.equal((await deliver(app, await token({ iat: 91, exp: 400 }))).status, 200);
-    await refused(await deliver(app, await token({ iat: 91 })), 503, /Too many webhooks/);
+  });
+
+  test('a full cache forgets the tokens issued first: fresh deliveries are still taken, a forgotten token is refused, and the log says "full" once', async () => {
+    const lines: string[] = [];
+    const app = await start({ maxWebhookTokens: 10, log: (line) => lines.push(line) });
+    // Ten tokens issued a second apart, a minute ago: the cache is full.
+    const early = await Promise.all(Array.from({ length: 10 }, (_, i) => token({ iat: -60 + i })));
+    for (const jwt of early) assert.equal((await deliver(app, jwt)).status, 200);
+    // Prove's next delivery is taken: the token issued first is forgotten to make room...
+    assert.equal((await deliver(app, await token())).status, 200);
+    // ...and refused if it comes again (it was taken: it may be a replay), as are the remembered ones.
+    const replay = await deliver(app, early[0]!);
+    await refused(replay, 503, /issued before the newest one this backend had to forget/);
+    assert.match(replay.headers.get('retry-after') ?? '', /^\d+$/);
+    await refused(await deliver(app, early[5]!), 401, /already used/);
+    // A flood of fresh tokens keeps being taken, each pushing out the oldest.
+    for (let i = 1; i <= 30; i++) {
+      clock += 1000;
+      assert.equal((await deliver(app, await token({ iat: i }))).status, 200, `fresh token ${i}`);
+    }
+    // No early token is ever taken again, forgotten or not.
+    for (const jwt of early) assert.notEqual((await deliver(app, jwt)).status, 200);
+    assert.equal(await events(app), 41);
+    const full = lines.filter((line) => /full/.test(line));
+    assert.equal(full.length, 1, full.join('\n'));
+    assert.match(full[0]!, /^prove-verify: the webhook token cache is full \(maxWebhookTokens\)/);
   });
 });
 

@@ -128,15 +128,26 @@ async function startFakeProve(): Promise<FakeProve> {
 
 const ADDY = { firstName: 'Addy', lastName: 'Epinay', phoneNumber: '2001004010', possessionType: 'desktop' };
 
-function post(app: RunningApp, path: string, body: unknown, init: { cookie?: string; contentType?: string | null } = {}) {
+/** The flowId of the last flow each session cookie (`name=value`) was set with. */
+const flowOfCookie = new Map<string, string>();
+
+async function post(app: RunningApp, path: string, body: unknown, init: { cookie?: string; contentType?: string | null } = {}) {
   const headers: Record<string, string> = {};
   if (init.contentType !== null) headers['Content-Type'] = init.contentType ?? 'application/json';
   if (init.cookie) headers.Cookie = init.cookie;
-  return fetch(app.url + path, {
+  const answer = await fetch(app.url + path, {
     method: 'POST',
     headers,
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
+  const cookie = answer.headers.getSetCookie().find((c) => /^pv_session=[^;]/.test(c));
+  if (path === '/api/verify' && cookie) flowOfCookie.set(cookie.split(';')[0]!, ((await answer.clone().json()) as { flowId: string }).flowId);
+  return answer;
+}
+
+/** The status call of the browser's latest flow (the status call names its flow). */
+function statusOf(app: RunningApp, cookie: string) {
+  return post(app, '/api/verify-status', { flowId: flowOfCookie.get(cookie) ?? 'none' }, { cookie });
 }
 
 /** The `name=value` part of the session cookie set by a response. */
@@ -179,7 +190,7 @@ describe('demo backend against a fake Prove', () => {
 
   before(async () => {
     fake = await startFakeProve();
-    app = await startDemoApp(fake, { log: (line) => logLines.push(line), allowedFinalTargetOrigins: ['https://example.com'] });
+    app = await startDemoApp(fake, { log: (line) => logLines.push(line), allowedFinalTargetUrls: ['https://example.com/'] });
   });
   after(async () => {
     await app.close();
@@ -317,7 +328,7 @@ describe('demo backend against a fake Prove', () => {
       await expectError(await post(app, '/api/config', {}), 405);
     });
 
-    test("a new verify keeps the browser's key and its other flow (another element or tab)", async () => {
+    test('a new verify gives the browser a new key, and its other flow (another element or tab) moves to it', async () => {
       // The fake numbers its flows: auth-token-N goes with correlation-N.
       const flowNumber = async (res: Response) => {
         const body = (await res.json()) as { authToken: string; flowId: string };
@@ -327,19 +338,21 @@ describe('demo backend against a fake Prove', () => {
       const first = sessionCookie(firstRes);
       const a = await flowNumber(firstRes);
       const secondRes = await post(app, '/api/verify', ADDY, { cookie: first });
-      assert.equal(sessionCookie(secondRes), first);
+      const second = sessionCookie(secondRes);
+      assert.notEqual(second, first);
       const b = await flowNumber(secondRes);
-      assert.equal((await post(app, '/api/verify-status', { flowId: a.flowId }, { cookie: first })).status, 202);
+      assert.equal((await post(app, '/api/verify-status', { flowId: a.flowId }, { cookie: second })).status, 202);
       assert.equal(fake.statusRequests.at(-1)!.body.correlationId, a.correlation);
-      assert.equal((await post(app, '/api/verify-status', {}, { cookie: first })).status, 202);
-      assert.equal(fake.statusRequests.at(-1)!.body.correlationId, b.correlation, 'without a flowId: the newest flow');
+      assert.equal((await post(app, '/api/verify-status', { flowId: b.flowId }, { cookie: second })).status, 202);
+      assert.equal(fake.statusRequests.at(-1)!.body.correlationId, b.correlation);
+      await expectError(await post(app, '/api/verify-status', { flowId: a.flowId }, { cookie: first }), 401, 'session_expired');
     });
   });
 
   describe('POST /api/verify-status', () => {
     test('without a session answers 401 session_expired', async () => {
-      await expectError(await post(app, '/api/verify-status', {}), 401, 'session_expired');
-      await expectError(await post(app, '/api/verify-status', {}, { cookie: 'pv_session=forged' }), 401, 'session_expired');
+      await expectError(await post(app, '/api/verify-status', { flowId: 'f' }), 401, 'session_expired');
+      await expectError(await post(app, '/api/verify-status', { flowId: 'f' }, { cookie: 'pv_session=forged' }), 401, 'session_expired');
       assert.equal(fake.statusRequests.length, 0);
     });
 
@@ -350,13 +363,13 @@ describe('demo backend against a fake Prove', () => {
       const flowA = ((await resA.json()) as { authToken: string }).authToken.replace('auth-token-', '');
       const cookieB = sessionCookie(await post(app, '/api/verify', ADDY));
 
-      let res = await post(app, '/api/verify-status', {}, { cookie: cookieA });
+      let res = await statusOf(app, cookieA);
       assert.equal(res.status, 202, 'pending is not an answer yet');
       assert.deepEqual(await res.json(), { pending: true });
       assert.equal(fake.statusRequests[0]!.body.correlationId, `correlation-${flowA}`);
 
       fake.status = { success: 'true', possessionResult: 'success', verifyResult: 'success', identityId: 'identity-1' };
-      res = await post(app, '/api/verify-status', {}, { cookie: cookieB });
+      res = await statusOf(app, cookieB);
       assert.deepEqual(await res.json(), {
         success: true,
         possessionResult: 'success',
@@ -366,7 +379,7 @@ describe('demo backend against a fake Prove', () => {
       });
 
       fake.status = { success: 'false', possessionResult: 'failed', verifyResult: 'not_applicable' };
-      res = await post(app, '/api/verify-status', {}, { cookie: cookieA });
+      res = await statusOf(app, cookieA);
       assert.deepEqual(await res.json(), { success: false, possessionResult: 'failed', verifyResult: 'not_applicable', phoneNumber: '+12001004010' });
 
       const ids = fake.statusRequests.map((r) => r.body.correlationId);
@@ -375,9 +388,9 @@ describe('demo backend against a fake Prove', () => {
       assert.match(String(ids[1]), /^correlation-\d+$/);
     });
 
-    test('accepts an empty body but insists on JSON', async () => {
+    test('insists on JSON that names the flow', async () => {
       const cookie = sessionCookie(await post(app, '/api/verify', ADDY));
-      assert.equal((await post(app, '/api/verify-status', '', { cookie })).status, 202);
+      assert.equal((await expectError(await post(app, '/api/verify-status', '', { cookie }), 400, 'invalid_request')).message, 'flowId is required');
       await expectError(await post(app, '/api/verify-status', '{}', { cookie, contentType: 'text/plain' }), 415);
       await expectError(await post(app, '/api/verify-status', '{oops', { cookie }), 400, 'invalid_json');
     });
@@ -413,10 +426,10 @@ describe('demo backend against a fake Prove', () => {
 
       const cookie = sessionCookie(await post(app, '/api/verify', ADDY));
       fake.statusQueue.push({ status: 200, body: { success: true, possessionResult: 'success', verifyResult: 'success' } });
-      await expectError(await post(app, '/api/verify-status', {}, { cookie }), 502, 'prove_error');
+      await expectError(await statusOf(app, cookie), 502, 'prove_error');
       fake.statusQueue.push({ status: 500, body: { code: 8000, message: 'error at prove, try again later' } });
-      await expectError(await post(app, '/api/verify-status', {}, { cookie }), 502, 'prove_error');
-      assert.equal((await post(app, '/api/verify-status', {}, { cookie })).status, 202, 'the session survives');
+      await expectError(await statusOf(app, cookie), 502, 'prove_error');
+      assert.equal((await statusOf(app, cookie)).status, 202, 'the session survives');
     });
 
     test('rejected credentials are 502 and never echo the secret', async () => {
@@ -462,7 +475,7 @@ describe('demo backend against a fake Prove', () => {
     const res = await post(app, '/api/verify', ADDY);
     const { authToken } = (await res.json()) as { authToken: string };
     const cookie = sessionCookie(res);
-    await post(app, '/api/verify-status', {}, { cookie });
+    await statusOf(app, cookie);
     fake.verifyQueue.push({ status: 500, body: { code: 8000, message: 'error at prove' } });
     await post(app, '/api/verify', ADDY);
     assert.ok(logLines.length >= 3);
@@ -583,10 +596,10 @@ describe("Prove's rules: retries, one id per flow, early refusals, pending, rate
   test('one clientRequestId per flow: made at the start and sent on every status call of that flow', async () => {
     const first = sessionCookie(await post(app, '/api/verify', ADDY));
     const second = sessionCookie(await post(app, '/api/verify', ADDY));
-    await post(app, '/api/verify-status', {}, { cookie: first });
-    await post(app, '/api/verify-status', {}, { cookie: second });
+    await statusOf(app, first);
+    await statusOf(app, second);
     fake.status = { success: 'true', possessionResult: 'success', verifyResult: 'success' };
-    await post(app, '/api/verify-status', {}, { cookie: first });
+    await statusOf(app, first);
 
     const [startA, startB] = fake.verifyRequests.map((r) => r.body.clientRequestId);
     assert.match(String(startA), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'a random UUID');
@@ -611,7 +624,7 @@ describe("Prove's rules: retries, one id per flow, early refusals, pending, rate
     assert.equal(res.headers.get('cache-control'), 'no-store');
     assert.deepEqual(await res.json(), { success: false, possessionResult: 'not_applicable', verifyResult: 'failed' });
     assert.deepEqual(res.headers.getSetCookie(), [], "the browser's other flow keeps its cookie");
-    assert.equal((await post(app, '/api/verify-status', {}, { cookie: old })).status, 202, 'and goes on');
+    assert.equal((await statusOf(app, old)).status, 202, 'and goes on');
     assert.equal(fake.statusRequests.length, 1);
     assert.equal(fake.statusRequests[0]!.body.correlationId, oldCorrelation, 'the refused flow left nothing to ask about');
 
@@ -640,25 +653,25 @@ describe("Prove's rules: retries, one id per flow, early refusals, pending, rate
 
   test('verify-status: "pending" is 202 {pending: true}; "not applicable" reaches the page as not_applicable', async () => {
     let cookie = sessionCookie(await post(app, '/api/verify', ADDY));
-    let res = await post(app, '/api/verify-status', {}, { cookie });
+    let res = await statusOf(app, cookie);
     assert.equal(res.status, 202);
     assert.equal(res.headers.get('cache-control'), 'no-store');
     assert.deepEqual(await res.json(), { pending: true });
 
     fake.status = { success: 'false', possessionResult: 'failed', verifyResult: 'not applicable' };
-    res = await post(app, '/api/verify-status', {}, { cookie });
+    res = await statusOf(app, cookie);
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), { success: false, possessionResult: 'failed', verifyResult: 'not_applicable', phoneNumber: '+12001004010' });
 
     // A verdict ends its flow (app-sessions.test.ts): each of the next ones is a flow of its own.
     cookie = sessionCookie(await post(app, '/api/verify', ADDY));
     fake.status = { success: 'false', possessionResult: 'not applicable', verifyResult: 'not_applicable' };
-    res = await post(app, '/api/verify-status', {}, { cookie });
+    res = await statusOf(app, cookie);
     assert.deepEqual(await res.json(), { success: false, possessionResult: 'not_applicable', verifyResult: 'not_applicable', phoneNumber: '+12001004010' });
 
     cookie = sessionCookie(await post(app, '/api/verify', ADDY));
     fake.status = { success: 'true', possessionResult: 'success', verifyResult: 'success', identityId: 'identity-9' };
-    res = await post(app, '/api/verify-status', {}, { cookie });
+    res = await statusOf(app, cookie);
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), {
       success: true,
@@ -680,11 +693,11 @@ describe("Prove's rules: retries, one id per flow, early refusals, pending, rate
 
     const cookie = sessionCookie(await post(app, '/api/verify', ADDY));
     fake.statusQueue.push({ status: 429, body: '', headers: { 'Retry-After': '3' } });
-    const status = await post(app, '/api/verify-status', {}, { cookie });
+    const status = await statusOf(app, cookie);
     await expectError(status, 429, 'rate_limited');
     assert.equal(status.headers.get('retry-after'), '3');
     assert.equal(fake.statusRequests.length, 1);
-    assert.equal((await post(app, '/api/verify-status', {}, { cookie })).status, 202, 'the flow goes on once Prove lets us');
+    assert.equal((await statusOf(app, cookie)).status, 202, 'the flow goes on once Prove lets us');
   });
 
   test('Retry-After is clamped to 1..60 seconds, 1 when absent or unreadable; a date counts from now', async () => {
@@ -757,9 +770,9 @@ describe('sessions and the token cache, with an injected clock', () => {
     try {
       const cookie = sessionCookie(await post(app, '/api/verify', ADDY));
       now += 14 * 60_000;
-      assert.equal((await post(app, '/api/verify-status', {}, { cookie })).status, 202);
+      assert.equal((await statusOf(app, cookie)).status, 202);
       now += 60_000;
-      const res = await post(app, '/api/verify-status', {}, { cookie });
+      const res = await statusOf(app, cookie);
       await expectError(res, 401, 'session_expired');
       assert.ok(
         res.headers.getSetCookie().some((c) => /^pv_session=;.*Max-Age=0/.test(c)),
@@ -783,10 +796,10 @@ describe('sessions and the token cache, with an injected clock', () => {
       assert.equal(fake.tokenRequests, 1, 'concurrent calls share one token request');
       const cookie = sessionCookie(results[0]!);
       now += 54 * 60_000;
-      await post(app, '/api/verify-status', {}, { cookie });
+      await statusOf(app, cookie);
       assert.equal(fake.tokenRequests, 1);
       now += 60_000 + 1; // 55 minutes in: less than 5 left
-      await post(app, '/api/verify-status', {}, { cookie });
+      await statusOf(app, cookie);
       assert.equal(fake.tokenRequests, 2);
       assert.equal(fake.statusRequests.length, 2);
       assert.equal(fake.verifyRequests.at(-1)!.authorization, 'Bearer token-1');

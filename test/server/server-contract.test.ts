@@ -15,7 +15,7 @@ import { SignJWT } from 'jose';
 import { parse as parseYaml } from 'yaml';
 import type { RunningApp } from '../../demo/server/app/index.js';
 import { fetchVerificationResult, startVerification } from '../../src/backend.js';
-import { createProveVerifyHandlers } from '../../src/server/index.js';
+import { createProveVerifyHandlers, redisStore } from '../../src/server/index.js';
 import { ADDY, call, cookieOf, startAppOn, startStubProve, type Answer, type StubProve } from './app-helpers.js';
 
 interface Operation {
@@ -88,7 +88,8 @@ describe('the contract document', () => {
     assert.equal(verdict({ success: true, possessionResult: 'success', verifyResult: 'not applicable' }), false, 'only not_applicable');
     const started = validatorAt('components', 'schemas', 'VerifyStarted');
     assert.equal(started({ flowId: 'abc' }), false, 'a start without an authToken');
-    assert.equal(started({ authToken: 't', changeNumber: 'in-flow' }), true);
+    assert.equal(started({ authToken: 't', flowId: 'f', changeNumber: 'in-flow' }), true);
+    assert.equal(started({ authToken: 't' }), false, 'a start names its flow');
     assert.equal(started({ authToken: 't', changeNumber: 'sdk' }), false, 'changeNumber is in-flow or restart');
     assert.equal(verdict({ success: true, possessionResult: 'success', verifyResult: 'success', phoneNumber: '2001004010' }), false, 'the phone is E.164');
     assert.equal(verdict({ success: true, possessionResult: 'success', verifyResult: 'success', phoneNumber: '+12001004010', reasons: 'NA' }), false);
@@ -97,6 +98,7 @@ describe('the contract document', () => {
     assert.equal(request({ ...ADDY, finalTargetUrl: 'javascript:alert(1)' }), false);
     assert.equal(request({ ...ADDY, correlationId: 'x' }), false, 'the page never sends Prove ids');
     assert.equal(validatorAt('components', 'schemas', 'StatusRequest')({ flowId: 'abc', correlationId: 'x' }), false);
+    assert.equal(validatorAt('components', 'schemas', 'StatusRequest')({}), false, 'the status call names its flow');
   });
 });
 
@@ -119,7 +121,7 @@ describe("the demo backend's answers are the contract's", () => {
     assert.equal(verdict.status, 200);
     assertInContract('/api/verify-status', verdict);
 
-    const expired = await call(app, '/api/verify-status', {}, { cookie });
+    const expired = await call(app, '/api/verify-status', { flowId }, { cookie });
     assert.equal(expired.status, 401);
     assertInContract('/api/verify-status', expired);
   });
@@ -182,7 +184,7 @@ describe("the demo backend's answers are the contract's", () => {
   });
 
   test('over a budget (429) and a full store (503), both with Retry-After', async () => {
-    const limited = await startAppOn(stub, { limits: { startsPerPhone: 1 }, maxSessions: 1 });
+    const limited = await startAppOn(stub, { limits: { textsPerPhone: 3 }, maxSessions: 1 });
     try {
       assert.equal((await call(limited, '/api/verify', ADDY)).status, 200);
       const overBudget = await call(limited, '/api/verify', ADDY);
@@ -193,6 +195,27 @@ describe("the demo backend's answers are the contract's", () => {
       assertInContract('/api/verify', full);
     } finally {
       await limited.close();
+    }
+  });
+
+  test('a store that cannot answer (503 store_unavailable with Retry-After), on either call', async () => {
+    const down = () => Promise.reject(new Error('Connection is closed.'));
+    const store = redisStore({ eval: down, get: down, set: down, zrem: down, zrangebyscore: down });
+    const storeless = await startAppOn(stub, { store });
+    try {
+      const start = await call(storeless, '/api/verify', ADDY);
+      const status = await call(storeless, '/api/verify-status', { flowId: 'f' }, { cookie: 'pv_session=k' });
+      const answers = [
+        ['/api/verify', start],
+        ['/api/verify-status', status],
+      ] as const;
+      for (const [path, answer] of answers) {
+        assert.equal(answer.status, 503);
+        assert.equal(answer.headers['retry-after'], '5');
+        assertInContract(path, answer);
+      }
+    } finally {
+      await storeless.close();
     }
   });
 
@@ -303,11 +326,12 @@ describe("the element's own requests are the contract's", () => {
         finalTargetUrl: 'https://example.com/landing',
       });
       assert.deepEqual(started, { authToken: 'token-1', flowId: 'flow-1', changeNumber: 'in-flow' });
+      // With the flowId the start answered (the contract's starts all answer one; the element
+      // sends {} only to an older backend that answers none).
       await fetchVerificationResult(config, 'flow-1');
-      await fetchVerificationResult(config, undefined);
       assert.deepEqual(
         seen.map((r) => r.path),
-        ['/api/verify', '/api/verify-status', '/api/verify-status'],
+        ['/api/verify', '/api/verify-status'],
       );
       for (const request of seen) {
         assert.match(String(request.contentType), /^application\/json/);

@@ -52,15 +52,18 @@ interface Started {
   body: Record<string, unknown>;
 }
 
+/** The connection's address, as a runtime passes it (without one, the handlers log a warning once). */
+const PEER = { clientAddress: '203.0.113.7' };
+
 async function start(h: ProveVerifyHandlers, person: object = ADDY): Promise<Started> {
-  const answer = await h.verify(post('/verify', person));
+  const answer = await h.verify(post('/verify', person), PEER);
   assert.equal(answer.status, 200, await answer.clone().text());
   const body = (await answer.json()) as Record<string, unknown>;
   return { flowId: body.flowId as string, cookie: answer.headers.get('set-cookie')!.split(';')[0]!, body };
 }
 
 async function status(h: ProveVerifyHandlers, flow: Started): Promise<{ status: number; body: Record<string, unknown> }> {
-  const answer = await h.verifyStatus(post('/verify-status', { flowId: flow.flowId }, flow.cookie));
+  const answer = await h.verifyStatus(post('/verify-status', { flowId: flow.flowId }, flow.cookie), PEER);
   return { status: answer.status, body: (await answer.json()) as Record<string, unknown> };
 }
 

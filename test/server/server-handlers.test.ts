@@ -11,7 +11,9 @@ import {
   createProveVerifyHandlers,
   memoryBudgetStore,
   NO_LIMITS,
+  redisStore,
   type BudgetStore,
+  type RedisClient,
   type ProveVerifyHandlers,
   type ProveVerifyOptions,
 } from '../../src/server/index.js';
@@ -76,7 +78,8 @@ describe('a flow through the handlers', () => {
     assert.equal(changeNumber, 'restart', 'verify-status: a new number is a new start');
     assert.match(flowId, /^[A-Za-z0-9_-]{43}$/);
     const setCookie = started.headers.get('set-cookie')!;
-    assert.match(setCookie, /^pv_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=900; Secure$/);
+    // An https site with Path=/: the __Host- prefix, so a subdomain or an http page cannot plant one.
+    assert.match(setCookie, /^__Host-pv_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=900; Secure$/);
     assert.equal(started.headers.get('cache-control'), 'no-store');
 
     // What Prove got: E.164, the backend's landing page (a desktop flow), the OTP retry setting, our id.
@@ -103,7 +106,7 @@ describe('a flow through the handlers', () => {
       phoneNumber: '+12001004010',
       identityId: 'id-1',
     });
-    assert.match(verdict.headers.get('set-cookie')!, /^pv_session=; .*Max-Age=0/);
+    assert.match(verdict.headers.get('set-cookie')!, /^__Host-pv_session=; .*Max-Age=0/);
 
     const again = await h.verifyStatus(post('/verify-status', { flowId }, { Cookie: cookie }));
     assert.equal(again.status, 401);
@@ -115,9 +118,18 @@ describe('a flow through the handlers', () => {
     const h = handlers();
     const started = await h.verify(post('/verify', ADDY));
     const { flowId } = (await started.json()) as { flowId: string };
-    const stranger = await h.verifyStatus(post('/verify-status', { flowId }, { Cookie: 'pv_session=someone-else' }));
+    const stranger = await h.verifyStatus(post('/verify-status', { flowId }, { Cookie: '__Host-pv_session=someone-else' }));
     assert.equal(stranger.status, 401);
     assert.equal(stub.statuses.length, 0);
+  });
+
+  test('the cookie is __Host-pv_session only where the prefix holds (Secure, Path=/), else pv_session; a name set is kept', async () => {
+    const nameOf = async (options: Partial<ProveVerifyOptions>) => cookieOf(await handlers(options).verify(post('/verify', ADDY))).split('=')[0];
+    assert.equal(await nameOf({}), '__Host-pv_session');
+    assert.equal(await nameOf({ cookie: { path: '/api' } }), 'pv_session');
+    assert.equal(await nameOf({ finalTarget: { landingUrl: 'http://localhost:8080/link-opened.html' } }), 'pv_session');
+    assert.equal(await nameOf({ cookie: { secure: false } }), 'pv_session');
+    assert.equal(await nameOf({ cookie: { name: 'shop_pv' } }), 'shop_pv');
   });
 
   test("allowOTPRetry is Prove's own default (false) unless asked for; a mobile flow sends no finalTargetUrl", async () => {
@@ -202,8 +214,8 @@ describe('what the handlers refuse before Prove is called', () => {
     assert.ok(sent < 8, 'reading stopped at the limit');
   });
 
-  test('finalTargetUrl: an allowed origin goes to Prove, any other is a 400', async () => {
-    const h = handlers({ finalTarget: { landingUrl: LANDING, allowedOrigins: ['https://help.example'] } });
+  test('finalTargetUrl: an allowed URL goes to Prove, any other is a 400', async () => {
+    const h = handlers({ finalTarget: { landingUrl: LANDING, allowedUrls: ['https://help.example/'] } });
     const refused = await h.verify(post('/verify', { ...ADDY, finalTargetUrl: 'https://evil.example/landing' }));
     assert.equal(refused.status, 400);
     assert.equal(stub.verifies.length, 0);
@@ -216,29 +228,42 @@ describe('what the handlers refuse before Prove is called', () => {
     const keys: string[] = [];
     const recording: BudgetStore = (spec) => {
       const counter = memoryBudgetStore(spec);
-      return { take: (key) => (spec.name === 'starts-ip' && keys.push(key), counter.take(key)), close: () => counter.close() };
+      return {
+        ...counter,
+        take: (key, points) => (spec.name === 'texts-address' && keys.push(key), counter.take(key, points)),
+        peek: (key) => counter.peek(key),
+      };
     };
-    const direct = handlers({ limits: { ...NO_LIMITS, startsPerIp: 5 }, budgetStore: recording });
+    const direct = handlers({ limits: { ...NO_LIMITS, textsPerAddress: 15 }, budgetStore: recording });
     await direct.verify(post('/verify', ADDY, { 'X-Forwarded-For': '198.51.100.7' }), { clientAddress: '203.0.113.9' });
-    const proxied = handlers({ limits: { ...NO_LIMITS, startsPerIp: 5 }, budgetStore: recording, trustProxy: 1 });
+    const proxied = handlers({ limits: { ...NO_LIMITS, textsPerAddress: 15 }, budgetStore: recording, trustProxy: ['10.0.0.0/8'] });
     await proxied.verify(post('/verify', ADDY, { 'X-Forwarded-For': '198.51.100.7' }), { clientAddress: '10.0.0.2' });
     assert.deepEqual(keys, ['203.0.113.9', '198.51.100.7']);
   });
 
-  test("a runtime that knows no peer (Next route handlers, edge): the trusted proxies' entry, else one shared key", async () => {
+  test("a runtime that knows no peer (Next route handlers, edge): the platform's header when named, else one shared key", async () => {
     const keys: string[] = [];
     const recording: BudgetStore = (spec) => {
       const counter = memoryBudgetStore(spec);
-      return { take: (key) => (spec.name === 'starts-ip' && keys.push(key), counter.take(key)), close: () => counter.close() };
+      return {
+        ...counter,
+        take: (key, points) => (spec.name === 'texts-address' && keys.push(key), counter.take(key, points)),
+        peek: (key) => counter.peek(key),
+      };
     };
-    const forwarded = { 'X-Forwarded-For': '192.0.2.1, 198.51.100.7' };
-    await handlers({ limits: { ...NO_LIMITS, startsPerIp: 5 }, budgetStore: recording, trustProxy: 1 }).verify(post('/verify', ADDY, forwarded));
-    await handlers({ limits: { ...NO_LIMITS, startsPerIp: 5 }, budgetStore: recording }).verify(post('/verify', ADDY, forwarded));
+    const forwarded = { 'X-Forwarded-For': '192.0.2.1, 198.51.100.7', 'X-Real-IP': '198.51.100.7' };
+    await handlers({ limits: { ...NO_LIMITS, textsPerAddress: 15 }, budgetStore: recording, clientAddressHeader: 'x-real-ip' }).verify(
+      post('/verify', ADDY, forwarded),
+    );
+    // No peer to trust: X-Forwarded-For is not read, whatever trustProxy lists.
+    await handlers({ limits: { ...NO_LIMITS, textsPerAddress: 15 }, budgetStore: recording, trustProxy: ['0.0.0.0/0'] }).verify(
+      post('/verify', ADDY, forwarded),
+    );
     assert.deepEqual(keys, ['198.51.100.7', '?unknown']);
   });
 
   test('over a budget: 429 rate_limited with Retry-After, and no text sent', async () => {
-    const h = handlers({ limits: { ...NO_LIMITS, startsPerPhone: 1 } });
+    const h = handlers({ limits: { ...NO_LIMITS, textsPerPhone: 3 } });
     assert.equal((await h.verify(post('/verify', ADDY))).status, 200);
     const refused = await h.verify(post('/verify', ADDY));
     assert.equal(refused.status, 429);
@@ -260,6 +285,58 @@ describe('what the handlers refuse before Prove is called', () => {
     assert.throws(() => handlers({ finalTarget: { landingUrl: `${SITE}/landing?next=a&b` } }), ConfigError);
     assert.throws(() => handlers({ pageOrigins: ['shop.example'] }), ConfigError);
     assert.throws(() => handlers({ limits: { windowMs: 10 } }), ConfigError);
+  });
+});
+
+describe('a store that cannot answer: 503 store_unavailable with Retry-After, never a 500', () => {
+  /** An ioredis client as a Redis that is down leaves it: every call rejects (test/release/server/server-redis-outage.test.ts has the real one). */
+  const downRedis: RedisClient = {
+    eval: () => Promise.reject(new Error('Command timed out')),
+    get: () => Promise.reject(new Error('Command timed out')),
+    set: () => Promise.reject(new Error("Stream isn't writeable and enableOfflineQueue options is false")),
+    zrem: () => Promise.reject(new Error('Connection is closed.')),
+    zrangebyscore: () => Promise.reject(new Error('Connection is closed.')),
+  };
+  const assertUnavailable = async (answer: Response) => {
+    assert.equal(answer.status, 503);
+    assert.equal(answer.headers.get('retry-after'), '5');
+    assert.deepEqual(await answer.json(), {
+      code: 'store_unavailable',
+      message: 'The server cannot reach its store right now: try again in 5 seconds',
+    });
+  };
+
+  test('flows in Redis: the start (before Prove is called) and the status call', async () => {
+    const h = handlers({ store: redisStore(downRedis) });
+    await assertUnavailable(await h.verify(post('/verify', ADDY)));
+    assert.equal(stub.verifies.length, 0, 'no text is sent for a flow that could not be kept');
+    await assertUnavailable(await h.verifyStatus(post('/verify-status', { flowId: 'f'.repeat(43) }, { Cookie: '__Host-pv_session=k' })));
+    assert.equal(stub.statuses.length, 0);
+    const unavailable = logged.filter((line) => line.includes(' 503 '));
+    assert.deepEqual(unavailable, [
+      'prove-verify 503 store_unavailable POST /verify: StoreUnavailableError: the store did not answer (redis eval) (Error: Command timed out)',
+      'prove-verify 503 store_unavailable POST /verify-status: StoreUnavailableError: the store did not answer (redis eval) (Error: Command timed out)',
+    ]);
+  });
+
+  test('webhook tokens in Redis', async () => {
+    const h = handlers({ store: redisStore(downRedis), webhookSecret: WEBHOOK_SECRET });
+    const jwt = await new SignJWT({ jti: crypto.randomUUID() })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer('Prove Identity')
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(WEBHOOK_SECRET));
+    const delivery = new Request(`${SITE}/webhook`, { method: 'POST', headers: { 'X-Prove-Authorization': `Bearer ${jwt}` }, body: '{"notifications":[]}' });
+    await assertUnavailable(await h.webhook(delivery));
+  });
+
+  test("the budgets' store", async () => {
+    const refused = () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379'));
+    const failing: BudgetStore = () => ({ take: refused, peek: refused, close: async () => {} });
+    const h = handlers({ limits: { ...NO_LIMITS, textsPerPhone: 15 }, budgetStore: failing });
+    await assertUnavailable(await h.verify(post('/verify', ADDY)));
+    assert.equal(stub.verifies.length, 0);
   });
 });
 
@@ -304,9 +381,10 @@ describe('the log: one line per refusal, nothing personal', () => {
     const warned: string[] = [];
     t.mock.method(console, 'warn', (line: string) => warned.push(line));
     const h = handlers({ log: undefined });
-    await h.verify(post('/api/verify', ADDY, { Origin: 'https://www.shop.example' }));
-    await h.verify(post('/api/verify', { ...ADDY, phoneNumber: '12' }));
-    assert.equal((await h.verify(post('/api/verify', ADDY))).status, 200, 'a start that succeeds is not logged');
+    const peer = { clientAddress: '203.0.113.7' };
+    await h.verify(post('/api/verify', ADDY, { Origin: 'https://www.shop.example' }), peer);
+    await h.verify(post('/api/verify', { ...ADDY, phoneNumber: '12' }), peer);
+    assert.equal((await h.verify(post('/api/verify', ADDY), peer)).status, 200, 'a start that succeeds is not logged');
     assert.deepEqual(warned, [
       'prove-verify 403 forbidden_origin POST /api/verify: Origin https://www.shop.example is not one of pageOrigins',
       'prove-verify 400 invalid_request POST /api/verify: phoneNumber is not a possible phone number',
@@ -322,14 +400,15 @@ describe('the log: one line per refusal, nothing personal', () => {
 
   test("Prove's failure is logged with its code and message on one line, never a name, a number, a token or a secret", async () => {
     const h = handlers({ prove: { baseUrl: stub.url, clientId: 'id', clientSecret: 'the-client-secret' } });
-    const started = await h.verify(post('/api/verify', ADDY));
+    const peer = { clientAddress: '203.0.113.7' };
+    const started = await h.verify(post('/api/verify', ADDY), peer);
     const { authToken, flowId } = (await started.json()) as { authToken: string; flowId: string };
     const cookie = cookieOf(started);
     // Prove's code and message are text from outside: a newline in them must not start a line of its own.
     stub.nextVerify = { status: 400, body: { code: '8001\nprove-verify 200 ok', message: "field 'phoneNumber' +12001004010 is\r\ninvalid" } };
-    const refused = await h.verify(post('/api/verify', ADDY, { Cookie: cookie }));
+    const refused = await h.verify(post('/api/verify', ADDY, { Cookie: cookie }), peer);
     assert.equal(refused.status, 502);
-    await h.verifyStatus(post('/api/verify-status', { flowId }, { Cookie: 'pv_session=forged' }));
+    await h.verifyStatus(post('/api/verify-status', { flowId }, { Cookie: '__Host-pv_session=forged' }), peer);
     assert.equal(logged.length, 2);
     assert.equal(
       logged[0],

@@ -50,7 +50,7 @@ describe('settings that cannot work are a ConfigError naming them', () => {
     assert.equal(
       configError({}),
       'prove must be your Prove connection, { baseUrl, clientId, clientSecret } (proveFromEnv reads it from the environment), or a ProveClient, got nothing; ' +
-        'finalTarget must be { landingUrl } (your Instant Link landing page), with allowedOrigins if pages may ask for others, got nothing; ' +
+        'finalTarget must be { landingUrl } (your Instant Link landing page), with allowedUrls if pages may ask for others, got nothing; ' +
         "pageOrigins must be a list of your pages' origins, such as ['https://shop.example'], got nothing",
     );
   });
@@ -91,9 +91,24 @@ describe('settings that cannot work are a ConfigError naming them', () => {
     ],
     ['a landing page that is not http(s)', { finalTarget: { landingUrl: 'ftp://shop.example/' } }, /^finalTarget\.landingUrl must be the http\(s\) URL/],
     [
-      'an allowed origin with a path',
-      { finalTarget: { ...GOOD.finalTarget, allowedOrigins: ['https://help.example/done'] } },
-      /^finalTarget\.allowedOrigins\[0\] must be an origin such as https:\/\/shop\.example/,
+      'allowedOrigins, which allowed every page of a site (its open redirects too)',
+      { finalTarget: { ...GOOD.finalTarget, allowedOrigins: ['https://help.example'] } },
+      /^finalTarget\.allowedOrigins is replaced by allowedUrls: list the exact URLs, or path prefixes ending in '\/'/,
+    ],
+    [
+      'an allowed URL that names a whole site',
+      { finalTarget: { ...GOOD.finalTarget, allowedUrls: ['https://help.example'] } },
+      /^finalTarget\.allowedUrls\[0\] "https:\/\/help\.example" names a whole site: write "https:\/\/help\.example\/"/,
+    ],
+    [
+      'an allowed prefix with an empty segment',
+      { finalTarget: { ...GOOD.finalTarget, allowedUrls: ['https://help.example/done/', 'https://help.example//evil.example/'] } },
+      /^finalTarget\.allowedUrls\[1\] "https:\/\/help\.example\/\/evil\.example\/" has '\/\/'/,
+    ],
+    [
+      'a misspelt allowedUrls',
+      { finalTarget: { ...GOOD.finalTarget, allowedURLs: ['https://help.example/'] } },
+      /^finalTarget\.allowedURLs is not a setting of prove-verify-server \(finalTarget\.allowedUrls\?\)$/,
     ],
     ['no page origin', { pageOrigins: [] }, /^pageOrigins must list your pages' origins.*every page is refused$/],
     [
@@ -131,16 +146,47 @@ describe('settings that cannot work are a ConfigError naming them', () => {
       /^clientCustomerId must be a function of the request answering your customer id, got a string$/,
     ],
     [
-      'trustProxy: true (a count is wanted)',
-      { trustProxy: true },
-      /^trustProxy must be how many proxies of yours stand in front of the backend \(a whole number, 0 or more\), got true$/,
+      'trustProxy as a hop count (a rotating X-Forwarded-For would pick its own key)',
+      { trustProxy: 1 },
+      /^trustProxy must list your proxies' addresses or CIDR ranges \(\['10\.0\.0\.0\/8', '::1'\]\), not a count, got 1: a hop count lets a client pick its own budget key/,
     ],
-    ['a negative trustProxy', { trustProxy: -1 }, /^trustProxy must be .*, got -1$/],
+    [
+      'trustProxy: true',
+      { trustProxy: true },
+      /^trustProxy must be a list of your proxies' addresses or CIDR ranges, such as \['10\.0\.0\.0\/8', '::1'\], got true$/,
+    ],
+    [
+      'a trustProxy range that is not one',
+      { trustProxy: ['10.0.0.0/8', '10.0.0.0/33', 'fd00::/129', 'proxy.internal', '10.0.0.0/08'] },
+      /^trustProxy\[1\] has "10\.0\.0\.0\/33", which is not an IP address or CIDR range; trustProxy\[2\] has "fd00::\/129".*; trustProxy\[3\] has "proxy\.internal".*; trustProxy\[4\] has "10\.0\.0\.0\/08"/,
+    ],
+    [
+      'a trustProxy entry that is not text',
+      { trustProxy: [10] },
+      /^trustProxy\[0\] must be an address or CIDR range of a proxy of yours, such as '10\.0\.0\.0\/8', got 10$/,
+    ],
+    [
+      'a clientAddressHeader that is no header name',
+      { clientAddressHeader: 'x real ip' },
+      /^clientAddressHeader must be a header name, such as 'x-real-ip', got "x real ip"$/,
+    ],
+    [
+      'X-Forwarded-For as clientAddressHeader',
+      { clientAddressHeader: 'X-Forwarded-For' },
+      /^clientAddressHeader must be a header your platform sets .*trustProxy/,
+    ],
+    ['a clientAddressHeader that is not text', { clientAddressHeader: true }, /^clientAddressHeader must be the name of a header/],
     ['a misspelt setting', { trustproxy: 1 }, /^trustproxy is not a setting of prove-verify-server \(trustProxy\?\)$/],
-    ['a misspelt limit', { limits: { startsPerIP: 3 } }, /^limits\.startsPerIP is not a setting of prove-verify-server \(limits\.startsPerIp\?\)$/],
-    ['a limit as text', { limits: { startsPerIp: '3' } }, /^limits\.startsPerIp must be a number, got a string$/],
-    ['a limit that is not whole', { limits: { startsPerIp: 1.5 } }, /^limits\.startsPerIp must be a whole number, got 1\.5$/],
-    ['a window under a second', { limits: { windowMs: 10 } }, /^limits\.windowMs must be at least 1 second$/],
+    ['a misspelt limit', { limits: { textsPerIp: 3 } }, /^limits\.textsPerIp is not a setting of prove-verify-server$/],
+    [
+      'a limit in the wrong case',
+      { limits: { textsperaddress: 3 } },
+      /^limits\.textsperaddress is not a setting of prove-verify-server \(limits\.textsPerAddress\?\)$/,
+    ],
+    ['a limit as text', { limits: { textsPerAddress: '3' } }, /^limits\.textsPerAddress must be a number, got a string$/],
+    ['a limit that is not whole', { limits: { textsPerAddress: 1.5 } }, /^limits\.textsPerAddress must be a whole number, got 1\.5$/],
+    ['a window under a minute', { limits: { windowMs: 10 } }, /^limits\.windowMs must be at least 1 minute \(60000\)$/],
+    ['a former limit name', { limits: { startsPerIp: 30 } }, /^limits\.startsPerIp is now limits\.textsPerAddress \(budgets count texts now, 3 per start/],
     [
       'a flow lifetime under a second (the cookie would be cleared at once)',
       { sessions: { ttlMs: 500 } },
@@ -193,9 +239,11 @@ describe('settings that cannot work are a ConfigError naming them', () => {
       webhookSecret: undefined,
       store: undefined,
       sessions: { ttlMs: undefined, maxFlows: undefined },
-      trustProxy: 0,
+      trustProxy: undefined,
+      clientAddressHeader: undefined,
       cookie: { name: '__Host-pv' },
     });
+    make({ ...GOOD, trustProxy: ['10.0.0.0/8', '::1', 'fd00::/8', '[fe80::1]', '::ffff:10.0.0.0/104'], clientAddressHeader: 'CF-Connecting-IP' });
   });
 
   test('the built package (plain JavaScript) refuses the same way', async (t) => {

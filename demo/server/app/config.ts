@@ -7,10 +7,13 @@
  */
 
 import { DEFAULT_LIMITS, resolveLimits, type LimitSettings } from '../../../src/server/budgets.js';
+import { isAddressRange } from '../../../src/server/client-address.js';
 import { ConfigError } from '../../../src/server/config-error.js';
+import { allowedUrlProblem } from '../../../src/server/final-target.js';
 import { PROVE_FLOWS, type ProveFlowName } from '../../../src/server/flows/flow.js';
 // Prove's environments and their variables are prove-verify-server's (proveFromEnv): one reading for both.
 import { PROVE_ENVIRONMENTS, readProveEnv } from '../../../src/server/prove-env.js';
+import { isLoopbackHost } from '../emulator/config.js';
 
 export type DemoMode = 'emulator' | 'prove-sandbox' | 'prove-production';
 
@@ -48,6 +51,9 @@ export function resolveProveConfig(env: Env = process.env): ProveConfig {
   const clientId = nonEmpty(env.PROVE_CLIENT_ID);
   const clientSecret = nonEmpty(env.PROVE_CLIENT_SECRET);
   if (clientId && clientSecret) {
+    if (parseBoolean(env.PROVE_EMULATOR, false, 'PROVE_EMULATOR')) {
+      throw new ConfigError('PROVE_EMULATOR=1 asks for the local emulator, but PROVE_CLIENT_ID and PROVE_CLIENT_SECRET are set: unset one or the other');
+    }
     const { connection, environment } = readProveEnv(env);
     // PROVE_BASE_URL was refused above, so one of Prove's environments was named (or defaulted).
     const proveEnv = environment!;
@@ -57,6 +63,7 @@ export function resolveProveConfig(env: Env = process.env): ProveConfig {
     const missing = clientId ? 'PROVE_CLIENT_SECRET' : 'PROVE_CLIENT_ID';
     throw new ConfigError(`${missing} is not set: set both PROVE_CLIENT_ID and PROVE_CLIENT_SECRET to use Prove, or neither to use the local emulator`);
   }
+  refuseUnaskedEmulator(env);
   return {
     mode: 'emulator',
     prove: {
@@ -65,6 +72,27 @@ export function resolveProveConfig(env: Env = process.env): ProveConfig {
       clientSecret: EMULATOR_CLIENT_SECRET,
     },
   };
+}
+
+/**
+ * Emulator mode is what the demo falls back to without credentials, and it accepts webhooks
+ * signed with the demo secret published in this repository: a production deploy that lost its
+ * credentials, or a server listening beyond this machine, must not run it by accident. There it
+ * runs only when `PROVE_EMULATOR=1` says so.
+ */
+function refuseUnaskedEmulator(env: Env): void {
+  if (parseBoolean(env.PROVE_EMULATOR, false, 'PROVE_EMULATOR')) return;
+  const host = nonEmpty(env.HOST) ?? 'localhost';
+  const where = [
+    ...(nonEmpty(env.NODE_ENV) === 'production' ? ['NODE_ENV is production'] : []),
+    // 0.0.0.0 and :: are every interface.
+    ...(isLoopbackHost(host.toLowerCase()) ? [] : [`HOST is ${JSON.stringify(host)}, which other machines can reach`]),
+  ];
+  if (where.length === 0) return;
+  throw new ConfigError(
+    `PROVE_CLIENT_ID and PROVE_CLIENT_SECRET are not set, so the demo would run its local emulator (which accepts webhooks signed with the public demo secret) while ${where.join(' and ')}: ` +
+      'set PROVE_CLIENT_ID and PROVE_CLIENT_SECRET to use Prove, or PROVE_EMULATOR=1 to run the emulator anyway',
+  );
 }
 
 /** A TCP port from the environment (0 means "any free port"); throws ConfigError when malformed. */
@@ -134,27 +162,30 @@ export function checkWebhookSecret(secret: string | undefined, mode: DemoMode): 
 }
 
 /**
- * Exact http(s) origins from a comma-separated list (e.g. `ALLOWED_FINAL_TARGET_ORIGINS`); throws
- * ConfigError for anything that is not a bare origin, so a typo is caught at startup, not in a text.
+ * The URLs a page may ask an Instant Link to land on (`finalTarget.allowedUrls`), from a
+ * comma-separated list: exact URLs, or path prefixes ending in '/'. Throws ConfigError for an
+ * entry that cannot work, so a typo is caught at startup, not in a text.
  */
-export function parseOriginList(value: string | undefined, name: string): string[] {
-  const origins: string[] = [];
+export function parseTargetUrlList(value: string | undefined, name: string): string[] {
+  const urls: string[] = [];
   for (const item of (value ?? '').split(',')) {
     const text = item.trim();
     if (!text) continue;
-    let url: URL | undefined;
-    try {
-      url = new URL(text);
-    } catch {
-      url = undefined;
-    }
-    const bare = url && (url.protocol === 'http:' || url.protocol === 'https:') && url.pathname === '/' && !/[?#@]/.test(text);
-    if (!url || !bare) {
-      throw new ConfigError(`${name}: ${JSON.stringify(text)} is not an origin; write scheme://host[:port] with nothing after it`);
-    }
-    origins.push(url.origin);
+    const problem = allowedUrlProblem(text);
+    if (problem) throw new ConfigError(`${name}: ${problem}`);
+    urls.push(text);
   }
-  return [...new Set(origins)];
+  return [...new Set(urls)];
+}
+
+/** `ALLOWED_FINAL_TARGET_URLS`; the old origins-only variable is refused, not silently ignored. */
+export function allowedTargetUrlsFrom(env: NodeJS.ProcessEnv): string[] {
+  if (env.ALLOWED_FINAL_TARGET_ORIGINS?.trim()) {
+    throw new ConfigError(
+      "ALLOWED_FINAL_TARGET_ORIGINS is replaced by ALLOWED_FINAL_TARGET_URLS: list the exact URLs, or path prefixes ending in '/' (https://partner.example/verify/), that a page may ask for",
+    );
+  }
+  return parseTargetUrlList(env.ALLOWED_FINAL_TARGET_URLS, 'ALLOWED_FINAL_TARGET_URLS');
 }
 
 /**
@@ -173,43 +204,78 @@ function nonEmpty(value: string | undefined): string | undefined {
   return trimmed ? trimmed : undefined;
 }
 
-/** The environment variable of each budget (0 turns one off). */
+/**
+ * The environment variable of each budget (0 turns one off), as budgets.ts has them: texts (3 per
+ * start) per hour by default; `LIMIT_STATUS_INTERVAL_SECONDS` in seconds.
+ */
 export const LIMIT_VARIABLES = {
-  startsPerPhone: 'LIMIT_STARTS_PER_PHONE',
-  startsPerIp: 'LIMIT_STARTS_PER_IP',
-  startsGlobal: 'LIMIT_STARTS_GLOBAL',
-  statusPerSession: 'LIMIT_STATUS_PER_SESSION',
-  statusPerIp: 'LIMIT_STATUS_PER_IP',
-} as const satisfies Partial<Record<keyof LimitSettings, string>>;
+  textsPerPhone: 'LIMIT_TEXTS_PER_PHONE',
+  textsPerAddress: 'LIMIT_TEXTS_PER_ADDRESS',
+  textsPerNetwork: 'LIMIT_TEXTS_PER_NETWORK',
+  textsGlobal: 'LIMIT_TEXTS_GLOBAL',
+  textsReserve: 'LIMIT_TEXTS_RESERVE',
+  statusPerFlow: 'LIMIT_STATUS_PER_FLOW',
+  statusPerAddress: 'LIMIT_STATUS_PER_ADDRESS',
+  statusIntervalMs: 'LIMIT_STATUS_INTERVAL_SECONDS',
+  proveCallsPerSecond: 'LIMIT_PROVE_CALLS_PER_SECOND',
+} as const satisfies Record<Exclude<keyof LimitSettings, 'windowMs'>, string>;
+
+/** The former variables (they counted starts): set, each stops the app naming its successor. */
+const RENAMED_LIMIT_VARIABLES: Readonly<Record<string, string>> = {
+  LIMIT_STARTS_PER_PHONE: 'LIMIT_TEXTS_PER_PHONE',
+  LIMIT_STARTS_PER_IP: 'LIMIT_TEXTS_PER_ADDRESS',
+  LIMIT_STARTS_GLOBAL: 'LIMIT_TEXTS_GLOBAL',
+  LIMIT_STATUS_PER_SESSION: 'LIMIT_STATUS_PER_FLOW',
+  LIMIT_STATUS_PER_IP: 'LIMIT_STATUS_PER_ADDRESS',
+};
 
 /**
  * The budgets (prove-verify-server's budgets.ts): each option wins, else its environment variable
  * (LIMIT_VARIABLES, and `LIMIT_WINDOW_SECONDS`), else the default.
- * @throws {ConfigError} when a variable is not a whole number, or the window is 0.
+ * @throws {ConfigError} when a variable is not a whole number, a former one is set, or a value
+ *   cannot work (resolveLimits), naming the variable.
  */
 export function limitsFrom(env: Env, options: Partial<LimitSettings> = {}): LimitSettings {
-  const pick = (key: keyof typeof LIMIT_VARIABLES) => options[key] ?? parseCount(env[LIMIT_VARIABLES[key]], DEFAULT_LIMITS[key], LIMIT_VARIABLES[key]);
-  const windowSeconds = parseCount(env.LIMIT_WINDOW_SECONDS, DEFAULT_LIMITS.windowMs / 1000, 'LIMIT_WINDOW_SECONDS');
+  for (const [old, successor] of Object.entries(RENAMED_LIMIT_VARIABLES)) {
+    if (nonEmpty(env[old]) === undefined) continue;
+    const texts = successor.startsWith('LIMIT_TEXTS') ? ', counted in texts (3 per start: 10 starts are 30 texts)' : '';
+    throw new ConfigError(`${old} is now ${successor}${texts}`);
+  }
+  const fromEnv: Partial<LimitSettings> = {};
+  for (const [key, name] of Object.entries(LIMIT_VARIABLES) as Array<[keyof typeof LIMIT_VARIABLES, string]>) {
+    const unit = key === 'statusIntervalMs' ? 1000 : 1;
+    fromEnv[key] = parseCount(env[name], DEFAULT_LIMITS[key] / unit, name) * unit;
+  }
+  fromEnv.windowMs = parseCount(env.LIMIT_WINDOW_SECONDS, DEFAULT_LIMITS.windowMs / 1000, 'LIMIT_WINDOW_SECONDS') * 1000;
+  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
   try {
-    return resolveLimits({
-      startsPerPhone: pick('startsPerPhone'),
-      startsPerIp: pick('startsPerIp'),
-      startsGlobal: pick('startsGlobal'),
-      statusPerSession: pick('statusPerSession'),
-      statusPerIp: pick('statusPerIp'),
-      windowMs: options.windowMs ?? windowSeconds * 1000,
-    });
+    return resolveLimits({ ...fromEnv, ...given });
   } catch (error) {
-    if (error instanceof ConfigError && error.message.startsWith('limits.windowMs')) {
-      throw new ConfigError('LIMIT_WINDOW_SECONDS / limits.windowMs must be at least 1 second');
-    }
+    // The message names the setting; the variable is what the person running the demo set.
+    const key = error instanceof ConfigError ? /^limits\.(\w+)/.exec(error.message)?.[1] : undefined;
+    const name = key === 'windowMs' ? 'LIMIT_WINDOW_SECONDS' : LIMIT_VARIABLES[key as keyof typeof LIMIT_VARIABLES];
+    if (name && !(key! in given)) throw new ConfigError(`${name} / ${(error as Error).message}`);
     throw error;
   }
 }
 
-/** `TRUST_PROXY`: how many proxies of yours stand in front of the app (default 0: none). */
-export function trustProxyFrom(env: Env): number {
-  const hops = parseCount(env.TRUST_PROXY, 0, 'TRUST_PROXY');
-  if (hops > 10) throw new ConfigError(`TRUST_PROXY=${hops}: give the number of proxies in front of the app (0-10)`);
-  return hops;
+/** `TRUST_PROXY`: the addresses or CIDR ranges of the proxies of yours in front of the app, comma-separated (default none). */
+export function trustProxyFrom(env: Env): string[] {
+  const text = nonEmpty(env.TRUST_PROXY);
+  if (text === undefined) return [];
+  // Once a hop count: with no proxy there, a rotating X-Forwarded-For picked its own budget key.
+  if (/^\d+$/.test(text)) {
+    throw new ConfigError(
+      `TRUST_PROXY=${text} is a count: list your proxies' addresses or CIDR ranges, comma-separated (TRUST_PROXY=10.0.0.0/8,::1), or leave it unset when no proxy of yours is in front`,
+    );
+  }
+  const ranges = text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+  const wrong = ranges.find((range) => !isAddressRange(range));
+  if (wrong !== undefined) {
+    throw new ConfigError(`TRUST_PROXY: ${JSON.stringify(wrong.slice(0, 60))} is not an IP address or CIDR range (such as 10.0.0.0/8 or fd00::/8)`);
+  }
+  return ranges;
 }

@@ -10,12 +10,12 @@
  *                               allowOTPRetry, a new clientRequestId and the backend's own
  *                               finalTargetUrl unless an allowed one is asked for; the flow kept
  *                               server-side (the person sealed) as one flow of this browser (its
- *                               session cookie; at most 5 flows a browser);
+ *                               session cookie, a new key at each start; at most 5 flows a browser);
  *                             → 200 {authToken, flowId, changeNumber} + session cookie
  *                             → 200 {success: false, possessionResult, verifyResult} when Prove
  *                               refused the person at once (no authToken, no session)
  *                             → 429 rate_limited over a budget, 503 server_busy when the store is full
- *   POST /api/verify-status   {flowId?} → the browser's flow (its newest without a flowId)
+ *   POST /api/verify-status   {flowId} → the browser's flow (400 without a flowId)
  *                             → budgets (flow, address) → /v3/unify-status then /v3/verify with
  *                               verificationType on the number proved (unify), or /v3/verify-status
  *                             → 200 {success: boolean, possessionResult, verifyResult, phoneNumber,
@@ -34,7 +34,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
-import { bindLoopback, closeServer, HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from '../loopback.js';
+import { bindLoopback, closeServer } from '../loopback.js';
 import { createProveVerifyHandlers, type ProveVerifyHandlers, type ProveVerifyOptions } from '../../../src/server/handlers.js';
 import type { BudgetStore } from '../../../src/server/budget-store.js';
 import type { ProveVerifyStore } from '../../../src/server/store.js';
@@ -44,13 +44,14 @@ import { meetsProveTargetRule } from '../../../src/server/validation.js';
 import { WebhookEventLog } from '../../../src/server/webhooks.js';
 import type { ProveFlowName } from '../../../src/server/flows/flow.js';
 import {
+  allowedTargetUrlsFrom,
   allowOtpRetryFrom,
   checkWebhookSecret,
   ConfigError,
   DEFAULT_APP_PORT,
   limitsFrom,
-  parseOriginList,
   parsePort,
+  parseTargetUrlList,
   proveFlowFrom,
   resolveProveConfig,
   trustProxyFrom,
@@ -58,6 +59,7 @@ import {
   type DemoMode,
   type ProveConnection,
 } from './config.js';
+import { connectionLimits, type ConnectionOptions } from './connections.js';
 import { demoRoutes } from './routes.js';
 import { connectSourcesFor } from './page-policy.js';
 import { StaticFiles, type StaticOptions } from './static.js';
@@ -69,7 +71,8 @@ export { API_BODY_LIMIT } from '../../../src/server/handlers.js';
 
 const SESSION_COOKIE = 'pv_session';
 
-export interface AppOptions {
+/** `headersTimeoutMs`, `requestTimeoutMs`, `maxConnections`, `maxConnectionsPerAddress`: see connections.ts. */
+export interface AppOptions extends ConnectionOptions {
   /** Port to listen on (default `PORT` or 8080; 0 picks a free port). */
   port?: number;
   /**
@@ -89,7 +92,7 @@ export interface AppOptions {
    * emulator falls back to the demo secret it shares with the app.
    */
   webhookSecret?: string;
-  /** Most webhook tokens remembered at once, each until it expires (default 10 000); beyond, 503. */
+  /** Most webhook tokens remembered at once, each until it expires (default 10 000); beyond, the ones issued first are forgotten. */
   maxWebhookTokens?: number;
   /**
    * The app's own origin as browsers (and the phone opening an Instant Link) reach it; the desktop
@@ -119,10 +122,9 @@ export interface AppOptions {
   /** Most flows kept at once (default 10 000); when full, new flows get 503 until one ends. */
   maxSessions?: number;
   /**
-   * Budgets on starts and status calls (budgets.ts). Each key wins over its environment variable
-   * (`LIMIT_STARTS_PER_PHONE`, `LIMIT_STARTS_PER_IP`, `LIMIT_STARTS_GLOBAL`,
-   * `LIMIT_STATUS_PER_SESSION`, `LIMIT_STATUS_PER_IP`, `LIMIT_WINDOW_SECONDS`); 0 turns one off.
-   * `NO_LIMITS` turns them all off.
+   * Budgets on texts, status calls and calls to Prove (budgets.ts). Each key wins over its
+   * environment variable (config.ts's LIMIT_VARIABLES, `LIMIT_TEXTS_PER_PHONE`... and
+   * `LIMIT_WINDOW_SECONDS`); 0 turns one off. `NO_LIMITS` turns them all off.
    */
   limits?: Partial<LimitSettings>;
   /** Where the budgets count, instead of the store's own. */
@@ -134,15 +136,17 @@ export interface AppOptions {
    */
   store?: ProveVerifyStore;
   /**
-   * How many proxies of yours stand in front of the app, whose `X-Forwarded-For` entries name the
-   * client (default `TRUST_PROXY` or 0: the socket's address, the header ignored).
+   * The addresses or CIDR ranges of the proxies of yours in front of the app, whose
+   * `X-Forwarded-For` entries name the client (default `TRUST_PROXY`, or none: the socket's
+   * address, the header ignored).
    */
-  trustProxy?: number;
+  trustProxy?: readonly string[];
   /**
-   * Origins besides the app's own whose pages may be an Instant Link's `finalTargetUrl` when the
-   * page asks for one (default `ALLOWED_FINAL_TARGET_ORIGINS`, comma-separated, exact origins).
+   * URLs besides the app's landing page that may be an Instant Link's `finalTargetUrl` when the
+   * page asks for one: exact URLs, or path prefixes ending in '/' (default
+   * `ALLOWED_FINAL_TARGET_URLS`, comma-separated).
    */
-  allowedFinalTargetOrigins?: readonly string[];
+  allowedFinalTargetUrls?: readonly string[];
   /** Static file locations and whether `/main.js` is bundled. */
   static?: StaticOptions;
   /** Access log (method, path, status, ms); default silent. */
@@ -155,23 +159,26 @@ export interface RunningApp {
   mode: DemoMode;
   /** Resolves when `/main.js` has been bundled (true) or failed to (false). */
   ready(): Promise<boolean>;
+  /** TCP connections open now, over every address (what maxConnections caps). */
+  connections(): number;
   close(): Promise<void>;
 }
 
 export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   const now = options.now ?? Date.now;
   const log = options.log ?? (() => {});
-  const envConfig = options.prove ? undefined : resolveProveConfig(process.env);
+  const envConfig = options.prove ? undefined : resolveProveConfig(options.host ? { ...process.env, HOST: options.host } : process.env);
   const proveConnection = options.prove ?? envConfig!.prove;
   const mode: DemoMode = options.mode ?? envConfig?.mode ?? 'emulator';
   const emulatorUrl = mode === 'emulator' ? (options.emulatorUrl ?? proveConnection.baseUrl).replace(/\/+$/, '') : undefined;
   const webhookSecret = options.webhookSecret !== undefined ? checkWebhookSecret(options.webhookSecret, mode) : webhookSecretFrom(process.env, mode);
   const limits = limitsFrom(process.env, options.limits);
   const trustProxy = options.trustProxy ?? trustProxyFrom(process.env);
-  const extraTargetOrigins = options.allowedFinalTargetOrigins
-    ? parseOriginList(options.allowedFinalTargetOrigins.join(','), 'allowedFinalTargetOrigins')
-    : parseOriginList(process.env.ALLOWED_FINAL_TARGET_ORIGINS, 'ALLOWED_FINAL_TARGET_ORIGINS');
+  const extraTargetUrls = options.allowedFinalTargetUrls
+    ? parseTargetUrlList(options.allowedFinalTargetUrls.join(','), 'allowedFinalTargetUrls')
+    : allowedTargetUrlsFrom(process.env);
   const port = options.port ?? parsePort(process.env.PORT, DEFAULT_APP_PORT, 'PORT');
+  const sockets = connectionLimits(options);
   const host = options.host ?? (process.env.HOST?.trim() || 'localhost');
 
   const allowOtpRetry = options.allowOtpRetry ?? allowOtpRetryFrom(process.env);
@@ -197,10 +204,8 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     void listener(req, res);
   };
   const makeServer = () => {
-    const server = createServer(onRequest);
-    server.requestTimeout = REQUEST_TIMEOUT_MS;
-    server.headersTimeout = HEADERS_TIMEOUT_MS;
-    server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+    const server = createServer(sockets.serverOptions, onRequest);
+    sockets.cap.watch(server);
     return server;
   };
 
@@ -231,7 +236,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
       prove: { ...proveConnection, timeoutMs: options.proveTimeoutMs },
       flow,
       ...(options.onVerified ? { onVerified: options.onVerified } : {}),
-      finalTarget: { landingUrl: `${publicOrigin}${LANDING_PAGE}`, allowedOrigins: extraTargetOrigins },
+      finalTarget: { landingUrl: `${publicOrigin}${LANDING_PAGE}`, allowedUrls: extraTargetUrls },
       pageOrigins: [...ownOrigins(publicOrigin, url)],
       webhookSecret,
       onWebhookNotifications: (notifications, receivedAt) => webhookEvents.add(notifications, receivedAt),
@@ -257,6 +262,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     port: actualPort,
     mode,
     ready: () => statics.ready(),
+    connections: () => sockets.cap.size,
     close() {
       closing ??= (async () => {
         await Promise.all(servers.map(closeServer));

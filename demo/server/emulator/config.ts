@@ -27,6 +27,8 @@ export const WEBHOOK_TIMEOUT_MS = 5_000;
 
 /** Sockets open at once over every address the emulator listens on (HTTP and status sockets alike). */
 export const DEFAULT_MAX_CONNECTIONS = 1024;
+/** Of those, sockets from one client address (IPv6: one /64): one client cannot take them all. */
+export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
 /**
  * A status socket that says nothing for this long is closed. The SDK sends `ping` every 30 s
  * (KEEP_ALIVE_INTERVAL in internal/auth-session.js); 90 s lets a background tab whose timers
@@ -119,12 +121,14 @@ export interface EmulatorOptions {
    * gets a 421: a DNS-rebinding page's requests name the attacker's host.
    */
   allowedHosts?: readonly string[];
-  /** Time to receive a request's headers before a 408 and a closed socket. Default 15 s, as the demo app. */
+  /** Time to receive a request's headers before a 408 and a closed socket. Default 10 s, as the demo app. */
   headersTimeoutMs?: number;
   /** Time to receive a whole request. Default 30 s, as the demo app. */
   requestTimeoutMs?: number;
   /** Sockets open at once, all addresses together; the next one is closed unanswered. Default 1024. */
   maxConnections?: number;
+  /** Sockets open at once from one client address (IPv6: one /64). Default 256, or maxConnections when lower. */
+  maxConnectionsPerAddress?: number;
   /**
    * A status socket with no message for this long (real time, whatever `now` says) is closed
    * with 1001, looked for every third of it. Default 90 s.

@@ -1,9 +1,11 @@
 import { createServer } from 'node:http';
+import { ConnectionCap } from '../connection-cap.js';
 import { bindLoopback, closeServer, HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from '../loopback.js';
 import { TokenSigner } from './auth-token.js';
 import { flowForToken } from './client-api.js';
 import {
   DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
   DEFAULT_MAX_FLOWS,
   DEFAULT_RATE_LIMIT_PER_SECOND,
   FLOW_TTL_MS,
@@ -17,7 +19,6 @@ import {
   type EmulatorOptions,
 } from './config.js';
 import { answerClientError } from './client-error.js';
-import { ConnectionCap } from './connection-cap.js';
 import { credentialScopes } from './credentials.js';
 import { DeviceStore } from './devices.js';
 import { PossessionLedger } from './proofs.js';
@@ -76,7 +77,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const headersTimeout = positive(options.headersTimeoutMs, HEADERS_TIMEOUT_MS, 'headersTimeoutMs');
   const requestTimeout = positive(options.requestTimeoutMs, REQUEST_TIMEOUT_MS, 'requestTimeoutMs');
   if (headersTimeout > requestTimeout) throw new Error('headersTimeoutMs must not exceed requestTimeoutMs');
-  const cap = new ConnectionCap(positive(options.maxConnections, DEFAULT_MAX_CONNECTIONS, 'maxConnections'));
+  const maxConnections = positive(options.maxConnections, DEFAULT_MAX_CONNECTIONS, 'maxConnections');
+  const cap = new ConnectionCap(
+    maxConnections,
+    positive(options.maxConnectionsPerAddress, Math.min(maxConnections, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS), 'maxConnectionsPerAddress'),
+  );
   const statusSocketIdleMs = positive(options.statusSocketIdleMs, STATUS_SOCKET_IDLE_MS, 'statusSocketIdleMs');
   const sweepIntervalMs = positive(options.sweepIntervalMs, SWEEP_INTERVAL_MS, 'sweepIntervalMs');
 

@@ -56,6 +56,18 @@ export interface Verdict {
 
 export type StatusOutcome = { pending: true } | { pending: false; verdict: Verdict };
 
+/**
+ * Asked before each call a flow makes to Prove (the budget on every machine's calls, budgets.ts):
+ * it throws when the call must not be made, and the flow makes none.
+ */
+/** A start (a person waiting to get a code) or a status call (the page asks again if refused). */
+export type ProveCallKind = 'start' | 'status';
+
+export type ProveCallGate = (call?: ProveCallKind) => Promise<void>;
+
+/** No budget on Prove's calls. */
+export const OPEN_GATE: ProveCallGate = async () => {};
+
 export interface ProveFlow {
   readonly name: ProveFlowName;
   /**

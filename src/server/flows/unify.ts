@@ -11,17 +11,18 @@
  */
 import { HttpError } from '../http-error.js';
 import { ProveResponseError, type ProveClient } from '../prove-client.js';
-import type { FlowRecord, FlowStart, ProveFlow, StartOutcome, StatusOutcome } from './flow.js';
+import { OPEN_GATE, type FlowRecord, type FlowStart, type ProveCallGate, type ProveFlow, type StartOutcome, type StatusOutcome } from './flow.js';
 import { provedE164 } from './proved-phone.js';
 
 const POSSESSION_REQUIRED_MESSAGE =
   'Prove answered possession_required, which follows only possessionType "none": prove-verify starts mobile and desktop flows, so the Prove project or a proxy in front of Prove is not speaking the Unify contract this backend expects (flow: "unify")';
 
-export function unifyFlow(prove: ProveClient): ProveFlow {
+export function unifyFlow(prove: ProveClient, gate: ProveCallGate = OPEN_GATE): ProveFlow {
   return {
     name: 'unify',
     changeNumber: 'in-flow',
     async start(input: FlowStart): Promise<StartOutcome> {
+      await gate();
       const answer = await prove.v3Unify({
         possessionType: input.possessionType,
         phoneNumber: input.phoneNumber,
@@ -33,6 +34,7 @@ export function unifyFlow(prove: ProveClient): ProveFlow {
       return { started: true, authToken: answer.authToken, correlationId: answer.correlationId };
     },
     async status(flow: FlowRecord): Promise<StatusOutcome> {
+      await gate('status');
       const status = await prove.v3UnifyStatus({ correlationId: flow.correlationId, clientRequestId: flow.clientRequestId });
       if (status.success === 'pending') return { pending: true };
       if (status.success === 'possession_required') throw new HttpError(500, 'prove_contract', POSSESSION_REQUIRED_MESSAGE);
@@ -46,6 +48,8 @@ export function unifyFlow(prove: ProveClient): ProveFlow {
       }
       // Possession holds for the number Prove names: without it, nothing binds the verdict to a phone.
       if (!proved) throw new ProveResponseError('/v3/unify-status', 'phoneNumber: not a phone number on a success');
+      // A second call: over the budget, no verdict yet (unify-status answers true again next time).
+      await gate('status');
       const check = await prove.v3VerifyUser({
         verificationType: 'verifiedUser',
         phoneNumber: proved,

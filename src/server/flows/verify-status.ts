@@ -6,14 +6,15 @@
  * that ever names another number than the started one is a failure.
  */
 import type { ProveClient } from '../prove-client.js';
-import type { FlowRecord, FlowStart, ProveFlow, StartOutcome, StatusOutcome } from './flow.js';
+import { OPEN_GATE, type FlowRecord, type FlowStart, type ProveCallGate, type ProveFlow, type StartOutcome, type StatusOutcome } from './flow.js';
 import { provedE164 } from './proved-phone.js';
 
-export function verifyStatusFlow(prove: ProveClient): ProveFlow {
+export function verifyStatusFlow(prove: ProveClient, gate: ProveCallGate = OPEN_GATE): ProveFlow {
   return {
     name: 'verify-status',
     changeNumber: 'restart',
     async start(input: FlowStart): Promise<StartOutcome> {
+      await gate();
       const answer = await prove.v3Verify({
         firstName: input.firstName,
         lastName: input.lastName,
@@ -28,6 +29,7 @@ export function verifyStatusFlow(prove: ProveClient): ProveFlow {
       return { started: true, authToken: answer.authToken, correlationId: answer.correlationId };
     },
     async status(flow: FlowRecord): Promise<StatusOutcome> {
+      await gate('status');
       const status = await prove.v3VerifyStatus({ correlationId: flow.correlationId, clientRequestId: flow.clientRequestId });
       if (status.success === 'pending') return { pending: true };
       const otherPhone = status.phoneNumber !== undefined && provedE164(status.phoneNumber) !== flow.phoneNumber;

@@ -11,7 +11,7 @@ import { SandboxClient } from '../../../demo/server/emulator/sandbox-client.js';
 import { IDLE_CLOSE_CODE, StatusHub } from '../../../demo/server/emulator/status-socket.js';
 
 // What a slow, silent or greedy client can hold: header and request timeouts, one socket cap over
-// every address, and status sockets that stop talking.
+// every address and one per client address, and status sockets that stop talking.
 
 const ADDY = { firstName: 'Addy', lastName: 'Epinay', phoneNumber: '2001004010' };
 
@@ -24,9 +24,9 @@ async function withEmulator(options: EmulatorOptions, run: (emu: EmulatorHandle)
   }
 }
 
-/** A raw TCP client that keeps everything the server sends. */
-async function rawSocket(port: number) {
-  const socket = connect(port, '127.0.0.1');
+/** A raw TCP client that keeps everything the server sends; `from` another loopback address (127.0.0.2) is another client. */
+async function rawSocket(port: number, from?: string) {
+  const socket = connect({ port, host: '127.0.0.1', ...(from ? { localAddress: from } : {}) });
   let received = '';
   socket.setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
   socket.on('error', () => {});
@@ -124,6 +124,47 @@ describe('socket cap', () => {
       const answer = await fetch(`${emu.url}/sandbox/stats`, { headers: { Connection: 'close' } });
       assert.equal(answer.status, 200);
       for (const client of held) client.socket.destroy();
+    }),
+  );
+
+  test('one client address holds at most maxConnectionsPerAddress; another address still gets in', BOUNDED, () =>
+    withEmulator({ maxConnections: 8, maxConnectionsPerAddress: 3 }, async (emu) => {
+      const held: Awaited<ReturnType<typeof rawSocket>>[] = [];
+      for (let i = 0; i < 3; i++) held.push(await rawSocket(emu.port));
+      await until(() => emu.connections() === 3, 'three sockets counted');
+      // The fourth from the same address is closed unanswered, though the cap over all has room.
+      const extra = await rawSocket(emu.port);
+      extra.socket.write(`GET /sandbox/stats HTTP/1.1\r\nHost: localhost:${emu.port}\r\n\r\n`);
+      assert.equal(await extra.closed, '', 'the fourth from 127.0.0.1 got no answer');
+      assert.equal(emu.connections(), 3);
+      // 127.0.0.2 is this machine too (all of 127/8 is loopback on Linux), but another client address.
+      const other = await rawSocket(emu.port, '127.0.0.2');
+      other.socket.write(`GET /sandbox/stats HTTP/1.1\r\nHost: localhost:${emu.port}\r\nConnection: close\r\n\r\n`);
+      assert.match(await other.closed, /^HTTP\/1\.1 200 /);
+      // A freed place of the first address is its own again.
+      held[0]!.socket.destroy();
+      await until(() => emu.connections() === 2, 'the closed socket left the count');
+      const again = await rawSocket(emu.port);
+      again.socket.write(`GET /sandbox/stats HTTP/1.1\r\nHost: localhost:${emu.port}\r\nConnection: close\r\n\r\n`);
+      assert.match(await again.closed, /^HTTP\/1\.1 200 /);
+      for (const client of held) client.socket.destroy();
+    }),
+  );
+
+  test('by default one client address cannot take all 1,024 places: it stops at 256', BOUNDED, () =>
+    withEmulator({}, async (emu) => {
+      const held: Awaited<ReturnType<typeof rawSocket>>[] = [];
+      try {
+        for (let i = 0; i < 256; i++) held.push(await rawSocket(emu.port));
+        await until(() => emu.connections() === 256, '256 sockets counted');
+        const extra = await rawSocket(emu.port);
+        assert.equal(await extra.closed, '', 'the 257th from one address got no answer');
+        const other = await rawSocket(emu.port, '127.0.0.2');
+        other.socket.write(`GET /sandbox/stats HTTP/1.1\r\nHost: localhost:${emu.port}\r\nConnection: close\r\n\r\n`);
+        assert.match(await other.closed, /^HTTP\/1\.1 200 /);
+      } finally {
+        for (const client of held) client.socket.destroy();
+      }
     }),
   );
 

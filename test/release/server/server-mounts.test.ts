@@ -90,7 +90,7 @@ async function listen(app: RequestListener): Promise<RunningApp> {
   await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
   const { port } = listener.address() as AddressInfo;
   // What app-helpers' call() reads of a running app: its URL.
-  return { url: `http://127.0.0.1:${port}`, port, mode: 'emulator', ready: async () => true, close: async () => {} };
+  return { url: `http://127.0.0.1:${port}`, port, mode: 'emulator', ready: async () => true, connections: () => 0, close: async () => {} };
 }
 
 for (const mount of MOUNTS) {
@@ -106,7 +106,7 @@ for (const mount of MOUNTS) {
       const { authToken, flowId } = started.json() as { authToken: string; flowId: string };
       assert.match(authToken, /^auth-token-\d+$/);
       assert.match(flowId, /^[A-Za-z0-9_-]{43}$/);
-      assert.match(String(started.headers['set-cookie']), /^pv_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=900; Secure$/);
+      assert.match(String(started.headers['set-cookie']), /^__Host-pv_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=900; Secure$/);
       // Prove got the body as the page sent it (no body parser read it first).
       assert.equal(stub.unifies.at(-1)?.phoneNumber, '+12001004010');
 
@@ -148,7 +148,7 @@ for (const mount of MOUNTS) {
   describe(`the README's ${mount} mount counts the connection's address`, { timeout: 20_000 }, () => {
     let app: RunningApp;
     before(async () => {
-      app = await start(mount, { limits: { ...server.NO_LIMITS, startsPerIp: 2 } });
+      app = await start(mount, { limits: { ...server.NO_LIMITS, textsPerAddress: 6 } });
     });
 
     test("the third start from one address is 429 with Retry-After; another address's first is not", async () => {

@@ -37,7 +37,8 @@ function post(route: Route, body: unknown, headers: Record<string, string> = {})
   return routes[route]!.POST(
     new Request(`${SITE}/api/${route}`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Origin: SITE, ...headers },
+      // X-Real-IP as Vercel sets it: the fixture's clientAddressHeader.
+      headers: { 'Content-Type': 'application/json', Origin: SITE, 'X-Real-IP': '203.0.113.9', ...headers },
       body: JSON.stringify(body),
     }),
   );
@@ -51,7 +52,7 @@ describe("README's Next.js route handlers with Prove's variables set", () => {
     const { authToken, flowId } = (await started.json()) as { authToken: string; flowId: string };
     assert.match(authToken, /^auth-token-\d+$/);
     const cookie = started.headers.get('set-cookie')!;
-    assert.match(cookie, /^pv_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=900; Secure$/);
+    assert.match(cookie, /^__Host-pv_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=900; Secure$/);
     // The default flow: Prove's current contract.
     assert.equal(stub.unifies.length, 1);
     assert.equal(stub.unifies[0]!.phoneNumber, '+12001004010');
@@ -61,6 +62,9 @@ describe("README's Next.js route handlers with Prove's variables set", () => {
     const pending = await post('verify-status', { flowId }, session);
     assert.equal(pending.status, 202);
     stub.unifyStatus = { success: 'true', phoneNumber: '2001004010' };
+    // The default statusIntervalMs: a status call within a second of the last is pending, Prove not asked.
+    assert.equal((await post('verify-status', { flowId }, session)).status, 202);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     const verdict = await post('verify-status', { flowId }, session);
     assert.equal(verdict.status, 200);
     assert.deepEqual(await verdict.json(), {

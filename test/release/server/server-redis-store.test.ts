@@ -76,6 +76,11 @@ function post(path: string, body: unknown, cookie = ''): Request {
 
 const cookieOf = (response: Response) => response.headers.get('set-cookie')?.split(';')[0] ?? '';
 
+async function assertError400(answer: Response, message: string): Promise<void> {
+  assert.equal(answer.status, 400);
+  assert.deepEqual(await answer.json(), { code: 'invalid_request', message });
+}
+
 describe('the Redis store, two machines on one redis-server', { skip }, () => {
   before(async () => {
     await startRedis();
@@ -109,7 +114,7 @@ describe('the Redis store, two machines on one redis-server', { skip }, () => {
     assert.equal(pending.status, 202);
     assert.equal(stub.statuses[0]!.clientRequestId, stub.verifies[0]!.clientRequestId);
 
-    assert.equal((await b.verifyStatus(post('/verify-status', { flowId }, 'pv_session=forged'))).status, 401, 'a flowId needs its browser');
+    assert.equal((await b.verifyStatus(post('/verify-status', { flowId }, '__Host-pv_session=forged'))).status, 401, 'a flowId needs its browser');
     assert.equal(stub.statuses.length, 1);
 
     stub.status = { success: 'false', possessionResult: 'failed', verifyResult: 'not applicable' };
@@ -146,35 +151,70 @@ describe('the Redis store, two machines on one redis-server', { skip }, () => {
     );
   });
 
-  test("without a flowId the browser's newest flow is read; a browser keeps at most five", async () => {
+  test('a new key at each start, on either machine: the flows move to it, the old keys read nothing; a browser keeps at most five', async () => {
     const a = machine();
     const b = machine();
     let cookie = '';
+    const cookies: string[] = [];
     const flowIds: string[] = [];
     for (let i = 0; i < 6; i++) {
       const started = await (i % 2 ? b : a).verify(post('/verify', ADDY, cookie));
-      cookie = cookieOf(started) || cookie;
+      cookie = cookieOf(started);
+      cookies.push(cookie);
       flowIds.push(((await started.json()) as { flowId: string }).flowId);
     }
-    await b.verifyStatus(post('/verify-status', {}, cookie));
-    // Each flow is known to Prove by the clientRequestId it started with.
-    assert.equal(stub.statuses[0]!.clientRequestId, stub.verifies[5]!.clientRequestId, 'the newest flow');
+    assert.equal(new Set(cookies).size, 6, 'six starts, six keys');
     assert.equal((await a.verifyStatus(post('/verify-status', { flowId: flowIds[0] }, cookie))).status, 401, 'the oldest of six ended');
-    assert.equal((await a.verifyStatus(post('/verify-status', { flowId: flowIds[1] }, cookie))).status, 202);
-    assert.equal(stub.statuses[1]!.clientRequestId, stub.verifies[1]!.clientRequestId);
+    for (const old of cookies.slice(0, 5)) assert.equal((await b.verifyStatus(post('/verify-status', { flowId: flowIds[4] }, old))).status, 401);
+    assert.equal(stub.statuses.length, 0, 'an old key never reaches Prove');
+    assert.equal((await a.verifyStatus(post('/verify-status', { flowId: flowIds[1] }, cookie))).status, 202, "the second tab's flow, under the latest cookie");
+    // Each flow is known to Prove by the clientRequestId it started with.
+    assert.equal(stub.statuses[0]!.clientRequestId, stub.verifies[1]!.clientRequestId);
+    const admin = new Redis({ host: '127.0.0.1', port });
+    try {
+      assert.equal((await admin.keys('*browser:*')).length, 1, "the old keys' sets are gone");
+    } finally {
+      admin.disconnect();
+    }
+    assertError400(await b.verifyStatus(post('/verify-status', {}, cookie)), 'flowId is required');
+  });
+
+  test('ten status calls at once for one finished flow, on two machines: one verdict, one onVerified', async () => {
+    const verified: string[] = [];
+    const onVerified = (result: { flowId: string }) => void verified.push(result.flowId);
+    const a = machine({ onVerified });
+    const b = machine({ onVerified });
+    const started = await a.verify(post('/verify', ADDY));
+    const { flowId } = (await started.json()) as { flowId: string };
+    stub.status = { success: 'true', possessionResult: 'success', verifyResult: 'success' };
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => (i % 2 ? b : a).verifyStatus(post('/verify-status', { flowId }, cookieOf(started)))),
+    );
+    const statuses = answers.map((answer) => answer.status);
+    assert.deepEqual(
+      statuses.filter((s) => s === 200),
+      [200],
+      statuses.join(' '),
+    );
+    assert.deepEqual(
+      statuses.filter((s) => s !== 200),
+      Array(9).fill(401),
+    );
+    assert.deepEqual(verified, [flowId]);
+    assert.ok(stub.statuses.length > 1, 'the calls raced: several read the flow before one took it');
   });
 
   test('no cookie, phone number or address rests in Redis as text', async () => {
-    const a = machine({ limits: { ...NO_LIMITS, startsPerPhone: 5, startsPerIp: 5, statusPerIp: 5 } });
+    const a = machine({ limits: { ...NO_LIMITS, textsPerPhone: 15, textsPerAddress: 15, statusPerAddress: 5 } });
     const started = await a.verify(post('/verify', ADDY), { clientAddress: '203.0.113.9' });
     const cookieValue = cookieOf(started).split('=')[1]!;
     const { flowId } = (await started.json()) as { flowId: string };
-    await a.verifyStatus(post('/verify-status', { flowId }, `pv_session=${cookieValue}`), { clientAddress: '203.0.113.9' });
+    await a.verifyStatus(post('/verify-status', { flowId }, cookieOf(started)), { clientAddress: '203.0.113.9' });
     const admin = new Redis({ host: '127.0.0.1', port });
     try {
       const keys = await admin.keys('*');
       assert.ok(
-        keys.some((key) => key.includes(':budget:starts-phone:')),
+        keys.some((key) => key.includes(':budget:texts-phone:')),
         'the budgets counted in Redis',
       );
       const values = await Promise.all(keys.map(async (key) => ((await admin.type(key)) === 'string' ? await admin.get(key) : '')));
@@ -200,8 +240,8 @@ describe('the Redis store, two machines on one redis-server', { skip }, () => {
   });
 
   test("the budgets count both machines' calls", async () => {
-    const a = machine({ limits: { ...NO_LIMITS, startsPerPhone: 2 } });
-    const b = machine({ limits: { ...NO_LIMITS, startsPerPhone: 2 } });
+    const a = machine({ limits: { ...NO_LIMITS, textsPerPhone: 6 } });
+    const b = machine({ limits: { ...NO_LIMITS, textsPerPhone: 6 } });
     assert.equal((await a.verify(post('/verify', ADDY))).status, 200);
     assert.equal((await b.verify(post('/verify', ADDY))).status, 200);
     const refused = await a.verify(post('/verify', ADDY));

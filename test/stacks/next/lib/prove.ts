@@ -9,5 +9,7 @@ export const prove = createProveVerifyHandlers(() => ({
   finalTarget: { landingUrl: 'https://shop.example/link-opened.html' },
   pageOrigins: ['https://shop.example'],
   webhookSecret: process.env.PROVE_WEBHOOK_SECRET,
-  trustProxy: 1, // your host's proxy in front of Next, which writes X-Forwarded-For
+  // The client's address, for the per-address budgets: Vercel sets x-real-ip, Cloudflare
+  // cf-connecting-ip; elsewhere, the header your host's proxy sets to it (never one a client can send).
+  clientAddressHeader: 'x-real-ip',
 }));

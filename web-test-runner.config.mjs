@@ -56,9 +56,10 @@ const testFiles = (dir) =>
 /**
  * Two groups, each a half of the unit and component tests (every other file), the second with the
  * integration tests (Prove's real SDK, the demo backend and the emulator, which start on those
- * tests' first request). `npm test` runs the two at once, each in a Chromium of its own: one
- * browser with two pages would keep one in the background, where timers slow down and nothing
- * takes focus. `web-test-runner` alone runs both groups one after the other, `--group browser-2`
+ * tests' first request). `web-test-runner` alone (`npm test`'s way) runs both in one Chromium,
+ * one page at a time (`concurrency: 1`: a second page would sit in the background, where timers
+ * slow down and nothing takes focus): one runner's start-up (esbuild, Chromium, the live stack)
+ * instead of two, about 36 s against 60 s for the groups run one by one. `--group browser-2` runs
  * one; files named on the command line run alone (the runner would otherwise run every group
  * besides them).
  */

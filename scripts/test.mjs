@@ -3,11 +3,15 @@
 // side by side, its output shown whole when it ends (side-by-side output would interleave), and a
 // closing summary with every step's time and the tests counted by the tools' own reporters.
 //
-//   npm test              Chrome, then the type check (tsc -b, which also emits dist/), then two
-//                         chains side by side: the browser suites; and the CDN build, the server
-//                         suites (whose budget test measures that build, in one process:
-//                         test/server/all.ts) and the end-to-end suite.
-//   npm run test:release  the build and the packed tarballs, then the long proofs one after another:
+//   npm test              Chrome, then two chains side by side: the browser suites (one
+//                         web-test-runner for both groups: two runners cost a start-up each, about
+//                         25 s more in all); and the type check (tsc -b, which also emits the dist/
+//                         the CDN build starts from), the CDN build, the server suites (whose budget
+//                         test measures that build, in one process: test/server/all.ts) and the
+//                         end-to-end suite.
+//   npm run test:release  the build, the type check of the release suites (tsconfig.release.json:
+//                         their types, Vite's and Vue's among them, are half the quick loop's
+//                         type-check time) and the packed tarballs, then the long proofs one after another:
 //                         framework stacks, the package, bundlers, screenshots, faults, load, fuzz.
 //
 // Exit code: 1 when a step fails or a suite counts a failed test (or, under CI=true, a skipped one).
@@ -33,17 +37,20 @@ const PLANS = {
   quick: [
     node('chrome', 'scripts/ensure-chrome.mjs'),
     node('phone metadata', 'scripts/phone-metadata.mjs'),
-    npm('typecheck'),
-    [
-      [named('test:browser-1', npm('test:browser', '--group', 'browser-1')), named('test:browser-2', npm('test:browser', '--group', 'browser-2'))],
-      [npm('build:cdn'), npm('test:server'), npm('test:e2e')],
-    ],
+    [[npm('test:browser')], [npm('typecheck'), npm('build:cdn'), npm('test:server'), npm('test:e2e')]],
   ],
-  release: [node('chrome', 'scripts/ensure-chrome.mjs'), npm('build'), npm('pack'), npm('test:release:node'), npm('test:release:browser')],
+  release: [
+    node('chrome', 'scripts/ensure-chrome.mjs'),
+    npm('build'),
+    npm('typecheck:release'),
+    npm('pack'),
+    npm('test:release:node'),
+    npm('test:release:browser'),
+  ],
 };
 
 const SUITES = {
-  quick: ['test:browser-1', 'test:browser-2', 'test:server', 'test:e2e'],
+  quick: ['test:browser', 'test:server', 'test:e2e'],
   release: ['test:release:node', 'test:release:browser'],
 };
 

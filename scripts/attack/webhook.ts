@@ -5,8 +5,8 @@
  * taken. In-process with the default cache size, signed as the emulator signs (webhook.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
 import { DEMO_WEBHOOK_SECRET } from '../../demo/server/app/index.js';
+import { signWebhookToken } from '../../demo/server/emulator/webhook.js';
 import { call, describeOutcome, inProcessHandlers, type Outcome } from './in-process.js';
 import { Bound, seconds, workers } from './pace.js';
 import { row, type Row } from './report.js';
@@ -14,22 +14,14 @@ import { withProve } from './stack.js';
 
 type Say = (line: string) => void;
 
-const secret = new TextEncoder().encode(DEMO_WEBHOOK_SECRET);
-
 async function delivery(): Promise<{ body: unknown; headers: Record<string, string> }> {
-  const iat = Math.floor(Date.now() / 1000);
-  const jwt = await new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setIssuer('Prove Identity')
-    .setJti(randomUUID())
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + 5 * 60)
-    .sign(secret);
+  const nowMs = Date.now();
+  const jwt = await signWebhookToken(DEMO_WEBHOOK_SECRET, nowMs);
   const notification = {
     eventId: randomUUID(),
     event: 'phone number change detected',
     eventType: 'PHONE_NUMBER_CHANGE',
-    eventTimestamp: new Date(iat * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    eventTimestamp: new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     clientCustomerId: randomUUID(),
     identityId: randomUUID(),
   };

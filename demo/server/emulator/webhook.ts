@@ -49,16 +49,7 @@ export const testWebhook: RouteHandler = async (req, res, ctx) => {
     clientCustomerId: parsed.data.clientCustomerId ?? ctx.lastVerified?.clientCustomerId ?? randomUUID(),
     identityId: parsed.data.identityId ?? ctx.lastVerified?.identityId ?? SANDBOX_OWNERS[0]!.identityId,
   };
-  const iat = Math.floor(nowMs / 1000);
-  const jwt = await new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setIssuer('Prove Identity')
-    // Prove signs each delivery attempt with its own short-lived token: two deliveries in one
-    // second are two tokens, which a backend that takes each token once must tell apart.
-    .setJti(randomUUID())
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + 5 * 60)
-    .sign(new TextEncoder().encode(webhookSecret));
+  const jwt = await signWebhookToken(webhookSecret, nowMs);
 
   const abort = new AbortController();
   ctx.pending.add(abort);
@@ -80,3 +71,19 @@ export const testWebhook: RouteHandler = async (req, res, ctx) => {
     ctx.pending.delete(abort);
   }
 };
+
+/** The token of one delivery attempt, as Prove signs it (HS256 with the Portal's secret, 5 minutes). */
+export async function signWebhookToken(webhookSecret: string, nowMs: number): Promise<string> {
+  const iat = Math.floor(nowMs / 1000);
+  return (
+    new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer('Prove Identity')
+      // Prove signs each delivery attempt with its own short-lived token: two deliveries in one
+      // second are two tokens, which a backend that takes each token once must tell apart.
+      .setJti(randomUUID())
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + 5 * 60)
+      .sign(new TextEncoder().encode(webhookSecret))
+  );
+}

@@ -2,12 +2,11 @@
 // are closed after headersTimeoutMs (not 30 s later, when Node would look by default), and one
 // client address holds at most maxConnectionsPerAddress sockets while another still gets in.
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { AppOptions, RunningApp } from '../../../demo/server/app/index.js';
 import { connectionLimits } from '../../../demo/server/app/connections.js';
 import { startAppOn, startStubProve, type StubProve } from '../../server/app-helpers.js';
+import { rawSocket, until } from './raw-socket.js';
 
 let stub: StubProve;
 before(async () => {
@@ -24,26 +23,6 @@ async function withApp(options: AppOptions, run: (app: RunningApp) => Promise<vo
   } finally {
     await app.close();
   }
-}
-
-/** A raw TCP client that keeps everything the server sends; `from` another loopback address (127.0.0.2) is another client. */
-async function rawSocket(port: number, from?: string) {
-  const socket = connect({ port, host: '127.0.0.1', ...(from ? { localAddress: from } : {}) });
-  let received = '';
-  socket.setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
-  socket.on('error', () => {});
-  const closed = once(socket, 'close').then(() => received);
-  await once(socket, 'connect');
-  return { socket, closed };
-}
-
-/** Waits (bounded by count, not by a clock) until `check` holds: the server sees sockets come and go asynchronously. */
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  assert.fail(`never: ${what}`);
 }
 
 const getConfig = (port: number) => `GET /api/config HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, request } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import { WebSocket } from 'ws';
 import { FaultBoard } from '../../../demo/server/emulator/faults.js';
@@ -9,6 +9,7 @@ import type { Flow } from '../../../demo/server/emulator/flows.js';
 import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../../demo/server/emulator/index.js';
 import { SandboxClient } from '../../../demo/server/emulator/sandbox-client.js';
 import { IDLE_CLOSE_CODE, StatusHub } from '../../../demo/server/emulator/status-socket.js';
+import { rawSocket, until } from './raw-socket.js';
 
 // What a slow, silent or greedy client can hold: header and request timeouts, one socket cap over
 // every address and one per client address, and status sockets that stop talking.
@@ -22,26 +23,6 @@ async function withEmulator(options: EmulatorOptions, run: (emu: EmulatorHandle)
   } finally {
     await emu.close();
   }
-}
-
-/** A raw TCP client that keeps everything the server sends; `from` another loopback address (127.0.0.2) is another client. */
-async function rawSocket(port: number, from?: string) {
-  const socket = connect({ port, host: '127.0.0.1', ...(from ? { localAddress: from } : {}) });
-  let received = '';
-  socket.setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
-  socket.on('error', () => {});
-  const closed = once(socket, 'close').then(() => received);
-  await once(socket, 'connect');
-  return { socket, closed, received: () => received };
-}
-
-/** Waits (bounded by count, not by a clock) until `check` holds: the server sees sockets come and go asynchronously. */
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  assert.fail(`never: ${what}`);
 }
 
 /** One request on a connection of its own that closes after the answer (no keep-alive to hold a place). */

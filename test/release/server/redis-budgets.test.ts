@@ -5,19 +5,15 @@
  * test/server/budgets.test.ts's, on the memory store.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { freeLoopbackPort } from '../../../demo/server/loopback.js';
 import { createProveVerifyHandlers, NO_LIMITS, redisStore, type LimitSettings, type ProveVerifyHandlers } from '../../../src/server/index.js';
 import { ADDY, resetStub, startStubProve, type StubProve } from '../../server/app-helpers.js';
+import { skipWithoutRedis, startRedisServer, stopRedisServer } from './redis-server.js';
 
-const REDIS_SERVER = '/usr/bin/redis-server';
 const SITE = 'https://shop.example';
-const available = existsSync(REDIS_SERVER);
-const skip = available || process.env.CI === 'true' ? false : `${REDIS_SERVER} is absent (apt-get install -y redis-server)`;
 
 let redis: ChildProcess | undefined;
 let port = 0;
@@ -56,16 +52,10 @@ function post(path: string, body: unknown, cookie = ''): Request {
 
 const budgetKeys = async () => (await admin.keys('*budget:*')).length;
 
-describe('the budgets on Redis, two machines', { skip }, () => {
+describe('the budgets on Redis, two machines', { skip: skipWithoutRedis }, () => {
   before(async () => {
     port = await freeLoopbackPort();
-    redis = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let output = '';
-    for await (const chunk of redis.stdout!) {
-      output += String(chunk);
-      if (output.includes('Ready to accept connections')) break;
-    }
-    redis.stdout!.resume();
+    redis = await startRedisServer(port);
     admin = new Redis({ host: '127.0.0.1', port });
     stub = await startStubProve();
   });
@@ -77,10 +67,7 @@ describe('the budgets on Redis, two machines', { skip }, () => {
     await Promise.all(made.map((handlers) => handlers.close()));
     for (const client of [...clients, admin]) client?.disconnect();
     await stub?.close();
-    if (redis && redis.exitCode === null) {
-      redis.kill('SIGTERM');
-      await once(redis, 'exit');
-    }
+    await stopRedisServer(redis);
   });
 
   test("calls to Prove: one machine's call counts on the other", async () => {

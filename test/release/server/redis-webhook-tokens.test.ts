@@ -2,21 +2,16 @@
 // and when full it forgets the tokens issued first instead of refusing Prove's deliveries; a
 // forgotten token is refused on every machine, and each machine says "full" once in its log.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { SignJWT } from 'jose';
 import { freeLoopbackPort } from '../../../demo/server/loopback.js';
 import { createProveVerifyHandlers, NO_LIMITS, redisStore, type ProveVerifyHandlers } from '../../../src/server/index.js';
+import { skipWithoutRedis, startRedisServer, stopRedisServer } from './redis-server.js';
 
-const REDIS_SERVER = '/usr/bin/redis-server';
 const SITE = 'https://shop.example';
 const SECRET = 'whsec_redis_tokens_test';
-const available = existsSync(REDIS_SERVER);
-/** Skipped only on a developer's machine without Redis: under CI=true a missing tool fails the suite. */
-const skip = available || process.env.CI === 'true' ? false : `${REDIS_SERVER} is absent (apt-get install -y redis-server)`;
 
 let redis: ChildProcess | undefined;
 let port = 0;
@@ -63,25 +58,15 @@ const deliver = async (h: ProveVerifyHandlers, jwt: string) =>
     )
   ).status;
 
-describe('the webhook replay cache in Redis', { skip }, () => {
+describe('the webhook replay cache in Redis', { skip: skipWithoutRedis }, () => {
   before(async () => {
     port = await freeLoopbackPort();
-    redis = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let output = '';
-    for await (const chunk of redis.stdout!) {
-      output += String(chunk);
-      if (output.includes('Ready to accept connections')) break;
-    }
-    assert.match(output, /Ready to accept connections/, 'redis-server did not start');
-    redis.stdout!.resume();
+    redis = await startRedisServer(port);
   });
   after(async () => {
     await Promise.all(made.map((h) => h.close()));
     for (const client of clients) client.disconnect();
-    if (redis && redis.exitCode === null) {
-      redis.kill('SIGTERM');
-      await once(redis, 'exit');
-    }
+    await stopRedisServer(redis);
   });
 
   test('full over two machines: fresh deliveries are taken, forgotten tokens refused on both, "full" said once each', async () => {

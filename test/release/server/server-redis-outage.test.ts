@@ -8,8 +8,8 @@
  * 401 and the element offers to start again.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,11 +18,9 @@ import { Redis } from 'ioredis';
 import { freeLoopbackPort } from '../../../demo/server/loopback.js';
 import { createProveVerifyHandlers, NO_LIMITS, redisStore, type ProveVerifyHandlers, type VerifiedResult } from '../../../src/server/index.js';
 import { ADDY, resetStub, startStubProve, type StubProve } from '../../server/app-helpers.js';
+import { skipWithoutRedis, startRedisServer, stopRedisServer } from './redis-server.js';
 
-const REDIS_SERVER = '/usr/bin/redis-server';
 const SITE = 'https://shop.example';
-const available = existsSync(REDIS_SERVER);
-const skip = available || process.env.CI === 'true' ? false : `${REDIS_SERVER} is absent (apt-get install -y redis-server)`;
 /** README's client settings, as its snippet has them (checked against the fixture below). */
 const README_CLIENT = { commandTimeout: 1000, enableOfflineQueue: false, autoResendUnfulfilledCommands: false };
 const FIXTURE = new URL('../../stacks/server/redis.ts', import.meta.url);
@@ -40,23 +38,11 @@ let verified: VerifiedResult[] = [];
 let logged: string[] = [];
 
 async function startRedis(persistence: 'aof' | 'none'): Promise<void> {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''];
-  args.push('--appendonly', persistence === 'aof' ? 'yes' : 'no');
-  server = spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  let output = '';
-  for await (const chunk of server.stdout!) {
-    output += String(chunk);
-    if (output.includes('Ready to accept connections')) break;
-  }
-  assert.match(output, /Ready to accept connections/, 'redis-server did not start');
-  server.stdout!.resume();
+  server = await startRedisServer(port, ['--dir', dir, '--appendonly', persistence === 'aof' ? 'yes' : 'no']);
 }
 
 async function stopRedis(signal: NodeJS.Signals): Promise<void> {
-  if (!server || server.exitCode !== null || server.signalCode !== null) return;
-  if (signal !== 'SIGCONT') server.kill('SIGCONT');
-  server.kill(signal);
-  await once(server, 'exit');
+  await stopRedisServer(server, signal);
 }
 
 /** Waits, asking every 50 ms, until the client is connected again (ioredis reconnects by itself). */
@@ -97,9 +83,8 @@ function assertStoreUnavailable({ answer, body, ms }: Awaited<ReturnType<typeof 
   assert.ok(ms < withinMs, `answered after ${Math.round(ms)} ms`);
 }
 
-describe('Redis paused or stopped mid-flow: what the person sees', { skip }, () => {
+describe('Redis paused or stopped mid-flow: what the person sees', { skip: skipWithoutRedis }, () => {
   before(async () => {
-    assert.ok(available, `${REDIS_SERVER} is absent: CI must install it (apt-get install -y redis-server), as .ci/run does`);
     stub = await startStubProve();
     port = await freeLoopbackPort();
   });

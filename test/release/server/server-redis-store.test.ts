@@ -4,22 +4,17 @@
  * instances on one Redis stand for two machines behind a load balancer.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { SignJWT } from 'jose';
 import { freeLoopbackPort } from '../../../demo/server/loopback.js';
 import { createProveVerifyHandlers, NO_LIMITS, redisStore, type ProveVerifyHandlers, type ProveVerifyOptions } from '../../../src/server/index.js';
 import { ADDY, call, cookieOf as demoCookieOf, resetStub, startAppOn, startStubProve, type StubProve } from '../../server/app-helpers.js';
+import { skipWithoutRedis, startRedisServer, stopRedisServer } from './redis-server.js';
 
-const REDIS_SERVER = '/usr/bin/redis-server';
 const SITE = 'https://shop.example';
 const WEBHOOK_SECRET = 'whsec_redis_test';
-const available = existsSync(REDIS_SERVER);
-/** Skipped only on a developer's machine without Redis: under CI=true a missing tool fails the suite. */
-const skip = available || process.env.CI === 'true' ? false : `${REDIS_SERVER} is absent (apt-get install -y redis-server)`;
 
 let redis: ChildProcess | undefined;
 let port = 0;
@@ -30,18 +25,8 @@ let clock = Date.parse('2026-01-01T00:00:00Z');
 const now = () => clock;
 
 async function startRedis(): Promise<void> {
-  assert.ok(available, `${REDIS_SERVER} is absent: CI must install it (apt-get install -y redis-server), as .ci/run does`);
   port = await freeLoopbackPort();
-  redis = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let output = '';
-  for await (const chunk of redis.stdout!) {
-    output += String(chunk);
-    if (output.includes('Ready to accept connections')) break;
-  }
-  assert.match(output, /Ready to accept connections/, 'redis-server did not start');
-  redis.stdout!.resume();
+  redis = await startRedisServer(port);
 }
 
 /** One "machine": its own Redis connection and its own handlers, on the shared Redis. */
@@ -81,7 +66,7 @@ async function assertError400(answer: Response, message: string): Promise<void> 
   assert.deepEqual(await answer.json(), { code: 'invalid_request', message });
 }
 
-describe('the Redis store, two machines on one redis-server', { skip }, () => {
+describe('the Redis store, two machines on one redis-server', { skip: skipWithoutRedis }, () => {
   before(async () => {
     await startRedis();
     stub = await startStubProve();
@@ -96,10 +81,7 @@ describe('the Redis store, two machines on one redis-server', { skip }, () => {
     await Promise.all(made.map((h) => h.close()));
     for (const client of clients) client.disconnect();
     await stub?.close();
-    if (redis && redis.exitCode === null) {
-      redis.kill('SIGTERM');
-      await once(redis, 'exit');
-    }
+    await stopRedisServer(redis);
   });
 
   test('a flow started on one machine is read on the other, once', async () => {

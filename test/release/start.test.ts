@@ -14,8 +14,9 @@ const ADDY = { firstName: 'Addy', lastName: 'Epinay', phoneNumber: '2001004010' 
 describe('demo/server/start.ts', () => {
   /** Runs start.ts with `env`; resolves with its output once `until` shows up or it exits. */
   function run(env: Record<string, string | undefined>, until: RegExp) {
-    const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-    for (const [key, value] of Object.entries(env)) if (value === undefined) delete childEnv[key];
+    // Emulator mode refuses NODE_ENV=production (a shell that exports it must not fail these runs).
+    const childEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: undefined, PROVE_EMULATOR: undefined, ...env };
+    for (const [key, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[key];
     const child = spawn(process.execPath, ['--import', 'tsx', 'demo/server/start.ts'], {
       cwd: REPO_ROOT,
       env: childEnv,

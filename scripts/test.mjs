@@ -30,7 +30,6 @@ const LOG_DIR = path.join(ROOT, 'node_modules/.cache/prove-verify-tests');
  */
 const npm = (script, ...args) => ({ name: script, command: 'npm', args: ['run', '-s', script, ...(args.length ? ['--', ...args] : [])] });
 const node = (name, script, ...args) => ({ name, command: process.execPath, args: [script, ...args] });
-const named = (name, step) => ({ ...step, name });
 
 /** Steps in order; an array inside runs its members side by side, each a chain of steps. */
 const PLANS = {

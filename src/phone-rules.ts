@@ -11,6 +11,11 @@ import { effectiveCountry, type PhoneCheck } from './phone.js';
 import { possibleE164 } from './phone-rule.js';
 
 import { validateForm, type FormCheck } from './flow/validate.js';
+import { enLater } from './i18n/en-later.js';
+import { completeEnglish } from './i18n/registry.js';
+
+// Every step after the form, and every field check, comes with this module: so does their English.
+completeEnglish(enLater);
 
 // The form's check and the phone's own field need these rules: they load with them.
 export { validateForm };

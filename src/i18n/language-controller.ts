@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { resolveLanguage } from './registry.js';
+import { resolveLanguage, tablesVersion } from './registry.js';
 import type { StringOverrides, Strings } from './strings.js';
 
 type Host = ReactiveControllerHost & HTMLElement;
@@ -25,6 +25,8 @@ export class LanguageController implements ReactiveController {
   private table!: Strings;
   private merged?: { table: Strings; overrides?: StringOverrides; strings: Strings };
   private observer?: MutationObserver;
+  /** The registry's `tablesVersion` the table was resolved at. */
+  private version = -1;
 
   constructor(
     private readonly host: Host,
@@ -35,6 +37,8 @@ export class LanguageController implements ReactiveController {
   }
 
   get strings(): Strings {
+    // A table was added or replaced (English completed, a language registered): read it now, as this render's.
+    if (this.version !== tablesVersion) this.resolve(false);
     const overrides = this.overrides();
     const merged = this.merged;
     if (merged && merged.table === this.table && merged.overrides === overrides) return merged.strings;
@@ -61,12 +65,13 @@ export class LanguageController implements ReactiveController {
     this.observer = undefined;
   }
 
-  private resolve(): void {
+  private resolve(render = true): void {
+    this.version = tablesVersion;
     const resolved = resolveLanguage(wantedLanguage(this.host));
     if (resolved.strings !== this.table) {
       this.table = resolved.strings;
       this.lang = resolved.lang;
-      this.host.requestUpdate();
+      if (render) this.host.requestUpdate();
     }
     // A built-in language still loading: show the fallback now, the language once it is in.
     void resolved.loading?.then(() => this.host.isConnected && this.resolve());

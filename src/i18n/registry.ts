@@ -1,20 +1,31 @@
 import { en } from './en.js';
-import type { Strings } from './strings.js';
+import type { LaterStrings, Strings } from './strings.js';
 
 /**
  * Languages by lowercase tag. English is always here; the other built-in ones load when a page
  * asks for them, so the first paint carries one language. A language module registers itself.
  */
-const languages = new Map<string, Strings>([['en', en]]);
+// English is whole once `completeEnglish` has run: nothing reads a later step's words before.
+const languages = new Map<string, Strings>([['en', en as Strings]]);
 const builtIn = new Map<string, () => Promise<unknown>>([
   ['es', () => import('./es.js')],
   ['fr', () => import('./fr.js')],
 ]);
 const loading = new Map<string, Promise<void>>();
 
+/** Counts the changes of the tables, so an element whose table was replaced picks up the new one. */
+export let tablesVersion = 0;
+
 /** Adds (or replaces) a language, e.g. `registerLanguage('de', de)`; `de-AT` then falls back to it. */
 export function registerLanguage(tag: string, strings: Strings): void {
   languages.set(tag.toLowerCase(), strings);
+  tablesVersion++;
+}
+
+/** Adds the rest of English, which comes with the flow's code; once is enough. */
+export function completeEnglish(later: LaterStrings): void {
+  if ('otpTitle' in languages.get('en')!) return;
+  registerLanguage('en', { ...en, ...later, errors: { ...en.errors, ...later.errors } });
 }
 
 /** `fr-CA` → `fr-ca`, `fr`, `en`. */

@@ -6,6 +6,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/prove-verify.js';
 import { registerLanguage, type ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { en } from '../../src/i18n/en.js';
+import { enLater } from '../../src/i18n/en-later.js';
 import { buttonByName, text, untilHeading } from '../support/dom.js';
 
 const heading = (el: ProveVerifyElement) => el.shadowRoot!.querySelector('h2')!.textContent!.trim();
@@ -45,7 +46,13 @@ describe('<prove-verify> languages', () => {
   });
 
   it('takes a language a page registers, with its region falling back to it', async () => {
-    registerLanguage('de', { ...en, title: 'Bestätigen Sie Ihre Telefonnummer', submit: 'Bestätigen' });
+    registerLanguage('de', {
+      ...en,
+      ...enLater,
+      errors: { ...en.errors, ...enLater.errors },
+      title: 'Bestätigen Sie Ihre Telefonnummer',
+      submit: 'Bestätigen',
+    });
     const el = await fixture<ProveVerifyElement>(html`<prove-verify lang="de-CH" backend-url="/api"></prove-verify>`);
     await untilHeading(el, 'Bestätigen Sie Ihre Telefonnummer');
     expect(buttonByName(el, 'Bestätigen')).to.be.instanceOf(HTMLButtonElement);

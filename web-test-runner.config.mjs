@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
+import { a11ySnapshotPlugin } from '@web/test-runner-commands/plugins';
 import { CHROME_ARGS, requireChrome } from './scripts/find-chrome.mjs';
 import { wtrCounts } from './scripts/test-counts.mjs';
 import { fakeBackend } from './test/support/fake-backend.mjs';
@@ -87,7 +88,7 @@ export default {
   // tests take a quarter less CPU). The end-to-end tests, with several contexts, keep Chromium's
   // usual processes.
   browsers: [chromeLauncher({ launchOptions: { executablePath, headless: true, args: [...CHROME_ARGS, '--single-process'] } })],
-  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2021' }), liveStack(), forcedColors(), reactAsEsm()],
+  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2021' }), liveStack(), forcedColors(), reactAsEsm(), a11ySnapshotPlugin()],
   middleware: [fakeBackend, liveStackProxy],
   // The usual report, and the counts `npm test`'s closing line adds up.
   reporters: [defaultReporter(), wtrCounts()],

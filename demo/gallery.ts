@@ -18,7 +18,8 @@
 import '../src/prove-verify.js';
 import type { ProveVerifyElement } from '../src/prove-verify-element.js';
 import type { CodeAnswer, FlowSteps, LinkAnswer, PossessionType, ProveSdk, SdkRun } from '../src/sdk.js';
-import { resolveLanguage } from '../src/i18n/registry.js';
+import { enLater } from '../src/i18n/en-later.js';
+import { completeEnglish, resolveLanguage } from '../src/i18n/registry.js';
 import type { Strings } from '../src/i18n/strings.js';
 
 type StepName = ProveVerifyElement['step'];
@@ -385,6 +386,28 @@ const SCENARIOS: Scenario[] = [
     },
   },
   {
+    id: 'otp-last-try',
+    step: 'otp-entry',
+    note: 'two wrong codes: "Last try" before the third',
+    drive: async (d) => {
+      await codeEntered(d, '0000');
+      await d.waitFor('otp-entry', () => d.run.codePrompts === 2);
+      await d.enterCode('1111');
+      await d.waitFor('otp-entry', () => d.run.codePrompts === 3);
+    },
+  },
+  {
+    id: 'otp-help',
+    step: 'otp-entry',
+    note: '"Didn’t get the text?" opened',
+    drive: async (d) => {
+      await start(d);
+      await d.waitFor('otp-entry', () => d.run.codePrompts === 1);
+      d.find<HTMLElement>('details > summary', 'the help’s summary').click();
+      await d.waitFor('otp-entry', () => d.find<HTMLDetailsElement>('details', 'the help').open, 'the help open');
+    },
+  },
+  {
     id: 'otp-expired',
     step: 'otp-entry',
     note: 'the code expired: "Send a new code" is the main action',
@@ -458,6 +481,32 @@ const SCENARIOS: Scenario[] = [
     drive: async (d) => {
       await start(d);
       await d.waitFor('link-waiting');
+    },
+  },
+  {
+    id: 'link-offline',
+    step: 'link-waiting',
+    note: 'desktop: the connection lost in the link wait (the status socket closed; the backend not yet answering)',
+    possession: 'desktop',
+    backend: { status: 'hold' },
+    drive: async (d) => {
+      await start(d);
+      await d.waitFor('link-waiting');
+      d.run.fail('Failed to receive secondary authentication status: Channel communication stalled');
+      await d.waitFor('link-waiting', () => d.root.querySelector('.connection-lost') !== null, 'the connection said lost');
+    },
+  },
+  {
+    id: 'link-interrupted',
+    step: 'expired',
+    note: 'desktop: the link wait broke off with the connection, and the backend had no result',
+    possession: 'desktop',
+    backend: { status: { status: 202 } },
+    drive: async (d) => {
+      await start(d);
+      await d.waitFor('link-waiting');
+      d.run.fail('Failed to receive secondary authentication status: Channel communication stalled');
+      await d.waitFor('expired');
     },
   },
   {
@@ -535,7 +584,7 @@ const SCENARIOS: Scenario[] = [
   {
     id: 'error-rate-limited',
     step: 'error',
-    note: 'HTTP 429, Retry-After 27: Verify held, counting down',
+    note: 'HTTP 429, Retry-After 27: "Try again" held, the wait said once, counting down',
     backend: { verify: { status: 429, body: { code: 'rate_limited', message: 'Too many requests.' }, headers: { 'Retry-After': '27' } } },
     drive: async (d) => {
       await start(d);
@@ -630,6 +679,8 @@ async function runGallery(params: URLSearchParams): Promise<void> {
 
   // Each language's words, to find the element's buttons as a person reads them.
   const strings = new Map<string, Strings>();
+  // The gallery names later steps' buttons before any element has loaded the flow's code.
+  completeEnglish(enLater);
   for (const lang of langs) {
     await resolveLanguage(lang).loading;
     strings.set(lang, resolveLanguage(lang).strings);

@@ -56,7 +56,8 @@ export interface VerifyStarted {
   changeNumber: ChangeNumber;
 }
 
-export type BackendErrorCode = 'network' | 'timeout' | 'http' | 'malformed' | 'rate-limited' | 'unavailable' | 'aborted';
+/** `origin`: the backend is there but refused this page's origin (CORS; see `refusedOrigin`). */
+export type BackendErrorCode = 'network' | 'origin' | 'timeout' | 'http' | 'malformed' | 'rate-limited' | 'unavailable' | 'aborted';
 
 export class BackendError extends Error {
   constructor(
@@ -103,9 +104,10 @@ async function postJson(config: BackendConfig, path: string, body: unknown, sign
   signal?.addEventListener('abort', forwardAbort, { once: true });
   try {
     if (signal?.aborted) throw new BackendError('aborted', 'The request was cancelled.');
+    const url = joinUrl(config.baseUrl, path);
     let response: Response;
     try {
-      response = await fetch(joinUrl(config.baseUrl, path), {
+      response = await fetch(url, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
         body: JSON.stringify(body),
@@ -113,6 +115,9 @@ async function postJson(config: BackendConfig, path: string, body: unknown, sign
         signal: controller.signal,
       });
     } catch {
+      if (!timedOut && !signal?.aborted && (await refusedOrigin(url, config.credentials, controller.signal))) {
+        throw new BackendError('origin', "The backend refused this page's origin (CORS): see the console.");
+      }
       throw networkOrAbort(timedOut, signal);
     }
     let text: string;
@@ -145,6 +150,34 @@ async function postJson(config: BackendConfig, path: string, body: unknown, sign
     clearTimeout(timer);
     signal?.removeEventListener('abort', forwardAbort);
   }
+}
+
+/** Backend origins already named in the console: each is named once a page. */
+const namedOrigins = new Set<string>();
+
+/**
+ * Whether a request that failed as an unreachable server's does was the backend refusing this
+ * page's origin (CORS): the browser reports both as the same TypeError. Only a backend on another
+ * origin, with the browser online, can be refusing; a `no-cors` request to it (which CORS never
+ * stops, and whose answer nobody reads) then tells the two apart: it gets through only if the
+ * backend is there. The first refusal of a backend says in the console what it must answer.
+ */
+async function refusedOrigin(url: string, credentials: RequestCredentials, signal: AbortSignal): Promise<boolean> {
+  const target = new URL(url, location.href);
+  if (target.origin === location.origin || !navigator.onLine) return false;
+  try {
+    await fetch(target, { method: 'HEAD', mode: 'no-cors', credentials: 'omit', cache: 'no-store', signal });
+  } catch {
+    return false;
+  }
+  if (!namedOrigins.has(target.origin)) {
+    namedOrigins.add(target.origin);
+    const page = location.origin;
+    console.error(
+      `<prove-verify>: the backend at ${target.origin} refused this page's origin (CORS). Have it answer, OPTIONS preflight included, with Access-Control-Allow-Origin: ${page} and Access-Control-Allow-Headers: Content-Type${credentials === 'include' ? ' and Access-Control-Allow-Credentials: true' : ''}, or serve it under this page's origin.`,
+    );
+  }
+  return true;
 }
 
 function networkOrAbort(timedOut: boolean, signal?: AbortSignal): BackendError {

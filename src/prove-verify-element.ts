@@ -1,5 +1,4 @@
-import { LitElement, adoptStyles, html, nothing, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
+import { LitElement, adoptStyles, html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { FlowController } from './flow/controller.js';
 import { phoneRules } from './phone.js';
 import type { FlowState } from './flow/state.js';
@@ -38,7 +37,8 @@ export type { Strings, StringOverrides } from './i18n/strings.js';
  * @csspart code-input - The code input.
  * @csspart hint - A field's hint.
  * @csspart field-error - A field's error message.
- * @csspart alert - An error message (role="alert").
+ * @csspart alert - An error message: a failure's box (its words in role="alert"), or the code field's refusal.
+ * @csspart help - The code screen's "Didn't get the text?" disclosure (a `details` element).
  * @csspart status - A progress or notice message.
  * @csspart button - Every button.
  * @csspart submit - The main button of a step.
@@ -68,74 +68,101 @@ export type { Strings, StringOverrides } from './i18n/strings.js';
 export class ProveVerifyElement extends LitElement {
   static override styles = styles;
 
+  // Lit's options for each property, in one table: decorators (a call per property, and Lit's
+  // decorator code) would weigh 0.4 KB gzip more in the first paint.
+  static override properties: PropertyDeclarations = {
+    backendUrl: { attribute: 'backend-url' },
+    verifyPath: { attribute: 'verify-path' },
+    statusPath: { attribute: 'status-path' },
+    possessionType: { attribute: 'possession-type' },
+    finalTargetUrl: { attribute: 'final-target-url' },
+    firstName: { attribute: 'first-name' },
+    lastName: { attribute: 'last-name' },
+    phone: {},
+    timeout: { type: Number },
+    codeLifetime: { attribute: 'code-lifetime', type: Number },
+    linkLifetime: { attribute: 'link-lifetime', type: Number },
+    resendAfter: { attribute: 'resend-after', type: Number },
+    credentials: {},
+    theme: { reflect: true },
+    defaultCountry: { attribute: 'default-country' },
+    countries: {},
+    otpLength: { attribute: 'otp-length', type: Number },
+    strings: { attribute: false },
+    sdk: { attribute: false },
+    sdkSrc: { attribute: 'sdk-src' },
+    name: { reflect: true },
+    required: { type: Boolean },
+  };
+
   /** Base URL of your backend that implements the contract, e.g. `/api`. Required. */
-  @property({ attribute: 'backend-url' }) backendUrl = '';
+  backendUrl = '';
 
   /** Path of the start call under `backend-url`. */
-  @property({ attribute: 'verify-path' }) verifyPath = '/verify';
+  verifyPath = '/verify';
 
   /** Path of the result call under `backend-url`. */
-  @property({ attribute: 'status-path' }) statusPath = '/verify-status';
+  statusPath = '/verify-status';
 
   /** `auto` asks Prove's SDK whether this is a mobile browser; `mobile` or `desktop` force it. */
-  @property({ attribute: 'possession-type' }) possessionType: 'auto' | 'mobile' | 'desktop' = 'auto';
+  possessionType: 'auto' | 'mobile' | 'desktop' = 'auto';
 
   /** Where the Instant Link sends the phone after it is opened (desktop flow). */
-  @property({ attribute: 'final-target-url' }) finalTargetUrl = '';
+  finalTargetUrl = '';
 
   /** Prefills the first name. */
-  @property({ attribute: 'first-name' }) firstName = '';
+  firstName = '';
 
   /** Prefills the last name. */
-  @property({ attribute: 'last-name' }) lastName = '';
+  lastName = '';
 
   /** Prefills the phone number. */
-  @property() phone = '';
+  phone = '';
 
   /** Milliseconds to wait for each backend answer. */
-  @property({ type: Number }) timeout = 15000;
+  timeout = 15000;
 
   /** Seconds a texted code can be used (Prove's: 120); the code screen counts down. */
-  @property({ attribute: 'code-lifetime', type: Number }) codeLifetime = 120;
+  codeLifetime = 120;
 
   /** Seconds an Instant Link can be opened (Prove's: 180); the wait counts down, then stops. */
-  @property({ attribute: 'link-lifetime', type: Number }) linkLifetime = 180;
+  linkLifetime = 180;
 
   /** Seconds before a code or link can be sent again. */
-  @property({ attribute: 'resend-after', type: Number }) resendAfter = 30;
+  resendAfter = 30;
 
   /** `fetch` credentials mode for backend calls: `same-origin`, `include` or `omit`. */
-  @property() credentials: RequestCredentials = 'same-origin';
+  credentials: RequestCredentials = 'same-origin';
 
   /** `light` or `dark` forces the colours; unset follows the page's `color-scheme`. */
-  @property({ reflect: true }) theme?: 'light' | 'dark';
+  theme?: 'light' | 'dark';
 
   /** The country a number without `+` belongs to (ISO 3166 code, e.g. `US`, `GB`). */
-  @property({ attribute: 'default-country' }) defaultCountry = 'US';
+  defaultCountry = 'US';
 
   /** The countries a number may belong to, e.g. `US,CA,GB`; empty allows any. */
-  @property() countries = '';
+  countries = '';
 
   /** Digits in a texted code, 4 to 6 (Prove's sandbox: 4). */
-  @property({ attribute: 'otp-length', type: Number }) otpLength = 4;
+  otpLength = 4;
 
   /**
    * Your words in place of any of the element's, in the language shown, e.g.
    * `{submit: 'Continue', messages: {codeWrong: '…'}}`. Strings that take values are functions.
    */
-  @property({ attribute: false }) strings?: StringOverrides;
+  strings?: StringOverrides;
 
   /**
    * The Prove SDK adapter; unset means Prove's own SDK, loaded when a flow starts. Replace it only
    * to test or to wrap the SDK; attributes cannot set it.
    */
-  @property({ attribute: false }) sdk?: ProveSdk;
+  sdk?: ProveSdk;
 
   /**
    * Where to load Prove's SDK file (`prove-auth.js`, unmodified) from, for a page that serves it
    * itself; unset, the copy beside this script (CDN) or your bundle's. One per page: the SDK loads once.
    */
-  @property({ attribute: 'sdk-src' }) sdkSrc = '';
+  sdkSrc = '';
 
   private readonly flow = new FlowController(this, () => ({
     backend: {
@@ -151,12 +178,7 @@ export class ProveVerifyElement extends LitElement {
     codeLifetime: seconds(this.codeLifetime, 120),
     linkLifetime: seconds(this.linkLifetime, 180),
     resendAfter: seconds(this.resendAfter, 30, 0),
-    otpLength: codeDigits(this.otpLength),
-    defaultCountry: this.defaultCountry.trim().toUpperCase() || 'US',
-    countries: this.countries
-      .split(',')
-      .map((c) => c.trim().toUpperCase())
-      .filter(Boolean),
+    ...this.viewConfig(),
   }));
 
   private readonly language = new LanguageController(this, () => this.strings);
@@ -170,10 +192,10 @@ export class ProveVerifyElement extends LitElement {
   private readonly internals = this.attachInternals();
 
   /** The name the verified number is submitted under, as a form control's (the attribute is what the browser reads). */
-  @property({ reflect: true }) name?: string;
+  name?: string;
 
   /** The form may not be submitted until the number is verified. */
-  @property({ type: Boolean }) required = false;
+  required = false;
 
   // As a native control answers them.
   get form(): HTMLFormElement | null {
@@ -197,14 +219,6 @@ export class ProveVerifyElement extends LitElement {
   private laterStyles = 0;
   /** Focus was inside the element when the update began (see `updated`). */
   private hadFocus = false;
-
-  constructor() {
-    super();
-    // Escape does what Cancel does on the steps that show it (see FlowRunner.escape).
-    this.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape' && !e.defaultPrevented && !e.isComposing && this.flow.escape()) e.preventDefault();
-    });
-  }
 
   /** The current step, e.g. `form`, `otp-entry`, `success`. */
   get step(): FlowState['name'] {
@@ -243,8 +257,15 @@ export class ProveVerifyElement extends LitElement {
   protected override render() {
     const state = this.flow.state;
     const t = this.language.strings;
-    const config = {
-      lang: this.language.lang,
+    const ctx = { t, actions: this.flow, now: Date.now(), config: { lang: this.language.lang, ...this.viewConfig() } };
+    this.flow.warm?.(ctx, state.values);
+    return html`${this.renderStep(state, ctx)}
+      <p class="visually-hidden" role="status">${announcement(state, t)}</p>`;
+  }
+
+  /** What the flow and the views both read of the attributes: the countries and the code's length. */
+  private viewConfig() {
+    return {
       defaultCountry: this.defaultCountry.trim().toUpperCase() || 'US',
       countries: this.countries
         .split(',')
@@ -252,8 +273,6 @@ export class ProveVerifyElement extends LitElement {
         .filter(Boolean),
       otpLength: codeDigits(this.otpLength),
     };
-    return html`${this.renderStep(state, { t, actions: this.flow, now: Date.now(), config })}
-      <p class="visually-hidden" role="status">${announcement(state, t, config)}</p>`;
   }
 
   private renderStep(state: FlowState, ctx: ViewContext) {
@@ -276,21 +295,28 @@ export class ProveVerifyElement extends LitElement {
   protected override updated(): void {
     const state = this.flow.state;
     const verified = state.name === 'success' ? (state.phoneNumber ?? null) : null;
+    const root = this.shadowRoot!;
+    // The step's main control (a field with an error, the code input, a progress step's heading).
+    const main = root.querySelector<HTMLElement>('[data-autofocus]');
     this.internals.setFormValue(verified);
-    this.internals.setValidity(this.required && !verified ? { valueMissing: true } : {}, this.language.strings.verifyFirst);
+    // Anchored to a control that takes focus (the step's main one, else its first), so a host
+    // form's refused submit focuses the element and shows the message there, on every step.
+    this.internals.setValidity(
+      this.required && !verified ? { valueMissing: true } : {},
+      this.language.strings.verifyFirst,
+      main ?? root.querySelector<HTMLElement>('input:enabled,select:enabled,button,[tabindex]') ?? undefined,
+    );
     // Focus follows the flow (never on page load, never while typing).
     if (this.flow.focusVersion === this.focusedVersion) return;
     this.focusedVersion = this.flow.focusVersion;
-    const root = this.shadowRoot!;
     // A step that names no control, after the one that had focus went away (Cancel, Escape, "Start
     // again"): the form's first field or the step's heading, never the page's body. Focus the page
     // holds elsewhere stays there.
-    const target =
-      root.querySelector<HTMLElement>('[data-autofocus]') ?? (this.hadFocus && !root.activeElement ? this.flow.refocus?.(root, this.flow.state) : null);
+    const target = main ?? (this.hadFocus && !root.activeElement ? this.flow.refocus?.(root, this.flow.state) : null);
     if (!target) return;
     // Focusing the focused field again says nothing; blurring first makes a screen reader read
     // it anew, with the error it is now described by.
-    if (this.shadowRoot!.activeElement === target) target.blur();
+    if (root.activeElement === target) target.blur();
     target.focus();
   }
 }

@@ -225,14 +225,19 @@ function buildAuthenticator(api: ProveAuthApi, possession: PossessionType, steps
     .build();
 }
 
-/** Whether this is a phone: a device does not change, so it is asked once a page (the controller asks at the first keystroke). */
+/**
+ * Whether this is a phone: a device does not change, so it is asked once a page (when the person
+ * reaches the form: see `warmSdk`); `mobileWebAnswer` holds the answer once it is in, so a submit
+ * starts the flow without waiting a turn for it.
+ */
 let mobileWeb: Promise<boolean> | undefined;
+export let mobileWebAnswer: boolean | undefined;
 
 /** The real SDK. */
 export const proveAuthSdk: ProveSdk = {
   isMobileWeb() {
     mobileWeb ??= proveAuth().then(
-      (api) => new api.AuthenticatorBuilder().build().isMobileWeb(),
+      (api) => (mobileWebAnswer = new api.AuthenticatorBuilder().build().isMobileWeb()),
       (error: unknown) => {
         mobileWeb = undefined;
         throw error;

@@ -7,9 +7,11 @@ import { css } from 'lit';
  * since the page behind may not match, paints a background of its own.
  *
  * One steady panel: every step is at least as tall as the form, so nothing jumps.
- * Secondary actions are text buttons; only the step's main action is filled. They share one row,
- * sized by their labels, while it is wide enough; below that each takes its own full-width row:
- * never a ragged wrap, whatever the language.
+ * Secondary actions are text buttons; only the step's main action is filled (their layout is in
+ * ui/step-styles.ts: only the later steps have them).
+ * A field's error starts with an icon (its "!" drawn in a circle, hidden from screen readers, which
+ * hear the visually hidden "Error:" instead), so in forced colours, where every text is one colour,
+ * an error still does not read as a hint.
  * Forced colours: system colours only; the main button stays filled, focus and spinner visible.
  *
  * The rules are written tersely (no comments inside the template): they ship as they are, in the
@@ -98,6 +100,16 @@ export const styles = css`
     font-size: 0.875em;
     margin: 0.25em 0 0;
   }
+  .field-error::before {
+    content: '!' / '';
+    display: inline-block;
+    width: 1.2em;
+    line-height: 1.2em;
+    border: 1px solid;
+    border-radius: 50%;
+    text-align: center;
+    font-weight: 700;
+  }
   .alert {
     border: 1px solid var(--_danger);
     border-radius: var(--_radius);
@@ -118,7 +130,7 @@ export const styles = css`
     color: var(--_accent);
     cursor: pointer;
   }
-  button:hover:not(:disabled) {
+  button:hover:not([aria-disabled='true']) {
     text-decoration: underline;
   }
   button.primary {
@@ -126,26 +138,13 @@ export const styles = css`
     background: var(--_accent);
     color: var(--_on-accent);
   }
-  button.primary:hover:not(:disabled) {
+  button.primary:hover:not([aria-disabled='true']) {
     background: var(--_accent-hover);
     text-decoration: none;
   }
-  button:disabled {
+  button[aria-disabled='true'] {
     opacity: 0.6;
     cursor: default;
-  }
-  .actions {
-    container-type: inline-size;
-    display: grid;
-    grid-auto-flow: column;
-    gap: 0.25em;
-    width: 100%;
-    margin-top: 0.5em;
-  }
-  @container (width < 24em) {
-    .actions > * {
-      grid-column: 1;
-    }
   }
   .visually-hidden {
     position: absolute;
@@ -164,7 +163,7 @@ export const styles = css`
       background: Highlight;
       color: HighlightText;
     }
-    button.primary:disabled {
+    button.primary[aria-disabled='true'] {
       background: Canvas;
       color: GrayText;
       border-color: GrayText;

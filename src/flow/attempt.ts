@@ -49,8 +49,18 @@ export interface FlowAttempt {
   finish: PendingAnswer<void>;
   /** A number the person gave before the SDK asked for it. */
   queuedPhone?: string;
-  /** Stops listening for an Instant Link finished in another tab of this browser. */
+  /**
+   * Stops listening for an Instant Link finished in another tab of this browser, and for the
+   * connection going and coming back.
+   */
   stopListening?: () => void;
+  /**
+   * Prove's SDK no longer waits for the link: its status socket closed, or one of its requests
+   * failed with the connection. Only the backend can say whether the phone opened the link.
+   */
+  linkWaitOver?: boolean;
+  /** Asks the backend for the result when the connection was lost and may be back (desktop). */
+  checkConnection?: () => void;
 }
 
 export function createAttempt(settings: FlowSettings): FlowAttempt {

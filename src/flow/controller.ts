@@ -2,7 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { emit } from '../events.js';
 import { loadPhoneRules, phoneRules } from '../phone.js';
 import type { FlowAction } from './actions.js';
-import type { FlowRunner, FlowHost, refocus, stepStyles, stepView } from './runner.js';
+import type { FlowRunner, FlowHost, refocus, stepStyles, stepView, warmViews } from './runner.js';
 import type { FlowSettings } from './attempt.js';
 import { BUSY_STATES, initialState, type FieldName, type FlowState, type FormValues } from './state.js';
 import { transition } from './transition.js';
@@ -15,14 +15,15 @@ type Host = ReactiveControllerHost & HTMLElement;
 /**
  * Holds the flow's state and is the one place it changes (`dispatch`, through the pure
  * `transition`). What a running flow does (requests, Prove's SDK, its clock) is the `FlowRunner`,
- * loaded with the first keystroke or submit, together with the views of the later steps, so the
- * first paint carries only the form. The element calls the action methods.
+ * loaded when the person reaches the form (or submits), together with the views of the later
+ * steps, so the first paint carries only the form. The element calls the action methods.
  */
 export class FlowController implements ReactiveController, FlowHost {
   state: FlowState;
   /**
    * Counts the changes after which focus should move to the new step's main control: every change
-   * but typing, so a keystroke never sends focus elsewhere (the clock's ticks change nothing).
+   * but typing (a keystroke never sends focus elsewhere; the clock's ticks change nothing) and the
+   * connection's (the live region says it, and the person's place stays).
    */
   focusVersion = 0;
   /** The views of the steps after the form, and their styles, once loaded. */
@@ -30,10 +31,15 @@ export class FlowController implements ReactiveController, FlowHost {
   viewStyles?: typeof stepStyles;
   /** Where focus goes when it fell with a removed control; loaded with the runner. */
   refocus?: typeof refocus;
+  /** Renders the screens after Verify once, unseen, with the element's words (see `warmViews`). */
+  warm?: typeof warmViews;
   private runner?: FlowRunner;
   private loading?: Promise<FlowRunner>;
   /** A submit is checking the form (see `submit`). */
   private checking = false;
+  /** The last check of the form (see `check`), and the pause after a keystroke that makes it. */
+  private checked?: { values: FormValues; key: string; result: FormCheck };
+  private pause?: ReturnType<typeof setTimeout>;
 
   constructor(
     readonly host: Host,
@@ -41,6 +47,7 @@ export class FlowController implements ReactiveController, FlowHost {
   ) {
     this.state = initialState();
     host.addController(this);
+    host.addEventListener('focusin', () => this.prepare());
   }
 
   hostDisconnected(): void {
@@ -58,12 +65,45 @@ export class FlowController implements ReactiveController, FlowHost {
     this.host.requestUpdate();
   }
 
+  /**
+   * The person reached the element (focus comes before typing, and before the country selector
+   * opens) or typed: a submit is coming. The phone rules, with the phone's own field (which shows
+   * once they are in), the flow's code and Prove's SDK load now, and the SDK is asked whether this
+   * is a phone, so Verify waits for none of them. Until then the phone is a plain input, and the
+   * first paint stays small.
+   */
+  private prepare(): void {
+    if (!phoneRules())
+      loadPhoneRules().then(
+        () => this.host.requestUpdate(),
+        () => {},
+      );
+    this.load().catch(() => {});
+  }
+
   /** The person typed in a field. */
   edit(field: FieldName, value: string): void {
-    // Typing means a submit is coming: fetch the phone rules and the flow's code now.
-    loadPhoneRules().catch(() => {});
-    this.load().catch(() => {});
+    this.prepare();
     this.dispatch({ type: 'edit', field, value });
+    // The form is checked while the person pauses, so Verify starts the flow at once.
+    clearTimeout(this.pause);
+    this.pause = setTimeout(() => this.check(this.state.values), 100);
+  }
+
+  /**
+   * The form's check, once the phone rules are in; one already made for the same values and
+   * settings is reused (states never change their values in place).
+   */
+  private check(values: FormValues, rules = phoneRules()): FormCheck | Promise<FormCheck> | undefined {
+    if (!rules) return;
+    const settings = this.settings();
+    const key = settings.defaultCountry + settings.countries;
+    if (this.checked?.values === values && this.checked.key === key) return this.checked.result;
+    const result = rules.checkForm(values, settings);
+    // Still loading the number's plans: a submit waits for them and checks again.
+    if (result instanceof Promise) result.catch(() => {});
+    else this.checked = { values, key, result };
+    return result;
   }
 
   /** Replaces the values while no flow runs (attributes `first-name`, `last-name`, `phone`). */
@@ -92,8 +132,7 @@ export class FlowController implements ReactiveController, FlowHost {
       // in the same click.
       for (let values; values !== this.state.values;) {
         values = this.state.values;
-        const rules = phoneRules() ?? (await loadPhoneRules());
-        const check = rules.checkForm(values, this.settings());
+        const check = this.check(values, phoneRules() ?? (await loadPhoneRules()))!;
         checked = check instanceof Promise ? await check : check;
       }
     } catch {
@@ -112,7 +151,9 @@ export class FlowController implements ReactiveController, FlowHost {
     try {
       // The rules that could not load are code too: the same failure as the flow's code.
       if (!checked) throw 0;
-      runner = await loading;
+      // Loaded (the person reached the form a while ago): the start call leaves in this task,
+      // before `starting` renders.
+      runner = this.runner ?? (await loading);
     } catch {
       this.dispatch({ type: 'failed', code: 'load', retry: 'start' });
       emit(this.host, 'prove-verify-error', { code: 'load', message: "The element's code (flow or phone rules) could not be loaded.", recoverable: true });
@@ -159,11 +200,6 @@ export class FlowController implements ReactiveController, FlowHost {
     if (wasRunning) emit(this.host, 'prove-verify-cancel', {});
   }
 
-  /** Escape pressed in the element: cancels as Cancel does where Cancel shows; answers whether it did. */
-  escape(): boolean {
-    return this.runner?.escape() ?? false;
-  }
-
   /** Back to the form from any state, keeping what was typed. */
   reset(): void {
     if (this.runner) this.runner.reset();
@@ -176,7 +212,7 @@ export class FlowController implements ReactiveController, FlowHost {
     const next = transition(previous, action);
     if (next === previous) return false;
     this.state = next;
-    if (action.type !== 'edit') this.focusVersion++;
+    if (action.type !== 'edit' && action.type !== 'connection') this.focusVersion++;
     this.host.requestUpdate();
     if (next.name !== previous.name) emit(this.host, 'prove-verify-step', { step: next.name });
     return true;
@@ -193,8 +229,11 @@ export class FlowController implements ReactiveController, FlowHost {
         this.views = module.stepView;
         this.viewStyles = module.stepStyles;
         this.refocus = module.refocus;
+        this.warm = module.warmViews;
         this.runner = new module.FlowRunner(this);
         module.warmSdk(this.settings());
+        // The later steps' styles are adopted, and their screens warmed, in the render this asks for.
+        this.host.requestUpdate();
         return this.runner;
       },
       (error: unknown) => {

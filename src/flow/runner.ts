@@ -1,23 +1,61 @@
+import { render } from 'lit';
 import { BackendError, fetchVerificationResult, startVerification, type VerificationResult } from '../backend.js';
 import { emit, type ProveVerifyErrorDetail } from '../events.js';
 import { onInstantLinkFinished } from '../instant-link.js';
-import { checkPhone, effectiveCountry } from '../phone.js';
+import { checkPhone, effectiveCountry, phoneRules } from '../phone.js';
 import { PROVE_MOBILE_AUTH_HOSTS } from '../prove-hosts.js';
-import { loadProveAuth, proveAuthSdk, toSdkFailure, type PossessionType, type SdkFailure } from '../sdk.js';
+import { loadProveAuth, mobileWebAnswer, proveAuthSdk, toSdkFailure, type PossessionType, type SdkFailure } from '../sdk.js';
 import type { FlowAction, SendTiming } from './actions.js';
 import { createAttempt, pause, type FlowSettings, type FlowAttempt } from './attempt.js';
 import { sdkSteps, type StepHost } from './sdk-steps.js';
-import { BUSY_STATES, type FlowState, type RetryTarget } from './state.js';
+import { BUSY_STATES, type ExpiredReason, type FlowState, type FormValues, type RetryTarget } from './state.js';
 import { codeFrom, requestTextedCode, webOtpAvailable } from './web-otp.js';
+import type { ViewContext } from '../ui/context.js';
+import { stepView } from '../ui/steps.js';
 
 export { stepStyles, stepView } from '../ui/steps.js';
 // The controller fetches Prove's SDK as soon as the flow's code is in (see FlowController.load).
 /**
  * Fetches Prove's SDK (and, when the element is to decide, asks whether this is a phone) as the
- * person starts typing, so Verify never waits for either. A page's own SDK adapter is left alone.
+ * person reaches the form, so Verify never waits for either. A page's own SDK adapter is left alone.
  */
 export function warmSdk({ sdk, possessionType }: FlowSettings): void {
   if (!sdk) (possessionType === 'auto' ? proveAuthSdk.isMobileWeb() : loadProveAuth()).catch(() => {});
+}
+
+/** The screens after Verify have been rendered once in this page (see `warmViews`). */
+let viewsWarmed = false;
+
+/**
+ * Renders the screens that follow Verify (a code or a link being sent, then awaited) once a page,
+ * into an element that is never shown, while the person is on the form: Lit prepares their
+ * templates and the browser compiles their code then, not between Verify and the code input. It
+ * waits for the phone rules (the screens format the number with them, and they complete English);
+ * one screen per task, so typing is never held up for long.
+ */
+export function warmViews(ctx: ViewContext, values: FormValues): void {
+  if (viewsWarmed || !phoneRules()) return;
+  viewsWarmed = true;
+  const now = Date.now();
+  const sends = { count: 1, expiresAt: now + 120_000, resendAt: now + 30_000 };
+  const states: FlowState[] = [
+    { name: 'otp-sending', values, possession: 'mobile', sends },
+    { name: 'otp-entry', values, possession: 'mobile', sends, prompt: 1, expired: false },
+    { name: 'link-sending', values, possession: 'desktop', sends },
+    { name: 'link-waiting', values, possession: 'desktop', sends, canResend: true },
+  ];
+  const unseen = document.createElement('div');
+  const next = () => {
+    const state = states.shift();
+    if (!state) return;
+    try {
+      render(stepView(state, ctx), unseen);
+    } catch {
+      // Only a head start: the real screen renders whatever happens here.
+    }
+    setTimeout(next);
+  };
+  setTimeout(next);
 }
 
 /**
@@ -27,6 +65,9 @@ export function warmSdk({ sdk, possessionType }: FlowSettings): void {
  */
 export function refocus(root: ShadowRoot, state: FlowState): HTMLElement | null {
   if (state.name === 'form') return root.querySelector<HTMLElement>('form input:not([type="hidden"]), form select, form textarea');
+  // A step's own choice (the main action of a code that ran out while Resend had focus).
+  const named = root.querySelector<HTMLElement>('[data-refocus]');
+  if (named) return named;
   const heading = root.querySelector<HTMLElement>('h2');
   if (heading && !heading.hasAttribute('tabindex')) heading.tabIndex = -1;
   return heading;
@@ -54,6 +95,8 @@ const PENDING_DELAYS_MS = [1000, 2000, 4000, 8000];
 const PENDING_LIMIT_MS = 30_000;
 /** Prove's SDK says nothing of how long to wait after its HTTP 429. */
 const SDK_RATE_LIMIT_WAIT_S = 10;
+/** Waits between status calls while the connection seems back but the backend cannot be reached. */
+const RECHECK_MS = 3000;
 
 /**
  * Runs the effects of a flow once the person submits: backend calls, Prove's SDK, its deadlines,
@@ -67,7 +110,13 @@ export class FlowRunner implements StepHost {
   /** The browser's WebOTP request for the code screen that shows; aborted when it goes. */
   private webOtp?: AbortController;
 
-  constructor(private readonly flow: FlowHost) {}
+  constructor(private readonly flow: FlowHost) {
+    // Escape does what Cancel does on the steps that show it (see `escape`); until a flow's code
+    // is in, there is nothing to cancel.
+    flow.host.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && !e.defaultPrevented && !e.isComposing && this.escape()) e.preventDefault();
+    });
+  }
 
   get state(): FlowState {
     return this.flow.state;
@@ -95,7 +144,9 @@ export class FlowRunner implements StepHost {
       return this.fail(attempt, { code: 'config', message: 'The backend-url attribute is not set.', retry: 'start', recoverable: false });
     }
     try {
-      const possession = await this.possessionFor(attempt);
+      // Known by now (asked when the person reached the form): the start call leaves at once.
+      const known = this.possessionFor(attempt);
+      const possession = typeof known === 'string' ? known : await known;
       if (!this.isCurrent(attempt)) return;
       attempt.possession = possession;
       attempt.phoneNumber = attempt.startedWith = phoneNumber;
@@ -115,7 +166,14 @@ export class FlowRunner implements StepHost {
       if ('result' in started) return this.showResult(attempt, started.result);
       attempt.flowId = started.flowId;
       attempt.changeNumber = started.changeNumber;
-      if (possession === 'desktop') attempt.stopListening = onInstantLinkFinished(() => this.linkFinishedElsewhere(attempt));
+      if (possession === 'desktop') {
+        const stopLanding = onInstantLinkFinished(() => this.linkFinishedElsewhere(attempt));
+        const stopWatching = this.watchConnection(attempt);
+        attempt.stopListening = () => {
+          stopLanding();
+          stopWatching();
+        };
+      }
       const sdkRun = await (attempt.settings.sdk ?? proveAuthSdk).run(started.authToken, possession, sdkSteps(attempt, this));
       sdkRun.done.catch((error: unknown) => {
         // A cancelled attempt's rejections are expected and dropped.
@@ -154,14 +212,12 @@ export class FlowRunner implements StepHost {
   }
 
   /**
-   * "Change number" on the code screen, "Use a different number" while a link waits. Through the
-   * SDK's own step only when the backend said `in-flow`; else the SDK's step waits until the new
-   * number starts a new flow (`restart`) or Cancel ends this one.
+   * "Change number" on the code screen, "Use a different number" while a link waits: the new
+   * number's screen. The SDK's code or link step keeps waiting, so Cancel can go back to it; the
+   * new number answers it (see `submitPhone`).
    */
   changeNumber(): void {
-    const attempt = this.attempt;
-    if (!attempt || !this.dispatch({ type: 'change-number' }) || attempt.changeNumber !== 'in-flow') return;
-    if (!attempt.code.answer({ kind: 'change-number' })) attempt.link.answer('change-number');
+    if (this.attempt) this.dispatch({ type: 'change-number' });
   }
 
   /** "Use a different number" once the flow is over (the link expired): the form, at the phone. */
@@ -186,8 +242,12 @@ export class FlowRunner implements StepHost {
     // Prove now checks this number: it is the one a success verifies.
     attempt.phoneNumber = phone.e164;
     this.dispatch({ type: 'phone-submitted', phone: raw, send: this.sendTiming(attempt) });
-    // The person may be quicker than the SDK's next step; it then takes the number when it asks.
-    if (!attempt.phone.answer(phone.e164)) attempt.queuedPhone = phone.e164;
+    // The SDK asked for a number (Prove refused one): it gets this one. Else the person left the
+    // code or link step, which now answers "change number"; the SDK then asks for the number, and
+    // takes this one (also when the person was quicker than the SDK's next step).
+    if (attempt.phone.answer(phone.e164)) return;
+    attempt.queuedPhone = phone.e164;
+    if (!attempt.code.answer({ kind: 'change-number' })) attempt.link.answer('change-number');
   }
 
   /**
@@ -216,8 +276,12 @@ export class FlowRunner implements StepHost {
     return true;
   }
 
-  /** Stops a running flow and goes back to the form, keeping what was typed. */
+  /**
+   * Stops a running flow and goes back to the form, keeping what was typed. On a number change
+   * the person asked for, it goes back to the step they left instead: the flow goes on.
+   */
   cancel(): void {
+    if (this.dispatch({ type: 'back' })) return;
     const wasRunning = BUSY_STATES.has(this.state.name) || this.state.name === 'error';
     this.teardown();
     this.dispatch({ type: 'reset' });
@@ -252,8 +316,8 @@ export class FlowRunner implements StepHost {
    * meets, unless it was Prove's own refusal (a code or send), whose verdict the backend has.
    */
   finish(attempt: FlowAttempt, failure?: SdkFailure): void {
-    this.stopListening(attempt);
     if (failure && failure.reason !== 'unknown' && failure.reason !== 'expired') return this.sdkFailed(attempt, failure);
+    this.stopListening(attempt);
     this.dispatch({ type: 'finishing' });
     void this.checkStatus(attempt);
   }
@@ -318,6 +382,8 @@ export class FlowRunner implements StepHost {
     if (retry === 'status' && (error.status === 401 || error.status === 410)) {
       return this.expire(attempt, 'session', { code: 'expired', message: error.message, status: error.status });
     }
+    // The backend refused this page's origin (CORS): a set-up mistake, which trying again cannot mend.
+    if (error.code === 'origin') return this.fail(attempt, { code: 'integration', message: error.message, retry, recoverable: false });
     this.fail(attempt, {
       code: error.code,
       message: error.message,
@@ -334,6 +400,7 @@ export class FlowRunner implements StepHost {
       ...(failure.proveMessage ? { proveMessage: failure.proveMessage } : {}),
     };
     const detail = { message: failure.message, retry: 'start' as const, ...prove };
+    if (this.linkWaitBrokeOff(failure)) return this.linkWaitBroke(attempt);
     switch (failure.reason) {
       case 'token-expired':
         return this.expire(attempt, 'session', { code: 'expired', ...detail });
@@ -341,7 +408,7 @@ export class FlowRunner implements StepHost {
         if (attempt.possession === 'desktop') return this.linkExpired(attempt);
         return this.expire(attempt, 'session', { code: 'expired', ...detail });
       case 'socket-lost':
-        // The socket may have closed just as the link was opened: the backend knows.
+        // The socket closed on another step (a number being changed): the backend knows whether the link was opened.
         this.dispatch({ type: 'finishing' });
         return void this.checkStatus(attempt, true);
       case 'rate-limited':
@@ -372,24 +439,119 @@ export class FlowRunner implements StepHost {
     this.expire(attempt, 'link', { code: 'expired', message: 'The Instant Link expired before it was opened.' });
   }
 
-  private expire(attempt: FlowAttempt, reason: 'session' | 'link', detail: Omit<ProveVerifyErrorDetail, 'recoverable'>): void {
+  /** The wait for the link broke off and the backend has no result: a new link is the person's to ask for. */
+  private interrupted(attempt: FlowAttempt): void {
+    this.expire(attempt, 'interrupted', {
+      code: 'network',
+      message: 'The connection was lost while the Instant Link was awaited, and the backend has no result.',
+    });
+  }
+
+  /**
+   * Desktop: watches the connection while the link is awaited. Offline, the screen says so at
+   * once (Prove's SDK would notice only when its socket's ping goes unanswered, a minute later).
+   * Once back online, or at once when the SDK's wait broke off while the page seems online, the
+   * backend is asked for the result before anything else: the phone may have opened the link
+   * meanwhile. Nothing is sent again by itself. Answers how to stop watching.
+   */
+  private watchConnection(attempt: FlowAttempt): () => void {
+    const watching = new AbortController();
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let asking = false;
+    const check = async () => {
+      clearTimeout(retry);
+      const state = this.state;
+      if (asking || !navigator.onLine || !this.isCurrent(attempt) || !('connection' in state) || state.connection !== 'lost') return;
+      asking = true;
+      const again = await this.askAfterLoss(attempt);
+      asking = false;
+      if (again !== undefined && !watching.signal.aborted) retry = setTimeout(() => void check(), again);
+    };
+    addEventListener('offline', () => this.isCurrent(attempt) && this.dispatch({ type: 'connection', lost: true }), { signal: watching.signal });
+    addEventListener('online', () => void check(), { signal: watching.signal });
+    attempt.checkConnection = () => void check();
+    return () => {
+      watching.abort();
+      clearTimeout(retry);
+    };
+  }
+
+  /**
+   * Whether a failure broke off the wait for a link the phone may have: the status socket closed,
+   * or a request failed with the connection after a link was sent, or while the page is offline.
+   * A first send failing while the page is online (a Content-Security-Policy block, Prove out of
+   * reach) sent nothing, and is a network error like any other.
+   */
+  private linkWaitBrokeOff({ reason }: SdkFailure): boolean {
+    const state = this.state;
+    if (state.name !== 'link-sending' && state.name !== 'link-waiting') return false;
+    if (reason === 'socket-lost') return true;
+    return reason === 'network' && (state.name === 'link-waiting' || !!state.resent || state.connection === 'lost' || !navigator.onLine);
+  }
+
+  /**
+   * Prove's SDK stopped waiting for the link (its status socket closed, or a request failed with
+   * the connection) and sends nothing more: the screen says the connection is lost, and the backend
+   * is asked whether the phone opened the link as soon as the connection works.
+   */
+  private linkWaitBroke(attempt: FlowAttempt): void {
+    attempt.linkWaitOver = true;
+    this.dispatch({ type: 'connection', lost: true });
+    attempt.checkConnection?.();
+  }
+
+  /**
+   * The status call after the connection was lost. A result is shown as ever, unless the SDK's
+   * wait broke off and the phone proved nothing: the SDK's report of its broken wait may have
+   * failed the flow at Prove, which says nothing of the person. With no result, the link counts as
+   * expired once its time is over, the wait as interrupted once the SDK no longer waits (a new
+   * link is offered, sent only when asked for); else the wait goes on. Answers when to ask again
+   * (ms) when the backend could not be asked.
+   */
+  private async askAfterLoss(attempt: FlowAttempt): Promise<number | undefined> {
+    let result: VerificationResult | undefined;
+    try {
+      result = await fetchVerificationResult(attempt.settings.backend, attempt.flowId, attempt.abort.signal);
+    } catch (error) {
+      if (!this.isCurrent(attempt) || !(error instanceof BackendError) || error.code === 'aborted') return undefined;
+      if (error.status === 401 || error.status === 410) return void this.backendFailed(attempt, error, 'status');
+      return Math.max(RECHECK_MS, (error.retryAfter ?? 0) * 1000);
+    }
+    const state = this.state;
+    if (!this.isCurrent(attempt) || (state.name !== 'link-sending' && state.name !== 'link-waiting')) return undefined;
+    if (result && (!attempt.linkWaitOver || result.possessionResult === 'success')) {
+      this.dispatch({ type: 'finishing' });
+      this.showResult(attempt, result);
+    } else if (Date.now() >= state.sends.expiresAt) {
+      this.linkExpired(attempt);
+    } else if (attempt.linkWaitOver) {
+      this.interrupted(attempt);
+    } else {
+      this.dispatch({ type: 'connection', lost: false });
+    }
+    return undefined;
+  }
+
+  private expire(attempt: FlowAttempt, reason: ExpiredReason, detail: Omit<ProveVerifyErrorDetail, 'recoverable'>): void {
     if (!this.isCurrent(attempt)) return;
     this.teardown();
     this.dispatch({ type: 'expired', reason });
     emit(this.host, 'prove-verify-error', { ...detail, recoverable: true });
   }
 
-  private async possessionFor(attempt: FlowAttempt): Promise<PossessionType> {
-    const forced = attempt.settings.possessionType;
-    if (forced === 'mobile' || forced === 'desktop') return forced;
-    return (await (attempt.settings.sdk ?? proveAuthSdk).isMobileWeb()) ? 'mobile' : 'desktop';
+  /** The possession type, without a wait once Prove's SDK has said whether this is a phone. */
+  private possessionFor({ settings: { possessionType, sdk } }: FlowAttempt): PossessionType | Promise<PossessionType> {
+    if (possessionType !== 'auto') return possessionType;
+    const known = sdk ? undefined : mobileWebAnswer;
+    if (known !== undefined) return known ? 'mobile' : 'desktop';
+    return (sdk ?? proveAuthSdk).isMobileWeb().then((mobile) => (mobile ? 'mobile' : 'desktop'));
   }
 
   private fail(attempt: FlowAttempt, { retry, recoverable = true, ...detail }: Failure): void {
     if (!this.isCurrent(attempt)) return;
     if (retry === 'start') this.teardown();
     const retryAt = detail.retryAfter ? Date.now() + detail.retryAfter * 1000 : undefined;
-    this.dispatch({ type: 'failed', code: detail.code, status: detail.status, retry, retryAt });
+    this.dispatch({ type: 'failed', code: detail.code, status: detail.status, retry, retryAt, retryAfter: detail.retryAfter });
     emit(this.host, 'prove-verify-error', { ...detail, recoverable });
   }
 
@@ -479,7 +641,9 @@ export class FlowRunner implements StepHost {
     const now = Date.now();
     if ('sends' in state && attempt && now >= state.sends.expiresAt) {
       if (state.name === 'otp-entry') this.dispatch({ type: 'code-expired' });
-      if (state.name === 'link-sending' || state.name === 'link-waiting') return this.linkExpired(attempt);
+      // With the connection lost, the phone may have opened the link in time: the backend says so
+      // once it can be asked (see askAfterLoss), before the link counts as expired.
+      if ((state.name === 'link-sending' || state.name === 'link-waiting') && state.connection !== 'lost') return this.linkExpired(attempt);
     }
     this.syncTicker();
     this.flow.requestUpdate();

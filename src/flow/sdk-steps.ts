@@ -16,11 +16,20 @@ export interface StepHost {
 }
 
 /**
+ * Codes Prove takes in one flow when the backend lets a wrong one be typed again (`allowOTPRetry`:
+ * "up to three times"; its emulator counts them per flow, resends included). Without it the first
+ * wrong code ends the flow, and the SDK never asks again.
+ */
+const CODE_ENTRIES = 3;
+
+/**
  * The callbacks Prove's SDK drives for one attempt. A step of an attempt that is no longer current gets no
  * answer at all, so an old SDK run can never act on the page.
  */
 export function sdkSteps(attempt: FlowAttempt, host: StepHost): FlowSteps {
   const possession = attempt.possession!;
+  /** Codes Prove refused as wrong in this flow. */
+  let wrongCodes = 0;
   return {
     phoneNumber: (phoneNumberNeeded, rejected) => {
       if (!host.isCurrent(attempt)) return never();
@@ -46,8 +55,11 @@ export function sdkSteps(attempt: FlowAttempt, host: StepHost): FlowSteps {
       const { state } = host;
       // A code refused after its lifetime expired, whatever words Prove chose for it.
       const late = 'sends' in state && Date.now() >= state.sends.expiresAt;
+      const kind = problem && (problem.kind === 'expired' || late ? 'expired' : 'wrong');
+      // Asked again after a wrong code, Prove allows retries: the person is warned before the last.
+      if (kind === 'wrong') wrongCodes++;
       const answer = attempt.code.ask();
-      host.dispatch({ type: 'otp-finish-requested', problem: problem && (problem.kind === 'expired' || late ? 'expired' : 'wrong') });
+      host.dispatch({ type: 'otp-finish-requested', problem: kind, lastTry: wrongCodes >= CODE_ENTRIES - 1 });
       return answer;
     },
     linkSent: () => {

@@ -36,7 +36,7 @@ export function transition(state: FlowState, action: FlowAction): FlowState {
         state.name === 'form' ||
         state.name === 'phone-change' ||
         (state.name === 'error' && state.retry === 'start' && !(state.retryAt && action.now < state.retryAt)) ||
-        (state.name === 'expired' && state.reason === 'link')
+        (state.name === 'expired' && state.reason !== 'session')
       ) {
         return { name: 'starting', values };
       }
@@ -48,7 +48,7 @@ export function transition(state: FlowState, action: FlowAction): FlowState {
       return state.name === 'starting' ||
         state.name === 'form' ||
         (state.name === 'error' && state.retry === 'start') ||
-        (state.name === 'expired' && state.reason === 'link')
+        (state.name === 'expired' && state.reason !== 'session')
         ? { name: 'form', values, errors: action.errors }
         : state;
 
@@ -84,6 +84,7 @@ export function transition(state: FlowState, action: FlowAction): FlowState {
           expired,
           error: expired ? 'codeExpired' : action.problem ? 'codeWrong' : undefined,
           message: !action.problem && state.name === 'otp-sending' && state.resent ? 'codeSent' : undefined,
+          lastTry: action.lastTry,
         };
       }
       return state;
@@ -96,8 +97,9 @@ export function transition(state: FlowState, action: FlowAction): FlowState {
     case 'code-invalid':
       return state.name === 'otp-entry' ? { ...state, error: action.error, message: undefined } : state;
 
+    // The clock ran the code out: no `error`, as Prove said nothing (see the state).
     case 'code-expired':
-      return state.name === 'otp-entry' && !state.expired ? { ...state, expired: true, error: 'codeExpired', message: undefined } : state;
+      return state.name === 'otp-entry' && !state.expired ? { ...state, expired: true, error: undefined, message: undefined } : state;
 
     case 'resend-code':
       return state.name === 'otp-entry' && canResend(state, action.now, state.expired)
@@ -106,9 +108,12 @@ export function transition(state: FlowState, action: FlowAction): FlowState {
 
     case 'change-number':
       if (state.name === 'otp-entry' || (state.name === 'link-waiting' && state.canResend)) {
-        return { name: 'phone-change', values, possession: state.possession, sends: state.sends };
+        return { name: 'phone-change', values, possession: state.possession, sends: state.sends, back: state };
       }
       return state;
+
+    case 'back':
+      return (state.name === 'phone-change' && state.back) || state;
 
     case 'phone-submitted': {
       if (state.name !== 'phone-change') return state;
@@ -131,13 +136,19 @@ export function transition(state: FlowState, action: FlowAction): FlowState {
           sends: state.sends,
           canResend: true,
           message: state.name === 'link-sending' && state.resent ? 'linkSent' : undefined,
+          connection: state.connection,
         };
       }
       return state;
 
     case 'resend-link':
       return state.name === 'link-waiting' && state.canResend && canResend(state, action.now, false)
-        ? { name: 'link-sending', values, possession: 'desktop', sends: sent(state.sends, action.send), resent: true }
+        ? { name: 'link-sending', values, possession: 'desktop', sends: sent(state.sends, action.send), resent: true, connection: state.connection }
+        : state;
+
+    case 'connection':
+      return (state.name === 'link-sending' || state.name === 'link-waiting') && (state.connection === 'lost') !== action.lost
+        ? { ...state, connection: action.lost ? 'lost' : 'back' }
         : state;
 
     case 'finishing':
@@ -154,11 +165,11 @@ export function transition(state: FlowState, action: FlowAction): FlowState {
       if (state.name !== 'verifying' && state.name !== 'starting') return state;
       return action.result.success
         ? { name: 'success', values, result: action.result, phoneNumber: action.phoneNumber, changed: action.changed }
-        : { name: 'failure', values, result: action.result, cause: state.name === 'verifying' ? state.cause : undefined };
+        : { name: 'failure', values, result: action.result, cause: state.name === 'verifying' ? state.cause : 'start' };
 
     case 'failed':
       if (!BUSY_STATES.has(state.name)) return state;
-      return { name: 'error', values, code: action.code, status: action.status, retry: action.retry, retryAt: action.retryAt };
+      return { name: 'error', values, code: action.code, status: action.status, retry: action.retry, retryAt: action.retryAt, retryAfter: action.retryAfter };
 
     case 'expired':
       return BUSY_STATES.has(state.name) || state.name === 'error' ? { name: 'expired', values, reason: action.reason } : state;

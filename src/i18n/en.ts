@@ -17,6 +17,6 @@ export const en: FirstPaintStrings = {
   submitting: 'Starting…',
   tryAgain: 'Try again',
   errors: {
-    load: "We couldn't load this form. Check your connection and try again.",
+    load: 'We couldn’t load this form. Check your connection and try again.',
   },
 };

@@ -25,7 +25,16 @@ export interface Strings {
   checkingCode: string;
   codeTimeLeft(time: string): string;
   resendCode: string;
+  /** A line of its own while the resend wait runs (`time`: m:ss), e.g. "A new code can be sent in 0:27." */
   resendCodeIn(time: string): string;
+  /** Under the code field once the next wrong code ends the flow (Prove's last try). */
+  codeLastTry: string;
+  /** The code screen's help, a disclosure: its summary, then what to check and do. */
+  codeHelpTitle: string;
+  codeHelpNumber(phone: string): string;
+  codeHelpWait: string;
+  /** Names the screen's buttons, by their labels (`resend`, `change`), while sends are left. */
+  codeHelpActions(resend: string, change: string): string;
   sendNewCode: string;
   codeSendsLeft(n: number): string;
   codeNoSendsLeft: string;
@@ -39,12 +48,22 @@ export interface Strings {
   linkIntro(last4: string): string;
   linkTimeLeft(time: string): string;
   resendLink: string;
+  /** A line of its own while the resend wait runs (`time`: m:ss), e.g. "A new link can be sent in 0:27." */
   resendLinkIn(time: string): string;
   linkSendsLeft(n: number): string;
   linkNoSendsLeft: string;
   linkExpiredTitle: string;
   linkExpiredBody: string;
   sendNewLink: string;
+  /** Under the link wait's intro: the page needs nothing more from the person. */
+  linkKeepOpen: string;
+  /** Shown and said once when the connection drops during the link wait. */
+  connectionLost: string;
+  /** Said once when the connection is back and the backend has no result yet: the wait goes on. */
+  connectionBack: string;
+  /** The wait for the link broke off with the connection, and the backend had no result. */
+  linkInterruptedTitle: string;
+  linkInterruptedBody: string;
   differentNumber: string;
   cancel: string;
   verifying: string;
@@ -61,11 +80,16 @@ export interface Strings {
   failurePossessionBody: string;
   failureCodeBody: string;
   failureSendBody: string;
+  /** Prove refused the details at the start, before any code or link was sent. */
+  failureStartBody: string;
   startAgain: string;
   tryAgain: string;
   expiredTitle: string;
   expiredBody: string;
+  /** A wait the backend asked for; `time` is m:ss on screen, words ("3 seconds", "4 minutes") for screen readers. */
   waitFor(time: string): string;
+  /** Said politely once that wait is over. */
+  waitOver: string;
   /** Headings of the progress steps (sending a code, checking it, checking the result) and their wait text. */
   otpSendingTitle: string;
   checkingTitle: string;
@@ -87,10 +111,12 @@ export interface Strings {
   codeLength(digits: number): string;
   /** What the code-checking step says, with the code being checked (typed, pasted or read from the text). */
   codeChecked(code: string): string;
+  /** Read before a field's error, visually hidden (the screen shows an icon), e.g. "Error:". */
+  errorPrefix: string;
 }
 
 /** The words the form needs before the flow's code loads; English carries only these in the first paint. */
-export type FirstPaintKey = 'title' | 'intro' | 'firstName' | 'lastName' | 'phone' | 'phoneHint' | 'submit' | 'verifyFirst' | 'submitting' | 'tryAgain';
+type FirstPaintKey = 'title' | 'intro' | 'firstName' | 'lastName' | 'phone' | 'phoneHint' | 'submit' | 'verifyFirst' | 'submitting' | 'tryAgain';
 
 /** The failure the form can show before the flow's code is in: that code did not load. */
 type FirstPaintError = 'load';

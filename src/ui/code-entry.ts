@@ -6,8 +6,9 @@ import { timeLeft } from '../i18n/strings.js';
 import { shownNumber } from '../phone.js';
 import { formValue, type ViewContext } from './context.js';
 import { describedBy } from './field.js';
+import { withNumber } from './phone-text.js';
 import { progress } from './progress.js';
-import { resendControls } from './resend.js';
+import { resendButton, resendWait } from './resend.js';
 
 type CodeState = Extract<FlowState, { name: 'otp-sending' | 'otp-entry' | 'otp-checking' }>;
 
@@ -15,17 +16,22 @@ type CodeState = Extract<FlowState, { name: 'otp-sending' | 'otp-entry' | 'otp-c
  * Mobile: the code from the text message, with its time left, resend, change of number and cancel.
  * One real input (`autocomplete="one-time-code"`, so iOS and Android offer the texted code) holds
  * the whole code; it takes digits only, at most `otp-length`, and submits itself at the last one.
+ * What the person must hear of the code (a refusal, the last try) describes the input, which takes
+ * focus with each new prompt; a code the clock runs out is said by the element's live region, and
+ * focus stays where it is until the person acts. "Didn't get the text?" opens help naming the
+ * screen's own actions.
  */
 export function codeEntry(state: CodeState, ctx: ViewContext) {
   const { t, actions, now, config } = ctx;
   const length = config.otpLength;
   const phone = shownNumber(state.values, ctx.config);
   const cancel = html`<button type="button" part="button" @click=${() => actions.cancel()}>${t.cancel}</button>`;
-  if (state.name === 'otp-sending') return progress(t.otpSendingTitle, t.otpSending(phone), cancel);
+  if (state.name === 'otp-sending') return progress(t.otpSendingTitle, withNumber(t.otpSending, phone), cancel);
   if (state.name === 'otp-checking') return progress(t.checkingTitle, t.codeChecked(state.code), cancel);
 
   const expired = state.expired;
-  const error = state.error ? t.messages[state.error] : undefined;
+  // Prove's refusal of a code (the person acted: its answer takes focus), or the clock's expiry.
+  const error = state.error ? t.messages[state.error] : expired ? t.messages.codeExpired : undefined;
   const message = state.message ? t.messages[state.message] : undefined;
   const sendsLeft = MAX_SENDS - state.sends.count;
   // What was typed, pasted or autofilled, as digits; the code goes by itself once it is complete.
@@ -34,16 +40,27 @@ export function codeEntry(state: CodeState, ctx: ViewContext) {
     if (input.value !== code) input.value = code;
     if (code.length === length && !input.readOnly) actions.submitCode(code);
   };
-  // An expired code makes a new one the main action, whatever the resend wait says.
+  // An expired code makes a new one the main action, whatever the resend wait says; with no sends
+  // left, "Start again" (which ends the flow as Cancel does, so Cancel goes). It takes focus when
+  // Prove said the code expired; when the clock did, only if the control that had focus went.
+  const focusMain = state.error === 'codeExpired';
   const main = !expired
     ? html`<button type="submit" part="button submit" class="primary">${t.submitCode}</button>`
-    : sendsLeft > 0
-      ? html`<button type="button" part="button submit" class="primary" data-autofocus @click=${() => actions.resendCode()}>${t.sendNewCode}</button>`
-      : html`<button type="button" part="button submit" class="primary" data-autofocus @click=${() => actions.reset()}>${t.startAgain}</button>`;
+    : html`<button
+        type="button"
+        part="button submit"
+        class="primary"
+        ?data-autofocus=${focusMain}
+        data-refocus
+        aria-describedby="code-error"
+        @click=${() => (sendsLeft > 0 ? actions.resendCode() : actions.cancel())}
+      >
+        ${sendsLeft > 0 ? t.sendNewCode : t.startAgain}
+      </button>`;
   return html`
     <form part="form" novalidate @submit=${(e: SubmitEvent) => actions.submitCode(formValue(e, 'code'))}>
       <h2 part="title">${t.otpTitle}</h2>
-      <p class="intro" id="code-intro">${t.otpIntro(phone)}</p>
+      <p class="intro" id="code-intro">${withNumber(t.otpIntro, phone)}</p>
       ${message ? html`<p class="notice" id="code-notice" part="status">${message}</p>` : nothing}
       <div class="field" part="field">
         <label for="code" part="label">${t.codeLabel}</label>
@@ -63,7 +80,7 @@ export function codeEntry(state: CodeState, ctx: ViewContext) {
             data-length=${length}
             ?readonly=${expired}
             aria-invalid=${error ? 'true' : 'false'}
-            aria-describedby=${describedBy(message && 'code-notice', 'code-intro', 'code-length', error && 'code-error')!}
+            aria-describedby=${describedBy(message && 'code-notice', 'code-intro', 'code-length', error && 'code-error', state.lastTry && 'code-last-try')!}
             ?data-autofocus=${!expired}
             @input=${(e: InputEvent) => {
               const input = e.target as HTMLInputElement;
@@ -83,25 +100,29 @@ export function codeEntry(state: CodeState, ctx: ViewContext) {
           />`,
         )}
         <p class="hint" id="code-length" part="hint">${t.codeLength(length)}</p>
-        ${error ? html`<p id="code-error" class="field-error" role="alert" part="alert">${error}</p>` : nothing}
+        ${error ? html`<p id="code-error" class="field-error" part="alert"><span class="visually-hidden">${t.errorPrefix}</span> ${error}</p>` : nothing}
+        ${state.lastTry ? html`<p id="code-last-try" class="notice last-try" part="hint">${t.codeLastTry}</p>` : nothing}
         ${expired ? nothing : html`<p class="hint" part="hint">${t.codeTimeLeft(timeLeft(state.sends.expiresAt, now))}</p>`}
       </div>
-      ${main}
+      ${main} ${expired ? nothing : resendWait(state.sends, ctx, t.resendCodeIn)}
       <div class="actions">
+        ${expired ? nothing : resendButton(state.sends, ctx, t.resendCode, () => actions.resendCode())}
+        ${sendsLeft > 0 ? html`<button type="button" part="button" @click=${() => actions.changeNumber()}>${t.changeNumber}</button>` : nothing}
         ${
-          expired && sendsLeft > 0
-            ? nothing
-            : resendControls(state.sends, ctx, {
-                label: t.resendCode,
-                waitLabel: t.resendCodeIn,
-                disabled: false,
-                onResend: () => actions.resendCode(),
-              })
+          !expired || sendsLeft > 0
+            ? html`<button type="button" part="button" @click=${() => actions.cancel()}>${sendsLeft > 0 ? t.cancel : t.startAgain}</button>`
+            : nothing
         }
-        <button type="button" part="button" ?disabled=${sendsLeft === 0} @click=${() => actions.changeNumber()}>${t.changeNumber}</button>
-        ${cancel}
       </div>
       <p class="hint" part="hint">${sendsLeft > 0 ? t.codeSendsLeft(sendsLeft) : t.codeNoSendsLeft}</p>
+      <details class="help" part="help">
+        <summary>${t.codeHelpTitle}</summary>
+        <ul>
+          <li>${withNumber(t.codeHelpNumber, phone)}</li>
+          <li>${t.codeHelpWait}</li>
+          ${sendsLeft > 0 ? html`<li>${t.codeHelpActions(t.resendCode, t.changeNumber)}</li>` : nothing}
+        </ul>
+      </details>
     </form>
   `;
 }

@@ -17,7 +17,7 @@ interface Actions {
 }
 
 /** What the element's attributes say about how to show things. */
-export interface ViewConfig {
+interface ViewConfig {
   /** The language tag of the strings in use, e.g. `fr` (for `Intl` formats). */
   lang: string;
   /** ISO 3166 code, upper case (`default-country`). */

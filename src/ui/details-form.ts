@@ -1,23 +1,9 @@
-import { html, nothing, type ReactiveElement } from 'lit';
+import { html, nothing } from 'lit';
 import type { FlowState } from '../flow/state.js';
 import type { ViewContext } from './context.js';
 import { errorAlert } from './error-alert.js';
 import { field } from './field.js';
-import { loadPhoneRules, phoneRules } from '../phone.js';
-
-/**
- * Loads the phone rules, and the phone's own field with them (selector, formatting), when the
- * person reaches the form (focus comes before typing, and before the selector opens), then renders
- * again. Until then the phone is a plain input, so the first paint stays small.
- */
-function loadPhoneView(event: Event): void {
-  const host = ((event.currentTarget as Element).getRootNode() as ShadowRoot).host as ReactiveElement;
-  if (!phoneRules())
-    loadPhoneRules().then(
-      () => host.requestUpdate(),
-      () => {},
-    );
-}
+import { phoneRules } from '../phone.js';
 
 type DetailsState = Extract<FlowState, { name: 'form' | 'starting' | 'error' }>;
 
@@ -37,9 +23,13 @@ export function detailsForm(state: DetailsState, ctx: ViewContext) {
   const focus = FIELDS.find((f) => errors[f.name])?.name ?? (state.name === 'form' ? state.focus : undefined);
   const busy = state.name === 'starting';
   const held = state.name === 'error' && state.retryAt !== undefined && now < state.retryAt;
+  // After a failure the form's one button says "Try again" and takes focus; a set-up mistake,
+  // which trying again cannot mend, leaves it "Verify". While starting or held, it keeps focus
+  // (aria-disabled, never disabled) and a press does nothing: the flow refuses the submit.
+  const retry = state.name === 'error' && state.code !== 'config' && state.code !== 'integration';
   const phoneView = phoneRules();
   return html`
-    <form part="form" novalidate aria-busy=${busy ? 'true' : 'false'} @focusin=${loadPhoneView} @submit=${(e: SubmitEvent) => {
+    <form part="form" novalidate aria-busy=${busy ? 'true' : 'false'} @submit=${(e: SubmitEvent) => {
       e.preventDefault();
       actions.submit();
     }}>
@@ -57,14 +47,15 @@ export function detailsForm(state: DetailsState, ctx: ViewContext) {
               // the first Intl.DisplayNames of a page costs 15 ms or more, too much for first paint.
               ...(f.name === 'phone' && { type: 'tel', inputmode: 'tel', dir: 'ltr', hint: t.phoneHint }),
               error: errors[f.name] && t.messages[errors[f.name]!],
+              errorPrefix: t.errorPrefix,
               disabled: busy,
               autofocus: f.name === focus,
               onInput: (value) => actions.edit(f.name, value),
             }),
       )}
       <slot name="consent"></slot>
-      <button type="submit" part="button submit" class="primary" ?disabled=${busy || held}>
-        ${busy ? t.submitting : t.submit}
+      <button type="submit" part="button submit" class="primary" aria-disabled=${busy || held} ?data-autofocus=${retry}>
+        ${busy ? t.submitting : retry ? t.tryAgain : t.submit}
       </button>
     </form>
   `;

@@ -5,23 +5,19 @@ import type { ViewContext } from './context.js';
 
 type ErrorState = Extract<FlowState, { name: 'error' }>;
 
-/** What failed; when the backend or Prove asked to wait (HTTP 429), for how long. */
-export function errorText(state: ErrorState, { t, now }: ViewContext) {
+/**
+ * What failed, in an alert. A wait the backend or Prove asked for (HTTP 429 `Retry-After`) is said
+ * in it once, in words ("3 seconds", "4 minutes", rounded up), and the alert never changes after:
+ * the ticking m:ss under it is for the eyes only, and the end of the wait is said once, politely.
+ */
+export function errorAlert(state: ErrorState, { t, now, config }: ViewContext) {
+  const wait = state.retryAfter;
   const waiting = state.retryAt !== undefined && now < state.retryAt;
-  return html`${t.errors[state.code]}${waiting ? html` ${t.waitFor(timeLeft(state.retryAt!, now))}` : nothing}`;
-}
-
-/** "Try again", held until a wait asked for is over; none for set-up mistakes. */
-export function retryButton(state: ErrorState, { t, actions, now }: ViewContext, buttonClass = '') {
-  if (state.code === 'config' || state.code === 'integration') return nothing;
-  const waiting = state.retryAt !== undefined && now < state.retryAt;
-  return html`<button type="button" part=${buttonClass === 'primary' ? 'button submit' : 'button'} class=${buttonClass} data-autofocus ?disabled=${waiting} @click=${() => actions.retry()}>${t.tryAgain}</button>`;
-}
-
-/** What failed and "Try again", in one alert (on the form, when starting failed). */
-export function errorAlert(state: ErrorState, ctx: ViewContext, buttonClass = '') {
-  return html`<div class="alert" role="alert" part="alert">
-    <p>${errorText(state, ctx)}</p>
-    ${retryButton(state, ctx, buttonClass)}
+  const words = (s: number) =>
+    new Intl.NumberFormat(config.lang, { style: 'unit', unit: s < 60 ? 'second' : 'minute', unitDisplay: 'long' }).format(s < 60 ? s : Math.ceil(s / 60));
+  return html`<div class="alert" part="alert">
+    <p role="alert">${t.errors[state.code]}${wait ? html`<span class="visually-hidden"> ${t.waitFor(words(wait))}</span>` : nothing}</p>
+    ${waiting ? html`<p aria-hidden="true">${t.waitFor(timeLeft(state.retryAt!, now))}</p>` : nothing}
+    ${wait ? html`<p class="visually-hidden" role="status">${waiting ? '' : t.waitOver}</p>` : nothing}
   </div>`;
 }

@@ -12,6 +12,8 @@ export interface FieldOptions {
   inputmode?: 'text' | 'tel' | 'numeric';
   hint?: string;
   error?: string;
+  /** Read before the error, visually hidden (`errorPrefix`: "Error:"). */
+  errorPrefix?: string;
   disabled?: boolean;
   autofocus?: boolean;
   /** `ltr` keeps a phone number left to right inside a right-to-left page. */
@@ -38,7 +40,7 @@ export function field(o: FieldOptions) {
       <label for=${o.id} part="label">${o.label}</label>
       ${o.before || o.dir ? html`<div class="field-row" dir=${ifDefined(o.dir)}>${o.before}${input(o, description)}</div>` : input(o, description)}
       ${hintId ? html`<p id=${hintId} class="hint" part="hint">${o.hint}</p>` : nothing}
-      ${errorId ? html`<p id=${errorId} class="field-error" part="field-error">${o.error}</p>` : nothing}
+      ${errorId ? html`<p id=${errorId} class="field-error" part="field-error"><span class="visually-hidden">${o.errorPrefix}</span> ${o.error}</p>` : nothing}
     </div>
   `;
 }

@@ -3,7 +3,8 @@ import { MAX_SENDS, type FlowState } from '../flow/state.js';
 import { timeLeft } from '../i18n/strings.js';
 import { lastFour } from '../phone.js';
 import type { ViewContext } from './context.js';
-import { resendControls } from './resend.js';
+import { withNumber } from './phone-text.js';
+import { resendButton, resendWait } from './resend.js';
 
 type LinkState = Extract<FlowState, { name: 'link-sending' | 'link-waiting' }>;
 
@@ -11,7 +12,11 @@ type LinkState = Extract<FlowState, { name: 'link-sending' | 'link-waiting' }>;
  * Desktop: waiting while the person opens the Instant Link on their phone, with the link's time
  * left. The same panel shows while the link is being sent, because the SDK may go straight to
  * waiting on its status socket without ever offering a resend (when Prove answers the start with
- * `{data: {}}`); the person must then still be told what to do.
+ * `{data: {}}`); the person must then still be told what to do. Every line starts at the same edge,
+ * the spinner beside the time left. The intro and what follows it are one text, so a screen reader
+ * hears "continue. We sent a new link." with its space (Chromium drops a text node of spaces alone
+ * between two others from the heading's description). A lost connection is said where the page
+ * otherwise says to keep it open, and by the element's live region, once; focus stays put.
  */
 export function linkWait(state: LinkState, ctx: ViewContext) {
   const { t, actions, now } = ctx;
@@ -20,21 +25,21 @@ export function linkWait(state: LinkState, ctx: ViewContext) {
   const intro = state.name === 'link-waiting' ? t.linkIntro : t.linkSending;
   const message = state.name === 'link-waiting' && state.message ? t.messages[state.message] : undefined;
   const sendsLeft = MAX_SENDS - state.sends.count;
+  const lost = state.connection === 'lost';
   return html`
     <section part="form">
-      <h2 part="title" tabindex="-1" data-autofocus aria-describedby="link-intro">${t.linkTitle}</h2>
-      <p class="intro" id="link-intro" part="status">${intro(last4)} ${message ?? nothing}</p>
-      <div class="spinner" aria-hidden="true" part="spinner"></div>
-      <p class="hint center" part="hint">${t.linkTimeLeft(timeLeft(state.sends.expiresAt, now))}</p>
+      <h2 part="title" tabindex="-1" data-autofocus aria-describedby="link-intro link-keep-open">${t.linkTitle}</h2>
+      <p class="intro" id="link-intro" part="status">${withNumber(intro, last4)}${message ? ` ${message}` : nothing}</p>
+      <p id="link-keep-open" class=${lost ? 'connection-lost' : nothing} part="status">${lost ? t.connectionLost : t.linkKeepOpen}</p>
+      <div class="time-left">
+        <div class="spinner" aria-hidden="true" part="spinner"></div>
+        <p class="hint" part="hint">${t.linkTimeLeft(timeLeft(state.sends.expiresAt, now))}</p>
+      </div>
+      ${resendWait(state.sends, ctx, t.resendLinkIn)}
       <div class="actions">
-        ${resendControls(state.sends, ctx, {
-          label: t.resendLink,
-          waitLabel: t.resendLinkIn,
-          disabled: !canResend,
-          onResend: () => actions.resendLink(),
-        })}
-        <button type="button" part="button" ?disabled=${!canResend || sendsLeft === 0} @click=${() => actions.changeNumber()}>${t.differentNumber}</button>
-        <button type="button" part="button" @click=${() => actions.cancel()}>${t.cancel}</button>
+        ${resendButton(state.sends, ctx, t.resendLink, () => actions.resendLink(), !canResend)}
+        ${sendsLeft > 0 ? html`<button type="button" part="button" aria-disabled=${!canResend} @click=${() => actions.changeNumber()}>${t.differentNumber}</button>` : nothing}
+        <button type="button" part="button" @click=${() => actions.cancel()}>${sendsLeft > 0 ? t.cancel : t.startAgain}</button>
       </div>
       <p class="hint" part="hint">${sendsLeft > 0 ? t.linkSendsLeft(sendsLeft) : t.linkNoSendsLeft}</p>
     </section>

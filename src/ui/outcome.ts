@@ -3,7 +3,8 @@ import type { FlowState } from '../flow/state.js';
 import { effectiveCountry } from '../phone.js';
 import { shownE164 } from '../phone-rules.js';
 import type { ViewContext } from './context.js';
-import { errorText, retryButton } from './error-alert.js';
+import { errorAlert } from './error-alert.js';
+import { withNumber } from './phone-text.js';
 import { progress } from './progress.js';
 
 type OutcomeState = Extract<FlowState, { name: 'verifying' | 'success' | 'failure' | 'expired' | 'error' }>;
@@ -36,6 +37,7 @@ function panel(kind: Kind, title: string, body: string | TemplateResult, main?: 
 /** Why possession failed, as far as the flow knows it; the name not matching needs another next step. */
 function failureBody(state: Extract<FlowState, { name: 'failure' }>, { t }: ViewContext): string {
   if (state.result.possessionResult === 'success') return t.failureBody;
+  if (state.cause === 'start') return t.failureStartBody;
   if (state.cause === 'code') return t.failureCodeBody;
   if (state.cause === 'send') return t.failureSendBody;
   return t.failurePossessionBody;
@@ -48,9 +50,7 @@ function failureBody(state: Extract<FlowState, { name: 'failure' }>, { t }: View
 function successBody(state: Extract<FlowState, { name: 'success' }>, { t, config }: ViewContext) {
   if (!state.changed || !state.phoneNumber) return t.successBody;
   const shown = shownE164(state.phoneNumber, effectiveCountry(state.values.country, config.defaultCountry, config.countries));
-  const around = t.verifiedNumber('\0').split('\0');
-  const named = around.length === 2 ? html`${around[0]}<span class="nowrap">${shown}</span>${around[1]}` : t.verifiedNumber(shown);
-  return html`${t.successBody} ${named}`;
+  return html`${t.successBody} ${withNumber(t.verifiedNumber, shown)}`;
 }
 
 /** The end of a flow, and the wait for the backend's verdict. */
@@ -66,25 +66,31 @@ export function outcome(state: OutcomeState, ctx: ViewContext) {
     case 'failure':
       return panel('failure', t.failureTitle, failureBody(state, ctx), startAgain(true));
     case 'expired':
-      if (state.reason === 'link') {
+      // The link ran out, or the wait for it broke off with the connection: a new link, sent only
+      // when asked for, or another number.
+      if (state.reason !== 'session') {
+        const interrupted = state.reason === 'interrupted';
         return panel(
           'expired',
-          t.linkExpiredTitle,
-          t.linkExpiredBody,
+          interrupted ? t.linkInterruptedTitle : t.linkExpiredTitle,
+          interrupted ? t.linkInterruptedBody : t.linkExpiredBody,
           html`<button type="button" part="button submit" class="primary" @click=${() => actions.submit()}>${t.sendNewLink}</button>`,
           html`<button type="button" part="button" @click=${() => actions.startWithNewNumber()}>${t.differentNumber}</button>`,
         );
       }
       return panel('expired', t.expiredTitle, t.expiredBody, startAgain(true));
-    case 'error':
+    case 'error': {
       // The status call failed: the code or link was used, only the verdict is missing. "Try again"
-      // (asking for it again) takes focus; starting over is the way out.
+      // (asking for it again) takes focus, and keeps it through a wait it must honour (a press
+      // then does nothing); starting over is the way out.
+      const held = state.retryAt !== undefined && ctx.now < state.retryAt;
       return html`<section class="outcome error center" part="result error">
         ${icon('error')}
         <h2 part="title">${t.statusErrorTitle}</h2>
-        <p role="alert" part="alert">${errorText(state, ctx)}</p>
-        ${retryButton(state, ctx, 'primary')}
+        ${errorAlert(state, ctx)}
+        <button type="button" part="button submit" class="primary" data-autofocus aria-disabled=${held} @click=${() => actions.retry()}>${t.tryAgain}</button>
         <div class="actions">${startAgain()}</div>
       </section>`;
+    }
   }
 }

@@ -5,7 +5,12 @@ import { phoneField } from './phone-field.js';
 
 type PhoneChangeState = Extract<FlowState, { name: 'phone-change' }>;
 
-/** Another number for the running flow, asked for by the SDK. */
+/**
+ * Another number for the running flow, asked for by the person or by the SDK (Prove refused one).
+ * Cancel (and Escape) goes back to the code screen or link wait the person came from, with the
+ * code or link still valid; when Prove refused the number there is nothing to go back to, and it
+ * ends the flow.
+ */
 export function phoneChange(state: PhoneChangeState, ctx: ViewContext) {
   const { t, actions } = ctx;
   return html`

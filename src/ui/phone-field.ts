@@ -78,6 +78,29 @@ function readAgainOnceIn(loading: Promise<void>, input: HTMLInputElement, inputT
   );
 }
 
+/** What each element's field last showed (keyed by its actions), so a late formatting never overwrites typing. */
+const lastShown = new WeakMap<object, string>();
+
+/**
+ * A number given as digits alone (the `phone` attribute, or digits typed before these rules were
+ * in), formatted as a typed one is once its plans are in: after this render (a render changes no
+ * state), and only if the field still shows that number for that country. Anything else was typed
+ * through the formatter, or has a message about it, and is left as it is.
+ */
+function formatGiven(phone: string, country: string, allowed: readonly string[], keep: boolean, actions: ViewContext['actions']): void {
+  const shown = `${country} ${phone}`;
+  lastShown.set(actions, shown);
+  if (keep || !/^\+?\d{4,}$/.test(phone)) return;
+  Promise.resolve(metadataFor(phone, country)).then(
+    () => {
+      const { value, loading } = formatTyped(phone, phone.length, country, allowed);
+      if (!loading && value !== phone && lastShown.get(actions) === shown) actions.edit('phone', value);
+    },
+    // Left as given; the submit loads the plans again.
+    () => {},
+  );
+}
+
 export interface PhoneFieldOptions {
   values: FormValues;
   error?: MessageKey;
@@ -98,6 +121,7 @@ export function phoneField({ values, error, disabled, autofocus }: PhoneFieldOpt
   const choose = allowed.length !== 1;
   // The selected country's plans start loading as the field shows, so typing formats from the first digit.
   metadataFor(values.phone, country)?.catch(() => {});
+  formatGiven(values.phone, country, allowed, Boolean(error || disabled), actions);
 
   // A number written with `+` names its country: from a country not allowed, it says so at once.
   const from = values.phone.trim().startsWith('+') || error ? countryOfNumber(values.phone, country, allowed) : undefined;
@@ -151,6 +175,7 @@ export function phoneField({ values, error, disabled, autofocus }: PhoneFieldOpt
     before: choose ? selector : undefined,
     hint: t.phoneHintFor(name(country), callingCode(country) ?? ''),
     error: message || undefined,
+    errorPrefix: t.errorPrefix,
     disabled,
     autofocus,
     onInput: (raw, event) => {

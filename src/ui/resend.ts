@@ -1,26 +1,23 @@
-import { html } from 'lit';
+import { html, nothing } from 'lit';
 import { MAX_SENDS, type Sends } from '../flow/state.js';
 import { timeLeft } from '../i18n/strings.js';
 import type { ViewContext } from './context.js';
 
-interface ResendOptions {
-  label: string;
-  /** The label while the resend wait runs. */
-  waitLabel(time: string): string;
-  disabled: boolean;
-  onResend(): void;
+/**
+ * While the resend wait runs, a line of its own says when a new code or link can be sent: plain
+ * text, in no live region, so its ticking is never read out, and no button's name carries it.
+ * Nothing once the wait is over (the button shows) or Prove's sends are used up.
+ */
+export function resendWait(sends: Sends, { now }: ViewContext, text: (time: string) => string) {
+  return sends.count < MAX_SENDS && now < sends.resendAt ? html`<p class="hint resend-wait" part="hint">${text(timeLeft(sends.resendAt, now))}</p>` : nothing;
 }
 
 /**
- * Resend, held with a countdown until the wait is over; once Prove's sends are used up it gives way
- * to "Start again".
+ * Resend, once its wait is over and while Prove has sends left. `held` (a link still being sent):
+ * shown, and a press does nothing, as the flow refuses it; never disabled, so focus never falls.
  */
-export function resendControls(sends: Sends, { t, actions, now }: ViewContext, o: ResendOptions) {
-  if (sends.count >= MAX_SENDS) {
-    return html`<button type="button" part="button" ?disabled=${o.disabled} @click=${() => actions.reset()}>${t.startAgain}</button>`;
-  }
-  const waiting = now < sends.resendAt;
-  return html`<button type="button" part="button" ?disabled=${o.disabled || waiting} @click=${() => o.onResend()}>
-    ${waiting ? o.waitLabel(timeLeft(sends.resendAt, now)) : o.label}
-  </button>`;
+export function resendButton(sends: Sends, { now }: ViewContext, label: string, onResend: () => void, held = false) {
+  return sends.count < MAX_SENDS && now >= sends.resendAt
+    ? html`<button type="button" part="button" aria-disabled=${held} @click=${onResend}>${label}</button>`
+    : nothing;
 }

@@ -3,8 +3,35 @@ import { css } from 'lit';
 /**
  * Styles only the steps after the form use, adopted with their views when the flow's code loads,
  * so they never weigh on the first paint. The custom properties (`--_accent`…) come from styles.ts.
+ *
+ * Secondary actions: each label stays on one line. They share a row while they fit, sized by
+ * their labels; one that does not fit starts the next row, and the buttons of a row share its
+ * width, so no row ends ragged. Below 24em each takes its own full-width row, where a label too
+ * long for the whole width may wrap rather than overflow. Countdown digits keep one width, so a
+ * ticking label does not move the buttons.
+ *
+ * The spinner's arc (the accent) is at least 3:1 against its track in both schemes.
  */
 export const stepStyles = css`
+  .actions {
+    container-type: inline-size;
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.25em;
+    width: 100%;
+    margin-top: 0.5em;
+  }
+  .actions > * {
+    flex: 1 1 auto;
+    white-space: nowrap;
+    font-variant-numeric: tabular-nums;
+  }
+  @container (width < 24em) {
+    .actions > * {
+      flex-basis: 100%;
+      white-space: normal;
+    }
+  }
   .center {
     justify-content: center;
     align-items: center;
@@ -12,6 +39,47 @@ export const stepStyles = css`
   }
   .nowrap {
     white-space: nowrap;
+  }
+  .time-left {
+    display: flex;
+    align-items: center;
+    gap: 0.75em;
+    margin-bottom: var(--_space);
+  }
+  .time-left .spinner {
+    width: 1.5em;
+    height: 1.5em;
+    margin: 0;
+    border-width: 3px;
+  }
+  .time-left .hint {
+    margin: 0;
+  }
+  .connection-lost {
+    font-weight: 600;
+    border-inline-start: 3px solid var(--_accent);
+    padding-inline-start: 0.75em;
+  }
+  .resend-wait {
+    margin-top: 0.5em;
+  }
+  .last-try {
+    font-size: 0.875em;
+    font-weight: 600;
+    margin: 0.25em 0 0;
+  }
+  .help {
+    font-size: 0.875em;
+    margin-top: 0.5em;
+  }
+  .help summary {
+    padding: 0.5em 0;
+    color: var(--_accent);
+    cursor: pointer;
+  }
+  .help ul {
+    margin: 0;
+    padding-inline-start: 1.25em;
   }
   .outcome .alert {
     color: inherit;
@@ -24,7 +92,7 @@ export const stepStyles = css`
     width: 2.5em;
     height: 2.5em;
     margin: 0 auto var(--_space);
-    border: 4px solid var(--_border);
+    border: 4px solid light-dark(#d0d5dd, #3d434b);
     border-top-color: var(--_accent);
     border-radius: 50%;
     animation: spin 1s linear infinite;

@@ -129,7 +129,7 @@ export async function verifyAsAPerson(browser: Browser, url: string, expected: E
     const formatted = () => f.phone.inputValue().then((value) => value === '(200) 100-4010');
     await step(until('the phone field to read (200) 100-4010', formatted, 15_000));
     await step(button(page, 'Verify').click());
-    await step(seen(heading(page, "We couldn't verify this phone number"), 15_000));
+    await step(seen(heading(page, 'We couldn’t verify this phone number'), 15_000));
     if (expected.heard) await step(seen(page.getByText(expected.heard, { exact: true }), 5_000));
 
     assert.deepEqual(

@@ -3,13 +3,15 @@
  * SDK's own change-number step; `restart` (and absent, or unknown) through a new backend start with
  * the same names, the old SDK run cancelled without a word. And the number proved: the success
  * event's `phoneNumber`, what a form submits, and the success screen naming it when it is not the
- * number the flow started with.
+ * number the flow started with. Cancel (or Escape) on the new number's screen goes back to the
+ * code screen or link wait it came from, the SDK's step there still waiting.
  */
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { FakeSdk } from '../support/fake-sdk.js';
-import { backendFor, buttonByName, fillDetails, inputByLabel, requestsSent, text, type, until, untilStep } from '../support/dom.js';
+import { backendFor, buttonByName, fillDetails, focused, inputByLabel, requestsSent, text, type, until, untilStep } from '../support/dom.js';
 
 const DETAILS = { firstName: 'Addy', lastName: 'Epinay' };
 
@@ -140,17 +142,55 @@ describe('<prove-verify> "Use a different number"', () => {
     expect(sdk.runs[0].phoneNumbers).to.deep.equal([null]);
   });
 
-  it('restart: Cancel on the new number screen ends the flow, with one cancel event and the old number kept', async () => {
-    const { el, sdk, backend, events } = await mount('ok');
-    await verify(el);
-    buttonByName(el, 'Change number').click();
+  for (const scenario of ['ok', 'ok.restart', 'ok.in-flow']) {
+    it(`${scenario}: Cancel on the new number's screen goes back to the code, which still works; nothing sent, nothing asked of the SDK`, async () => {
+      const { el, sdk, backend, events } = await mount(scenario);
+      await verify(el);
+      buttonByName(el, 'Change number').click();
+      await untilStep(el, 'phone-change');
+      type(inputByLabel(el, 'Phone number'), '201 555 0123');
+      buttonByName(el, 'Cancel').click();
+      await untilStep(el, 'otp-entry');
+      expect(focused(el) === inputByLabel(el, /code/i), 'focus on the code field').to.equal(true);
+      expect(text(el)).to.contain('Please enter the code we just sent to (200) 100-4010.');
+      expect(text(el)).to.contain('You can ask for a new code 2 more times.');
+      expect(events).to.deep.equal([]);
+      expect(sdk.runs[0].cancelled).to.equal(false);
+      expect(sdk.runs[0].refusedSteps).to.deep.equal([]);
+      expect(sdk.runs[0].phoneNumbers).to.deep.equal([null]);
+      expect((await requestsSent(backend.id)).map((r) => r.call)).to.deep.equal(['verify']);
+      expect((await enterCode(el)).phoneNumber).to.equal('+12001004010');
+      expect(sdk.runs).to.have.length(1);
+    });
+  }
+
+  it('in-flow on desktop: Escape on the new number goes back to the link wait, and the number given later goes to the SDK', async () => {
+    const { el, sdk, backend, events } = await mount('ok.in-flow', 'desktop');
+    await verify(el, 'desktop');
+    buttonByName(el, 'Use a different number').click();
+    await untilStep(el, 'phone-change');
+    await sendKeys({ press: 'Escape' });
+    await untilStep(el, 'link-waiting');
+    expect(focused(el)?.textContent).to.equal('Check your Phone');
+    expect(events).to.deep.equal([]);
+    await changeTo(el, '201-555-0123', 'desktop');
+    await untilStep(el, 'link-waiting');
+    expect(sdk.runs).to.have.length(1);
+    expect(sdk.runs[0].phoneNumbers).to.deep.equal([null, '+12015550123']);
+    expect((await requestsSent(backend.id)).map((r) => r.call)).to.deep.equal(['verify']);
+  });
+
+  it('a number Prove refused has no screen to go back to: Cancel ends the flow, with one cancel event', async () => {
+    const { el, sdk, events } = await mount('ok.in-flow');
+    sdk.rejectNumberOnce = true;
+    await fillDetails(el);
+    buttonByName(el, 'Verify').click();
     await untilStep(el, 'phone-change');
     buttonByName(el, 'Cancel').click();
     await untilStep(el, 'form');
     expect(events).to.deep.equal(['cancel']);
-    expect(sdk.runs[0].cancelled).to.equal(true);
+    expect(sdk.runs[0].refusedSteps).to.deep.equal(['phone']);
     expect(inputByLabel(el, 'Phone number').value).to.equal('(200) 100-4010');
-    expect((await requestsSent(backend.id)).map((r) => r.call)).to.deep.equal(['verify']);
   });
 
   it("in-flow: the SDK's own step takes the new number, one backend start, and the success screen names the number proved", async () => {
@@ -224,7 +264,7 @@ describe('<prove-verify> the number proved', () => {
     await enterCode(el);
     el.setAttribute('lang', 'es');
     await until(() => successBody(el).startsWith('Gracias'), 'Spanish never came');
-    expect(successBody(el)).to.equal('Gracias, tu número de teléfono está confirmado. El número verificado es el (200) 100-4011.');
+    expect(successBody(el)).to.equal('Gracias, su número de teléfono está confirmado. El número verificado es el (200) 100-4011.');
     el.setAttribute('lang', 'fr');
     await until(() => successBody(el).startsWith('Merci'), 'French never came');
     expect(successBody(el)).to.equal('Merci, votre numéro de téléphone est confirmé. Le numéro vérifié est le (200) 100-4011.');

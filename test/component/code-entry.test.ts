@@ -5,7 +5,7 @@ import '../../src/prove-verify.js';
 import '../../src/i18n/es.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { FakeSdk } from '../support/fake-sdk.js';
-import { alertText, backendFor, buttonByName, fillDetails, focused, inputByLabel, text, type, untilStep } from '../support/dom.js';
+import { backendFor, describedText, buttonByName, fillDetails, focused, inputByLabel, text, type, untilStep } from '../support/dom.js';
 
 async function codeScreen(attrs: { otpLength?: number } = {}) {
   const sdk = new FakeSdk();
@@ -59,7 +59,7 @@ describe('<prove-verify> code entry', () => {
 
     const spanish = await codeScreen({ otpLength: 5 });
     spanish.el.lang = 'es';
-    await waitUntil(() => text(spanish.el).includes('Ingresa el código de 5 dígitos.'), 'the length is not stated in Spanish', { timeout: 5000 });
+    await waitUntil(() => text(spanish.el).includes('Ingrese el código de 5 dígitos.'), 'the length is not stated in Spanish', { timeout: 5000 });
     expect(inputByLabel(spanish.el, 'Código de verificación').maxLength).to.equal(5);
 
     const outOfRange = await codeScreen({ otpLength: 9 });
@@ -124,12 +124,60 @@ describe('<prove-verify> code entry', () => {
     // Enter with a part of the code says what is missing, and bothers no one.
     await sendKeys({ press: 'Enter' });
     await el.updateComplete;
-    expect(alertText(el)).to.equal('Enter every digit of the code.');
+    expect(describedText(el, input)).to.include('Error: Enter every digit of the code.');
     expect(el.step).to.equal('otp-entry');
     // Then the whole code: the first and only one the SDK gets.
     await sendKeys({ type: '4' });
     await untilStep(el, 'success');
     expect(sdk.runs[0].codes).to.deep.equal(['1234']);
+  });
+
+  it('warns before the last try (two codes refused): the field is described by it, through a resend too', async () => {
+    const { el, sdk } = await codeScreen();
+    await sendKeys({ type: '0000' });
+    await waitUntil(() => sdk.runs[0].codes.length === 1 && el.step === 'otp-entry', 'the first code was never refused');
+    await el.updateComplete;
+    expect(text(el), 'two tries left: no warning yet').not.to.contain('Last try');
+    await sendKeys({ type: '1111' });
+    await waitUntil(() => sdk.runs[0].codes.length === 2 && el.step === 'otp-entry', 'the second code was never refused');
+    await el.updateComplete;
+    const input = inputByLabel(el, /code/i);
+    expect(focused(el) === input, 'focus on the emptied field').to.equal(true);
+    expect(describedText(el, input).slice(-2)).to.deep.equal([
+      'Error: That code didn’t work. Check the text message and try again.',
+      'Last try: a wrong code now ends this verification.',
+    ]);
+    // Prove counts the tries of the whole flow: a new code does not bring them back.
+    buttonByName(el, 'Resend code').click();
+    await untilStep(el, 'otp-sending');
+    await untilStep(el, 'otp-entry');
+    expect(describedText(el, inputByLabel(el, /code/i))).to.include('Last try: a wrong code now ends this verification.');
+    await sendKeys({ type: '1234' });
+    await untilStep(el, 'success');
+  });
+
+  it('"Didn’t get the text?" opens help: check the number, wait, then the screen’s own Resend and Change number', async () => {
+    const { el } = await codeScreen();
+    const help = el.shadowRoot!.querySelector('details')!;
+    const summary = help.querySelector('summary')!;
+    expect(summary.textContent).to.equal('Didn’t get the text?');
+    expect(help.open).to.equal(false);
+    summary.focus();
+    await sendKeys({ press: 'Enter' });
+    expect(help.open).to.equal(true);
+    expect([...help.querySelectorAll('li')].map((li) => li.textContent!.replace(/\s+/g, ' ').trim())).to.deep.equal([
+      'Check that (200) 100-4010 is your mobile number.',
+      'Texts can take a minute or two to arrive.',
+      'Still nothing? Use “Resend code” for a new code, or “Change number” to use another number.',
+    ]);
+    // What it names is on the screen, just before the help in keyboard order.
+    const back = async () => {
+      await sendKeys({ down: 'Shift' });
+      await sendKeys({ press: 'Tab' });
+      await sendKeys({ up: 'Shift' });
+      return focused(el)?.textContent?.trim();
+    };
+    expect([await back(), await back(), await back()]).to.deep.equal(['Cancel', 'Change number', 'Resend code']);
   });
 
   describe('WebOTP', () => {

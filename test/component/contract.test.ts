@@ -14,6 +14,7 @@ import {
   buttonByName,
   fillDetails,
   focused,
+  liveText,
   requestsSent,
   text,
   type,
@@ -51,8 +52,12 @@ describe('<prove-verify> and the backend contract', () => {
     buttonByName(el, 'Verify').click();
     expect((await failure).detail.result).to.deep.equal({ success: false, possessionResult: 'not_applicable', verifyResult: 'failed' });
     await untilStep(el, 'failure');
-    expect(text(el)).to.contain("We couldn't verify this phone number");
-    expect(focused(el)?.textContent).to.equal("We couldn't verify this phone number");
+    expect(text(el)).to.contain('We couldn’t verify this phone number');
+    expect(focused(el)?.textContent).to.equal('We couldn’t verify this phone number');
+    // No code or link was ever sent: the reason says what is true.
+    expect(el.shadowRoot!.getElementById('outcome-body')!.textContent).to.equal(
+      'We couldn’t verify this phone number with these details. Check them and try again.',
+    );
     expect(sdk.runs).to.have.length(0);
     expect(await calls(backend.id)).to.deep.equal(['verify']);
   });
@@ -123,26 +128,39 @@ describe('<prove-verify> and the backend contract', () => {
     expect(sdk.runs).to.have.length(1);
   });
 
-  it('says to wait after a 429 on the start call, holds Verify and "Try again" until Retry-After, then starts', async () => {
+  it('after a 429 on the start call: says the wait once, counts it down for the eyes only, holds "Try again" with focus on it, then starts', async () => {
     const { el, backend } = await mount('verify-429');
     const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['setInterval', 'clearInterval', 'Date'] });
     const error = oneEvent(el, 'prove-verify-error');
     buttonByName(el, 'Verify').click();
     expect((await error).detail).to.deep.include({ code: 'rate-limited', status: 429, retryAfter: 3, recoverable: true });
     await untilStep(el, 'error');
-    expect(alertText(el)).to.contain('Too many attempts for now. You can try again in 0:03.');
-    expect(buttonByName(el, 'Try again').disabled).to.equal(true);
-    expect(buttonByName(el, 'Verify').disabled).to.equal(true);
+    // One button: "Verify" became "Try again" (no second one in the alert); it has focus, and holds.
+    const retry = buttonByName(el, 'Try again');
+    expect(el.shadowRoot!.querySelectorAll('button').length).to.equal(1);
+    expect(focused(el) === retry, 'focus on "Try again"').to.equal(true);
+    expect(retry.getAttribute('aria-disabled')).to.equal('true');
+    expect(retry.disabled, 'never disabled: focus would fall to the page').to.equal(false);
+    expect(alertText(el)).to.equal('Too many attempts for now. You can try again in 3 seconds.');
+    const ticking = el.shadowRoot!.querySelector('.alert [aria-hidden="true"]')!;
+    expect(ticking.textContent).to.equal('You can try again in 0:03.');
+    const heard = liveText(el);
+    retry.click();
     el.shadowRoot!.querySelector('form')!.requestSubmit();
     await el.updateComplete;
-    expect(await calls(backend.id)).to.deep.equal(['verify']);
+    expect(await calls(backend.id), 'nothing sent during the wait').to.deep.equal(['verify']);
+    expect(focused(el) === retry, 'focus stays on "Try again"').to.equal(true);
     clock.tick(1000);
     await el.updateComplete;
-    expect(alertText(el)).to.contain('You can try again in 0:02.');
+    expect(ticking.textContent).to.equal('You can try again in 0:02.');
+    expect(liveText(el), 'the alert is not re-read as the clock ticks').to.deep.equal(heard);
     clock.tick(2000);
     await el.updateComplete;
-    expect(buttonByName(el, 'Try again').disabled).to.equal(false);
-    buttonByName(el, 'Try again').click();
+    // The end of the wait is said once, politely; the alert itself is unchanged.
+    expect(liveText(el)).to.deep.equal([heard[0], 'You can try again now.', ...heard.slice(2)]);
+    expect(el.shadowRoot!.querySelector('.alert [aria-hidden="true"]') === null, 'the countdown is gone').to.equal(true);
+    expect(retry.getAttribute('aria-disabled')).to.equal('false');
+    retry.click();
     await until(async () => (await calls(backend.id)).length === 2, 'Try again starts again');
   });
 
@@ -154,10 +172,20 @@ describe('<prove-verify> and the backend contract', () => {
     await confirmCode(el);
     expect((await error).detail).to.deep.include({ code: 'rate-limited', retryAfter: 3 });
     await untilStep(el, 'error');
-    expect(alertText(el)).to.contain('Too many attempts for now. You can try again in 0:03.');
-    expect(buttonByName(el, 'Try again').disabled).to.equal(true);
-    clock.tick(3000);
+    expect(alertText(el)).to.equal('Too many attempts for now. You can try again in 3 seconds.');
+    const retry = buttonByName(el, 'Try again');
+    expect(focused(el) === retry, 'focus on "Try again"').to.equal(true);
+    expect(retry.getAttribute('aria-disabled')).to.equal('true');
+    const heard = liveText(el);
+    retry.click();
+    clock.tick(1000);
     await el.updateComplete;
-    expect(buttonByName(el, 'Try again').disabled).to.equal(false);
+    expect(liveText(el), 'the alert is not re-read as the clock ticks').to.deep.equal(heard);
+    expect(text(el)).to.contain('You can try again in 0:02.');
+    expect(await calls(el.getAttribute('backend-url')!.split('/')[2]!), 'nothing sent during the wait').to.deep.equal(['verify', 'verify-status']);
+    clock.tick(2000);
+    await el.updateComplete;
+    expect(retry.getAttribute('aria-disabled')).to.equal('false');
+    expect(liveText(el)).to.include('You can try again now.');
   });
 });

@@ -100,10 +100,38 @@ describe('<prove-verify> when things go wrong', () => {
   });
 
   it('says the server cannot be reached when the network fails', async () => {
+    // Another origin, which cannot be reached at all: no CORS refusal, whatever the origin.
     const { el } = await mount('http://127.0.0.1:9/api');
     expect(await submitAndFail(el)).to.deep.include({ code: 'network', recoverable: true });
-    expect(alertText(el)).to.contain("couldn't reach the server");
+    expect(alertText(el)).to.contain('couldn’t reach the server');
     expectFormKept(el);
+  });
+
+  it("says a backend that refuses this page's origin (CORS) is a set-up mistake, naming it once in the console", async () => {
+    // The same fake backend under the page's other loopback name: there, but with no CORS answers.
+    const backend = backendFor();
+    const other = `http://${location.hostname === '127.0.0.1' ? 'localhost' : '127.0.0.1'}:${location.port}`;
+    const errors = sinon.stub(console, 'error');
+    try {
+      const { el } = await mount(`${other}${backend.url}`);
+      expect(await submitAndFail(el)).to.deep.include({ code: 'integration', recoverable: false });
+      expect(alertText(el)).to.contain('not set up correctly');
+      expect(alertText(el)).not.to.contain('connection');
+      expect(buttonByName(el, 'Verify').type, 'no "Try again": trying again cannot mend it').to.equal('submit');
+      expectFormKept(el);
+      const named = errors
+        .getCalls()
+        .map((c) => String(c.args[0]))
+        .filter((line) => line.startsWith('<prove-verify>'));
+      expect(named).to.have.length(1);
+      expect(named[0]).to.contain(`the backend at ${other} refused this page's origin (CORS)`);
+      expect(named[0]).to.contain(`Access-Control-Allow-Origin: ${location.origin}`);
+      // A second refusal says the same on screen, and nothing new in the console.
+      await submitAndFail(el);
+      expect(errors.getCalls().filter((c) => String(c.args[0]).startsWith('<prove-verify>'))).to.have.length(1);
+    } finally {
+      errors.restore();
+    }
   });
 
   it('reports a missing backend-url as a set-up error with no retry', async () => {

@@ -3,7 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { FakeSdk } from '../support/fake-sdk.js';
-import { backendFor, buttonByName, fillDetails, focused, inputByLabel, untilStep } from '../support/dom.js';
+import { backendFor, buttonByName, fillDetails, focused, inputByLabel, politeText, until, untilStep, watchFetches } from '../support/dom.js';
 
 async function mount(possession: 'mobile' | 'desktop' = 'mobile', scenario = 'ok') {
   const sdk = new FakeSdk();
@@ -51,11 +51,37 @@ describe('<prove-verify> focus and keyboard', () => {
     await untilStep(el, 'otp-entry');
     await sendKeys({ type: '1234' });
     await untilStep(el, 'failure');
-    expect(focused(el)?.textContent).to.equal("We couldn't verify this phone number");
+    expect(focused(el)?.textContent).to.equal('We couldn’t verify this phone number');
     buttonByName(el, 'Start again').click();
     await untilStep(el, 'form');
     expectFocusOnFirstField(el);
     expect(inputByLabel(el, 'Last name').value).to.equal('Epinay');
+  });
+
+  it('while "Starting…" shows, Verify keeps focus (held, not disabled), it is said politely, and a second press sends nothing', async () => {
+    const { el } = await mount();
+    const starts = watchFetches('/fake-backend/', { held: true });
+    try {
+      const verify = buttonByName(el, 'Verify');
+      verify.focus();
+      await sendKeys({ press: 'Enter' });
+      await untilStep(el, 'starting');
+      await until(() => starts.sent.length === 1, 'the start call never left');
+      expect(verify.textContent!.trim()).to.equal('Starting…');
+      expect(document.activeElement === el && focused(el) === verify, 'focus stays on the pressed button').to.equal(true);
+      expect(verify.getAttribute('aria-disabled')).to.equal('true');
+      expect(verify.disabled).to.equal(false);
+      expect(politeText(el)).to.equal('Starting…');
+      await sendKeys({ press: 'Enter' });
+      verify.click();
+      await el.updateComplete;
+      expect(starts.sent, 'one start call').to.have.length(1);
+      starts.release();
+      await untilStep(el, 'otp-entry');
+      expect(politeText(el)).to.equal('');
+    } finally {
+      starts.stop();
+    }
   });
 
   it('progress steps put focus on their heading', async () => {

@@ -8,7 +8,7 @@ import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { loadPhoneRules } from '../../src/phone.js';
 import { FakeSdk } from '../support/fake-sdk.js';
-import { backendFor, buttonByName, fillDetails, inputByLabel, type, untilStep } from '../support/dom.js';
+import { backendFor, buttonByName, fillDetails, focused, inputByLabel, root, type, untilStep, watchFetches } from '../support/dom.js';
 
 async function formWith(attrs: { required?: boolean; firstName?: string } = {}) {
   const sdk = new FakeSdk();
@@ -29,6 +29,9 @@ async function formWith(attrs: { required?: boolean; firstName?: string } = {}) 
   await el.updateComplete;
   return { form, el };
 }
+
+/** Which element it is, as a failure message can show it. */
+const nameOf = (node: Element | null) => node && `${node.localName}${node.id ? `#${node.id}` : ''} ${node.textContent!.trim()}`.trim();
 
 /** A whole mobile flow to its success. */
 async function verify(el: ProveVerifyElement) {
@@ -83,10 +86,58 @@ describe('<prove-verify> in a form', () => {
     expect(submitted).to.equal(1);
   });
 
+  it('with required, the page’s own submit button focuses the element, on the form and on later steps, and sends nothing', async () => {
+    const { form, el } = await formWith({ required: true });
+    const send = document.createElement('button');
+    send.textContent = 'Sign up';
+    form.append(send);
+    let submitted = 0;
+    let invalid = 0;
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      submitted++;
+    });
+    el.addEventListener('invalid', () => invalid++);
+    /** The person presses the page's button: the browser refuses the submit and focuses the element's anchor. */
+    const pressSend = (expected: Element) => {
+      send.focus();
+      send.click();
+      expect(submitted).to.equal(0);
+      expect(nameOf(document.activeElement)).to.equal('prove-verify');
+      expect(nameOf(focused(el))).to.equal(nameOf(expected));
+    };
+
+    // The form: its first field (no field has an error yet).
+    pressSend(inputByLabel(el, 'First name'));
+    expect(invalid).to.equal(1);
+    expect(el.validationMessage).to.equal('Verify your phone number first.');
+
+    // The code screen: the code input.
+    await fillDetails(el);
+    buttonByName(el, 'Verify').click();
+    await untilStep(el, 'otp-entry');
+    pressSend(inputByLabel(el, /code/i));
+
+    // A step with no control, the verdict being fetched: its heading.
+    const status = watchFetches('/verify-status', { held: true });
+    try {
+      type(inputByLabel(el, /code/i), '1234');
+      await untilStep(el, 'verifying');
+      pressSend(root(el).querySelector('h2')!);
+      expect(invalid).to.equal(3);
+    } finally {
+      status.release();
+      status.stop();
+    }
+    await untilStep(el, 'success');
+    send.click();
+    expect(submitted).to.equal(1);
+  });
+
   it('says why in the language shown', async () => {
     const { el } = await formWith({ required: true });
     el.setAttribute('lang', 'es');
-    await waitUntil(() => el.validationMessage === 'Primero verifica tu número de teléfono.', `still "${el.validationMessage}"`, { timeout: 5000 });
+    await waitUntil(() => el.validationMessage === 'Primero verifique su número de teléfono.', `still "${el.validationMessage}"`, { timeout: 5000 });
     expect(el.checkValidity()).to.equal(false);
     expect(el.form === el.closest('form')).to.equal(true);
   });

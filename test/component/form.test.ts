@@ -1,5 +1,5 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { loadPhoneRules } from '../../src/phone.js';
@@ -41,13 +41,13 @@ describe('<prove-verify> details form', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('prefills from the first-name, last-name and phone attributes', async () => {
+  it('prefills from the first-name, last-name and phone attributes, the phone formatted as a typed one', async () => {
     const el = await fixture<ProveVerifyElement>(
       html`<prove-verify backend-url="/api" first-name="Addy" last-name="Epinay" phone="2001004010"></prove-verify>`,
     );
     expect(inputByLabel(el, 'First name').value).to.equal('Addy');
     expect(inputByLabel(el, 'Last name').value).to.equal('Epinay');
-    expect(inputByLabel(el, 'Phone number').value).to.equal('2001004010');
+    await waitUntil(() => inputByLabel(el, 'Phone number').value === '(200) 100-4010', 'the prefilled phone was never formatted', { timeout: 5000 });
   });
 
   it("shows the page's carrier-consent text in the consent slot, after the fields and before Verify", async () => {
@@ -77,11 +77,39 @@ describe('<prove-verify> details form', () => {
       const input = inputByLabel(el, label);
       expect(input.getAttribute('aria-invalid'), label).to.equal('true');
       const error = root(el).getElementById(`${input.id}-error`);
-      expect(error?.textContent, label).to.equal('This field is required.');
+      expect(error?.textContent, label).to.equal('Error: This field is required.');
       expect(input.getAttribute('aria-describedby'), label).to.contain(`${input.id}-error`);
     }
     expect(focused(el)).to.equal(inputByLabel(el, 'First name'));
     expect(await requestsSent(backend.id)).to.deep.equal([]);
+    await expect(el).to.be.accessible();
+  });
+
+  it('starts a field error with an icon and a hidden "Error:", so forced colours still tell it from a hint', async () => {
+    const { el } = await mount('/api');
+    buttonByName(el, 'Verify').click();
+    await untilError(el, 'phone');
+    const error = root(el).getElementById('phone-error')!;
+    const hint = root(el).getElementById('phone-hint')!;
+    const prefix = error.querySelector('.visually-hidden')!;
+    expect(prefix.textContent).to.equal('Error:');
+    expect(prefix.getBoundingClientRect().width, 'heard, not seen').to.be.at.most(1);
+    for (const forced of [false, true]) {
+      await executeServerCommand('emulate-forced-colors', { active: forced });
+      try {
+        expect(matchMedia('(forced-colors: active)').matches).to.equal(forced);
+        const icon = getComputedStyle(error, '::before');
+        const what = forced ? 'in forced colours' : 'in colour';
+        expect(icon.content, what).not.to.equal('none');
+        expect(parseFloat(icon.width), what).to.be.greaterThan(8);
+        // Drawn in the error's own colour (the text colour, in forced colours): always visible.
+        expect(parseFloat(icon.borderTopWidth), what).to.be.greaterThan(0);
+        expect(icon.borderTopColor, what).to.equal(getComputedStyle(error).color);
+        expect(getComputedStyle(hint, '::before').content, 'a hint has no icon').to.equal('none');
+      } finally {
+        await executeServerCommand('emulate-forced-colors', { active: false });
+      }
+    }
     await expect(el).to.be.accessible();
   });
 
@@ -95,7 +123,7 @@ describe('<prove-verify> details form', () => {
     buttonByName(el, 'Verify').click();
     await untilError(el, 'phone');
     const phone = inputByLabel(el, 'Phone number');
-    expect(root(el).getElementById('phone-error')?.textContent).to.equal('This phone number is too short for this country (United States).');
+    expect(root(el).getElementById('phone-error')?.textContent).to.equal('Error: This phone number is too short for this country (United States).');
     expect(focused(el)).to.equal(phone);
     expect(inputByLabel(el, 'First name').value).to.equal('Addy');
     expect(phone.value).to.equal('(200) 100');

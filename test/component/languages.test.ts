@@ -7,9 +7,22 @@ import '../../src/prove-verify.js';
 import { registerLanguage, type ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { en } from '../../src/i18n/en.js';
 import { enLater } from '../../src/i18n/en-later.js';
+import { es } from '../../src/i18n/es.js';
+import { fr } from '../../src/i18n/fr.js';
 import { buttonByName, text, untilHeading } from '../support/dom.js';
 
 const heading = (el: ProveVerifyElement) => el.shadowRoot!.querySelector('h2')!.textContent!.trim();
+
+/** Every text of a table, by key, its functions given sample values (a count of 1 and of 2). */
+function textsOf(table: object, prefix = ''): [string, string][] {
+  return Object.entries(table).flatMap(([key, value]): [string, string][] =>
+    typeof value === 'string'
+      ? [[prefix + key, value]]
+      : typeof value === 'function'
+        ? [1, 2].map((n) => [prefix + key, String((value as (...a: unknown[]) => unknown)(n, 'X'))])
+        : textsOf(value as object, `${prefix}${key}.`),
+  );
+}
 
 describe('<prove-verify> languages', () => {
   const pageLang = document.documentElement.lang;
@@ -19,10 +32,27 @@ describe('<prove-verify> languages', () => {
 
   it('speaks Spanish with lang="es" on the element, loading Spanish only then', async () => {
     const el = await fixture<ProveVerifyElement>(html`<prove-verify lang="es" backend-url="/api"></prove-verify>`);
-    await untilHeading(el, 'Verifica tu número de teléfono');
+    await untilHeading(el, 'Verifique su número de teléfono');
     expect(buttonByName(el, 'Verificar').type).to.equal('submit');
     expect(text(el)).to.contain('Número de teléfono');
     await expect(el).to.be.accessible();
+  });
+
+  it('writes English and French with typographic apostrophes, and Spanish in one Latin American register', () => {
+    for (const [key, text] of [...textsOf({ ...en, ...enLater, errors: { ...en.errors, ...enLater.errors } }), ...textsOf(fr)]) {
+      expect(text, key).not.to.contain("'");
+    }
+    // Latin American: celular, not móvil; usted throughout, never tú (its pronouns and the
+    // imperatives these screens would use).
+    const tu =
+      /(?<!\p{L})(tú|tu|tus|te|tuyo|tuya|puedes|tienes|verifica|ingresa|revisa|envía|usa|abre|empieza|inténtalo|escríbelo|revísalo|revísalos|comprueba|mantén)(?!\p{L})/iu;
+    for (const [key, text] of textsOf(es)) {
+      expect(text, key).not.to.match(/móvil/i);
+      expect(text, key).not.to.match(tu);
+      expect(text, key).not.to.contain("'");
+    }
+    // Two surnames are the norm.
+    expect(es.lastName).to.equal('Apellidos');
   });
 
   it("follows the closest lang ancestor, then the page's <html lang>, with fr-CA falling back to fr", async () => {
@@ -39,7 +69,7 @@ describe('<prove-verify> languages', () => {
     const el = await fixture<ProveVerifyElement>(html`<prove-verify lang="de-AT" backend-url="/api"></prove-verify>`);
     expect(heading(el)).to.equal(en.title);
     el.setAttribute('lang', 'es');
-    await untilHeading(el, 'Verifica tu número de teléfono');
+    await untilHeading(el, 'Verifique su número de teléfono');
     el.removeAttribute('lang');
     document.documentElement.lang = 'en-GB';
     await untilHeading(el, en.title);

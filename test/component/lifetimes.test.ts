@@ -10,13 +10,14 @@ import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import type { ProveVerifyErrorDetail } from '../../src/events.js';
 import { FakeSdk } from '../support/fake-sdk.js';
 import {
-  alertText,
   backendFor,
   buttonByName,
   fillDetails,
   focused,
   hasButton,
   inputByLabel,
+  liveText,
+  politeText,
   requestsSent,
   text,
   type,
@@ -55,30 +56,56 @@ async function advance(el: ProveVerifyElement, seconds: number) {
 }
 
 describe('<prove-verify> lifetimes and sends', () => {
-  it("counts the code's two minutes down; at zero it says the code expired and sends a new one at once", async () => {
+  it("counts the code's two minutes down, never aloud; at zero it says so politely, leaves focus in the code, and sends a new one at once", async () => {
     const { el, sdk } = await mount('mobile');
     fakeClock();
     buttonByName(el, 'Verify').click();
     await untilStep(el, 'otp-entry');
+    const input = inputByLabel(el, /code/i);
     expect(text(el)).to.contain('The code expires in 2:00.');
-    expect(buttonByName(el, /Resend code/).disabled, 'Resend waits 30 s').to.equal(true);
-    expect(buttonByName(el, /Resend code/).textContent!.trim()).to.equal('Resend code in 0:30');
-    await advance(el, 75);
+    // The resend wait is a line of its own, in no live region; no button carries the countdown.
+    expect(hasButton(el, 'Resend code'), 'Resend waits 30 s').to.equal(false);
+    expect(el.shadowRoot!.querySelector('.resend-wait')!.textContent).to.equal('A new code can be sent in 0:30.');
+    expect(el.shadowRoot!.querySelector('.resend-wait')!.closest('[role], [aria-live]') === null, 'the wait is in no live region').to.equal(true);
+    const heard = liveText(el);
+    await advance(el, 1);
+    expect(text(el)).to.contain('The code expires in 1:59.');
+    expect(text(el)).to.contain('A new code can be sent in 0:29.');
+    expect(liveText(el), 'nothing announced as the clock ticks').to.deep.equal(heard);
+    await advance(el, 74);
     expect(text(el)).to.contain('The code expires in 0:45.');
-    expect(buttonByName(el, 'Resend code').disabled).to.equal(false);
+    expect(text(el)).not.to.contain('A new code can be sent');
+    expect(buttonByName(el, 'Resend code').getAttribute('aria-disabled')).to.equal('false');
+    expect(liveText(el)).to.deep.equal(heard);
 
+    // The person is typing when the code runs out: focus stays in the field, the expiry is said politely.
+    type(input, '12');
     await advance(el, 45);
-    expect(alertText(el)).to.equal('This code has expired. Send a new code to continue.');
+    expect(politeText(el)).to.equal('This code has expired. Send a new code to continue.');
+    expect(focused(el) === input, 'focus stays where the person is').to.equal(true);
+    expect(input.readOnly).to.equal(true);
+    expect(el.shadowRoot!.getElementById('code-error')!.textContent).to.contain('This code has expired. Send a new code to continue.');
+    expect(el.shadowRoot!.querySelector('[role="alert"]') === null, 'said once, politely, not as an alert too').to.equal(true);
     expect(text(el)).not.to.contain('The code expires in');
     expect(hasButton(el, 'Confirm code')).to.equal(false);
     const main = buttonByName(el, 'Send a new code');
     expect(main.getAttribute('part')).to.contain('submit');
-    expect(focused(el) === main, 'focus moves to "Send a new code"').to.equal(true);
     main.click();
     await untilStep(el, 'otp-entry');
     expect(sdk.runs[0].resends).to.equal(1);
     expect(text(el)).to.contain('We sent a new code.');
     expect(text(el)).to.contain('The code expires in 2:00.');
+  });
+
+  it('a code running out while Resend has focus puts focus on "Send a new code", not the page', async () => {
+    const { el } = await mount('mobile', { resendAfter: 0 });
+    fakeClock();
+    buttonByName(el, 'Verify').click();
+    await untilStep(el, 'otp-entry');
+    buttonByName(el, 'Resend code').focus();
+    await advance(el, 120);
+    expect(document.activeElement === el, 'focus stays in the element').to.equal(true);
+    expect(focused(el) === buttonByName(el, 'Send a new code'), `focus on "Send a new code", not ${focused(el)?.outerHTML}`).to.equal(true);
   });
 
   it('lets an expired code be replaced at once, whatever the resend wait says', async () => {
@@ -102,8 +129,13 @@ describe('<prove-verify> lifetimes and sends', () => {
     buttonByName(el, 'Confirm code').click();
     await untilStep(el, 'otp-checking');
     await untilStep(el, 'otp-entry');
-    expect(alertText(el)).to.equal('This code has expired. Send a new code to continue.');
-    expect(text(el)).not.to.contain("didn't work");
+    // Prove's answer to the person's code: focus goes to "Send a new code", which the reason describes.
+    const main = buttonByName(el, 'Send a new code');
+    expect(focused(el) === main, 'focus on "Send a new code"').to.equal(true);
+    expect(main.getAttribute('aria-describedby')).to.equal('code-error');
+    expect(el.shadowRoot!.getElementById('code-error')!.textContent).to.contain('This code has expired. Send a new code to continue.');
+    expect(politeText(el), 'heard through focus, not twice').to.equal('');
+    expect(text(el)).not.to.contain('didn’t work');
 
     // A plain "wrong code" answer that comes after the lifetime is an expired code too.
     const late = await mount('mobile');
@@ -117,7 +149,8 @@ describe('<prove-verify> lifetimes and sends', () => {
     // Prove's answer, "wrong", comes after the lifetime: the code screen is back with it.
     checking.release();
     await untilStep(late.el, 'otp-entry');
-    expect(alertText(late.el)).to.equal('This code has expired. Send a new code to continue.');
+    expect(late.el.shadowRoot!.getElementById('code-error')!.textContent).to.contain('This code has expired. Send a new code to continue.');
+    expect(focused(late.el) === buttonByName(late.el, 'Send a new code'), 'focus on "Send a new code"').to.equal(true);
   });
 
   it('counts the three sends, says how many are left, and then offers only "Start again"', async () => {
@@ -134,7 +167,9 @@ describe('<prove-verify> lifetimes and sends', () => {
     await untilStep(el, 'otp-entry');
     expect(text(el)).to.contain('No more codes can be sent in this verification. Start again to get a new one.');
     expect(hasButton(el, 'Resend code')).to.equal(false);
-    expect(buttonByName(el, 'Change number').disabled).to.equal(true);
+    expect(hasButton(el, 'Change number')).to.equal(false);
+    // One way out: "Start again", where Cancel was.
+    expect(hasButton(el, 'Cancel')).to.equal(false);
     expect(sdk.runs[0].resends).to.equal(2);
 
     buttonByName(el, 'Start again').click();
@@ -209,10 +244,16 @@ describe('<prove-verify> lifetimes and sends', () => {
     fakeClock();
     buttonByName(el, 'Verify').click();
     await untilStep(el, 'link-waiting');
-    expect(buttonByName(el, /Resend link/).textContent!.trim()).to.equal('Resend link in 0:10');
-    expect(buttonByName(el, /Resend link/).disabled).to.equal(true);
+    expect(el.shadowRoot!.querySelector('.resend-wait')!.textContent).to.equal('A new link can be sent in 0:10.');
+    expect(hasButton(el, 'Resend link')).to.equal(false);
     expect(text(el)).to.contain('You can ask for a new link 2 more times.');
-    await advance(el, 10);
+    const heard = liveText(el);
+    await advance(el, 1);
+    expect(text(el)).to.contain('A new link can be sent in 0:09.');
+    expect(text(el)).to.contain('The link expires in 2:59.');
+    expect(liveText(el), 'nothing announced as the clock ticks').to.deep.equal(heard);
+    await advance(el, 9);
+    expect(text(el)).not.to.contain('A new link can be sent');
     buttonByName(el, 'Resend link').click();
     await untilStep(el, 'link-sending');
     await untilStep(el, 'link-waiting');

@@ -3,7 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { FakeSdk } from '../support/fake-sdk.js';
-import { alertText, backendFor, buttonByName, fillDetails, focused, inputByLabel, requestsSent, text, type, untilStep } from '../support/dom.js';
+import { backendFor, buttonByName, describedText, fillDetails, focused, inputByLabel, requestsSent, text, type, untilStep } from '../support/dom.js';
 
 async function mountMobile(scenario = 'ok', resendAfter = 0) {
   const backend = backendFor(scenario);
@@ -71,14 +71,15 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     expect(steps).to.deep.equal(['starting', 'otp-sending', 'otp-entry', 'otp-checking', 'verifying', 'success']);
   });
 
-  it('shows a refused code in an alert, clears the input and focuses it again', async () => {
+  it('says a refused code once, through the field it focuses again (no alert besides), and clears the input', async () => {
     const { el, sdk } = await mountMobile();
     await reachCodeEntry(el);
     await sendKeys({ type: '9999' });
     await waitUntil(() => sdk.runs[0].codes.length === 1 && el.step === 'otp-entry', 'the code was never refused', { timeout: 5000 });
     await el.updateComplete;
     const codeInput = inputByLabel(el, /code/i);
-    expect(alertText(el)).to.equal("That code didn't work. Check the text message and try again.");
+    expect(describedText(el, codeInput)).to.include('Error: That code didn’t work. Check the text message and try again.');
+    expect(el.shadowRoot!.querySelector('[role="alert"]') === null, 'not an alert too: it would be heard twice').to.equal(true);
     expect(codeInput.value).to.equal('');
     expect(codeInput.getAttribute('aria-invalid')).to.equal('true');
     expect(focused(el)).to.equal(codeInput);
@@ -88,7 +89,7 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     expect(sdk.runs[0].codes).to.deep.equal(['9999', '1234']);
   });
 
-  it('announces progress through one live region that stays in place', async () => {
+  it('says progress through the focused heading and its text, never again in the live region, which stays in place', async () => {
     const { el, sdk } = await mountMobile();
     const sending = sdk.hold('resend');
     const checking = sdk.hold('code');
@@ -98,7 +99,10 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     await untilStep(el, 'otp-entry');
     buttonByName(el, 'Resend code').click();
     await untilStep(el, 'otp-sending');
-    expect(region.textContent!.trim()).to.equal('Sending a code to (200) 100-4010…');
+    const heading = focused(el)!;
+    expect(heading.textContent).to.equal('Sending a code');
+    expect(describedText(el, heading)).to.deep.equal(['Sending a code to (200) 100-4010…']);
+    expect(region.textContent!.trim()).to.equal('');
     sending.release();
     await untilStep(el, 'otp-entry');
     // Said once, through the focused field's description, not twice.
@@ -111,7 +115,9 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     ]);
     await sendKeys({ type: '1234' });
     await untilStep(el, 'otp-checking');
-    expect(region.textContent!.trim()).to.equal('Checking…');
+    expect(focused(el)?.textContent).to.equal('Checking your code');
+    expect(describedText(el, focused(el)!)).to.deep.equal(['Checking the code 1234…']);
+    expect(region.textContent!.trim()).to.equal('');
     checking.release();
     await untilStep(el, 'success');
     expect(el.shadowRoot!.querySelectorAll('[role="status"]')).to.have.length(1);
@@ -136,7 +142,9 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     await reachCodeEntry(el);
     buttonByName(el, 'Confirm code').click();
     await el.updateComplete;
-    expect(alertText(el)).to.equal('Enter the code from the text message.');
+    const input = inputByLabel(el, /code/i);
+    expect(focused(el) === input, 'focus on the code field, read anew with its error').to.equal(true);
+    expect(describedText(el, input)).to.include('Error: Enter the code from the text message.');
     expect(sdk.runs[0].codes).to.deep.equal([]);
     expect(el.step).to.equal('otp-entry');
   });
@@ -175,7 +183,7 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     sdk.rejectNumberOnce = true;
     buttonByName(el, 'Verify').click();
     await untilStep(el, 'phone-change');
-    expect(text(el)).to.contain("This number can't receive our text.");
+    expect(text(el)).to.contain('This number can’t receive our text.');
     type(inputByLabel(el, 'Phone number'), '2015550123');
     buttonByName(el, 'Send code').click();
     await untilStep(el, 'otp-entry');

@@ -8,7 +8,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { FakeSdk } from '../support/fake-sdk.js';
-import { backendFor, buttonByName, fillDetails, inputByLabel, requestsSent, root, type, untilStep } from '../support/dom.js';
+import { backendFor, buttonByName, fillDetails, inputByLabel, requestsSent, root, type, until, untilStep } from '../support/dom.js';
 
 const selector = (el: ProveVerifyElement) => root(el).querySelector<HTMLSelectElement>('select[aria-label]');
 const phoneInput = (el: ProveVerifyElement) => inputByLabel(el, /^(Phone number|Numéro de téléphone)$/);
@@ -176,14 +176,14 @@ describe('<prove-verify> phone number', () => {
     await reachPhone(el);
     await fillDetails(el, 'Addy', 'Epinay', '+44 7700 900123');
     await waitUntil(() => phoneError(el), 'the number was never refused', { timeout: 5000 });
-    expect(phoneError(el)).to.equal("Numbers from this country can't be used here (United Kingdom).");
+    expect(phoneError(el)).to.equal('Error: Numbers from this country can’t be used here (United Kingdom).');
     expect(selector(el)!.value).to.equal('US');
     const steps = stepsOf(el);
     buttonByName(el, 'Verify').click();
     await waitUntil(() => phoneInput(el).getAttribute('aria-invalid') === 'true' && root(el).activeElement === phoneInput(el), 'the phone was not refused', {
       timeout: 5000,
     });
-    expect(phoneError(el)).to.equal("Numbers from this country can't be used here (United Kingdom).");
+    expect(phoneError(el)).to.equal('Error: Numbers from this country can’t be used here (United Kingdom).');
     expect(steps).to.deep.equal([]);
     expect(await requestsSent(backend.id)).to.deep.equal([]);
   });
@@ -220,10 +220,37 @@ describe('<prove-verify> phone number', () => {
     expect(sent[0]!.body.phoneNumber).to.equal('+447700900123');
   });
 
-  it('leaves the typed number alone until the rules are in (plain text)', async () => {
+  it('formats a prefilled number as a typed one once the phone field loads, and sends the same number', async () => {
+    const backend = backendFor();
+    const el = await fixture<ProveVerifyElement>(
+      html`<prove-verify backend-url=${backend.url} possession-type="mobile" first-name="Addy" last-name="Epinay" phone="2015550123" .sdk=${new FakeSdk()}></prove-verify>`,
+    );
+    await reachPhone(el);
+    await until(
+      () => phoneInput(el).value === '(201) 555-0123',
+      () => `the prefilled number stayed "${phoneInput(el).value}"`,
+    );
+    buttonByName(el, 'Verify').click();
+    await untilStep(el, 'otp-entry');
+    const [start] = (await requestsSent(backend.id)).filter((r) => r.call === 'verify');
+    expect(start!.body.phoneNumber).to.equal('+12015550123');
+  });
+
+  it("formats a prefilled number once its country's numbering plans are in", async () => {
+    const el = await fixture<ProveVerifyElement>(html`<prove-verify backend-url="/api" default-country="JP" phone="0312345678"></prove-verify>`);
+    await reachPhone(el);
+    await until(
+      () => phoneInput(el).value === '03-1234-5678',
+      () => `the prefilled number stayed "${phoneInput(el).value}"`,
+    );
+  });
+
+  it('shows a prefilled number formatted, left to right, from the first paint once the rules are in', async () => {
     const el = await fixture<ProveVerifyElement>(html`<prove-verify backend-url="/api" phone="2001004010"></prove-verify>`);
-    expect(phoneInput(el).value).to.equal('2001004010');
-    type(phoneInput(el), '2001004010');
+    await until(
+      () => phoneInput(el).value === '(200) 100-4010',
+      () => `the prefilled number stayed "${phoneInput(el).value}"`,
+    );
     expect(phoneInput(el).dir).to.equal('ltr');
   });
 });

@@ -4,7 +4,7 @@ import { emulateMedia, setViewport } from '@web/test-runner-commands';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { FakeSdk } from '../support/fake-sdk.js';
-import { backendFor, buttonByName, fillDetails, focused, inputByLabel, untilStep, watchFetches } from '../support/dom.js';
+import { backendFor, buttonByName, fillDetails, focused, hasButton, inputByLabel, until, untilStep, watchFetches } from '../support/dom.js';
 
 async function mount(scenario = 'ok', possession = 'mobile', width = '') {
   const sdk = new FakeSdk();
@@ -26,6 +26,43 @@ async function submitCode(el: ProveVerifyElement, code = '1234') {
 }
 
 const heading = (el: ProveVerifyElement) => el.shadowRoot!.querySelector('h2')?.textContent?.trim();
+
+/** The lines the first `text` in `container` is laid out on (a range over it, its boxes' tops). */
+function linesOf(container: Element, text: string): number {
+  const nodes: Text[] = [];
+  const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) nodes.push(walker.currentNode as Text);
+  const start = nodes
+    .map((n) => n.data)
+    .join('')
+    .indexOf(text);
+  if (start < 0) throw new Error(`"${text}" is not in "${container.textContent}"`);
+  const at = (offset: number): [Text, number] => {
+    for (const n of nodes) {
+      if (offset <= n.length) return [n, offset];
+      offset -= n.length;
+    }
+    throw new Error('past the end');
+  };
+  const range = document.createRange();
+  range.setStart(...at(start));
+  range.setEnd(...at(start + text.length));
+  return new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.bottom))).size;
+}
+
+/** WCAG's contrast ratio of two computed `rgb()` colours. */
+function contrast(a: string, b: string): number {
+  const luminance = (colour: string) => {
+    const [r, g, bl] = colour
+      .match(/[\d.]+/g)!
+      .slice(0, 3)
+      .map((v) => Number(v) / 255)
+      .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi! + 0.05) / (lo! + 0.05);
+}
 const lineHeight = (el: ProveVerifyElement) => parseFloat(getComputedStyle(el).fontSize) * 1.5;
 
 describe('<prove-verify> finished screens', () => {
@@ -100,7 +137,7 @@ describe('<prove-verify> finished screens', () => {
 
   for (const [scenario, step, words, colour] of [
     ['ok', 'success', 'Phone number verified', '--prove-verify-success'],
-    ['nomatch', 'failure', "We couldn't verify this phone number", '--prove-verify-danger'],
+    ['nomatch', 'failure', 'We couldn’t verify this phone number', '--prove-verify-danger'],
   ] as const) {
     it(`shows ${step} with an icon in its colour and words that say the same`, async () => {
       const { el } = await mount(scenario);
@@ -122,7 +159,7 @@ describe('<prove-verify> finished screens', () => {
     await toCodeEntry(el);
     submitCode(el);
     await untilStep(el, 'error');
-    expect(heading(el)).to.equal("We couldn't get the result");
+    expect(heading(el)).to.equal('We couldn’t get the result');
     expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.contain('Something went wrong on our side.');
     const retry = buttonByName(el, 'Try again');
     const again = buttonByName(el, 'Start again');
@@ -162,6 +199,78 @@ describe('<prove-verify> finished screens', () => {
       // One per row, each under the last.
       buttons.slice(1).forEach((b, i) => expect(b.top).to.be.at.least(buttons[i].bottom));
       expect(el.scrollWidth).to.be.at.most(el.clientWidth);
+    });
+  }
+
+  const words = {
+    es: { verify: 'Verificar', mobile: 'Reenviar código', desktop: 'Reenviar enlace', cancel: 'Cancelar' },
+    fr: { verify: 'Vérifier', mobile: 'Renvoyer le code', desktop: 'Renvoyer le lien', cancel: 'Annuler' },
+  };
+  for (const lang of ['es', 'fr'] as const) {
+    for (const width of [1280, 320]) {
+      for (const possession of ['mobile', 'desktop'] as const) {
+        it(`keeps every ${possession} secondary label on one line, in ${lang}, at ${width === 1280 ? 'the default 416' : '320'} px`, async () => {
+          await setViewport({ width, height: 800 });
+          // A sans-serif face, wider than the page's default serif, as most sites' text is.
+          const el = await fixture<ProveVerifyElement>(
+            html`<prove-verify style="font-family: sans-serif" backend-url=${backendFor().url} possession-type=${possession} resend-after="0" .sdk=${new FakeSdk()}></prove-verify>`,
+          );
+          await fillDetails(el);
+          el.lang = lang;
+          await until(() => hasButton(el, words[lang].verify), `${lang} never loaded`);
+          buttonByName(el, words[lang].verify).click();
+          await untilStep(el, possession === 'mobile' ? 'otp-entry' : 'link-waiting');
+          const host = el.getBoundingClientRect();
+          const buttons = [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('.actions > button')];
+          expect(buttons.map((b) => b.textContent!.trim())).to.include.members([words[lang][possession], words[lang].cancel]);
+          for (const button of buttons) {
+            const box = button.getBoundingClientRect();
+            const name = button.textContent!.trim();
+            // One line: no taller than the button's own minimum, which holds one line and its padding.
+            expect(box.height, `${name}: ${box.height}px tall`).to.be.at.most(parseFloat(getComputedStyle(button).minHeight) + 0.5);
+            expect(button.scrollWidth, `${name} overflows`).to.be.at.most(button.clientWidth);
+            expect(box.left).to.be.at.least(host.left - 0.5);
+            expect(box.right).to.be.at.most(host.right + 0.5);
+          }
+          expect(el.scrollWidth).to.be.at.most(el.clientWidth);
+        });
+      }
+    }
+  }
+
+  it('never breaks a phone number across lines, at 320 px or narrower', async () => {
+    await setViewport({ width: 320, height: 640 });
+    const { el, sdk } = await mount();
+    const sending = sdk.hold('resend');
+    const number = '(200) 100-4010';
+    const widths = Array.from({ length: 40 }, (_, i) => 160 + i * 4);
+    const unbroken = (what: string, container: () => Element) => {
+      for (const w of widths) {
+        el.style.maxWidth = `${w}px`;
+        expect(linesOf(container(), number), `${what} at ${w}px`).to.equal(1);
+      }
+      el.style.maxWidth = '';
+    };
+    await toCodeEntry(el);
+    unbroken('the code intro', () => el.shadowRoot!.querySelector('#code-intro')!);
+    buttonByName(el, 'Resend code').click();
+    await untilStep(el, 'otp-sending');
+    unbroken('the sending step', () => el.shadowRoot!.querySelector('[part~="status"]')!);
+    sending.release();
+    await untilStep(el, 'otp-entry');
+  });
+
+  for (const theme of ['light', 'dark']) {
+    it(`draws the spinner's arc at 3:1 or more against its track in ${theme}`, async () => {
+      const el = await fixture<ProveVerifyElement>(
+        html`<prove-verify theme=${theme} backend-url=${backendFor().url} possession-type="desktop" .sdk=${new FakeSdk()}></prove-verify>`,
+      );
+      await fillDetails(el);
+      buttonByName(el, 'Verify').click();
+      await untilStep(el, 'link-waiting');
+      const spinner = getComputedStyle(el.shadowRoot!.querySelector('[part~="spinner"]')!);
+      const ratio = contrast(spinner.borderTopColor, spinner.borderBottomColor);
+      expect(ratio, `arc ${spinner.borderTopColor} on track ${spinner.borderBottomColor}`).to.be.at.least(3);
     });
   }
 

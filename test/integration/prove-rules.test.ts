@@ -9,7 +9,19 @@ import sinon from 'sinon';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { proveAuthSdk, type ProveSdk } from '../../src/sdk.js';
-import { alertText, buttonByName, fakeClockFrom, fillDetails, hasButton, inputByLabel, text, until, untilStep, watchFetches } from '../support/dom.js';
+import {
+  alertText,
+  buttonByName,
+  describedText,
+  fakeClockFrom,
+  fillDetails,
+  hasButton,
+  inputByLabel,
+  text,
+  until,
+  untilStep,
+  watchFetches,
+} from '../support/dom.js';
 import { armFault, disarmFaults, emulator, enterCode, inbox, mountLive, nextMessage, recordRequests, stats } from '../support/live.js';
 
 let requests: ReturnType<typeof recordRequests>;
@@ -76,7 +88,7 @@ describe("Prove's rules with the real SDK: starting", () => {
     buttonByName(el, 'Verify').click();
     expect((await failure).detail.result).to.deep.include({ success: false, verifyResult: 'failed' });
     await untilStep(el, 'failure');
-    expect(text(el)).to.contain("We couldn't verify this phone number");
+    expect(text(el)).to.contain('We couldn’t verify this phone number');
     // The SDK was fetched at the first keystroke (so no flow waits for it), but never ran: not one
     // call to Prove's client API.
     expect(requests.seen).to.deep.equal(['POST /live/seed-api/verify']);
@@ -91,14 +103,15 @@ describe("Prove's rules with the real SDK: starting", () => {
     buttonByName(el, 'Verify').click();
     expect((await error).detail).to.deep.include({ code: 'rate-limited', status: 429, retryAfter: 3 });
     await untilStep(el, 'error');
-    expect(alertText(el)).to.contain('Too many attempts for now. You can try again in 0:03.');
-    expect(buttonByName(el, 'Try again').disabled).to.equal(true);
+    expect(alertText(el)).to.equal('Too many attempts for now. You can try again in 3 seconds.');
+    expect(text(el)).to.contain('You can try again in 0:03.');
+    expect(buttonByName(el, 'Try again').getAttribute('aria-disabled')).to.equal('true');
     clock.tick(2000);
     await el.updateComplete;
-    expect(buttonByName(el, 'Try again').disabled, 'held a second before the wait is over').to.equal(true);
+    expect(buttonByName(el, 'Try again').getAttribute('aria-disabled'), 'held a second before the wait is over').to.equal('true');
     clock.tick(1000);
     await el.updateComplete;
-    expect(buttonByName(el, 'Try again').disabled).to.equal(false);
+    expect(buttonByName(el, 'Try again').getAttribute('aria-disabled')).to.equal('false');
     // The clock stays where it is (afterEach puts it back): turned back, the wait would hold again.
     buttonByName(el, 'Try again').click();
     await untilStep(el, 'otp-entry');
@@ -110,7 +123,7 @@ describe("Prove's rules with the real SDK: starting", () => {
     await fillDetails(el);
     buttonByName(el, 'Verify').click();
     await untilStep(el, 'phone-change');
-    expect(text(el)).to.contain("This number can't receive our text. Check it or use another one.");
+    expect(text(el)).to.contain('This number can’t receive our text. Check it or use another one.');
     expect(inputByLabel(el, 'Phone number').value).to.equal('(200) 100-4010');
     const before = (await inbox()).length;
     buttonByName(el, 'Send code').click();
@@ -128,7 +141,7 @@ describe("Prove's rules with the real SDK: codes", () => {
     await confirm(el, '0000');
     expect((await failure).detail.result).to.deep.include({ success: false, possessionResult: 'failed' });
     await untilStep(el, 'failure');
-    expect(text(el)).to.contain("That code didn't work, and no more tries are allowed. Start again to get a new code.");
+    expect(text(el)).to.contain('That code didn’t work, and no more tries are allowed. Start again to get a new code.');
     expect(hasButton(el, 'Start again')).to.equal(true);
   });
 
@@ -138,8 +151,8 @@ describe("Prove's rules with the real SDK: codes", () => {
     await armFault('otp-expired');
     await confirm(el, '1234');
     await untilStep(el, 'otp-entry');
-    expect(alertText(el)).to.equal('This code has expired. Send a new code to continue.');
-    expect(text(el)).not.to.contain("didn't work");
+    expect(describedText(el, buttonByName(el, 'Send a new code'))).to.deep.equal(['Error: This code has expired. Send a new code to continue.']);
+    expect(text(el)).not.to.contain('didn’t work');
     const before = (await inbox()).length;
     buttonByName(el, 'Send a new code').click();
     await untilStep(el, 'otp-sending');
@@ -301,12 +314,12 @@ describe("Prove's rules with the real SDK: the Instant Link", () => {
     expect(hasButton(el, 'Use a different number')).to.equal(true);
   });
 
-  it('the status socket lost: the backend is asked once, and with no possession the link counts as expired', async () => {
+  it('the status socket lost: the backend is asked once, and with no possession the wait was interrupted', async () => {
     const el = await mountLive('desktop');
     await reachLinkWait(el);
     await armFault('socket-lost');
     await untilStep(el, 'expired');
-    expect(text(el)).to.contain('The link expired');
+    expect(text(el)).to.contain('The wait was interrupted');
     expect(statusCalls()).to.equal(1);
   });
 });

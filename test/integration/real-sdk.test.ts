@@ -4,7 +4,7 @@
  */
 import { expect, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../src/prove-verify.js';
-import { alertText, buttonByName, fillDetails, inputByLabel, text, type, untilStep } from '../support/dom.js';
+import { buttonByName, describedText, fillDetails, inputByLabel, text, type, untilStep } from '../support/dom.js';
 import { enterCode, inbox, mountLive as mount, nextMessage, stats } from '../support/live.js';
 
 describe('<prove-verify> with the real Prove SDK and the sandbox emulator', () => {
@@ -52,7 +52,7 @@ describe('<prove-verify> with the real Prove SDK and the sandbox emulator', () =
     enterCode(el, '0000');
     await untilStep(el, 'otp-checking');
     await untilStep(el, 'otp-entry');
-    expect(alertText(el)).to.equal("That code didn't work. Check the text message and try again.");
+    expect(describedText(el, inputByLabel(el, /code/i))).to.include('Error: That code didn’t work. Check the text message and try again.');
 
     const success = oneEvent(el, 'prove-verify-success');
     enterCode(el, message.otp!);
@@ -88,7 +88,7 @@ describe('<prove-verify> with the real Prove SDK and the sandbox emulator', () =
     enterCode(el, '1234');
     expect((await failure).detail.result).to.deep.include({ success: false, verifyResult: 'failed' });
     await untilStep(el, 'failure');
-    expect(text(el)).to.contain("We couldn't verify this phone number");
+    expect(text(el)).to.contain('We couldn’t verify this phone number');
   });
 
   it('cancelling, or removing the element, while the link waits closes the SDK status socket', async () => {

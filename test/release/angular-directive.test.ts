@@ -114,7 +114,7 @@ describe('prove-verify/angular in an Angular app (Chromium)', () => {
       await f.lastName.fill(ADDY.lastName);
       await f.phone.fill(ADDY.phone);
       await button(page, 'Verify').click();
-      await seen(heading(page, "We couldn't verify this phone number"));
+      await seen(heading(page, 'We couldn’t verify this phone number'));
       await seen(page.getByText('Not verified', { exact: true }));
 
       const start = site.requests.find((request) => request.method === 'POST' && request.path === '/api/verify');

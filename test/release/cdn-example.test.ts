@@ -107,7 +107,7 @@ describe("README's CDN page under README's Content-Security-Policy (Chromium)", 
     const { page, violations, console: messages, errors } = await watchedPage(browser);
     await page.goto(site.origin);
     await submitDetails(page);
-    await seen(heading(page, "We couldn't verify this phone number"));
+    await seen(heading(page, 'We couldn’t verify this phone number'));
     const logged = await until('the listener (verify.js) to log', async () => messages.find((message) => message.type() === 'log'));
     assert.deepEqual(await logged.args()[0]?.jsonValue(), REFUSED, "the listener logged something else than the backend's answer");
 
@@ -147,7 +147,7 @@ describe("README's CDN page under README's Content-Security-Policy (Chromium)", 
     // The element itself still works: the page's scripts from 'self' ran.
     await seen(fields(page).firstName);
     await submitDetails(page);
-    await seen(heading(page, "We couldn't verify this phone number"));
+    await seen(heading(page, 'We couldn’t verify this phone number'));
     assert.equal(messages.filter((message) => message.type() === 'log').length, 0, 'the inline listener ran');
     await page.close();
   });

@@ -119,7 +119,7 @@ describe('the import map in Chromium: the element loads pinned files and is refu
 
   it('with the files as built: each loads, Verify reaches the backend with the number in E.164, and nothing is refused', async () => {
     await visit(undefined, async ({ site, tab, refusals }) => {
-      await seen(heading(tab, "We couldn't verify this phone number"));
+      await seen(heading(tab, 'We couldn’t verify this phone number'));
       // E.164 needs the flow's code and the +1 plan; the start needs Prove's SDK (possession-type auto).
       assert.deepEqual(
         backendCalls(site).map((request) => (request.body as { phoneNumber?: string }).phoneNumber),
@@ -140,7 +140,7 @@ describe('the import map in Chromium: the element loads pinned files and is refu
       const file = later()[kind];
       await visit(file, async ({ site, tab, refusals }) => {
         await until(`Chromium to refuse ${file}`, async () => refusals().some(refusalOf(site, file)));
-        await seen(tab.getByText("We couldn't load this form. Check your connection and try again."));
+        await seen(tab.getByText('We couldn’t load this form. Check your connection and try again.'));
         assert.deepEqual(backendCalls(site), []);
       });
     });
@@ -150,7 +150,7 @@ describe('the import map in Chromium: the element loads pinned files and is refu
     const file = later().sdk;
     await visit(file, async ({ site, tab, refusals }) => {
       await until(`Chromium to refuse ${file}`, async () => refusals().some(refusalOf(site, file)));
-      await seen(tab.getByText("We couldn't reach the server. Check your connection and try again."));
+      await seen(tab.getByText('We couldn’t reach the server. Check your connection and try again.'));
       assert.deepEqual(backendCalls(site), []);
     });
   });

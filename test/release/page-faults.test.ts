@@ -152,7 +152,7 @@ describe('Faults of the page, with the real SDK', () => {
     await until('the number formatted by its numbering plan', async () => (await f.phone.inputValue()) === '(200) 100-4010');
     await page.context().setOffline(true);
     await f.button('Verify').click();
-    await seen(f.alert.getByText("We couldn't reach the server. Check your connection and try again.", { exact: true }));
+    await seen(f.alert.getByText('We couldn’t reach the server. Check your connection and try again.', { exact: true }));
     assert.deepEqual(
       (await problems(page)).map((e) => [e.type, e.detail.code, e.detail.recoverable]),
       [['prove-verify-error', 'network', true]],
@@ -172,8 +172,8 @@ describe('Faults of the page, with the real SDK', () => {
     await page.context().setOffline(true);
     await fill(host);
     await f.button('Verify').click();
-    // Not "couldn't reach the server": no request to it was made, the form's own code failed.
-    await seen(f.alert.getByText("We couldn't load this form. Check your connection and try again.", { exact: true }));
+    // Not 'couldn’t reach the server': no request to it was made, the form's own code failed.
+    await seen(f.alert.getByText('We couldn’t load this form. Check your connection and try again.', { exact: true }));
     assert.deepEqual(
       (await problems(page)).map((e) => [e.type, e.detail.code, e.detail.recoverable]),
       [['prove-verify-error', 'load', true]],
@@ -273,7 +273,7 @@ describe('Faults of the page, with the real SDK', () => {
     await form(one).code.fill(first!.otp!);
     await seen(form(one).heading('Phone number verified'));
     await form(two).code.fill(second!.otp!);
-    await seen(form(two).heading("We couldn't verify this phone number"));
+    await seen(form(two).heading('We couldn’t verify this phone number'));
     const outcomes = (await events(page)).filter((e) => /-(success|failure|error)$/.test(e.type)).map((e) => [e.id, e.type]);
     assert.deepEqual(outcomes, [
       ['one', 'prove-verify-success'],

@@ -39,6 +39,23 @@ export function alertText(el: ProveVerifyElement): string | undefined {
   return root(el).querySelector('[role="alert"]')?.textContent?.replace(/\s+/g, ' ').trim();
 }
 
+/** What the element's own polite live region (beside the step) says now. */
+export function politeText(el: ProveVerifyElement): string {
+  const region = [...root(el).children].find((node) => node.getAttribute('role') === 'status');
+  return region?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+}
+
+/** What a screen reader reads after a control's name: the texts its aria-describedby names, in order. */
+export function describedText(el: ProveVerifyElement, control: Element): string[] {
+  const ids = (control.getAttribute('aria-describedby') ?? '').split(' ').filter(Boolean);
+  return ids.map((id) => root(el).getElementById(id)?.textContent?.replace(/\s+/g, ' ').trim() ?? `(no #${id})`);
+}
+
+/** Every live region's text (alerts, statuses, aria-live), in order: what a screen reader may hear unasked. */
+export function liveText(el: ProveVerifyElement): string[] {
+  return [...root(el).querySelectorAll('[role="alert"], [role="status"], [aria-live]')].map((node) => node.textContent!.replace(/\s+/g, ' ').trim());
+}
+
 // The browser's own timer and clock, kept before a test fakes them: a wait on a state must go on
 // while the element's clock is sinon's.
 const realSetTimeout = globalThis.setTimeout.bind(globalThis);

@@ -54,8 +54,9 @@ describe('transition', () => {
     const entry = codeEntry();
     expect(entry).to.deep.include({ sends: { count: 1, ...send } });
     expect(transition(entry, { type: 'resend-code', now: 29_999, send }), 'before the wait is over').to.equal(entry);
+    // The clock's expiry: no `error`, as Prove said nothing of a code (the view says it all the same).
     const expired = transition(entry, { type: 'code-expired' });
-    expect(expired).to.include({ expired: true, error: 'codeExpired' });
+    expect(expired).to.include({ expired: true, error: undefined });
     expect(transition(expired, { type: 'code-submitted', code: '1234' }), 'an expired code is not sent').to.equal(expired);
     expect(transition(expired, { type: 'resend-code', now: 1, send }).name, 'a new code at once').to.equal('otp-sending');
 
@@ -109,6 +110,15 @@ describe('transition', () => {
     });
   });
 
+  it('goes back from a number change the person asked for to the very step left, and only from one', () => {
+    const entry = codeEntry();
+    const change = run(entry, { type: 'change-number' }, { type: 'edit', field: 'phone', value: '2015550123' });
+    expect(transition(change, { type: 'back' })).to.equal(entry);
+    const refused = transition(transition(initialState(values), { type: 'submit', now: 0 }), { ...requested('mobile'), rejected: true } as FlowAction);
+    expect(transition(refused, { type: 'back' }), 'Prove refused the number: nothing to go back to').to.equal(refused);
+    expect(transition(entry, { type: 'back' })).to.equal(entry);
+  });
+
   it('starts a new flow from the new number screen (a restart backend), keeping the new number', () => {
     const change = run(codeEntry(), { type: 'change-number' });
     expect(change.name).to.equal('phone-change');
@@ -141,5 +151,18 @@ describe('transition', () => {
     expect(transition(expired, { type: 'submit', now: 0 }).name).to.equal('starting');
     const sessionOver = run(starting, requested('desktop'), { type: 'expired', reason: 'session' });
     expect(transition(sessionOver, { type: 'submit', now: 0 })).to.equal(sessionOver);
+  });
+
+  it('marks the connection lost, then back, only while a link is awaited; a new link after an interrupted wait', () => {
+    const waiting = run(initialState(values), { type: 'submit', now: 0 }, requested('desktop'), { type: 'link-retry-requested' });
+    const lost = transition(waiting, { type: 'connection', lost: true });
+    expect(lost).to.include({ name: 'link-waiting', connection: 'lost' });
+    expect(transition(lost, { type: 'connection', lost: true }), 'lost once').to.equal(lost);
+    expect(transition(lost, { type: 'connection', lost: false })).to.include({ name: 'link-waiting', connection: 'back' });
+    expect(transition(waiting, { type: 'connection', lost: false }), 'never lost: nothing is back').to.equal(waiting);
+    const entry = codeEntry();
+    expect(transition(entry, { type: 'connection', lost: true }), 'not on the code screen').to.equal(entry);
+    const interrupted = transition(lost, { type: 'expired', reason: 'interrupted' });
+    expect(transition(interrupted, { type: 'submit', now: 0 }).name).to.equal('starting');
   });
 });

@@ -3,7 +3,7 @@
 // Angular), each app's production build and its dev server opened in Chromium, where a person
 // fills the form and presses Verify. Each app must format the phone with its lazily loaded
 // numbering plan, send the start in E.164 to the backend (a stub on the page's origin), fetch
-// Prove's SDK at the first keystroke, end in the failure state firing prove-verify-failure, with
+// Prove's SDK when the person reaches the form, end in the failure state firing prove-verify-failure, with
 // no request refused and no page error. The apps and their README fixtures: test/bundlers/apps.ts.
 //
 // The deliberate break (numbering plans loaded through one computed import of `…/${code}.js`, as

@@ -1,8 +1,10 @@
 /**
- * The client for the site's own backend (the contract in README: "Backend contract").
+ * The client for the site's own backend, whose contract is docs/backend-contract.yaml: the
+ * request and answer types here are checked against it (test/server/server-contract.test.ts).
  * It knows nothing of Prove or of the element; it turns every way a request can go wrong into
  * one typed BackendError so the flow can say something specific.
  */
+import { retryAfterSeconds } from './retry-after.js';
 
 export interface BackendConfig {
   /** Base URL of the site's backend, e.g. "/api". */
@@ -86,11 +88,18 @@ interface JsonAnswer {
   json: unknown;
 }
 
-/** `Retry-After` in seconds (delay-seconds or an HTTP date), at least 1. */
+/**
+ * The longest wait the element shows and holds its button for. A site's backend asks for the wait
+ * its own budgets need: prove-verify-server's count texts per phone and per address in windows of
+ * an hour by default, so a person over one is told the real wait, up to that hour, rather than
+ * asking again early and being refused again. Beyond an hour a wait is a backend's mistake (a date
+ * far ahead), which must not hold the page for longer.
+ */
+const RETRY_AFTER_MAX_SECONDS = 3600;
+
+/** The answer's `Retry-After` in seconds (src/retry-after.ts). */
 function retryAfterOf(response: Response): number {
-  const header = response.headers.get('Retry-After')?.trim() ?? '';
-  const seconds = /^\d+$/.test(header) ? Number(header) : (Date.parse(header) - Date.now()) / 1000;
-  return Number.isFinite(seconds) ? Math.min(Math.max(Math.ceil(seconds), 1), 3600) : 1;
+  return retryAfterSeconds(response.headers.get('Retry-After'), RETRY_AFTER_MAX_SECONDS);
 }
 
 async function postJson(config: BackendConfig, path: string, body: unknown, signal?: AbortSignal): Promise<JsonAnswer> {

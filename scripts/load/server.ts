@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     mode: 'emulator',
     emulatorUrl: emulator.url,
     allowOtpRetry: true,
-    sessionTtlMs: settings.ttlMs,
+    flowTtlMs: settings.ttlMs,
     // Every flow comes from 127.0.0.1 for one sandbox number: the start budgets would refuse all
     // but the first few, and they are what the run would measure.
     limits: NO_LIMITS,

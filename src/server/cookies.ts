@@ -1,4 +1,8 @@
-/** The browser's session cookie: read from a Request's `Cookie`, written as a `Set-Cookie` value. */
+/**
+ * The browser's session cookie: read from a Request's `Cookie`, written as a `Set-Cookie` value.
+ * It names the browser, not a flow: its value is the browser's key, under which the store keeps
+ * each flow that browser started (memory-flows.ts), up to FLOWS_PER_BROWSER at once.
+ */
 import { HttpError } from './http-error.js';
 
 /** The cookie's name on an https site with Path=/: the prefix makes browsers refuse it from a subdomain or over http. */

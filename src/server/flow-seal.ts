@@ -9,7 +9,7 @@
 import { base64url } from 'jose';
 import type { FlowRecord } from './flows/flow.js';
 import type { ProveClient } from './prove-client.js';
-import type { StoredFlow } from './sessions.js';
+import type { StoredFlow } from './memory-flows.js';
 
 const PURPOSE = 'prove-verify-server flow record';
 const IV_BYTES = 12;

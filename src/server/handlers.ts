@@ -3,6 +3,8 @@
  * mounts in Express (through an adapter), Hono, Next.js route handlers, Bun, Deno and edge
  * runtimes alike. Prove is reached through one of two flows (flows/, the `flow` setting): `unify`,
  * Prove's current contract, or `verify-status`, its July 2025 one; nothing here calls Prove itself.
+ * What each endpoint takes and answers is docs/backend-contract.yaml's, which
+ * test/server/server-contract.test.ts holds these handlers to; below is the order they work in.
  *
  *   verify        {firstName, lastName, phoneNumber, possessionType, finalTargetUrl?}
  *                 → budgets (texts per address, network, phone number and in all; calls to
@@ -92,7 +94,7 @@ function makeHandlers(settings: unknown): ProveVerifyHandlers {
   const seal = flowSeal(prove);
   const store =
     options.store ?? memoryStore({ now, ttlMs: options.sessions?.ttlMs, maxFlows: options.sessions?.maxFlows, maxWebhookTokens: options.maxWebhookTokens });
-  const sessions = store.flows;
+  const flows = store.flows;
   const budgets = new Budgets(limits, options.budgetStore ?? store.budgets, now);
 
   const setCookie = (value: string, maxAgeSeconds: number) => ({ 'Set-Cookie': sessionCookie(cookie, value, maxAgeSeconds) });
@@ -113,10 +115,10 @@ function makeHandlers(settings: unknown): ProveVerifyHandlers {
     // carries nothing.
     const previous = readCookie(request.headers.get('cookie'), cookie.name);
     const browser = randomId();
-    const place = await sessions.reserve(previous);
+    const place = await flows.reserve(previous);
     if (!place) {
       // Refused before Prove is called: a flow the store could not keep must not send a text.
-      const seconds = Math.min(60, Math.max(1, Math.ceil((await sessions.msUntilNextExpiry()) / 1000)));
+      const seconds = Math.min(60, Math.max(1, Math.ceil((await flows.msUntilNextExpiry()) / 1000)));
       throw new HttpError(503, 'server_busy', `Too many verifications are in progress: try again in ${plural(seconds, 'second')}`, {
         'Retry-After': String(seconds),
       });
@@ -135,7 +137,7 @@ function makeHandlers(settings: unknown): ProveVerifyHandlers {
       if (outcome.started) {
         const flowId = await place.commit({ ...sealed, correlationId: outcome.correlationId }, browser, previous);
         const answer = { authToken: outcome.authToken, flowId, changeNumber: proveFlow.changeNumber };
-        return jsonResponse(200, answer, setCookie(browser, Math.floor(sessions.ttlMs / 1000)));
+        return jsonResponse(200, answer, setCookie(browser, Math.floor(flows.ttlMs / 1000)));
       }
     } catch (error) {
       await place.release();
@@ -143,10 +145,10 @@ function makeHandlers(settings: unknown): ProveVerifyHandlers {
     }
     await place.release();
     // Prove refused the person at once: there is no possession step to run and no flow to ask
-    // about later, so the verdict goes to the page now and no session is kept (a cookie with no
+    // about later, so the verdict goes to the page now and no flow is kept (a cookie with no
     // live flow of this browser behind it is cleared).
     const { possessionResult, verifyResult } = outcome;
-    const cookieHeaders = (await sessions.knows(previous).catch(() => true)) ? {} : clearCookie();
+    const cookieHeaders = (await flows.knows(previous).catch(() => true)) ? {} : clearCookie();
     return jsonResponse(200, { success: false, possessionResult, verifyResult }, cookieHeaders);
   }
 
@@ -155,10 +157,10 @@ function makeHandlers(settings: unknown): ProveVerifyHandlers {
     const parsed = StatusBodySchema.safeParse(body);
     if (!parsed.success) throw new HttpError(400, 'invalid_request', describeValidation(parsed.error));
     const browser = readCookie(request.headers.get('cookie'), cookie.name);
-    const flow = await sessions.flowOf(browser, parsed.data.flowId);
+    const flow = await flows.flowOf(browser, parsed.data.flowId);
     if (!flow) {
       // The cookie stays while it names other flows: the browser's other tabs still need it.
-      const cookieHeaders = (await sessions.knows(browser)) ? {} : clearCookie();
+      const cookieHeaders = (await flows.knows(browser)) ? {} : clearCookie();
       throw new HttpError(401, 'session_expired', 'No verification is in progress, or it expired: start again', cookieHeaders);
     }
     const [id, stored] = flow;
@@ -168,7 +170,7 @@ function makeHandlers(settings: unknown): ProveVerifyHandlers {
     const record = await seal.open(stored);
     if (!record) {
       // Sealed under another client secret (it was changed) or not by us: nothing to ask Prove about.
-      await sessions.delete(id);
+      await flows.delete(id);
       throw new HttpError(401, 'session_expired', 'This verification can no longer be read: start again', clearCookie());
     }
     // Over the budget on calls to Prove, nothing was asked: no verdict yet, and the page asks again.
@@ -180,10 +182,10 @@ function makeHandlers(settings: unknown): ProveVerifyHandlers {
     if (status.pending) return jsonResponse(202, { pending: true });
     // The verdict is given once: of status calls racing for the flow (tabs, machines), the one
     // that takes it from the store answers it and tells onVerified; the others find it over.
-    if (!(await sessions.take(id))) throw new HttpError(401, 'session_expired', 'This verification is already over: start again');
+    if (!(await flows.take(id))) throw new HttpError(401, 'session_expired', 'This verification is already over: start again');
     // The cookie goes with the browser's last flow. Taken, the verdict must reach the page: a
     // store failing now leaves the cookie, which names nothing once the flows are over.
-    const cookieHeaders = (await sessions.knows(browser).catch(() => true)) ? {} : clearCookie();
+    const cookieHeaders = (await flows.knows(browser).catch(() => true)) ? {} : clearCookie();
     return jsonResponse(200, await verdictAnswer(options.onVerified, status.verdict, record, id, request), cookieHeaders);
   }
 

@@ -108,7 +108,10 @@ export interface ProveVerifyOptions {
   store?: ProveVerifyStore;
   /** Where the budgets count, instead of the store's own. */
   budgetStore?: BudgetStore;
-  /** For the default store: flow lifetime in ms (default 15 minutes, Prove's) and most flows kept at once (default 10 000). */
+  /**
+   * For the default store, the browsers' sessions: how long a flow, and the session cookie naming
+   * it, lives in ms (default 15 minutes, Prove's), and the most flows kept at once (default 10 000).
+   */
   sessions?: { ttlMs?: number; maxFlows?: number };
   /**
    * The addresses or CIDR ranges of your own proxies in front of the backend (`['10.0.0.0/8', '::1']`):

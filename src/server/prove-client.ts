@@ -17,6 +17,7 @@
  * and the credentials differ (see `config.ts`).
  */
 import { z } from 'zod';
+import { retryAfterSeconds } from '../retry-after.js';
 import { oneLine } from './plain-text.js';
 
 /**
@@ -38,7 +39,7 @@ const TokenResponseSchema = z.object({
 
 const blankAsAbsent = (value: unknown) => (value === '' || value === null ? undefined : value);
 
-/** A flow Prove started: the browser SDK gets the authToken, the session keeps the correlationId. */
+/** A flow Prove started: the browser SDK gets the authToken, the flow store keeps the correlationId. */
 const V3VerifyStartedSchema = z.object({
   authToken: z.string().min(1),
   correlationId: z.string().min(1),
@@ -222,26 +223,13 @@ export class ProveRateLimitError extends ProveHttpError {
   }
 }
 
-const RETRY_AFTER_DEFAULT_SECONDS = 1;
-const RETRY_AFTER_MAX_SECONDS = 60;
-
 /**
- * Seconds to wait from a `Retry-After` header (delta-seconds or an HTTP date), clamped to
- * 1..60: a missing, unreadable or past value means 1, and no page should be told to wait longer
- * than a minute inside a 15-minute flow.
+ * The longest wait a Prove 429 is passed on with (the page's own 429 `Retry-After`), shorter than
+ * the element's hour (src/backend.ts), which is sized for the backend's own budgets: this wait
+ * falls inside a person's flow, which lives 15 minutes from its start, so no page is told to wait
+ * longer than a minute for Prove.
  */
-export function retryAfterSeconds(header: string | null | undefined, now: number = Date.now()): number {
-  const text = header?.trim();
-  let seconds: number | undefined;
-  // Digits only: a long run of them is a long wait (Number() of it may be Infinity), never "unreadable".
-  if (text && /^\d+$/.test(text)) seconds = Number(text);
-  else if (text) {
-    const at = Date.parse(text);
-    if (!Number.isNaN(at)) seconds = Math.ceil((at - now) / 1000);
-  }
-  if (seconds === undefined) return RETRY_AFTER_DEFAULT_SECONDS;
-  return Math.min(RETRY_AFTER_MAX_SECONDS, Math.max(1, seconds));
-}
+const PROVE_RETRY_AFTER_MAX_SECONDS = 60;
 
 /** Prove did not answer in time. */
 export class ProveTimeoutError extends ProveError {
@@ -447,7 +435,12 @@ export class ProveClient {
       const code = proveText(body?.success ? body.data.code : undefined);
       const message = proveText(body?.success ? body.data.message : undefined);
       if (response.status === 429) {
-        throw new ProveRateLimitError(endpoint, code, message, retryAfterSeconds(response.headers.get('retry-after'), this.#now()));
+        throw new ProveRateLimitError(
+          endpoint,
+          code,
+          message,
+          retryAfterSeconds(response.headers.get('retry-after'), PROVE_RETRY_AFTER_MAX_SECONDS, this.#now()),
+        );
       }
       throw new ProveHttpError(endpoint, response.status, code, message);
     }

@@ -32,7 +32,7 @@ import { base64url } from 'jose';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { fromRateLimiter, type BudgetStore } from './budget-store.js';
 import { randomId } from './random-id.js';
-import { FLOWS_PER_BROWSER, SESSION_TTL_MS } from './sessions.js';
+import { FLOW_TTL_MS, FLOWS_PER_BROWSER } from './memory-flows.js';
 import { redisWebhookTokens } from './redis-webhook-tokens.js';
 import { storeCall } from './store-error.js';
 import type { Flow, FlowStore, ProveVerifyStore } from './store.js';
@@ -52,7 +52,7 @@ export interface RedisClient {
 export interface RedisStoreOptions {
   /** Key prefix (default `{prove-verify}:`; the braces are the Cluster hash tag). */
   prefix?: string;
-  /** Flow lifetime in ms (default 15 minutes, Prove's flow session). */
+  /** Flow lifetime in ms (default 15 minutes, Prove's). */
   ttlMs?: number;
   /** Most flows kept at once, over all machines (default 10 000). */
   maxFlows?: number;
@@ -146,7 +146,7 @@ return flow`;
 export function redisStore(redis: RedisClient, options: RedisStoreOptions = {}): ProveVerifyStore {
   const client = failingAsStoreUnavailable(redis);
   const prefix = options.prefix ?? '{prove-verify}:';
-  const ttlMs = options.ttlMs ?? SESSION_TTL_MS;
+  const ttlMs = options.ttlMs ?? FLOW_TTL_MS;
   const max = Math.max(1, options.maxFlows ?? 10_000);
   const now = options.now ?? Date.now;
   const places = `${prefix}places`;

@@ -1,11 +1,11 @@
 /**
- * Where the handlers keep what outlives a request: the flows (sessions), the budgets' counts and
+ * Where the handlers keep what outlives a request: the flows, the budgets' counts and
  * the webhook tokens already taken. One interface, so a backend on several machines keeps them in
  * one shared place (redis-store.ts) and any machine answers any request; in this process's memory
  * by default.
  */
 import { memoryBudgetStore, type BudgetStore } from './budget-store.js';
-import { SessionStore, type Flow, type StoredFlow } from './sessions.js';
+import { MemoryFlows, type Flow, type StoredFlow } from './memory-flows.js';
 import { WebhookReplayGuard, type ReplayAnswer, type WebhookToken } from './webhook-replay.js';
 
 export type { Flow, StoredFlow };
@@ -67,7 +67,7 @@ export interface ProveVerifyStore {
 }
 
 export interface MemoryStoreOptions {
-  /** Flow lifetime in ms (default 15 minutes, Prove's flow session). */
+  /** Flow lifetime in ms (default 15 minutes, Prove's). */
   ttlMs?: number;
   /** Most flows kept at once (default 10 000). */
   maxFlows?: number;
@@ -78,26 +78,26 @@ export interface MemoryStoreOptions {
 
 /** Everything in this process's memory: right for one process; lost when it restarts. */
 export function memoryStore(options: MemoryStoreOptions = {}): ProveVerifyStore {
-  const sessions = new SessionStore({ now: options.now, ttlMs: options.ttlMs, maxSessions: options.maxFlows });
+  const memory = new MemoryFlows({ now: options.now, ttlMs: options.ttlMs, maxFlows: options.maxFlows });
   const tokens = new WebhookReplayGuard({ max: options.maxWebhookTokens });
   const flows: FlowStore = {
-    ttlMs: sessions.ttlMs,
+    ttlMs: memory.ttlMs,
     async reserve(browser) {
-      const place = sessions.reserve(browser);
+      const place = memory.reserve(browser);
       return place && { commit: async (flow, owner, previous) => place.commit(flow, owner, previous), release: async () => place.release() };
     },
-    flowOf: async (browser, flowId) => sessions.flowOf(browser, flowId),
-    knows: async (browser) => sessions.knows(browser),
-    take: async (id) => sessions.take(id),
-    delete: async (id) => sessions.delete(id),
-    msUntilNextExpiry: async () => sessions.msUntilNextExpiry(),
+    flowOf: async (browser, flowId) => memory.flowOf(browser, flowId),
+    knows: async (browser) => memory.knows(browser),
+    take: async (id) => memory.take(id),
+    delete: async (id) => memory.delete(id),
+    msUntilNextExpiry: async () => memory.msUntilNextExpiry(),
   };
   return {
     flows,
     budgets: memoryBudgetStore,
     webhookTokens: { take: async (token, nowMs) => tokens.take(token, nowMs) },
     async close() {
-      sessions.close();
+      memory.close();
       tokens.clear();
     },
   };

@@ -221,7 +221,7 @@ test('prove-verify-server packs its built modules, its README and licence, nothi
     'LICENSE',
     'README.md',
     'package.json',
-    ...[...sources('src/server', '.ts'), 'src/phone-rule.ts', 'src/name-rule.ts'].flatMap((file) => {
+    ...[...sources('src/server', '.ts'), 'src/phone-rule.ts', 'src/name-rule.ts', 'src/retry-after.ts'].flatMap((file) => {
       const built = file.replace(/^src\//, 'dist/').replace(/\.ts$/, '');
       return [`${built}.js`, `${built}.d.ts`];
     }),

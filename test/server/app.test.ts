@@ -663,7 +663,7 @@ describe("Prove's rules: retries, one id per flow, early refusals, pending, rate
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), { success: false, possessionResult: 'failed', verifyResult: 'not_applicable', phoneNumber: '+12001004010' });
 
-    // A verdict ends its flow (app-sessions.test.ts): each of the next ones is a flow of its own.
+    // A verdict ends its flow (app-flow-store.test.ts): each of the next ones is a flow of its own.
     cookie = sessionCookie(await post(app, '/api/verify', ADDY));
     fake.status = { success: 'false', possessionResult: 'not applicable', verifyResult: 'not_applicable' };
     res = await statusOf(app, cookie);
@@ -786,7 +786,7 @@ describe('sessions and the token cache, with an injected clock', () => {
 
   test('one OAuth token serves many calls and is renewed with less than 5 minutes left', async () => {
     let now = Date.UTC(2026, 0, 1);
-    const app = await startDemoApp(fake, { now: () => now, sessionTtlMs: 24 * 3600_000 });
+    const app = await startDemoApp(fake, { now: () => now, flowTtlMs: 24 * 3600_000 });
     try {
       const results = await Promise.all([1, 2, 3, 4, 5].map(() => post(app, '/api/verify', ADDY)));
       assert.deepEqual(

@@ -3,26 +3,10 @@
  * handlers) and Hono (routes.ts, served on node:http by @hono/node-server), with the demo's own
  * configuration from the environment (config.ts), pages (static.ts) and page policy.
  *
- *   POST /api/verify          {firstName, lastName, phoneNumber, possessionType, finalTargetUrl?}
- *                             → budgets (address, phone number, all), a place in the session store
- *                             → Prove's start in the flow PROVE_FLOW names: /v3/unify (unify, the
- *                               default) or /v3/verify with possessionType (verify-status), with
- *                               allowOTPRetry, a new clientRequestId and the backend's own
- *                               finalTargetUrl unless an allowed one is asked for; the flow kept
- *                               server-side (the person sealed) as one flow of this browser (its
- *                               session cookie, a new key at each start; at most 5 flows a browser);
- *                             → 200 {authToken, flowId, changeNumber} + session cookie
- *                             → 200 {success: false, possessionResult, verifyResult} when Prove
- *                               refused the person at once (no authToken, no session)
- *                             → 429 rate_limited over a budget, 503 server_busy when the store is full
- *   POST /api/verify-status   {flowId} → the browser's flow (400 without a flowId)
- *                             → budgets (flow, address) → /v3/unify-status then /v3/verify with
- *                               verificationType on the number proved (unify), or /v3/verify-status
- *                             → 200 {success: boolean, possessionResult, verifyResult, phoneNumber,
- *                               identityId?, proveId?, assuranceLevel?, reasons?}; the flow ends
- *                               with this answer (the cookie goes with the last one)
- *                             → 202 {pending: true} while Prove has no verdict yet
- *   POST /api/webhook         Prove's signed change events (each token once) → 200
+ *   POST /api/verify, /api/verify-status, /api/webhook
+ *                             the backend contract (docs/backend-contract.yaml), answered by
+ *                             prove-verify-server's handlers: Prove's flow PROVE_FLOW names (unify,
+ *                             the default, or verify-status), the session cookie on /api
  *   GET  /api/webhook-events  → {events: [...]} (newest first); emulator mode only
  *   GET  /api/config          → {mode, emulatorUrl?}
  *   GET  /, /cdn.html, /link-opened.html, /main.js, /vendor/prove-auth.js, /cdn/*
@@ -113,14 +97,14 @@ export interface AppOptions extends ConnectionOptions {
   flow?: ProveFlowName;
   /** The verdict on the server, once per flow (prove-verify-server's `onVerified`); none by default. */
   onVerified?: ProveVerifyOptions['onVerified'];
-  /** Clock for sessions, the token cache and webhook expiry (injectable for tests). */
+  /** Clock for flows, the token cache and webhook expiry (injectable for tests). */
   now?: () => number;
   /** Timeout of each call to Prove, in ms (default 10 000). */
   proveTimeoutMs?: number;
-  /** Session lifetime, in ms (default 15 minutes, Prove's flow session). */
-  sessionTtlMs?: number;
+  /** Flow lifetime, in ms (default 15 minutes, Prove's). */
+  flowTtlMs?: number;
   /** Most flows kept at once (default 10 000); when full, new flows get 503 until one ends. */
-  maxSessions?: number;
+  maxFlows?: number;
   /**
    * Budgets on texts, status calls and calls to Prove (budgets.ts). Each key wins over its
    * environment variable (config.ts's LIMIT_VARIABLES, `LIMIT_TEXTS_PER_PHONE`... and
@@ -131,7 +115,7 @@ export interface AppOptions extends ConnectionOptions {
   budgetStore?: BudgetStore;
   /**
    * Where flows, budget counts and webhook tokens are kept (default: this process's memory, sized
-   * by `sessionTtlMs`, `maxSessions` and `maxWebhookTokens`); `redisStore(...)` for several
+   * by `flowTtlMs`, `maxFlows` and `maxWebhookTokens`); `redisStore(...)` for several
    * processes behind one address. The app does not close it.
    */
   store?: ProveVerifyStore;
@@ -244,7 +228,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
       limits,
       budgetStore: options.budgetStore,
       store: options.store,
-      sessions: { ttlMs: options.sessionTtlMs, maxFlows: options.maxSessions },
+      sessions: { ttlMs: options.flowTtlMs, maxFlows: options.maxFlows },
       trustProxy,
       cookie: { name: SESSION_COOKIE, path: '/api' },
       maxWebhookTokens: options.maxWebhookTokens,

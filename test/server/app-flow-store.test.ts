@@ -1,11 +1,11 @@
-// Sessions: a full store refuses new flows (503 + Retry-After) and never ends a live one; expired
-// sessions still make room; a flow's session ends once its verdict is read, by one status call
-// only; a new browser key at each start, never one the request brought; the status call names its
-// flow. Clock injected.
+// The flow store and the session cookie: a full store refuses new flows (503 + Retry-After) and
+// never ends a live one; expired flows still make room; a flow ends once its verdict is read, by
+// one status call only; a new browser key at each start, never one the request brought; the status
+// call names its flow. Clock injected.
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AppOptions, RunningApp } from '../../demo/server/app/index.js';
-import { SessionStore } from '../../src/server/sessions.js';
+import { MemoryFlows } from '../../src/server/memory-flows.js';
 import { ADDY, assertError, call, cookieOf, startAppOn, startStubProve, type Answer, type StubProve } from './app-helpers.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12);
@@ -40,9 +40,9 @@ async function started(app: RunningApp, cookie?: string): Promise<{ cookie: stri
   return { cookie: cookieOf(answer), flowId: flowIdOf(answer) };
 }
 
-describe('a full session store', () => {
+describe('a full flow store', () => {
   test('refuses a new flow with 503 and Retry-After, before Prove is called; live flows go on', async () => {
-    const app = await start({ maxSessions: 2 });
+    const app = await start({ maxFlows: 2 });
     const a = await started(app);
     now += 5 * MINUTE;
     const b = await started(app);
@@ -51,14 +51,14 @@ describe('a full session store', () => {
     assert.match(error.message, /Too many verifications are in progress/);
     // The oldest flow ends in 10 minutes: a place frees then at the latest (capped at a minute).
     assert.equal(refused.headers['retry-after'], '60');
-    assert.equal(cookieOf(refused), '', 'no session for the refused flow');
+    assert.equal(cookieOf(refused), '', 'no cookie for the refused flow');
     assert.equal(stub.verifies.length, 2, 'Prove never heard of the refused flow, so no text was sent');
     assert.equal((await status(app, a.cookie, a.flowId)).status, 202, 'the oldest flow was not evicted');
     assert.equal((await status(app, b.cookie, b.flowId)).status, 202);
   });
 
   test('Retry-After says when the oldest flow expires, when that is under a minute', async () => {
-    const app = await start({ maxSessions: 1 });
+    const app = await start({ maxFlows: 1 });
     await startFlow(app);
     now += 15 * MINUTE - 20_000;
     const refused = await startFlow(app);
@@ -66,8 +66,8 @@ describe('a full session store', () => {
     assert.equal(refused.headers['retry-after'], '20');
   });
 
-  test('expired sessions are swept to make room', async () => {
-    const app = await start({ maxSessions: 2 });
+  test('expired flows are swept to make room', async () => {
+    const app = await start({ maxFlows: 2 });
     const old = await started(app);
     await startFlow(app);
     assertError(await startFlow(app), 503);
@@ -78,13 +78,13 @@ describe('a full session store', () => {
   });
 
   test('a browser starting again takes its own place back; a refused or failed start holds none', async () => {
-    const app = await start({ maxSessions: 1 });
+    const app = await start({ maxFlows: 1 });
     let cookie = cookieOf(await startFlow(app));
     cookie = cookieOf(await startFlow(app, cookie));
     assert.ok(cookie, "the new flow took the place of its own browser's old one");
 
-    const other = await start({ maxSessions: 1 });
-    // Prove refuses the person at once: no session, and the place is given back.
+    const other = await start({ maxFlows: 1 });
+    // Prove refuses the person at once: no flow kept, and the place is given back.
     stub.nextVerify = { status: 200, body: { success: 'false', possessionResult: 'not_applicable', verifyResult: 'failed' } };
     assert.equal((await startFlow(other)).status, 200);
     // Prove fails: the place is given back too.
@@ -95,7 +95,7 @@ describe('a full session store', () => {
   });
 
   test('reservations: exactly one of commit or release, and the store counts them', () => {
-    const store = new SessionStore({ maxSessions: 2, sweepIntervalMs: 0, now: () => now });
+    const store = new MemoryFlows({ maxFlows: 2, sweepIntervalMs: 0, now: () => now });
     const first = store.reserve(undefined)!;
     const second = store.reserve(undefined)!;
     assert.equal(store.reserve(undefined), undefined, 'two held places fill a store of two');
@@ -113,7 +113,7 @@ describe('a full session store', () => {
 });
 
 describe("a flow's verdict is read once", () => {
-  test('pending keeps the session; the final answer clears the cookie and ends it', async () => {
+  test('pending keeps the flow; the final answer clears the cookie and ends it', async () => {
     const app = await start();
     const { cookie, flowId } = await started(app);
     const pending = await status(app, cookie, flowId);

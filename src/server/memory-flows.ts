@@ -1,14 +1,16 @@
 /**
- * Server-side sessions holding Prove flows (Prove's correlationId, our own clientRequestId, the
- * contract, and the person sealed: flow-seal.ts), so the page never sees them. A flow has its own random id (the `flowId` the
- * page sends back) and belongs to one browser (the session cookie's key): two elements or two tabs
- * of one browser run their own flows, and a flowId is worth nothing without its browser's cookie.
- * Each start gives the browser a new key, its live flows moving to it in the same step: a key
- * someone planted in the browser (session fixation) never names a flow started after it.
- * In memory: a Map with a fixed lifetime (Prove's flow session lasts 15 minutes from the Verify
- * call), swept on a timer, and bounded. A full store refuses new flows instead of dropping live
- * ones: evicting the oldest let a flood of starts end the flows of people mid-verification. A
- * place is reserved before Prove is called, so a flow the store could not keep never sends a text.
+ * The flows in this process's memory (memoryStore's, store.ts). A flow is one Prove flow a browser
+ * started: what identifies it to Prove (Prove's correlationId, our own clientRequestId, the
+ * contract) and the person, sealed (flow-seal.ts), so the page never sees them. A flow has its own
+ * random id (the `flowId` the page sends back) and belongs to one browser: the key its session
+ * cookie holds (cookies.ts). Two elements or two tabs of one browser run their own flows, and a
+ * flowId is worth nothing without its browser's cookie. Each start gives the browser a new key,
+ * its live flows moving to it in the same step: a key someone planted in the browser (session
+ * fixation) never names a flow started after it.
+ * A Map with a fixed lifetime (Prove's flow lasts 15 minutes from its start), swept on a timer,
+ * and bounded. A full store refuses new flows instead of dropping live ones, so that a flood of
+ * starts cannot end the flows of people mid-verification. A place is reserved before Prove is
+ * called, so a flow the store could not keep never sends a text.
  */
 import { randomId } from './random-id.js';
 
@@ -29,22 +31,24 @@ export interface Flow extends StoredFlow {
   expiresAt: number;
 }
 
-export interface Session extends Flow {
-  /** The browser key (session cookie) the flow belongs to. */
+/** A live flow with the browser it belongs to. */
+export interface OwnedFlow extends Flow {
+  /** The browser's key (its session cookie's value). */
   browser: string;
 }
 
-export interface SessionStoreOptions {
+export interface MemoryFlowsOptions {
   /** Lifetime in milliseconds (default 15 minutes). */
   ttlMs?: number;
-  /** Most sessions kept at once (default 10 000); when full, new flows are refused. */
-  maxSessions?: number;
-  /** How often expired sessions are swept (default 60 s; 0 disables the timer). */
+  /** Most flows kept at once (default 10 000); when full, new flows are refused. */
+  maxFlows?: number;
+  /** How often expired flows are swept (default 60 s; 0 disables the timer). */
   sweepIntervalMs?: number;
   now?: () => number;
 }
 
-export const SESSION_TTL_MS = 15 * 60_000;
+/** How long a flow lives: Prove's flow, and the authToken with it, lasts 15 minutes from its start. */
+export const FLOW_TTL_MS = 15 * 60_000;
 
 /** Flows one browser may have running at once; a new one beyond ends that browser's oldest. */
 export const FLOWS_PER_BROWSER = 5;
@@ -60,18 +64,18 @@ export interface Reservation {
   release(): void;
 }
 
-export class SessionStore {
+export class MemoryFlows {
   readonly ttlMs: number;
   readonly #max: number;
   readonly #now: () => number;
-  readonly #sessions = new Map<string, Session>();
+  readonly #flows = new Map<string, OwnedFlow>();
   readonly #timer: ReturnType<typeof setInterval> | undefined;
   /** Places held by starts waiting for Prove. */
   #reserved = 0;
 
-  constructor(options: SessionStoreOptions = {}) {
-    this.ttlMs = options.ttlMs ?? SESSION_TTL_MS;
-    this.#max = Math.max(1, options.maxSessions ?? 10_000);
+  constructor(options: MemoryFlowsOptions = {}) {
+    this.ttlMs = options.ttlMs ?? FLOW_TTL_MS;
+    this.#max = Math.max(1, options.maxFlows ?? 10_000);
     this.#now = options.now ?? Date.now;
     const every = options.sweepIntervalMs ?? 60_000;
     if (every > 0) {
@@ -82,7 +86,7 @@ export class SessionStore {
   }
 
   get size(): number {
-    return this.#sessions.size;
+    return this.#flows.size;
   }
 
   /**
@@ -90,12 +94,12 @@ export class SessionStore {
    * a live flow of other browsers (expired ones are swept first) or held by another start.
    */
   reserve(browser?: string): Reservation | undefined {
-    if (this.#sessions.size + this.#reserved >= this.#max) this.sweep();
+    if (this.#flows.size + this.#reserved >= this.#max) this.sweep();
     // A full store still lets a browser start again in the place of its own oldest flow: that
     // ends nobody else's.
     const own = browser === undefined ? undefined : this.#flowsOf(browser)[0];
-    if (own && this.#sessions.size + this.#reserved >= this.#max) this.#sessions.delete(own[0]);
-    if (this.#sessions.size + this.#reserved >= this.#max) return undefined;
+    if (own && this.#flows.size + this.#reserved >= this.#max) this.#flows.delete(own[0]);
+    if (this.#flows.size + this.#reserved >= this.#max) return undefined;
     this.#reserved++;
     let open = true;
     const end = () => {
@@ -114,20 +118,20 @@ export class SessionStore {
     };
   }
 
-  /** Milliseconds until the oldest live session expires (a place frees then at the latest); 0 when empty. */
+  /** Milliseconds until the oldest live flow expires (a place frees then at the latest); 0 when empty. */
   msUntilNextExpiry(): number {
     let earliest = Infinity;
-    for (const session of this.#sessions.values()) earliest = Math.min(earliest, session.expiresAt);
+    for (const flow of this.#flows.values()) earliest = Math.min(earliest, flow.expiresAt);
     return Number.isFinite(earliest) ? Math.max(0, earliest - this.#now()) : 0;
   }
 
   #store(flow: StoredFlow, browser: string, previous: string | undefined): string {
-    if (previous !== undefined && previous !== browser) for (const [, session] of this.#flowsOf(previous)) session.browser = browser;
+    if (previous !== undefined && previous !== browser) for (const [, moving] of this.#flowsOf(previous)) moving.browser = browser;
     const mine = this.#flowsOf(browser);
-    for (const [oldest] of mine.slice(0, Math.max(0, mine.length - FLOWS_PER_BROWSER + 1))) this.#sessions.delete(oldest);
+    for (const [oldest] of mine.slice(0, Math.max(0, mine.length - FLOWS_PER_BROWSER + 1))) this.#flows.delete(oldest);
     const id = randomId();
     const createdAt = this.#now();
-    this.#sessions.set(id, {
+    this.#flows.set(id, {
       correlationId: flow.correlationId,
       clientRequestId: flow.clientRequestId,
       contract: flow.contract,
@@ -140,16 +144,16 @@ export class SessionStore {
   }
 
   /** A browser's live flows, oldest first (a Map keeps insertion order). */
-  #flowsOf(browser: string): [string, Session][] {
+  #flowsOf(browser: string): [string, OwnedFlow][] {
     const now = this.#now();
-    return [...this.#sessions].filter(([, s]) => s.browser === browser && s.expiresAt > now);
+    return [...this.#flows].filter(([, flow]) => flow.browser === browser && flow.expiresAt > now);
   }
 
   /** The browser's live flow named `flowId`; undefined when there is none or it is another browser's. */
-  flowOf(browser: string | undefined, flowId: string): [string, Session] | undefined {
+  flowOf(browser: string | undefined, flowId: string): [string, OwnedFlow] | undefined {
     if (!browser) return undefined;
-    const session = this.get(flowId);
-    return session && session.browser === browser ? [flowId, session] : undefined;
+    const flow = this.get(flowId);
+    return flow && flow.browser === browser ? [flowId, flow] : undefined;
   }
 
   /** Whether the browser has a live flow (its key was ours and is in use). */
@@ -157,39 +161,39 @@ export class SessionStore {
     return browser !== undefined && this.#flowsOf(browser).length > 0;
   }
 
-  /** The live session with this id, or undefined (an expired one is dropped). */
-  get(id: string | undefined): Session | undefined {
+  /** The live flow with this id, or undefined (an expired one is dropped). */
+  get(id: string | undefined): OwnedFlow | undefined {
     if (!id) return undefined;
-    const session = this.#sessions.get(id);
-    if (!session) return undefined;
-    if (session.expiresAt <= this.#now()) {
-      this.#sessions.delete(id);
+    const flow = this.#flows.get(id);
+    if (!flow) return undefined;
+    if (flow.expiresAt <= this.#now()) {
+      this.#flows.delete(id);
       return undefined;
     }
-    return session;
+    return flow;
   }
 
   delete(id: string | undefined): void {
-    if (id) this.#sessions.delete(id);
+    if (id) this.#flows.delete(id);
   }
 
   /** Ends the live flow `id` and answers it; of calls racing for one flow, only the first gets it. */
-  take(id: string): Session | undefined {
-    const session = this.get(id);
-    this.#sessions.delete(id);
-    return session;
+  take(id: string): OwnedFlow | undefined {
+    const flow = this.get(id);
+    this.#flows.delete(id);
+    return flow;
   }
 
-  /** Drops every expired session. */
+  /** Drops every expired flow. */
   sweep(): void {
     const now = this.#now();
-    for (const [id, session] of this.#sessions) {
-      if (session.expiresAt <= now) this.#sessions.delete(id);
+    for (const [id, flow] of this.#flows) {
+      if (flow.expiresAt <= now) this.#flows.delete(id);
     }
   }
 
   close(): void {
     if (this.#timer) clearInterval(this.#timer);
-    this.#sessions.clear();
+    this.#flows.clear();
   }
 }

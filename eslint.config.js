@@ -5,6 +5,7 @@ import tseslint from 'typescript-eslint';
 import lit from 'eslint-plugin-lit';
 import wc from 'eslint-plugin-wc';
 import globals from 'globals';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 
 export default defineConfig(
   {
@@ -62,6 +63,20 @@ export default defineConfig(
       'test/stacks/cdn/**',
     ],
     languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    // No import circle: a module evaluated before the one it imports sees its bindings unset, and
+    // which one runs first depends on who imports first (a test, the app, a bundler's chunking).
+    // Dynamic imports count: lazily loaded code imports nothing that loads it.
+    files: ['src/**/*.ts', 'demo/**/*.{ts,js}', 'test/support/**/*.{ts,mjs}'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.js', '.mjs'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      // TypeScript's way: `./x.js` in an import names `./x.ts`.
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.mjs'], extensionAlias: { '.js': ['.ts', '.js'] } })],
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
   },
   {
     files: ['src/**/*.ts'],

@@ -65,11 +65,11 @@ function cdnManifest() {
 
 /**
  * Two files of our code, and a table per extra language. What the first paint needs, statically
- * imported from the entry, stays in it (one file). Everything else a flow needs (libphonenumber-js,
- * the phone field, the form's check, the flow's code and the later steps' views) is one chunk that
- * loads when the person reaches the form: a flow needs all of it, and one file gzips about 0.7 KB
- * smaller than the two it was (phone rules, then the flow's code at the first keystroke). Naming
- * the entry's modules too keeps rollup from pulling the ones the flow shares into the flow's chunk.
+ * imported from the entry, stays in it (one file). Everything else a flow needs is what the lazy
+ * entry (src/flow/lazy.ts: libphonenumber-js, the phone field, the form's check, the flow's code and
+ * the later steps' views) imports, in one chunk that loads when the person reaches the form: a flow
+ * needs all of it, and one file gzips smaller than several. Naming the entry's modules too keeps
+ * rollup from pulling the ones the flow shares into the flow's chunk.
  */
 function firstPaintAndFlow(entry) {
   let firstPaint;

@@ -1,25 +1,20 @@
 /**
  * What needs libphonenumber-js's rules: formatting as the person types, the country a number is
- * from, and the checks. Loaded lazily (see `loadPhoneRules` in phone.ts), so none of it weighs on
- * the first paint; nothing here guesses at phone rules itself. The rules read the numbering plans
- * loaded so far (phone/loaded-metadata.ts): `metadataFor` loads those a number needs, and until
- * they are in, a number is left as typed.
+ * from, and the checks. Pure phone logic: it imports no view, flow or language, so it loads with
+ * whatever needs it (the lazy entry, flow/lazy.ts, in the element; a server's check in Node) and
+ * none of it weighs on the first paint. Nothing here guesses at phone rules itself. The rules read
+ * the numbering plans loaded so far (phone/loaded-metadata.ts): `metadataFor` loads those a number
+ * needs, and until they are in, a number is left as typed.
  */
 import { AsYouType, parsePhoneNumberFromString, validatePhoneNumberLength, type CountryCode } from 'libphonenumber-js/core';
 import { callingCodeOf, countriesOfCallingCode, knownCountries, metadata, metadataFor as loadMetadataFor } from './phone/loaded-metadata.js';
-import { effectiveCountry, type PhoneCheck } from './phone.js';
+import { effectiveCountry } from './phone-country.js';
 import { possibleE164 } from './phone-rule.js';
 
-import { validateForm, type FormCheck } from './flow/validate.js';
-import { enLater } from './i18n/en-later.js';
-import { completeEnglish } from './i18n/registry.js';
+/** What is wrong with a number: each is a key of the string table's messages. */
+type PhoneError = 'required' | 'phoneInvalid' | 'phoneTooShort' | 'phoneTooLong' | 'phoneNotAllowed';
 
-// Every step after the form, and every field check, comes with this module: so does their English.
-completeEnglish(enLater);
-
-// The form's check and the phone's own field need these rules: they load with them.
-export { validateForm };
-export { phoneField, phoneFieldStyles } from './ui/phone-field.js';
+export type PhoneCheck = { ok: true; e164: string } | { ok: false; error: PhoneError };
 
 /** The country a national number is read in: the one given if libphonenumber-js knows it, else the US. */
 const homeOf = (country: string) => (callingCodeOf(country) ? country : 'US') as CountryCode;
@@ -29,15 +24,6 @@ const homeOf = (country: string) => (callingCodeOf(country) ? country : 'US') as
  * undefined when they are in, and the functions below can read it at once.
  */
 export const metadataFor = (input: string, country: string): Promise<void> | undefined => loadMetadataFor(input, homeOf(country));
-
-/**
- * The form's check (flow/validate.ts), at once when the plans its number needs are in, so a submit
- * shows `starting` in the same click; else once they are.
- */
-export function checkForm(...[values, config]: Parameters<typeof validateForm>): FormCheck | Promise<FormCheck> {
-  const loading = metadataFor(values.phone, effectiveCountry(values.country, config.defaultCountry, config.countries));
-  return loading ? loading.then(() => validateForm(values, config)) : validateForm(values, config);
-}
 
 /** `+44` for GB; undefined for a code the rules do not know. */
 export function callingCode(country: string): string | undefined {
@@ -163,4 +149,14 @@ export function checkNumber(input: string, country = 'US', allowed: readonly str
 export async function checkLoading(input: string, country = 'US', allowed: readonly string[] = []): Promise<PhoneCheck> {
   await metadataFor(input.trim(), country);
   return checkNumber(input, country, allowed);
+}
+
+/** The number of a flow as its country writes it, read in the country the form chose. */
+export function shownNumber(values: { phone: string; country?: string }, config: { defaultCountry: string; countries: readonly string[] }): string {
+  return nationalFormat(values.phone, effectiveCountry(values.country, config.defaultCountry, config.countries));
+}
+
+/** The last four digits, which is all of the number the waiting screen shows. */
+export function lastFour(phone: string): string {
+  return phone.replace(/\D/g, '').slice(-4);
 }

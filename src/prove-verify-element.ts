@@ -1,14 +1,15 @@
 import { LitElement, adoptStyles, html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { FlowController } from './flow/controller.js';
-import { phoneRules } from './phone.js';
+import { lazyLoaded } from './flow/lazy-loader.js';
 import type { FlowState } from './flow/state.js';
+import { onForm } from './flow/steps.js';
 import { LanguageController } from './i18n/language-controller.js';
 import type { StringOverrides } from './i18n/strings.js';
 import type { ProveSdk } from './sdk.js';
 import { proveAuthSource } from './sdk-source.js';
+import { readSettings } from './settings.js';
 import { styles } from './styles.js';
 import { announcement } from './ui/announcement.js';
-import type { ViewContext } from './ui/context.js';
 import { detailsForm } from './ui/details-form.js';
 
 export type { FlowState, StepName } from './flow/state.js';
@@ -164,22 +165,7 @@ export class ProveVerifyElement extends LitElement {
    */
   sdkSrc = '';
 
-  private readonly flow = new FlowController(this, () => ({
-    backend: {
-      baseUrl: this.backendUrl,
-      verifyPath: this.verifyPath,
-      statusPath: this.statusPath,
-      credentials: this.credentials,
-      timeout: this.timeout > 0 ? this.timeout : 15000,
-    },
-    possessionType: this.possessionType === 'mobile' || this.possessionType === 'desktop' ? this.possessionType : 'auto',
-    finalTargetUrl: this.finalTargetUrl || undefined,
-    sdk: this.sdk,
-    codeLifetime: seconds(this.codeLifetime, 120),
-    linkLifetime: seconds(this.linkLifetime, 180),
-    resendAfter: seconds(this.resendAfter, 30, 0),
-    ...this.viewConfig(),
-  }));
+  private readonly flow = new FlowController(this, () => readSettings(this));
 
   private readonly language = new LanguageController(this, () => this.strings);
 
@@ -238,7 +224,7 @@ export class ProveVerifyElement extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     // The phone field's and the later steps' styles come with their code: add them to the
     // element's own as each arrives.
-    const later = [phoneRules()?.phoneFieldStyles, this.flow.viewStyles].filter((s) => s !== undefined);
+    const later = [lazyLoaded()?.phoneFieldStyles, this.flow.viewStyles].filter((s) => s !== undefined);
     if (later.length > this.laterStyles && this.shadowRoot) {
       adoptStyles(this.shadowRoot, [...(this.constructor as typeof LitElement).elementStyles, ...later]);
       this.laterStyles = later.length;
@@ -257,30 +243,13 @@ export class ProveVerifyElement extends LitElement {
   protected override render() {
     const state = this.flow.state;
     const t = this.language.strings;
-    const ctx = { t, actions: this.flow, now: Date.now(), config: { lang: this.language.lang, ...this.viewConfig() } };
-    this.flow.warm?.(ctx, state.values);
-    return html`${this.renderStep(state, ctx)}
+    const ctx = { t, now: Date.now(), config: { ...readSettings(this), lang: this.language.lang } };
+    // The form calls the controller; the later steps, the runner that comes with their views.
+    const actions = this.flow.actions;
+    const steps = actions && { ...ctx, actions };
+    if (steps) this.flow.warm?.(steps, state.values);
+    return html`${onForm(state) ? detailsForm(state, { ...ctx, actions: this.flow }) : ((steps && this.flow.views?.(state, steps)) ?? nothing)}
       <p class="visually-hidden" role="status">${announcement(state, t)}</p>`;
-  }
-
-  /** What the flow and the views both read of the attributes: the countries and the code's length. */
-  private viewConfig() {
-    return {
-      defaultCountry: this.defaultCountry.trim().toUpperCase() || 'US',
-      countries: this.countries
-        .split(',')
-        .map((c) => c.trim().toUpperCase())
-        .filter(Boolean),
-      otpLength: codeDigits(this.otpLength),
-    };
-  }
-
-  private renderStep(state: FlowState, ctx: ViewContext) {
-    if (state.name === 'form' || state.name === 'starting' || (state.name === 'error' && state.retry === 'start')) {
-      return detailsForm(state, ctx);
-    }
-    // Loaded with the flow's code: no flow gets past the form without it.
-    return this.flow.views?.(state, ctx) ?? nothing;
   }
 
   /**
@@ -319,14 +288,4 @@ export class ProveVerifyElement extends LitElement {
     if (root.activeElement === target) target.blur();
     target.focus();
   }
-}
-
-/** `otp-length`: 4 to 6 digits, else Prove's 4. */
-function codeDigits(value: number): number {
-  return Number.isInteger(value) && value >= 4 && value <= 6 ? value : 4;
-}
-
-/** A duration attribute in seconds: the default when missing, not a number or below `min`. */
-function seconds(value: number, fallback: number, min = 1): number {
-  return Number.isFinite(value) && value >= min ? value : fallback;
 }

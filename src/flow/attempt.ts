@@ -1,27 +1,7 @@
-import type { BackendConfig, ChangeNumber } from '../backend.js';
-import type { CodeAnswer, LinkAnswer, PossessionType, ProveSdk, SdkRun } from '../sdk.js';
+import type { ChangeNumber } from '../backend.js';
+import type { CodeAnswer, LinkAnswer, PossessionType, SdkRun } from '../sdk.js';
+import type { Settings } from '../settings.js';
 import { PendingAnswer } from './pending-answer.js';
-
-/** What the controller reads from the element when a flow starts; it is copied, never re-read mid-flow. */
-export interface FlowSettings {
-  backend: BackendConfig;
-  possessionType: 'auto' | PossessionType;
-  finalTargetUrl?: string;
-  /** Prove's SDK unless the page gave another adapter. */
-  sdk?: ProveSdk;
-  /** Seconds a code can be used (Prove: 2 minutes). */
-  codeLifetime: number;
-  /** Seconds an Instant Link can be opened (Prove: 3 minutes). */
-  linkLifetime: number;
-  /** Seconds before Resend may be pressed again. */
-  resendAfter: number;
-  /** Digits in a texted code, 4 to 6 (`otp-length`): the code goes to the SDK once it has them all. */
-  otpLength: number;
-  /** The country of a national number when none is chosen (ISO 3166, upper case). */
-  defaultCountry: string;
-  /** The countries a number may be from, upper case; empty: any. */
-  countries: string[];
-}
 
 /**
  * One try at verification, from Verify to a verdict, an error that sends the person back to the
@@ -29,7 +9,8 @@ export interface FlowSettings {
  * ends, so nothing outlives it; a callback holding an old attempt finds it is no longer current.
  */
 export interface FlowAttempt {
-  settings: FlowSettings;
+  /** The element's settings when the attempt began; attribute changes wait for the next one. */
+  settings: Settings;
   /** Aborts the attempt's fetches and waits. */
   abort: AbortController;
   possession?: PossessionType;
@@ -63,7 +44,7 @@ export interface FlowAttempt {
   checkConnection?: () => void;
 }
 
-export function createAttempt(settings: FlowSettings): FlowAttempt {
+export function createAttempt(settings: Settings): FlowAttempt {
   return {
     settings: { ...settings, backend: { ...settings.backend } },
     abort: new AbortController(),

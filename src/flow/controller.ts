@@ -1,22 +1,24 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { emit } from '../events.js';
-import { loadPhoneRules, phoneRules } from '../phone.js';
 import type { FlowAction } from './actions.js';
 import type { FlowRunner, FlowHost, refocus, stepStyles, stepView, warmViews } from './runner.js';
-import type { FlowSettings } from './attempt.js';
-import { BUSY_STATES, initialState, type FieldName, type FlowState, type FormValues } from './state.js';
+import { lazyLoaded, loadLazy } from './lazy-loader.js';
+import { initialState, type FieldName, type FlowState, type FormValues } from './state.js';
+import { stepOf } from './steps.js';
 import { transition } from './transition.js';
 import type { FormCheck } from './validate.js';
-
-export type { FlowSettings } from './attempt.js';
+import type { Settings } from '../settings.js';
+import type { Actions } from '../ui/context.js';
 
 type Host = ReactiveControllerHost & HTMLElement;
 
 /**
  * Holds the flow's state and is the one place it changes (`dispatch`, through the pure
  * `transition`). What a running flow does (requests, Prove's SDK, its clock) is the `FlowRunner`,
- * loaded when the person reaches the form (or submits), together with the views of the later
- * steps, so the first paint carries only the form. The element calls the action methods.
+ * which comes with the lazy entry (lazy.ts) when the person reaches the form (or submits), together
+ * with the phone rules and the views of the later steps, so the first paint carries only the form.
+ * Its own actions are what works before then: the form's (`edit`, `submit`) and leaving a flow
+ * (`cancel`, `reset`); the steps after the form call the runner (`actions`).
  */
 export class FlowController implements ReactiveController, FlowHost {
   state: FlowState;
@@ -34,7 +36,6 @@ export class FlowController implements ReactiveController, FlowHost {
   /** Renders the screens after Verify once, unseen, with the element's words (see `warmViews`). */
   warm?: typeof warmViews;
   private runner?: FlowRunner;
-  private loading?: Promise<FlowRunner>;
   /** A submit is checking the form (see `submit`). */
   private checking = false;
   /** The last check of the form (see `check`), and the pause after a keystroke that makes it. */
@@ -43,7 +44,7 @@ export class FlowController implements ReactiveController, FlowHost {
 
   constructor(
     readonly host: Host,
-    readonly settings: () => FlowSettings,
+    readonly settings: () => Settings,
   ) {
     this.state = initialState();
     host.addController(this);
@@ -61,23 +62,14 @@ export class FlowController implements ReactiveController, FlowHost {
     });
   }
 
-  requestUpdate(): void {
-    this.host.requestUpdate();
-  }
-
   /**
    * The person reached the element (focus comes before typing, and before the country selector
-   * opens) or typed: a submit is coming. The phone rules, with the phone's own field (which shows
-   * once they are in), the flow's code and Prove's SDK load now, and the SDK is asked whether this
-   * is a phone, so Verify waits for none of them. Until then the phone is a plain input, and the
-   * first paint stays small.
+   * opens) or typed: a submit is coming. The lazy entry (the phone rules, with the phone's own
+   * field, which shows once they are in, and the flow's code) and Prove's SDK load now, and the SDK
+   * is asked whether this is a phone, so Verify waits for none of them. Until then the phone is a
+   * plain input, and the first paint stays small.
    */
   private prepare(): void {
-    if (!phoneRules())
-      loadPhoneRules().then(
-        () => this.host.requestUpdate(),
-        () => {},
-      );
     this.load().catch(() => {});
   }
 
@@ -94,12 +86,12 @@ export class FlowController implements ReactiveController, FlowHost {
    * The form's check, once the phone rules are in; one already made for the same values and
    * settings is reused (states never change their values in place).
    */
-  private check(values: FormValues, rules = phoneRules()): FormCheck | Promise<FormCheck> | undefined {
-    if (!rules) return;
+  private check(values: FormValues, lazy = lazyLoaded()): FormCheck | Promise<FormCheck> | undefined {
+    if (!lazy) return;
     const settings = this.settings();
     const key = settings.defaultCountry + settings.countries;
     if (this.checked?.values === values && this.checked.key === key) return this.checked.result;
-    const result = rules.checkForm(values, settings);
+    const result = lazy.checkForm(values, settings);
     // Still loading the number's plans: a submit waits for them and checks again.
     if (result instanceof Promise) result.catch(() => {});
     else this.checked = { values, key, result };
@@ -132,7 +124,7 @@ export class FlowController implements ReactiveController, FlowHost {
       // in the same click.
       for (let values; values !== this.state.values;) {
         values = this.state.values;
-        const check = this.check(values, phoneRules() ?? (await loadPhoneRules()))!;
+        const check = this.check(values, lazyLoaded() ?? (await loadLazy()))!;
         checked = check instanceof Promise ? await check : check;
       }
     } catch {
@@ -147,14 +139,11 @@ export class FlowController implements ReactiveController, FlowHost {
     }
     // Cancelled, reset or already started meanwhile.
     if (!this.dispatch({ type: 'submit', now: Date.now() })) return;
-    let runner: FlowRunner;
-    try {
-      // The rules that could not load are code too: the same failure as the flow's code.
-      if (!checked) throw 0;
-      // Loaded (the person reached the form a while ago): the start call leaves in this task,
-      // before `starting` renders.
-      runner = this.runner ?? (await loading);
-    } catch {
+    // Loaded (the person reached the form a while ago): the start call leaves in this task, before
+    // `starting` renders. A check that could not be made (its numbering plans did not load) is a
+    // failure to load too.
+    const runner = checked && (this.runner ?? (await loading.catch(() => undefined)));
+    if (!checked || !runner) {
       this.dispatch({ type: 'failed', code: 'load', retry: 'start' });
       emit(this.host, 'prove-verify-error', { code: 'load', message: "The element's code (flow or phone rules) could not be loaded.", recoverable: true });
       return;
@@ -162,48 +151,27 @@ export class FlowController implements ReactiveController, FlowHost {
     if (this.state.name === 'starting' && this.host.isConnected) await runner.start(checked.phoneNumber);
   }
 
-  submitCode(code: string): void {
-    this.runner?.submitCode(code);
-  }
-
-  resendCode(): void {
-    this.runner?.resendCode();
-  }
-
-  changeNumber(): void {
-    this.runner?.changeNumber();
-  }
-
-  startWithNewNumber(): void {
-    if (this.runner) this.runner.startWithNewNumber();
-    else this.dispatch({ type: 'reset', focus: 'phone' });
-  }
-
-  submitPhone(phone: string): void {
-    void this.runner?.submitPhone(phone);
-  }
-
-  resendLink(): void {
-    this.runner?.resendLink();
-  }
-
-  /** "Try again" after an error: the status call again, or a new flow. */
-  retry(): void {
-    if (this.state.name === 'error' && !this.runner?.retryStatus()) void this.submit();
-  }
-
-  /** Stops a running flow and goes back to the form, keeping what was typed. */
+  /**
+   * Stops a running flow and goes back to the form, keeping what was typed (Cancel, Escape, "Start
+   * again" on a code or link that cannot be sent again, and the element's `cancel()`). On a number
+   * change the person asked for, it goes back to the step they left instead: the flow goes on.
+   */
   cancel(): void {
-    if (this.runner) return this.runner.cancel();
-    const wasRunning = BUSY_STATES.has(this.state.name);
-    this.dispatch({ type: 'reset' });
+    if (this.dispatch({ type: 'back' })) return;
+    const wasRunning = stepOf(this.state).busy || this.state.name === 'error';
+    this.reset();
     if (wasRunning) emit(this.host, 'prove-verify-cancel', {});
   }
 
-  /** Back to the form from any state, keeping what was typed. */
-  reset(): void {
-    if (this.runner) this.runner.reset();
-    else this.dispatch({ type: 'reset' });
+  /** Back to the form from any state, keeping what was typed; a running flow ends. `focus`: the field to take focus. */
+  reset(focus?: FieldName): void {
+    this.runner?.end();
+    this.dispatch({ type: 'reset', focus });
+  }
+
+  /** What the views of the steps after the form call: the runner, once the flow's code is in. */
+  get actions(): Actions | undefined {
+    return this.runner;
   }
 
   /** Applies an action; answers whether it changed anything. */
@@ -215,32 +183,29 @@ export class FlowController implements ReactiveController, FlowHost {
     if (action.type !== 'edit' && action.type !== 'connection') this.focusVersion++;
     this.host.requestUpdate();
     if (next.name !== previous.name) emit(this.host, 'prove-verify-step', { step: next.name });
+    this.runner?.changed(previous);
     return true;
   }
 
   /**
-   * Loads the runner and the later steps' views once; a failed load may be tried again. Prove's
-   * SDK is fetched right behind them (unless the page gave its own), so a submit never waits for it:
-   * the same import the flow makes later, which only defines the SDK's API.
+   * The runner, once the lazy entry is in (`loadLazy` loads it once for the page, and again after a
+   * failure). Prove's SDK is fetched right behind it (unless the page gave its own), so a submit
+   * never waits for it: the same import the flow makes later, which only defines the SDK's API.
    */
   private load(): Promise<FlowRunner> {
-    this.loading ??= import('./runner.js').then(
-      (module) => {
-        this.views = module.stepView;
-        this.viewStyles = module.stepStyles;
-        this.refocus = module.refocus;
-        this.warm = module.warmViews;
-        this.runner = new module.FlowRunner(this);
-        module.warmSdk(this.settings());
-        // The later steps' styles are adopted, and their screens warmed, in the render this asks for.
-        this.host.requestUpdate();
-        return this.runner;
-      },
-      (error: unknown) => {
-        this.loading = undefined;
-        throw error;
-      },
-    );
-    return this.loading;
+    if (this.runner) return Promise.resolve(this.runner);
+    return loadLazy().then((lazy) => {
+      if (this.runner) return this.runner;
+      this.views = lazy.stepView;
+      this.viewStyles = lazy.stepStyles;
+      this.refocus = lazy.refocus;
+      this.warm = lazy.warmViews;
+      this.runner = new lazy.FlowRunner(this);
+      lazy.warmSdk(this.settings());
+      // The phone's own field shows, the later steps' styles are adopted, and their screens warmed,
+      // in the render this asks for.
+      this.host.requestUpdate();
+      return this.runner;
+    });
   }
 }

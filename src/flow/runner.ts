@@ -1,16 +1,22 @@
-import { render } from 'lit';
+import { render, type ReactiveControllerHost } from 'lit';
 import { BackendError, fetchVerificationResult, startVerification, type VerificationResult } from '../backend.js';
-import { emit, type ProveVerifyErrorDetail } from '../events.js';
+import { emit } from '../events.js';
 import { onInstantLinkFinished } from '../instant-link.js';
-import { checkPhone, effectiveCountry, phoneRules } from '../phone.js';
-import { PROVE_MOBILE_AUTH_HOSTS } from '../prove-hosts.js';
+import { effectiveCountry } from '../phone-country.js';
+import { checkLoading } from '../phone-rules.js';
 import { loadProveAuth, mobileWebAnswer, proveAuthSdk, toSdkFailure, type PossessionType, type SdkFailure } from '../sdk.js';
-import type { FlowAction, SendTiming } from './actions.js';
-import { createAttempt, pause, type FlowSettings, type FlowAttempt } from './attempt.js';
+import type { Settings } from '../settings.js';
+import type { FlowAction } from './actions.js';
+import { createAttempt, pause, type FlowAttempt } from './attempt.js';
+import { clock, type Clock } from './clock.js';
+import { backendFailed, configMissing, interrupted, linkExpired, sdkFailed, statusFailed, stillPending, type FailureOutcome } from './failures.js';
 import { sdkSteps, type StepHost } from './sdk-steps.js';
-import { BUSY_STATES, type ExpiredReason, type FlowState, type FormValues, type RetryTarget } from './state.js';
-import { codeFrom, requestTextedCode, webOtpAvailable } from './web-otp.js';
-import type { ViewContext } from '../ui/context.js';
+import { sendTiming } from './sends.js';
+import type { FieldName, FlowState, FormValues } from './state.js';
+import { stepOf } from './steps.js';
+import { codeFrom } from './web-otp.js';
+import { webOtpRequest } from './web-otp-request.js';
+import type { Actions, ViewContext } from '../ui/context.js';
 import { stepView } from '../ui/steps.js';
 
 export { stepStyles, stepView } from '../ui/steps.js';
@@ -19,7 +25,7 @@ export { stepStyles, stepView } from '../ui/steps.js';
  * Fetches Prove's SDK (and, when the element is to decide, asks whether this is a phone) as the
  * person reaches the form, so Verify never waits for either. A page's own SDK adapter is left alone.
  */
-export function warmSdk({ sdk, possessionType }: FlowSettings): void {
+export function warmSdk({ sdk, possessionType }: Settings): void {
   if (!sdk) (possessionType === 'auto' ? proveAuthSdk.isMobileWeb() : loadProveAuth()).catch(() => {});
 }
 
@@ -29,12 +35,12 @@ let viewsWarmed = false;
 /**
  * Renders the screens that follow Verify (a code or a link being sent, then awaited) once a page,
  * into an element that is never shown, while the person is on the form: Lit prepares their
- * templates and the browser compiles their code then, not between Verify and the code input. It
- * waits for the phone rules (the screens format the number with them, and they complete English);
- * one screen per task, so typing is never held up for long.
+ * templates and the browser compiles their code then, not between Verify and the code input. The
+ * phone rules the screens format the number with, and the rest of English, come with it in the lazy
+ * entry; one screen per task, so typing is never held up for long.
  */
 export function warmViews(ctx: ViewContext, values: FormValues): void {
-  if (viewsWarmed || !phoneRules()) return;
+  if (viewsWarmed) return;
   viewsWarmed = true;
   const now = Date.now();
   const sends = { count: 1, expiresAt: now + 120_000, resendAt: now + 30_000 };
@@ -73,48 +79,49 @@ export function refocus(root: ShadowRoot, state: FlowState): HTMLElement | null 
   return heading;
 }
 
-/** What the runner needs of the controller: the state, the one way to change it, and the element. */
+/**
+ * What the runner needs of the controller: the state, the one way to change it, the element, the
+ * settings, and the actions that work before the flow's code is in (the form's, and leaving a flow).
+ */
 export interface FlowHost {
   readonly state: FlowState;
-  readonly host: HTMLElement;
+  readonly host: ReactiveControllerHost & HTMLElement;
   dispatch(action: FlowAction): boolean;
-  settings(): FlowSettings;
-  /** Renders again (the time left is read while rendering). */
-  requestUpdate(): void;
-}
-
-/** How `fail` reports a failure: the error event's detail, and where "Try again" goes. */
-interface Failure extends Omit<ProveVerifyErrorDetail, 'recoverable'> {
-  retry: RetryTarget;
-  /** False for set-up mistakes "Try again" cannot mend. */
-  recoverable?: boolean;
+  settings(): Settings;
+  edit(field: FieldName, value: string): void;
+  submit(): Promise<void>;
+  cancel(): void;
+  reset(focus?: FieldName): void;
 }
 
 /** Waits between status calls while the backend answers 202 (pending); the total stays under 30 s. */
 const PENDING_DELAYS_MS = [1000, 2000, 4000, 8000];
 const PENDING_LIMIT_MS = 30_000;
-/** Prove's SDK says nothing of how long to wait after its HTTP 429. */
-const SDK_RATE_LIMIT_WAIT_S = 10;
 /** Waits between status calls while the connection seems back but the backend cannot be reached. */
 const RECHECK_MS = 3000;
 
 /**
- * Runs the effects of a flow once the person submits: backend calls, Prove's SDK, its deadlines,
- * and the events the page listens to. It is loaded with the first keystroke (or submit), so none
- * of it weighs on the first paint; state changes only through the controller's `dispatch`.
+ * Runs the effects of a flow once the person submits: backend calls, Prove's SDK, and the events
+ * the page listens to; what a failure leads to is failures.ts's answer. It is loaded with the first
+ * keystroke (or submit), so none of it weighs on the first paint; state changes only through the
+ * controller's `dispatch`, which tells it of each change (`changed`). It is also what the views of
+ * the steps call (`Actions`): the form's actions and leaving a flow go on to the controller.
  */
-export class FlowRunner implements StepHost {
+export class FlowRunner implements StepHost, Actions {
   private attempt?: FlowAttempt;
-  /** Re-renders the time left once a second while the step shows a deadline. */
-  private ticker?: ReturnType<typeof setInterval>;
-  /** The browser's WebOTP request for the code screen that shows; aborted when it goes. */
-  private webOtp?: AbortController;
+  /** Renders the time left once a second while the step shows a deadline, and ends what runs out. */
+  private readonly clock: Clock;
+  /** The browser's WebOTP request for the code screen that shows. */
+  private readonly webOtp = webOtpRequest((code) => this.submitCode(code));
 
   constructor(private readonly flow: FlowHost) {
-    // Escape does what Cancel does on the steps that show it (see `escape`); until a flow's code
-    // is in, there is nothing to cancel.
+    this.clock = clock(flow.host, (state) => this.ranOut(state));
+    // Escape does what Cancel does on the steps that show it; until a flow's code is in, there is
+    // nothing to cancel.
     flow.host.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape' && !e.defaultPrevented && !e.isComposing && this.escape()) e.preventDefault();
+      if (e.key !== 'Escape' || e.defaultPrevented || e.isComposing || !stepOf(this.state).escape) return;
+      e.preventDefault();
+      flow.cancel();
     });
   }
 
@@ -126,11 +133,33 @@ export class FlowRunner implements StepHost {
     return this.flow.host;
   }
 
+  /** The state changed from `before` (the controller calls it): the clock and WebOTP follow it. */
+  changed(before: FlowState): void {
+    this.clock.sync(this.state);
+    this.webOtp.sync(before, this.state);
+  }
+
   /** The element left the page: everything of the attempt ends. */
   disconnected(): void {
-    this.teardown();
-    this.syncTicker();
-    this.stopWebOtp();
+    this.end();
+    this.clock.stop();
+    this.webOtp.stop();
+  }
+
+  edit(field: FieldName, value: string): void {
+    this.flow.edit(field, value);
+  }
+
+  submit(): void {
+    void this.flow.submit();
+  }
+
+  cancel(): void {
+    this.flow.cancel();
+  }
+
+  reset(): void {
+    this.flow.reset();
   }
 
   /**
@@ -140,9 +169,7 @@ export class FlowRunner implements StepHost {
   async start(phoneNumber: string): Promise<void> {
     const attempt = this.begin();
     const values = this.state.values;
-    if (!attempt.settings.backend.baseUrl) {
-      return this.fail(attempt, { code: 'config', message: 'The backend-url attribute is not set.', retry: 'start', recoverable: false });
-    }
+    if (!attempt.settings.backend.baseUrl) return this.apply(attempt, configMissing());
     try {
       // Known by now (asked when the person reached the form): the start call leaves at once.
       const known = this.possessionFor(attempt);
@@ -183,7 +210,7 @@ export class FlowRunner implements StepHost {
       attempt.sdk = sdkRun;
     } catch (error) {
       if (!this.isCurrent(attempt)) return;
-      if (error instanceof BackendError) return this.backendFailed(attempt, error, 'start');
+      if (error instanceof BackendError) return this.apply(attempt, backendFailed(error, 'start', Date.now()));
       this.sdkFailed(attempt, toSdkFailure(error));
     }
   }
@@ -206,7 +233,7 @@ export class FlowRunner implements StepHost {
 
   resendCode(): void {
     const attempt = this.attempt;
-    if (attempt?.code.waiting && this.dispatch({ type: 'resend-code', now: Date.now(), send: this.sendTiming(attempt) })) {
+    if (attempt?.code.waiting && this.dispatch({ type: 'resend-code', now: Date.now(), send: sendTiming(attempt.settings, attempt.possession) })) {
       attempt.code.answer({ kind: 'resend' });
     }
   }
@@ -222,16 +249,19 @@ export class FlowRunner implements StepHost {
 
   /** "Use a different number" once the flow is over (the link expired): the form, at the phone. */
   startWithNewNumber(): void {
-    this.teardown();
-    this.dispatch({ type: 'reset', focus: 'phone' });
+    this.flow.reset('phone');
   }
 
-  async submitPhone(raw: string): Promise<void> {
+  submitPhone(raw: string): void {
+    void this.changeTo(raw);
+  }
+
+  private async changeTo(raw: string): Promise<void> {
     const attempt = this.attempt;
     if (this.state.name !== 'phone-change' || !attempt) return;
     const { defaultCountry, countries } = attempt.settings;
     const country = effectiveCountry(this.state.values.country, defaultCountry, countries);
-    const phone = await checkPhone(raw, country, countries).catch(() => ({ ok: false, error: 'phoneInvalid' }) as const);
+    const phone = await checkLoading(raw, country, countries).catch(() => ({ ok: false, error: 'phoneInvalid' }) as const);
     if (!this.isCurrent(attempt) || this.state.name !== 'phone-change') return;
     if (!phone.ok) {
       this.dispatch({ type: 'phone-invalid', error: phone.error });
@@ -241,7 +271,7 @@ export class FlowRunner implements StepHost {
     if (attempt.changeNumber !== 'in-flow') return this.restart(raw, phone.e164);
     // Prove now checks this number: it is the one a success verifies.
     attempt.phoneNumber = phone.e164;
-    this.dispatch({ type: 'phone-submitted', phone: raw, send: this.sendTiming(attempt) });
+    this.dispatch({ type: 'phone-submitted', phone: raw, send: sendTiming(attempt.settings, attempt.possession) });
     // The SDK asked for a number (Prove refused one): it gets this one. Else the person left the
     // code or link step, which now answers "change number"; the SDK then asks for the number, and
     // takes this one (also when the person was quicker than the SDK's next step).
@@ -256,59 +286,26 @@ export class FlowRunner implements StepHost {
    * with the same names, as if the form had been sent with the new number, which it then shows.
    */
   private restart(raw: string, phoneNumber: string): void {
-    this.teardown();
+    this.end();
     this.dispatch({ type: 'edit', field: 'phone', value: raw });
     if (this.dispatch({ type: 'submit', now: Date.now() })) void this.start(phoneNumber);
   }
 
   resendLink(): void {
     const attempt = this.attempt;
-    if (attempt && this.dispatch({ type: 'resend-link', now: Date.now(), send: this.sendTiming(attempt) })) attempt.link.answer('resend');
+    if (attempt && this.dispatch({ type: 'resend-link', now: Date.now(), send: sendTiming(attempt.settings, attempt.possession) })) {
+      attempt.link.answer('resend');
+    }
   }
 
-  /** "Try again" on the status call; false when it is the start that must be tried again. */
-  retryStatus(): boolean {
+  /** "Try again" after an error: the status call again (once a wait it was asked for is over), or a new flow. */
+  retry(): void {
     const state = this.state;
-    if (state.name !== 'error' || state.retry !== 'status' || !this.attempt?.finish.waiting) return false;
-    if (state.retryAt && Date.now() < state.retryAt) return true;
+    if (state.name !== 'error') return;
+    if (state.retry !== 'status' || !this.attempt?.finish.waiting) return this.submit();
+    if (state.retryAt && Date.now() < state.retryAt) return;
     this.dispatch({ type: 'finishing' });
     void this.checkStatus(this.attempt);
-    return true;
-  }
-
-  /**
-   * Stops a running flow and goes back to the form, keeping what was typed. On a number change
-   * the person asked for, it goes back to the step they left instead: the flow goes on.
-   */
-  cancel(): void {
-    if (this.dispatch({ type: 'back' })) return;
-    const wasRunning = BUSY_STATES.has(this.state.name) || this.state.name === 'error';
-    this.teardown();
-    this.dispatch({ type: 'reset' });
-    if (wasRunning) emit(this.host, 'prove-verify-cancel', {});
-  }
-
-  /**
-   * Escape: what Cancel does, on the steps that show Cancel; nothing on the form, while a flow
-   * starts, while the verdict is fetched, or on a result. Answers whether it cancelled.
-   */
-  escape(): boolean {
-    const step = this.state.name;
-    if (!BUSY_STATES.has(step) || step === 'starting' || step === 'verifying') return false;
-    this.cancel();
-    return true;
-  }
-
-  /** Back to the form from any state, keeping what was typed. */
-  reset(): void {
-    this.teardown();
-    this.dispatch({ type: 'reset' });
-  }
-
-  sendTiming(attempt: FlowAttempt): SendTiming {
-    const now = Date.now();
-    const lifetime = attempt.possession === 'desktop' ? attempt.settings.linkLifetime : attempt.settings.codeLifetime;
-    return { expiresAt: now + lifetime * 1000, resendAt: now + attempt.settings.resendAfter * 1000 };
   }
 
   /**
@@ -335,18 +332,15 @@ export class FlowRunner implements StepHost {
         result = await fetchVerificationResult(attempt.settings.backend, attempt.flowId, attempt.abort.signal);
       } catch (error) {
         if (!this.isCurrent(attempt)) return;
-        if (once) return this.linkExpired(attempt);
-        if (error instanceof BackendError) return this.backendFailed(attempt, error, 'status');
-        return this.fail(attempt, { code: 'sdk', message: describe(error), retry: 'status' });
+        if (once) return this.apply(attempt, linkExpired());
+        return this.apply(attempt, error instanceof BackendError ? backendFailed(error, 'status', Date.now()) : statusFailed(error));
       }
       if (!this.isCurrent(attempt)) return;
       // Once (the status socket was lost): only a phone that proved possession has a verdict worth showing.
-      if (once && result?.possessionResult !== 'success') return this.linkExpired(attempt);
+      if (once && result?.possessionResult !== 'success') return this.apply(attempt, linkExpired());
       if (result) return this.showResult(attempt, result);
       const delay = PENDING_DELAYS_MS[Math.min(asked, PENDING_DELAYS_MS.length - 1)]!;
-      if (Date.now() - started + delay > PENDING_LIMIT_MS) {
-        return this.fail(attempt, { code: 'pending', message: 'The backend had no result after 30 seconds (HTTP 202).', retry: 'status' });
-      }
+      if (Date.now() - started + delay > PENDING_LIMIT_MS) return this.apply(attempt, stillPending());
       await pause(attempt, delay);
       if (!this.isCurrent(attempt)) return;
     }
@@ -359,8 +353,8 @@ export class FlowRunner implements StepHost {
     this.dispatch({ type: 'result', result, phoneNumber, changed });
     // The success screen names it, written as its country does once that country's plans are in.
     if (result.success && changed) {
-      checkPhone(phoneNumber)
-        .then(() => this.flow.requestUpdate())
+      checkLoading(phoneNumber)
+        .then(() => this.flow.host.requestUpdate())
         .catch(() => {});
     }
     if (result.success) emit(this.host, 'prove-verify-success', { result, phoneNumber });
@@ -377,74 +371,32 @@ export class FlowRunner implements StepHost {
     this.finish(attempt);
   }
 
-  private backendFailed(attempt: FlowAttempt, error: BackendError, retry: RetryTarget): void {
-    if (error.code === 'aborted') return;
-    if (retry === 'status' && (error.status === 401 || error.status === 410)) {
-      return this.expire(attempt, 'session', { code: 'expired', message: error.message, status: error.status });
-    }
-    // The backend refused this page's origin (CORS): a set-up mistake, which trying again cannot mend.
-    if (error.code === 'origin') return this.fail(attempt, { code: 'integration', message: error.message, retry, recoverable: false });
-    this.fail(attempt, {
-      code: error.code,
-      message: error.message,
-      retry,
-      ...(error.status ? { status: error.status } : {}),
-      ...(error.retryAfter ? { retryAfter: error.retryAfter } : {}),
-    });
+  private sdkFailed(attempt: FlowAttempt, failure: SdkFailure): void {
+    this.apply(attempt, sdkFailed(failure, { state: this.state, possession: attempt.possession, online: navigator.onLine }, Date.now()));
   }
 
-  /** Every way the SDK can end an attempt, each with its own message and way forward. */
-  private sdkFailed(attempt: FlowAttempt, failure: SdkFailure): void {
-    const prove = {
-      ...(failure.proveCode !== undefined ? { proveCode: failure.proveCode } : {}),
-      ...(failure.proveMessage ? { proveMessage: failure.proveMessage } : {}),
-    };
-    const detail = { message: failure.message, retry: 'start' as const, ...prove };
-    if (this.linkWaitBrokeOff(failure)) return this.linkWaitBroke(attempt);
-    switch (failure.reason) {
-      case 'token-expired':
-        return this.expire(attempt, 'session', { code: 'expired', ...detail });
-      case 'expired':
-        if (attempt.possession === 'desktop') return this.linkExpired(attempt);
-        return this.expire(attempt, 'session', { code: 'expired', ...detail });
-      case 'socket-lost':
-        // The socket closed on another step (a number being changed): the backend knows whether the link was opened.
-        this.dispatch({ type: 'finishing' });
-        return void this.checkStatus(attempt, true);
-      case 'rate-limited':
-        return this.fail(attempt, { code: 'rate-limited', retryAfter: SDK_RATE_LIMIT_WAIT_S, ...detail });
-      case 'prove-unavailable':
-        return this.fail(attempt, { code: 'prove-unavailable', ...detail });
-      case 'network':
-        if (failure.proveOrigin) {
-          const ws = failure.proveOrigin.replace(/^http/, 'ws');
-          console.warn(
-            `<prove-verify>: Prove's client API at ${failure.proveOrigin} could not be reached. If this page has a Content-Security-Policy, its connect-src must allow ${failure.proveOrigin} and ${ws}, and, for Mobile Auth on a phone, ${PROVE_MOBILE_AUTH_HOSTS.join(' ')}.`,
-          );
-        }
-        return this.fail(attempt, { code: 'network', ...detail });
-      case 'integration':
-        console.error(`<prove-verify>: Prove's SDK refused the set-up: ${failure.message}`);
-        return this.fail(attempt, { code: 'integration', recoverable: false, ...detail });
-      case 'unknown':
-        return this.fail(attempt, { code: 'sdk', ...detail });
-    }
+  /** Does what failures.ts answers for a failure of the current attempt. */
+  private apply(attempt: FlowAttempt, outcome: FailureOutcome | undefined): void {
+    if (!outcome || !this.isCurrent(attempt)) return;
+    if (outcome.end) this.end();
+    if (outcome.log) console[outcome.log.level](outcome.log.text);
+    if (outcome.ask === 'online') attempt.linkWaitOver = true;
+    this.dispatch(outcome.action);
+    if (outcome.error) emit(this.host, 'prove-verify-error', outcome.error);
+    if (outcome.ask === 'once') void this.checkStatus(attempt, true);
+    if (outcome.ask === 'online') attempt.checkConnection?.();
   }
 
   /**
-   * The link's lifetime is over: the wait stops and its socket closes. The page hears of it as of
-   * an expired session (`expired`, recoverable), so a stalled flow never goes unreported.
+   * The clock's word that the code or link on screen has outlived its lifetime. With the
+   * connection lost, the phone may have opened the link in time: the backend says so once it can
+   * be asked (see askAfterLoss), before the link counts as expired.
    */
-  private linkExpired(attempt: FlowAttempt): void {
-    this.expire(attempt, 'link', { code: 'expired', message: 'The Instant Link expired before it was opened.' });
-  }
-
-  /** The wait for the link broke off and the backend has no result: a new link is the person's to ask for. */
-  private interrupted(attempt: FlowAttempt): void {
-    this.expire(attempt, 'interrupted', {
-      code: 'network',
-      message: 'The connection was lost while the Instant Link was awaited, and the backend has no result.',
-    });
+  private ranOut(state: FlowState): void {
+    const attempt = this.attempt;
+    if (!attempt) return;
+    if (state.name === 'otp-entry') this.dispatch({ type: 'code-expired' });
+    if ((state.name === 'link-sending' || state.name === 'link-waiting') && state.connection !== 'lost') this.apply(attempt, linkExpired());
   }
 
   /**
@@ -477,30 +429,6 @@ export class FlowRunner implements StepHost {
   }
 
   /**
-   * Whether a failure broke off the wait for a link the phone may have: the status socket closed,
-   * or a request failed with the connection after a link was sent, or while the page is offline.
-   * A first send failing while the page is online (a Content-Security-Policy block, Prove out of
-   * reach) sent nothing, and is a network error like any other.
-   */
-  private linkWaitBrokeOff({ reason }: SdkFailure): boolean {
-    const state = this.state;
-    if (state.name !== 'link-sending' && state.name !== 'link-waiting') return false;
-    if (reason === 'socket-lost') return true;
-    return reason === 'network' && (state.name === 'link-waiting' || !!state.resent || state.connection === 'lost' || !navigator.onLine);
-  }
-
-  /**
-   * Prove's SDK stopped waiting for the link (its status socket closed, or a request failed with
-   * the connection) and sends nothing more: the screen says the connection is lost, and the backend
-   * is asked whether the phone opened the link as soon as the connection works.
-   */
-  private linkWaitBroke(attempt: FlowAttempt): void {
-    attempt.linkWaitOver = true;
-    this.dispatch({ type: 'connection', lost: true });
-    attempt.checkConnection?.();
-  }
-
-  /**
    * The status call after the connection was lost. A result is shown as ever, unless the SDK's
    * wait broke off and the phone proved nothing: the SDK's report of its broken wait may have
    * failed the flow at Prove, which says nothing of the person. With no result, the link counts as
@@ -514,7 +442,7 @@ export class FlowRunner implements StepHost {
       result = await fetchVerificationResult(attempt.settings.backend, attempt.flowId, attempt.abort.signal);
     } catch (error) {
       if (!this.isCurrent(attempt) || !(error instanceof BackendError) || error.code === 'aborted') return undefined;
-      if (error.status === 401 || error.status === 410) return void this.backendFailed(attempt, error, 'status');
+      if (error.status === 401 || error.status === 410) return void this.apply(attempt, backendFailed(error, 'status', Date.now()));
       return Math.max(RECHECK_MS, (error.retryAfter ?? 0) * 1000);
     }
     const state = this.state;
@@ -523,20 +451,13 @@ export class FlowRunner implements StepHost {
       this.dispatch({ type: 'finishing' });
       this.showResult(attempt, result);
     } else if (Date.now() >= state.sends.expiresAt) {
-      this.linkExpired(attempt);
+      this.apply(attempt, linkExpired());
     } else if (attempt.linkWaitOver) {
-      this.interrupted(attempt);
+      this.apply(attempt, interrupted());
     } else {
       this.dispatch({ type: 'connection', lost: false });
     }
     return undefined;
-  }
-
-  private expire(attempt: FlowAttempt, reason: ExpiredReason, detail: Omit<ProveVerifyErrorDetail, 'recoverable'>): void {
-    if (!this.isCurrent(attempt)) return;
-    this.teardown();
-    this.dispatch({ type: 'expired', reason });
-    emit(this.host, 'prove-verify-error', { ...detail, recoverable: true });
   }
 
   /** The possession type, without a wait once Prove's SDK has said whether this is a phone. */
@@ -547,17 +468,9 @@ export class FlowRunner implements StepHost {
     return (sdk ?? proveAuthSdk).isMobileWeb().then((mobile) => (mobile ? 'mobile' : 'desktop'));
   }
 
-  private fail(attempt: FlowAttempt, { retry, recoverable = true, ...detail }: Failure): void {
-    if (!this.isCurrent(attempt)) return;
-    if (retry === 'start') this.teardown();
-    const retryAt = detail.retryAfter ? Date.now() + detail.retryAfter * 1000 : undefined;
-    this.dispatch({ type: 'failed', code: detail.code, status: detail.status, retry, retryAt, retryAfter: detail.retryAfter });
-    emit(this.host, 'prove-verify-error', { ...detail, recoverable });
-  }
-
   /** Starts a new attempt, ending any old one first; settings are copied so attribute changes wait. */
   private begin(): FlowAttempt {
-    this.teardown();
+    this.end();
     this.attempt = createAttempt(this.flow.settings());
     return this.attempt;
   }
@@ -566,39 +479,8 @@ export class FlowRunner implements StepHost {
     return this.attempt === attempt && this.host.isConnected;
   }
 
-  /** Starts or stops the clock as the state wants it. */
   dispatch(action: FlowAction): boolean {
-    const before = this.state;
-    const changed = this.flow.dispatch(action);
-    if (changed) {
-      this.syncTicker();
-      this.syncWebOtp(before);
-    }
-    return changed;
-  }
-
-  /**
-   * Asks the browser (WebOTP) for the texted code each time a code screen comes up for a new code,
-   * and submits what it reads; the request is aborted once the screen goes (a code submitted, a
-   * resend, Cancel, the code expired) or the element leaves the page.
-   */
-  private syncWebOtp(before: FlowState): void {
-    const state = this.state;
-    if (state.name !== 'otp-entry' || state.expired || !this.attempt) return this.stopWebOtp();
-    const newPrompt = before.name !== 'otp-entry' || before.prompt !== state.prompt;
-    if (!newPrompt || !webOtpAvailable()) return;
-    this.stopWebOtp();
-    const asking = (this.webOtp = new AbortController());
-    void requestTextedCode(asking.signal).then((code) => {
-      if (this.webOtp !== asking) return;
-      this.webOtp = undefined;
-      if (code) this.submitCode(code);
-    });
-  }
-
-  private stopWebOtp(): void {
-    this.webOtp?.abort();
-    this.webOtp = undefined;
+    return this.flow.dispatch(action);
   }
 
   private stopListening(attempt: FlowAttempt): void {
@@ -607,11 +489,12 @@ export class FlowRunner implements StepHost {
   }
 
   /**
-   * Ends the attempt: a step waiting for the person is refused, so the SDK reports the step's error to
-   * Prove (the seed's way to say the person left); then the SDK is cancelled (closing its socket),
-   * fetches and waits are aborted. The SDK's finish step that follows is ignored.
+   * Ends the attempt (the controller's reset and cancel call it): a step waiting for the person is
+   * refused, so the SDK reports the step's error to Prove (Prove's way to hear that the person
+   * left); then the SDK is cancelled (closing its socket), fetches and waits are aborted. The SDK's
+   * finish step that follows is ignored.
    */
-  private teardown(): void {
+  end(): void {
     const attempt = this.attempt;
     this.attempt = undefined;
     if (!attempt) return;
@@ -622,34 +505,4 @@ export class FlowRunner implements StepHost {
     attempt.abort.abort();
     attempt.sdk?.cancel();
   }
-
-  /** Runs the once-a-second clock only while the step shows a deadline to come. */
-  private syncTicker(): void {
-    const state = this.state;
-    const timed = 'sends' in state || (state.name === 'error' && (state.retryAt ?? 0) > Date.now());
-    if (timed && this.host.isConnected) {
-      this.ticker ??= setInterval(() => this.tick(), 1000);
-    } else if (this.ticker !== undefined) {
-      clearInterval(this.ticker);
-      this.ticker = undefined;
-    }
-  }
-
-  private tick(): void {
-    const state = this.state;
-    const attempt = this.attempt;
-    const now = Date.now();
-    if ('sends' in state && attempt && now >= state.sends.expiresAt) {
-      if (state.name === 'otp-entry') this.dispatch({ type: 'code-expired' });
-      // With the connection lost, the phone may have opened the link in time: the backend says so
-      // once it can be asked (see askAfterLoss), before the link counts as expired.
-      if ((state.name === 'link-sending' || state.name === 'link-waiting') && state.connection !== 'lost') return this.linkExpired(attempt);
-    }
-    this.syncTicker();
-    this.flow.requestUpdate();
-  }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,7 +1,8 @@
 import type { FlowSteps, SdkFailure } from '../sdk.js';
-import type { FlowAction, SendTiming } from './actions.js';
+import type { FlowAction } from './actions.js';
 import { never } from './pending-answer.js';
 import type { FlowAttempt } from './attempt.js';
+import { sendTiming } from './sends.js';
 import type { FlowState } from './state.js';
 
 /** What the SDK's steps need from the controller. */
@@ -9,8 +10,6 @@ export interface StepHost {
   readonly state: FlowState;
   isCurrent(attempt: FlowAttempt): boolean;
   dispatch(action: FlowAction): boolean;
-  /** Deadlines for a code or link sent now. */
-  sendTiming(attempt: FlowAttempt): SendTiming;
   /** Possession is over, or a step failed (`failure`) and the SDK reported it to Prove. */
   finish(attempt: FlowAttempt, failure?: SdkFailure): void;
 }
@@ -45,7 +44,7 @@ export function sdkSteps(attempt: FlowAttempt, host: StepHost): FlowSteps {
         possession,
         phoneNumberNeeded: phoneNumberNeeded && !fromForm,
         rejected: rejected !== undefined,
-        send: host.sendTiming(attempt),
+        send: sendTiming(attempt.settings, possession),
       });
       if (fromForm) return Promise.resolve(attempt.phoneNumber ?? null);
       return host.state.name === 'phone-change' ? attempt.phone.ask() : Promise.resolve(null);

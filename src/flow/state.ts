@@ -1,4 +1,5 @@
 import type { PossessionType, VerificationResult } from '../backend.js';
+import type { Sends } from './sends.js';
 
 /** What the person typed; it travels with every state so nothing is ever lost. */
 export interface FormValues {
@@ -66,19 +67,6 @@ interface Base {
   values: FormValues;
 }
 
-/** Prove sends a code or link at most 3 times in one flow (the seed: "up to three OTPs"). */
-export const MAX_SENDS = 3;
-
-/**
- * What a running flow has sent: how many codes or links (Prove allows `MAX_SENDS`), when the
- * newest one stops working, and when Resend may be pressed again (times in ms since the epoch).
- */
-export interface Sends {
-  count: number;
-  expiresAt: number;
-  resendAt: number;
-}
-
 /**
  * Which part of the flow a failure came from, so the person is told what happened; `start`: Prove
  * refused the details at the start, before any code or link was sent.
@@ -133,21 +121,6 @@ export type FlowState =
   | (Base & { name: 'expired'; reason: ExpiredReason });
 
 export type StepName = FlowState['name'];
-
-/** The running states that know what was sent. */
-export type SendingState = Extract<FlowState, { sends: Sends }>;
-
-/** States in which a flow is running and a new submit must do nothing. */
-export const BUSY_STATES: ReadonlySet<StepName> = new Set<StepName>([
-  'starting',
-  'otp-sending',
-  'otp-entry',
-  'otp-checking',
-  'phone-change',
-  'link-sending',
-  'link-waiting',
-  'verifying',
-]);
 
 export const emptyValues = (): FormValues => ({ firstName: '', lastName: '', phone: '' });
 

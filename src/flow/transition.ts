@@ -1,15 +1,9 @@
-import type { FlowAction, SendTiming } from './actions.js';
-import { BUSY_STATES, MAX_SENDS, type FlowState, type Sends, type SendingState } from './state.js';
-
-/** One more send, from what was sent before (none when the flow starts). */
-const sent = (before: Sends | undefined, timing: SendTiming): Sends => ({ count: (before?.count ?? 0) + 1, ...timing });
+import type { FlowAction } from './actions.js';
+import { canResend, sent, type Sends } from './sends.js';
+import type { FlowState } from './state.js';
+import { stepOf } from './steps.js';
 
 const sendsOf = (state: FlowState): Sends | undefined => ('sends' in state ? state.sends : undefined);
-
-/** Resend needs a send left, and either the wait over or the code already expired. */
-function canResend(state: SendingState, now: number, expired: boolean): boolean {
-  return state.sends.count < MAX_SENDS && (expired || now >= state.sends.resendAt);
-}
 
 /**
  * The whole flow as a pure function. Actions that make no sense in the current state leave it
@@ -102,7 +96,7 @@ export function transition(state: FlowState, action: FlowAction): FlowState {
       return state.name === 'otp-entry' && !state.expired ? { ...state, expired: true, error: undefined, message: undefined } : state;
 
     case 'resend-code':
-      return state.name === 'otp-entry' && canResend(state, action.now, state.expired)
+      return state.name === 'otp-entry' && canResend(state.sends, action.now, state.expired)
         ? { name: 'otp-sending', values, possession: 'mobile', sends: sent(state.sends, action.send), resent: true }
         : state;
 
@@ -142,7 +136,7 @@ export function transition(state: FlowState, action: FlowAction): FlowState {
       return state;
 
     case 'resend-link':
-      return state.name === 'link-waiting' && state.canResend && canResend(state, action.now, false)
+      return state.name === 'link-waiting' && state.canResend && canResend(state.sends, action.now)
         ? { name: 'link-sending', values, possession: 'desktop', sends: sent(state.sends, action.send), resent: true, connection: state.connection }
         : state;
 
@@ -152,7 +146,7 @@ export function transition(state: FlowState, action: FlowAction): FlowState {
         : state;
 
     case 'finishing':
-      if (!BUSY_STATES.has(state.name) && state.name !== 'error') return state;
+      if (!stepOf(state).busy && state.name !== 'error') return state;
       // Possession ending while a code was checked, or while one was being sent, tells the person why.
       return {
         name: 'verifying',
@@ -168,11 +162,11 @@ export function transition(state: FlowState, action: FlowAction): FlowState {
         : { name: 'failure', values, result: action.result, cause: state.name === 'verifying' ? state.cause : 'start' };
 
     case 'failed':
-      if (!BUSY_STATES.has(state.name)) return state;
+      if (!stepOf(state).busy) return state;
       return { name: 'error', values, code: action.code, status: action.status, retry: action.retry, retryAt: action.retryAt, retryAfter: action.retryAfter };
 
     case 'expired':
-      return BUSY_STATES.has(state.name) || state.name === 'error' ? { name: 'expired', values, reason: action.reason } : state;
+      return stepOf(state).busy || state.name === 'error' ? { name: 'expired', values, reason: action.reason } : state;
 
     case 'reset':
       return { name: 'form', values, errors: {}, focus: action.focus };

@@ -2,8 +2,8 @@ import type { LaterStrings } from './strings.js';
 
 /**
  * English for everything after the form's first paint: the later steps, the field messages and
- * the failures. It loads with the flow's code (`completeEnglish` in phone-rules.ts), which every
- * step after the form and every field check needs anyway.
+ * the failures. It loads with the flow's code (the lazy entry, flow/lazy.ts, whose loader completes
+ * English with it), which every step after the form and every field check needs anyway.
  */
 export const enLater: LaterStrings = {
   otpSending: (phone) => `Sending a code to ${phone}…`,

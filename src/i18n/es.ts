@@ -1,4 +1,3 @@
-import { registerLanguage } from './registry.js';
 import type { Strings } from './strings.js';
 
 /**
@@ -118,5 +117,3 @@ export const es: Strings = {
   codeChecked: (code) => `Comprobando el código ${code}…`,
   errorPrefix: 'Error:',
 };
-
-registerLanguage('es', es);

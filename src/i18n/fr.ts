@@ -1,4 +1,3 @@
-import { registerLanguage } from './registry.js';
 import type { Strings } from './strings.js';
 
 /** French. Typographic spaces before « : ? ! » are narrow no-break spaces (U+202F). */
@@ -116,5 +115,3 @@ export const fr: Strings = {
   codeChecked: (code) => `Vérification du code ${code}…`,
   errorPrefix: 'Erreur :',
 };
-
-registerLanguage('fr', fr);

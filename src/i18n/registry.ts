@@ -2,15 +2,20 @@ import { en } from './en.js';
 import type { LaterStrings, Strings } from './strings.js';
 
 /**
- * Languages by lowercase tag. English is always here; the other built-in ones load when a page
- * asks for them, so the first paint carries one language. A language module registers itself.
+ * The built-in languages besides English, by lowercase tag: each is a module of plain data that
+ * loads when a page asks for its language, so the first paint carries one language. A new language
+ * is its module and one line here.
  */
+const BUILT_IN = new Map<string, () => Promise<Strings>>([
+  ['es', () => import('./es.js').then((module) => module.es)],
+  ['fr', () => import('./fr.js').then((module) => module.fr)],
+]);
+
+/** Every language the element speaks without a page's help, English first. */
+export const LANGUAGES: readonly string[] = ['en', ...BUILT_IN.keys()];
+
 // English is whole once `completeEnglish` has run: nothing reads a later step's words before.
 const languages = new Map<string, Strings>([['en', en as Strings]]);
-const builtIn = new Map<string, () => Promise<unknown>>([
-  ['es', () => import('./es.js')],
-  ['fr', () => import('./fr.js')],
-]);
 const loading = new Map<string, Promise<void>>();
 
 /** Counts the changes of the tables, so an element whose table was replaced picks up the new one. */
@@ -47,13 +52,13 @@ export interface Resolved {
 export function resolveLanguage(tag: string): Resolved {
   const chain = fallbacks(tag);
   const lang = chain.find((candidate) => languages.has(candidate)) ?? 'en';
-  const better = chain.slice(0, chain.indexOf(lang)).find((candidate) => builtIn.has(candidate));
+  const better = chain.slice(0, chain.indexOf(lang)).find((candidate) => BUILT_IN.has(candidate));
   let pending: Promise<void> | undefined;
   if (better) {
     pending = loading.get(better);
     if (!pending) {
-      pending = builtIn.get(better)!().then(
-        () => {},
+      pending = BUILT_IN.get(better)!().then(
+        (strings) => registerLanguage(better, strings),
         () => {
           // A language that failed to load stays in English; a later ask may try again.
           loading.delete(better);

@@ -1,9 +1,10 @@
 import { html, nothing } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
-import { MAX_SENDS, type FlowState } from '../flow/state.js';
+import { sendOffer } from '../flow/sends.js';
+import type { FlowState } from '../flow/state.js';
 import { codeFrom } from '../flow/web-otp.js';
 import { timeLeft } from '../i18n/strings.js';
-import { shownNumber } from '../phone.js';
+import { shownNumber } from '../phone-rules.js';
 import { formValue, type ViewContext } from './context.js';
 import { describedBy } from './field.js';
 import { withNumber } from './phone-text.js';
@@ -33,7 +34,7 @@ export function codeEntry(state: CodeState, ctx: ViewContext) {
   // Prove's refusal of a code (the person acted: its answer takes focus), or the clock's expiry.
   const error = state.error ? t.messages[state.error] : expired ? t.messages.codeExpired : undefined;
   const message = state.message ? t.messages[state.message] : undefined;
-  const sendsLeft = MAX_SENDS - state.sends.count;
+  const offer = sendOffer(state.sends, now);
   // What was typed, pasted or autofilled, as digits; the code goes by itself once it is complete.
   const take = (input: HTMLInputElement, text: string) => {
     const code = codeFrom(text, length);
@@ -53,9 +54,9 @@ export function codeEntry(state: CodeState, ctx: ViewContext) {
         ?data-autofocus=${focusMain}
         data-refocus
         aria-describedby="code-error"
-        @click=${() => (sendsLeft > 0 ? actions.resendCode() : actions.cancel())}
+        @click=${() => (offer.startAgain ? actions.cancel() : actions.resendCode())}
       >
-        ${sendsLeft > 0 ? t.sendNewCode : t.startAgain}
+        ${offer.startAgain ? t.startAgain : t.sendNewCode}
       </button>`;
   return html`
     <form part="form" novalidate @submit=${(e: SubmitEvent) => actions.submitCode(formValue(e, 'code'))}>
@@ -107,20 +108,20 @@ export function codeEntry(state: CodeState, ctx: ViewContext) {
       ${main} ${expired ? nothing : resendWait(state.sends, ctx, t.resendCodeIn)}
       <div class="actions">
         ${expired ? nothing : resendButton(state.sends, ctx, t.resendCode, () => actions.resendCode())}
-        ${sendsLeft > 0 ? html`<button type="button" part="button" @click=${() => actions.changeNumber()}>${t.changeNumber}</button>` : nothing}
+        ${offer.changeNumber ? html`<button type="button" part="button" @click=${() => actions.changeNumber()}>${t.changeNumber}</button>` : nothing}
         ${
-          !expired || sendsLeft > 0
-            ? html`<button type="button" part="button" @click=${() => actions.cancel()}>${sendsLeft > 0 ? t.cancel : t.startAgain}</button>`
+          !expired || !offer.startAgain
+            ? html`<button type="button" part="button" @click=${() => actions.cancel()}>${offer.startAgain ? t.startAgain : t.cancel}</button>`
             : nothing
         }
       </div>
-      <p class="hint" part="hint">${sendsLeft > 0 ? t.codeSendsLeft(sendsLeft) : t.codeNoSendsLeft}</p>
+      <p class="hint" part="hint">${offer.startAgain ? t.codeNoSendsLeft : t.codeSendsLeft(offer.left)}</p>
       <details class="help" part="help">
         <summary>${t.codeHelpTitle}</summary>
         <ul>
           <li>${withNumber(t.codeHelpNumber, phone)}</li>
           <li>${t.codeHelpWait}</li>
-          ${sendsLeft > 0 ? html`<li>${t.codeHelpActions(t.resendCode, t.changeNumber)}</li>` : nothing}
+          ${offer.changeNumber ? html`<li>${t.codeHelpActions(t.resendCode, t.changeNumber)}</li>` : nothing}
         </ul>
       </details>
     </form>

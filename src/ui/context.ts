@@ -1,10 +1,15 @@
 import type { FieldName } from '../flow/state.js';
 import type { Strings } from '../i18n/strings.js';
+import type { Settings } from '../settings.js';
 
-/** What a person can do; the element hands the flow controller in as this. */
-interface Actions {
+/** What a person can do on the form: the flow's controller does it, from the first paint on. */
+export interface FormActions {
   edit(field: FieldName, value: string): void;
   submit(): void;
+}
+
+/** What a person can do on the steps of a running flow: the flow's runner does it, once loaded. */
+export interface Actions extends FormActions {
   submitCode(code: string): void;
   resendCode(): void;
   changeNumber(): void;
@@ -16,21 +21,16 @@ interface Actions {
   reset(): void;
 }
 
-/** What the element's attributes say about how to show things. */
-interface ViewConfig {
+/** What the views show of the element's settings, and the language of its words. */
+interface ViewConfig extends Pick<Settings, 'defaultCountry' | 'countries' | 'otpLength'> {
   /** The language tag of the strings in use, e.g. `fr` (for `Intl` formats). */
   lang: string;
-  /** ISO 3166 code, upper case (`default-country`). */
-  defaultCountry: string;
-  /** Allowed countries, upper case; empty: any (`countries`). */
-  countries: string[];
-  /** Digits in a texted code, 4 to 6 (`otp-length`). */
-  otpLength: number;
 }
 
-export interface ViewContext {
+/** What a view renders with; the form's view gets the form's actions only (`FormActions`). */
+export interface ViewContext<A extends FormActions = Actions> {
   t: Strings;
-  actions: Actions;
+  actions: A;
   /** The time the view is rendered at, for the time left until a deadline. */
   now: number;
   config: ViewConfig;

@@ -1,11 +1,9 @@
 import { html, nothing } from 'lit';
-import type { FlowState } from '../flow/state.js';
-import type { ViewContext } from './context.js';
+import type { StateShowing } from '../flow/steps.js';
+import type { FormActions, ViewContext } from './context.js';
 import { errorAlert } from './error-alert.js';
 import { field } from './field.js';
-import { phoneRules } from '../phone.js';
-
-type DetailsState = Extract<FlowState, { name: 'form' | 'starting' | 'error' }>;
+import { lazyLoaded } from '../flow/lazy-loader.js';
 
 const FIELDS: { name: 'firstName' | 'lastName' | 'phone'; id: string; autocomplete: string }[] = [
   { name: 'firstName', id: 'first-name', autocomplete: 'given-name' },
@@ -17,7 +15,7 @@ const FIELDS: { name: 'firstName' | 'lastName' | 'phone'; id: string; autocomple
  * The first screen: name and phone. Also shown, with an alert, when starting failed. The `consent`
  * slot under the fields holds the carrier-consent text some integrators must show.
  */
-export function detailsForm(state: DetailsState, ctx: ViewContext) {
+export function detailsForm(state: StateShowing<'form'>, ctx: ViewContext<FormActions>) {
   const { t, actions, now } = ctx;
   const errors = state.name === 'form' ? state.errors : {};
   const focus = FIELDS.find((f) => errors[f.name])?.name ?? (state.name === 'form' ? state.focus : undefined);
@@ -27,7 +25,7 @@ export function detailsForm(state: DetailsState, ctx: ViewContext) {
   // which trying again cannot mend, leaves it "Verify". While starting or held, it keeps focus
   // (aria-disabled, never disabled) and a press does nothing: the flow refuses the submit.
   const retry = state.name === 'error' && state.code !== 'config' && state.code !== 'integration';
-  const phoneView = phoneRules();
+  const phoneView = lazyLoaded();
   return html`
     <form part="form" novalidate aria-busy=${busy ? 'true' : 'false'} @submit=${(e: SubmitEvent) => {
       e.preventDefault();

@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import type { FlowState } from '../flow/state.js';
 import { timeLeft } from '../i18n/strings.js';
-import type { ViewContext } from './context.js';
+import type { FormActions, ViewContext } from './context.js';
 
 type ErrorState = Extract<FlowState, { name: 'error' }>;
 
@@ -10,7 +10,7 @@ type ErrorState = Extract<FlowState, { name: 'error' }>;
  * in it once, in words ("3 seconds", "4 minutes", rounded up), and the alert never changes after:
  * the ticking m:ss under it is for the eyes only, and the end of the wait is said once, politely.
  */
-export function errorAlert(state: ErrorState, { t, now, config }: ViewContext) {
+export function errorAlert(state: ErrorState, { t, now, config }: ViewContext<FormActions>) {
   const wait = state.retryAfter;
   const waiting = state.retryAt !== undefined && now < state.retryAt;
   const words = (s: number) =>

@@ -1,7 +1,8 @@
 import { html, nothing } from 'lit';
-import { MAX_SENDS, type FlowState } from '../flow/state.js';
+import { sendOffer } from '../flow/sends.js';
+import type { FlowState } from '../flow/state.js';
 import { timeLeft } from '../i18n/strings.js';
-import { lastFour } from '../phone.js';
+import { lastFour } from '../phone-rules.js';
 import type { ViewContext } from './context.js';
 import { withNumber } from './phone-text.js';
 import { resendButton, resendWait } from './resend.js';
@@ -24,7 +25,7 @@ export function linkWait(state: LinkState, ctx: ViewContext) {
   const canResend = state.name === 'link-waiting' && state.canResend;
   const intro = state.name === 'link-waiting' ? t.linkIntro : t.linkSending;
   const message = state.name === 'link-waiting' && state.message ? t.messages[state.message] : undefined;
-  const sendsLeft = MAX_SENDS - state.sends.count;
+  const offer = sendOffer(state.sends, now);
   const lost = state.connection === 'lost';
   return html`
     <section part="form">
@@ -38,10 +39,10 @@ export function linkWait(state: LinkState, ctx: ViewContext) {
       ${resendWait(state.sends, ctx, t.resendLinkIn)}
       <div class="actions">
         ${resendButton(state.sends, ctx, t.resendLink, () => actions.resendLink(), !canResend)}
-        ${sendsLeft > 0 ? html`<button type="button" part="button" aria-disabled=${!canResend} @click=${() => actions.changeNumber()}>${t.differentNumber}</button>` : nothing}
-        <button type="button" part="button" @click=${() => actions.cancel()}>${sendsLeft > 0 ? t.cancel : t.startAgain}</button>
+        ${offer.changeNumber ? html`<button type="button" part="button" aria-disabled=${!canResend} @click=${() => actions.changeNumber()}>${t.differentNumber}</button>` : nothing}
+        <button type="button" part="button" @click=${() => actions.cancel()}>${offer.startAgain ? t.startAgain : t.cancel}</button>
       </div>
-      <p class="hint" part="hint">${sendsLeft > 0 ? t.linkSendsLeft(sendsLeft) : t.linkNoSendsLeft}</p>
+      <p class="hint" part="hint">${offer.startAgain ? t.linkNoSendsLeft : t.linkSendsLeft(offer.left)}</p>
     </section>
   `;
 }

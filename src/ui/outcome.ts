@@ -1,6 +1,6 @@
 import { html, nothing, svg, type TemplateResult } from 'lit';
 import type { FlowState } from '../flow/state.js';
-import { effectiveCountry } from '../phone.js';
+import { effectiveCountry } from '../phone-country.js';
 import { shownE164 } from '../phone-rules.js';
 import type { ViewContext } from './context.js';
 import { errorAlert } from './error-alert.js';

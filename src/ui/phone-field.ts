@@ -1,8 +1,8 @@
 import { css, html, type ReactiveElement } from 'lit';
 import type { FormValues, MessageKey } from '../flow/state.js';
-import { effectiveCountry } from '../phone.js';
+import { effectiveCountry } from '../phone-country.js';
 import { asNational, callingCode, countryOfNumber, formatTyped, metadataFor, selectableCountries } from '../phone-rules.js';
-import type { ViewContext } from './context.js';
+import type { FormActions, ViewContext } from './context.js';
 import { field } from './field.js';
 
 // Here rather than in the element's styles: they belong to this field alone, and load with it
@@ -87,7 +87,7 @@ const lastShown = new WeakMap<object, string>();
  * state), and only if the field still shows that number for that country. Anything else was typed
  * through the formatter, or has a message about it, and is left as it is.
  */
-function formatGiven(phone: string, country: string, allowed: readonly string[], keep: boolean, actions: ViewContext['actions']): void {
+function formatGiven(phone: string, country: string, allowed: readonly string[], keep: boolean, actions: FormActions): void {
   const shown = `${country} ${phone}`;
   lastShown.set(actions, shown);
   if (keep || !/^\+?\d{4,}$/.test(phone)) return;
@@ -114,7 +114,7 @@ export interface PhoneFieldOptions {
  * formats as the person types, for the selected country, with libphonenumber-js's `AsYouType`.
  * A number typed or pasted with `+` selects its country; one from a country not allowed says so.
  */
-export function phoneField({ values, error, disabled, autofocus }: PhoneFieldOptions, { t, actions, config }: ViewContext) {
+export function phoneField({ values, error, disabled, autofocus }: PhoneFieldOptions, { t, actions, config }: ViewContext<FormActions>) {
   const { countries: allowed, lang } = config;
   const country = effectiveCountry(values.country, config.defaultCountry, allowed);
   const name = (code: string) => countryName(code, lang);

@@ -2,7 +2,6 @@ import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import sinon from 'sinon';
 import '../../src/prove-verify.js';
-import '../../src/i18n/es.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { FakeSdk } from '../support/fake-sdk.js';
 import { backendFor, describedText, buttonByName, fillDetails, focused, inputByLabel, text, type, untilStep } from '../support/dom.js';

@@ -6,7 +6,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
-import { loadPhoneRules } from '../../src/phone.js';
+import { loadLazy } from '../../src/flow/lazy-loader.js';
 import { FakeSdk } from '../support/fake-sdk.js';
 import { backendFor, buttonByName, fillDetails, focused, inputByLabel, root, type, untilStep, watchFetches } from '../support/dom.js';
 
@@ -43,7 +43,7 @@ async function verify(el: ProveVerifyElement) {
 }
 
 describe('<prove-verify> in a form', () => {
-  before(() => loadPhoneRules());
+  before(() => loadLazy());
 
   it('submits nothing under its name until verified, then the verified number in E.164', async () => {
     const { form, el } = await formWith();

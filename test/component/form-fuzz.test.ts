@@ -9,7 +9,8 @@ import fc from 'fast-check';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { NAME_FORBIDDEN } from '../../src/name-rule.js';
-import { loadPhoneRules } from '../../src/phone.js';
+import { loadLazy } from '../../src/flow/lazy-loader.js';
+import { metadataFor } from '../../src/phone-rules.js';
 import { validateForm } from '../../src/flow/validate.js';
 import { emptyValues } from '../../src/flow/state.js';
 import { FakeSdk } from '../support/fake-sdk.js';
@@ -85,8 +86,8 @@ describe('<prove-verify> form under generated bad input', () => {
   // The rules and the numbering plans of the countries the generated numbers name (+1, +44, +33):
   // without its plan a number is refused, and the success path would go untried.
   before(async () => {
-    const rules = await loadPhoneRules();
-    await Promise.all(['+1', '+44', '+33'].map((prefix) => rules.metadataFor(prefix, 'US')));
+    await loadLazy();
+    await Promise.all(['+1', '+44', '+33'].map((prefix) => metadataFor(prefix, 'US')));
   });
   afterEach(() => {
     expect(window.pwned).to.equal(undefined);

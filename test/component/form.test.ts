@@ -2,7 +2,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
-import { loadPhoneRules } from '../../src/phone.js';
+import { loadLazy } from '../../src/flow/lazy-loader.js';
 import { FakeSdk } from '../support/fake-sdk.js';
 import { backendFor, buttonByName, fillDetails, focused, inputByLabel, requestsSent, root, text, type } from '../support/dom.js';
 
@@ -27,7 +27,7 @@ async function untilError(el: ProveVerifyElement, id: string) {
 describe('<prove-verify> details form', () => {
   // The rules load when the person reaches the form; here they are in before typing, so what is
   // typed is formatted as a person sees it.
-  before(() => loadPhoneRules());
+  before(() => loadLazy());
 
   it('shows labelled name and phone fields with autofill hints and a Verify button', async () => {
     const { el } = await mount('/api');

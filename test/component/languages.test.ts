@@ -9,6 +9,7 @@ import { en } from '../../src/i18n/en.js';
 import { enLater } from '../../src/i18n/en-later.js';
 import { es } from '../../src/i18n/es.js';
 import { fr } from '../../src/i18n/fr.js';
+import { LANGUAGES, resolveLanguage } from '../../src/i18n/registry.js';
 import { buttonByName, text, untilHeading } from '../support/dom.js';
 
 const heading = (el: ProveVerifyElement) => el.shadowRoot!.querySelector('h2')!.textContent!.trim();
@@ -73,6 +74,14 @@ describe('<prove-verify> languages', () => {
     el.removeAttribute('lang');
     document.documentElement.lang = 'en-GB';
     await untilHeading(el, en.title);
+  });
+
+  it('lists the languages it speaks by itself, and each one loads as that language', async () => {
+    expect(LANGUAGES).to.deep.equal(['en', 'es', 'fr']);
+    for (const tag of LANGUAGES) {
+      await resolveLanguage(tag).loading;
+      expect(resolveLanguage(tag).lang, tag).to.equal(tag);
+    }
   });
 
   it('takes a language a page registers, with its region falling back to it', async () => {

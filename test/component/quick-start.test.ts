@@ -6,7 +6,8 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
-import { checkPhone } from '../../src/phone.js';
+import { loadLazy } from '../../src/flow/lazy-loader.js';
+import { checkLoading } from '../../src/phone-rules.js';
 import { mobileWebAnswer } from '../../src/sdk.js';
 import { backendFor, buttonByName, fillDetails, inputByLabel, root, until, untilStep, watchFetches } from '../support/dom.js';
 
@@ -24,8 +25,8 @@ describe('<prove-verify> quick to start', () => {
 
     await fillDetails(el);
     // The flow's code and the number's plans are in, as they are a moment after typing.
-    await import('../../src/flow/runner.js');
-    await checkPhone('+12001004010');
+    await loadLazy();
+    await checkLoading('+12001004010');
     await el.updateComplete;
     const calls = watchFetches('/fake-backend/');
     try {

@@ -38,7 +38,7 @@ test("the mobile flow, read from the build graph: our code, the US numbering pla
   const modulesIn = (file: string) => manifest.chunks[file]?.modules ?? [];
   const flowModules = mobileFlow.files.flatMap(modulesIn);
   // The CDN build bundles tsc's output: dist/*.js for src/*.ts.
-  for (const module of ['dist/prove-verify.js', 'dist/flow/runner.js', 'dist/phone-rules.js', 'dist/sdk.js', 'dist/ui/code-entry.js']) {
+  for (const module of ['dist/prove-verify.js', 'dist/flow/lazy.js', 'dist/flow/runner.js', 'dist/phone-rules.js', 'dist/sdk.js', 'dist/ui/code-entry.js']) {
     assert.ok(flowModules.includes(module), `${module} is in the mobile flow`);
   }
   const phoneRules = flowModules.filter((module) => module.includes('node_modules/libphonenumber-js/'));

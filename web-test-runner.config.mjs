@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { parseArgs } from 'node:util';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
@@ -69,16 +69,37 @@ const groups = [
   { name: 'browser-1', files: unitAndComponent.filter((_, i) => i % 2 === 0) },
   { name: 'browser-2', files: [...unitAndComponent.filter((_, i) => i % 2 === 1), 'test/integration/**/*.test.ts'] },
 ];
-// The runner's own reading of its command line (its package exports no path to it).
-const { readCliArgs } = createRequire(import.meta.resolve('@web/test-runner'))('./dist/config/readCliArgs.js');
-const filesOnCommandLine = Boolean(readCliArgs().files?.length);
+/**
+ * Whether test files are named on the command line, read as the runner reads it: its options that
+ * take a value (so `--group browser-2` names no file), and the files as its default option, after
+ * any option that takes no value or one value (`wtr --watch a.test.ts`, `--files a.test.ts b.test.ts`).
+ * A name after an option that takes several (`--browsers chrome firefox`) is that option's.
+ */
+function filesOnCommandLine(args = process.argv.slice(2)) {
+  const taking = (names) => names.map((name) => [name, { type: 'string' }]);
+  const valued = ['root-dir', 'concurrent-browsers', 'concurrency', 'config', 'port', 'groups', 'group'];
+  const several = ['files', 'browsers', 'esbuild-target'];
+  const options = Object.fromEntries(taking([...valued, ...several]));
+  const { tokens } = parseArgs({ args, options, strict: false, allowPositionals: true, tokens: true });
+  let takes = 'files';
+  let files = 0;
+  for (const token of tokens) {
+    if (token.kind === 'option') {
+      if (token.name === 'files' && token.value !== undefined) files++;
+      takes = several.includes(token.name) ? token.name : 'files';
+    } else if (token.kind === 'positional' && takes === 'files') {
+      files++;
+    }
+  }
+  return files > 0;
+}
 
 /** The depth of generated-input tests (test/support/depth.ts): `release` in `npm run test:release`. */
 const testRunnerHtml = (testFramework) =>
   `<html><body><script>globalThis.TEST_DEPTH = ${JSON.stringify(process.env.TEST_DEPTH ?? 'quick')};</script><script type="module" src="${testFramework}"></script></body></html>`;
 
 export default {
-  groups: filesOnCommandLine ? undefined : groups,
+  groups: filesOnCommandLine() ? undefined : groups,
   port: await freePort(),
   testRunnerHtml,
   nodeResolve: true,

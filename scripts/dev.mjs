@@ -3,8 +3,8 @@
 //
 // - `rollup -c -w` rebuilds the CDN build (dist/cdn/, the CDN page's script) when src/ changes;
 // - the demo server (demo/server/start.ts, with its emulator) runs on a private port and is
-//   restarted when a .ts file under src/ or demo/ changes: it bundles /main.js, /gallery.js and
-//   /phone-panel.js from source when it starts;
+//   restarted when a .ts file under src/ or demo/ (or the fakes in test/support/ the gallery
+//   uses) changes: it bundles /main.js, /gallery.js and /phone-panel.js from source when it starts;
 // - this script answers on PORT (default 8080): it passes every request to the demo server and
 //   adds one script to its pages, which reloads them (server-sent events from /__dev/events) once
 //   the server answers again after a restart, or when a page, a stylesheet or dist/cdn/ changes.
@@ -90,7 +90,8 @@ function restartApp(why) {
   });
 }
 
-// Changes: a .ts file under src/ or demo/ restarts the server; anything else there, or in dist/cdn/, reloads.
+// Changes: a .ts file under src/ or demo/, or a module under test/support/ (the gallery's fakes), restarts the
+// server; anything else there, or in dist/cdn/, reloads.
 let pending;
 function changed(why, restart) {
   clearTimeout(pending?.timer);
@@ -103,10 +104,10 @@ function changed(why, restart) {
   pending = next;
 }
 const watchers = [];
-for (const dir of ['src', 'demo']) {
+for (const dir of ['src', 'demo', 'test/support']) {
   watchers.push(
     watch(`${ROOT}${dir}`, { recursive: true }, (_event, file) => {
-      if (file) changed(`${dir}/${file}`, file.endsWith('.ts'));
+      if (file) changed(`${dir}/${file}`, /\.(ts|mjs)$/.test(file));
     }),
   );
 }

@@ -1,6 +1,7 @@
 /**
  * The states gallery (/gallery.html) through the running demo: every state of the real element is
- * reached in every strip (light and dark, en/es/fr, 320 and 1280 px), axe-core finds no violation
+ * reached in every strip (light and dark, every language of the i18n registry, 320 and 1280 px),
+ * axe-core finds no violation
  * in any state in either theme, and each state looks like its baseline, colours included.
  *
  * One picture per state (the cells the page lists, so new gallery states join by themselves), in
@@ -24,15 +25,16 @@ import { type Stack, startStackAndBrowser } from '../e2e/support/stack.js';
 import { until, watchPageErrors } from '../e2e/support/page.js';
 import { axeViolations } from '../e2e/support/axe.js';
 import { comparePictures, matchesBaseline, removeStaleBaselines, updatingScreenshots } from '../e2e/support/screenshots.js';
+import { LANGUAGES } from '../../src/i18n/registry.js';
 
 const THEMES = ['light', 'dark'] as const;
-const LANGS = ['en', 'es', 'fr'] as const;
 const WIDTHS = [320, 1280] as const;
-const STRIPS = WIDTHS.flatMap((width) => LANGS.flatMap((lang) => THEMES.map((theme) => ({ width, lang, theme, id: `w${width}-${lang}-${theme}` }))));
+const STRIPS = WIDTHS.flatMap((width) => LANGUAGES.flatMap((lang) => THEMES.map((theme) => ({ width, lang, theme, id: `w${width}-${lang}-${theme}` }))));
 /**
  * The strips whose states have baselines: English in both themes at both widths (every colour of
- * every state, in both layouts), and Spanish and French at 320 px (the longest words in the
- * narrowest layout). The other strips differ from these only in words at the wide layout.
+ * every state, in both layouts), and every other language at 320 px (the longest words in the
+ * narrowest layout). The other strips differ from these only in words at the wide layout. A new
+ * language's baselines are written by UPDATE_SCREENSHOTS=1 (at the top of this file).
  */
 const PICTURED = STRIPS.filter((s) => s.lang === 'en' || s.width === 320);
 /** The state with field errors, whose colour the comparison must see. */

@@ -4,6 +4,8 @@
  * code entry until Prove accepts a code (resend skips the start step; a change of number asks the
  * start step again with phoneNumberNeeded), or, on desktop, the retry step until the link is
  * opened; then the finish step. "Prove" here accepts the code 1234.
+ *
+ * The component tests and the states gallery (demo/gallery/) both drive the element with it.
  */
 import {
   toSdkFailure,
@@ -23,6 +25,8 @@ export interface FakeRun {
   cancelled: boolean;
   /** Numbers the start step gave (null: the backend's). */
   phoneNumbers: (string | null)[];
+  /** Times the SDK asked for a code (the first ask included). */
+  codePrompts: number;
   codes: string[];
   resends: number;
   /** Steps the page refused (the real SDK reports each to Prove as `/v1/client/<step>/error`). */
@@ -40,6 +44,9 @@ export interface FakeRun {
   report(message: string): void;
 }
 
+/** What `FakeSdk.hold` can hold: the first send, the judging of a code, a send again. */
+type HeldStep = 'send' | 'code' | 'resend';
+
 export class FakeSdk implements ProveSdk {
   mobile = false;
   /** When set, the first start step is told Prove refused the number. */
@@ -50,15 +57,18 @@ export class FakeSdk implements ProveSdk {
   noRetryStep = false;
   /** As when each code is typed after its lifetime: Prove answers that it expired. */
   codesExpire = false;
+  /** Wrong codes Prove takes in a run; after the last, it answers `next: "done"` and the SDK finishes. */
+  codesAllowed = Infinity;
   runs: FakeRun[] = [];
   /** Steps "Prove" is holding its answer to (see `hold`). */
-  private held: Partial<Record<'code' | 'resend', Promise<void>>> = {};
+  private held: Partial<Record<HeldStep, Promise<void>>> = {};
 
   /**
-   * Holds "Prove"'s answer to the codes it judges (`code`) or the codes it sends again (`resend`)
-   * until `release()`: the step waiting on Prove stays on screen for as long as a test looks at it.
+   * Holds "Prove"'s answer until `release()`: to the first send of the code or link (`send`), to
+   * the codes it judges (`code`) or to the codes it sends again (`resend`). The step waiting on
+   * Prove stays on screen for as long as a test looks at it.
    */
-  hold(step: 'code' | 'resend'): { release(): void } {
+  hold(step: HeldStep): { release(): void } {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     this.held[step] = held;
@@ -92,6 +102,7 @@ export class FakeSdk implements ProveSdk {
       possession,
       cancelled: false,
       phoneNumbers: [],
+      codePrompts: 0,
       codes: [],
       resends: 0,
       refusedSteps: [],
@@ -122,15 +133,19 @@ export class FakeSdk implements ProveSdk {
     };
     const mobile = async () => {
       await askNumber(this.numberNeeded);
+      // Only a held send is waited for: an unheld one takes no tick, so the code step follows at once.
+      if (this.held.send) await this.held.send;
       let problem: CodeProblem | undefined;
+      let wrong = 0;
       for (;;) {
+        run.codePrompts++;
         const answer: CodeAnswer = await refusable('code', steps.code(problem));
         problem = undefined;
         if (answer.kind === 'code') {
           run.codes.push(answer.code);
           await this.answer('code');
           if (this.codesExpire) problem = { kind: 'expired', proveMessage: 'the code has expired' };
-          else if (answer.code === '1234') break;
+          else if (answer.code === '1234' || ++wrong >= this.codesAllowed) break;
           else problem = { kind: 'wrong', proveMessage: 'the code is not right' };
         } else if (answer.kind === 'resend') {
           run.resends++;
@@ -142,6 +157,7 @@ export class FakeSdk implements ProveSdk {
     };
     const desktop = async () => {
       await askNumber(this.numberNeeded);
+      if (this.held.send) await this.held.send;
       if (this.noRetryStep) {
         await linkOpened;
         return;

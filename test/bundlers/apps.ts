@@ -4,10 +4,10 @@
  * without one, its documented minimal setup (webpack's Getting Started and Development guides,
  * esbuild's code splitting, the public/build layout of Rollup's starter app, Parcel's web app).
  *
- * The sources under test/bundlers/<app>/ are the apps' own; the README's framework snippets (the
- * fixtures in test/stacks/, which test/release/stacks.test.ts holds byte for byte to the README)
- * are copied in when the matrix runs, so each framework app builds the README's code as it is
- * today. The vanilla apps are the README's "From npm" snippet: `import 'prove-verify';` and the tag.
+ * The sources under test/bundlers/<app>/ are the apps' own; the docs' framework snippets (the
+ * fixtures in test/stacks/, which test/release/stacks.test.ts holds byte for byte to the docs)
+ * are copied in when the matrix runs, so each framework app builds the docs' code as it is
+ * today. The vanilla apps are docs/frameworks.md's "From npm" snippet: `import 'prove-verify';` and the tag.
  */
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -20,11 +20,11 @@ export interface App {
   /** Its folder under test/bundlers/. */
   name: string;
   title: string;
-  /** README fixtures copied in: test/stacks/ path → path in the app (folders are merged). */
+  /** The docs' fixtures copied in: test/stacks/ path → path in the app (folders are merged). */
   fixtures: [from: string, to: string][];
   /** The file holding the `<prove-verify>` tag (its possession type is what the start request carries). */
   tagFile: string;
-  /** A vanilla app's entry: README's "From npm" import, the tag in tagFile. */
+  /** A vanilla app's entry: the "From npm" import, the tag in tagFile. */
   entry?: string;
   /** What a framework app shows once its handler heard the element's verdict. */
   heard?: string;
@@ -43,7 +43,7 @@ export interface App {
 
 const viteDev = { script: 'dev', args: (port: number) => ['--host', '127.0.0.1', '--port', String(port), '--strictPort'] };
 
-/** The Next app's API routes: README's route handlers, when test/stacks/next/ has them. */
+/** The Next app's API routes: docs/server.md's route handlers, when test/stacks/next/ has them. */
 const nextRoutes: [string, string][] = existsSync(path.join(STACKS, 'next/app'))
   ? [
       ['next/app', 'app'],
@@ -118,7 +118,7 @@ export const APPS: App[] = [
     dev: { script: 'dev', args: (port) => ['-H', '127.0.0.1', '-p', String(port)] },
     startArgs: (port) => ['-H', '127.0.0.1', '-p', String(port)],
     says: {
-      // The route table lists README's route handlers, built with no PROVE_* variable set.
+      // The route table lists docs/server.md's route handlers, built with no PROVE_* variable set.
       build: [/Next\.js [\d.]+ \(Turbopack\)/, ...(nextRoutes.length ? [/ƒ \/api\/verify\n/, /ƒ \/api\/verify-status\n/, /ƒ \/api\/webhook\n/] : [])],
       dev: [/Next\.js [\d.]+ \(Turbopack\)/],
     },
@@ -134,12 +134,12 @@ export const APPS: App[] = [
   },
 ];
 
-/** Whether the Next app has README's route handlers (test/stacks/next/), or builds its page only. */
+/** Whether the Next app has docs/server.md's route handlers (test/stacks/next/), or builds its page only. */
 export const nextHasRoutes = nextRoutes.length > 0;
 
 /**
  * A fresh copy of the app in `workDir` (inside test/bundlers, so that it resolves the shared
- * install) with the README fixtures copied in; answers the copy's folder.
+ * install) with the docs' fixtures copied in; answers the copy's folder.
  */
 export function copyApp(app: App, workDir: string): string {
   rmSync(workDir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 /**
  * A person at an app's page: fills the form, presses Verify, and reads the result. The backend is
- * a stub on the page's own origin (the README's `backend-url="/api"`), through Playwright's
+ * a stub on the page's own origin (README's `backend-url="/api"`), through Playwright's
  * routing: it answers the start as a backend does when Prove refuses the person at once (no
  * authToken), so the flow ends in the failure state without Prove's servers, with Prove's SDK
  * fetched all the same (when the person reaches the form).
@@ -10,7 +10,7 @@ import type { Browser, Response } from 'playwright-core';
 import { button, fields, heading, seen, until, watchPageErrors } from '../e2e/support/page.js';
 import { ADDY } from '../e2e/support/stack.js';
 
-/** The README's "Prove refused the person at once": the element shows the failure and fires prove-verify-failure. */
+/** docs/server.md's "Prove refused the person at once": the element shows the failure and fires prove-verify-failure. */
 export const REFUSED = { success: false, possessionResult: 'not_applicable', verifyResult: 'failed' } as const;
 
 /** A string of Prove's SDK file (prove-auth.js) and of nothing else in the package: minifiers keep string literals. */

@@ -1,4 +1,4 @@
-// prove-verify/angular at run time: README's Angular component (test/stacks/angular/
+// prove-verify/angular at run time: docs/frameworks.md's Angular component (test/stacks/angular/
 // verify.component.ts, unchanged) in a small app, compiled by ngc as an application is, bundled by
 // esbuild, and opened in Chromium. The directive's inputs reach the element (the first name shows in
 // its field; Verify sends `possessionType: "mobile"`, where the element left alone would say
@@ -19,7 +19,7 @@ import { serveSite, type Site } from './support/loopback-site.js';
 const FIXTURE = path.join(REPO_ROOT, 'test/stacks/angular/verify.component.ts');
 const REFUSED = { success: false, possessionResult: 'not_applicable', verifyResult: 'failed' };
 
-/** The app around README's component: it passes a first name in and shows what `verified` said. */
+/** The app around the docs' component: it passes a first name in and shows what `verified` said. */
 const MAIN = `import '@angular/compiler';
 import { Component, provideZonelessChangeDetection, signal } from '@angular/core';
 import { bootstrapApplication } from '@angular/platform-browser';

@@ -4,7 +4,7 @@
 // fills the form and presses Verify. Each app must format the phone with its lazily loaded
 // numbering plan, send the start in E.164 to the backend (a stub on the page's origin), fetch
 // Prove's SDK when the person reaches the form, end in the failure state firing prove-verify-failure, with
-// no request refused and no page error. The apps and their README fixtures: test/bundlers/apps.ts.
+// no request refused and no page error. The apps and the docs' fixtures they build: test/bundlers/apps.ts.
 //
 // The deliberate break (numbering plans loaded through one computed import of `…/${code}.js`, as
 // before issue 14) must fail it: the last suite proves that of Vite's build and dev server on every
@@ -69,19 +69,19 @@ async function startDev(app: App, dir: string): Promise<{ url: string; server: C
   return { url, server };
 }
 
-/** The code blocks of README.md's `### heading` section. */
-function readmeBlocks(heading: string): string[] {
-  const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
-  const start = readme.indexOf(`\n### ${heading}\n`);
-  assert.ok(start >= 0, `README.md has no ### ${heading}`);
-  const section = readme.slice(start + 1).split(/\n#{2,3} /)[0]!;
+/** The code blocks of docs/frameworks.md's `## heading` section. */
+function frameworkBlocks(heading: string): string[] {
+  const page = readFileSync(path.join(REPO_ROOT, 'docs/frameworks.md'), 'utf8');
+  const start = page.indexOf(`\n## ${heading}\n`);
+  assert.ok(start >= 0, `docs/frameworks.md has no ## ${heading}`);
+  const section = page.slice(start + 1).split(/\n#{1,2} /)[0]!;
   return [...section.matchAll(/^```\w*\n([\s\S]*?)^```$/gm)].map((match) => match[1]!);
 }
 
-test(`the vanilla apps are README's "From npm" snippet: its import and the tag`, () => {
-  const [, imports] = readmeBlocks('From npm');
+test(`the vanilla apps are docs/frameworks.md's "From npm" snippet: its import, and README's tag`, () => {
+  const [, imports] = frameworkBlocks('From npm');
   const entry = "import 'prove-verify';";
-  assert.ok(imports!.startsWith(`${entry} `), `README's "From npm" snippet starts with ${entry}`);
+  assert.ok(imports!.startsWith(`${entry} `), `docs/frameworks.md's "From npm" snippet starts with ${entry}`);
   const tag = '<prove-verify backend-url="/api"></prove-verify>';
   assert.ok(readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8').includes(`\n${tag}\n`), `README.md shows ${tag}`);
   for (const app of APPS.filter((a) => a.entry)) {

@@ -1,8 +1,8 @@
-// README's plain HTML page (test/stacks/cdn/index.html, its listener verify.js) served beside
-// dist/cdn/ with README's Content-Security-Policy (test/stacks/cdn/csp.http, the block of the
-// "Content Security Policy" section), in Chromium: the element loads every file it needs, a valid
+// docs/frameworks.md's plain HTML page (test/stacks/cdn/index.html, its listener verify.js) served
+// beside dist/cdn/ with docs/csp.md's Content-Security-Policy (test/stacks/cdn/csp.http, that page's
+// block), in Chromium: the element loads every file it needs, a valid
 // submit reaches the backend, the listener gets its answer, and the browser reports no violation.
-// The same listener written inline, as README showed it before, is refused by that policy: the
+// The same listener written inline is refused by that policy: the
 // proof that the policy is strict and that a violation would be seen. And a whole flow on a phone,
 // with prove-verify-server as the backend and Prove's sandbox host answered by the sandbox emulator
 // (the browser's requests to it are handed over by Playwright): Prove's SDK talks to the host the
@@ -20,18 +20,18 @@ import { serveSite, type Site } from './support/loopback-site.js';
 import { PROVE_MOBILE_AUTH_HOSTS } from '../../src/prove-hosts.js';
 
 const FIXTURES = path.join(REPO_ROOT, 'test/stacks/cdn');
-/** Prove's sandbox client API, as README's policy names it. */
+/** Prove's sandbox client API, as docs/csp.md's policy names it. */
 const PROVE_SANDBOX = 'https://device.uat.prove-auth.proveapis.com';
 /** Prove's Mobile Auth host in the sandbox, where the SDK's Mobile Auth library asks the carrier. */
 const MOBILE_AUTH = 'https://device.uat.proveapis.com:4443';
 
-/** A fixture as README shows it: without its first line, which names the README block. */
+/** A fixture as the docs show it: without its first line, which names the doc's block. */
 function readmeBlock(file: string): string {
   const text = readFileSync(path.join(FIXTURES, file), 'utf8');
   return text.slice(text.indexOf('\n') + 1);
 }
 
-/** `Content-Security-Policy: …` as README gives it, as a header. */
+/** `Content-Security-Policy: …` as docs/csp.md gives it, as a header. */
 function readmeCsp(): Record<string, string> {
   const line = readmeBlock('csp.http').trim();
   const [name, value] = [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()];
@@ -39,7 +39,7 @@ function readmeCsp(): Record<string, string> {
   return { [name]: value };
 }
 
-/** README's CDN page with `csp`, and prove-verify-server on `emulator` as its backend at `/api`. */
+/** The docs' CDN page with `csp`, and prove-verify-server on `emulator` as its backend at `/api`. */
 function readmeSiteOn(emulator: EmulatorHandle, csp: Record<string, string>): Promise<Site> {
   return serveSite({
     pages: { '/': readmeBlock('index.html'), '/verify.js': readmeBlock('verify.js') },
@@ -83,14 +83,14 @@ async function watchedPage(browser: Browser | BrowserContext): Promise<Watched> 
   return watched;
 }
 
-describe("README's CDN page under README's Content-Security-Policy (Chromium)", () => {
+describe("docs/frameworks.md's CDN page under docs/csp.md's Content-Security-Policy (Chromium)", () => {
   let browser: Browser;
   let site: Site;
 
   before(async () => {
     ensureCdnBuild();
     const index = readmeBlock('index.html');
-    // README's earlier snippet: the same listener, inline.
+    // The same listener, inline.
     const inline = index.replace('<script type="module" src="/verify.js"></script>', `<script type="module">\n${readmeBlock('verify.js')}</script>`);
     assert.notEqual(inline, index, 'index.html no longer loads /verify.js');
     [browser, site] = await Promise.all([
@@ -212,7 +212,7 @@ describe("README's CDN page under README's Content-Security-Policy (Chromium)", 
     }
   }
 
-  it("on a phone, Mobile Auth reaches Prove's Mobile Auth host under README's policy: no code, no violation", async () => {
+  it("on a phone, Mobile Auth reaches Prove's Mobile Auth host under docs/csp.md's policy: no code, no violation", async () => {
     const { outcome, violations, hosts } = await mobileAuthUnder(readmeCsp());
     assert.deepEqual(violations, []);
     assert.deepEqual(hosts, [PROVE_SANDBOX, MOBILE_AUTH]);
@@ -232,7 +232,7 @@ describe("README's CDN page under README's Content-Security-Policy (Chromium)", 
     assert.equal(outcome, 'code');
   });
 
-  it("README's policy lists every host the element's console warning names for Mobile Auth", () => {
+  it("docs/csp.md's policy lists every host the element's console warning names for Mobile Auth", () => {
     const connect = Object.values(readmeCsp())[0]!
       .split(';')
       .find((d) => d.trim().startsWith('connect-src'))!

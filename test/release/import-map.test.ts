@@ -1,6 +1,6 @@
 // `prove-verify-import-map` (bin/): the import map it prints pins the files <prove-verify> loads
 // later under the exact URLs the element requests them by. Checked in Chromium on a page that
-// serves dist/cdn/ under README's Content-Security-Policy plus the hash the command prints: with
+// serves dist/cdn/ under docs/csp.md's Content-Security-Policy plus the hash the command prints: with
 // the files as built, the element runs; with one altered on its way (as a compromised CDN would),
 // Chromium refuses that file, its code never runs, and the person sees the element go no further.
 import assert from 'node:assert/strict';
@@ -75,7 +75,7 @@ describe('the import map in Chromium: the element loads pinned files and is refu
     const { stdout, stderr } = run(CDN);
     const hash = /script-src '(sha256-[\w+/=]+)'/.exec(stderr)?.[1];
     assert.ok(hash, stderr);
-    // README's header, with the map's hash added to script-src as README says.
+    // docs/csp.md's header, with the map's hash added to script-src as that page says.
     const header = readFileSync(path.join(REPO_ROOT, 'test/stacks/cdn/csp.http'), 'utf8').split('\n')[1]!;
     csp = header.replace(/^Content-Security-Policy: /, '').replace("script-src 'self'", `script-src 'self' '${hash}'`);
     assert.notEqual(csp, header);

@@ -1,11 +1,12 @@
-// The README's framework snippets, and its backend's (prove-verify-server, Hono, Express, Redis),
-// as fixtures in test/stacks/, compiled against the built package the way an app would import it
+// The framework snippets of docs/frameworks.md, and the backend's of docs/server.md and README's
+// quick start (prove-verify-server, Hono, Express, Redis, Next.js), as fixtures in test/stacks/,
+// compiled against the built package the way an app would import it
 // (`prove-verify/react`, `prove-verify/vue`, `prove-verify/vite`, `prove-verify/svelte`,
 // `prove-verify/angular`, `prove-verify/jsx`, `prove-verify-server`: resolved through package.json
 // `exports`). Misspelt props and events must not
 // compile: each is a file of its own in one copy per stack, so a stack costs two compiler runs, two
-// run at a time. Each fixture is the README's block itself, after a first comment line naming the
-// README section and block.
+// run at a time. Each fixture is the doc's block itself, after a first comment line naming the
+// doc, its section and the block.
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,7 +44,7 @@ const COMPILERS: Record<string, (dir: string) => [string, string[]]> = {
   angular: (dir) => ['ngc', ['-p', dir]],
   // Node's own resolution (NodeNext), with Node's types: the backend's snippets, Express and ioredis.
   server: (dir) => ['tsc', ['-p', dir]],
-  // README's Next.js route handlers, as the App Router lays them out (the bundler matrix builds them with next build).
+  // docs/server.md's Next.js route handlers, as the App Router lays them out (the bundler matrix builds them with next build).
   next: (dir) => ['tsc', ['-p', dir]],
 };
 const STACK_NAMES = Object.keys(COMPILERS);
@@ -200,7 +201,7 @@ describe('framework fixtures (test/stacks) compile against the built package', (
   after(() => copies.forEach((copy) => rmSync(copy, { recursive: true, force: true })));
 
   for (const stack of STACK_NAMES) {
-    it(`${stack}: the README's snippet compiles`, () => {
+    it(`${stack}: the docs' snippets compile`, () => {
       const { ok, output } = clean.get(stack)!;
       assert.ok(ok, output);
     });
@@ -223,61 +224,65 @@ describe('framework fixtures (test/stacks) compile against the built package', (
 });
 
 /**
- * The fenced code blocks of README.md's `## heading` or `### heading` section (up to the next
- * heading of its level or above), in order, without their fences.
+ * The fenced code blocks of `file`'s section under the heading `heading` (up to the next heading of
+ * its level or above), in order, without their fences. Lines in fenced blocks are never headings.
  */
-function readmeBlocks(heading: string): string[] {
-  const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
-  const found = new RegExp(`^(#{2,3}) ${heading.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n`, 'm').exec(readme);
-  assert.ok(found, `README.md has no ## or ### ${heading}`);
-  const rest = readme.slice(found.index + found[0].length);
-  const end = new RegExp(`^#{2,${found[1]!.length}} `, 'm').exec(rest);
-  const section = rest.slice(0, end?.index);
-  return [...section.matchAll(/^```\w*\n([\s\S]*?)^```$/gm)].map((match) => match[1]);
+function docBlocks(file: string, heading: string): string[] {
+  const lines = readFileSync(path.join(REPO_ROOT, file), 'utf8').split('\n');
+  let fenced = false;
+  const levels = lines.map((line) => {
+    if (line.startsWith('```')) fenced = !fenced;
+    return fenced ? 0 : (/^(#{1,6}) /.exec(line)?.[1]!.length ?? 0);
+  });
+  const start = lines.findIndex((line, index) => levels[index]! > 0 && line.slice(levels[index]! + 1) === heading);
+  assert.ok(start >= 0, `${file} has no heading ${heading}`);
+  const end = levels.findIndex((level, index) => index > start && level > 0 && level <= levels[start]!);
+  const section = lines.slice(start + 1, end < 0 ? undefined : end).join('\n');
+  return [...section.matchAll(/^```\w*\n([\s\S]*?)^```$/gm)].map((match) => match[1]!);
 }
 
-describe("the README's framework and backend snippets are the fixtures", () => {
+describe("the docs' framework and backend snippets are the fixtures", () => {
   // Block numbers count every fenced block in the section, from 1. Not here: Vue's block 3
   // (tsconfig.app.json, checked below).
-  const snippets: [heading: string, block: number, fixture: string][] = [
-    ['React and Next.js', 1, 'react/verify.tsx'],
-    ['React and Next.js', 2, 'react/intrinsic.tsx'],
-    ['Vue', 1, 'vue/vite.config.ts'],
-    ['Vue', 2, 'vue/prove-verify.d.ts'],
-    ['Vue', 4, 'vue/Verify.vue'],
-    ['Svelte', 1, 'svelte/app.d.ts'],
-    ['Svelte', 2, 'svelte/Verify.svelte'],
-    ['Angular', 1, 'angular/verify.component.ts'],
+  const snippets: [file: string, heading: string, block: number, fixture: string][] = [
+    ['docs/frameworks.md', 'React and Next.js', 1, 'react/verify.tsx'],
+    ['docs/frameworks.md', 'React and Next.js', 2, 'react/intrinsic.tsx'],
+    ['docs/frameworks.md', 'Vue', 1, 'vue/vite.config.ts'],
+    ['docs/frameworks.md', 'Vue', 2, 'vue/prove-verify.d.ts'],
+    ['docs/frameworks.md', 'Vue', 4, 'vue/Verify.vue'],
+    ['docs/frameworks.md', 'Svelte', 1, 'svelte/app.d.ts'],
+    ['docs/frameworks.md', 'Svelte', 2, 'svelte/Verify.svelte'],
+    ['docs/frameworks.md', 'Angular', 1, 'angular/verify.component.ts'],
     // Served and opened by test/release/cdn-example.test.ts.
-    ['Plain HTML or a CDN', 1, 'cdn/index.html'],
-    ['Plain HTML or a CDN', 2, 'cdn/verify.js'],
-    ['Content Security Policy', 1, 'cdn/csp.http'],
-    ['Your backend: prove-verify-server', 1, 'server/handlers.ts'],
-    ['Your backend: prove-verify-server', 2, 'server/hono.ts'],
-    ['Your backend: prove-verify-server', 3, 'server/express.ts'],
-    ['Your backend: prove-verify-server', 4, 'server/redis.ts'],
-    ['Your backend: prove-verify-server', 5, 'next/lib/prove.ts'],
-    ['Your backend: prove-verify-server', 6, 'next/app/api/verify/route.ts'],
-    ['Your backend: prove-verify-server', 7, 'server/on-verified.ts'],
+    ['docs/frameworks.md', 'Plain HTML or a CDN', 1, 'cdn/index.html'],
+    ['docs/frameworks.md', 'Plain HTML or a CDN', 2, 'cdn/verify.js'],
+    ['docs/csp.md', 'Content Security Policy', 1, 'cdn/csp.http'],
+    ['README.md', 'Your backend: prove-verify-server', 1, 'server/quick-start.ts'],
+    ['docs/server.md', 'prove-verify-server', 1, 'server/handlers.ts'],
+    ['docs/server.md', 'Hono', 1, 'server/hono.ts'],
+    ['docs/server.md', 'Express', 1, 'server/express.ts'],
+    ['docs/server.md', 'More than one machine: Redis', 1, 'server/redis.ts'],
+    ['docs/server.md', 'Next.js route handlers', 1, 'next/lib/prove.ts'],
+    ['docs/server.md', 'Next.js route handlers', 2, 'next/app/api/verify/route.ts'],
+    ['docs/server.md', 'The verdict on your server: `onVerified`', 1, 'server/on-verified.ts'],
   ];
-  for (const [heading, block, fixture] of snippets) {
-    it(`README '${heading}' block ${block} is test/stacks/${fixture}, byte for byte after its first comment line`, () => {
+  for (const [file, heading, block, fixture] of snippets) {
+    it(`${file} '${heading}' block ${block} is test/stacks/${fixture}, byte for byte after its first comment line`, () => {
       const source = readFileSync(path.join(STACKS, fixture), 'utf8');
       const firstLine = source.slice(0, source.indexOf('\n'));
+      const names = `${file} "${heading}", block ${block}`;
       assert.ok(
-        [`// README "${heading}", block ${block}`, `<!-- README "${heading}", block ${block}`, `# README "${heading}", block ${block}`].some((start) =>
-          firstLine.startsWith(start),
-        ),
+        [`// ${names}`, `<!-- ${names}`, `# ${names}`].some((start) => firstLine.startsWith(start)),
         `${fixture} starts with ${firstLine}`,
       );
-      const blocks = readmeBlocks(heading);
+      const blocks = docBlocks(file, heading);
       assert.ok(block <= blocks.length, `the ${heading} section has ${blocks.length} blocks`);
       assert.equal(source.slice(firstLine.length + 1), blocks[block - 1]);
     });
   }
 
-  it("README 'Vue' block 3's vueCompilerOptions are test/stacks/vue/tsconfig.app.json's, which vue-tsc compiles", () => {
-    const block = readmeBlocks('Vue')[2]!;
+  it("docs/frameworks.md 'Vue' block 3's vueCompilerOptions are test/stacks/vue/tsconfig.app.json's, which vue-tsc compiles", () => {
+    const block = docBlocks('docs/frameworks.md', 'Vue')[2]!;
     assert.match(block, /^\/\/ tsconfig\.app\.json\b/, 'the block names another file');
     const tsconfigApp = JSON.parse(readFileSync(path.join(STACKS, 'vue/tsconfig.app.json'), 'utf8'));
     assert.deepEqual(JSON.parse(block.slice(block.indexOf('\n') + 1)).vueCompilerOptions, tsconfigApp.vueCompilerOptions);
@@ -304,7 +309,7 @@ describe("Vue's isCustomElement, as prove-verify/vite sets it through Vite's own
 
   before(ensureBuilt);
 
-  it("README's vite.config.ts makes <prove-verify> an element Vue creates, where vue() alone looks for a component", async () => {
+  it("docs/frameworks.md's vite.config.ts makes <prove-verify> an element Vue creates, where vue() alone looks for a component", async () => {
     // The fixture's own config (vue-tsc and tsconfig.node.json type-check it).
     const { default: config } = await import('../stacks/vue/vite.config.js');
     assert.match(compiled(await vueTemplateOptions(config)), asElement);

@@ -1,5 +1,5 @@
 /**
- * The README's Express and Hono mounts (test/stacks/server/express.ts and hono.ts, the README blocks
+ * docs/server.md's Express and Hono mounts (test/stacks/server/express.ts and hono.ts, that page's blocks
  * themselves) serving the contract for real, every method of it (405 from the handlers, not the
  * framework's 404 page): prove-verify-server as built (dist/, through
  * package.json `exports`, as an app imports it), on Node's http server (Express 5 as is, Hono through
@@ -94,7 +94,7 @@ async function listen(app: RequestListener): Promise<RunningApp> {
 }
 
 for (const mount of MOUNTS) {
-  describe(`the README's ${mount} mount serves the contract`, { timeout: 20_000 }, () => {
+  describe(`docs/server.md's ${mount} mount serves the contract`, { timeout: 20_000 }, () => {
     let app: RunningApp;
     before(async () => {
       app = await start(mount);
@@ -145,7 +145,7 @@ for (const mount of MOUNTS) {
     });
   });
 
-  describe(`the README's ${mount} mount counts the connection's address`, { timeout: 20_000 }, () => {
+  describe(`docs/server.md's ${mount} mount counts the connection's address`, { timeout: 20_000 }, () => {
     let app: RunningApp;
     before(async () => {
       app = await start(mount, { limits: { ...server.NO_LIMITS, textsPerAddress: 6 } });

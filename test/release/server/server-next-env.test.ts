@@ -1,5 +1,5 @@
 /**
- * README's Next.js route handlers (test/stacks/next/) with Prove's variables set, serving the
+ * docs/server.md's Next.js route handlers (test/stacks/next/) with Prove's variables set, serving the
  * contract against the stub Prove of app-helpers.ts: the settings made at the first request from
  * the environment (proveFromEnv, PROVE_BASE_URL standing for the emulator's address), every method
  * of each route file answered by prove-verify-server (405 with Allow: POST, where Next's own 405
@@ -44,7 +44,7 @@ function post(route: Route, body: unknown, headers: Record<string, string> = {})
   );
 }
 
-describe("README's Next.js route handlers with Prove's variables set", () => {
+describe("docs/server.md's Next.js route handlers with Prove's variables set", () => {
   test('a flow: started at Prove with the landing page, pending, then the verdict once', async (t) => {
     t.mock.method(console, 'warn', (line: string) => warnings.push(line));
     const started = await post('verify', ADDY);

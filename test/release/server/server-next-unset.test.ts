@@ -1,5 +1,5 @@
 /**
- * README's Next.js route handlers (test/stacks/next/, an App Router layout, as the README shows
+ * docs/server.md's Next.js route handlers (test/stacks/next/, an App Router layout, as that page shows
  * them) where `next build` runs them, and where a deploy missing Prove's secrets does: with no
  * PROVE_* variable. Importing them throws nothing (the build evaluates route modules); the first
  * request makes the settings, and their ConfigError is written once, whole, to the log, while every
@@ -20,7 +20,7 @@ type RouteModule = Record<(typeof METHODS)[number], (request: Request) => Promis
 
 const fixture = (route: string) => new URL(`../../stacks/next/app/api/${route}/route.ts`, import.meta.url);
 
-describe("README's Next.js route handlers with no PROVE_* variable set", () => {
+describe("docs/server.md's Next.js route handlers with no PROVE_* variable set", () => {
   const modules: Partial<Record<(typeof ROUTES)[number], RouteModule>> = {};
 
   test('import without throwing (as `next build` evaluates them), each exporting every method', async () => {
@@ -65,7 +65,7 @@ describe("README's Next.js route handlers with no PROVE_* variable set", () => {
     ]);
   });
 
-  test('the three route files are one file (README block 6), byte for byte after their first line', async () => {
+  test('the three route files are one file (docs/server.md "Next.js route handlers", block 2), byte for byte after their first line', async () => {
     const [verify, ...others] = await Promise.all(ROUTES.map(async (route) => (await readFile(fixture(route), 'utf8')).replace(/^.*\n/, '')));
     for (const other of others) assert.equal(other, verify);
   });

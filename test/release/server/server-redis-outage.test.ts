@@ -1,7 +1,7 @@
 /**
  * What a person sees when the Redis behind prove-verify-server stalls or stops mid-flow, against a
- * real redis-server (Debian's; .ci/run installs it) with AOF on, as README asks, and the client
- * settings of README's snippet (test/stacks/server/redis.ts). Paused (SIGSTOP) or stopped
+ * real redis-server (Debian's; .ci/run installs it) with AOF on, as docs/server.md asks, and the client
+ * settings of that page's snippet (test/stacks/server/redis.ts). Paused (SIGSTOP) or stopped
  * (SIGKILL), every call answers 503 store_unavailable with Retry-After within the commandTimeout,
  * never a 500 and never a verdict; started again on the same AOF directory, the flow finishes with
  * its own verdict, given once. Without AOF the same restart ends the flow: the status call answers
@@ -21,8 +21,8 @@ import { ADDY, resetStub, startStubProve, type StubProve } from '../../server/ap
 import { skipWithoutRedis, startRedisServer, stopRedisServer } from './redis-server.js';
 
 const SITE = 'https://shop.example';
-/** README's client settings, as its snippet has them (checked against the fixture below). */
-const README_CLIENT = { commandTimeout: 1000, enableOfflineQueue: false, autoResendUnfulfilledCommands: false };
+/** docs/server.md's client settings, as its snippet has them (checked against the fixture below). */
+const SNIPPET_CLIENT = { commandTimeout: 1000, enableOfflineQueue: false, autoResendUnfulfilledCommands: false };
 const FIXTURE = new URL('../../stacks/server/redis.ts', import.meta.url);
 const VERDICT = { success: 'true', possessionResult: 'success', verifyResult: 'success' };
 
@@ -95,7 +95,7 @@ describe('Redis paused or stopped mid-flow: what the person sees', { skip: skipW
     redisErrors = [];
     verified = [];
     logged = [];
-    client = new Redis({ host: '127.0.0.1', port, ...README_CLIENT });
+    client = new Redis({ host: '127.0.0.1', port, ...SNIPPET_CLIENT });
     client.on('error', (error: Error) => redisErrors.push(error.message));
     await once(client, 'ready');
     handlers = createProveVerifyHandlers({
@@ -119,9 +119,9 @@ describe('Redis paused or stopped mid-flow: what the person sees', { skip: skipW
     await stub?.close();
   });
 
-  test("README's snippet has the client settings used here, and an 'error' listener", () => {
+  test("docs/server.md's snippet has the client settings used here, and an 'error' listener", () => {
     const fixture = readFileSync(FIXTURE, 'utf8');
-    for (const [name, value] of Object.entries(README_CLIENT)) assert.ok(fixture.includes(`${name}: ${value}`), `${name}: ${value}`);
+    for (const [name, value] of Object.entries(SNIPPET_CLIENT)) assert.ok(fixture.includes(`${name}: ${value}`), `${name}: ${value}`);
     assert.match(fixture, /redis\.on\('error', /);
   });
 
@@ -131,14 +131,14 @@ describe('Redis paused or stopped mid-flow: what the person sees', { skip: skipW
     stub.status = VERDICT;
     server!.kill('SIGSTOP');
     const paused = await status(flow);
-    assertStoreUnavailable(paused, README_CLIENT.commandTimeout + 500);
-    assert.ok(paused.ms >= README_CLIENT.commandTimeout - 50, `a paused Redis is found out by the timeout (${Math.round(paused.ms)} ms)`);
+    assertStoreUnavailable(paused, SNIPPET_CLIENT.commandTimeout + 500);
+    assert.ok(paused.ms >= SNIPPET_CLIENT.commandTimeout - 50, `a paused Redis is found out by the timeout (${Math.round(paused.ms)} ms)`);
     const start = await handlers.verify(post('verify', ADDY), { clientAddress: '203.0.113.9' });
     assert.equal(start.status, 503);
     assert.equal(stub.verifies.length, 1, 'a start the store could not keep sent no text');
     assert.equal(verified.length, 0, 'no verdict while the store is paused');
     console.log(
-      `# Redis paused: the status call answered 503 store_unavailable after ${Math.round(paused.ms)} ms (commandTimeout ${README_CLIENT.commandTimeout} ms)`,
+      `# Redis paused: the status call answered 503 store_unavailable after ${Math.round(paused.ms)} ms (commandTimeout ${SNIPPET_CLIENT.commandTimeout} ms)`,
     );
 
     server!.kill('SIGCONT');

@@ -1,4 +1,4 @@
-// README "Angular", block 1.
+// docs/frameworks.md "Angular", block 1.
 import { Component, input, output } from '@angular/core';
 import { ProveVerify, type ProveVerifyResultDetail } from 'prove-verify/angular';
 

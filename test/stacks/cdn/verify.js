@@ -1,4 +1,4 @@
-// README "Plain HTML or a CDN", block 2: the listener, a module of its own.
+// docs/frameworks.md "Plain HTML or a CDN", block 2: the listener, a module of its own.
 // verify.js
 const verify = document.querySelector('prove-verify');
 function done(e) {

@@ -1,4 +1,4 @@
-// README "React and Next.js", block 2: the tag itself, typed by prove-verify/jsx.
+// docs/frameworks.md "React and Next.js", block 2: the tag itself, typed by prove-verify/jsx.
 import type { CustomElements } from 'prove-verify/jsx';
 import 'prove-verify';
 

@@ -1,4 +1,4 @@
-// README "React and Next.js", block 1: the wrapper, in a Next.js App Router client component.
+// docs/frameworks.md "React and Next.js", block 1: the wrapper, in a Next.js App Router client component.
 'use client';
 import { ProveVerify } from 'prove-verify/react';
 

@@ -1,4 +1,4 @@
-// README "Your backend: prove-verify-server", block 3
+// docs/server.md "Express", block 1
 import { getRequestListener } from '@hono/node-server';
 import express from 'express';
 import type { ProveVerifyHandlers } from 'prove-verify-server';

@@ -1,4 +1,4 @@
-// README "Your backend: prove-verify-server", block 1
+// docs/server.md "prove-verify-server", block 1
 import { createProveVerifyHandlers, proveFromEnv } from 'prove-verify-server';
 
 // Every setting is checked here: one that cannot work (a PROVE_CLIENT_ID not set, a pageOrigins

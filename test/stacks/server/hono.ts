@@ -1,4 +1,4 @@
-// README "Your backend: prove-verify-server", block 2
+// docs/server.md "Hono", block 1
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
 import type { ProveVerifyHandlers } from 'prove-verify-server';

@@ -1,4 +1,4 @@
-// README "Your backend: prove-verify-server", block 7
+// docs/server.md "The verdict on your server: `onVerified`", block 1
 import { SignJWT } from 'jose';
 import { createProveVerifyHandlers, proveFromEnv } from 'prove-verify-server';
 

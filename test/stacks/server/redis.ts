@@ -1,4 +1,4 @@
-// README "Your backend: prove-verify-server", block 4
+// docs/server.md "More than one machine: Redis", block 1
 import { Redis } from 'ioredis';
 import { redisStore } from 'prove-verify-server';
 

@@ -1,3 +1,3 @@
-// README "Vue", block 2: prove-verify/vue adds <prove-verify> to Vue's GlobalComponents.
+// docs/frameworks.md "Vue", block 2: prove-verify/vue adds <prove-verify> to Vue's GlobalComponents.
 // src/prove-verify.d.ts
 import type {} from 'prove-verify/vue';

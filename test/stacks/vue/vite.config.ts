@@ -1,4 +1,4 @@
-// README "Vue", block 1.
+// docs/frameworks.md "Vue", block 1.
 import vue from '@vitejs/plugin-vue';
 import proveVerify from 'prove-verify/vite';
 import { defineConfig } from 'vite';

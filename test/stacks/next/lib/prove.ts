@@ -1,4 +1,4 @@
-// README "Your backend: prove-verify-server", block 5
+// docs/server.md "Next.js route handlers", block 1
 import { createProveVerifyHandlers, proveFromEnv } from 'prove-verify-server';
 
 // A function: the settings are made and checked at the first request, not when `next build`

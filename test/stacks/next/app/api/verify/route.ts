@@ -1,4 +1,4 @@
-// README "Your backend: prove-verify-server", block 6
+// docs/server.md "Next.js route handlers", block 2
 import { prove } from '../../../lib/prove';
 
 // The same file serves app/api/verify-status/ and app/api/webhook/: prove.handle reads the path.

@@ -1,4 +1,4 @@
-// As app/api/verify/route.ts (README "Your backend: prove-verify-server", block 6), byte for byte after this line
+// As app/api/verify/route.ts (docs/server.md "Next.js route handlers", block 2), byte for byte after this line
 import { prove } from '../../../lib/prove';
 
 // The same file serves app/api/verify-status/ and app/api/webhook/: prove.handle reads the path.

@@ -16,7 +16,8 @@ export function shippedPaths() {
     if (Array.isArray(node)) return node.forEach(rewrite);
     if (!node || typeof node !== 'object') return;
     for (const [key, value] of Object.entries(node)) {
-      if ((key === 'path' || key === 'module') && typeof value === 'string') node[key] = value.replace(SOURCE, 'dist/$1.js');
+      if ((key === 'path' || key === 'module') && typeof value === 'string')
+        node[key] = value.replace(SOURCE, 'dist/$1.js');
       else rewrite(value);
     }
   };

@@ -32,7 +32,10 @@ export default defineConfig(
   {
     rules: {
       // `const { dropped: _, ...rest } = x` is how this code leaves a field out; tsc's noUnused* already checks the rest.
-      '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true, argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { ignoreRestSiblings: true, argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       // `declare global { namespace JSX { … } }` and `declare module` augmentations are how JSX/Svelte typings are extended.
       '@typescript-eslint/no-namespace': ['error', { allowDeclarations: true }],
       // An augmentation must be an interface that extends the added type (`interface IntrinsicElements extends CustomElements {}`).
@@ -74,7 +77,9 @@ export default defineConfig(
       'import-x/extensions': ['.ts', '.js', '.mjs'],
       'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
       // TypeScript's way: `./x.js` in an import names `./x.ts`.
-      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.mjs'], extensionAlias: { '.js': ['.ts', '.js'] } })],
+      'import-x/resolver-next': [
+        createNodeResolver({ extensions: ['.ts', '.js', '.mjs'], extensionAlias: { '.js': ['.ts', '.js'] } }),
+      ],
     },
     rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
   },

@@ -54,7 +54,9 @@ function cdnManifest() {
           ...(language && { language }),
           imports: output.imports,
           // Prove's file is an external: rollup names it by its path from the chunk.
-          dynamicImports: [...new Set(output.dynamicImports.map((file) => (file === `./${SDK_FILE}` ? SDK_FILE : file)))],
+          dynamicImports: [
+            ...new Set(output.dynamicImports.map((file) => (file === `./${SDK_FILE}` ? SDK_FILE : file))),
+          ],
           modules: Object.keys(output.modules).map(relative),
         };
       }
@@ -162,7 +164,13 @@ export default [
     input: 'dist/instant-link.js',
     onwarn,
     external: [SDK],
-    output: { dir: CDN_DIR, format: 'es', entryFileNames: 'instant-link.js', paths: { [SDK]: `./${SDK_FILE}` }, sourcemap: true },
+    output: {
+      dir: CDN_DIR,
+      format: 'es',
+      entryFileNames: 'instant-link.js',
+      paths: { [SDK]: `./${SDK_FILE}` },
+      sourcemap: true,
+    },
     plugins: plugins(),
   },
 ];

@@ -108,8 +108,16 @@ export default {
   // renderer process for each costs about as much CPU as the tests in it (measured: the browser
   // tests take a quarter less CPU). The end-to-end tests, with several contexts, keep Chromium's
   // usual processes.
-  browsers: [chromeLauncher({ launchOptions: { executablePath, headless: true, args: [...CHROME_ARGS, '--single-process'] } })],
-  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2021' }), liveStack(), forcedColors(), reactAsEsm(), a11ySnapshotPlugin()],
+  browsers: [
+    chromeLauncher({ launchOptions: { executablePath, headless: true, args: [...CHROME_ARGS, '--single-process'] } }),
+  ],
+  plugins: [
+    esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2021' }),
+    liveStack(),
+    forcedColors(),
+    reactAsEsm(),
+    a11ySnapshotPlugin(),
+  ],
   middleware: [fakeBackend, liveStackProxy],
   // The usual report, and the counts `npm test`'s closing line adds up.
   reporters: [defaultReporter(), wtrCounts()],

@@ -61,7 +61,9 @@ type Inputs = { readonly [K in Settable]: Signal<ProveVerifyElement[K] | undefin
 
 /** One output per event, named without `prove-verify-` (`success`), emitting the element's own event. */
 type Outputs = {
-  readonly [E in keyof ProveVerifyEventMap as E extends `prove-verify-${infer Name}` ? Name : never]: OutputEmitterRef<ProveVerifyEventMap[E]>;
+  readonly [E in keyof ProveVerifyEventMap as E extends `prove-verify-${infer Name}` ? Name : never]: OutputEmitterRef<
+    ProveVerifyEventMap[E]
+  >;
 };
 
 /**
@@ -120,6 +122,9 @@ export class ProveVerify implements Inputs, Outputs, OnChanges {
 
   /** Only the inputs a template binds reach the element: the others keep the element's defaults. */
   ngOnChanges(changes: SimpleChanges): void {
-    Object.assign(this.element, Object.fromEntries(Object.keys(changes).map((name) => [name, this[name as Settable]()])));
+    Object.assign(
+      this.element,
+      Object.fromEntries(Object.keys(changes).map((name) => [name, this[name as Settable]()])),
+    );
   }
 }

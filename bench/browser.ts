@@ -42,7 +42,8 @@ export function watchNetwork(page: Page) {
     async quiet(ms: number, timeout = 10_000): Promise<void> {
       const deadline = Date.now() + timeout;
       while (inFlight > 0 || Date.now() - lastChange < ms) {
-        if (Date.now() > deadline) throw new Error(`the page still had ${inFlight} request(s) in flight after ${timeout} ms`);
+        if (Date.now() > deadline)
+          throw new Error(`the page still had ${inFlight} request(s) in flight after ${timeout} ms`);
         await sleep(Math.max(10, ms - (Date.now() - lastChange)));
       }
     },

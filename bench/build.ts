@@ -34,8 +34,13 @@ export function ensureFreshDist(log: (line: string) => void): 'fresh' | 'rebuilt
   if (built > sources) return 'fresh';
   log(built ? '# dist/cdn is older than its sources: npm run build' : '# dist/cdn is missing: npm run build');
   // Bounded like everything else here: a build takes well under a minute.
-  const result = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: BUILD_TIMEOUT_MS });
-  if (result.status !== 0) throw new Error(`npm run build failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`})`);
+  const result = spawnSync('npm', ['run', 'build'], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    timeout: BUILD_TIMEOUT_MS,
+  });
+  if (result.status !== 0)
+    throw new Error(`npm run build failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`})`);
   return 'rebuilt';
 }
 

@@ -39,10 +39,14 @@ type Measured = Required<Omit<Probe, 'fcp'>> & { fcp?: number };
 async function sample(browser: Browser, site: Site, arm: Arm): Promise<Measured> {
   return inFreshContext(browser, DESKTOP, async (page) => {
     await page.goto(site.page(PAINT_PAGES[arm].file));
-    await page.waitForFunction(() => (window as { __firstPaint?: Probe }).__firstPaint?.done, undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => (window as { __firstPaint?: Probe }).__firstPaint?.done, undefined, {
+      timeout: 10_000,
+    });
     // First-contentful-paint is reported a little after the frame; give it a moment, not forever.
     await page
-      .waitForFunction(() => (window as { __firstPaint?: Probe }).__firstPaint?.fcp !== undefined, undefined, { timeout: 1_000 })
+      .waitForFunction(() => (window as { __firstPaint?: Probe }).__firstPaint?.fcp !== undefined, undefined, {
+        timeout: 1_000,
+      })
       .catch(() => undefined);
     const probe = await page.evaluate(() => (window as { __firstPaint?: Probe }).__firstPaint!);
     if (probe.moduleStart === undefined || probe.moduleEnd === undefined || probe.painted === undefined) {
@@ -52,9 +56,20 @@ async function sample(browser: Browser, site: Site, arm: Arm): Promise<Measured>
   });
 }
 
-export async function benchFirstPaint(browser: Browser, site: Site, pairs: number, log: (line: string) => void): Promise<FirstPaintSamples> {
+export async function benchFirstPaint(
+  browser: Browser,
+  site: Site,
+  pairs: number,
+  log: (line: string) => void,
+): Promise<FirstPaintSamples> {
   const arms = (): Record<Arm, number[]> => ({ element: [], baseline: [] });
-  const result: FirstPaintSamples = { painted: arms(), fcp: arms(), received: arms(), defined: arms(), bytes: { element: 0, baseline: 0 } };
+  const result: FirstPaintSamples = {
+    painted: arms(),
+    fcp: arms(),
+    received: arms(),
+    defined: arms(),
+    bytes: { element: 0, baseline: 0 },
+  };
   // One unmeasured load of each: the first page a browser opens pays for its own start-up.
   for (const arm of ['element', 'baseline'] as const) await sample(browser, site, arm);
   const order = interleave<Arm>('element', 'baseline', pairs);

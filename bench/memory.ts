@@ -66,7 +66,9 @@ async function listenersOn(cdp: CDPSession, expression: 'window' | 'document'): 
 
 /** Live objects whose prototype is the element class's (`Runtime.queryObjects` collects garbage first). */
 async function elementsAlive(cdp: CDPSession): Promise<number> {
-  const { result: proto } = await cdp.send('Runtime.evaluate', { expression: 'customElements.get("prove-verify").prototype' });
+  const { result: proto } = await cdp.send('Runtime.evaluate', {
+    expression: 'customElements.get("prove-verify").prototype',
+  });
   const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: proto.objectId! });
   try {
     const { result } = await cdp.send('Runtime.callFunctionOn', {
@@ -141,7 +143,12 @@ async function cycleOnce(page: Page, possession: Possession, socketsCreated: () 
 export async function benchMemory(
   browser: Browser,
   site: Site,
-  { possession, cycles, warmCycle, every = 10 }: { possession: Possession; cycles: number; warmCycle: number; every?: number },
+  {
+    possession,
+    cycles,
+    warmCycle,
+    every = 10,
+  }: { possession: Possession; cycles: number; warmCycle: number; every?: number },
   log: (line: string) => void,
 ): Promise<MemoryResult> {
   // Each flow where it belongs: the code on an iPhone; the link in a desktop window, where the SDK
@@ -174,7 +181,9 @@ export async function benchMemory(
       if (cycle === warmCycle || cycle % every === 0 || cycle === cycles) {
         await network.quiet(SETTLE_MS);
         points.push(await measure(page, cdp, cycle, sockets.size));
-        log(`#   memory (${possession}): cycle ${cycle}/${cycles}, heap ${(points.at(-1)!.heapUsed / 1024 / 1024).toFixed(2)} MB`);
+        log(
+          `#   memory (${possession}): cycle ${cycle}/${cycles}, heap ${(points.at(-1)!.heapUsed / 1024 / 1024).toFixed(2)} MB`,
+        );
       }
     }
     const last = points.at(-1)!;

@@ -62,7 +62,8 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
   if (values.help) return 'help';
   const only = values.only ? values.only.split(',').map((name) => name.trim()) : [...BENCHES];
   for (const name of only) {
-    if (!(BENCHES as readonly string[]).includes(name)) throw new Error(`--only: unknown benchmark ${name} (${BENCHES.join(', ')})`);
+    if (!(BENCHES as readonly string[]).includes(name))
+      throw new Error(`--only: unknown benchmark ${name} (${BENCHES.join(', ')})`);
   }
   const cycles = count(values.cycles, 200, 'cycles', 2);
   const warmCycle = count(values['warm-cycle'], Math.min(10, cycles - 1), 'warm-cycle');

@@ -54,15 +54,35 @@ function timingRows(r: Report): string[] {
   const rows: string[] = [];
   if (r.paint?.ok) {
     const { painted, fcp } = r.paint.value;
-    rows.push(ratioRow(`First paint: module request → form painted (${painted.element.length} pairs)`, painted.element, painted.baseline, GOALS.paint));
+    rows.push(
+      ratioRow(
+        `First paint: module request → form painted (${painted.element.length} pairs)`,
+        painted.element,
+        painted.baseline,
+        GOALS.paint,
+      ),
+    );
     const [element, baseline] = [taken(fcp.element).length, taken(fcp.baseline).length];
     if (element && baseline && pairedRatios(fcp.element, fcp.baseline).length) {
-      rows.push(ratioRow(`First paint: module request → first-contentful-paint (reported ${element}/${baseline} times)`, fcp.element, fcp.baseline));
+      rows.push(
+        ratioRow(
+          `First paint: module request → first-contentful-paint (reported ${element}/${baseline} times)`,
+          fcp.element,
+          fcp.baseline,
+        ),
+      );
     }
   }
   if (r.submit?.ok) {
     const { focused } = r.submit.value;
-    rows.push(ratioRow(`Submit → code input focused, iPhone (${focused.element.length} pairs)`, focused.element, focused.vanilla, GOALS.submit));
+    rows.push(
+      ratioRow(
+        `Submit → code input focused, iPhone (${focused.element.length} pairs)`,
+        focused.element,
+        focused.vanilla,
+        GOALS.submit,
+      ),
+    );
   }
   return rows;
 }
@@ -77,7 +97,8 @@ function paintNotes(p: FirstPaintSamples): string[] {
 }
 
 function submitNotes(s: SubmitSamples): string[] {
-  const requested = (arm: 'element' | 'vanilla') => `${s.requested[arm].list || 'nothing'} (${s.requested[arm].samples} of ${s.focused[arm].length} samples)`;
+  const requested = (arm: 'element' | 'vanilla') =>
+    `${s.requested[arm].list || 'nothing'} (${s.requested[arm].samples} of ${s.focused[arm].length} samples)`;
   return [
     `  From the click to the backend's start call (\`POST /api/verify\`) leaving the page: element`,
     `  ${ms(median(s.verifySent.element))}, vanilla ${ms(median(s.verifySent.vanilla))} (medians). Requested between the click and the`,
@@ -91,8 +112,13 @@ const signedKb = (bytes: number) => `${bytes >= 0 ? '+' : '−'}${(Math.abs(byte
 function memoryTable(m: MemoryResult): string[] {
   const { warm, last } = m;
   const growth = last.heapUsed - warm.heapUsed;
-  const row = <T>(label: string, pick: (p: MemoryPoint) => T, goal: string, ok: boolean, format: (value: T) => string = String) =>
-    `| ${label} | ${format(pick(warm))} | ${format(pick(last))} | ${goal}: ${met(ok)} |`;
+  const row = <T>(
+    label: string,
+    pick: (p: MemoryPoint) => T,
+    goal: string,
+    ok: boolean,
+    format: (value: T) => string = String,
+  ) => `| ${label} | ${format(pick(warm))} | ${format(pick(last))} | ${goal}: ${met(ok)} |`;
   const heaps = m.points.map((p) => `${p.cycle}: ${(p.heapUsed / 1024 / 1024).toFixed(2)}`).join(', ');
   const cycle = summarize(m.cycleMs);
   const flow =
@@ -104,9 +130,20 @@ function memoryTable(m: MemoryResult): string[] {
     '',
     `| After garbage collection | cycle ${m.warmCycle} (warm) | cycle ${m.cycles} | Goal |`,
     '|---|---|---|---|',
-    row('JS heap used', (p) => p.heapUsed, `grows < ${mb(GOALS.heapGrowthBytes)} (${signedKb(growth)})`, growth < GOALS.heapGrowthBytes, mb),
+    row(
+      'JS heap used',
+      (p) => p.heapUsed,
+      `grows < ${mb(GOALS.heapGrowthBytes)} (${signedKb(growth)})`,
+      growth < GOALS.heapGrowthBytes,
+      mb,
+    ),
     row('Listeners on window', (p) => p.windowListeners, 'none added', last.windowListeners <= warm.windowListeners),
-    row('Listeners on document', (p) => p.documentListeners, 'none added', last.documentListeners <= warm.documentListeners),
+    row(
+      'Listeners on document',
+      (p) => p.documentListeners,
+      'none added',
+      last.documentListeners <= warm.documentListeners,
+    ),
     row('JS event listeners, all targets', (p) => p.jsListeners, 'none added', last.jsListeners <= warm.jsListeners),
     row('Timers that can still fire', (p) => p.liveTimers, 'none left', last.liveTimers === 0),
     row('WebSockets open', (p) => p.openSockets, 'none left', last.openSockets === 0),
@@ -121,7 +158,11 @@ function memoryTable(m: MemoryResult): string[] {
     '',
     `Heap (MB) by cycle: ${heaps}.`,
     ...(m.retainedBy.length
-      ? ['', 'What still holds a removed element, from a heap snapshot after the last cycle:', ...m.retainedBy.map((c) => `- \`${c}\``)]
+      ? [
+          '',
+          'What still holds a removed element, from a heap snapshot after the last cycle:',
+          ...m.retainedBy.map((c) => `- \`${c}\``),
+        ]
       : []),
     '',
   ];

@@ -47,7 +47,11 @@ export async function retainingChains(cdp: CDPSession, tag: string, limit = 3): 
   const { node_fields: nf, node_types, edge_fields: ef, edge_types } = snap.snapshot.meta;
   const [N, E] = [nf.length, ef.length];
   const [nType, nName, nEdges] = ['type', 'name', 'edge_count'].map((f) => nf.indexOf(f)) as [number, number, number];
-  const [eType, eName, eTo] = ['type', 'name_or_index', 'to_node'].map((f) => ef.indexOf(f)) as [number, number, number];
+  const [eType, eName, eTo] = ['type', 'name_or_index', 'to_node'].map((f) => ef.indexOf(f)) as [
+    number,
+    number,
+    number,
+  ];
   const typeOf = (n: number) => node_types[0][snap.nodes[n * N + nType]!]!;
   const nameOf = (n: number) => snap.strings[snap.nodes[n * N + nName]!]!;
 

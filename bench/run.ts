@@ -54,7 +54,9 @@ function describeTree(): string {
   try {
     const head = git('rev-parse', '--short', 'HEAD');
     const dirty = git('status', '--porcelain', '--', 'src', 'rollup.config.mjs', 'package.json');
-    return dirty ? `${head} with uncommitted changes to ${dirty.split('\n').length} file(s) of src/ or the build` : `${head}, src/ as committed`;
+    return dirty
+      ? `${head} with uncommitted changes to ${dirty.split('\n').length} file(s) of src/ or the build`
+      : `${head}, src/ as committed`;
   } catch {
     return 'not a git checkout';
   }
@@ -123,7 +125,12 @@ async function main(): Promise<number> {
         const code = await benchMemory(b, s, { possession: 'mobile', cycles: o.cycles, warmCycle: o.warmCycle }, log);
         const link =
           o.linkCycles > 0
-            ? await benchMemory(b, s, { possession: 'desktop', cycles: o.linkCycles, warmCycle: Math.min(o.warmCycle, o.linkCycles - 1) }, log)
+            ? await benchMemory(
+                b,
+                s,
+                { possession: 'desktop', cycles: o.linkCycles, warmCycle: Math.min(o.warmCycle, o.linkCycles - 1) },
+                log,
+              )
             : undefined;
         report.memory = { ok: true, value: link ? [code, link] : [code] };
       },

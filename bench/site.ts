@@ -27,7 +27,12 @@ const CLIENT = { clientId: 'bench-client-id', clientSecret: 'bench-client-secret
 
 /** The first-paint pages: one template, differing only in the module and the element. */
 export const PAINT_PAGES = {
-  element: { file: 'paint-element.html', module: '../prove-verify.js', tag: 'prove-verify', attributes: 'backend-url="/api"' },
+  element: {
+    file: 'paint-element.html',
+    module: '../prove-verify.js',
+    tag: 'prove-verify',
+    attributes: 'backend-url="/api"',
+  },
   baseline: { file: 'paint-baseline.html', module: './bare-form.js', tag: 'bare-form', attributes: '' },
 } as const;
 

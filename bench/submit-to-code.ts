@@ -86,7 +86,12 @@ function mostCommon(values: string[]): { list: string; samples: number } {
   return { list, samples };
 }
 
-export async function benchSubmitToCode(browser: Browser, site: Site, pairs: number, log: (line: string) => void): Promise<SubmitSamples> {
+export async function benchSubmitToCode(
+  browser: Browser,
+  site: Site,
+  pairs: number,
+  log: (line: string) => void,
+): Promise<SubmitSamples> {
   const focused: Record<Arm, number[]> = { element: [], vanilla: [] };
   const verifySent: Record<Arm, number[]> = { element: [], vanilla: [] };
   const requested: Record<Arm, string[]> = { element: [], vanilla: [] };

@@ -25,7 +25,8 @@ before the <script type="module"> that loads prove-verify.js.`;
  */
 export function importMap(base, hashes) {
   const folder = base.endsWith('/') ? base : `${base}/`;
-  if (!/^(https?:\/\/[^/]|\/)/.test(folder)) throw new Error(`${base} is neither an http(s) URL nor a path from the site's root`);
+  if (!/^(https?:\/\/[^/]|\/)/.test(folder))
+    throw new Error(`${base} is neither an http(s) URL nor a path from the site's root`);
   const integrity = Object.fromEntries(
     Object.entries(hashes)
       .filter(([file]) => !PAGE_ENTRIES.has(file))
@@ -57,5 +58,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.ar
   const text = `\n${json}\n`;
   process.stdout.write(`<script type="importmap">${text}</script>\n`);
   // stderr, so stdout stays the snippet: an inline script needs its hash in a strict CSP.
-  console.error(`A Content-Security-Policy without 'unsafe-inline' needs script-src '${cspHash(text)}' for this map, as printed.`);
+  console.error(
+    `A Content-Security-Policy without 'unsafe-inline' needs script-src '${cspHash(text)}' for this map, as printed.`,
+  );
 }

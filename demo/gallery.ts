@@ -37,7 +37,14 @@ function listParam(params: URLSearchParams, name: string, all: readonly string[]
 }
 
 /** One state in one strip: the real element, driven to its state. Answers a failure, if any. */
-async function showState(strip: HTMLElement, stripId: string, scenario: Scenario, theme: string, lang: string, t: Strings): Promise<string | undefined> {
+async function showState(
+  strip: HTMLElement,
+  stripId: string,
+  scenario: Scenario,
+  theme: string,
+  lang: string,
+  t: Strings,
+): Promise<string | undefined> {
   const el = document.createElement('prove-verify');
   el.setAttribute('backend-url', `/fake-backend/${stripId}-${scenario.id}/${scenario.backend ?? 'ok'}`);
   el.setAttribute('possession-type', scenario.possession ?? 'mobile');
@@ -103,8 +110,13 @@ async function runGallery(params: URLSearchParams): Promise<void> {
   const total = runs.length;
   const failures = (await Promise.all(runs)).filter((f): f is string => f !== undefined);
   await stillFocus();
-  if (failures.length > 0) showOutcome('failed', `${failures.length} of ${total} states not reached: ${failures.join('; ')}`);
-  else showOutcome('ready', `All ${total} states reached (${scenarios.length} states × ${total / Math.max(scenarios.length, 1)} strips).`);
+  if (failures.length > 0)
+    showOutcome('failed', `${failures.length} of ${total} states not reached: ${failures.join('; ')}`);
+  else
+    showOutcome(
+      'ready',
+      `All ${total} states reached (${scenarios.length} states × ${total / Math.max(scenarios.length, 1)} strips).`,
+    );
 }
 
 void runGallery(new URLSearchParams(location.search)).catch((error: unknown) => {

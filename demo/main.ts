@@ -20,7 +20,13 @@ interface WebhookEvent {
   receivedAt: string;
 }
 
-const EVENT_NAMES = ['prove-verify-step', 'prove-verify-success', 'prove-verify-failure', 'prove-verify-error', 'prove-verify-cancel'] as const;
+const EVENT_NAMES = [
+  'prove-verify-step',
+  'prove-verify-success',
+  'prove-verify-failure',
+  'prove-verify-error',
+  'prove-verify-cancel',
+] as const;
 
 const $ = <T extends HTMLElement>(id: string) => {
   const found = document.getElementById(id);
@@ -131,9 +137,11 @@ sendWebhook.addEventListener('click', async () => {
     // The emulator answers once it has delivered (one attempt), with our backend's status.
     const sent = (await res.json()) as { delivered?: boolean; status?: number };
     const newest = await loadWebhookEvents();
-    if (sent.delivered && newest && newest !== before) webhookStatus.textContent = 'Webhook received and its signature verified.';
+    if (sent.delivered && newest && newest !== before)
+      webhookStatus.textContent = 'Webhook received and its signature verified.';
     else if (sent.delivered) webhookStatus.textContent = 'Delivered, but no new event is listed (a repeated eventId?).';
-    else webhookStatus.textContent = `Not delivered: /api/webhook answered ${sent.status ? `HTTP ${sent.status}` : 'nothing'}.`;
+    else
+      webhookStatus.textContent = `Not delivered: /api/webhook answered ${sent.status ? `HTTP ${sent.status}` : 'nothing'}.`;
   } catch (error) {
     webhookStatus.textContent = `Could not send a test webhook: ${String(error)}`;
   } finally {

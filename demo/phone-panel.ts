@@ -31,7 +31,11 @@ const POLL_MS = 1500;
 const MAX_POLL_MS = 15 * 60_000;
 
 /** A new element with its text and class. */
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  text?: string,
+  className?: string,
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (text !== undefined) node.textContent = text;
   if (className) node.className = className;
@@ -77,7 +81,8 @@ function mount(panel: HTMLElement, element: HTMLElement): void {
   let lastInbox = '';
 
   const watchedPhone = () => watchPhone.value.trim() || '2001004010';
-  const shouldPoll = () => flowRunning && config?.mode === 'emulator' && !!config.emulatorUrl && document.visibilityState === 'visible';
+  const shouldPoll = () =>
+    flowRunning && config?.mode === 'emulator' && !!config.emulatorUrl && document.visibilityState === 'visible';
   const inboxUrl = () => `${config!.emulatorUrl}/sandbox/messages?phone=${encodeURIComponent(watchedPhone())}`;
 
   void demoConfig().then((loaded) => {
@@ -187,7 +192,11 @@ function mount(panel: HTMLElement, element: HTMLElement): void {
   // The person types the phone inside the element's (open) shadow root; the input event crosses it.
   element.addEventListener('input', (event) => {
     const source = event.composedPath()[0];
-    if (source instanceof HTMLInputElement && (source.type === 'tel' || source.autocomplete.startsWith('tel')) && source.value.trim()) {
+    if (
+      source instanceof HTMLInputElement &&
+      (source.type === 'tel' || source.autocomplete.startsWith('tel')) &&
+      source.value.trim()
+    ) {
       watchPhone.value = source.value.trim();
     }
   });

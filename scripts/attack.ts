@@ -45,7 +45,8 @@ const ATTACKS: ReadonlyArray<[id: string, title: string, run: Attack]> = [
 const DEADLINE_MS = 5 * 60_000;
 
 /** Settings the demo would read from the environment: the run measures the defaults. */
-const DEFAULTS_OVERRIDDEN = /^(LIMIT_|TRUST_PROXY$|CLIENT_ADDRESS_HEADER$|ALLOWED_FINAL_TARGET_|PUBLIC_ORIGIN$|REDIS_URL$|NODE_ENV$)/;
+const DEFAULTS_OVERRIDDEN =
+  /^(LIMIT_|TRUST_PROXY$|CLIENT_ADDRESS_HEADER$|ALLOWED_FINAL_TARGET_|PUBLIC_ORIGIN$|REDIS_URL$|NODE_ENV$)/;
 
 function parse(args: string[]): { record: boolean; only?: Set<string> } | string {
   let recordIt = false;
@@ -57,7 +58,8 @@ function parse(args: string[]): { record: boolean; only?: Set<string> } | string
       const list = arg.includes('=') ? arg.slice('--only='.length) : (args[++i] ?? '');
       only = new Set(list.split(',').map((id) => id.trim()));
       const unknown = [...only].filter((id) => !ATTACKS.some(([known]) => known === id));
-      if (unknown.length || only.size === 0) return `--only takes attack numbers 1-${ATTACKS.length}, got ${JSON.stringify(list)}`;
+      if (unknown.length || only.size === 0)
+        return `--only takes attack numbers 1-${ATTACKS.length}, got ${JSON.stringify(list)}`;
     } else return `unknown argument ${JSON.stringify(arg)}`;
   }
   return { record: recordIt, only };
@@ -65,11 +67,18 @@ function parse(args: string[]): { record: boolean; only?: Set<string> } | string
 
 function commit(): string {
   try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src/server', 'demo/server', 'scripts/attack', 'scripts/attack.ts'], {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
     }).trim();
+    const dirty = execFileSync(
+      'git',
+      ['status', '--porcelain', '--', 'src/server', 'demo/server', 'scripts/attack', 'scripts/attack.ts'],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    ).trim();
     return dirty ? `${head} with uncommitted changes` : head;
   } catch {
     return 'unknown';
@@ -102,7 +111,14 @@ async function main(): Promise<number> {
       failed++;
       const message = error instanceof Error ? error.message : String(error);
       console.log(`   -> could not run: ${message}`);
-      rows.push({ attack: `${id}. ${title}`, sent: '-', through: '-', legitRefused: '-', gotThrough: undefined, verdict: `could not run: ${message}` });
+      rows.push({
+        attack: `${id}. ${title}`,
+        sent: '-',
+        through: '-',
+        legitRefused: '-',
+        gotThrough: undefined,
+        verdict: `could not run: ${message}`,
+      });
     } finally {
       closeAgents();
     }
@@ -112,7 +128,9 @@ async function main(): Promise<number> {
   console.log(`\n${formatText(rows)}\n\n${summary(rows)} (${elapsed} s)`);
   if (options.record) {
     const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    console.log(`attack: wrote ${record(formatMarkdown(rows, { date, seconds: elapsed, commit: commit(), node: process.version }))}`);
+    console.log(
+      `attack: wrote ${record(formatMarkdown(rows, { date, seconds: elapsed, commit: commit(), node: process.version }))}`,
+    );
   }
   return failed ? 1 : 0;
 }

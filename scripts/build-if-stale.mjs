@@ -27,7 +27,12 @@ const INPUTS = [
  * What it writes that the demo serves or a package consumer reads, each written anew by every build
  * (tsc -b rewrites only the modules that changed, so dist/prove-verify.js is not among them).
  */
-const OUTPUTS = ['dist/cdn/prove-verify.js', 'dist/cdn/prove-auth.js', 'dist/cdn-manifest.json', 'custom-elements.json'];
+const OUTPUTS = [
+  'dist/cdn/prove-verify.js',
+  'dist/cdn/prove-auth.js',
+  'dist/cdn-manifest.json',
+  'custom-elements.json',
+];
 
 /** The newest modification time under `entry` (a file or a folder), 0 when it is not there. */
 function newest(entry) {

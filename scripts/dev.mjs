@@ -32,7 +32,10 @@ function freePort() {
   });
 }
 
-if (withCdn && spawnSync(process.execPath, ['scripts/build-if-stale.mjs'], { cwd: ROOT, stdio: 'inherit' }).status !== 0) {
+if (
+  withCdn &&
+  spawnSync(process.execPath, ['scripts/build-if-stale.mjs'], { cwd: ROOT, stdio: 'inherit' }).status !== 0
+) {
   process.exit(1);
 }
 
@@ -141,23 +144,26 @@ const server = createServer((req, res) => {
   // Everything else is the demo server's; its pages get the reload script before </body>.
   const headers = { ...req.headers };
   delete headers['accept-encoding'];
-  const upstream = request({ host: '127.0.0.1', port: appPort, method: req.method, path: req.url, headers }, (answer) => {
-    const isPage = String(answer.headers['content-type']).startsWith('text/html');
-    if (!isPage) {
-      res.writeHead(answer.statusCode, answer.headers);
-      return answer.pipe(res);
-    }
-    const chunks = [];
-    answer.on('data', (chunk) => chunks.push(chunk));
-    answer.on('end', () => {
-      const page = Buffer.concat(chunks).toString('utf8');
-      const body = page.includes('</body>') ? page.replace('</body>', `${RELOAD_TAG}\n</body>`) : page + RELOAD_TAG;
-      const out = { ...answer.headers };
-      delete out['content-length'];
-      res.writeHead(answer.statusCode, out);
-      res.end(body);
-    });
-  });
+  const upstream = request(
+    { host: '127.0.0.1', port: appPort, method: req.method, path: req.url, headers },
+    (answer) => {
+      const isPage = String(answer.headers['content-type']).startsWith('text/html');
+      if (!isPage) {
+        res.writeHead(answer.statusCode, answer.headers);
+        return answer.pipe(res);
+      }
+      const chunks = [];
+      answer.on('data', (chunk) => chunks.push(chunk));
+      answer.on('end', () => {
+        const page = Buffer.concat(chunks).toString('utf8');
+        const body = page.includes('</body>') ? page.replace('</body>', `${RELOAD_TAG}\n</body>`) : page + RELOAD_TAG;
+        const out = { ...answer.headers };
+        delete out['content-length'];
+        res.writeHead(answer.statusCode, out);
+        res.end(body);
+      });
+    },
+  );
   upstream.once('error', () => {
     res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8' });
     res.end('The demo server is (re)starting; this page reloads when it answers.\n');

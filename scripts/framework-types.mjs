@@ -58,9 +58,14 @@ export function manifestForVue(manifest) {
  * in the type, so it gets Svelte 5's too, from the same events.
  */
 function svelte5EventProps(manifest) {
-  const events = manifest.modules.flatMap((module) => module.declarations ?? []).flatMap((declaration) => declaration.events ?? []);
+  const events = manifest.modules
+    .flatMap((module) => module.declarations ?? [])
+    .flatMap((declaration) => declaration.events ?? []);
   return events
-    .map((event) => `\n  /** ${event.description ?? ''} */\n  "on${event.name}"?: (e: CustomEvent<${event.type?.text ?? 'never'}>) => void;`)
+    .map(
+      (event) =>
+        `\n  /** ${event.description ?? ''} */\n  "on${event.name}"?: (e: CustomEvent<${event.type?.text ?? 'never'}>) => void;`,
+    )
     .join('');
 }
 

@@ -31,5 +31,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const named = Object.keys(hashes).filter((file) => !file.includes('/'));
   console.log('Subresource Integrity (sha384) of dist/cdn:');
   for (const file of named) console.log(`  ${file}  ${hashes[file]}`);
-  console.log(`  and ${Object.keys(hashes).length - named.length} numbering plans (metadata/*.js): all in ${path.relative(process.cwd(), INTEGRITY_FILE)}`);
+  console.log(
+    `  and ${Object.keys(hashes).length - named.length} numbering plans (metadata/*.js): all in ${path.relative(process.cwd(), INTEGRITY_FILE)}`,
+  );
 }

@@ -52,7 +52,11 @@ async function untilExpired(server: ServerProcess, signal: AbortSignal): Promise
 function commit(): string {
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'demo/server', 'scripts/load', 'scripts/load.ts'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync(
+      'git',
+      ['status', '--porcelain', '--', 'demo/server', 'scripts/load', 'scripts/load.ts'],
+      { encoding: 'utf8' },
+    ).trim();
     return dirty ? `${head} with uncommitted changes to the servers or this script` : head;
   } catch {
     return 'unknown';
@@ -68,12 +72,16 @@ async function run(options: LoadOptions, deadline: AbortSignal): Promise<LoadRep
   try {
     let target = options.target;
     if (!target) {
-      server = await startServerProcess({ ttlMs: options.ttlMs, maxConnections: Math.max(1024, options.concurrency * 4) });
+      server = await startServerProcess({
+        ttlMs: options.ttlMs,
+        maxConnections: Math.max(1024, options.concurrency * 4),
+      });
       target = { appUrl: server.appUrl, emulatorUrl: server.emulatorUrl };
       const warmUp = new Recorder();
       await drive(target, warmUpFlows(options), options.concurrency, warmUp, deadline, options.requestTimeoutMs);
       if (warmUp.failed > 0) throw new Error(`the warm-up flows failed: ${JSON.stringify(warmUp.summary().errors)}`);
-      if (!(await untilExpired(server, deadline))) throw new Error('the deadline came before the warm-up flows expired');
+      if (!(await untilExpired(server, deadline)))
+        throw new Error('the deadline came before the warm-up flows expired');
     }
     const before = server ? await point(server, true) : undefined;
     let peak = before;
@@ -83,7 +91,11 @@ async function run(options: LoadOptions, deadline: AbortSignal): Promise<LoadRep
         await sleep(SAMPLE_EVERY_MS, deadline);
         if (!sampling) break;
         const now = await point(server, false);
-        peak = { rss: Math.max(now.rss, peak!.rss), heapUsed: Math.max(now.heapUsed, peak!.heapUsed), flows: Math.max(now.flows, peak!.flows) };
+        peak = {
+          rss: Math.max(now.rss, peak!.rss),
+          heapUsed: Math.max(now.heapUsed, peak!.heapUsed),
+          flows: Math.max(now.flows, peak!.flows),
+        };
       }
     })();
     result = await drive(target, options.flows, options.concurrency, recorder, deadline, options.requestTimeoutMs);
@@ -153,7 +165,10 @@ async function main(): Promise<number> {
   }
   console.log(options.json ? JSON.stringify(report, null, 2) : formatText(report));
   if (options.record) console.error(`load: wrote ${recordSection(formatMarkdown(report))}`);
-  const healthy = report.flows.failed === 0 && report.flows.notStarted === 0 && (!report.memory || report.memory.afterExpiry !== undefined);
+  const healthy =
+    report.flows.failed === 0 &&
+    report.flows.notStarted === 0 &&
+    (!report.memory || report.memory.afterExpiry !== undefined);
   return healthy ? 0 : 1;
 }
 

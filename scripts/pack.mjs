@@ -20,7 +20,10 @@ export function pack() {
   const tarballs = {};
   for (const [name, dir] of Object.entries(PACKAGES)) {
     // --ignore-scripts: the build has run; a prepack script would only build again.
-    const out = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', PACK_DIR], { cwd: dir, encoding: 'utf8' });
+    const out = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', PACK_DIR], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
     const [{ filename }] = JSON.parse(out);
     tarballs[name] = path.join(PACK_DIR, filename);
   }
@@ -33,7 +36,8 @@ export function packed() {
     Object.entries(PACKAGES).map(([name, dir]) => {
       const { version } = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
       const file = path.join(PACK_DIR, `${name}-${version}.tgz`);
-      if (!existsSync(file)) throw new Error(`${path.relative(ROOT, file)} is missing: run \`npm run build && npm run pack\` first`);
+      if (!existsSync(file))
+        throw new Error(`${path.relative(ROOT, file)} is missing: run \`npm run build && npm run pack\` first`);
       return [name, file];
     }),
   );

@@ -134,7 +134,8 @@ export function writeDistMetadata(dist = path.join(ROOT, 'dist')) {
   const loadersDir = path.join(dist, 'phone/metadata');
   mkdirSync(plansDir, { recursive: true });
   mkdirSync(loadersDir, { recursive: true });
-  for (const code of codes) writeFileSync(path.join(plansDir, `${code}.js`), readFileSync(path.join(METADATA_DIR, `${code}.js`)));
+  for (const code of codes)
+    writeFileSync(path.join(plansDir, `${code}.js`), readFileSync(path.join(METADATA_DIR, `${code}.js`)));
   writeFileSync(path.join(loadersDir, LOADERS), loadersText(codes, '../../cdn/metadata/'));
   return codes.length;
 }
@@ -146,7 +147,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const written = writePhoneMetadata();
     const count = planCodes().length;
     console.log(
-      written.length ? `phone metadata: ${written.length} file(s) written (${count} calling codes)` : `phone metadata: up to date (${count} calling codes)`,
+      written.length
+        ? `phone metadata: ${written.length} file(s) written (${count} calling codes)`
+        : `phone metadata: up to date (${count} calling codes)`,
     );
   }
 }

@@ -1,7 +1,10 @@
 // Types of scripts/size.mjs, for test/server/budget.test.ts.
 export interface CdnManifest {
   sdk: string;
-  chunks: Record<string, { entry?: true; language?: string; imports: string[]; dynamicImports: string[]; modules: string[] }>;
+  chunks: Record<
+    string,
+    { entry?: true; language?: string; imports: string[]; dynamicImports: string[]; modules: string[] }
+  >;
   phoneMetadata: Record<string, string>;
 }
 export interface Total {

@@ -43,7 +43,11 @@ export const gzipSize = (bytes) => gzipSync(bytes, { level: 9 }).length;
 function scriptsIn(dir, prefix = '') {
   return readdirSync(dir, { withFileTypes: true })
     .flatMap((entry) =>
-      entry.isDirectory() ? scriptsIn(path.join(dir, entry.name), `${prefix}${entry.name}/`) : entry.name.endsWith('.js') ? [`${prefix}${entry.name}`] : [],
+      entry.isDirectory()
+        ? scriptsIn(path.join(dir, entry.name), `${prefix}${entry.name}/`)
+        : entry.name.endsWith('.js')
+          ? [`${prefix}${entry.name}`]
+          : [],
     )
     .sort();
 }
@@ -69,7 +73,8 @@ export function mobileFlowFiles(manifest, country = FLOW_COUNTRY) {
     for (const next of [...(chunk?.imports ?? []), ...(chunk?.dynamicImports ?? [])]) visit(next);
   };
   const entries = Object.keys(manifest.chunks).filter((file) => manifest.chunks[file].entry);
-  if (entries.length !== 1) throw new Error(`expected one entry chunk in the manifest, found ${entries.join(', ') || 'none'}`);
+  if (entries.length !== 1)
+    throw new Error(`expected one entry chunk in the manifest, found ${entries.join(', ') || 'none'}`);
   visit(entries[0]);
   const plans = manifest.phoneMetadata[getCountryCallingCode(country)];
   if (!plans) throw new Error(`no numbering plans for ${country} in the manifest`);

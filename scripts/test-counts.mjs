@@ -17,7 +17,10 @@ const fileOf = (suite) => `${DIR}${suite.replaceAll(':', '-')}.json`;
 
 function writeCounts(counts) {
   mkdirSync(DIR, { recursive: true });
-  writeFileSync(fileOf(process.env.TEST_SUITE ?? process.env.npm_lifecycle_event ?? 'tests'), `${JSON.stringify(counts)}\n`);
+  writeFileSync(
+    fileOf(process.env.TEST_SUITE ?? process.env.npm_lifecycle_event ?? 'tests'),
+    `${JSON.stringify(counts)}\n`,
+  );
 }
 
 const emptyCounts = () => ({ passed: 0, failed: 0, skipped: 0, skippedNames: [] });

@@ -28,7 +28,11 @@ const LOG_DIR = path.join(ROOT, 'node_modules/.cache/prove-verify-tests');
  * A step: an npm script, or a node script. Its name is what test-counts.mjs files a suite's counts
  * under (TEST_SUITE).
  */
-const npm = (script, ...args) => ({ name: script, command: 'npm', args: ['run', '-s', script, ...(args.length ? ['--', ...args] : [])] });
+const npm = (script, ...args) => ({
+  name: script,
+  command: 'npm',
+  args: ['run', '-s', script, ...(args.length ? ['--', ...args] : [])],
+});
 const node = (name, script, ...args) => ({ name, command: process.execPath, args: [script, ...args] });
 
 /** Steps in order; an array inside runs its members side by side, each a chain of steps. */
@@ -63,7 +67,11 @@ function runStep(step) {
   const started = Date.now();
   console.log(`▶ ${step.name}`);
   return new Promise((resolve) => {
-    const child = spawn(step.command, step.args, { cwd: ROOT, env: { ...process.env, TEST_SUITE: step.name }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(step.command, step.args, {
+      cwd: ROOT,
+      env: { ...process.env, TEST_SUITE: step.name },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (chunk) => (output += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk) => (output += chunk));
@@ -74,7 +82,9 @@ function runStep(step) {
       mkdirSync(LOG_DIR, { recursive: true });
       writeFileSync(path.join(LOG_DIR, `${step.name.replace(/[^\w.-]+/g, '-')}.log`), output);
       const mark = ok ? '✔' : '✖';
-      console.log(`\n${mark} ${step.name} (${seconds(ms)})${ok ? '' : `: exit ${code ?? signal}`}\n${output.trimEnd()}\n`);
+      console.log(
+        `\n${mark} ${step.name} (${seconds(ms)})${ok ? '' : `: exit ${code ?? signal}`}\n${output.trimEnd()}\n`,
+      );
       resolve(ok);
     });
   });
@@ -95,7 +105,9 @@ if (mode === 'release') process.env.TEST_DEPTH = 'release';
 const started = Date.now();
 clearCounts(SUITES[mode]);
 for (const entry of PLANS[mode]) {
-  const ok = await (Array.isArray(entry) ? Promise.all(entry.map(runChain)).then((chains) => chains.every(Boolean)) : runChain([entry]));
+  const ok = await (Array.isArray(entry)
+    ? Promise.all(entry.map(runChain)).then((chains) => chains.every(Boolean))
+    : runChain([entry]));
   if (!ok) {
     failed = true;
     break;
@@ -103,7 +115,9 @@ for (const entry of PLANS[mode]) {
 }
 
 const counts = countsOf(SUITES[mode]);
-console.log(`\n${mode === 'quick' ? 'npm test' : 'npm run test:release'}: ${timings.map((t) => `${t.name} ${seconds(t.ms)}${t.ok ? '' : ' ✖'}`).join(' · ')}`);
+console.log(
+  `\n${mode === 'quick' ? 'npm test' : 'npm run test:release'}: ${timings.map((t) => `${t.name} ${seconds(t.ms)}${t.ok ? '' : ' ✖'}`).join(' · ')}`,
+);
 console.log(`${formatCounts(counts)} in ${seconds(Date.now() - started)}`);
 const skippedInCi = process.env.CI === 'true' && counts.skipped > 0;
 if (skippedInCi) console.log('CI=true: a skipped test fails the run (a tool it needs is missing).');

@@ -59,7 +59,8 @@ export interface VerifyStarted {
 }
 
 /** `origin`: the backend is there but refused this page's origin (CORS; see `refusedOrigin`). */
-export type BackendErrorCode = 'network' | 'origin' | 'timeout' | 'http' | 'malformed' | 'rate-limited' | 'unavailable' | 'aborted';
+export type BackendErrorCode =
+  'network' | 'origin' | 'timeout' | 'http' | 'malformed' | 'rate-limited' | 'unavailable' | 'aborted';
 
 export class BackendError extends Error {
   constructor(
@@ -216,7 +217,8 @@ const E164 = /^\+[1-9]\d{1,14}$/;
 
 /** The result with its `phoneNumber` kept only when it is an E.164 string. */
 function withProvedNumber(result: VerificationResult): VerificationResult {
-  if (result.phoneNumber === undefined || (typeof result.phoneNumber === 'string' && E164.test(result.phoneNumber))) return result;
+  if (result.phoneNumber === undefined || (typeof result.phoneNumber === 'string' && E164.test(result.phoneNumber)))
+    return result;
   const rest = { ...result };
   delete rest.phoneNumber;
   return rest;

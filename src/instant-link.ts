@@ -28,7 +28,10 @@ export interface FinishInstantLinkOptions {
 }
 
 /** Call on the landing page; rejects when the URL says the session did not complete. */
-export async function finishInstantLink(url: string = location.href, { sdkSrc }: FinishInstantLinkOptions = {}): Promise<InstantLinkLanding> {
+export async function finishInstantLink(
+  url: string = location.href,
+  { sdkSrc }: FinishInstantLinkOptions = {},
+): Promise<InstantLinkLanding> {
   const params = new URL(url).searchParams;
   if (!params.has('asc') || !params.has('authId')) return 'not-started-here';
   if (sdkSrc) proveAuthSource.url = sdkSrc;

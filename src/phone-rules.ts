@@ -6,8 +6,19 @@
  * the numbering plans loaded so far (phone/loaded-metadata.ts): `metadataFor` loads those a number
  * needs, and until they are in, a number is left as typed.
  */
-import { AsYouType, parsePhoneNumberFromString, validatePhoneNumberLength, type CountryCode } from 'libphonenumber-js/core';
-import { callingCodeOf, countriesOfCallingCode, knownCountries, metadata, metadataFor as loadMetadataFor } from './phone/loaded-metadata.js';
+import {
+  AsYouType,
+  parsePhoneNumberFromString,
+  validatePhoneNumberLength,
+  type CountryCode,
+} from 'libphonenumber-js/core';
+import {
+  callingCodeOf,
+  countriesOfCallingCode,
+  knownCountries,
+  metadata,
+  metadataFor as loadMetadataFor,
+} from './phone/loaded-metadata.js';
 import { effectiveCountry } from './phone-country.js';
 import { possibleE164 } from './phone-rule.js';
 
@@ -23,7 +34,8 @@ const homeOf = (country: string) => (callingCodeOf(country) ? country : 'US') as
  * Loads the numbering plans reading `input` in `country` needs (see phone/loaded-metadata.ts);
  * undefined when they are in, and the functions below can read it at once.
  */
-export const metadataFor = (input: string, country: string): Promise<void> | undefined => loadMetadataFor(input, homeOf(country));
+export const metadataFor = (input: string, country: string): Promise<void> | undefined =>
+  loadMetadataFor(input, homeOf(country));
 
 /** `+44` for GB; undefined for a code the rules do not know. */
 export function callingCode(country: string): string | undefined {
@@ -75,7 +87,14 @@ function afterSignificant(text: string, n: number): number {
  * Text with letters is left as typed (the check then says it is not a number), and so is a number
  * whose numbering plans are still loading (`loading`).
  */
-export function formatTyped(raw: string, caret: number, country: string, allowed: readonly string[] = [], previous = '', deleting = false): Typed {
+export function formatTyped(
+  raw: string,
+  caret: number,
+  country: string,
+  allowed: readonly string[] = [],
+  previous = '',
+  deleting = false,
+): Typed {
   if (/[^\d\s()+\-./]/.test(raw) || !callingCodeOf(country)) return { value: raw, caret };
   const loading = metadataFor(raw, country);
   if (loading) return { value: raw, caret, loading };
@@ -117,12 +136,16 @@ export function nationalFormat(input: string, defaultCountry: string = 'US'): st
 export function shownE164(e164: string, country: string): string {
   const parsed = parsePhoneNumberFromString(e164, metadata);
   if (!parsed) return e164;
-  return parsed.countryCallingCode === callingCodeOf(homeOf(country)) ? parsed.formatNational() : parsed.formatInternational();
+  return parsed.countryCallingCode === callingCodeOf(homeOf(country))
+    ? parsed.formatNational()
+    : parsed.formatInternational();
 }
 
 /** The country a number is from, as `checkNumber` reads it (for a message); undefined until its plans are in. */
 export function countryOfNumber(input: string, country: string, allowed: readonly string[] = []): string | undefined {
-  const parsed = callingCodeOf(country) ? parsePhoneNumberFromString(input.trim(), country as CountryCode, metadata) : undefined;
+  const parsed = callingCodeOf(country)
+    ? parsePhoneNumberFromString(input.trim(), country as CountryCode, metadata)
+    : undefined;
   return parsed && (parsed.country ?? countryOfCallingCode(parsed.countryCallingCode, country, allowed));
 }
 
@@ -146,13 +169,20 @@ export function checkNumber(input: string, country = 'US', allowed: readonly str
 }
 
 /** `checkNumber` once the plans the number needs are in. */
-export async function checkLoading(input: string, country = 'US', allowed: readonly string[] = []): Promise<PhoneCheck> {
+export async function checkLoading(
+  input: string,
+  country = 'US',
+  allowed: readonly string[] = [],
+): Promise<PhoneCheck> {
   await metadataFor(input.trim(), country);
   return checkNumber(input, country, allowed);
 }
 
 /** The number of a flow as its country writes it, read in the country the form chose. */
-export function shownNumber(values: { phone: string; country?: string }, config: { defaultCountry: string; countries: readonly string[] }): string {
+export function shownNumber(
+  values: { phone: string; country?: string },
+  config: { defaultCountry: string; countries: readonly string[] },
+): string {
   return nationalFormat(values.phone, effectiveCountry(values.country, config.defaultCountry, config.countries));
 }
 

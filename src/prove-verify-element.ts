@@ -16,7 +16,13 @@ export type { FlowState, StepName } from './flow/state.js';
 export type { VerificationResult } from './backend.js';
 export type { ProveSdk, FlowSteps, SdkRun } from './sdk.js';
 // The events' types only: `emit` is the element's own plumbing, not API.
-export type { ProveVerifyEventMap, ProveVerifyStepDetail, ProveVerifyResultDetail, ProveVerifySuccessDetail, ProveVerifyErrorDetail } from './events.js';
+export type {
+  ProveVerifyEventMap,
+  ProveVerifyStepDetail,
+  ProveVerifyResultDetail,
+  ProveVerifySuccessDetail,
+  ProveVerifyErrorDetail,
+} from './events.js';
 export { registerLanguage } from './i18n/registry.js';
 export type { Strings, StringOverrides } from './i18n/strings.js';
 

@@ -7,7 +7,13 @@ import * as React from 'react';
 import type { ProveVerifyEventMap } from './events.js';
 import { ProveVerifyElement } from './prove-verify.js';
 
-export type { ProveVerifyErrorDetail, ProveVerifyEventMap, ProveVerifyResultDetail, ProveVerifyStepDetail, ProveVerifySuccessDetail } from './events.js';
+export type {
+  ProveVerifyErrorDetail,
+  ProveVerifyEventMap,
+  ProveVerifyResultDetail,
+  ProveVerifyStepDetail,
+  ProveVerifySuccessDetail,
+} from './events.js';
 export type { ProveVerifyElement } from './prove-verify.js';
 
 type Named<K extends keyof ProveVerifyEventMap> = EventName<ProveVerifyEventMap[K]>;
@@ -29,10 +35,13 @@ const Wrapped = createComponent({
 /** The element's methods and its read-only `step`: @lit/react would offer them as props too. */
 type NotProps =
   | 'step'
-  | { [K in Exclude<keyof ProveVerifyElement, keyof HTMLElement>]: ProveVerifyElement[K] extends (...args: never[]) => unknown ? K : never }[Exclude<
-      keyof ProveVerifyElement,
-      keyof HTMLElement
-    >];
+  | {
+      [K in Exclude<keyof ProveVerifyElement, keyof HTMLElement>]: ProveVerifyElement[K] extends (
+        ...args: never[]
+      ) => unknown
+        ? K
+        : never;
+    }[Exclude<keyof ProveVerifyElement, keyof HTMLElement>];
 
 /** The props `<ProveVerify>` takes: the element's settable properties, its events as `on…`, and React's own. */
 export type ProveVerifyProps = Omit<React.ComponentPropsWithoutRef<typeof Wrapped>, NotProps>;
@@ -48,4 +57,6 @@ export type ProveVerifyProps = Omit<React.ComponentPropsWithoutRef<typeof Wrappe
  *
  * Importing this module registers `<prove-verify>`.
  */
-export const ProveVerify = Wrapped as React.ForwardRefExoticComponent<ProveVerifyProps & React.RefAttributes<ProveVerifyElement>>;
+export const ProveVerify = Wrapped as React.ForwardRefExoticComponent<
+  ProveVerifyProps & React.RefAttributes<ProveVerifyElement>
+>;

@@ -7,7 +7,11 @@
  * 1: it came with a 429 or a 503, and asking again at once only prolongs the refusal. The longest
  * wait is the caller's, since what a wait means differs between them (see each caller).
  */
-export function retryAfterSeconds(header: string | null | undefined, maxSeconds: number, now: number = Date.now()): number {
+export function retryAfterSeconds(
+  header: string | null | undefined,
+  maxSeconds: number,
+  now: number = Date.now(),
+): number {
   const text = header?.trim() ?? '';
   // Digits only: a long run of them is a long wait (Number() of it may be Infinity), never "unreadable".
   const seconds = /^\d+$/.test(text) ? Number(text) : Math.ceil((Date.parse(text) - now) / 1000);

@@ -51,7 +51,15 @@ export interface FlowSteps {
  * - `integration`: a set-up mistake (unknown step, too many steps, no token, a bad step answer).
  * - `unknown`: anything else.
  */
-export type SdkFailureReason = 'token-expired' | 'expired' | 'rate-limited' | 'prove-unavailable' | 'network' | 'socket-lost' | 'integration' | 'unknown';
+export type SdkFailureReason =
+  | 'token-expired'
+  | 'expired'
+  | 'rate-limited'
+  | 'prove-unavailable'
+  | 'network'
+  | 'socket-lost'
+  | 'integration'
+  | 'unknown';
 
 export class SdkFailure extends Error implements ProveDetail {
   override name = 'SdkFailure';
@@ -95,14 +103,17 @@ function proveAuth(): Promise<ProveAuthApi> {
   const source = proveAuthSource.url && new URL(proveAuthSource.url, document.baseURI).href;
   // A page's own copy (`sdk-src`) is loaded by its address: bundlers must leave that import alone.
   loading ??= (
-    source ? import(/* @vite-ignore */ /* webpackIgnore: true */ source) : import('@prove-identity/prove-auth/build/bundle/release/prove-auth.js')
+    source
+      ? import(/* @vite-ignore */ /* webpackIgnore: true */ source)
+      : import('@prove-identity/prove-auth/build/bundle/release/prove-auth.js')
   ).then(
     (module: Partial<ProveAuthApi> & { default?: ProveAuthApi }) => {
       // As an ES module in a browser the UMD file sets `self.proveAuth`. Through a bundler it is
       // CommonJS: the default export (Vite, webpack, esbuild, Rollup, Turbopack, Angular's), or
       // the exports themselves, which Parcel hands over whole since they carry `__esModule`.
-      const api = [module.default, module, (globalThis as { proveAuth?: ProveAuthApi }).proveAuth].find((candidate) => candidate?.AuthenticatorBuilder) as
-        ProveAuthApi | undefined;
+      const api = [module.default, module, (globalThis as { proveAuth?: ProveAuthApi }).proveAuth].find(
+        (candidate) => candidate?.AuthenticatorBuilder,
+      ) as ProveAuthApi | undefined;
       if (!api?.AuthenticatorBuilder) throw new Error('Prove SDK loaded without an AuthenticatorBuilder');
       // Once, here, and never inside a run: the SDK keeps its log writer for good, and a writer
       // made in a run would keep that run, and its element, alive after the element has gone.
@@ -162,8 +173,10 @@ export function toSdkFailure(error: unknown, authToken = ''): SdkFailure {
   const status = /Got (\d{3}) HTTP error/.exec(text)?.[1];
   if (status === '401' || status === '403') return failure('token-expired');
   if (status === '429') return failure('rate-limited');
-  if (status?.startsWith('5') || /Empty response from server|Failed to parse JSON/.test(text)) return failure('prove-unavailable');
-  if (/Failed to receive secondary authentication|Channel communication stalled/.test(text)) return failure('socket-lost');
+  if (status?.startsWith('5') || /Empty response from server|Failed to parse JSON/.test(text))
+    return failure('prove-unavailable');
+  if (/Failed to receive secondary authentication|Channel communication stalled/.test(text))
+    return failure('socket-lost');
   if (EXPIRED.test(text)) return failure('expired');
   if (
     /Unknown authentication step|Too many authentication steps|No authentication token|Unexpected next step|must be specified|should be|is missing|must be a string/.test(
@@ -195,7 +208,12 @@ function readSdkLog(api: ProveAuthApi): void {
   api.LoggerFactory.setLogLevel(api.LogLevel.error);
 }
 
-function buildAuthenticator(api: ProveAuthApi, possession: PossessionType, steps: FlowSteps, reported: () => SdkFailure | undefined) {
+function buildAuthenticator(
+  api: ProveAuthApi,
+  possession: PossessionType,
+  steps: FlowSteps,
+  reported: () => SdkFailure | undefined,
+) {
   const builder = new api.AuthenticatorBuilder().withAuthFinishStep(() => steps.finish(reported()));
   const phoneStep = async (phoneNumberNeeded: boolean, error?: unknown) => {
     const phoneNumber = await steps.phoneNumber(phoneNumberNeeded, error === undefined ? undefined : detailOf(error));
@@ -219,7 +237,9 @@ function buildAuthenticator(api: ProveAuthApi, possession: PossessionType, steps
   }
   return builder
     .withInstantLinkFallback(phoneStep, async () =>
-      (await steps.linkSent()) === 'resend' ? api.InstantLinkResultType.OnResend : api.InstantLinkResultType.OnMobileNumberChange,
+      (await steps.linkSent()) === 'resend'
+        ? api.InstantLinkResultType.OnResend
+        : api.InstantLinkResultType.OnMobileNumberChange,
     )
     .withRole(api.DeviceRole.Secondary)
     .build();
@@ -249,7 +269,13 @@ export const proveAuthSdk: ProveSdk = {
     const api = await proveAuth();
     let reported: SdkFailure | undefined;
     const read = (failure: SdkFailure) => {
-      reported = new SdkFailure(failure.reason, failure.message, failure.proveCode, failure.proveMessage, proveOriginOf(authToken));
+      reported = new SdkFailure(
+        failure.reason,
+        failure.message,
+        failure.proveCode,
+        failure.proveMessage,
+        proveOriginOf(authToken),
+      );
     };
     readReport = read;
     const stopReading = () => {

@@ -46,15 +46,20 @@ export class Driver {
   type(input: HTMLInputElement, value: string): void {
     input.focus({ preventScroll: true });
     input.value = value;
-    input.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true, inputType: 'insertText', data: value }));
+    input.dispatchEvent(
+      new InputEvent('input', { bubbles: true, composed: true, inputType: 'insertText', data: value }),
+    );
   }
 
   /** Fills the details form (only the fields given). */
   async fill(values: Partial<typeof ADDY> = ADDY): Promise<void> {
     await this.el.updateComplete;
-    if (values.firstName !== undefined) this.type(this.find('input[autocomplete="given-name"]', 'first name field'), values.firstName);
-    if (values.lastName !== undefined) this.type(this.find('input[autocomplete="family-name"]', 'last name field'), values.lastName);
-    if (values.phone !== undefined) this.type(this.find('input[type="tel"], input[autocomplete^="tel"]', 'phone field'), values.phone);
+    if (values.firstName !== undefined)
+      this.type(this.find('input[autocomplete="given-name"]', 'first name field'), values.firstName);
+    if (values.lastName !== undefined)
+      this.type(this.find('input[autocomplete="family-name"]', 'last name field'), values.lastName);
+    if (values.phone !== undefined)
+      this.type(this.find('input[type="tel"], input[autocomplete^="tel"]', 'phone field'), values.phone);
     await this.el.updateComplete;
   }
 
@@ -72,7 +77,9 @@ export class Driver {
     await this.el.updateComplete;
     const normal = (text: string | null) => (text ?? '').replace(/\s+/g, ' ').trim();
     const buttons = [...this.root.querySelectorAll<HTMLButtonElement>('button')];
-    const button = buttons.find((b) => normal(b.textContent) === label) ?? buttons.find((b) => normal(b.textContent).includes(label));
+    const button =
+      buttons.find((b) => normal(b.textContent) === label) ??
+      buttons.find((b) => normal(b.textContent).includes(label));
     if (!button) {
       const names = buttons.map((b) => JSON.stringify(normal(b.textContent))).join(', ');
       throw new Error(`no "${label}" button on the ${this.el.step} step (buttons: ${names})`);
@@ -106,7 +113,8 @@ export class Driver {
         await this.el.updateComplete;
         return;
       }
-      if (performance.now() > deadline) throw new Error(`never reached ${step}${what ? ` (${what})` : ''}; it is on ${this.el.step}`);
+      if (performance.now() > deadline)
+        throw new Error(`never reached ${step}${what ? ` (${what})` : ''}; it is on ${this.el.step}`);
       // Hundreds of elements wait at once: look again at the next step, or in a while.
       await new Promise<void>((resolve) => {
         const done = () => {

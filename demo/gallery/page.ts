@@ -7,7 +7,11 @@
  */
 import type { Scenario } from './scenarios.js';
 
-const make = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]) => {
+const make = <K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Partial<HTMLElementTagNameMap[K]> = {},
+  ...children: (Node | string)[]
+) => {
   const node = Object.assign(document.createElement(tag), props);
   node.append(...children);
   return node;
@@ -30,7 +34,11 @@ export function nameLanguages(langs: readonly string[]): void {
 }
 
 /** Adds the section of one width and language, with a strip per theme; answers the strips. */
-export function addSection(width: number, lang: string, themes: readonly string[]): { id: string; theme: string; strip: HTMLElement }[] {
+export function addSection(
+  width: number,
+  lang: string,
+  themes: readonly string[],
+): { id: string; theme: string; strip: HTMLElement }[] {
   const sectionId = `w${width}-${lang}`;
   const title = `${width} px · ${languageTitle(lang)}`;
   const row = make('div', { className: 'strips' });
@@ -45,8 +53,12 @@ export function addSection(width: number, lang: string, themes: readonly string[
     row.append(make('figure', { className: 'strip-frame' }, caption, strip));
     return { id, theme, strip };
   });
-  document.getElementById('gallery-main')!.append(make('section', { className: 'gallery-section', id: sectionId }, make('h2', { textContent: title }), row));
-  document.getElementById('gallery-toc')!.append(make('li', {}, make('a', { href: `#${sectionId}`, textContent: title })));
+  document
+    .getElementById('gallery-main')!
+    .append(make('section', { className: 'gallery-section', id: sectionId }, make('h2', { textContent: title }), row));
+  document
+    .getElementById('gallery-toc')!
+    .append(make('li', {}, make('a', { href: `#${sectionId}`, textContent: title })));
   return strips;
 }
 
@@ -64,7 +76,8 @@ export function addCell(strip: HTMLElement, scenario: Scenario, el: HTMLElement)
 /** Marks a cell reached, or failed with why. */
 export function markCell(cell: HTMLElement, failure?: string): void {
   cell.dataset.state = failure === undefined ? 'reached' : 'failed';
-  if (failure !== undefined) cell.append(make('p', { className: 'state-failed', lang: 'en', textContent: `Not reached: ${failure}` }));
+  if (failure !== undefined)
+    cell.append(make('p', { className: 'state-failed', lang: 'en', textContent: `Not reached: ${failure}` }));
 }
 
 /** Takes the focus off, wherever the last steps put it, so the gallery looks the same each time. */

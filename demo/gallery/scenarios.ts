@@ -160,7 +160,11 @@ export const SCENARIOS: Scenario[] = [
     sdk: { rejectNumberOnce: true },
     drive: async (d) => {
       await start(d);
-      await d.waitFor('phone-change', () => d.root.querySelector('[aria-invalid="true"]') !== null, 'the refusal shown');
+      await d.waitFor(
+        'phone-change',
+        () => d.root.querySelector('[aria-invalid="true"]') !== null,
+        'the refusal shown',
+      );
     },
   },
   {
@@ -194,7 +198,11 @@ export const SCENARIOS: Scenario[] = [
       await start(d);
       await d.waitFor('link-waiting');
       d.run.fail(SOCKET_LOST);
-      await d.waitFor('link-waiting', () => d.root.querySelector('.connection-lost') !== null, 'the connection said lost');
+      await d.waitFor(
+        'link-waiting',
+        () => d.root.querySelector('.connection-lost') !== null,
+        'the connection said lost',
+      );
     },
   },
   {

@@ -44,7 +44,11 @@ export function closeServer(server: Server): Promise<void> {
  * Listens on `host`; for `localhost`, on 127.0.0.1 and (where the machine has it) ::1, one port.
  * A port free on 127.0.0.1 may be taken on ::1: only an automatic pick (port 0) can try another.
  */
-export async function bindLoopback(makeServer: () => Server, host: string, port: number): Promise<{ servers: Server[]; port: number }> {
+export async function bindLoopback(
+  makeServer: () => Server,
+  host: string,
+  port: number,
+): Promise<{ servers: Server[]; port: number }> {
   if (host !== 'localhost') {
     const server = makeServer();
     return { servers: [server], port: await listen(server, port, host) };

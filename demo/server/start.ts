@@ -89,7 +89,10 @@ async function main(): Promise<void> {
         webhookUrl: `http://localhost:${appPort}/api/webhook`,
         webhookSecret,
         // The demo's pages read the inbox and send test webhooks; no other page may.
-        sandboxOrigins: [...loopbackOrigins(appPort), ...(process.env.PUBLIC_ORIGIN?.trim() ? [process.env.PUBLIC_ORIGIN.trim()] : [])],
+        sandboxOrigins: [
+          ...loopbackOrigins(appPort),
+          ...(process.env.PUBLIC_ORIGIN?.trim() ? [process.env.PUBLIC_ORIGIN.trim()] : []),
+        ],
       });
       running.push(emulator);
       emulatorUrl = emulator.url.replace(/\/+$/, '');
@@ -116,7 +119,9 @@ async function main(): Promise<void> {
     console.log(
       `  Prove flow  ${flow === 'unify' ? "unify (Prove's current API: /v3/unify, then /v3/verify)" : "verify-status (Prove's July 2025 contract: /v3/verify, then /v3/verify-status)"}`,
     );
-    console.log(`  OTP retry   ${allowOtpRetry ? 'on (a wrong code can be entered again)' : 'off (one wrong code ends the flow)'}`);
+    console.log(
+      `  OTP retry   ${allowOtpRetry ? 'on (a wrong code can be entered again)' : 'off (one wrong code ends the flow)'}`,
+    );
     if (emulatorUrl) {
       console.log(`  emulator    ${emulatorUrl}  (sandbox inbox: ${emulatorUrl}/sandbox/messages?phone=2001004010)`);
       console.log('  sandbox person: Addy Epinay, 2001004010; OTP 1234 succeeds');
@@ -145,7 +150,11 @@ async function sharedStore(running: Closable[]): Promise<ProveVerifyStore | unde
   if (!url) return undefined;
   // README's settings: a Redis that stops answering is a quick 503 store_unavailable for the page,
   // not a request left waiting, and a line per connection error rather than "Unhandled error event".
-  const client = new Redis(url, { commandTimeout: 1000, enableOfflineQueue: false, autoResendUnfulfilledCommands: false });
+  const client = new Redis(url, {
+    commandTimeout: 1000,
+    enableOfflineQueue: false,
+    autoResendUnfulfilledCommands: false,
+  });
   client.on('error', (error) => console.warn(`prove-verify demo redis: ${error.message}`));
   running.push({ close: () => void client.disconnect() });
   // No offline queue: wait until connected, so that the first requests are not refused.

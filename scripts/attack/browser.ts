@@ -20,7 +20,14 @@ export const ADDY: Person = { firstName: 'Addy', lastName: 'Epinay', phoneNumber
  * Sandbox numbers whose flows reach the OTP step and send texts (the others skip possession or
  * start with Mobile Auth), so a flood that spreads over them stays under the per-number budget.
  */
-export const TEXTED_NUMBERS = ['+12001004010', '+12001004012', '+12001004013', '+12001004014', '+12001004015', '+12001004053'] as const;
+export const TEXTED_NUMBERS = [
+  '+12001004010',
+  '+12001004012',
+  '+12001004013',
+  '+12001004014',
+  '+12001004015',
+  '+12001004053',
+] as const;
 
 /**
  * The `n`th of many distinct, possible US numbers. The emulator starts flows only for its sandbox
@@ -102,7 +109,9 @@ export function legitColumn(answers: Answer | readonly Answer[] | undefined): st
   if (!last) return 'not tried';
   if (tries.length === 1) return last.status === 200 ? 'no (200)' : `YES: ${describe(last)}`;
   const refused = tries.filter((a) => a.status !== 200).length;
-  return last.status === 200 ? `at first: ${refused} × ${describe(tries[0]!)}, then 200` : `YES: ${refused} of ${tries.length} tries, ${describe(last)}`;
+  return last.status === 200
+    ? `at first: ${refused} × ${describe(tries[0]!)}, then 200`
+    : `YES: ${refused} of ${tries.length} tries, ${describe(last)}`;
 }
 
 /** Whether a legitimate person could not start at all (every try refused); not when not tried. */

@@ -26,7 +26,12 @@ interface Held {
   closedAfter: number[];
 }
 
-async function hold(url: string, path: string, legitAtMs: number, legitUrl: string): Promise<{ held: Held; legit: number }> {
+async function hold(
+  url: string,
+  path: string,
+  legitAtMs: number,
+  legitUrl: string,
+): Promise<{ held: Held; legit: number }> {
   const target = new URL(url);
   const sockets = new Set<Socket>();
   const held: Held = { connected: 0, closedAtOnce: 0, heldToEnd: 0, closedAfter: [] };
@@ -58,7 +63,8 @@ async function hold(url: string, path: string, legitAtMs: number, legitUrl: stri
     for (const socket of sockets) if (socket.writable) socket.write('X-Slow: 1\r\n');
   }, 5_000);
   await sleep(Math.max(0, legitAtMs - (performance.now() - started)));
-  const legit = (await send(legitUrl, { from: '127.9.9.9', timeoutMs: 3_000, headers: { connection: 'close' } })).status;
+  const legit = (await send(legitUrl, { from: '127.9.9.9', timeoutMs: 3_000, headers: { connection: 'close' } }))
+    .status;
   await sleep(Math.max(0, HOLD_MS - (performance.now() - started)));
   clearInterval(drip);
   ended = true;
@@ -74,7 +80,9 @@ const kept = (held: Held) =>
   `${keptCount(held)}, ${held.closedAfter.length ? `closed after ${seconds(median(held.closedAfter))}` : `none closed in ${seconds(HOLD_MS)}`}`;
 
 function line(name: string, { held, legit }: { held: Held; legit: number }): string {
-  const closed = held.closedAfter.length ? `, ${held.closedAfter.length} closed by the server after ${seconds(median(held.closedAfter))} (median)` : '';
+  const closed = held.closedAfter.length
+    ? `, ${held.closedAfter.length} closed by the server after ${seconds(median(held.closedAfter))} (median)`
+    : '';
   return `${name}: ${held.connected} of ${SOCKETS} connected, ${held.closedAtOnce} closed at once${closed}, ${held.heldToEnd} still open at ${seconds(HOLD_MS)}; a client at another address: ${legit || 'no answer'}`;
 }
 
@@ -94,7 +102,9 @@ export function slowHeaders(say: Say): Promise<Row[]> {
         attack: `12. slow-header sockets, one address`,
         sent: `${SOCKETS} sockets to each of app and emulator, ${seconds(HOLD_MS)}`,
         through: `kept: app ${kept(app.held)}; emulator ${kept(emulator.held)}`,
-        legitRefused: legitRefused ? `YES: app ${app.legit || 'no answer'}, emulator ${emulator.legit || 'no answer'}` : 'no (200)',
+        legitRefused: legitRefused
+          ? `YES: app ${app.legit || 'no answer'}, emulator ${emulator.legit || 'no answer'}`
+          : 'no (200)',
         gotThrough: legitRefused || pastTimeout > 0,
         why: [
           legitRefused ? 'another client was refused' : 'another client was served',

@@ -41,7 +41,8 @@ export function refusedStarts(say: Say): Promise<Row[]> {
       let n = 0;
       const warm = new Bound(2_000, 10_000);
       await workers(32, async () => {
-        while (warm.take()) await call(handlers.verify, '/api/verify', startBody({ ...ADDY, phoneNumber: numberOf(n) }), addressOf(n++));
+        while (warm.take())
+          await call(handlers.verify, '/api/verify', startBody({ ...ADDY, phoneNumber: numberOf(n) }), addressOf(n++));
       });
       const reachedBefore = prove.counter.calls(isStart).length;
       const before = heapUsed(gc);
@@ -50,7 +51,12 @@ export function refusedStarts(say: Say): Promise<Row[]> {
       const statuses = new Map<number, number>();
       await workers(64, async () => {
         while (bound.take()) {
-          const outcome = await call(handlers.verify, '/api/verify', startBody({ ...ADDY, phoneNumber: numberOf(n) }), addressOf(n++));
+          const outcome = await call(
+            handlers.verify,
+            '/api/verify',
+            startBody({ ...ADDY, phoneNumber: numberOf(n) }),
+            addressOf(n++),
+          );
           statuses.set(outcome.status, (statuses.get(outcome.status) ?? 0) + 1);
         }
       });
@@ -63,7 +69,9 @@ export function refusedStarts(say: Say): Promise<Row[]> {
       say(
         `in-process: ${warm.used} starts from as many addresses first (${reachedBefore} reached Prove), then ${bound.used} more in ${seconds(bound.elapsedMs)}, each from a new address and /24 for a new number`,
       );
-      say(`answers: ${[...statuses].map(([status, count]) => `${count}× ${status}`).join(', ')}; reached Prove: ${reached}`);
+      say(
+        `answers: ${[...statuses].map(([status, count]) => `${count}× ${status}`).join(', ')}; reached Prove: ${reached}`,
+      );
       say(
         `heap after full GC: ${(before / 1e6).toFixed(1)} MB before, ${(after / 1e6).toFixed(1)} MB after: ${(growth / 1e6).toFixed(1)} MB, ${perStart.toFixed(0)} bytes a refused start`,
       );
@@ -75,7 +83,9 @@ export function refusedStarts(say: Say): Promise<Row[]> {
           through: `${refused} refused; heap ${growth >= 0 ? '+' : ''}${(growth / 1e6).toFixed(1)} MB (${perStart.toFixed(0)} B each); ${reached} reached Prove`,
           legitRefused: 'n/a',
           gotThrough: grows,
-          why: grows ? `a refused start keeps ${perStart.toFixed(0)} bytes (over ${BYTES_PER_START})` : 'refused starts keep (almost) nothing',
+          why: grows
+            ? `a refused start keeps ${perStart.toFixed(0)} bytes (over ${BYTES_PER_START})`
+            : 'refused starts keep (almost) nothing',
         }),
       ];
     } finally {

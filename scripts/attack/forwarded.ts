@@ -38,7 +38,13 @@ async function readmeHandlers(proveUrl: string): Promise<{ prove: ProveVerifyHan
   const warn = console.warn;
   try {
     const file = join(dir, 'readme-handlers.ts');
-    writeFileSync(file, source.replace(/from 'prove-verify-server'/g, `from ${JSON.stringify(pathToFileURL(resolve('src/server/index.ts')).href)}`));
+    writeFileSync(
+      file,
+      source.replace(
+        /from 'prove-verify-server'/g,
+        `from ${JSON.stringify(pathToFileURL(resolve('src/server/index.ts')).href)}`,
+      ),
+    );
     Object.assign(process.env, env);
     // The snippet logs each refusal with console.warn; the flood's 429s are counted, not printed.
     console.warn = () => {};
@@ -78,7 +84,9 @@ export function forwardedFor(say: Say): Promise<Row[]> {
       const rotated = await run('127.0.0.1', true);
       const plain = await run('127.0.4.2', false);
       say(`README block 1 (${FIXTURE}): ${trustLine}; peer 127.0.0.1 as block 2's getConnInfo gives it`);
-      say(`${STARTS} starts with a new X-Forwarded-For each: ${rotated} reached Prove; ${STARTS} from another peer without it: ${plain}`);
+      say(
+        `${STARTS} starts with a new X-Forwarded-For each: ${rotated} reached Prove; ${STARTS} from another peer without it: ${plain}`,
+      );
       const passed = rotated > plain;
       return [
         row({

@@ -4,7 +4,11 @@
  * faster than sockets go. Default settings, Prove at the counter in front of the emulator.
  */
 import { DEMO_WEBHOOK_SECRET } from '../../demo/server/app/index.js';
-import { createProveVerifyHandlers, type ProveVerifyHandler, type ProveVerifyHandlers } from '../../src/server/index.js';
+import {
+  createProveVerifyHandlers,
+  type ProveVerifyHandler,
+  type ProveVerifyHandlers,
+} from '../../src/server/index.js';
 import type { Person } from './browser.js';
 import { CLIENT } from './stack.js';
 
@@ -55,4 +59,5 @@ export async function call(
 
 export const startBody = (person: Person) => ({ possessionType: 'mobile', ...person });
 
-export const describeOutcome = (o: Outcome) => `${o.status}${o.code ? ` ${o.code}` : ''}${o.retryAfter === undefined ? '' : ` (Retry-After ${o.retryAfter})`}`;
+export const describeOutcome = (o: Outcome) =>
+  `${o.status}${o.code ? ` ${o.code}` : ''}${o.retryAfter === undefined ? '' : ` (Retry-After ${o.retryAfter})`}`;

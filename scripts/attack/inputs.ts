@@ -56,7 +56,12 @@ export function invisibleNames(say: Say): Promise<Row[]> {
 export function finalTargets(say: Say): Promise<Row[]> {
   return withStack(async (stack) => {
     const landing = `${stack.appUrl}/link-opened.html`;
-    const desktop = (finalTargetUrl: string): Person => ({ ...ADDY, phoneNumber: '+12001004014', possessionType: 'desktop', finalTargetUrl });
+    const desktop = (finalTargetUrl: string): Person => ({
+      ...ADDY,
+      phoneNumber: '+12001004014',
+      possessionType: 'desktop',
+      finalTargetUrl,
+    });
     const control = (await new Browser(stack.appUrl, '127.0.10.100').startPatiently(desktop(landing))).at(-1)!;
     const targets = [`${stack.appUrl}//evil.example/`, `${landing}?next=https://evil.example/`];
     const results = await tryEach(stack.appUrl, 10, targets, desktop);

@@ -29,7 +29,12 @@ export function ipv6Networks(say: Say): Promise<Row[]> {
         while (!bound.over && freshRefused < 5) {
           const address = `2001:db8:100:${(network++).toString(16)}::1`;
           for (let attempt = 0; bound.take(); attempt++) {
-            const outcome = await call(handlers.verify, '/api/verify', startBody({ ...ADDY, phoneNumber: numberOf(number++) }), address);
+            const outcome = await call(
+              handlers.verify,
+              '/api/verify',
+              startBody({ ...ADDY, phoneNumber: numberOf(number++) }),
+              address,
+            );
             if (longRefusal(outcome)) {
               lastRefusal = outcome;
               if (attempt === 0) freshRefused++;
@@ -45,8 +50,12 @@ export function ipv6Networks(say: Say): Promise<Row[]> {
       const lockedOut = legit.status !== 200;
       const per10 = perTenMinutes(through, bound.elapsedMs, freshRefused >= 5 ? lastRefusal?.retryAfter : undefined);
       say("in-process (loopback has only ::1): the handlers called with each request's client address");
-      say(`${bound.used} starts from ${network} /64s of one /48 in ${seconds(bound.elapsedMs)}; past the budgets to Prove: ${through} (${per10} per 10 min)`);
-      say(`last long refusal: ${lastRefusal ? describeOutcome(lastRefusal) : 'none'}; legitimate start from another /48: ${describeOutcome(legit)}`);
+      say(
+        `${bound.used} starts from ${network} /64s of one /48 in ${seconds(bound.elapsedMs)}; past the budgets to Prove: ${through} (${per10} per 10 min)`,
+      );
+      say(
+        `last long refusal: ${lastRefusal ? describeOutcome(lastRefusal) : 'none'}; legitimate start from another /48: ${describeOutcome(legit)}`,
+      );
       return [
         row({
           attack: '3. IPv6: /64s of one /48 (in-process)',

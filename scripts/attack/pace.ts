@@ -63,7 +63,8 @@ const TEN_MINUTES_MS = 600_000;
  * scaled from the time it ran (marked ≈).
  */
 export function perTenMinutes(count: number, elapsedMs: number, stoppedForSeconds: number | undefined): string {
-  if (stoppedForSeconds !== undefined && elapsedMs + stoppedForSeconds * 1000 >= TEN_MINUTES_MS - 1000) return `${count}`;
+  if (stoppedForSeconds !== undefined && elapsedMs + stoppedForSeconds * 1000 >= TEN_MINUTES_MS - 1000)
+    return `${count}`;
   return `≈${Math.round((count * TEN_MINUTES_MS) / Math.max(1, elapsedMs))}`;
 }
 

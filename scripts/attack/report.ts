@@ -25,7 +25,9 @@ const COLUMNS = ['attack', 'sent', 'got through', 'legit refused?', 'verdict'] a
 const cells = (r: Row) => [r.attack, r.sent, r.through, r.legitRefused, r.verdict];
 
 export function formatText(rows: readonly Row[]): string {
-  const widths = COLUMNS.map((title, i) => Math.min(60, Math.max(title.length, ...rows.map((r) => cells(r)[i]!.length))));
+  const widths = COLUMNS.map((title, i) =>
+    Math.min(60, Math.max(title.length, ...rows.map((r) => cells(r)[i]!.length))),
+  );
   const line = (values: readonly string[]) => values.map((v, i) => v.padEnd(widths[i]!)).join(' | ');
   return [line(COLUMNS), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map((r) => line(cells(r)))].join('\n');
 }
@@ -39,7 +41,10 @@ export function summary(rows: readonly Row[]): string {
 
 const cell = (text: string) => text.replace(/\|/g, '\\|');
 
-export function formatMarkdown(rows: readonly Row[], about: { date: string; seconds: number; commit: string; node: string }): string {
+export function formatMarkdown(
+  rows: readonly Row[],
+  about: { date: string; seconds: number; commit: string; node: string },
+): string {
   return [
     `Written by \`npm run attack -- --record\` on ${about.date} in ${about.seconds} s (Node ${about.node}, tree ${about.commit}).`,
     '',
@@ -77,7 +82,10 @@ export function record(table: string, file = 'docs/security.md'): string {
   const start = text.indexOf(BEGIN);
   const end = text.indexOf(END);
   const section = `${BEGIN}\n${table}\n${END}`;
-  const next = start === -1 || end < start ? `${text.trimEnd()}\n\n${section}\n` : `${text.slice(0, start)}${section}${text.slice(end + END.length)}`;
+  const next =
+    start === -1 || end < start
+      ? `${text.trimEnd()}\n\n${section}\n`
+      : `${text.slice(0, start)}${section}${text.slice(end + END.length)}`;
   writeFileSync(file, next);
   return file;
 }

@@ -19,7 +19,9 @@ export class ProveSdk {
     private readonly authToken: string,
     private readonly from: string,
   ) {
-    const claims = JSON.parse(Buffer.from(authToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as { auth?: { endp?: string; next?: string } };
+    const claims = JSON.parse(Buffer.from(authToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+      auth?: { endp?: string; next?: string };
+    };
     this.#endp = claims.auth?.endp ?? '';
     this.#next = claims.auth?.next ?? '';
   }

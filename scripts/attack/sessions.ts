@@ -49,7 +49,11 @@ async function planted(stack: Stack, say: Say): Promise<Row> {
     through: readVictim ? "attacker read the victim's verdict" : `attacker got ${describe(newest)}`,
     legitRefused: victimOwn.status === 200 ? 'no (200)' : `YES: ${describe(victimOwn)}`,
     gotThrough: readVictim || kept,
-    why: readVictim ? "the planted key was adopted and {} read the victim's flow" : kept ? 'the planted key was adopted' : 'a new key was issued',
+    why: readVictim
+      ? "the planted key was adopted and {} read the victim's flow"
+      : kept
+        ? 'the planted key was adopted'
+        : 'a new key was issued',
   });
 }
 
@@ -58,7 +62,8 @@ async function duplicated(stack: Stack, say: Say): Promise<Row> {
   const victim = new Browser(stack.appUrl, '127.0.6.4');
   const theirs = (await attacker.startPatiently({ ...ADDY, phoneNumber: '+12001004014' })).at(-1)!;
   const own = (await victim.startPatiently(ADDY)).at(-1)!;
-  if (theirs.status !== 200 || own.status !== 200) throw new Error(`a start was refused: ${describe(theirs)}, ${describe(own)}`);
+  if (theirs.status !== 200 || own.status !== 200)
+    throw new Error(`a start was refused: ${describe(theirs)}, ${describe(own)}`);
   // The planted cookie first, as a browser sends a cookie with a longer path before the site's own.
   const header = [attacker.cookieHeader(), victim.cookieHeader()].join('; ');
   const answer = await victim.status(own.body.flowId, header);
@@ -88,7 +93,9 @@ export function verdictTwice(say: Say): Promise<Row[]> {
     const answers = await Promise.all(Array.from({ length: 10 }, () => person.status(started.body.flowId)));
     const verdicts = answers.filter((a) => a.status === 200 && typeof a.body?.success === 'boolean').length;
     const others = answers.filter((a) => a.status !== 200).map(describe);
-    say(`10 parallel status calls of one finished flow: ${verdicts} verdicts; the others: ${[...new Set(others)].join(', ') || 'none'}`);
+    say(
+      `10 parallel status calls of one finished flow: ${verdicts} verdicts; the others: ${[...new Set(others)].join(', ') || 'none'}`,
+    );
     return [
       row({
         attack: '7. verdict twice (10 parallel status calls)',

@@ -27,7 +27,8 @@ export function statusFlood(say: Say): Promise<Row[]> {
       for (const phoneNumber of numbers) {
         await pacer.slot();
         const answer = (await browser.startPatiently({ ...ADDY, phoneNumber })).at(-1)!;
-        if (answer.status === 200 && typeof answer.body?.flowId === 'string') flows.push({ browser, flowId: answer.body.flowId });
+        if (answer.status === 200 && typeof answer.body?.flowId === 'string')
+          flows.push({ browser, flowId: answer.body.flowId });
       }
     });
     if (flows.length === 0) throw new Error('no flow started before the burst');
@@ -71,7 +72,9 @@ export function statusFlood(say: Say): Promise<Row[]> {
         ? 'a legitimate start went through'
         : 'a legitimate start was refused at first, then went through';
     const answered = [...answers].map(([key, n]) => `${n}× ${key}`).join(', ');
-    say(`${flows.length} pending flows from 5 addresses; burst: ${bound.used} status calls in ${seconds(burstMs)}, each flow asked 40 times a second`);
+    say(
+      `${flows.length} pending flows from 5 addresses; burst: ${bound.used} status calls in ${seconds(burstMs)}, each flow asked 40 times a second`,
+    );
     say(`the backend answered: ${answered}`);
     say(
       `status calls that reached Prove: ${atProve.length} (peak ${peak} in one second, mean ${mean.toFixed(0)}/s; Prove's rate ${PROVE_PER_SECOND}/s); Prove answered 429 to ${proveRefused}`,
@@ -85,7 +88,12 @@ export function statusFlood(say: Say): Promise<Row[]> {
         through: `${atProve.length} reached Prove, peak ${peak}/s; Prove's 429: ${proveRefused}`,
         legitRefused: legitColumn(legit),
         gotThrough: over || legitRefused,
-        why: [over ? `peak ${peak}/s over Prove's ${PROVE_PER_SECOND}/s` : `peak ${peak}/s within Prove's ${PROVE_PER_SECOND}/s`, legitWhy].join('; '),
+        why: [
+          over
+            ? `peak ${peak}/s over Prove's ${PROVE_PER_SECOND}/s`
+            : `peak ${peak}/s within Prove's ${PROVE_PER_SECOND}/s`,
+          legitWhy,
+        ].join('; '),
       }),
     ];
   });

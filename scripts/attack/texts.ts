@@ -59,15 +59,25 @@ export function textsToOneNumber(say: Say): Promise<Row[]> {
     const target = ADDY.phoneNumber;
     const browser = new Browser(stack.appUrl, '127.0.1.1');
     const phoneBudget = budgetNamed(/phone/i);
-    const yardstick = phoneBudget ? `the per-number budget (${phoneBudget.name} ${phoneBudget.value})` : 'the per-number budget';
+    const yardstick = phoneBudget
+      ? `the per-number budget (${phoneBudget.name} ${phoneBudget.value})`
+      : 'the per-number budget';
     const overBudget = (texts: number) => (phoneBudget ? texts > phoneBudget.value : undefined);
 
     const bound = new Bound(1_000, 20_000);
     const direct = await startUntilRefused(browser, ADDY, bound);
     const directTexts = await inbox(stack, target);
-    say(`starts naming ${target} from ${browser.from}: ${direct.started} started, then ${direct.last ? describe(direct.last) : 'the bound'}`);
-    say(`texts in ${target}'s inbox: ${directTexts} (${direct.texts} sends answered "sent") in ${seconds(bound.elapsedMs)}`);
-    const directPer10 = perTenMinutes(directTexts, bound.elapsedMs, direct.last && refusedForLong(direct.last) ? retryAfter(direct.last) : undefined);
+    say(
+      `starts naming ${target} from ${browser.from}: ${direct.started} started, then ${direct.last ? describe(direct.last) : 'the bound'}`,
+    );
+    say(
+      `texts in ${target}'s inbox: ${directTexts} (${direct.texts} sends answered "sent") in ${seconds(bound.elapsedMs)}`,
+    );
+    const directPer10 = perTenMinutes(
+      directTexts,
+      bound.elapsedMs,
+      direct.last && refusedForLong(direct.last) ? retryAfter(direct.last) : undefined,
+    );
 
     // The same address goes on with the other sandbox numbers, each flow's texts changed to the target.
     let changedStarts = 0;
@@ -82,8 +92,14 @@ export function textsToOneNumber(say: Say): Promise<Row[]> {
     say(
       `then starts naming the other sandbox numbers, each flow's texts changed to ${target}: ${changedStarts} started, last ${last ? describe(last) : 'none'}`,
     );
-    say(`texts in ${target}'s inbox now: ${allTexts} in ${seconds(bound.elapsedMs)} (${bound.used} requests to the app)`);
-    const allPer10 = perTenMinutes(allTexts, bound.elapsedMs, last && refusedForLong(last) ? retryAfter(last) : undefined);
+    say(
+      `texts in ${target}'s inbox now: ${allTexts} in ${seconds(bound.elapsedMs)} (${bound.used} requests to the app)`,
+    );
+    const allPer10 = perTenMinutes(
+      allTexts,
+      bound.elapsedMs,
+      last && refusedForLong(last) ? retryAfter(last) : undefined,
+    );
 
     return [
       row({
@@ -107,7 +123,13 @@ export function textsToOneNumber(say: Say): Promise<Row[]> {
 }
 
 /** Starts from `addresses` as fast as Prove takes them (under its 25 a second), one worker an address. */
-async function floodFrom(stack: Stack, addresses: readonly string[], id: string, label: string, say: Say): Promise<Row> {
+async function floodFrom(
+  stack: Stack,
+  addresses: readonly string[],
+  id: string,
+  label: string,
+  say: Say,
+): Promise<Row> {
   const bound = new Bound(5_000, 30_000);
   const pacer = new Pacer(22);
   let number = 0;
@@ -140,8 +162,12 @@ async function floodFrom(stack: Stack, addresses: readonly string[], id: string,
   say(
     `${label}: ${bound.used} starts in ${seconds(bound.elapsedMs)} (paced at 22 a second, under Prove's 25); ${stoppedFor.length} of ${addresses.length} addresses refused for long`,
   );
-  say(`  starts Prove took: ${reached} (each allows 3 texts: ${3 * reached} texts, ${per10} per 10 min); Prove's 429: ${proveRefused}`);
-  say(`  legitimate start from 127.9.9.9 at 5 s: ${legitColumn(legitDuring)}; from 127.8.8.8 after the flood: ${legitColumn(legitAfter)}`);
+  say(
+    `  starts Prove took: ${reached} (each allows 3 texts: ${3 * reached} texts, ${per10} per 10 min); Prove's 429: ${proveRefused}`,
+  );
+  say(
+    `  legitimate start from 127.9.9.9 at 5 s: ${legitColumn(legitDuring)}; from 127.8.8.8 after the flood: ${legitColumn(legitAfter)}`,
+  );
   const lockedOut = couldNotStart(legitDuring) || couldNotStart(legitAfter);
   return row({
     attack: `${id}. starts from ${addresses.length} addresses ${label}`,

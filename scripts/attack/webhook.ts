@@ -54,10 +54,14 @@ export function webhookCache(say: Say): Promise<Row[]> {
         row({
           attack: '11. webhook replay cache filled',
           sent: `${bound.used} signed deliveries`,
-          through: firstRefusal ? `refused after ${accepted} taken` : `all ${accepted} taken, the cache full and forgetting the first issued`,
+          through: firstRefusal
+            ? `refused after ${accepted} taken`
+            : `all ${accepted} taken, the cache full and forgetting the first issued`,
           legitRefused: refused ? `YES: ${describeOutcome(answer)}` : 'no (200)',
           gotThrough: refused,
-          why: refused ? 'a legitimate delivery is refused while the cache is full' : 'legitimate deliveries are still taken',
+          why: refused
+            ? 'a legitimate delivery is refused while the cache is full'
+            : 'legitimate deliveries are still taken',
         }),
       ];
     } finally {

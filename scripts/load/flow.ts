@@ -50,7 +50,12 @@ async function timed(recorder: Recorder, kind: RequestKind, url: string, init: R
     text = await response.text();
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code;
-    throw new FlowError(kind, error instanceof Error && error.name === 'TimeoutError' ? 'timed out' : `network error${cause ? ` (${cause})` : ''}`);
+    throw new FlowError(
+      kind,
+      error instanceof Error && error.name === 'TimeoutError'
+        ? 'timed out'
+        : `network error${cause ? ` (${cause})` : ''}`,
+    );
   }
   recorder.request(kind, performance.now() - started);
   let body: unknown;
@@ -65,7 +70,8 @@ async function timed(recorder: Recorder, kind: RequestKind, url: string, init: R
 function expect(kind: RequestKind, answer: Answer, ok: boolean, expected: string): void {
   if (ok) return;
   // The error's code and the status, never the body's other fields: they may hold a token.
-  const code = typeof answer.body?.code === 'string' || typeof answer.body?.code === 'number' ? ` ${answer.body.code}` : '';
+  const code =
+    typeof answer.body?.code === 'string' || typeof answer.body?.code === 'number' ? ` ${answer.body.code}` : '';
   throw new FlowError(kind, `HTTP ${answer.status}${code} (wanted ${expected})`);
 }
 
@@ -83,7 +89,12 @@ function firstStep(authToken: string): { endp: string; next: 'mobile/otp' | 'dev
 }
 
 /** One flow; resolves when the backend said success, throws a FlowError otherwise. */
-export async function runFlow(target: Target, recorder: Recorder, signal: AbortSignal, requestTimeoutMs: number): Promise<void> {
+export async function runFlow(
+  target: Target,
+  recorder: Recorder,
+  signal: AbortSignal,
+  requestTimeoutMs: number,
+): Promise<void> {
   const appOrigin = new URL(target.appUrl).origin;
   const init = (method: string, headers: Record<string, string>, body?: unknown): RequestInit => ({
     method,
@@ -93,8 +104,18 @@ export async function runFlow(target: Target, recorder: Recorder, signal: AbortS
   });
   const json = { 'Content-Type': 'application/json', Origin: appOrigin };
 
-  const started = await timed(recorder, 'app /api/verify', `${target.appUrl}/api/verify`, init('POST', json, { ...PERSON, possessionType: 'mobile' }));
-  expect('app /api/verify', started, started.status === 200 && typeof started.body?.authToken === 'string', '200 {authToken}');
+  const started = await timed(
+    recorder,
+    'app /api/verify',
+    `${target.appUrl}/api/verify`,
+    init('POST', json, { ...PERSON, possessionType: 'mobile' }),
+  );
+  expect(
+    'app /api/verify',
+    started,
+    started.status === 200 && typeof started.body?.authToken === 'string',
+    '200 {authToken}',
+  );
   const { authToken, flowId } = started.body as { authToken: string; flowId?: string };
   const cookie = started.headers
     .getSetCookie()
@@ -141,14 +162,24 @@ export async function runFlow(target: Target, recorder: Recorder, signal: AbortS
   if (next === 'device/passive') {
     // A client with no Prove Key, as a browser without one reports it: Prove goes on to the OTP.
     const skipped = await sdkCall('device/passive/error', { message: 'no Prove Key on this client' });
-    expect('client device/passive/error', skipped, skipped.status === 200 && skipped.body?.next === 'mobile/otp', '200 {next: mobile/otp}');
+    expect(
+      'client device/passive/error',
+      skipped,
+      skipped.status === 200 && skipped.body?.next === 'mobile/otp',
+      '200 {next: mobile/otp}',
+    );
   }
   const sent = await sdkCall('otp/start', {});
   expect('client otp/start', sent, sent.status === 200 && sent.body?.next === 'mobile/otp', '200 {next: mobile/otp}');
 
   // The phone: the newest text to the sandbox number. Every flow's code is the sandbox's, so a
   // text of a flow started a moment later reads the same.
-  const inbox = await timed(recorder, 'sandbox inbox', `${target.emulatorUrl}/sandbox/messages?phone=${PERSON.phoneNumber}&limit=1`, init('GET', {}));
+  const inbox = await timed(
+    recorder,
+    'sandbox inbox',
+    `${target.emulatorUrl}/sandbox/messages?phone=${PERSON.phoneNumber}&limit=1`,
+    init('GET', {}),
+  );
   const otp = (inbox.body as { otp?: unknown }[] | undefined)?.[0]?.otp;
   expect('sandbox inbox', inbox, inbox.status === 200 && typeof otp === 'string', '200 with a code');
 
@@ -161,5 +192,10 @@ export async function runFlow(target: Target, recorder: Recorder, signal: AbortS
     `${target.appUrl}/api/verify-status`,
     init('POST', { ...json, Cookie: cookie }, flowId ? { flowId } : {}),
   );
-  expect('app /api/verify-status', verdict, verdict.status === 200 && verdict.body?.success === true, '200 {success: true}');
+  expect(
+    'app /api/verify-status',
+    verdict,
+    verdict.status === 200 && verdict.body?.success === true,
+    '200 {success: true}',
+  );
 }

@@ -72,7 +72,9 @@ export function parseOptions(argv: readonly string[]): LoadOptions | 'help' {
     ttlMs: count(values.ttl, 10, 'ttl') * 1000,
     deadlineMs: count(values.deadline, 180, 'deadline') * 1000,
     requestTimeoutMs: count(values['request-timeout'], 15, 'request-timeout') * 1000,
-    target: values['app-url'] ? { appUrl: origin(values['app-url'], 'app-url'), emulatorUrl: origin(values['emulator-url']!, 'emulator-url') } : undefined,
+    target: values['app-url']
+      ? { appUrl: origin(values['app-url'], 'app-url'), emulatorUrl: origin(values['emulator-url']!, 'emulator-url') }
+      : undefined,
     json: values.json,
     record: values.record,
   };

@@ -64,7 +64,9 @@ export class Recorder {
 
   summary() {
     return {
-      requests: Object.fromEntries(REQUEST_KINDS.map((kind) => [kind, percentiles(this.requests.get(kind)!)])) as Record<RequestKind, Percentiles>,
+      requests: Object.fromEntries(
+        REQUEST_KINDS.map((kind) => [kind, percentiles(this.requests.get(kind)!)]),
+      ) as Record<RequestKind, Percentiles>,
       flow: percentiles(this.flows),
       errors: Object.fromEntries([...this.errors].sort((a, b) => b[1] - a[1])),
     };

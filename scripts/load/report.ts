@@ -57,7 +57,9 @@ function memoryRows(memory: NonNullable<LoadReport['memory']>): string[][] {
     line('before (warm, GC)', memory.before),
     line('peak during the run', memory.peak),
     line('after the flows (GC)', memory.afterFlows),
-    memory.afterExpiry ? line(`after expiry (GC, ${later})`, memory.afterExpiry) : [`after expiry: not reached (deadline, ${later})`, '–', '–', '–'],
+    memory.afterExpiry
+      ? line(`after expiry (GC, ${later})`, memory.afterExpiry)
+      : [`after expiry: not reached (deadline, ${later})`, '–', '–', '–'],
   ];
 }
 
@@ -77,7 +79,9 @@ function errorLines(report: LoadReport): string[] {
 export function formatText(report: LoadReport): string {
   const { settings, flows } = report;
   const table = (header: string[], body: string[][]) =>
-    [header, ...body].map((cells) => cells.map((cell, i) => (i === 0 ? cell.padEnd(34) : cell.padStart(9))).join('')).join('\n');
+    [header, ...body]
+      .map((cells) => cells.map((cell, i) => (i === 0 ? cell.padEnd(34) : cell.padStart(9))).join(''))
+      .join('\n');
   const out = [
     `Load: ${settings.flows} flows, ${settings.concurrency} at once, against ${settings.target}`,
     `  ${flows.completed} completed, ${flows.failed} failed${flows.notStarted ? `, ${flows.notStarted} not started (deadline)` : ''} in ${(flows.elapsedMs / 1000).toFixed(2)} s: ${flows.perSecond.toFixed(1)} flows/s`,
@@ -86,7 +90,12 @@ export function formatText(report: LoadReport): string {
     table(['request', 'count', 'p50 ms', 'p99 ms', 'max ms'], rows(report)),
   ];
   if (report.memory) {
-    out.push('', table(['server memory (emulator + backend)', 'RSS', 'heap', 'flows'], memoryRows(report.memory)), '', heapVerdict(report.memory));
+    out.push(
+      '',
+      table(['server memory (emulator + backend)', 'RSS', 'heap', 'flows'], memoryRows(report.memory)),
+      '',
+      heapVerdict(report.memory),
+    );
   } else {
     out.push('', 'server memory: not measured (a running stack)');
   }
@@ -94,7 +103,9 @@ export function formatText(report: LoadReport): string {
 }
 
 function markdownTable(header: string[], body: string[][]): string {
-  return [header, header.map((_, i) => (i === 0 ? '---' : '---:')), ...body].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+  return [header, header.map((_, i) => (i === 0 ? '---' : '---:')), ...body]
+    .map((cells) => `| ${cells.join(' | ')} |`)
+    .join('\n');
 }
 
 export function formatMarkdown(report: LoadReport): string {
@@ -119,7 +130,10 @@ export function formatMarkdown(report: LoadReport): string {
   ];
   if (report.memory) {
     lines.push(
-      markdownTable(['Server memory (emulator + backend)', 'RSS', 'Heap used', 'Flows held'], memoryRows(report.memory)),
+      markdownTable(
+        ['Server memory (emulator + backend)', 'RSS', 'Heap used', 'Flows held'],
+        memoryRows(report.memory),
+      ),
       '',
       `${heapVerdict(report.memory).replace(/^h/, 'H')}. The emulator keeps flows until they expire, as`,
       'Prove does (the backend ends its sessions when it reads the verdict); the run shortens their lifetime so that expiry',

@@ -89,7 +89,8 @@ function firstMessage(child: ChildProcess): Promise<Extract<ServerMessage, { typ
     child.once('message', (message: ServerMessage) => {
       clearTimeout(timer);
       if ('type' in message && message.type === 'ready') resolve(message);
-      else reject(new Error(`the server process could not start: ${'message' in message ? message.message : 'unknown'}`));
+      else
+        reject(new Error(`the server process could not start: ${'message' in message ? message.message : 'unknown'}`));
     });
   });
 }

@@ -1,5 +1,13 @@
 import type { VerificationResult } from '../backend.js';
-import type { ErrorCode, ExpiredReason, FieldErrors, FieldName, MessageKey, PossessionType, RetryTarget } from './state.js';
+import type {
+  ErrorCode,
+  ExpiredReason,
+  FieldErrors,
+  FieldName,
+  MessageKey,
+  PossessionType,
+  RetryTarget,
+} from './state.js';
 
 /** When a code or link sent now stops working, and when Resend may be pressed again. */
 export interface SendTiming {
@@ -17,7 +25,13 @@ export type FlowAction =
   | { type: 'submit'; now: number }
   | { type: 'invalid'; errors: FieldErrors }
   /** The SDK's start step: it sends the code or link now, or needs a (new) number first. */
-  | { type: 'number-requested'; possession: PossessionType; phoneNumberNeeded: boolean; rejected: boolean; send: SendTiming }
+  | {
+      type: 'number-requested';
+      possession: PossessionType;
+      phoneNumberNeeded: boolean;
+      rejected: boolean;
+      send: SendTiming;
+    }
   /** The SDK asks for a code; `problem` when Prove refused the last one; `lastTry`: the next wrong one ends the flow. */
   | { type: 'otp-finish-requested'; problem?: 'wrong' | 'expired'; lastTry?: boolean }
   | { type: 'code-submitted'; code: string }

@@ -12,7 +12,10 @@ export interface Clock {
   stop(): void;
 }
 
-export function clock(host: { readonly isConnected: boolean; requestUpdate(): void }, ranOut: (state: FlowState) => void): Clock {
+export function clock(
+  host: { readonly isConnected: boolean; requestUpdate(): void },
+  ranOut: (state: FlowState) => void,
+): Clock {
   let timer: ReturnType<typeof setInterval> | undefined;
   let shown: FlowState;
   const stop = () => {

@@ -145,7 +145,11 @@ export class FlowController implements ReactiveController, FlowHost {
     const runner = checked && (this.runner ?? (await loading.catch(() => undefined)));
     if (!checked || !runner) {
       this.dispatch({ type: 'failed', code: 'load', retry: 'start' });
-      emit(this.host, 'prove-verify-error', { code: 'load', message: "The element's code (flow or phone rules) could not be loaded.", recoverable: true });
+      emit(this.host, 'prove-verify-error', {
+        code: 'load',
+        message: "The element's code (flow or phone rules) could not be loaded.",
+        recoverable: true,
+      });
       return;
     }
     if (this.state.name === 'starting' && this.host.isConnected) await runner.start(checked.phoneNumber);

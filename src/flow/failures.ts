@@ -51,20 +51,27 @@ function expired(reason: ExpiredReason, detail: Detail): FailureOutcome {
 }
 
 /** No `backend-url`: nothing can be sent, and trying again cannot mend it. */
-export const configMissing = () => failed('start', { code: 'config', message: 'The backend-url attribute is not set.', recoverable: false });
+export const configMissing = () =>
+  failed('start', { code: 'config', message: 'The backend-url attribute is not set.', recoverable: false });
 
 /** The backend answered 202 (no result yet) for 30 seconds. */
-export const stillPending = () => failed('status', { code: 'pending', message: 'The backend had no result after 30 seconds (HTTP 202).' });
+export const stillPending = () =>
+  failed('status', { code: 'pending', message: 'The backend had no result after 30 seconds (HTTP 202).' });
 
 /** The status call failed otherwise than the backend client says. */
-export const statusFailed = (error: unknown) => failed('status', { code: 'sdk', message: error instanceof Error ? error.message : String(error) });
+export const statusFailed = (error: unknown) =>
+  failed('status', { code: 'sdk', message: error instanceof Error ? error.message : String(error) });
 
 /** The Instant Link's lifetime ran out before it was opened. */
-export const linkExpired = () => expired('link', { code: 'expired', message: 'The Instant Link expired before it was opened.' });
+export const linkExpired = () =>
+  expired('link', { code: 'expired', message: 'The Instant Link expired before it was opened.' });
 
 /** The wait for the link broke off with the connection, and the backend has no result. */
 export const interrupted = () =>
-  expired('interrupted', { code: 'network', message: 'The connection was lost while the Instant Link was awaited, and the backend has no result.' });
+  expired('interrupted', {
+    code: 'network',
+    message: 'The connection was lost while the Instant Link was awaited, and the backend has no result.',
+  });
 
 /**
  * A backend call's failure: the start (`start`) or the status call (`status`), at `now` (ms since
@@ -74,7 +81,8 @@ export function backendFailed(error: BackendError, call: RetryTarget, now: numbe
   const { code, message, status, retryAfter } = error;
   if (code === 'aborted') return undefined;
   // The backend no longer knows the flow: its session is over.
-  if (call === 'status' && (status === 401 || status === 410)) return expired('session', { code: 'expired', message, status });
+  if (call === 'status' && (status === 401 || status === 410))
+    return expired('session', { code: 'expired', message, status });
   // The backend refused this page's origin (CORS): a set-up mistake, which trying again cannot mend.
   if (code === 'origin') return failed(call, { code: 'integration', message, recoverable: false });
   return failed(
@@ -100,25 +108,41 @@ export interface SdkFailedAt {
 function linkWaitBrokeOff(reason: SdkFailure['reason'], { state, online }: SdkFailedAt): boolean {
   if (state.name !== 'link-sending' && state.name !== 'link-waiting') return false;
   if (reason === 'socket-lost') return true;
-  return reason === 'network' && (state.name === 'link-waiting' || !!state.resent || state.connection === 'lost' || !online);
+  return (
+    reason === 'network' && (state.name === 'link-waiting' || !!state.resent || state.connection === 'lost' || !online)
+  );
 }
 
 /** Every way Prove's SDK can end an attempt, at `now` (ms since the epoch), each with its own message and way forward. */
-export function sdkFailed({ reason, message, proveCode, proveMessage, proveOrigin }: SdkFailure, at: SdkFailedAt, now: number): FailureOutcome {
+export function sdkFailed(
+  { reason, message, proveCode, proveMessage, proveOrigin }: SdkFailure,
+  at: SdkFailedAt,
+  now: number,
+): FailureOutcome {
   // Prove's SDK stopped waiting for the link and sends nothing more: the screen says the connection
   // is lost, and the backend says whether the phone opened the link once it can be asked.
   if (linkWaitBrokeOff(reason, at)) return { end: false, action: { type: 'connection', lost: true }, ask: 'online' };
-  const detail = { message, ...(proveCode !== undefined ? { proveCode } : {}), ...(proveMessage ? { proveMessage } : {}) };
+  const detail = {
+    message,
+    ...(proveCode !== undefined ? { proveCode } : {}),
+    ...(proveMessage ? { proveMessage } : {}),
+  };
   switch (reason) {
     case 'expired':
     case 'token-expired':
       // What ran out on a desktop flow is the link; else the flow's session, as when the authToken expired.
-      return reason === 'expired' && at.possession === 'desktop' ? linkExpired() : expired('session', { code: 'expired', ...detail });
+      return reason === 'expired' && at.possession === 'desktop'
+        ? linkExpired()
+        : expired('session', { code: 'expired', ...detail });
     case 'socket-lost':
       // The socket closed on another step (a number being changed): the backend knows whether the link was opened.
       return { end: false, action: { type: 'finishing' }, ask: 'once' };
     case 'rate-limited':
-      return failed('start', { code: 'rate-limited', retryAfter: SDK_RATE_LIMIT_WAIT_S, ...detail }, now + SDK_RATE_LIMIT_WAIT_S * 1000);
+      return failed(
+        'start',
+        { code: 'rate-limited', retryAfter: SDK_RATE_LIMIT_WAIT_S, ...detail },
+        now + SDK_RATE_LIMIT_WAIT_S * 1000,
+      );
     case 'prove-unavailable':
       return failed('start', { code: 'prove-unavailable', ...detail });
     case 'network': {

@@ -4,12 +4,28 @@ import { emit } from '../events.js';
 import { onInstantLinkFinished } from '../instant-link.js';
 import { effectiveCountry } from '../phone-country.js';
 import { checkLoading } from '../phone-rules.js';
-import { loadProveAuth, mobileWebAnswer, proveAuthSdk, toSdkFailure, type PossessionType, type SdkFailure } from '../sdk.js';
+import {
+  loadProveAuth,
+  mobileWebAnswer,
+  proveAuthSdk,
+  toSdkFailure,
+  type PossessionType,
+  type SdkFailure,
+} from '../sdk.js';
 import type { Settings } from '../settings.js';
 import type { FlowAction } from './actions.js';
 import { createAttempt, pause, type FlowAttempt } from './attempt.js';
 import { clock, type Clock } from './clock.js';
-import { backendFailed, configMissing, interrupted, linkExpired, sdkFailed, statusFailed, stillPending, type FailureOutcome } from './failures.js';
+import {
+  backendFailed,
+  configMissing,
+  interrupted,
+  linkExpired,
+  sdkFailed,
+  statusFailed,
+  stillPending,
+  type FailureOutcome,
+} from './failures.js';
 import { sdkSteps, type StepHost } from './sdk-steps.js';
 import { sendTiming } from './sends.js';
 import type { FieldName, FlowState, FormValues } from './state.js';
@@ -70,7 +86,8 @@ export function warmViews(ctx: ViewContext, values: FormValues): void {
  * never falls to the page's body. Loaded with the flow: before a flow, nothing goes away.
  */
 export function refocus(root: ShadowRoot, state: FlowState): HTMLElement | null {
-  if (state.name === 'form') return root.querySelector<HTMLElement>('form input:not([type="hidden"]), form select, form textarea');
+  if (state.name === 'form')
+    return root.querySelector<HTMLElement>('form input:not([type="hidden"]), form select, form textarea');
   // A step's own choice (the main action of a code that ran out while Resend had focus).
   const named = root.querySelector<HTMLElement>('[data-refocus]');
   if (named) return named;
@@ -201,7 +218,11 @@ export class FlowRunner implements StepHost, Actions {
           stopWatching();
         };
       }
-      const sdkRun = await (attempt.settings.sdk ?? proveAuthSdk).run(started.authToken, possession, sdkSteps(attempt, this));
+      const sdkRun = await (attempt.settings.sdk ?? proveAuthSdk).run(
+        started.authToken,
+        possession,
+        sdkSteps(attempt, this),
+      );
       sdkRun.done.catch((error: unknown) => {
         // A cancelled attempt's rejections are expected and dropped.
         if (this.isCurrent(attempt)) this.sdkFailed(attempt, toSdkFailure(error, started.authToken));
@@ -233,7 +254,10 @@ export class FlowRunner implements StepHost, Actions {
 
   resendCode(): void {
     const attempt = this.attempt;
-    if (attempt?.code.waiting && this.dispatch({ type: 'resend-code', now: Date.now(), send: sendTiming(attempt.settings, attempt.possession) })) {
+    if (
+      attempt?.code.waiting &&
+      this.dispatch({ type: 'resend-code', now: Date.now(), send: sendTiming(attempt.settings, attempt.possession) })
+    ) {
       attempt.code.answer({ kind: 'resend' });
     }
   }
@@ -261,7 +285,9 @@ export class FlowRunner implements StepHost, Actions {
     if (this.state.name !== 'phone-change' || !attempt) return;
     const { defaultCountry, countries } = attempt.settings;
     const country = effectiveCountry(this.state.values.country, defaultCountry, countries);
-    const phone = await checkLoading(raw, country, countries).catch(() => ({ ok: false, error: 'phoneInvalid' }) as const);
+    const phone = await checkLoading(raw, country, countries).catch(
+      () => ({ ok: false, error: 'phoneInvalid' }) as const,
+    );
     if (!this.isCurrent(attempt) || this.state.name !== 'phone-change') return;
     if (!phone.ok) {
       this.dispatch({ type: 'phone-invalid', error: phone.error });
@@ -293,7 +319,10 @@ export class FlowRunner implements StepHost, Actions {
 
   resendLink(): void {
     const attempt = this.attempt;
-    if (attempt && this.dispatch({ type: 'resend-link', now: Date.now(), send: sendTiming(attempt.settings, attempt.possession) })) {
+    if (
+      attempt &&
+      this.dispatch({ type: 'resend-link', now: Date.now(), send: sendTiming(attempt.settings, attempt.possession) })
+    ) {
       attempt.link.answer('resend');
     }
   }
@@ -313,7 +342,8 @@ export class FlowRunner implements StepHost, Actions {
    * meets, unless it was Prove's own refusal (a code or send), whose verdict the backend has.
    */
   finish(attempt: FlowAttempt, failure?: SdkFailure): void {
-    if (failure && failure.reason !== 'unknown' && failure.reason !== 'expired') return this.sdkFailed(attempt, failure);
+    if (failure && failure.reason !== 'unknown' && failure.reason !== 'expired')
+      return this.sdkFailed(attempt, failure);
     this.stopListening(attempt);
     this.dispatch({ type: 'finishing' });
     void this.checkStatus(attempt);
@@ -333,7 +363,10 @@ export class FlowRunner implements StepHost, Actions {
       } catch (error) {
         if (!this.isCurrent(attempt)) return;
         if (once) return this.apply(attempt, linkExpired());
-        return this.apply(attempt, error instanceof BackendError ? backendFailed(error, 'status', Date.now()) : statusFailed(error));
+        return this.apply(
+          attempt,
+          error instanceof BackendError ? backendFailed(error, 'status', Date.now()) : statusFailed(error),
+        );
       }
       if (!this.isCurrent(attempt)) return;
       // Once (the status socket was lost): only a phone that proved possession has a verdict worth showing.
@@ -372,7 +405,10 @@ export class FlowRunner implements StepHost, Actions {
   }
 
   private sdkFailed(attempt: FlowAttempt, failure: SdkFailure): void {
-    this.apply(attempt, sdkFailed(failure, { state: this.state, possession: attempt.possession, online: navigator.onLine }, Date.now()));
+    this.apply(
+      attempt,
+      sdkFailed(failure, { state: this.state, possession: attempt.possession, online: navigator.onLine }, Date.now()),
+    );
   }
 
   /** Does what failures.ts answers for a failure of the current attempt. */
@@ -396,7 +432,8 @@ export class FlowRunner implements StepHost, Actions {
     const attempt = this.attempt;
     if (!attempt) return;
     if (state.name === 'otp-entry') this.dispatch({ type: 'code-expired' });
-    if ((state.name === 'link-sending' || state.name === 'link-waiting') && state.connection !== 'lost') this.apply(attempt, linkExpired());
+    if ((state.name === 'link-sending' || state.name === 'link-waiting') && state.connection !== 'lost')
+      this.apply(attempt, linkExpired());
   }
 
   /**
@@ -413,13 +450,22 @@ export class FlowRunner implements StepHost, Actions {
     const check = async () => {
       clearTimeout(retry);
       const state = this.state;
-      if (asking || !navigator.onLine || !this.isCurrent(attempt) || !('connection' in state) || state.connection !== 'lost') return;
+      if (
+        asking ||
+        !navigator.onLine ||
+        !this.isCurrent(attempt) ||
+        !('connection' in state) ||
+        state.connection !== 'lost'
+      )
+        return;
       asking = true;
       const again = await this.askAfterLoss(attempt);
       asking = false;
       if (again !== undefined && !watching.signal.aborted) retry = setTimeout(() => void check(), again);
     };
-    addEventListener('offline', () => this.isCurrent(attempt) && this.dispatch({ type: 'connection', lost: true }), { signal: watching.signal });
+    addEventListener('offline', () => this.isCurrent(attempt) && this.dispatch({ type: 'connection', lost: true }), {
+      signal: watching.signal,
+    });
     addEventListener('online', () => void check(), { signal: watching.signal });
     attempt.checkConnection = () => void check();
     return () => {
@@ -442,7 +488,8 @@ export class FlowRunner implements StepHost, Actions {
       result = await fetchVerificationResult(attempt.settings.backend, attempt.flowId, attempt.abort.signal);
     } catch (error) {
       if (!this.isCurrent(attempt) || !(error instanceof BackendError) || error.code === 'aborted') return undefined;
-      if (error.status === 401 || error.status === 410) return void this.apply(attempt, backendFailed(error, 'status', Date.now()));
+      if (error.status === 401 || error.status === 410)
+        return void this.apply(attempt, backendFailed(error, 'status', Date.now()));
       return Math.max(RECHECK_MS, (error.retryAfter ?? 0) * 1000);
     }
     const state = this.state;

@@ -22,7 +22,10 @@ export interface Sends {
 }
 
 /** One more send, from what was sent before (none when the flow starts). */
-export const sent = (before: Sends | undefined, timing: SendTiming): Sends => ({ count: (before?.count ?? 0) + 1, ...timing });
+export const sent = (before: Sends | undefined, timing: SendTiming): Sends => ({
+  count: (before?.count ?? 0) + 1,
+  ...timing,
+});
 
 /** When a code (mobile) or link (desktop) sent now stops working, and when Resend may be pressed again. */
 export function sendTiming(settings: Settings, possession: PossessionType | undefined): SendTiming {
@@ -32,7 +35,8 @@ export function sendTiming(settings: Settings, possession: PossessionType | unde
 }
 
 /** Resend needs a send left, and either its wait over or the code already expired. */
-export const canResend = (sends: Sends, now: number, expired?: boolean): boolean => sends.count < MAX_SENDS && (expired || now >= sends.resendAt);
+export const canResend = (sends: Sends, now: number, expired?: boolean): boolean =>
+  sends.count < MAX_SENDS && (expired || now >= sends.resendAt);
 
 /** What a code or link screen offers at `now`. */
 export interface SendOffer {
@@ -50,5 +54,11 @@ export interface SendOffer {
 
 export function sendOffer(sends: Sends, now: number): SendOffer {
   const left = MAX_SENDS - sends.count;
-  return { left, resend: canResend(sends, now), wait: left > 0 && now < sends.resendAt, changeNumber: left > 0, startAgain: left < 1 };
+  return {
+    left,
+    resend: canResend(sends, now),
+    wait: left > 0 && now < sends.resendAt,
+    changeNumber: left > 0,
+    startAgain: left < 1,
+  };
 }

@@ -109,7 +109,14 @@ export type FlowState =
   // awaited (the backend is asked for the result once it is back); `back` when the backend then
   // had none yet and the wait goes on.
   | (Base & { name: 'link-sending'; possession: 'desktop'; sends: Sends; resent?: boolean; connection?: Connection })
-  | (Base & { name: 'link-waiting'; possession: 'desktop'; sends: Sends; canResend: boolean; message?: MessageKey; connection?: Connection })
+  | (Base & {
+      name: 'link-waiting';
+      possession: 'desktop';
+      sends: Sends;
+      canResend: boolean;
+      message?: MessageKey;
+      connection?: Connection;
+    })
   | (Base & { name: 'verifying'; cause?: FailureCause })
   // `phoneNumber`: the verified number in E.164, what a form the element is in submits;
   // `changed`: it is not the one the flow started with, so the screen names it.
@@ -117,7 +124,14 @@ export type FlowState =
   | (Base & { name: 'failure'; result: VerificationResult; cause?: FailureCause })
   // `retryAt`: the backend or Prove asked to wait (HTTP 429 Retry-After) until then; `retryAfter`:
   // that wait, in seconds, as it is said (once) to screen readers.
-  | (Base & { name: 'error'; code: ErrorCode; status?: number; retry: RetryTarget; retryAt?: number; retryAfter?: number })
+  | (Base & {
+      name: 'error';
+      code: ErrorCode;
+      status?: number;
+      retry: RetryTarget;
+      retryAt?: number;
+      retryAfter?: number;
+    })
   | (Base & { name: 'expired'; reason: ExpiredReason });
 
 export type StepName = FlowState['name'];

@@ -33,14 +33,20 @@ const STEPS = {
   failure: { view: 'outcome' },
   expired: { view: 'outcome' },
   // A failed start is said on the form, which "Try again" sends again; a failed status call has its own panel.
-  error: { view: (state: Extract<FlowState, { name: 'error' }>): 'form' | 'outcome' => (state.retry === 'start' ? 'form' : 'outcome') },
+  error: {
+    view: (state: Extract<FlowState, { name: 'error' }>): 'form' | 'outcome' =>
+      state.retry === 'start' ? 'form' : 'outcome',
+  },
 } as const satisfies Record<StepName, Step>;
 
 type Steps = typeof STEPS;
 type ViewsOf<K extends StepName> = Steps[K]['view'] extends (state: never) => infer V ? V : Steps[K]['view'];
 
 /** The states a view shows: what its function takes (ui/steps.ts checks each against it). */
-export type StateShowing<V extends ViewName> = Extract<FlowState, { name: { [K in StepName]: V extends ViewsOf<K> ? K : never }[StepName] }>;
+export type StateShowing<V extends ViewName> = Extract<
+  FlowState,
+  { name: { [K in StepName]: V extends ViewsOf<K> ? K : never }[StepName] }
+>;
 
 /** A step as the table has it for one state: the view its state chooses. */
 interface StateStep extends Step {

@@ -85,7 +85,14 @@ export function transition(state: FlowState, action: FlowAction): FlowState {
 
     case 'code-submitted':
       return state.name === 'otp-entry' && !state.expired
-        ? { name: 'otp-checking', values, possession: 'mobile', sends: state.sends, prompt: state.prompt, code: action.code }
+        ? {
+            name: 'otp-checking',
+            values,
+            possession: 'mobile',
+            sends: state.sends,
+            prompt: state.prompt,
+            code: action.code,
+          }
         : state;
 
     case 'code-invalid':
@@ -93,7 +100,9 @@ export function transition(state: FlowState, action: FlowAction): FlowState {
 
     // The clock ran the code out: no `error`, as Prove said nothing (see the state).
     case 'code-expired':
-      return state.name === 'otp-entry' && !state.expired ? { ...state, expired: true, error: undefined, message: undefined } : state;
+      return state.name === 'otp-entry' && !state.expired
+        ? { ...state, expired: true, error: undefined, message: undefined }
+        : state;
 
     case 'resend-code':
       return state.name === 'otp-entry' && canResend(state.sends, action.now, state.expired)
@@ -137,11 +146,19 @@ export function transition(state: FlowState, action: FlowAction): FlowState {
 
     case 'resend-link':
       return state.name === 'link-waiting' && state.canResend && canResend(state.sends, action.now)
-        ? { name: 'link-sending', values, possession: 'desktop', sends: sent(state.sends, action.send), resent: true, connection: state.connection }
+        ? {
+            name: 'link-sending',
+            values,
+            possession: 'desktop',
+            sends: sent(state.sends, action.send),
+            resent: true,
+            connection: state.connection,
+          }
         : state;
 
     case 'connection':
-      return (state.name === 'link-sending' || state.name === 'link-waiting') && (state.connection === 'lost') !== action.lost
+      return (state.name === 'link-sending' || state.name === 'link-waiting') &&
+        (state.connection === 'lost') !== action.lost
         ? { ...state, connection: action.lost ? 'lost' : 'back' }
         : state;
 
@@ -151,7 +168,12 @@ export function transition(state: FlowState, action: FlowAction): FlowState {
       return {
         name: 'verifying',
         values,
-        cause: state.name === 'otp-checking' ? 'code' : state.name === 'otp-sending' || state.name === 'link-sending' ? 'send' : undefined,
+        cause:
+          state.name === 'otp-checking'
+            ? 'code'
+            : state.name === 'otp-sending' || state.name === 'link-sending'
+              ? 'send'
+              : undefined,
       };
 
     case 'result':
@@ -163,7 +185,15 @@ export function transition(state: FlowState, action: FlowAction): FlowState {
 
     case 'failed':
       if (!stepOf(state).busy) return state;
-      return { name: 'error', values, code: action.code, status: action.status, retry: action.retry, retryAt: action.retryAt, retryAfter: action.retryAfter };
+      return {
+        name: 'error',
+        values,
+        code: action.code,
+        status: action.status,
+        retry: action.retry,
+        retryAt: action.retryAt,
+        retryAfter: action.retryAfter,
+      };
 
     case 'expired':
       return stepOf(state).busy || state.name === 'error' ? { name: 'expired', values, reason: action.reason } : state;

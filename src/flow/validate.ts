@@ -26,12 +26,17 @@ export type FormCheck =
  * ones. It needs the phone rules, so it loads with them in the lazy entry (lazy.ts), off the first
  * paint.
  */
-export function validateForm(values: FormValues, countries: { defaultCountry: string; countries: string[] }): FormCheck {
+export function validateForm(
+  values: FormValues,
+  countries: { defaultCountry: string; countries: string[] },
+): FormCheck {
   const country = effectiveCountry(values.country, countries.defaultCountry, countries.countries);
   const phone = checkNumber(values.phone, country, countries.countries);
   const errors = validateNames(values);
   if (!phone.ok) errors.phone = phone.error;
-  return phone.ok && Object.keys(errors).length === 0 ? { ok: true, phoneNumber: phone.e164, country } : { ok: false, errors };
+  return phone.ok && Object.keys(errors).length === 0
+    ? { ok: true, phoneNumber: phone.e164, country }
+    : { ok: false, errors };
 }
 
 /**

@@ -22,7 +22,10 @@ export function webOtpAvailable(): boolean {
 export async function requestTextedCode(signal: AbortSignal): Promise<string | undefined> {
   if (!webOtpAvailable() || signal.aborted) return undefined;
   try {
-    const credential = (await navigator.credentials.get({ otp: { transport: ['sms'] }, signal } as CredentialRequestOptions)) as OtpCredential | null;
+    const credential = (await navigator.credentials.get({
+      otp: { transport: ['sms'] },
+      signal,
+    } as CredentialRequestOptions)) as OtpCredential | null;
     return signal.aborted || !credential?.code ? undefined : credential.code;
   } catch {
     return undefined;

@@ -19,21 +19,26 @@ export const enLater: LaterStrings = {
   codeHelpTitle: 'Didn’t get the text?',
   codeHelpNumber: (phone) => `Check that ${phone} is your mobile number.`,
   codeHelpWait: 'Texts can take a minute or two to arrive.',
-  codeHelpActions: (resend, change) => `Still nothing? Use “${resend}” for a new code, or “${change}” to use another number.`,
+  codeHelpActions: (resend, change) =>
+    `Still nothing? Use “${resend}” for a new code, or “${change}” to use another number.`,
   sendNewCode: 'Send a new code',
-  codeSendsLeft: (n) => (n === 1 ? 'You can ask for a new code once more.' : `You can ask for a new code ${n} more times.`),
+  codeSendsLeft: (n) =>
+    n === 1 ? 'You can ask for a new code once more.' : `You can ask for a new code ${n} more times.`,
   codeNoSendsLeft: 'No more codes can be sent in this verification. Start again to get a new one.',
   changeNumber: 'Change number',
   phoneChangeTitle: 'Use another phone number',
   sendCode: 'Send code',
   sendLink: 'Send link',
-  linkSending: (last4) => `A text message with a link is being sent to the phone ending in ${last4}. Open the link on your phone to continue.`,
+  linkSending: (last4) =>
+    `A text message with a link is being sent to the phone ending in ${last4}. Open the link on your phone to continue.`,
   linkTitle: 'Check your Phone',
-  linkIntro: (last4) => `A text message with a link was just sent to the phone ending in ${last4}. Open the link on your phone to continue.`,
+  linkIntro: (last4) =>
+    `A text message with a link was just sent to the phone ending in ${last4}. Open the link on your phone to continue.`,
   linkTimeLeft: (time) => `The link expires in ${time}.`,
   resendLink: 'Resend link',
   resendLinkIn: (time) => `A new link can be sent in ${time}.`,
-  linkSendsLeft: (n) => (n === 1 ? 'You can ask for a new link once more.' : `You can ask for a new link ${n} more times.`),
+  linkSendsLeft: (n) =>
+    n === 1 ? 'You can ask for a new link once more.' : `You can ask for a new link ${n} more times.`,
   linkNoSendsLeft: 'No more links can be sent in this verification. Start again to get a new one.',
   linkExpiredTitle: 'The link expired',
   linkExpiredBody: 'The link in the text message can no longer be used. Send a new link, or use a different number.',
@@ -92,7 +97,8 @@ export const enLater: LaterStrings = {
     pending: 'The result is not ready yet. Try again in a moment.',
     'prove-unavailable': 'The verification service is not available right now. Try again in a moment.',
     expired: 'This verification expired. Start again to get a new code or link.',
-    integration: 'This form is not set up correctly. The site’s developers can find the details in the browser console.',
+    integration:
+      'This form is not set up correctly. The site’s developers can find the details in the browser console.',
     sdk: 'The verification service stopped unexpectedly. Try again.',
     config: 'This form is not set up yet (no backend-url).',
   },

@@ -29,30 +29,37 @@ export const es: Strings = {
   codeHelpTitle: '¿No le llegó el mensaje?',
   codeHelpNumber: (phone) => `Compruebe que ${phone} sea su número de celular.`,
   codeHelpWait: 'Los mensajes pueden tardar uno o dos minutos en llegar.',
-  codeHelpActions: (resend, change) => `¿Sigue sin llegar? Use “${resend}” para recibir un código nuevo, o “${change}” para usar otro número.`,
+  codeHelpActions: (resend, change) =>
+    `¿Sigue sin llegar? Use “${resend}” para recibir un código nuevo, o “${change}” para usar otro número.`,
   sendNewCode: 'Enviar un código nuevo',
-  codeSendsLeft: (n) => (n === 1 ? 'Puede pedir un código nuevo una vez más.' : `Puede pedir un código nuevo ${n} veces más.`),
+  codeSendsLeft: (n) =>
+    n === 1 ? 'Puede pedir un código nuevo una vez más.' : `Puede pedir un código nuevo ${n} veces más.`,
   codeNoSendsLeft: 'No se pueden enviar más códigos en esta verificación. Empiece de nuevo para recibir otro.',
   changeNumber: 'Cambiar número',
   phoneChangeTitle: 'Usar otro número de teléfono',
   sendCode: 'Enviar código',
   sendLink: 'Enviar enlace',
-  linkSending: (last4) => `Estamos enviando un mensaje de texto con un enlace al teléfono terminado en ${last4}. Abra el enlace en su teléfono para continuar.`,
+  linkSending: (last4) =>
+    `Estamos enviando un mensaje de texto con un enlace al teléfono terminado en ${last4}. Abra el enlace en su teléfono para continuar.`,
   linkTitle: 'Revise su teléfono',
-  linkIntro: (last4) => `Acabamos de enviar un mensaje de texto con un enlace al teléfono terminado en ${last4}. Abra el enlace en su teléfono para continuar.`,
+  linkIntro: (last4) =>
+    `Acabamos de enviar un mensaje de texto con un enlace al teléfono terminado en ${last4}. Abra el enlace en su teléfono para continuar.`,
   linkTimeLeft: (time) => `El enlace vence en ${time}.`,
   resendLink: 'Reenviar enlace',
   resendLinkIn: (time) => `Se podrá enviar un enlace nuevo en ${time}.`,
-  linkSendsLeft: (n) => (n === 1 ? 'Puede pedir un enlace nuevo una vez más.' : `Puede pedir un enlace nuevo ${n} veces más.`),
+  linkSendsLeft: (n) =>
+    n === 1 ? 'Puede pedir un enlace nuevo una vez más.' : `Puede pedir un enlace nuevo ${n} veces más.`,
   linkNoSendsLeft: 'No se pueden enviar más enlaces en esta verificación. Empiece de nuevo para recibir otro.',
   linkExpiredTitle: 'El enlace venció',
   linkExpiredBody: 'El enlace del mensaje de texto ya no se puede usar. Envíe un enlace nuevo o use otro número.',
   sendNewLink: 'Enviar un enlace nuevo',
   linkKeepOpen: 'Mantenga esta página abierta; se actualiza sola.',
-  connectionLost: 'Se perdió la conexión: mantenga esta página abierta. Volveremos a comprobar en cuanto vuelva a estar en línea.',
+  connectionLost:
+    'Se perdió la conexión: mantenga esta página abierta. Volveremos a comprobar en cuanto vuelva a estar en línea.',
   connectionBack: 'Volvió la conexión. Seguimos esperando a que se abra el enlace.',
   linkInterruptedTitle: 'Se interrumpió la espera',
-  linkInterruptedBody: 'Se perdió la conexión antes de que se abriera el enlace. Envíe un enlace nuevo o use otro número.',
+  linkInterruptedBody:
+    'Se perdió la conexión antes de que se abriera el enlace. Envíe un enlace nuevo o use otro número.',
   differentNumber: 'Usar otro número',
   cancel: 'Cancelar',
   verifying: 'Comprobando el resultado…',
@@ -63,8 +70,10 @@ export const es: Strings = {
   failureBody: 'Los datos no coinciden con lo que el operador sabe de este teléfono. Revíselos e inténtelo de nuevo.',
   failurePossessionBody:
     'No pudimos confirmar que tiene este teléfono: el código o el enlace no se usó a tiempo, o hubo demasiados intentos fallidos. Empiece de nuevo para recibir otro.',
-  failureCodeBody: 'Ese código no funcionó y no se permiten más intentos. Empiece de nuevo para recibir un código nuevo.',
-  failureSendBody: 'No se pueden enviar más códigos ni enlaces en esta verificación. Empiece de nuevo para recibir otro.',
+  failureCodeBody:
+    'Ese código no funcionó y no se permiten más intentos. Empiece de nuevo para recibir un código nuevo.',
+  failureSendBody:
+    'No se pueden enviar más códigos ni enlaces en esta verificación. Empiece de nuevo para recibir otro.',
   failureStartBody: 'No pudimos verificar este número de teléfono con estos datos. Revíselos e inténtelo de nuevo.',
   startAgain: 'Empezar de nuevo',
   tryAgain: 'Intentar de nuevo',
@@ -104,7 +113,8 @@ export const es: Strings = {
     pending: 'El resultado aún no está listo. Inténtelo de nuevo en un momento.',
     'prove-unavailable': 'El servicio de verificación no está disponible ahora. Inténtelo de nuevo en un momento.',
     expired: 'Esta verificación venció. Empiece de nuevo para recibir un código o enlace nuevo.',
-    integration: 'Este formulario no está bien configurado. Los desarrolladores del sitio encontrarán los detalles en la consola del navegador.',
+    integration:
+      'Este formulario no está bien configurado. Los desarrolladores del sitio encontrarán los detalles en la consola del navegador.',
     sdk: 'El servicio de verificación se detuvo inesperadamente. Inténtelo de nuevo.',
     config: 'Este formulario aún no está configurado (falta backend-url).',
   },

@@ -27,8 +27,12 @@ export const fr: Strings = {
   codeHelpActions: (resend, change) =>
     `Toujours rien\u202f? Utilisez «\u202f${resend}\u202f» pour recevoir un nouveau code, ou «\u202f${change}\u202f» pour utiliser un autre numéro.`,
   sendNewCode: 'Envoyer un nouveau code',
-  codeSendsLeft: (n) => (n === 1 ? 'Vous pouvez demander un nouveau code encore une fois.' : `Vous pouvez demander un nouveau code encore ${n} fois.`),
-  codeNoSendsLeft: 'Plus aucun code ne peut être envoyé pour cette vérification. Recommencez pour en recevoir un nouveau.',
+  codeSendsLeft: (n) =>
+    n === 1
+      ? 'Vous pouvez demander un nouveau code encore une fois.'
+      : `Vous pouvez demander un nouveau code encore ${n} fois.`,
+  codeNoSendsLeft:
+    'Plus aucun code ne peut être envoyé pour cette vérification. Recommencez pour en recevoir un nouveau.',
   changeNumber: 'Changer de numéro',
   phoneChangeTitle: 'Utiliser un autre numéro',
   sendCode: 'Envoyer le code',
@@ -41,16 +45,22 @@ export const fr: Strings = {
   linkTimeLeft: (time) => `Le lien expire dans ${time}.`,
   resendLink: 'Renvoyer le lien',
   resendLinkIn: (time) => `Un nouveau lien pourra être envoyé dans ${time}.`,
-  linkSendsLeft: (n) => (n === 1 ? 'Vous pouvez demander un nouveau lien encore une fois.' : `Vous pouvez demander un nouveau lien encore ${n} fois.`),
-  linkNoSendsLeft: 'Plus aucun lien ne peut être envoyé pour cette vérification. Recommencez pour en recevoir un nouveau.',
+  linkSendsLeft: (n) =>
+    n === 1
+      ? 'Vous pouvez demander un nouveau lien encore une fois.'
+      : `Vous pouvez demander un nouveau lien encore ${n} fois.`,
+  linkNoSendsLeft:
+    'Plus aucun lien ne peut être envoyé pour cette vérification. Recommencez pour en recevoir un nouveau.',
   linkExpiredTitle: 'Le lien a expiré',
   linkExpiredBody: 'Le lien du SMS ne peut plus être utilisé. Envoyez un nouveau lien ou utilisez un autre numéro.',
   sendNewLink: 'Envoyer un nouveau lien',
   linkKeepOpen: 'Gardez cette page ouverte ; elle se met à jour toute seule.',
-  connectionLost: 'Connexion perdue — gardez cette page ouverte. Nous vérifierons à nouveau dès que vous serez de retour en ligne.',
+  connectionLost:
+    'Connexion perdue — gardez cette page ouverte. Nous vérifierons à nouveau dès que vous serez de retour en ligne.',
   connectionBack: 'Vous êtes de nouveau en ligne. Nous attendons toujours que le lien soit ouvert.',
   linkInterruptedTitle: 'L’attente a été interrompue',
-  linkInterruptedBody: 'La connexion a été perdue avant l’ouverture du lien. Envoyez un nouveau lien ou utilisez un autre numéro.',
+  linkInterruptedBody:
+    'La connexion a été perdue avant l’ouverture du lien. Envoyez un nouveau lien ou utilisez un autre numéro.',
   differentNumber: 'Utiliser un autre numéro',
   cancel: 'Annuler',
   verifying: 'Vérification du résultat…',
@@ -58,12 +68,16 @@ export const fr: Strings = {
   successBody: 'Merci, votre numéro de téléphone est confirmé.',
   verifiedNumber: (phone) => `Le numéro vérifié est le ${phone}.`,
   failureTitle: 'Nous n’avons pas pu vérifier ce numéro de téléphone',
-  failureBody: 'Les informations ne correspondent pas à celles que l’opérateur connaît pour ce téléphone. Vérifiez-les et réessayez.',
+  failureBody:
+    'Les informations ne correspondent pas à celles que l’opérateur connaît pour ce téléphone. Vérifiez-les et réessayez.',
   failurePossessionBody:
     'Nous n’avons pas pu confirmer que ce téléphone est avec vous\u202f: le code ou le lien n’a pas été utilisé à temps, ou trop de tentatives ont échoué. Recommencez pour en recevoir un nouveau.',
-  failureCodeBody: 'Ce code n’a pas fonctionné et aucune autre tentative n’est permise. Recommencez pour recevoir un nouveau code.',
-  failureSendBody: 'Plus aucun code ni lien ne peut être envoyé pour cette vérification. Recommencez pour en recevoir un nouveau.',
-  failureStartBody: 'Nous n’avons pas pu vérifier ce numéro de téléphone avec ces informations. Vérifiez-les et réessayez.',
+  failureCodeBody:
+    'Ce code n’a pas fonctionné et aucune autre tentative n’est permise. Recommencez pour recevoir un nouveau code.',
+  failureSendBody:
+    'Plus aucun code ni lien ne peut être envoyé pour cette vérification. Recommencez pour en recevoir un nouveau.',
+  failureStartBody:
+    'Nous n’avons pas pu vérifier ce numéro de téléphone avec ces informations. Vérifiez-les et réessayez.',
   startAgain: 'Recommencer',
   tryAgain: 'Réessayer',
   expiredTitle: 'Cette vérification a expiré',
@@ -78,7 +92,8 @@ export const fr: Strings = {
   messages: {
     required: 'Ce champ est obligatoire.',
     tooLong: 'C’est trop long.',
-    nameHiddenCharacters: 'Ce nom contient des caractères cachés, souvent dus à un copier-coller. Saisissez-le à nouveau.',
+    nameHiddenCharacters:
+      'Ce nom contient des caractères cachés, souvent dus à un copier-coller. Saisissez-le à nouveau.',
     phoneInvalid: 'Saisissez un numéro de téléphone valide.',
     phoneTooShort: 'Ce numéro de téléphone est trop court.',
     phoneTooLong: 'Ce numéro de téléphone est trop long.',
@@ -102,7 +117,8 @@ export const fr: Strings = {
     pending: 'Le résultat n’est pas encore prêt. Réessayez dans un instant.',
     'prove-unavailable': 'Le service de vérification n’est pas disponible pour le moment. Réessayez dans un instant.',
     expired: 'Cette vérification a expiré. Recommencez pour recevoir un nouveau code ou lien.',
-    integration: 'Ce formulaire n’est pas configuré correctement. Les développeurs du site trouveront les détails dans la console du navigateur.',
+    integration:
+      'Ce formulaire n’est pas configuré correctement. Les développeurs du site trouveront les détails dans la console du navigateur.',
     sdk: 'Le service de vérification s’est arrêté de manière inattendue. Réessayez.',
     config: 'Ce formulaire n’est pas encore configuré (backend-url manquant).',
   },

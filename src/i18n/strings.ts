@@ -116,7 +116,17 @@ export interface Strings {
 }
 
 /** The words the form needs before the flow's code loads; English carries only these in the first paint. */
-type FirstPaintKey = 'title' | 'intro' | 'firstName' | 'lastName' | 'phone' | 'phoneHint' | 'submit' | 'verifyFirst' | 'submitting' | 'tryAgain';
+type FirstPaintKey =
+  | 'title'
+  | 'intro'
+  | 'firstName'
+  | 'lastName'
+  | 'phone'
+  | 'phoneHint'
+  | 'submit'
+  | 'verifyFirst'
+  | 'submitting'
+  | 'tryAgain';
 
 /** The failure the form can show before the flow's code is in: that code did not load. */
 type FirstPaintError = 'load';
@@ -124,7 +134,9 @@ type FirstPaintError = 'load';
 export type FirstPaintStrings = Pick<Strings, FirstPaintKey> & { errors: Pick<Strings['errors'], FirstPaintError> };
 
 /** The rest: it comes with the flow's code (see `completeEnglish`). */
-export type LaterStrings = Omit<Strings, FirstPaintKey | 'errors'> & { errors: Omit<Strings['errors'], FirstPaintError> };
+export type LaterStrings = Omit<Strings, FirstPaintKey | 'errors'> & {
+  errors: Omit<Strings['errors'], FirstPaintError>;
+};
 
 /** What a page may override: any string, and any message or error on its own. */
 export type StringOverrides = Partial<Omit<Strings, 'messages' | 'errors'>> & {

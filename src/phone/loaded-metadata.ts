@@ -14,9 +14,16 @@ import loadPlans from './metadata/index.js';
  * world's (it keeps no copy, so a plan added here counts from the next call). A code is listed
  * only once all its countries' plans are in, as libphonenumber-js looks through them all.
  */
-export const metadata: MetadataJson = { version: METADATA_VERSION, country_calling_codes: {}, countries: {}, nonGeographic: {} };
+export const metadata: MetadataJson = {
+  version: METADATA_VERSION,
+  country_calling_codes: {},
+  countries: {},
+  nonGeographic: {},
+};
 
-const CODE_OF_COUNTRY = new Map(Object.entries(CALLING_CODES).flatMap(([code, countries]) => countries.map((c) => [c, code] as const)));
+const CODE_OF_COUNTRY = new Map(
+  Object.entries(CALLING_CODES).flatMap(([code, countries]) => countries.map((c) => [c, code] as const)),
+);
 
 /** `44` for GB; undefined for a country libphonenumber-js does not know. */
 export const callingCodeOf = (country: string): string | undefined => CODE_OF_COUNTRY.get(country);
@@ -39,7 +46,8 @@ function load(code: string): Promise<void> {
           if (country === '001') metadata.nonGeographic[code] = plan;
           else metadata.countries[country as CountryCode] = plan;
         }
-        if (CALLING_CODES[code]!.length) metadata.country_calling_codes[code] = [...CALLING_CODES[code]!] as CountryCode[];
+        if (CALLING_CODES[code]!.length)
+          metadata.country_calling_codes[code] = [...CALLING_CODES[code]!] as CountryCode[];
         loaded.add(code);
       },
       (error: unknown) => {

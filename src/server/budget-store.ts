@@ -109,7 +109,10 @@ export function memoryBudgets(options: { maxKeys?: number } = {}): (spec: Budget
 export const memoryBudgetStore: (spec: BudgetSpec) => MemoryBudgetCounter = memoryBudgets();
 
 /** A BudgetCounter over any rate-limiter-flexible limiter. */
-export function fromRateLimiter(limiter: RateLimiterAbstract, close: () => Promise<void> = async () => {}): BudgetCounter {
+export function fromRateLimiter(
+  limiter: RateLimiterAbstract,
+  close: () => Promise<void> = async () => {},
+): BudgetCounter {
   return {
     async take(key, points) {
       try {
@@ -117,7 +120,8 @@ export function fromRateLimiter(limiter: RateLimiterAbstract, close: () => Promi
         return { ok: true };
       } catch (rejection) {
         // Over budget it rejects with a RateLimiterRes; anything else is the store failing.
-        if (rejection instanceof RateLimiterRes) return { ok: false, retryAfterMs: Math.max(0, rejection.msBeforeNext) };
+        if (rejection instanceof RateLimiterRes)
+          return { ok: false, retryAfterMs: Math.max(0, rejection.msBeforeNext) };
         throw new BudgetStoreError(rejection);
       }
     },

@@ -114,7 +114,9 @@ export const RENAMED_LIMITS = {
 /** What a former name's ConfigError says after the name. */
 export function renamedLimitMessage(old: keyof typeof RENAMED_LIMITS): string {
   const now = RENAMED_LIMITS[old];
-  const texts = now.startsWith('texts') ? ` (budgets count texts now, ${TEXTS_PER_START} per start: 10 starts are 30 texts)` : '';
+  const texts = now.startsWith('texts')
+    ? ` (budgets count texts now, ${TEXTS_PER_START} per start: 10 starts are 30 texts)`
+    : '';
   return `is now limits.${now}${texts}`;
 }
 
@@ -133,15 +135,20 @@ export function resolveLimits(options: Partial<LimitSettings> = {}): LimitSettin
     if (value !== undefined) limits[key] = value;
   }
   for (const [key, value] of Object.entries(limits)) {
-    if (!Number.isSafeInteger(value) || value < 0) throw new ConfigError(`limits.${key} must be a whole number, got ${value}`);
+    if (!Number.isSafeInteger(value) || value < 0)
+      throw new ConfigError(`limits.${key} must be a whole number, got ${value}`);
     if (key.startsWith('texts') && value > 0 && value < TEXTS_PER_START) {
-      throw new ConfigError(`limits.${key} must be 0 (off) or at least ${TEXTS_PER_START}: one start may send ${TEXTS_PER_START} texts, got ${value}`);
+      throw new ConfigError(
+        `limits.${key} must be 0 (off) or at least ${TEXTS_PER_START}: one start may send ${TEXTS_PER_START} texts, got ${value}`,
+      );
     }
   }
   if (limits.windowMs < 60_000) throw new ConfigError('limits.windowMs must be at least 1 minute (60000)');
   // Redis counts windows in whole seconds.
   if (limits.statusIntervalMs % 1000 !== 0) {
-    throw new ConfigError(`limits.statusIntervalMs must be 0 (off) or whole seconds (1000, 2000...), got ${limits.statusIntervalMs}`);
+    throw new ConfigError(
+      `limits.statusIntervalMs must be 0 (off) or whole seconds (1000, 2000...), got ${limits.statusIntervalMs}`,
+    );
   }
   return limits;
 }
@@ -185,7 +192,9 @@ export class Budgets {
       const counter = store({ name, points, windowMs, now });
       // Checked now, not at the first start: a counter that cannot look before it takes would fail every one.
       if (typeof counter?.take !== 'function' || typeof counter.peek !== 'function') {
-        throw new ConfigError('budgetStore must make counters with take(key, points), peek(key) and close() (budget-store.ts; fromRateLimiter makes one)');
+        throw new ConfigError(
+          'budgetStore must make counters with take(key, points), peek(key) and close() (budget-store.ts; fromRateLimiter makes one)',
+        );
       }
       this.#counters.push(counter);
       return { counter, points };

@@ -24,7 +24,9 @@ export interface ClientAddressSettings {
  * `info.remoteAddr.hostname`, Bun's `server.requestIP(req).address`), undefined where the runtime
  * cannot tell. It answers undefined when nothing says who the client is.
  */
-export function clientAddressReader(settings: ClientAddressSettings = {}): (headers: Headers, peerAddress: string | undefined) => string | undefined {
+export function clientAddressReader(
+  settings: ClientAddressSettings = {},
+): (headers: Headers, peerAddress: string | undefined) => string | undefined {
   const trusted = (settings.trustProxy ?? []).map((range) => {
     const parsed = parseRange(range);
     if (!parsed) throw new TypeError(`${range} is not an IP address or CIDR range`);
@@ -108,7 +110,8 @@ function inRange(address: Uint8Array, range: Range): boolean {
   return true;
 }
 
-const isIpv4 = (bytes: Uint8Array) => bytes.slice(0, 10).every((byte) => byte === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
+const isIpv4 = (bytes: Uint8Array) =>
+  bytes.slice(0, 10).every((byte) => byte === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
 
 /** The 16 bytes of an IP address (IPv4 as `::ffff:a.b.c.d`), undefined for anything else. */
 function addressBytes(address: string): Uint8Array | undefined {
@@ -143,7 +146,10 @@ export const NO_CLIENT_ADDRESS =
  * The budget key of each request's client (see `addressKey`), saying once through `warn` when a
  * request comes with no address: each would count as the same one, the whole site's.
  */
-export function requestAddresses(settings: ClientAddressSettings, warn: (line: string) => void): (headers: Headers, peerAddress: string | undefined) => string {
+export function requestAddresses(
+  settings: ClientAddressSettings,
+  warn: (line: string) => void,
+): (headers: Headers, peerAddress: string | undefined) => string {
   const read = clientAddressReader(settings);
   let warned = false;
   return (headers, peerAddress) => {

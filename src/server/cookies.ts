@@ -23,7 +23,11 @@ export function readCookie(header: string | null, name: string): string | undefi
     const eq = part.indexOf('=');
     if (eq <= 0 || part.slice(0, eq).trim() !== name) continue;
     if (value !== undefined) {
-      throw new HttpError(400, 'invalid_request', `Two ${name} cookies came with this request: clear this site's cookies in the browser, then start again`);
+      throw new HttpError(
+        400,
+        'invalid_request',
+        `Two ${name} cookies came with this request: clear this site's cookies in the browser, then start again`,
+      );
     }
     value = part.slice(eq + 1).trim();
   }

@@ -5,7 +5,15 @@
 import type { BudgetCheck, BudgetName } from './budgets.js';
 import { HttpError } from './http-error.js';
 import { oneLine } from './plain-text.js';
-import { PROVE_TEXT_MAX, ProveError, ProveHttpError, ProveNetworkError, ProveRateLimitError, ProveResponseError, ProveTimeoutError } from './prove-client.js';
+import {
+  PROVE_TEXT_MAX,
+  ProveError,
+  ProveHttpError,
+  ProveNetworkError,
+  ProveRateLimitError,
+  ProveResponseError,
+  ProveTimeoutError,
+} from './prove-client.js';
 import { StoreUnavailableError } from './store-error.js';
 
 /** How long a page waits before asking again when the store did not answer. */
@@ -50,13 +58,20 @@ export function toHttpError(error: unknown): HttpError {
   // Fail closed (without its counts the backend cannot tell a flood from a person), and never 500:
   // the request was fine, and the same call works once the store is back.
   if (error instanceof StoreUnavailableError)
-    return new HttpError(503, 'store_unavailable', STORE_UNAVAILABLE_MESSAGE, { 'Retry-After': String(STORE_RETRY_AFTER_SECONDS) });
+    return new HttpError(503, 'store_unavailable', STORE_UNAVAILABLE_MESSAGE, {
+      'Retry-After': String(STORE_RETRY_AFTER_SECONDS),
+    });
   if (error instanceof ProveRateLimitError) {
     // Passed on, not retried: asking again at once only keeps Prove's limit closed for longer.
     const seconds = error.retryAfterSeconds;
-    return new HttpError(429, 'rate_limited', `Too many verifications right now: try again in ${plural(seconds, 'second')}`, {
-      'Retry-After': String(seconds),
-    });
+    return new HttpError(
+      429,
+      'rate_limited',
+      `Too many verifications right now: try again in ${plural(seconds, 'second')}`,
+      {
+        'Retry-After': String(seconds),
+      },
+    );
   }
   if (error instanceof ProveHttpError) {
     const code = plainProveCode(error.code);
@@ -70,8 +85,10 @@ export function toHttpError(error: unknown): HttpError {
     }
     return new HttpError(502, 'prove_error', 'Prove is not available right now, try again later', {}, extra);
   }
-  if (error instanceof ProveTimeoutError) return new HttpError(504, 'prove_timeout', 'Prove did not answer in time, try again');
-  if (error instanceof ProveNetworkError) return new HttpError(502, 'prove_unreachable', 'Prove could not be reached, try again later');
+  if (error instanceof ProveTimeoutError)
+    return new HttpError(504, 'prove_timeout', 'Prove did not answer in time, try again');
+  if (error instanceof ProveNetworkError)
+    return new HttpError(502, 'prove_unreachable', 'Prove could not be reached, try again later');
   if (error instanceof ProveResponseError) return new HttpError(502, 'prove_error', 'Prove gave an unexpected answer');
   if (error instanceof ProveError) return new HttpError(502, 'prove_error', 'Prove could not complete the request');
   return new HttpError(500, 'internal_error', 'Something went wrong on the server');

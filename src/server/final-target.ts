@@ -31,15 +31,23 @@ export interface FinalTargetPolicy {
  */
 export function allowedUrlProblem(entry: string): string | undefined {
   const url = URL.canParse(entry) ? new URL(entry) : undefined;
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.username !== '' || url.password !== '' || /[#\\]/.test(entry)) {
+  if (
+    !url ||
+    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+    url.username !== '' ||
+    url.password !== '' ||
+    /[#\\]/.test(entry)
+  ) {
     return `must be an http(s) URL such as https://partner.example/verify/done (a page) or https://partner.example/verify/ (a path prefix), got ${JSON.stringify(entry)}`;
   }
   // The written form too: the parser turns `%2e%2e` into `..` and resolves it away.
   if (!meetsProveTargetRule(entry) || !meetsProveTargetRule(url.href)) {
     return `${JSON.stringify(entry)} breaks Prove's finalTargetUrl rule (at most 128 characters of A-Za-z0-9-._+=/:?)`;
   }
-  if (hasHiddenPath(url)) return `${JSON.stringify(entry)} has '//' or percent-encoding in its path, which no requested URL may have`;
-  if (entry.endsWith('/') && url.href.includes('?')) return `${JSON.stringify(entry)} is a path prefix (it ends in '/') and cannot have a query`;
+  if (hasHiddenPath(url))
+    return `${JSON.stringify(entry)} has '//' or percent-encoding in its path, which no requested URL may have`;
+  if (entry.endsWith('/') && url.href.includes('?'))
+    return `${JSON.stringify(entry)} is a path prefix (it ends in '/') and cannot have a query`;
   if (url.pathname === '/' && !entry.endsWith('/') && url.search === '') {
     return `${JSON.stringify(entry)} names a whole site: write ${JSON.stringify(url.href)} (every page of it, without query) or name the page`;
   }
@@ -63,7 +71,11 @@ export function finalTargetPolicy(landingUrl: string, allowedUrls: readonly stri
  * schema (an http(s) URL without userinfo that meets Prove's rule).
  * @throws {HttpError} 400 when the requested URL is not one the backend allows.
  */
-export function decideFinalTarget(requested: string | undefined, possessionType: 'mobile' | 'desktop', policy: FinalTargetPolicy): string | undefined {
+export function decideFinalTarget(
+  requested: string | undefined,
+  possessionType: 'mobile' | 'desktop',
+  policy: FinalTargetPolicy,
+): string | undefined {
   // The OTP flow sends no link: Prove needs no target unless the page asked for one.
   if (requested === undefined) return possessionType === 'desktop' ? policy.landingUrl : undefined;
   const url = new URL(requested);
@@ -71,12 +83,22 @@ export function decideFinalTarget(requested: string | undefined, possessionType:
   // https://good.example/, `/a/../b` -> `/b`), and a host such as `good.example.evil.example` or
   // another port or scheme never starts with an entry's `https://good.example/`.
   const href = url.href;
-  const allowed = policy.exact.has(href) || (!href.includes('?') && !hasHiddenPath(url) && policy.prefixes.some((prefix) => href.startsWith(prefix)));
+  const allowed =
+    policy.exact.has(href) ||
+    (!href.includes('?') && !hasHiddenPath(url) && policy.prefixes.some((prefix) => href.startsWith(prefix)));
   if (!allowed) {
-    throw new HttpError(400, 'invalid_request', "finalTargetUrl must be this site's landing page or a URL the backend allows (finalTarget.allowedUrls)");
+    throw new HttpError(
+      400,
+      'invalid_request',
+      "finalTargetUrl must be this site's landing page or a URL the backend allows (finalTarget.allowedUrls)",
+    );
   }
   if (!meetsProveTargetRule(href)) {
-    throw new HttpError(400, 'invalid_request', 'finalTargetUrl may hold only letters, digits and - . _ + = / : ? (at most 128)');
+    throw new HttpError(
+      400,
+      'invalid_request',
+      'finalTargetUrl may hold only letters, digits and - . _ + = / : ? (at most 128)',
+    );
   }
   return href;
 }

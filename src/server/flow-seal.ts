@@ -22,7 +22,8 @@ export interface FlowSeal {
   open(stored: StoredFlow): Promise<FlowRecord | undefined>;
 }
 
-const boundTo = (flow: Pick<StoredFlow, 'contract' | 'clientRequestId'>) => new TextEncoder().encode(`${flow.contract}\n${flow.clientRequestId}`);
+const boundTo = (flow: Pick<StoredFlow, 'contract' | 'clientRequestId'>) =>
+  new TextEncoder().encode(`${flow.contract}\n${flow.clientRequestId}`);
 
 export function flowSeal(prove: ProveClient): FlowSeal {
   const key = () => prove.deriveKey(PURPOSE);
@@ -31,7 +32,11 @@ export function flowSeal(prove: ProveClient): FlowSeal {
       const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
       const plain = new TextEncoder().encode(JSON.stringify(person satisfies Person));
       const box = new Uint8Array(
-        await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: boundTo({ contract, clientRequestId }) }, await key(), plain),
+        await crypto.subtle.encrypt(
+          { name: 'AES-GCM', iv, additionalData: boundTo({ contract, clientRequestId }) },
+          await key(),
+          plain,
+        ),
       );
       const sealed = new Uint8Array(IV_BYTES + box.length);
       sealed.set(iv);
@@ -39,7 +44,8 @@ export function flowSeal(prove: ProveClient): FlowSeal {
       return { correlationId, clientRequestId, contract, sealed: base64url.encode(sealed) };
     },
     async open(stored) {
-      if (typeof stored.sealed !== 'string' || (stored.contract !== 'unify' && stored.contract !== 'verify-status')) return undefined;
+      if (typeof stored.sealed !== 'string' || (stored.contract !== 'unify' && stored.contract !== 'verify-status'))
+        return undefined;
       try {
         const bytes = base64url.decode(stored.sealed);
         const plain = await crypto.subtle.decrypt(
@@ -48,7 +54,12 @@ export function flowSeal(prove: ProveClient): FlowSeal {
           bytes.slice(IV_BYTES),
         );
         const person = JSON.parse(new TextDecoder().decode(plain)) as Person;
-        return { correlationId: stored.correlationId, clientRequestId: stored.clientRequestId, contract: stored.contract, ...person };
+        return {
+          correlationId: stored.correlationId,
+          clientRequestId: stored.clientRequestId,
+          contract: stored.contract,
+          ...person,
+        };
       } catch {
         return undefined;
       }

@@ -73,7 +73,9 @@ export { DEFAULT_SESSION_COOKIE, HOST_SESSION_COOKIE } from './cookies.js';
  */
 export function createProveVerifyHandlers(options: ProveVerifyOptions): ProveVerifyHandlers;
 export function createProveVerifyHandlers(options: ProveVerifyOptionsFactory): ProveVerifyHandlers;
-export function createProveVerifyHandlers(options: ProveVerifyOptions | ProveVerifyOptionsFactory): ProveVerifyHandlers {
+export function createProveVerifyHandlers(
+  options: ProveVerifyOptions | ProveVerifyOptionsFactory,
+): ProveVerifyHandlers {
   return typeof options === 'function' ? lazyHandlers(options, makeHandlers) : makeHandlers(options);
 }
 
@@ -85,7 +87,10 @@ function makeHandlers(settings: unknown): ProveVerifyHandlers {
   const landingUrl = options.finalTarget.landingUrl;
   const targetPolicy = finalTargetPolicy(landingUrl, options.finalTarget.allowedUrls);
   const pageOrigins = new Set(options.pageOrigins.map((o) => new URL(o).origin));
-  const cookiePlace = { path: options.cookie?.path ?? '/', secure: options.cookie?.secure ?? landingUrl.startsWith('https:') };
+  const cookiePlace = {
+    path: options.cookie?.path ?? '/',
+    secure: options.cookie?.secure ?? landingUrl.startsWith('https:'),
+  };
   const cookie: SessionCookieOptions = { name: options.cookie?.name ?? defaultCookieName(cookiePlace), ...cookiePlace };
   const allowOTPRetry = options.allowOtpRetry ?? false;
   const prove = options.prove instanceof ProveClient ? options.prove : new ProveClient({ ...options.prove, now });
@@ -93,14 +98,23 @@ function makeHandlers(settings: unknown): ProveVerifyHandlers {
   const proveFlow = makeFlow(options.flow ?? 'unify', prove, () => budgets.proveCallGate());
   const seal = flowSeal(prove);
   const store =
-    options.store ?? memoryStore({ now, ttlMs: options.sessions?.ttlMs, maxFlows: options.sessions?.maxFlows, maxWebhookTokens: options.maxWebhookTokens });
+    options.store ??
+    memoryStore({
+      now,
+      ttlMs: options.sessions?.ttlMs,
+      maxFlows: options.sessions?.maxFlows,
+      maxWebhookTokens: options.maxWebhookTokens,
+    });
   const flows = store.flows;
   const budgets = new Budgets(limits, options.budgetStore ?? store.budgets, now);
 
-  const setCookie = (value: string, maxAgeSeconds: number) => ({ 'Set-Cookie': sessionCookie(cookie, value, maxAgeSeconds) });
+  const setCookie = (value: string, maxAgeSeconds: number) => ({
+    'Set-Cookie': sessionCookie(cookie, value, maxAgeSeconds),
+  });
   const clearCookie = () => setCookie('', 0);
   const addresses = requestAddresses(options, log);
-  const addressOf = (request: Request, context: RequestContext | undefined) => addresses(request.headers, context?.clientAddress);
+  const addressOf = (request: Request, context: RequestContext | undefined) =>
+    addresses(request.headers, context?.clientAddress);
 
   async function verify(request: Request, context?: RequestContext): Promise<Response> {
     const body = await readJsonObject(request, { limit: API_BODY_LIMIT });
@@ -119,21 +133,38 @@ function makeHandlers(settings: unknown): ProveVerifyHandlers {
     if (!place) {
       // Refused before Prove is called: a flow the store could not keep must not send a text.
       const seconds = Math.min(60, Math.max(1, Math.ceil((await flows.msUntilNextExpiry()) / 1000)));
-      throw new HttpError(503, 'server_busy', `Too many verifications are in progress: try again in ${plural(seconds, 'second')}`, {
-        'Retry-After': String(seconds),
-      });
+      throw new HttpError(
+        503,
+        'server_busy',
+        `Too many verifications are in progress: try again in ${plural(seconds, 'second')}`,
+        {
+          'Retry-After': String(seconds),
+        },
+      );
     }
     // One id for the whole flow: Prove's support can then find every call of it from ours.
     const clientRequestId = crypto.randomUUID();
     let outcome: StartOutcome;
     try {
       const customer: unknown = await options.clientCustomerId?.(request);
-      if (customer !== undefined && typeof customer !== 'string') throw new TypeError('clientCustomerId answered something that is not a string');
+      if (customer !== undefined && typeof customer !== 'string')
+        throw new TypeError('clientCustomerId answered something that is not a string');
       const clientCustomerId = customer || undefined;
-      const person = { phoneNumber: input.phoneNumber, firstName: input.firstName, lastName: input.lastName, clientCustomerId };
+      const person = {
+        phoneNumber: input.phoneNumber,
+        firstName: input.firstName,
+        lastName: input.lastName,
+        clientCustomerId,
+      };
       // Sealed before Prove is called: a flow that could not be kept must not send a text.
       const sealed = await seal.seal({ correlationId: '', clientRequestId, contract: proveFlow.name, ...person });
-      outcome = await proveFlow.start({ ...person, possessionType: input.possessionType, finalTargetUrl, allowOTPRetry, clientRequestId });
+      outcome = await proveFlow.start({
+        ...person,
+        possessionType: input.possessionType,
+        finalTargetUrl,
+        allowOTPRetry,
+        clientRequestId,
+      });
       if (outcome.started) {
         const flowId = await place.commit({ ...sealed, correlationId: outcome.correlationId }, browser, previous);
         const answer = { authToken: outcome.authToken, flowId, changeNumber: proveFlow.changeNumber };
@@ -161,7 +192,12 @@ function makeHandlers(settings: unknown): ProveVerifyHandlers {
     if (!flow) {
       // The cookie stays while it names other flows: the browser's other tabs still need it.
       const cookieHeaders = (await flows.knows(browser)) ? {} : clearCookie();
-      throw new HttpError(401, 'session_expired', 'No verification is in progress, or it expired: start again', cookieHeaders);
+      throw new HttpError(
+        401,
+        'session_expired',
+        'No verification is in progress, or it expired: start again',
+        cookieHeaders,
+      );
     }
     const [id, stored] = flow;
     // Asked again within statusIntervalMs: pending, as Prove said a moment ago (the element waits longer).
@@ -171,7 +207,12 @@ function makeHandlers(settings: unknown): ProveVerifyHandlers {
     if (!record) {
       // Sealed under another client secret (it was changed) or not by us: nothing to ask Prove about.
       await flows.delete(id);
-      throw new HttpError(401, 'session_expired', 'This verification can no longer be read: start again', clearCookie());
+      throw new HttpError(
+        401,
+        'session_expired',
+        'This verification can no longer be read: start again',
+        clearCookie(),
+      );
     }
     // Over the budget on calls to Prove, nothing was asked: no verdict yet, and the page asks again.
     const status = await proveFlow.status(record).catch((error: unknown) => {
@@ -182,11 +223,16 @@ function makeHandlers(settings: unknown): ProveVerifyHandlers {
     if (status.pending) return jsonResponse(202, { pending: true });
     // The verdict is given once: of status calls racing for the flow (tabs, machines), the one
     // that takes it from the store answers it and tells onVerified; the others find it over.
-    if (!(await flows.take(id))) throw new HttpError(401, 'session_expired', 'This verification is already over: start again');
+    if (!(await flows.take(id)))
+      throw new HttpError(401, 'session_expired', 'This verification is already over: start again');
     // The cookie goes with the browser's last flow. Taken, the verdict must reach the page: a
     // store failing now leaves the cookie, which names nothing once the flows are over.
     const cookieHeaders = (await flows.knows(browser).catch(() => true)) ? {} : clearCookie();
-    return jsonResponse(200, await verdictAnswer(options.onVerified, status.verdict, record, id, request), cookieHeaders);
+    return jsonResponse(
+      200,
+      await verdictAnswer(options.onVerified, status.verdict, record, id, request),
+      cookieHeaders,
+    );
   }
 
   const webhook = webhookEndpoint(options, store.webhookTokens, now, log);
@@ -221,7 +267,10 @@ function makeHandlers(settings: unknown): ProveVerifyHandlers {
       const route = routeOf(request.url);
       if (route) return routes[route](request, context);
       const endpoints = ROUTE_NAMES.map((name) => `…/${name}`).join(', ');
-      return refuse(request, new HttpError(404, 'not_found', `No such endpoint: prove-verify-server answers POST ${endpoints}`));
+      return refuse(
+        request,
+        new HttpError(404, 'not_found', `No such endpoint: prove-verify-server answers POST ${endpoints}`),
+      );
     },
     async close() {
       await budgets.close();

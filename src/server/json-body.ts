@@ -55,7 +55,8 @@ function bodyAlreadyRead(): HttpError {
  * reading, else as it streams in, so a client never makes the server hold more than the limit.
  */
 async function readText(request: Request, limit: number): Promise<string> {
-  const tooLarge = () => new HttpError(413, 'payload_too_large', `The body is larger than ${limit} bytes`, { Connection: 'close' });
+  const tooLarge = () =>
+    new HttpError(413, 'payload_too_large', `The body is larger than ${limit} bytes`, { Connection: 'close' });
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge();
   if (!request.body) return '';

@@ -15,7 +15,10 @@ import { errorResponse } from './json-response.js';
 import type { ProveVerifyOptionsFactory } from './options.js';
 import { logSink, oneLine, refusalLine, type LogSink } from './refusal-log.js';
 
-export function lazyHandlers(factory: ProveVerifyOptionsFactory, make: (options: unknown) => ProveVerifyHandlers): ProveVerifyHandlers {
+export function lazyHandlers(
+  factory: ProveVerifyOptionsFactory,
+  make: (options: unknown) => ProveVerifyHandlers,
+): ProveVerifyHandlers {
   let made: Promise<ProveVerifyHandlers> | undefined;
 
   async function setUp(): Promise<ProveVerifyHandlers> {
@@ -26,7 +29,10 @@ export function lazyHandlers(factory: ProveVerifyOptionsFactory, make: (options:
     } catch (error) {
       const log = (options as { log?: unknown } | undefined)?.log;
       const theirs = typeof log === 'function' ? (log as LogSink) : undefined;
-      const reason = error instanceof Error ? `${error.name}: ${error.message}` : 'the settings function threw something that is not an Error';
+      const reason =
+        error instanceof Error
+          ? `${error.name}: ${error.message}`
+          : 'the settings function threw something that is not an Error';
       const line = `prove-verify: the handlers could not be set up, and every request is answered 500 until the server restarts with settings that work. ${reason}`;
       logSink(theirs, (text) => console.error(text))(oneLine(line, 4000));
       return misconfigured(logSink(theirs ?? (log === false ? false : undefined)));
@@ -53,7 +59,11 @@ export function lazyHandlers(factory: ProveVerifyOptionsFactory, make: (options:
 /** Handlers that answer every request 500, each refusal logged as any other. */
 function misconfigured(log: LogSink): ProveVerifyHandlers {
   const answer: ProveVerifyHandler = async (request) => {
-    const refusal = new HttpError(500, 'server_misconfigured', 'Verification is not set up on this server yet: its log says why');
+    const refusal = new HttpError(
+      500,
+      'server_misconfigured',
+      'Verification is not set up on this server yet: its log says why',
+    );
     log(refusalLine(request, refusal, refusal));
     return errorResponse(refusal);
   };

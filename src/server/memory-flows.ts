@@ -126,7 +126,8 @@ export class MemoryFlows {
   }
 
   #store(flow: StoredFlow, browser: string, previous: string | undefined): string {
-    if (previous !== undefined && previous !== browser) for (const [, moving] of this.#flowsOf(previous)) moving.browser = browser;
+    if (previous !== undefined && previous !== browser)
+      for (const [, moving] of this.#flowsOf(previous)) moving.browser = browser;
     const mine = this.#flowsOf(browser);
     for (const [oldest] of mine.slice(0, Math.max(0, mine.length - FLOWS_PER_BROWSER + 1))) this.#flows.delete(oldest);
     const id = randomId();

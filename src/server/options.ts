@@ -70,7 +70,10 @@ export interface ProveVerifyOptions {
    * browser's event. If it throws, the page gets 500 `internal_error` and the flow is over all the
    * same (it is not called again). Not called when Prove refuses a person at once (no flow starts).
    */
-  onVerified?: (result: VerifiedResult, request: Request) => Record<string, unknown> | void | Promise<Record<string, unknown> | void>;
+  onVerified?: (
+    result: VerifiedResult,
+    request: Request,
+  ) => Record<string, unknown> | void | Promise<Record<string, unknown> | void>;
   /**
    * Your id of the customer starting a flow (from your own session, never the page's body), sent to
    * Prove as `clientCustomerId` (both starts and the identity check; Prove's webhooks name it).
@@ -96,7 +99,10 @@ export interface ProveVerifyOptions {
    * Takes the notifications of a checked webhook delivery; what it answers is added to the 200's
    * body. Prove delivers up to three times, so the same eventId may come again.
    */
-  onWebhookNotifications?: (notifications: WebhookNotification[], receivedAt: Date) => Record<string, unknown> | void | Promise<Record<string, unknown> | void>;
+  onWebhookNotifications?: (
+    notifications: WebhookNotification[],
+    receivedAt: Date,
+  ) => Record<string, unknown> | void | Promise<Record<string, unknown> | void>;
   /** Sent to Prove as `allowOTPRetry` (default false, Prove's own: the first wrong code ends possession). */
   allowOtpRetry?: boolean;
   /** Budgets on texts (3 per start), status calls and calls to Prove (budgets.ts has the defaults, per hour); 0 turns one off. */
@@ -158,7 +164,8 @@ export function isProveBaseUrl(value: string): boolean {
   return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.test(url.hostname));
 }
 
-export const PROVE_BASE_URL_RULE = 'an https URL such as https://platform.uat.proveapis.com (plain http only to this machine, for the emulator)';
+export const PROVE_BASE_URL_RULE =
+  'an https URL such as https://platform.uat.proveapis.com (plain http only to this machine, for the emulator)';
 
 /** A value as a message may show it: its kind, and numbers and booleans themselves (never a string: it may be a secret). */
 function kindOf(value: unknown): string {
@@ -176,37 +183,52 @@ const mustBe = (what: string) => (issue: { input?: unknown }) => `must be ${what
 const credential = (what: string) =>
   z
     .string({ error: mustBe(`your ${what} from the Prove Portal (a non-empty string)`) })
-    .min(1, { error: `must be your ${what} from the Prove Portal, got an empty string (is its environment variable set?)` })
-    .refine((value) => value.trim() === value, { error: 'must not start or end with whitespace (a newline from a file?)' });
+    .min(1, {
+      error: `must be your ${what} from the Prove Portal, got an empty string (is its environment variable set?)`,
+    })
+    .refine((value) => value.trim() === value, {
+      error: 'must not start or end with whitespace (a newline from a file?)',
+    });
 
 /** A whole number in [min, max], with what it counts. */
 const wholeNumber = (what: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
   z.custom<number>((value) => Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= max, {
-    error: mustBe(`${what} (a whole number, ${max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `${min} to ${max}`})`),
+    error: mustBe(
+      `${what} (a whole number, ${max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `${min} to ${max}`})`,
+    ),
   });
 
 const fn = <T>(what: string) => z.custom<T>((value) => typeof value === 'function', { error: mustBe(what) });
 
 /** An origin as written: scheme://host[:port], with at most a trailing slash. */
-const originSetting = z.string({ error: mustBe('an origin such as https://shop.example') }).superRefine((value, ctx) => {
-  const url = URL.canParse(value) ? new URL(value) : undefined;
-  const bare = url && (url.protocol === 'http:' || url.protocol === 'https:') && url.pathname === '/' && !/[?#@]/.test(value);
-  if (!bare)
-    ctx.addIssue({
-      code: 'custom',
-      message: `must be an origin such as https://shop.example (scheme://host[:port], nothing after it), got ${JSON.stringify(value)}`,
-    });
-});
+const originSetting = z
+  .string({ error: mustBe('an origin such as https://shop.example') })
+  .superRefine((value, ctx) => {
+    const url = URL.canParse(value) ? new URL(value) : undefined;
+    const bare =
+      url && (url.protocol === 'http:' || url.protocol === 'https:') && url.pathname === '/' && !/[?#@]/.test(value);
+    if (!bare)
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be an origin such as https://shop.example (scheme://host[:port], nothing after it), got ${JSON.stringify(value)}`,
+      });
+  });
 
 const ConnectionSchema = z.strictObject(
   {
-    baseUrl: z.string({ error: mustBe(PROVE_BASE_URL_RULE) }).refine(isProveBaseUrl, { error: `must be ${PROVE_BASE_URL_RULE}` }),
+    baseUrl: z
+      .string({ error: mustBe(PROVE_BASE_URL_RULE) })
+      .refine(isProveBaseUrl, { error: `must be ${PROVE_BASE_URL_RULE}` }),
     clientId: credential('client id'),
     clientSecret: credential('client secret'),
     // Above 2^31 - 1 ms a timer fires at once.
     timeoutMs: wholeNumber('a timeout in milliseconds', 1, 2 ** 31 - 1).optional(),
   },
-  { error: mustBe('your Prove connection, { baseUrl, clientId, clientSecret } (proveFromEnv reads it from the environment), or a ProveClient') },
+  {
+    error: mustBe(
+      'your Prove connection, { baseUrl, clientId, clientSecret } (proveFromEnv reads it from the environment), or a ProveClient',
+    ),
+  },
 );
 
 // A ProveClient of your own is taken as you made it; anything else is a connection, checked
@@ -251,20 +273,27 @@ const OptionsSchema = z
       })
       .optional(),
     onVerified: fn<ProveVerifyOptions['onVerified']>('a function of the verdict and the request').optional(),
-    clientCustomerId: fn<ProveVerifyOptions['clientCustomerId']>('a function of the request answering your customer id').optional(),
+    clientCustomerId: fn<ProveVerifyOptions['clientCustomerId']>(
+      'a function of the request answering your customer id',
+    ).optional(),
     finalTarget: z.strictObject(
       {
-        landingUrl: z.string({ error: mustBe('the URL of your Instant Link landing page') }).superRefine((value, ctx) => {
-          const url = URL.canParse(value) ? new URL(value) : undefined;
-          if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-            ctx.addIssue({ code: 'custom', message: `must be the http(s) URL of your Instant Link landing page, got ${JSON.stringify(value)}` });
-          } else if (!meetsProveTargetRule(value)) {
-            ctx.addIssue({
-              code: 'custom',
-              message: `${JSON.stringify(value)} breaks Prove's finalTargetUrl rule (at most 128 characters of A-Za-z0-9-._+=/:?)`,
-            });
-          }
-        }),
+        landingUrl: z
+          .string({ error: mustBe('the URL of your Instant Link landing page') })
+          .superRefine((value, ctx) => {
+            const url = URL.canParse(value) ? new URL(value) : undefined;
+            if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+              ctx.addIssue({
+                code: 'custom',
+                message: `must be the http(s) URL of your Instant Link landing page, got ${JSON.stringify(value)}`,
+              });
+            } else if (!meetsProveTargetRule(value)) {
+              ctx.addIssue({
+                code: 'custom',
+                message: `${JSON.stringify(value)} breaks Prove's finalTargetUrl rule (at most 128 characters of A-Za-z0-9-._+=/:?)`,
+              });
+            }
+          }),
         allowedUrls: z
           .array(
             z.string({ error: mustBe('a URL') }).superRefine((value, ctx) => {
@@ -277,20 +306,30 @@ const OptionsSchema = z
         // Any page of an origin took the partner's open redirects too: the URLs are listed now.
         allowedOrigins: z
           .never({
-            error: "is replaced by allowedUrls: list the exact URLs, or path prefixes ending in '/' (https://partner.example/verify/), that a page may ask for",
+            error:
+              "is replaced by allowedUrls: list the exact URLs, or path prefixes ending in '/' (https://partner.example/verify/), that a page may ask for",
           })
           .optional(),
       },
-      { error: mustBe('{ landingUrl } (your Instant Link landing page), with allowedUrls if pages may ask for others') },
+      {
+        error: mustBe('{ landingUrl } (your Instant Link landing page), with allowedUrls if pages may ask for others'),
+      },
     ),
     pageOrigins: z
       .array(originSetting, { error: mustBe("a list of your pages' origins, such as ['https://shop.example']") })
-      .min(1, { error: "must list your pages' origins, such as ['https://shop.example']: with none, every page is refused" }),
+      .min(1, {
+        error: "must list your pages' origins, such as ['https://shop.example']: with none, every page is refused",
+      }),
     webhookSecret: z
       .string({ error: mustBe("the Prove Portal's webhook secret (whsec_...)") })
-      .min(1, { error: "must be the Prove Portal's webhook secret (whsec_...), or left out to refuse every webhook; got an empty string" })
+      .min(1, {
+        error:
+          "must be the Prove Portal's webhook secret (whsec_...), or left out to refuse every webhook; got an empty string",
+      })
       .optional(),
-    onWebhookNotifications: fn<ProveVerifyOptions['onWebhookNotifications']>('a function of the notifications').optional(),
+    onWebhookNotifications: fn<ProveVerifyOptions['onWebhookNotifications']>(
+      'a function of the notifications',
+    ).optional(),
     allowOtpRetry: z.boolean({ error: mustBe('true or false') }).optional(),
     // The values are budgets.ts's to check (resolveLimits); the names are checked here.
     limits: z
@@ -329,7 +368,10 @@ const OptionsSchema = z
       .array(
         z
           .string({ error: mustBe("an address or CIDR range of a proxy of yours, such as '10.0.0.0/8'") })
-          .refine(isAddressRange, { error: (issue) => `has ${JSON.stringify(String(issue.input).slice(0, 60))}, which is not an IP address or CIDR range` }),
+          .refine(isAddressRange, {
+            error: (issue) =>
+              `has ${JSON.stringify(String(issue.input).slice(0, 60))}, which is not an IP address or CIDR range`,
+          }),
         {
           error: (issue) =>
             typeof issue.input === 'number'
@@ -341,11 +383,13 @@ const OptionsSchema = z
     clientAddressHeader: z
       .string({ error: mustBe("the name of a header your platform sets to the client's address, such as 'x-real-ip'") })
       .regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, {
-        error: (issue) => `must be a header name, such as 'x-real-ip', got ${JSON.stringify(String(issue.input).slice(0, 60))}`,
+        error: (issue) =>
+          `must be a header name, such as 'x-real-ip', got ${JSON.stringify(String(issue.input).slice(0, 60))}`,
       })
       // Written by the client and by every proxy on the way: trustProxy reads it, from the right.
       .refine((name) => !/^(x-forwarded-for|forwarded)$/i.test(name), {
-        error: "must be a header your platform sets to the client's address alone; X-Forwarded-For is read by listing your proxies in trustProxy",
+        error:
+          "must be a header your platform sets to the client's address alone; X-Forwarded-For is read by listing your proxies in trustProxy",
       })
       .optional(),
     cookie: z
@@ -354,12 +398,16 @@ const OptionsSchema = z
           // RFC 6265's token: what a browser takes as a cookie name.
           name: z
             .string({ error: mustBe('a cookie name') })
-            .regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, { error: "must be a cookie name: letters, digits and !#$%&'*+-.^_`|~, nothing else" })
+            .regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, {
+              error: "must be a cookie name: letters, digits and !#$%&'*+-.^_`|~, nothing else",
+            })
             .optional(),
           path: z
             .string({ error: mustBe('a URL path such as /api') })
             // eslint-disable-next-line no-control-regex -- control characters are what it refuses
-            .regex(/^\/[^\s;\u0000-\u001f\u007f]*$/, { error: 'must be a URL path starting with / (no spaces, ; or control characters)' })
+            .regex(/^\/[^\s;\u0000-\u001f\u007f]*$/, {
+              error: 'must be a URL path starting with / (no spaces, ; or control characters)',
+            })
             .optional(),
           secure: z.boolean({ error: mustBe('true or false') }).optional(),
         },
@@ -398,13 +446,19 @@ const OptionsSchema = z
       });
     }
     if (name.startsWith('__Host-') && (options.cookie?.path ?? '/') !== '/') {
-      ctx.addIssue({ code: 'custom', path: ['cookie', 'path'], message: 'must be / with a __Host- cookie name (browsers refuse any other path for it)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cookie', 'path'],
+        message: 'must be / with a __Host- cookie name (browsers refuse any other path for it)',
+      });
     }
   });
 
 /** "prove.clientId", "pageOrigins[1]": a setting as the caller wrote it. */
 function settingName(path: readonly PropertyKey[]): string {
-  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i > 0 ? '.' : ''}${String(part)}`)).join('');
+  return path
+    .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i > 0 ? '.' : ''}${String(part)}`))
+    .join('');
 }
 
 /** "trustproxy is not a setting (trustProxy?)": a misspelt name is said, not ignored. */

@@ -57,7 +57,8 @@ export class ProveCallBudget {
   async #roomForStatus(): Promise<boolean> {
     const [fifth, second] = this.#keys();
     const [inFifth, inSecond] = await Promise.all([peek(this.#fifth, fifth), peek(this.#second, second)]);
-    const leave = (budget: Budget | undefined, share: number): Budget | undefined => budget && { ...budget, points: Math.max(1, budget.points - share) };
+    const leave = (budget: Budget | undefined, share: number): Budget | undefined =>
+      budget && { ...budget, points: Math.max(1, budget.points - share) };
     const fifthShare = this.#fifth ? 1 : 0;
     const secondShare = this.#fifth?.points ?? 0;
     return fits(leave(this.#fifth, fifthShare), inFifth, 1) && fits(leave(this.#second, secondShare), inSecond, 1);

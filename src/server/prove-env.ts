@@ -51,18 +51,27 @@ export function readProveEnv(env: EnvVariables): ProveEnvReading {
   const problems: string[] = [];
   const missing = [clientId ? [] : ['PROVE_CLIENT_ID'], clientSecret ? [] : ['PROVE_CLIENT_SECRET']].flat();
   if (missing.length > 0) {
-    problems.push(`${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set: give the client id and secret of your Prove Portal project`);
+    problems.push(
+      `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set: give the client id and secret of your Prove Portal project`,
+    );
   }
   const environment = named ?? (baseUrl ? undefined : 'uat-us');
   if (environment !== undefined && !Object.hasOwn(PROVE_ENVIRONMENTS, environment)) {
-    problems.push(`PROVE_ENV=${JSON.stringify(environment)} is not a Prove environment; use one of ${Object.keys(PROVE_ENVIRONMENTS).join(', ')}`);
+    problems.push(
+      `PROVE_ENV=${JSON.stringify(environment)} is not a Prove environment; use one of ${Object.keys(PROVE_ENVIRONMENTS).join(', ')}`,
+    );
   }
-  if (named && baseUrl) problems.push('PROVE_ENV and PROVE_BASE_URL are both set: set one (PROVE_BASE_URL is for an emulator or a proxy)');
+  if (named && baseUrl)
+    problems.push('PROVE_ENV and PROVE_BASE_URL are both set: set one (PROVE_BASE_URL is for an emulator or a proxy)');
   if (baseUrl && !isProveBaseUrl(baseUrl)) problems.push(`PROVE_BASE_URL must be ${PROVE_BASE_URL_RULE}`);
   if (problems.length > 0) throw new ConfigError(problems.join('; '));
   const known = environment as ProveEnvironmentName | undefined;
   return {
-    connection: { baseUrl: known ? PROVE_ENVIRONMENTS[known].baseUrl : baseUrl!, clientId: clientId!, clientSecret: clientSecret! },
+    connection: {
+      baseUrl: known ? PROVE_ENVIRONMENTS[known].baseUrl : baseUrl!,
+      clientId: clientId!,
+      clientSecret: clientSecret!,
+    },
     environment: known,
   };
 }

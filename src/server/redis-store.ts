@@ -46,7 +46,15 @@ export interface RedisClient {
   get(key: string): Promise<string | null>;
   set(key: string, value: string, px: 'PX', milliseconds: number, nx: 'NX'): Promise<'OK' | null>;
   zrem(key: string, ...members: string[]): Promise<number>;
-  zrangebyscore(key: string, min: string, max: string, withScores: 'WITHSCORES', limit: 'LIMIT', offset: number, count: number): Promise<string[]>;
+  zrangebyscore(
+    key: string,
+    min: string,
+    max: string,
+    withScores: 'WITHSCORES',
+    limit: 'LIMIT',
+    offset: number,
+    count: number,
+  ): Promise<string[]>;
 }
 
 export interface RedisStoreOptions {
@@ -156,7 +164,8 @@ export function redisStore(redis: RedisClient, options: RedisStoreOptions = {}):
   const keepMs = ttlMs + COLLECT_AFTER_MS;
 
   /** `browser` is a digest already. */
-  const liveFlows = async (browser: string) => (await client.eval(LIVE_FLOWS, 2, places, browserKey(browser), now())) as string[];
+  const liveFlows = async (browser: string) =>
+    (await client.eval(LIVE_FLOWS, 2, places, browserKey(browser), now())) as string[];
   /** A request with no cookie: a browser set that never holds a flow. */
   const noBrowser = browserKey('-');
 
@@ -237,7 +246,12 @@ export function redisStore(redis: RedisClient, options: RedisStoreOptions = {}):
     const counter = fromRateLimiter(
       // A Redis error fails the call (503), never lets it through. Not rejectIfRedisNotReady: that
       // also refuses the first calls while a new client connects. The limiter needs ioredis itself.
-      new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}budget:${name}`, points, duration: windowMs / 1000 }),
+      new RateLimiterRedis({
+        storeClient: redis,
+        keyPrefix: `${prefix}budget:${name}`,
+        points,
+        duration: windowMs / 1000,
+      }),
     );
     return {
       take: async (key, cost) => counter.take(await digest(key), cost),
@@ -260,7 +274,10 @@ function failingAsStoreUnavailable(client: RedisClient): RedisClient {
     get(target, property) {
       const value: unknown = Reflect.get(target, property);
       if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => storeCall(`redis ${String(property)}`, () => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args));
+      return (...args: unknown[]) =>
+        storeCall(`redis ${String(property)}`, () =>
+          (value as (...a: unknown[]) => Promise<unknown>).apply(target, args),
+        );
     },
   });
 }

@@ -38,7 +38,11 @@ redis.call('ZADD', KEYS[2], issued, ARGV[7])
 return answer
 `;
 
-export function redisWebhookTokens(client: RedisClient, prefix: string, maxTokens = DEFAULT_MAX_WEBHOOK_TOKENS): WebhookTokenStore {
+export function redisWebhookTokens(
+  client: RedisClient,
+  prefix: string,
+  maxTokens = DEFAULT_MAX_WEBHOOK_TOKENS,
+): WebhookTokenStore {
   const max = Math.max(1, maxTokens);
   const tokenKey = `${prefix}webhook:`;
   return {

@@ -84,7 +84,12 @@ export function memoryStore(options: MemoryStoreOptions = {}): ProveVerifyStore 
     ttlMs: memory.ttlMs,
     async reserve(browser) {
       const place = memory.reserve(browser);
-      return place && { commit: async (flow, owner, previous) => place.commit(flow, owner, previous), release: async () => place.release() };
+      return (
+        place && {
+          commit: async (flow, owner, previous) => place.commit(flow, owner, previous),
+          release: async () => place.release(),
+        }
+      );
     },
     flowOf: async (browser, flowId) => memory.flowOf(browser, flowId),
     knows: async (browser) => memory.knows(browser),

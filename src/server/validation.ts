@@ -67,7 +67,9 @@ const urlField = z
  */
 const unknownFields = (issue: { code?: string; keys?: readonly string[] }) => {
   if (issue.code !== 'unrecognized_keys' || !issue.keys) return undefined;
-  const names = issue.keys.slice(0, 3).map((key) => (/^[A-Za-z0-9_$.-]{1,40}$/.test(key) ? JSON.stringify(key) : 'a field with an unusual name'));
+  const names = issue.keys
+    .slice(0, 3)
+    .map((key) => (/^[A-Za-z0-9_$.-]{1,40}$/.test(key) ? JSON.stringify(key) : 'a field with an unusual name'));
   return `${[...new Set(names)].join(', ')}${issue.keys.length > 3 ? ' and others' : ''} ${issue.keys.length > 1 ? 'are not fields' : 'is not a field'} of this request`;
 };
 
@@ -88,7 +90,9 @@ export const VerifyBodySchema = z.strictObject(
  */
 export const StatusBodySchema = z.strictObject(
   {
-    flowId: z.string({ error: typeError('flowId', 'a string') }).regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'flowId must be the id the start call answered' }),
+    flowId: z
+      .string({ error: typeError('flowId', 'a string') })
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'flowId must be the id the start call answered' }),
   },
   { error: unknownFields },
 );

@@ -28,7 +28,11 @@ export function webhookEndpoint(
   return async (request) => {
     const receivedAt = new Date(now());
     if (!webhookSecret) throw new HttpError(401, 'unauthorized', 'Webhook rejected: this backend takes no webhooks');
-    const auth = await verifyWebhookAuthorization(request.headers.get('x-prove-authorization') ?? undefined, webhookSecret, receivedAt);
+    const auth = await verifyWebhookAuthorization(
+      request.headers.get('x-prove-authorization') ?? undefined,
+      webhookSecret,
+      receivedAt,
+    );
     if (!auth.ok) throw new HttpError(401, 'unauthorized', `Webhook rejected: ${auth.reason}`);
     const token = { key: replayKey(auth.token), issuedAtMs: auth.issuedAtMs, forgetAtMs: auth.refusedFromMs };
     const seen = await tokens.take(token, receivedAt.getTime());
@@ -39,9 +43,14 @@ export function webhookEndpoint(
     }
     if (seen === 'forgotten') {
       // Perhaps a replay, perhaps Prove's own delivery that came late: its next attempt has a new token.
-      throw new HttpError(503, 'server_busy', 'Webhook token issued before the newest one this backend had to forget: deliver again', {
-        'Retry-After': '5',
-      });
+      throw new HttpError(
+        503,
+        'server_busy',
+        'Webhook token issued before the newest one this backend had to forget: deliver again',
+        {
+          'Retry-After': '5',
+        },
+      );
     }
     // Prove's content type is not documented: the JWT, not the header, is what we trust.
     const body = await readJsonObject(request, { limit: WEBHOOK_BODY_LIMIT, requireJsonType: false });

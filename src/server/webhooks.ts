@@ -8,7 +8,13 @@
 import { errors as joseErrors, jwtVerify } from 'jose';
 import { z } from 'zod';
 
-const WEBHOOK_EVENT_TYPES = ['PHONE_NUMBER_CHANGE', 'DISCONNECT', 'PORT', 'LINE_TYPE_CHANGE', 'MOVED_OUT_OF_COVERAGE'] as const;
+const WEBHOOK_EVENT_TYPES = [
+  'PHONE_NUMBER_CHANGE',
+  'DISCONNECT',
+  'PORT',
+  'LINE_TYPE_CHANGE',
+  'MOVED_OUT_OF_COVERAGE',
+] as const;
 
 const text = (max: number) => z.string().max(max);
 
@@ -59,7 +65,11 @@ export type WebhookAuthResult =
  * present (Prove documents its tokens as short-lived), not expired, not before `nbf`, issued at
  * most 10 minutes ago and not in the future beyond the tolerance.
  */
-export async function verifyWebhookAuthorization(header: string | string[] | undefined, secret: Uint8Array, now: Date): Promise<WebhookAuthResult> {
+export async function verifyWebhookAuthorization(
+  header: string | string[] | undefined,
+  secret: Uint8Array,
+  now: Date,
+): Promise<WebhookAuthResult> {
   if (typeof header !== 'string') return { ok: false, reason: 'missing X-Prove-Authorization' };
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) return { ok: false, reason: 'X-Prove-Authorization is not a Bearer token' };
@@ -76,9 +86,13 @@ export async function verifyWebhookAuthorization(header: string | string[] | und
     const refusedFromS = Math.min(payload.exp!, payload.iat! + WEBHOOK_MAX_TOKEN_AGE_S) + WEBHOOK_CLOCK_TOLERANCE_S;
     return { ok: true, token, refusedFromMs: refusedFromS * 1000, issuedAtMs: payload.iat! * 1000 };
   } catch (error) {
-    if (error instanceof joseErrors.JWTExpired) return { ok: false, reason: error.claim === 'iat' ? 'token too old' : 'token expired' };
+    if (error instanceof joseErrors.JWTExpired)
+      return { ok: false, reason: error.claim === 'iat' ? 'token too old' : 'token expired' };
     if (error instanceof joseErrors.JWTClaimValidationFailed) {
-      return { ok: false, reason: error.reason === 'missing' ? `claim ${error.claim} missing` : `claim ${error.claim} rejected` };
+      return {
+        ok: false,
+        reason: error.reason === 'missing' ? `claim ${error.claim} missing` : `claim ${error.claim} rejected`,
+      };
     }
     if (error instanceof joseErrors.JOSEAlgNotAllowed) return { ok: false, reason: 'algorithm not allowed' };
     if (error instanceof joseErrors.JWSSignatureVerificationFailed) return { ok: false, reason: 'bad signature' };

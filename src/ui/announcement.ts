@@ -10,6 +10,11 @@ import type { Strings } from '../i18n/strings.js';
  * connection lost (then back) while a link is awaited.
  */
 export function announcement(state: FlowState, t: Strings): string {
-  if ('connection' in state && state.connection) return state.connection === 'lost' ? t.connectionLost : t.connectionBack;
-  return state.name === 'starting' ? t.submitting : state.name === 'otp-entry' && state.expired && !state.error ? t.messages.codeExpired : '';
+  if ('connection' in state && state.connection)
+    return state.connection === 'lost' ? t.connectionLost : t.connectionBack;
+  return state.name === 'starting'
+    ? t.submitting
+    : state.name === 'otp-entry' && state.expired && !state.error
+      ? t.messages.codeExpired
+      : '';
 }

@@ -36,7 +36,10 @@ export function detailsForm(state: StateShowing<'form'>, ctx: ViewContext<FormAc
       ${state.name === 'error' ? errorAlert(state, ctx) : nothing}
       ${FIELDS.map((f) =>
         f.name === 'phone' && phoneView
-          ? phoneView.phoneField({ values: state.values, error: errors.phone, disabled: busy, autofocus: focus === 'phone' }, ctx)
+          ? phoneView.phoneField(
+              { values: state.values, error: errors.phone, disabled: busy, autofocus: focus === 'phone' },
+              ctx,
+            )
           : field({
               ...f,
               label: t[f.name],

@@ -14,7 +14,11 @@ export function errorAlert(state: ErrorState, { t, now, config }: ViewContext<Fo
   const wait = state.retryAfter;
   const waiting = state.retryAt !== undefined && now < state.retryAt;
   const words = (s: number) =>
-    new Intl.NumberFormat(config.lang, { style: 'unit', unit: s < 60 ? 'second' : 'minute', unitDisplay: 'long' }).format(s < 60 ? s : Math.ceil(s / 60));
+    new Intl.NumberFormat(config.lang, {
+      style: 'unit',
+      unit: s < 60 ? 'second' : 'minute',
+      unitDisplay: 'long',
+    }).format(s < 60 ? s : Math.ceil(s / 60));
   return html`<div class="alert" part="alert">
     <p role="alert">${t.errors[state.code]}${wait ? html`<span class="visually-hidden"> ${t.waitFor(words(wait))}</span>` : nothing}</p>
     ${waiting ? html`<p aria-hidden="true">${t.waitFor(timeLeft(state.retryAt!, now))}</p>` : nothing}

@@ -28,7 +28,8 @@ export interface FieldOptions {
 }
 
 /** The `aria-describedby` of a control: the ids of what describes it, in reading order. */
-export const describedBy = (...ids: (string | false | undefined)[]): string | undefined => ids.filter(Boolean).join(' ') || undefined;
+export const describedBy = (...ids: (string | false | undefined)[]): string | undefined =>
+  ids.filter(Boolean).join(' ') || undefined;
 
 /** A labelled input with its hint and error tied to it by aria-describedby. */
 export function field(o: FieldOptions) {

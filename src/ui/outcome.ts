@@ -25,7 +25,13 @@ function icon(kind: Kind) {
 }
 
 /** A result panel; its heading takes focus so screen readers hear the outcome first. */
-function panel(kind: Kind, title: string, body: string | TemplateResult, main?: TemplateResult, secondary?: TemplateResult) {
+function panel(
+  kind: Kind,
+  title: string,
+  body: string | TemplateResult,
+  main?: TemplateResult,
+  secondary?: TemplateResult,
+) {
   return html`<section class="outcome ${kind} center" part="result ${kind}">
     ${icon(kind)}
     <h2 part="title" tabindex="-1" data-autofocus aria-describedby="outcome-body">${title}</h2>
@@ -49,7 +55,10 @@ function failureBody(state: Extract<FlowState, { name: 'failure' }>, { t }: View
  */
 function successBody(state: Extract<FlowState, { name: 'success' }>, { t, config }: ViewContext) {
   if (!state.changed || !state.phoneNumber) return t.successBody;
-  const shown = shownE164(state.phoneNumber, effectiveCountry(state.values.country, config.defaultCountry, config.countries));
+  const shown = shownE164(
+    state.phoneNumber,
+    effectiveCountry(state.values.country, config.defaultCountry, config.countries),
+  );
   return html`${t.successBody} ${withNumber(t.verifiedNumber, shown)}`;
 }
 

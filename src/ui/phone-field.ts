@@ -1,7 +1,14 @@
 import { css, html, type ReactiveElement } from 'lit';
 import type { FormValues, MessageKey } from '../flow/state.js';
 import { effectiveCountry } from '../phone-country.js';
-import { asNational, callingCode, countryOfNumber, formatTyped, metadataFor, selectableCountries } from '../phone-rules.js';
+import {
+  asNational,
+  callingCode,
+  countryOfNumber,
+  formatTyped,
+  metadataFor,
+  selectableCountries,
+} from '../phone-rules.js';
 import type { FormActions, ViewContext } from './context.js';
 import { field } from './field.js';
 
@@ -43,7 +50,8 @@ function countryName(code: string, lang: string): string {
 }
 
 /** The flag emoji of an ISO 3166 code (its two regional indicator letters). */
-const flag = (code: string) => (/^[A-Z]{2}$/.test(code) ? String.fromCodePoint(...[...code].map((c) => 0x1f1a5 + c.charCodeAt(0))) : '');
+const flag = (code: string) =>
+  /^[A-Z]{2}$/.test(code) ? String.fromCodePoint(...[...code].map((c) => 0x1f1a5 + c.charCodeAt(0))) : '';
 
 let sorted: { key: string; list: string[] } | undefined;
 
@@ -87,7 +95,13 @@ const lastShown = new WeakMap<object, string>();
  * state), and only if the field still shows that number for that country. Anything else was typed
  * through the formatter, or has a message about it, and is left as it is.
  */
-function formatGiven(phone: string, country: string, allowed: readonly string[], keep: boolean, actions: FormActions): void {
+function formatGiven(
+  phone: string,
+  country: string,
+  allowed: readonly string[],
+  keep: boolean,
+  actions: FormActions,
+): void {
   const shown = `${country} ${phone}`;
   lastShown.set(actions, shown);
   if (keep || !/^\+?\d{4,}$/.test(phone)) return;
@@ -114,7 +128,10 @@ export interface PhoneFieldOptions {
  * formats as the person types, for the selected country, with libphonenumber-js's `AsYouType`.
  * A number typed or pasted with `+` selects its country; one from a country not allowed says so.
  */
-export function phoneField({ values, error, disabled, autofocus }: PhoneFieldOptions, { t, actions, config }: ViewContext<FormActions>) {
+export function phoneField(
+  { values, error, disabled, autofocus }: PhoneFieldOptions,
+  { t, actions, config }: ViewContext<FormActions>,
+) {
   const { countries: allowed, lang } = config;
   const country = effectiveCountry(values.country, config.defaultCountry, allowed);
   const name = (code: string) => countryName(code, lang);
@@ -124,7 +141,8 @@ export function phoneField({ values, error, disabled, autofocus }: PhoneFieldOpt
   formatGiven(values.phone, country, allowed, Boolean(error || disabled), actions);
 
   // A number written with `+` names its country: from a country not allowed, it says so at once.
-  const from = values.phone.trim().startsWith('+') || error ? countryOfNumber(values.phone, country, allowed) : undefined;
+  const from =
+    values.phone.trim().startsWith('+') || error ? countryOfNumber(values.phone, country, allowed) : undefined;
   const refused = from && allowed.length && !allowed.includes(from) ? 'phoneNotAllowed' : undefined;
   const shown = refused ?? error;
   const message =
@@ -180,11 +198,20 @@ export function phoneField({ values, error, disabled, autofocus }: PhoneFieldOpt
     autofocus,
     onInput: (raw, event) => {
       const input = event.target as HTMLInputElement;
-      const typed = formatTyped(raw, input.selectionStart ?? raw.length, country, allowed, values.phone, event.inputType === 'deleteContentBackward');
-      if (typed.loading) readAgainOnceIn(typed.loading, input, event.inputType === 'insertFromPaste' ? event.inputType : '');
+      const typed = formatTyped(
+        raw,
+        input.selectionStart ?? raw.length,
+        country,
+        allowed,
+        values.phone,
+        event.inputType === 'deleteContentBackward',
+      );
+      if (typed.loading)
+        readAgainOnceIn(typed.loading, input, event.inputType === 'insertFromPaste' ? event.inputType : '');
       let { value, caret } = typed;
       const next = typed.country;
-      const switchTo = choose && next && next !== country && (!allowed.length || allowed.includes(next)) ? next : undefined;
+      const switchTo =
+        choose && next && next !== country && (!allowed.length || allowed.includes(next)) ? next : undefined;
       // A pasted international number, once its country is selected, reads as that country writes it.
       if (switchTo && event.inputType === 'insertFromPaste') {
         const national = asNational(value, switchTo);

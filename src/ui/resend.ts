@@ -9,13 +9,23 @@ import type { FormActions, ViewContext } from './context.js';
  * Nothing once the wait is over (the button shows) or Prove's sends are used up.
  */
 export function resendWait(sends: Sends, { now }: ViewContext<FormActions>, text: (time: string) => string) {
-  return sendOffer(sends, now).wait ? html`<p class="hint resend-wait" part="hint">${text(timeLeft(sends.resendAt, now))}</p>` : nothing;
+  return sendOffer(sends, now).wait
+    ? html`<p class="hint resend-wait" part="hint">${text(timeLeft(sends.resendAt, now))}</p>`
+    : nothing;
 }
 
 /**
  * Resend, once its wait is over and while Prove has sends left. `held` (a link still being sent):
  * shown, and a press does nothing, as the flow refuses it; never disabled, so focus never falls.
  */
-export function resendButton(sends: Sends, { now }: ViewContext<FormActions>, label: string, onResend: () => void, held = false) {
-  return sendOffer(sends, now).resend ? html`<button type="button" part="button" aria-disabled=${held} @click=${onResend}>${label}</button>` : nothing;
+export function resendButton(
+  sends: Sends,
+  { now }: ViewContext<FormActions>,
+  label: string,
+  onResend: () => void,
+  held = false,
+) {
+  return sendOffer(sends, now).resend
+    ? html`<button type="button" part="button" aria-disabled=${held} @click=${onResend}>${label}</button>`
+    : nothing;
 }

@@ -41,7 +41,10 @@ export interface App {
   says?: { build: RegExp[]; dev: RegExp[] };
 }
 
-const viteDev = { script: 'dev', args: (port: number) => ['--host', '127.0.0.1', '--port', String(port), '--strictPort'] };
+const viteDev = {
+  script: 'dev',
+  args: (port: number) => ['--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+};
 
 /** The Next app's API routes: docs/server.md's route handlers, when test/stacks/next/ has them. */
 const nextRoutes: [string, string][] = existsSync(path.join(STACKS, 'next/app'))
@@ -81,7 +84,11 @@ export const APPS: App[] = [
     tagFile: 'dist/index.html',
     entry: 'src/index.js',
     output: 'dist',
-    dev: { script: 'start', args: (port) => ['--host', '127.0.0.1', '--port', String(port)], failed: /compiled with \d+ errors?/ },
+    dev: {
+      script: 'start',
+      args: (port) => ['--host', '127.0.0.1', '--port', String(port)],
+      failed: /compiled with \d+ errors?/,
+    },
   },
   {
     name: 'esbuild',
@@ -119,7 +126,10 @@ export const APPS: App[] = [
     startArgs: (port) => ['-H', '127.0.0.1', '-p', String(port)],
     says: {
       // The route table lists docs/server.md's route handlers, built with no PROVE_* variable set.
-      build: [/Next\.js [\d.]+ \(Turbopack\)/, ...(nextRoutes.length ? [/ƒ \/api\/verify\n/, /ƒ \/api\/verify-status\n/, /ƒ \/api\/webhook\n/] : [])],
+      build: [
+        /Next\.js [\d.]+ \(Turbopack\)/,
+        ...(nextRoutes.length ? [/ƒ \/api\/verify\n/, /ƒ \/api\/verify-status\n/, /ƒ \/api\/webhook\n/] : []),
+      ],
       dev: [/Next\.js [\d.]+ \(Turbopack\)/],
     },
   },
@@ -130,7 +140,11 @@ export const APPS: App[] = [
     tagFile: 'src/app/verify.component.ts',
     heard: 'Phone verified: no',
     output: 'dist/angular/browser',
-    dev: { script: 'start', args: (port) => ['--host', '127.0.0.1', '--port', String(port)], failed: /Application bundle generation failed/ },
+    dev: {
+      script: 'start',
+      args: (port) => ['--host', '127.0.0.1', '--port', String(port)],
+      failed: /Application bundle generation failed/,
+    },
   },
 ];
 

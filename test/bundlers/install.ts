@@ -71,7 +71,12 @@ export async function tarballWithTemplateImport(tarball: string, into: string): 
     }
     writeFileSync(loader, TEMPLATE_IMPORT_LOADER);
     mkdirSync(into, { recursive: true });
-    const packed = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', into, path.join(unpacked, 'package')], WORK_DIR, 60_000);
+    const packed = await run(
+      'npm',
+      ['pack', '--json', '--ignore-scripts', '--pack-destination', into, path.join(unpacked, 'package')],
+      WORK_DIR,
+      60_000,
+    );
     const [{ filename }] = JSON.parse(packed.slice(packed.indexOf('['))) as { filename: string }[];
     return path.join(into, filename);
   } finally {

@@ -16,7 +16,13 @@ export const REFUSED = { success: false, possessionResult: 'not_applicable', ver
 /** A string of Prove's SDK file (prove-auth.js) and of nothing else in the package: minifiers keep string literals. */
 export const SDK_MARKER = 'Implementation of Storage is required';
 
-const EVENTS = ['prove-verify-step', 'prove-verify-success', 'prove-verify-failure', 'prove-verify-error', 'prove-verify-cancel'];
+const EVENTS = [
+  'prove-verify-step',
+  'prove-verify-success',
+  'prove-verify-failure',
+  'prove-verify-error',
+  'prove-verify-cancel',
+];
 
 interface SeenEvent {
   type: string;
@@ -39,7 +45,8 @@ export interface Visit {
   remarks: string[];
 }
 
-const isScript = (response: Response) => response.request().resourceType() === 'script' || /javascript/.test(response.headers()['content-type'] ?? '');
+const isScript = (response: Response) =>
+  response.request().resourceType() === 'script' || /javascript/.test(response.headers()['content-type'] ?? '');
 
 async function holdsSdk(response: Response): Promise<boolean> {
   if (!isScript(response) || response.status() !== 200) return false;
@@ -85,7 +92,8 @@ export async function verifyAsAPerson(browser: Browser, url: string, expected: E
     const page = await context.newPage();
     page.on('response', (response) => {
       responses.push(response);
-      if (response.status() >= 400) troubled(`${response.status()} for ${response.request().method()} ${response.url()}`);
+      if (response.status() >= 400)
+        troubled(`${response.status()} for ${response.request().method()} ${response.url()}`);
     });
     page.on('pageerror', (error) => troubled(`page error: ${error.message}`));
     page.on('requestfailed', (request) => failedRequests.push(`${request.url()} (${request.failure()?.errorText})`));
@@ -101,7 +109,10 @@ export async function verifyAsAPerson(browser: Browser, url: string, expected: E
           return route.fulfill({ json: REFUSED });
         }
         // Nothing else is asked of the backend after a refusal: a 404 here fails the visit.
-        return route.fulfill({ status: 404, json: { code: 'not_found', message: 'the stub answers /api/verify only' } });
+        return route.fulfill({
+          status: 404,
+          json: { code: 'not_found', message: 'the stub answers /api/verify only' },
+        });
       },
     );
     await page.exposeFunction('proveVerifyEvent', (type: string, detail: unknown) => {
@@ -109,7 +120,8 @@ export async function verifyAsAPerson(browser: Browser, url: string, expected: E
       if (type === 'prove-verify-error') troubled(`the element fired prove-verify-error ${JSON.stringify(detail)}`);
     });
     await page.addInitScript((types: string[]) => {
-      const report = (window as unknown as { proveVerifyEvent: (type: string, detail: unknown) => void }).proveVerifyEvent;
+      const report = (window as unknown as { proveVerifyEvent: (type: string, detail: unknown) => void })
+        .proveVerifyEvent;
       for (const type of types) window.addEventListener(type, (event) => report(type, (event as CustomEvent).detail));
     }, EVENTS);
 
@@ -134,11 +146,22 @@ export async function verifyAsAPerson(browser: Browser, url: string, expected: E
 
     assert.deepEqual(
       starts,
-      [{ firstName: ADDY.firstName, lastName: ADDY.lastName, phoneNumber: ADDY.e164, possessionType: expected.possessionType }],
+      [
+        {
+          firstName: ADDY.firstName,
+          lastName: ADDY.lastName,
+          phoneNumber: ADDY.e164,
+          possessionType: expected.possessionType,
+        },
+      ],
       'one start request, with the phone in E.164',
     );
     const results = events.filter((event) => event.type !== 'prove-verify-step');
-    assert.deepEqual(results, [{ type: 'prove-verify-failure', detail: { result: REFUSED } }], 'the element fired prove-verify-failure alone');
+    assert.deepEqual(
+      results,
+      [{ type: 'prove-verify-failure', detail: { result: REFUSED } }],
+      'the element fired prove-verify-failure alone',
+    );
 
     const sdkAt: number[] = [];
     for (const [index, response] of responses.entries()) if (await holdsSdk(response)) sdkAt.push(index);
@@ -156,7 +179,10 @@ export async function verifyAsAPerson(browser: Browser, url: string, expected: E
     assert.deepEqual(pageErrors, [], `page errors:\n${log()}`);
     return {
       sdkFile: new URL(responses[sdkAt[0]!]!.url()).pathname,
-      remarks: [...consoleErrors.map((text) => `console error: ${text}`), ...failedRequests.map((text) => `no answer: ${text}`)],
+      remarks: [
+        ...consoleErrors.map((text) => `console error: ${text}`),
+        ...failedRequests.map((text) => `no answer: ${text}`),
+      ],
     };
   } finally {
     await context.close();

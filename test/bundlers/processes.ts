@@ -11,7 +11,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
  * analytics prompts, and none of Prove's settings (`next build` must need none of them).
  */
 export function toolEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', NEXT_TELEMETRY_DISABLED: '1', NG_CLI_ANALYTICS: 'false' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NO_COLOR: '1',
+    FORCE_COLOR: '0',
+    NEXT_TELEMETRY_DISABLED: '1',
+    NG_CLI_ANALYTICS: 'false',
+  };
   for (const name of Object.keys(env)) if (name.startsWith('PROVE_')) delete env[name];
   // node:test's runner sets NODE_ENV=test for nobody; a parent shell's NODE_ENV would change what
   // Next and Parcel build, so each tool picks its own.
@@ -81,7 +87,13 @@ export function start(command: string, args: string[], cwd: string, env: NodeJS.
 }
 
 /** Runs `command` to its end within `timeout` ms; answers its output, or throws with it when it fails. */
-export async function run(command: string, args: string[], cwd: string, timeout: number, env?: NodeJS.ProcessEnv): Promise<string> {
+export async function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  timeout: number,
+  env?: NodeJS.ProcessEnv,
+): Promise<string> {
   const child = start(command, args, cwd, env);
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeout)));
@@ -105,14 +117,16 @@ export async function answering(url: string, server: Child, timeout: number, fai
   const deadline = Date.now() + timeout;
   let last = 'no answer yet';
   while (Date.now() < deadline) {
-    if (server.done()) throw new Error(`the server for ${url} exited (${await server.exited}) before answering:\n${server.output()}`);
+    if (server.done())
+      throw new Error(`the server for ${url} exited (${await server.exited}) before answering:\n${server.output()}`);
     if (failed?.test(server.output())) throw new Error(`the server for ${url} failed to build:\n${server.output()}`);
     const answer = await fetch(url, { signal: AbortSignal.timeout(Math.max(1_000, deadline - Date.now())) }).then(
       async (response) => ({ status: response.status, body: await response.text() }),
       (error: Error) => ({ status: 0, body: error.message }),
     );
     if (answer.status === 200) return;
-    if (answer.status >= 500) throw new Error(`${url} answered ${answer.status}:\n${answer.body.slice(0, 2_000)}\n${server.output()}`);
+    if (answer.status >= 500)
+      throw new Error(`${url} answered ${answer.status}:\n${answer.body.slice(0, 2_000)}\n${server.output()}`);
     last = answer.status ? `HTTP ${answer.status}` : answer.body;
     await pause(250);
   }

@@ -11,7 +11,18 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { FakeSdk } from '../support/fake-sdk.js';
-import { backendFor, buttonByName, fillDetails, focused, inputByLabel, requestsSent, text, type, until, untilStep } from '../support/dom.js';
+import {
+  backendFor,
+  buttonByName,
+  fillDetails,
+  focused,
+  inputByLabel,
+  requestsSent,
+  text,
+  type,
+  until,
+  untilStep,
+} from '../support/dom.js';
 
 const DETAILS = { firstName: 'Addy', lastName: 'Epinay' };
 
@@ -59,7 +70,8 @@ async function enterCode(el: ProveVerifyElement) {
   return detail;
 }
 
-const successBody = (el: ProveVerifyElement) => el.shadowRoot!.getElementById('outcome-body')!.textContent!.replace(/\s+/g, ' ').trim();
+const successBody = (el: ProveVerifyElement) =>
+  el.shadowRoot!.getElementById('outcome-body')!.textContent!.replace(/\s+/g, ' ').trim();
 
 describe('<prove-verify> "Use a different number"', () => {
   for (const [what, scenario] of [
@@ -85,7 +97,15 @@ describe('<prove-verify> "Use a different number"', () => {
       expect(sdk.runs[1].authToken).to.equal(`token-${backend.id}-2`);
       expect(sdk.runs[1].phoneNumbers).to.deep.equal([null]);
       expect(events).to.deep.equal([]);
-      expect(steps).to.deep.equal(['starting', 'otp-sending', 'otp-entry', 'phone-change', 'starting', 'otp-sending', 'otp-entry']);
+      expect(steps).to.deep.equal([
+        'starting',
+        'otp-sending',
+        'otp-entry',
+        'phone-change',
+        'starting',
+        'otp-sending',
+        'otp-entry',
+      ]);
       expect(text(el)).to.contain('Please enter the code we just sent to (201) 555-0123.');
       // A fresh flow: Prove's three sends start again.
       expect(text(el)).to.contain('You can ask for a new code 2 more times.');
@@ -205,7 +225,9 @@ describe('<prove-verify> "Use a different number"', () => {
     expect(detail.phoneNumber).to.equal('+12015550123');
     expect(detail.result.phoneNumber).to.equal('+12015550123');
     expect((await requestsSent(backend.id)).map((r) => r.call)).to.deep.equal(['verify', 'verify-status']);
-    expect(successBody(el)).to.equal('Thank you, your phone number is confirmed. The verified number is (201) 555-0123.');
+    expect(successBody(el)).to.equal(
+      'Thank you, your phone number is confirmed. The verified number is (201) 555-0123.',
+    );
     const number = el.shadowRoot!.querySelector('#outcome-body .nowrap')!;
     expect(number.textContent).to.equal('(201) 555-0123');
     expect(getComputedStyle(number).whiteSpace).to.equal('nowrap');
@@ -219,7 +241,9 @@ describe('<prove-verify> the number proved', () => {
     await verify(el);
     const detail = await enterCode(el);
     expect(detail.phoneNumber).to.equal('+12001004011');
-    expect(successBody(el)).to.equal('Thank you, your phone number is confirmed. The verified number is (200) 100-4011.');
+    expect(successBody(el)).to.equal(
+      'Thank you, your phone number is confirmed. The verified number is (200) 100-4011.',
+    );
   });
 
   it('with no phoneNumber in the verdict, the event names the number typed, in E.164, and the screen names none', async () => {
@@ -264,10 +288,14 @@ describe('<prove-verify> the number proved', () => {
     await enterCode(el);
     el.setAttribute('lang', 'es');
     await until(() => successBody(el).startsWith('Gracias'), 'Spanish never came');
-    expect(successBody(el)).to.equal('Gracias, su número de teléfono está confirmado. El número verificado es el (200) 100-4011.');
+    expect(successBody(el)).to.equal(
+      'Gracias, su número de teléfono está confirmado. El número verificado es el (200) 100-4011.',
+    );
     el.setAttribute('lang', 'fr');
     await until(() => successBody(el).startsWith('Merci'), 'French never came');
-    expect(successBody(el)).to.equal('Merci, votre numéro de téléphone est confirmé. Le numéro vérifié est le (200) 100-4011.');
+    expect(successBody(el)).to.equal(
+      'Merci, votre numéro de téléphone est confirmé. Le numéro vérifié est le (200) 100-4011.',
+    );
     expect(el.shadowRoot!.querySelector('#outcome-body .nowrap')!.textContent).to.equal('(200) 100-4011');
   });
 

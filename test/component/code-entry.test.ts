@@ -4,7 +4,17 @@ import sinon from 'sinon';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { FakeSdk } from '../support/fake-sdk.js';
-import { backendFor, describedText, buttonByName, fillDetails, focused, inputByLabel, text, type, untilStep } from '../support/dom.js';
+import {
+  backendFor,
+  describedText,
+  buttonByName,
+  fillDetails,
+  focused,
+  inputByLabel,
+  text,
+  type,
+  untilStep,
+} from '../support/dom.js';
 
 async function codeScreen(attrs: { otpLength?: number } = {}) {
   const sdk = new FakeSdk();
@@ -45,7 +55,10 @@ describe('<prove-verify> code entry', () => {
     expect(el.shadowRoot!.querySelector('h2')!.textContent).to.equal('Enter verification code');
     expect(text(el)).to.contain('Please enter the code we just sent to (200) 100-4010.');
     expect(text(el)).to.contain('Enter the 4-digit code.');
-    expect(description(el, input)).to.deep.equal(['Please enter the code we just sent to (200) 100-4010.', 'Enter the 4-digit code.']);
+    expect(description(el, input)).to.deep.equal([
+      'Please enter the code we just sent to (200) 100-4010.',
+      'Enter the 4-digit code.',
+    ]);
     expect(el.shadowRoot!.querySelectorAll('input')).to.have.length(1);
     expect(input.autocomplete).to.equal('one-time-code');
     expect(input.inputMode).to.equal('numeric');
@@ -58,7 +71,11 @@ describe('<prove-verify> code entry', () => {
 
     const spanish = await codeScreen({ otpLength: 5 });
     spanish.el.lang = 'es';
-    await waitUntil(() => text(spanish.el).includes('Ingrese el código de 5 dígitos.'), 'the length is not stated in Spanish', { timeout: 5000 });
+    await waitUntil(
+      () => text(spanish.el).includes('Ingrese el código de 5 dígitos.'),
+      'the length is not stated in Spanish',
+      { timeout: 5000 },
+    );
     expect(inputByLabel(spanish.el, 'Código de verificación').maxLength).to.equal(5);
 
     const outOfRange = await codeScreen({ otpLength: 9 });
@@ -134,11 +151,17 @@ describe('<prove-verify> code entry', () => {
   it('warns before the last try (two codes refused): the field is described by it, through a resend too', async () => {
     const { el, sdk } = await codeScreen();
     await sendKeys({ type: '0000' });
-    await waitUntil(() => sdk.runs[0].codes.length === 1 && el.step === 'otp-entry', 'the first code was never refused');
+    await waitUntil(
+      () => sdk.runs[0].codes.length === 1 && el.step === 'otp-entry',
+      'the first code was never refused',
+    );
     await el.updateComplete;
     expect(text(el), 'two tries left: no warning yet').not.to.contain('Last try');
     await sendKeys({ type: '1111' });
-    await waitUntil(() => sdk.runs[0].codes.length === 2 && el.step === 'otp-entry', 'the second code was never refused');
+    await waitUntil(
+      () => sdk.runs[0].codes.length === 2 && el.step === 'otp-entry',
+      'the second code was never refused',
+    );
     await el.updateComplete;
     const input = inputByLabel(el, /code/i);
     expect(focused(el) === input, 'focus on the emptied field').to.equal(true);
@@ -150,7 +173,9 @@ describe('<prove-verify> code entry', () => {
     buttonByName(el, 'Resend code').click();
     await untilStep(el, 'otp-sending');
     await untilStep(el, 'otp-entry');
-    expect(describedText(el, inputByLabel(el, /code/i))).to.include('Last try: a wrong code now ends this verification.');
+    expect(describedText(el, inputByLabel(el, /code/i))).to.include(
+      'Last try: a wrong code now ends this verification.',
+    );
     await sendKeys({ type: '1234' });
     await untilStep(el, 'success');
   });
@@ -186,14 +211,18 @@ describe('<prove-verify> code entry', () => {
         (window as unknown as Record<string, unknown>).OTPCredential = class {};
         afterCleanup.push(() => delete (window as unknown as Record<string, unknown>).OTPCredential);
       }
-      return sinon.stub(navigator.credentials, 'get').callsFake((options?: CredentialRequestOptions) => answer(options!.signal!) as Promise<Credential | null>);
+      return sinon
+        .stub(navigator.credentials, 'get')
+        .callsFake((options?: CredentialRequestOptions) => answer(options!.signal!) as Promise<Credential | null>);
     }
     const afterCleanup: (() => void)[] = [];
     afterEach(() => afterCleanup.splice(0).forEach((undo) => undo()));
 
     /** As the browser does: the request waits for a text, and rejects once aborted. */
     const waitingForText = (signal: AbortSignal) =>
-      new Promise((_, reject) => signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
+      new Promise((_, reject) =>
+        signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
+      );
 
     it('asks the browser for the texted code on the code screen, fills it in and submits it', async () => {
       let arrive!: (code: string) => void;

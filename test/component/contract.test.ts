@@ -28,7 +28,9 @@ import {
 async function mount(scenario: string, possession: 'mobile' | 'desktop' = 'mobile') {
   const backend = backendFor(scenario);
   const sdk = new FakeSdk();
-  const el = await fixture<ProveVerifyElement>(html`<prove-verify backend-url=${backend.url} possession-type=${possession} .sdk=${sdk}></prove-verify>`);
+  const el = await fixture<ProveVerifyElement>(
+    html`<prove-verify backend-url=${backend.url} possession-type=${possession} .sdk=${sdk}></prove-verify>`,
+  );
   await fillDetails(el);
   return { el, sdk, backend };
 }
@@ -50,7 +52,11 @@ describe('<prove-verify> and the backend contract', () => {
     const { el, sdk, backend } = await mount('verify-refused');
     const failure = oneEvent(el, 'prove-verify-failure');
     buttonByName(el, 'Verify').click();
-    expect((await failure).detail.result).to.deep.equal({ success: false, possessionResult: 'not_applicable', verifyResult: 'failed' });
+    expect((await failure).detail.result).to.deep.equal({
+      success: false,
+      possessionResult: 'not_applicable',
+      verifyResult: 'failed',
+    });
     await untilStep(el, 'failure');
     expect(text(el)).to.contain('We couldn’t verify this phone number');
     expect(focused(el)?.textContent).to.equal('We couldn’t verify this phone number');
@@ -133,7 +139,12 @@ describe('<prove-verify> and the backend contract', () => {
     const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['setInterval', 'clearInterval', 'Date'] });
     const error = oneEvent(el, 'prove-verify-error');
     buttonByName(el, 'Verify').click();
-    expect((await error).detail).to.deep.include({ code: 'rate-limited', status: 429, retryAfter: 3, recoverable: true });
+    expect((await error).detail).to.deep.include({
+      code: 'rate-limited',
+      status: 429,
+      retryAfter: 3,
+      recoverable: true,
+    });
     await untilStep(el, 'error');
     // One button: "Verify" became "Try again" (no second one in the alert); it has focus, and holds.
     const retry = buttonByName(el, 'Try again');
@@ -158,7 +169,9 @@ describe('<prove-verify> and the backend contract', () => {
     await el.updateComplete;
     // The end of the wait is said once, politely; the alert itself is unchanged.
     expect(liveText(el)).to.deep.equal([heard[0], 'You can try again now.', ...heard.slice(2)]);
-    expect(el.shadowRoot!.querySelector('.alert [aria-hidden="true"]') === null, 'the countdown is gone').to.equal(true);
+    expect(el.shadowRoot!.querySelector('.alert [aria-hidden="true"]') === null, 'the countdown is gone').to.equal(
+      true,
+    );
     expect(retry.getAttribute('aria-disabled')).to.equal('false');
     retry.click();
     await until(async () => (await calls(backend.id)).length === 2, 'Try again starts again');
@@ -182,7 +195,10 @@ describe('<prove-verify> and the backend contract', () => {
     await el.updateComplete;
     expect(liveText(el), 'the alert is not re-read as the clock ticks').to.deep.equal(heard);
     expect(text(el)).to.contain('You can try again in 0:02.');
-    expect(await calls(el.getAttribute('backend-url')!.split('/')[2]!), 'nothing sent during the wait').to.deep.equal(['verify', 'verify-status']);
+    expect(await calls(el.getAttribute('backend-url')!.split('/')[2]!), 'nothing sent during the wait').to.deep.equal([
+      'verify',
+      'verify-status',
+    ]);
     clock.tick(2000);
     await el.updateComplete;
     expect(retry.getAttribute('aria-disabled')).to.equal('false');

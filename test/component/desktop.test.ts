@@ -4,7 +4,20 @@ import sinon from 'sinon';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { FakeSdk } from '../support/fake-sdk.js';
-import { backendFor, buttonByName, fillDetails, focused, hasButton, inputByLabel, requestsSent, root, text, type, until, untilStep } from '../support/dom.js';
+import {
+  backendFor,
+  buttonByName,
+  fillDetails,
+  focused,
+  hasButton,
+  inputByLabel,
+  requestsSent,
+  root,
+  text,
+  type,
+  until,
+  untilStep,
+} from '../support/dom.js';
 
 async function mountDesktop(scenario = 'ok', resendAfter = 0) {
   const backend = backendFor(scenario);
@@ -42,18 +55,24 @@ describe('<prove-verify> desktop flow (Instant Link)', () => {
     expect(text(el)).to.contain('Phone number verified');
     const heading = focused(el)!;
     expect(heading.textContent).to.equal('Phone number verified');
-    expect(el.shadowRoot!.getElementById(heading.getAttribute('aria-describedby')!)?.textContent).to.equal('Thank you, your phone number is confirmed.');
+    expect(el.shadowRoot!.getElementById(heading.getAttribute('aria-describedby')!)?.textContent).to.equal(
+      'Thank you, your phone number is confirmed.',
+    );
   });
 
   it('still says what to do, and lets the person cancel, when the SDK offers no resend', async () => {
     const backend = backendFor();
     const sdk = new FakeSdk();
     sdk.noRetryStep = true;
-    const el = await fixture<ProveVerifyElement>(html`<prove-verify backend-url=${backend.url} possession-type="desktop" .sdk=${sdk}></prove-verify>`);
+    const el = await fixture<ProveVerifyElement>(
+      html`<prove-verify backend-url=${backend.url} possession-type="desktop" .sdk=${sdk}></prove-verify>`,
+    );
     await fillDetails(el);
     buttonByName(el, 'Verify').click();
     await untilStep(el, 'link-sending');
-    expect(text(el)).to.contain('A text message with a link is being sent to the phone ending in 4010. Open the link on your phone to continue');
+    expect(text(el)).to.contain(
+      'A text message with a link is being sent to the phone ending in 4010. Open the link on your phone to continue',
+    );
     // The resend wait is a line of text; "Use a different number" is held (the SDK would not take it).
     expect(text(el)).to.contain('A new link can be sent in 0:30.');
     expect(buttonByName(el, 'Use a different number').getAttribute('aria-disabled')).to.equal('true');
@@ -149,7 +168,9 @@ describe('<prove-verify> desktop flow: the connection lost while the link is awa
       html`<prove-verify backend-url=${backend.url} possession-type="desktop" resend-after="0" .sdk=${sdk}></prove-verify>`,
     );
     await fillDetails(el);
-    const fake = clock ? sinon.useFakeTimers({ now: Date.now(), toFake: ['setInterval', 'clearInterval', 'Date'] }) : undefined;
+    const fake = clock
+      ? sinon.useFakeTimers({ now: Date.now(), toFake: ['setInterval', 'clearInterval', 'Date'] })
+      : undefined;
     buttonByName(el, 'Verify').click();
     await untilStep(el, 'link-waiting');
     return { el, sdk, run: sdk.runs[0]!, backend, clock: fake };
@@ -157,7 +178,8 @@ describe('<prove-verify> desktop flow: the connection lost while the link is awa
 
   const calls = async (id: string) => (await requestsSent(id)).map((r) => r.call);
   /** The element's own polite live region (the last child of its shadow root, after the step). */
-  const liveRegion = (el: ProveVerifyElement) => [...root(el).children].find((child) => child.matches('p[role="status"]'))!;
+  const liveRegion = (el: ProveVerifyElement) =>
+    [...root(el).children].find((child) => child.matches('p[role="status"]'))!;
   const timeLeft = (el: ProveVerifyElement) => /The link expires in \d:\d\d\./.exec(text(el))?.[0];
 
   /** The browser offline (`navigator.onLine` false, then its `offline` event) until the answer is called. */
@@ -175,7 +197,11 @@ describe('<prove-verify> desktop flow: the connection lost while the link is awa
     expect(text(el)).to.contain(KEEP_OPEN);
     buttonByName(el, 'Cancel').focus();
     const said: string[] = [];
-    new MutationObserver(() => said.push(liveRegion(el).textContent!.trim())).observe(liveRegion(el), { subtree: true, childList: true, characterData: true });
+    new MutationObserver(() => said.push(liveRegion(el).textContent!.trim())).observe(liveRegion(el), {
+      subtree: true,
+      childList: true,
+      characterData: true,
+    });
     offlineFor();
     await el.updateComplete;
     expect(text(el)).to.contain(LOST);
@@ -243,7 +269,9 @@ describe('<prove-verify> desktop flow: the connection lost while the link is awa
     expect((await error).detail).to.deep.include({ code: 'network', recoverable: true });
     await untilStep(el, 'expired');
     expect(focused(el)?.textContent).to.equal('The wait was interrupted');
-    expect(text(el)).to.contain('The connection dropped before the link was opened. Send a new link, or use a different number.');
+    expect(text(el)).to.contain(
+      'The connection dropped before the link was opened. Send a new link, or use a different number.',
+    );
     expect(hasButton(el, 'Use a different number')).to.equal(true);
     expect(await calls(backend.id)).to.deep.equal(['verify', 'verify-status']);
     expect(sdk.runs).to.have.length(1);
@@ -258,7 +286,9 @@ describe('<prove-verify> desktop flow: the connection lost while the link is awa
   it('the status socket lost while the page is online: asked at once, and again, until the backend can answer', async () => {
     const { el, run, backend } = await atLinkWait('status-unavailable');
     const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    run.report('Failed to receive secondary authentication with status code 1006. The connection was closed unexpectedly without a close frame');
+    run.report(
+      'Failed to receive secondary authentication with status code 1006. The connection was closed unexpectedly without a close frame',
+    );
     await until(async () => (await calls(backend.id)).length === 2, 'the backend was never asked');
     await el.updateComplete;
     expect(text(el)).to.contain(LOST);
@@ -316,7 +346,10 @@ describe('<prove-verify> desktop flow: the connection lost while the link is awa
     // The browser's own accessibility tree: its description is what a screen reader reads.
     const tree = (await a11ySnapshot({})) as unknown as AxNode;
     const headings: AxNode[] = [];
-    findAccessibilityNode<AxNode>(tree, (node) => (node.role === 'heading' && node.name === 'Check your Phone' && headings.push(node), false));
+    findAccessibilityNode<AxNode>(
+      tree,
+      (node) => (node.role === 'heading' && node.name === 'Check your Phone' && headings.push(node), false),
+    );
     // This test's element is the page's last (one a failed test left behind would come first).
     const heading = headings.at(-1)!;
     expect(heading.description).to.equal(
@@ -326,7 +359,8 @@ describe('<prove-verify> desktop flow: the connection lost while the link is awa
     const edge = section.getBoundingClientRect().left;
     // Each line at the edge, its text from it; the spinner first in its row, with no margin before
     // it (its box turns as it spins, so its rectangle is no measure).
-    for (const line of section.children) expect(line.getBoundingClientRect().left, line.className || line.textContent!).to.be.closeTo(edge, 1);
+    for (const line of section.children)
+      expect(line.getBoundingClientRect().left, line.className || line.textContent!).to.be.closeTo(edge, 1);
     const spinner = section.querySelector('.spinner')!;
     expect(spinner.parentElement!.firstElementChild).to.equal(spinner);
     expect(getComputedStyle(spinner).marginInlineStart).to.equal('0px');

@@ -4,7 +4,18 @@ import sinon from 'sinon';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { FakeSdk } from '../support/fake-sdk.js';
-import { alertText, backendFor, buttonByName, fillDetails, focused, inputByLabel, requestsSent, until, untilStep, watchFetches } from '../support/dom.js';
+import {
+  alertText,
+  backendFor,
+  buttonByName,
+  fillDetails,
+  focused,
+  inputByLabel,
+  requestsSent,
+  until,
+  untilStep,
+  watchFetches,
+} from '../support/dom.js';
 
 async function mount(backendUrl: string, attrs: { timeout?: number; possession?: string } = {}) {
   const sdk = new FakeSdk();
@@ -136,7 +147,9 @@ describe('<prove-verify> when things go wrong', () => {
 
   it('reports a missing backend-url as a set-up error with no retry', async () => {
     const sdk = new FakeSdk();
-    const el = await fixture<ProveVerifyElement>(html`<prove-verify possession-type="mobile" .sdk=${sdk}></prove-verify>`);
+    const el = await fixture<ProveVerifyElement>(
+      html`<prove-verify possession-type="mobile" .sdk=${sdk}></prove-verify>`,
+    );
     await fillDetails(el);
     expect(await submitAndFail(el)).to.deep.include({ code: 'config', recoverable: false });
     expect(alertText(el)).to.contain('backend-url');
@@ -182,7 +195,11 @@ describe('<prove-verify> when things go wrong', () => {
     expect(focused(el)).to.equal(buttonByName(el, 'Try again'));
     buttonByName(el, 'Try again').click();
     await untilStep(el, 'success');
-    expect((await requestsSent(backend.id)).map((r) => r.call)).to.deep.equal(['verify', 'verify-status', 'verify-status']);
+    expect((await requestsSent(backend.id)).map((r) => r.call)).to.deep.equal([
+      'verify',
+      'verify-status',
+      'verify-status',
+    ]);
     expect(sdk.runs).to.have.length(1);
   });
 

@@ -3,7 +3,17 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { FakeSdk } from '../support/fake-sdk.js';
-import { backendFor, buttonByName, fillDetails, focused, inputByLabel, politeText, until, untilStep, watchFetches } from '../support/dom.js';
+import {
+  backendFor,
+  buttonByName,
+  fillDetails,
+  focused,
+  inputByLabel,
+  politeText,
+  until,
+  untilStep,
+  watchFetches,
+} from '../support/dom.js';
 
 async function mount(possession: 'mobile' | 'desktop' = 'mobile', scenario = 'ok') {
   const sdk = new FakeSdk();
@@ -68,7 +78,9 @@ describe('<prove-verify> focus and keyboard', () => {
       await untilStep(el, 'starting');
       await until(() => starts.sent.length === 1, 'the start call never left');
       expect(verify.textContent!.trim()).to.equal('Starting…');
-      expect(document.activeElement === el && focused(el) === verify, 'focus stays on the pressed button').to.equal(true);
+      expect(document.activeElement === el && focused(el) === verify, 'focus stays on the pressed button').to.equal(
+        true,
+      );
       expect(verify.getAttribute('aria-disabled')).to.equal('true');
       expect(verify.disabled).to.equal(false);
       expect(politeText(el)).to.equal('Starting…');

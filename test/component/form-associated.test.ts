@@ -8,7 +8,17 @@ import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { loadLazy } from '../../src/flow/lazy-loader.js';
 import { FakeSdk } from '../support/fake-sdk.js';
-import { backendFor, buttonByName, fillDetails, focused, inputByLabel, root, type, untilStep, watchFetches } from '../support/dom.js';
+import {
+  backendFor,
+  buttonByName,
+  fillDetails,
+  focused,
+  inputByLabel,
+  root,
+  type,
+  untilStep,
+  watchFetches,
+} from '../support/dom.js';
 
 async function formWith(attrs: { required?: boolean; firstName?: string } = {}) {
   const sdk = new FakeSdk();
@@ -31,7 +41,8 @@ async function formWith(attrs: { required?: boolean; firstName?: string } = {}) 
 }
 
 /** Which element it is, as a failure message can show it. */
-const nameOf = (node: Element | null) => node && `${node.localName}${node.id ? `#${node.id}` : ''} ${node.textContent!.trim()}`.trim();
+const nameOf = (node: Element | null) =>
+  node && `${node.localName}${node.id ? `#${node.id}` : ''} ${node.textContent!.trim()}`.trim();
 
 /** A whole mobile flow to its success. */
 async function verify(el: ProveVerifyElement) {
@@ -137,7 +148,11 @@ describe('<prove-verify> in a form', () => {
   it('says why in the language shown', async () => {
     const { el } = await formWith({ required: true });
     el.setAttribute('lang', 'es');
-    await waitUntil(() => el.validationMessage === 'Primero verifique su número de teléfono.', `still "${el.validationMessage}"`, { timeout: 5000 });
+    await waitUntil(
+      () => el.validationMessage === 'Primero verifique su número de teléfono.',
+      `still "${el.validationMessage}"`,
+      { timeout: 5000 },
+    );
     expect(el.checkValidity()).to.equal(false);
     expect(el.form === el.closest('form')).to.equal(true);
   });

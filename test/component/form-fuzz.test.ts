@@ -41,16 +41,38 @@ const nameInput = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 20 }),
-  fc.constantFrom('', ' ', '\t\n', '   Addy   ', 'A'.repeat(10_000), 'A'.repeat(100), 'A'.repeat(101), '👩🏽‍💻', 'Zoë-Ann O’Brien'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\t\n',
+    '   Addy   ',
+    'A'.repeat(10_000),
+    'A'.repeat(100),
+    'A'.repeat(101),
+    '👩🏽‍💻',
+    'Zoë-Ann O’Brien',
+  ),
   fc.constantFrom(...PAYLOADS, ...RIGHT_TO_LEFT),
-  fc.tuple(fc.constantFrom('Addy', ...RIGHT_TO_LEFT), fc.constantFrom(...HIDDEN), fc.string({ maxLength: 5 })).map((p) => p.join('')),
+  fc
+    .tuple(fc.constantFrom('Addy', ...RIGHT_TO_LEFT), fc.constantFrom(...HIDDEN), fc.string({ maxLength: 5 }))
+    .map((p) => p.join('')),
 );
 
 /** A string a person could put in the phone field, good or bad. */
 const phoneInput = fc.oneof(
   fc.stringMatching(/^\+?[0-9 ()\-.]{0,20}$/),
   fc.string({ maxLength: 30 }),
-  fc.constantFrom('', ' ', '2001004010', '(200) 100-4010', '+1 200 100 4010', '+44 20 7946 0958', '+33 6 12 34 56 78', '911', '1'.repeat(10_000)),
+  fc.constantFrom(
+    '',
+    ' ',
+    '2001004010',
+    '(200) 100-4010',
+    '+1 200 100 4010',
+    '+44 20 7946 0958',
+    '+33 6 12 34 56 78',
+    '911',
+    '1'.repeat(10_000),
+  ),
   fc.constantFrom('٢٠٠١٠٠٤٠١٠', '２００１００４０１０', '200\u202e1004010', '200-100-4010 ext. 5', ...PAYLOADS),
 );
 
@@ -76,7 +98,10 @@ function assertNormalized(body: Record<string, unknown>): void {
     expect(typeof name).to.equal('string');
     expect((name as string).trim()).to.equal(name);
     expect((name as string).length).to.be.within(1, 100);
-    expect(NAME_FORBIDDEN.test(name as string)).to.equal(false, `${field} ${JSON.stringify(name)} holds a forbidden character`);
+    expect(NAME_FORBIDDEN.test(name as string)).to.equal(
+      false,
+      `${field} ${JSON.stringify(name)} holds a forbidden character`,
+    );
   }
   expect(body.phoneNumber).to.match(E164);
   expect(body.possessionType).to.equal('mobile');
@@ -119,7 +144,9 @@ describe('<prove-verify> form under generated bad input', () => {
     this.timeout(120_000);
     const backend = backendFor();
     const sdk = new FakeSdk();
-    const el = await fixture<ProveVerifyElement>(html`<prove-verify backend-url=${backend.url} possession-type="mobile" .sdk=${sdk}></prove-verify>`);
+    const el = await fixture<ProveVerifyElement>(
+      html`<prove-verify backend-url=${backend.url} possession-type="mobile" .sdk=${sdk}></prove-verify>`,
+    );
     let sent = 0;
     let refused = 0;
     await fc.assert(

@@ -4,10 +4,22 @@ import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { loadLazy } from '../../src/flow/lazy-loader.js';
 import { FakeSdk } from '../support/fake-sdk.js';
-import { backendFor, buttonByName, fillDetails, focused, inputByLabel, requestsSent, root, text, type } from '../support/dom.js';
+import {
+  backendFor,
+  buttonByName,
+  fillDetails,
+  focused,
+  inputByLabel,
+  requestsSent,
+  root,
+  text,
+  type,
+} from '../support/dom.js';
 
 async function mount(backendUrl: string, sdk = new FakeSdk()) {
-  const el = await fixture<ProveVerifyElement>(html`<prove-verify backend-url=${backendUrl} .sdk=${sdk}></prove-verify>`);
+  const el = await fixture<ProveVerifyElement>(
+    html`<prove-verify backend-url=${backendUrl} .sdk=${sdk}></prove-verify>`,
+  );
   return { el, sdk };
 }
 
@@ -47,7 +59,11 @@ describe('<prove-verify> details form', () => {
     );
     expect(inputByLabel(el, 'First name').value).to.equal('Addy');
     expect(inputByLabel(el, 'Last name').value).to.equal('Epinay');
-    await waitUntil(() => inputByLabel(el, 'Phone number').value === '(200) 100-4010', 'the prefilled phone was never formatted', { timeout: 5000 });
+    await waitUntil(
+      () => inputByLabel(el, 'Phone number').value === '(200) 100-4010',
+      'the prefilled phone was never formatted',
+      { timeout: 5000 },
+    );
   });
 
   it("shows the page's carrier-consent text in the consent slot, after the fields and before Verify", async () => {
@@ -55,7 +71,9 @@ describe('<prove-verify> details form', () => {
       html`<prove-verify backend-url="/api"><p slot="consent">I agree that my carrier may share my details.</p></prove-verify>`,
     );
     const slot = root(el).querySelector<HTMLSlotElement>('slot[name="consent"]')!;
-    expect(slot.assignedElements().map((e) => e.textContent)).to.deep.equal(['I agree that my carrier may share my details.']);
+    expect(slot.assignedElements().map((e) => e.textContent)).to.deep.equal([
+      'I agree that my carrier may share my details.',
+    ]);
     const position = (node: Node) => [...root(el).querySelectorAll('input, slot, button')].indexOf(node as Element);
     expect(position(slot)).to.be.greaterThan(position(inputByLabel(el, 'Phone number')));
     expect(position(slot)).to.be.lessThan(position(buttonByName(el, 'Verify')));
@@ -123,7 +141,9 @@ describe('<prove-verify> details form', () => {
     buttonByName(el, 'Verify').click();
     await untilError(el, 'phone');
     const phone = inputByLabel(el, 'Phone number');
-    expect(root(el).getElementById('phone-error')?.textContent).to.equal('Error: This phone number is too short for this country (United States).');
+    expect(root(el).getElementById('phone-error')?.textContent).to.equal(
+      'Error: This phone number is too short for this country (United States).',
+    );
     expect(focused(el)).to.equal(phone);
     expect(inputByLabel(el, 'First name').value).to.equal('Addy');
     expect(phone.value).to.equal('(200) 100');
@@ -152,8 +172,22 @@ describe('<prove-verify> details form', () => {
   });
 
   const refused = [
-    { what: 'letters in the phone number', first: 'Addy', last: 'Epinay', phone: 'call me maybe', field: 'phone', message: /valid phone number|too short/ },
-    { what: 'a phone number that is too long', first: 'Addy', last: 'Epinay', phone: '200 100 4010 4010 4010', field: 'phone', message: /too long/ },
+    {
+      what: 'letters in the phone number',
+      first: 'Addy',
+      last: 'Epinay',
+      phone: 'call me maybe',
+      field: 'phone',
+      message: /valid phone number|too short/,
+    },
+    {
+      what: 'a phone number that is too long',
+      first: 'Addy',
+      last: 'Epinay',
+      phone: '200 100 4010 4010 4010',
+      field: 'phone',
+      message: /too long/,
+    },
     {
       what: 'a name longer than 100 characters',
       first: 'A'.repeat(101),
@@ -163,13 +197,62 @@ describe('<prove-verify> details form', () => {
       message: /This is too long\./,
     },
     // U+202E turns what follows around on screen: "Addy\u202Eyanipe" shows as "Addyepinay".
-    { what: 'a name with a bidi override', first: 'Addy\u202Eyanipe', last: 'Epinay', phone: '2001004010', field: 'first-name', message: /hidden characters/ },
-    { what: 'a name with a control character', first: 'Addy', last: 'Epi\u0007nay', phone: '2001004010', field: 'last-name', message: /hidden characters/ },
-    { what: 'a name with a zero-width space', first: 'Ad\u200Bdy', last: 'Epinay', phone: '2001004010', field: 'first-name', message: /hidden characters/ },
-    { what: 'a name with a soft hyphen', first: 'Addy', last: 'Epi\u00ADnay', phone: '2001004010', field: 'last-name', message: /hidden characters/ },
-    { what: 'a name with a tag character', first: 'Addy\u{E0041}', last: 'Epinay', phone: '2001004010', field: 'first-name', message: /hidden characters/ },
-    { what: 'a name with half a surrogate pair', first: 'Addy\uD83D', last: 'Epinay', phone: '2001004010', field: 'first-name', message: /hidden characters/ },
-    { what: 'a name of spaces only', first: 'Addy', last: '   ', phone: '2001004010', field: 'last-name', message: /This field is required\./ },
+    {
+      what: 'a name with a bidi override',
+      first: 'Addy\u202Eyanipe',
+      last: 'Epinay',
+      phone: '2001004010',
+      field: 'first-name',
+      message: /hidden characters/,
+    },
+    {
+      what: 'a name with a control character',
+      first: 'Addy',
+      last: 'Epi\u0007nay',
+      phone: '2001004010',
+      field: 'last-name',
+      message: /hidden characters/,
+    },
+    {
+      what: 'a name with a zero-width space',
+      first: 'Ad\u200Bdy',
+      last: 'Epinay',
+      phone: '2001004010',
+      field: 'first-name',
+      message: /hidden characters/,
+    },
+    {
+      what: 'a name with a soft hyphen',
+      first: 'Addy',
+      last: 'Epi\u00ADnay',
+      phone: '2001004010',
+      field: 'last-name',
+      message: /hidden characters/,
+    },
+    {
+      what: 'a name with a tag character',
+      first: 'Addy\u{E0041}',
+      last: 'Epinay',
+      phone: '2001004010',
+      field: 'first-name',
+      message: /hidden characters/,
+    },
+    {
+      what: 'a name with half a surrogate pair',
+      first: 'Addy\uD83D',
+      last: 'Epinay',
+      phone: '2001004010',
+      field: 'first-name',
+      message: /hidden characters/,
+    },
+    {
+      what: 'a name of spaces only',
+      first: 'Addy',
+      last: '   ',
+      phone: '2001004010',
+      field: 'last-name',
+      message: /This field is required\./,
+    },
   ];
   for (const c of refused) {
     it(`refuses ${c.what} and sends nothing`, async () => {

@@ -24,8 +24,12 @@ describe('finishInstantLink(url, {sdkSrc})', () => {
 
   it("loads nothing of Prove's when the link was opened on another device (no asc/authId)", async () => {
     const before = proveFileRequests().length;
-    expect(await finishInstantLink(new URL('/verified', location.href).href, { sdkSrc: '/elsewhere/prove-auth.js' })).to.equal('not-started-here');
+    expect(
+      await finishInstantLink(new URL('/verified', location.href).href, { sdkSrc: '/elsewhere/prove-auth.js' }),
+    ).to.equal('not-started-here');
     expect(proveFileRequests().length).to.equal(before);
-    expect(performance.getEntriesByType('resource').some((entry) => entry.name.includes('/elsewhere/'))).to.equal(false);
+    expect(performance.getEntriesByType('resource').some((entry) => entry.name.includes('/elsewhere/'))).to.equal(
+      false,
+    );
   });
 });

@@ -40,7 +40,10 @@ describe('<prove-verify> languages', () => {
   });
 
   it('writes English and French with typographic apostrophes, and Spanish in one Latin American register', () => {
-    for (const [key, text] of [...textsOf({ ...en, ...enLater, errors: { ...en.errors, ...enLater.errors } }), ...textsOf(fr)]) {
+    for (const [key, text] of [
+      ...textsOf({ ...en, ...enLater, errors: { ...en.errors, ...enLater.errors } }),
+      ...textsOf(fr),
+    ]) {
       expect(text, key).not.to.contain("'");
     }
     // Latin American: celular, not móvil; usted throughout, never tú (its pronouns and the
@@ -57,7 +60,9 @@ describe('<prove-verify> languages', () => {
   });
 
   it("follows the closest lang ancestor, then the page's <html lang>, with fr-CA falling back to fr", async () => {
-    const inSection = await fixture<ProveVerifyElement>(html`<section lang="fr"><prove-verify backend-url="/api"></prove-verify></section>`);
+    const inSection = await fixture<ProveVerifyElement>(
+      html`<section lang="fr"><prove-verify backend-url="/api"></prove-verify></section>`,
+    );
     await untilHeading(inSection.querySelector('prove-verify')!, 'Vérifiez votre numéro de téléphone');
 
     document.documentElement.lang = 'fr-CA';
@@ -102,7 +107,9 @@ describe('<prove-verify> languages', () => {
       html`<prove-verify backend-url="/api" .strings=${{ submit: 'Continue', messages: { required: 'Please fill this in.' } }}></prove-verify>`,
     );
     buttonByName(el, 'Continue').click();
-    await waitUntil(() => text(el).includes('Please fill this in.'), 'the overridden message never showed', { timeout: 5000 });
+    await waitUntil(() => text(el).includes('Please fill this in.'), 'the overridden message never showed', {
+      timeout: 5000,
+    });
     expect(text(el)).to.contain('Last name');
   });
 });

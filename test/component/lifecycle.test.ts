@@ -7,7 +7,9 @@ import { backendFor, buttonByName, fillDetails, inputByLabel, requestsSent, unti
 /** An element whose flow has reached `step`, with its fake SDK. */
 async function flowAt(backendUrl: string, possession: 'mobile' | 'desktop', step: string) {
   const sdk = new FakeSdk();
-  const el = await fixture<ProveVerifyElement>(html`<prove-verify backend-url=${backendUrl} possession-type=${possession} .sdk=${sdk}></prove-verify>`);
+  const el = await fixture<ProveVerifyElement>(
+    html`<prove-verify backend-url=${backendUrl} possession-type=${possession} .sdk=${sdk}></prove-verify>`,
+  );
   await fillDetails(el);
   buttonByName(el, 'Verify').click();
   await untilStep(el, step);
@@ -104,7 +106,9 @@ describe('<prove-verify> in the life of a page', () => {
     try {
       const backend = backendFor('nomatch');
       const sdk = new FakeSdk();
-      const el = await fixture<ProveVerifyElement>(html`<prove-verify backend-url=${backend.url} possession-type="desktop" .sdk=${sdk}></prove-verify>`);
+      const el = await fixture<ProveVerifyElement>(
+        html`<prove-verify backend-url=${backend.url} possession-type="desktop" .sdk=${sdk}></prove-verify>`,
+      );
       await fillDetails(el, 'Secretfirst', 'Secretlast', '2001004010');
       buttonByName(el, 'Verify').click();
       await untilStep(el, 'link-waiting');
@@ -113,7 +117,8 @@ describe('<prove-verify> in the life of a page', () => {
     } finally {
       methods.forEach((m, i) => (console[m] = originals[i]));
     }
-    const everything = JSON.stringify(logged) + JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage });
+    const everything =
+      JSON.stringify(logged) + JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage });
     for (const secret of ['Secretfirst', 'Secretlast', '2001004010', 'token-']) {
       expect(everything).not.to.contain(secret);
     }

@@ -29,7 +29,11 @@ let clock: sinon.SinonFakeTimers | undefined;
 
 /** Fakes the element's clock only (its ticker and `Date`), so fetches and rendering stay real. */
 function fakeClock() {
-  clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['setInterval', 'clearInterval', 'Date'], shouldClearNativeTimers: true });
+  clock = sinon.useFakeTimers({
+    now: Date.now(),
+    toFake: ['setInterval', 'clearInterval', 'Date'],
+    shouldClearNativeTimers: true,
+  });
   return clock;
 }
 
@@ -66,7 +70,10 @@ describe('<prove-verify> lifetimes and sends', () => {
     // The resend wait is a line of its own, in no live region; no button carries the countdown.
     expect(hasButton(el, 'Resend code'), 'Resend waits 30 s').to.equal(false);
     expect(el.shadowRoot!.querySelector('.resend-wait')!.textContent).to.equal('A new code can be sent in 0:30.');
-    expect(el.shadowRoot!.querySelector('.resend-wait')!.closest('[role], [aria-live]') === null, 'the wait is in no live region').to.equal(true);
+    expect(
+      el.shadowRoot!.querySelector('.resend-wait')!.closest('[role], [aria-live]') === null,
+      'the wait is in no live region',
+    ).to.equal(true);
     const heard = liveText(el);
     await advance(el, 1);
     expect(text(el)).to.contain('The code expires in 1:59.');
@@ -84,8 +91,13 @@ describe('<prove-verify> lifetimes and sends', () => {
     expect(politeText(el)).to.equal('This code has expired. Send a new code to continue.');
     expect(focused(el) === input, 'focus stays where the person is').to.equal(true);
     expect(input.readOnly).to.equal(true);
-    expect(el.shadowRoot!.getElementById('code-error')!.textContent).to.contain('This code has expired. Send a new code to continue.');
-    expect(el.shadowRoot!.querySelector('[role="alert"]') === null, 'said once, politely, not as an alert too').to.equal(true);
+    expect(el.shadowRoot!.getElementById('code-error')!.textContent).to.contain(
+      'This code has expired. Send a new code to continue.',
+    );
+    expect(
+      el.shadowRoot!.querySelector('[role="alert"]') === null,
+      'said once, politely, not as an alert too',
+    ).to.equal(true);
     expect(text(el)).not.to.contain('The code expires in');
     expect(hasButton(el, 'Confirm code')).to.equal(false);
     const main = buttonByName(el, 'Send a new code');
@@ -105,7 +117,10 @@ describe('<prove-verify> lifetimes and sends', () => {
     buttonByName(el, 'Resend code').focus();
     await advance(el, 120);
     expect(document.activeElement === el, 'focus stays in the element').to.equal(true);
-    expect(focused(el) === buttonByName(el, 'Send a new code'), `focus on "Send a new code", not ${focused(el)?.outerHTML}`).to.equal(true);
+    expect(
+      focused(el) === buttonByName(el, 'Send a new code'),
+      `focus on "Send a new code", not ${focused(el)?.outerHTML}`,
+    ).to.equal(true);
   });
 
   it('lets an expired code be replaced at once, whatever the resend wait says', async () => {
@@ -133,7 +148,9 @@ describe('<prove-verify> lifetimes and sends', () => {
     const main = buttonByName(el, 'Send a new code');
     expect(focused(el) === main, 'focus on "Send a new code"').to.equal(true);
     expect(main.getAttribute('aria-describedby')).to.equal('code-error');
-    expect(el.shadowRoot!.getElementById('code-error')!.textContent).to.contain('This code has expired. Send a new code to continue.');
+    expect(el.shadowRoot!.getElementById('code-error')!.textContent).to.contain(
+      'This code has expired. Send a new code to continue.',
+    );
     expect(politeText(el), 'heard through focus, not twice').to.equal('');
     expect(text(el)).not.to.contain('didn’t work');
 
@@ -149,7 +166,9 @@ describe('<prove-verify> lifetimes and sends', () => {
     // Prove's answer, "wrong", comes after the lifetime: the code screen is back with it.
     checking.release();
     await untilStep(late.el, 'otp-entry');
-    expect(late.el.shadowRoot!.getElementById('code-error')!.textContent).to.contain('This code has expired. Send a new code to continue.');
+    expect(late.el.shadowRoot!.getElementById('code-error')!.textContent).to.contain(
+      'This code has expired. Send a new code to continue.',
+    );
     expect(focused(late.el) === buttonByName(late.el, 'Send a new code'), 'focus on "Send a new code"').to.equal(true);
   });
 
@@ -212,7 +231,9 @@ describe('<prove-verify> lifetimes and sends', () => {
     el.addEventListener('prove-verify-error', (e) => errors.push((e as CustomEvent<ProveVerifyErrorDetail>).detail));
     await advance(el, 1);
     await untilStep(el, 'expired');
-    expect(errors).to.deep.equal([{ code: 'expired', message: 'The Instant Link expired before it was opened.', recoverable: true }]);
+    expect(errors).to.deep.equal([
+      { code: 'expired', message: 'The Instant Link expired before it was opened.', recoverable: true },
+    ]);
     expect(el.shadowRoot!.querySelector('[part~="spinner"]')).to.equal(null);
     expect(sdk.runs[0].cancelled, 'the SDK run (and its socket) is closed').to.equal(true);
     expect(focused(el)?.textContent).to.equal('The link expired');

@@ -3,7 +3,18 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { FakeSdk } from '../support/fake-sdk.js';
-import { backendFor, buttonByName, describedText, fillDetails, focused, inputByLabel, requestsSent, text, type, untilStep } from '../support/dom.js';
+import {
+  backendFor,
+  buttonByName,
+  describedText,
+  fillDetails,
+  focused,
+  inputByLabel,
+  requestsSent,
+  text,
+  type,
+  untilStep,
+} from '../support/dom.js';
 
 async function mountMobile(scenario = 'ok', resendAfter = 0) {
   const backend = backendFor(scenario);
@@ -51,7 +62,10 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
       .getAttribute('aria-describedby')!
       .split(' ')
       .map((id) => el.shadowRoot!.getElementById(id)?.textContent);
-    expect(description).to.deep.equal(['Please enter the code we just sent to (200) 100-4010.', 'Enter the 4-digit code.']);
+    expect(description).to.deep.equal([
+      'Please enter the code we just sent to (200) 100-4010.',
+      'Enter the 4-digit code.',
+    ]);
     expect(focused(el)).to.equal(codeInput);
     await expect(el).to.be.accessible();
 
@@ -75,11 +89,18 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     const { el, sdk } = await mountMobile();
     await reachCodeEntry(el);
     await sendKeys({ type: '9999' });
-    await waitUntil(() => sdk.runs[0].codes.length === 1 && el.step === 'otp-entry', 'the code was never refused', { timeout: 5000 });
+    await waitUntil(() => sdk.runs[0].codes.length === 1 && el.step === 'otp-entry', 'the code was never refused', {
+      timeout: 5000,
+    });
     await el.updateComplete;
     const codeInput = inputByLabel(el, /code/i);
-    expect(describedText(el, codeInput)).to.include('Error: That code didn’t work. Check the text message and try again.');
-    expect(el.shadowRoot!.querySelector('[role="alert"]') === null, 'not an alert too: it would be heard twice').to.equal(true);
+    expect(describedText(el, codeInput)).to.include(
+      'Error: That code didn’t work. Check the text message and try again.',
+    );
+    expect(
+      el.shadowRoot!.querySelector('[role="alert"]') === null,
+      'not an alert too: it would be heard twice',
+    ).to.equal(true);
     expect(codeInput.value).to.equal('');
     expect(codeInput.getAttribute('aria-invalid')).to.equal('true');
     expect(focused(el)).to.equal(codeInput);
@@ -169,7 +190,9 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     expect(focused(el)).to.equal(phone);
     type(phone, '12');
     buttonByName(el, 'Send code').click();
-    await waitUntil(() => text(el).includes('This phone number is too short.'), 'the short number was never refused', { timeout: 5000 });
+    await waitUntil(() => text(el).includes('This phone number is too short.'), 'the short number was never refused', {
+      timeout: 5000,
+    });
     expect(el.step).to.equal('phone-change');
     type(phone, '201 555 0123');
     buttonByName(el, 'Send code').click();
@@ -202,7 +225,9 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     const backend = backendFor();
     const sdk = new FakeSdk();
     sdk.mobile = true;
-    const el = await fixture<ProveVerifyElement>(html`<prove-verify backend-url=${backend.url} .sdk=${sdk}></prove-verify>`);
+    const el = await fixture<ProveVerifyElement>(
+      html`<prove-verify backend-url=${backend.url} .sdk=${sdk}></prove-verify>`,
+    );
     await fillDetails(el);
     buttonByName(el, 'Verify').click();
     await untilStep(el, 'otp-entry');

@@ -8,7 +8,17 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { FakeSdk } from '../support/fake-sdk.js';
-import { backendFor, buttonByName, fillDetails, inputByLabel, requestsSent, root, type, until, untilStep } from '../support/dom.js';
+import {
+  backendFor,
+  buttonByName,
+  fillDetails,
+  inputByLabel,
+  requestsSent,
+  root,
+  type,
+  until,
+  untilStep,
+} from '../support/dom.js';
 
 const selector = (el: ProveVerifyElement) => root(el).querySelector<HTMLSelectElement>('select[aria-label]');
 const phoneInput = (el: ProveVerifyElement) => inputByLabel(el, /^(Phone number|Numéro de téléphone)$/);
@@ -33,7 +43,9 @@ function paste(input: HTMLInputElement, value: string) {
   input.focus();
   input.value = value;
   input.setSelectionRange(value.length, value.length);
-  input.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true, inputType: 'insertFromPaste', data: value }));
+  input.dispatchEvent(
+    new InputEvent('input', { bubbles: true, composed: true, inputType: 'insertFromPaste', data: value }),
+  );
 }
 
 describe('<prove-verify> phone number', () => {
@@ -49,7 +61,9 @@ describe('<prove-verify> phone number', () => {
       }
     };
     try {
-      const el = await fixture<ProveVerifyElement>(html`<prove-verify backend-url="/api" default-country="GB"></prove-verify>`);
+      const el = await fixture<ProveVerifyElement>(
+        html`<prove-verify backend-url="/api" default-country="GB"></prove-verify>`,
+      );
       expect(selector(el)).to.equal(null);
       expect(hint(el)).to.equal('Mobile number');
       expect(built).to.equal(0);
@@ -69,18 +83,26 @@ describe('<prove-verify> phone number', () => {
   });
 
   it('shows a named country selector with flags and calling codes when several are allowed', async () => {
-    const el = await fixture<ProveVerifyElement>(html`<prove-verify backend-url="/api" countries="US,CA,GB"></prove-verify>`);
+    const el = await fixture<ProveVerifyElement>(
+      html`<prove-verify backend-url="/api" countries="US,CA,GB"></prove-verify>`,
+    );
     await reachPhone(el);
     const select = selector(el)!;
     expect(select.getAttribute('aria-label')).to.equal('Country');
-    expect([...select.options].map((o) => o.textContent!.trim())).to.deep.equal(['🇺🇸 United States +1', '🇨🇦 Canada +1', '🇬🇧 United Kingdom +44']);
+    expect([...select.options].map((o) => o.textContent!.trim())).to.deep.equal([
+      '🇺🇸 United States +1',
+      '🇨🇦 Canada +1',
+      '🇬🇧 United Kingdom +44',
+    ]);
     expect(select.value).to.equal('US');
     expect(root(el).querySelector('.country-face')!.textContent!.trim()).to.equal('🇺🇸 +1');
     await expect(el).to.be.accessible();
   });
 
   it('lists every country, by name, when countries is not set', async () => {
-    const el = await fixture<ProveVerifyElement>(html`<prove-verify backend-url="/api" default-country="FR"></prove-verify>`);
+    const el = await fixture<ProveVerifyElement>(
+      html`<prove-verify backend-url="/api" default-country="FR"></prove-verify>`,
+    );
     await reachPhone(el);
     const select = selector(el)!;
     expect(select.options.length).to.be.greaterThan(200);
@@ -88,8 +110,14 @@ describe('<prove-verify> phone number', () => {
   });
 
   it('names the countries in French with lang="fr"', async () => {
-    const el = await fixture<ProveVerifyElement>(html`<prove-verify lang="fr" backend-url="/api" countries="US,GB,FR"></prove-verify>`);
-    await waitUntil(() => root(el).querySelector('label[for="phone"]')?.textContent === 'Numéro de téléphone', 'French never came', { timeout: 5000 });
+    const el = await fixture<ProveVerifyElement>(
+      html`<prove-verify lang="fr" backend-url="/api" countries="US,GB,FR"></prove-verify>`,
+    );
+    await waitUntil(
+      () => root(el).querySelector('label[for="phone"]')?.textContent === 'Numéro de téléphone',
+      'French never came',
+      { timeout: 5000 },
+    );
     await reachPhone(el);
     const names = [...selector(el)!.options].map((o) => o.textContent!.trim());
     expect(names).to.deep.equal(['🇺🇸 États-Unis +1', '🇬🇧 Royaume-Uni +44', '🇫🇷 France +33']);
@@ -98,7 +126,9 @@ describe('<prove-verify> phone number', () => {
   });
 
   it('switches to the United Kingdom when "+44 7700 900123" is pasted, and shows it as the UK writes it', async () => {
-    const el = await fixture<ProveVerifyElement>(html`<prove-verify backend-url="/api" countries="US,CA,GB"></prove-verify>`);
+    const el = await fixture<ProveVerifyElement>(
+      html`<prove-verify backend-url="/api" countries="US,CA,GB"></prove-verify>`,
+    );
     await reachPhone(el);
     paste(phoneInput(el), '+44 7700 900123');
     await waitUntil(() => selector(el)!.value === 'GB', 'the United Kingdom was never selected', { timeout: 5000 });
@@ -147,7 +177,9 @@ describe('<prove-verify> phone number', () => {
   });
 
   it('formats what was typed for a country chosen from the list once its rules are in', async () => {
-    const el = await fixture<ProveVerifyElement>(html`<prove-verify backend-url="/api" countries="US,AU"></prove-verify>`);
+    const el = await fixture<ProveVerifyElement>(
+      html`<prove-verify backend-url="/api" countries="US,AU"></prove-verify>`,
+    );
     await reachPhone(el);
     type(phoneInput(el), '0412345678');
     await el.updateComplete;
@@ -155,12 +187,16 @@ describe('<prove-verify> phone number', () => {
     const select = selector(el)!;
     select.value = 'AU';
     select.dispatchEvent(new Event('change', { bubbles: true }));
-    await waitUntil(() => phoneInput(el).value === '0412 345 678', 'the number was never formatted for Australia', { timeout: 5000 });
+    await waitUntil(() => phoneInput(el).value === '0412 345 678', 'the number was never formatted for Australia', {
+      timeout: 5000,
+    });
     expect(hint(el)).to.equal('Mobile number, Australia (+61)');
   });
 
   it('keeps the number left to right inside a right-to-left page', async () => {
-    const wrapper = await fixture(html`<div dir="rtl"><prove-verify backend-url="/api" countries="US,GB"></prove-verify></div>`);
+    const wrapper = await fixture(
+      html`<div dir="rtl"><prove-verify backend-url="/api" countries="US,GB"></prove-verify></div>`,
+    );
     const el = wrapper.querySelector('prove-verify') as ProveVerifyElement;
     await reachPhone(el);
     expect(getComputedStyle(root(el).querySelector('label')!).direction).to.equal('rtl');
@@ -172,7 +208,9 @@ describe('<prove-verify> phone number', () => {
 
   it('says a number from a country not allowed cannot be used, and starts nothing', async () => {
     const backend = backendFor();
-    const el = await fixture<ProveVerifyElement>(html`<prove-verify backend-url=${backend.url} countries="US,CA" .sdk=${new FakeSdk()}></prove-verify>`);
+    const el = await fixture<ProveVerifyElement>(
+      html`<prove-verify backend-url=${backend.url} countries="US,CA" .sdk=${new FakeSdk()}></prove-verify>`,
+    );
     await reachPhone(el);
     await fillDetails(el, 'Addy', 'Epinay', '+44 7700 900123');
     await waitUntil(() => phoneError(el), 'the number was never refused', { timeout: 5000 });
@@ -180,9 +218,13 @@ describe('<prove-verify> phone number', () => {
     expect(selector(el)!.value).to.equal('US');
     const steps = stepsOf(el);
     buttonByName(el, 'Verify').click();
-    await waitUntil(() => phoneInput(el).getAttribute('aria-invalid') === 'true' && root(el).activeElement === phoneInput(el), 'the phone was not refused', {
-      timeout: 5000,
-    });
+    await waitUntil(
+      () => phoneInput(el).getAttribute('aria-invalid') === 'true' && root(el).activeElement === phoneInput(el),
+      'the phone was not refused',
+      {
+        timeout: 5000,
+      },
+    );
     expect(phoneError(el)).to.equal('Error: Numbers from this country can’t be used here (United Kingdom).');
     expect(steps).to.deep.equal([]);
     expect(await requestsSent(backend.id)).to.deep.equal([]);
@@ -237,7 +279,9 @@ describe('<prove-verify> phone number', () => {
   });
 
   it("formats a prefilled number once its country's numbering plans are in", async () => {
-    const el = await fixture<ProveVerifyElement>(html`<prove-verify backend-url="/api" default-country="JP" phone="0312345678"></prove-verify>`);
+    const el = await fixture<ProveVerifyElement>(
+      html`<prove-verify backend-url="/api" default-country="JP" phone="0312345678"></prove-verify>`,
+    );
     await reachPhone(el);
     await until(
       () => phoneInput(el).value === '03-1234-5678',
@@ -246,7 +290,9 @@ describe('<prove-verify> phone number', () => {
   });
 
   it('shows a prefilled number formatted, left to right, from the first paint once the rules are in', async () => {
-    const el = await fixture<ProveVerifyElement>(html`<prove-verify backend-url="/api" phone="2001004010"></prove-verify>`);
+    const el = await fixture<ProveVerifyElement>(
+      html`<prove-verify backend-url="/api" phone="2001004010"></prove-verify>`,
+    );
     await until(
       () => phoneInput(el).value === '(200) 100-4010',
       () => `the prefilled number stayed "${phoneInput(el).value}"`,

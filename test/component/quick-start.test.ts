@@ -9,7 +9,16 @@ import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { loadLazy } from '../../src/flow/lazy-loader.js';
 import { checkLoading } from '../../src/phone-rules.js';
 import { mobileWebAnswer } from '../../src/sdk.js';
-import { backendFor, buttonByName, fillDetails, inputByLabel, root, until, untilStep, watchFetches } from '../support/dom.js';
+import {
+  backendFor,
+  buttonByName,
+  fillDetails,
+  inputByLabel,
+  root,
+  until,
+  untilStep,
+  watchFetches,
+} from '../support/dom.js';
 
 describe('<prove-verify> quick to start', () => {
   it('at the first focus, before any keystroke, shows the phone’s own field and asks Prove’s SDK whether this is a phone; then Verify’s click sends the start call before the screen changes', async () => {
@@ -32,7 +41,9 @@ describe('<prove-verify> quick to start', () => {
     try {
       buttonByName(el, 'Verify').click();
       // Still in the click's task: the start call has left, and `starting` is not drawn yet.
-      expect(calls.sent.map((call) => new URL(call.url, location.href).pathname.split('/').pop())).to.deep.equal(['verify']);
+      expect(calls.sent.map((call) => new URL(call.url, location.href).pathname.split('/').pop())).to.deep.equal([
+        'verify',
+      ]);
       expect(el.step).to.equal('starting');
       expect(buttonByName(el, 'Verify').textContent!.trim()).to.equal('Verify');
     } finally {

@@ -38,7 +38,9 @@ afterEach(() => {
 });
 
 async function rendered(): Promise<ProveVerifyElement> {
-  await waitUntil(() => container.querySelector('prove-verify'), 'React never rendered <prove-verify>', { timeout: 5000 });
+  await waitUntil(() => container.querySelector('prove-verify'), 'React never rendered <prove-verify>', {
+    timeout: 5000,
+  });
   const el = container.querySelector('prove-verify')!;
   await el.updateComplete;
   return el;
@@ -62,7 +64,9 @@ describe('prove-verify/react', () => {
     const sdk = new FakeSdk();
     const { heard, props } = eventProps();
     root = createRoot(container);
-    root.render(createElement(ProveVerify, { backendUrl: backend.url, possessionType: 'mobile', resendAfter: 0, sdk, ...props }));
+    root.render(
+      createElement(ProveVerify, { backendUrl: backend.url, possessionType: 'mobile', resendAfter: 0, sdk, ...props }),
+    );
     const el = await rendered();
 
     expect(el.backendUrl).to.equal(backend.url);
@@ -83,7 +87,16 @@ describe('prove-verify/react', () => {
     const backend = backendFor('ok');
     root = createRoot(container);
     root.render(
-      createElement('form', null, createElement(ProveVerify, { name: 'phone', backendUrl: backend.url, possessionType: 'mobile', sdk: new FakeSdk() })),
+      createElement(
+        'form',
+        null,
+        createElement(ProveVerify, {
+          name: 'phone',
+          backendUrl: backend.url,
+          possessionType: 'mobile',
+          sdk: new FakeSdk(),
+        }),
+      ),
     );
     const el = await rendered();
     const form = container.querySelector('form')!;
@@ -98,7 +111,9 @@ describe('prove-verify/react', () => {
     const failing = backendFor('verify-500');
     const { heard, props } = eventProps();
     root = createRoot(container);
-    root.render(createElement(ProveVerify, { backendUrl: failing.url, possessionType: 'mobile', sdk: new FakeSdk(), ...props }));
+    root.render(
+      createElement(ProveVerify, { backendUrl: failing.url, possessionType: 'mobile', sdk: new FakeSdk(), ...props }),
+    );
     const el = await rendered();
     await fillDetails(el);
     buttonByName(el, 'Verify').click();
@@ -115,7 +130,9 @@ describe('prove-verify/react', () => {
         onCancel: () => cancels.push('new handler'),
       }),
     );
-    await waitUntil(() => el.backendUrl === working.url, 'the new backendUrl never reached the element', { timeout: 5000 });
+    await waitUntil(() => el.backendUrl === working.url, 'the new backendUrl never reached the element', {
+      timeout: 5000,
+    });
     el.reset();
     await el.updateComplete;
     await fillDetails(el);
@@ -133,7 +150,8 @@ describe('prove-verify/react', () => {
     const backend = backendFor('nomatch');
     const sdk = new FakeSdk();
     const { heard, props } = eventProps();
-    const app = () => createElement(ProveVerify, { backendUrl: backend.url, possessionType: 'mobile', resendAfter: 0, sdk, ...props });
+    const app = () =>
+      createElement(ProveVerify, { backendUrl: backend.url, possessionType: 'mobile', resendAfter: 0, sdk, ...props });
 
     const html = renderToString(app());
     expect(html).to.equal('<prove-verify></prove-verify>');

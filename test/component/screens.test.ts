@@ -4,7 +4,17 @@ import { emulateMedia, setViewport } from '@web/test-runner-commands';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { FakeSdk } from '../support/fake-sdk.js';
-import { backendFor, buttonByName, fillDetails, focused, hasButton, inputByLabel, until, untilStep, watchFetches } from '../support/dom.js';
+import {
+  backendFor,
+  buttonByName,
+  fillDetails,
+  focused,
+  hasButton,
+  inputByLabel,
+  until,
+  untilStep,
+  watchFetches,
+} from '../support/dom.js';
 
 async function mount(scenario = 'ok', possession = 'mobile', width = '') {
   const sdk = new FakeSdk();
@@ -222,12 +232,17 @@ describe('<prove-verify> finished screens', () => {
           await untilStep(el, possession === 'mobile' ? 'otp-entry' : 'link-waiting');
           const host = el.getBoundingClientRect();
           const buttons = [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('.actions > button')];
-          expect(buttons.map((b) => b.textContent!.trim())).to.include.members([words[lang][possession], words[lang].cancel]);
+          expect(buttons.map((b) => b.textContent!.trim())).to.include.members([
+            words[lang][possession],
+            words[lang].cancel,
+          ]);
           for (const button of buttons) {
             const box = button.getBoundingClientRect();
             const name = button.textContent!.trim();
             // One line: no taller than the button's own minimum, which holds one line and its padding.
-            expect(box.height, `${name}: ${box.height}px tall`).to.be.at.most(parseFloat(getComputedStyle(button).minHeight) + 0.5);
+            expect(box.height, `${name}: ${box.height}px tall`).to.be.at.most(
+              parseFloat(getComputedStyle(button).minHeight) + 0.5,
+            );
             expect(button.scrollWidth, `${name} overflows`).to.be.at.most(button.clientWidth);
             expect(box.left).to.be.at.least(host.left - 0.5);
             expect(box.right).to.be.at.most(host.right + 0.5);
@@ -278,7 +293,9 @@ describe('<prove-verify> finished screens', () => {
     await setViewport({ width: 1280, height: 800 });
     const { el } = await mount();
     await toCodeEntry(el);
-    const tops = [...el.shadowRoot!.querySelectorAll('.actions > button')].map((b) => Math.round(b.getBoundingClientRect().top));
+    const tops = [...el.shadowRoot!.querySelectorAll('.actions > button')].map((b) =>
+      Math.round(b.getBoundingClientRect().top),
+    );
     expect(new Set(tops).size).to.equal(1);
   });
 });

@@ -9,7 +9,17 @@ import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { PROVE_MOBILE_AUTH_HOSTS } from '../../src/prove-hosts.js';
 import { FakeSdk } from '../support/fake-sdk.js';
-import { alertText, backendFor, buttonByName, fillDetails, hasButton, inputByLabel, requestsSent, text, untilStep } from '../support/dom.js';
+import {
+  alertText,
+  backendFor,
+  buttonByName,
+  fillDetails,
+  hasButton,
+  inputByLabel,
+  requestsSent,
+  text,
+  untilStep,
+} from '../support/dom.js';
 
 async function flowAt(possession: 'mobile' | 'desktop', scenario = 'ok', beforeVerify = () => {}) {
   const backend = backendFor(scenario);
@@ -51,7 +61,10 @@ describe('<prove-verify> every way the SDK can end', () => {
   for (const [what, act] of [
     ['a 5xx from Prove', (run: FakeSdk['runs'][0]) => run.fail('Got 503 HTTP error - Service Unavailable')],
     ['an empty answer', (run: FakeSdk['runs'][0]) => run.report('Empty response from server')],
-    ['an unreadable answer', (run: FakeSdk['runs'][0]) => run.report('Failed to parse JSON response: Unexpected token <')],
+    [
+      'an unreadable answer',
+      (run: FakeSdk['runs'][0]) => run.report('Failed to parse JSON response: Unexpected token <'),
+    ],
   ] as const) {
     it(`${what}: Prove's service failed, "try again", the form kept, no status call`, async () => {
       const { el, run, backend } = await flowAt('mobile');
@@ -85,7 +98,9 @@ describe('<prove-verify> every way the SDK can end', () => {
     expect((await error).detail).to.deep.include({ code: 'network' });
     expect(warn.callCount).to.equal(1);
     const hint = String(warn.firstCall.args[0]);
-    expect(hint).to.contain('connect-src must allow https://platform.uat.proveapis.com and wss://platform.uat.proveapis.com');
+    expect(hint).to.contain(
+      'connect-src must allow https://platform.uat.proveapis.com and wss://platform.uat.proveapis.com',
+    );
     // Word by word: the host without its port is a prefix of the one with it.
     const words = hint.split(/\s+/).map((word) => word.replace(/[.,]$/, ''));
     for (const host of PROVE_MOBILE_AUTH_HOSTS) expect(words).to.include(host);
@@ -113,17 +128,23 @@ describe('<prove-verify> every way the SDK can end', () => {
     expect((await error).detail).to.deep.include({ code: 'rate-limited', retryAfter: 10 });
     await untilStep(el, 'error');
     expect(alertText(el)).to.equal('Too many attempts for now. You can try again in 10 seconds.');
-    expect(el.shadowRoot!.querySelector('.alert [aria-hidden="true"]')!.textContent).to.equal('You can try again in 0:10.');
+    expect(el.shadowRoot!.querySelector('.alert [aria-hidden="true"]')!.textContent).to.equal(
+      'You can try again in 0:10.',
+    );
     expect(buttonByName(el, 'Try again').getAttribute('aria-disabled')).to.equal('true');
     clock.tick(10_000);
     await el.updateComplete;
     expect(buttonByName(el, 'Try again').getAttribute('aria-disabled')).to.equal('false');
-    expect(el.shadowRoot!.querySelector('.alert [aria-hidden="true"]') === null, 'the countdown is gone').to.equal(true);
+    expect(el.shadowRoot!.querySelector('.alert [aria-hidden="true"]') === null, 'the countdown is gone').to.equal(
+      true,
+    );
   });
 
   it('the status socket lost: asks the backend once, and shows the verdict when the phone proved possession', async () => {
     const { el, run, backend } = await flowAt('desktop');
-    run.report('Failed to receive secondary authentication with status code 1006. The connection was closed unexpectedly without a close frame');
+    run.report(
+      'Failed to receive secondary authentication with status code 1006. The connection was closed unexpectedly without a close frame',
+    );
     await untilStep(el, 'success');
     expect(await statusCalls(backend.id)).to.equal(1);
   });
@@ -151,17 +172,25 @@ describe('<prove-verify> every way the SDK can end', () => {
     run.report('Unexpected next step in Instant Link start step mobile/teleport');
     expect((await error).detail).to.deep.include({ code: 'integration', recoverable: false });
     await untilStep(el, 'error');
-    expect(alertText(el)).to.contain('This form is not set up correctly. The site’s developers can find the details in the browser console.');
+    expect(alertText(el)).to.contain(
+      'This form is not set up correctly. The site’s developers can find the details in the browser console.',
+    );
     expect(hasButton(el, 'Try again')).to.equal(false);
     expect(consoleError.calledOnce).to.equal(true);
-    expect(String(consoleError.firstCall.args[0])).to.contain('Unexpected next step in Instant Link start step mobile/teleport');
+    expect(String(consoleError.firstCall.args[0])).to.contain(
+      'Unexpected next step in Instant Link start step mobile/teleport',
+    );
   });
 
   it("passes Prove's code and message on in the error event", async () => {
     const { el, run } = await flowAt('mobile');
     const error = oneEvent(el, 'prove-verify-error');
     run.fail('Error Code: 8000, error at prove, try again later', 8000);
-    expect((await error).detail).to.deep.include({ code: 'sdk', proveCode: 8000, proveMessage: 'error at prove, try again later' });
+    expect((await error).detail).to.deep.include({
+      code: 'sdk',
+      proveCode: 8000,
+      proveMessage: 'error at prove, try again later',
+    });
     await untilStep(el, 'error');
     expect(alertText(el)).to.contain('stopped unexpectedly');
   });

@@ -18,13 +18,17 @@ describe('<prove-verify sdk-src>', () => {
     // Relative, as a page would write it: against the page this is PROVE_FILE; against our module
     // (/src/sdk.ts) it would name a file that does not exist.
     const ownCopy = `${PROVE_FILE.slice(1)}?served-by=the-page`;
-    const el = await fixture<ProveVerifyElement>(html`<prove-verify backend-url="/api" sdk-src=${ownCopy}></prove-verify>`);
+    const el = await fixture<ProveVerifyElement>(
+      html`<prove-verify backend-url="/api" sdk-src=${ownCopy}></prove-verify>`,
+    );
     expect(el.sdkSrc).to.equal(ownCopy);
 
     // The first keystroke fetches Prove's SDK ahead of the submit.
     type(inputByLabel(el, 'First name'), 'A');
     await waitUntil(() => proveFileRequests().length > 0, "Prove's SDK was never requested", { timeout: 5000 });
-    await waitUntil(() => (globalThis as { proveAuth?: object }).proveAuth, "Prove's SDK never defined its API", { timeout: 5000 });
+    await waitUntil(() => (globalThis as { proveAuth?: object }).proveAuth, "Prove's SDK never defined its API", {
+      timeout: 5000,
+    });
 
     expect(proveFileRequests()).to.deep.equal([new URL(ownCopy, document.baseURI).href]);
   });

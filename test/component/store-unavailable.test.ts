@@ -29,7 +29,9 @@ import {
 async function mount(scenario: string) {
   const backend = backendFor(scenario);
   const sdk = new FakeSdk();
-  const el = await fixture<ProveVerifyElement>(html`<prove-verify backend-url=${backend.url} possession-type="mobile" .sdk=${sdk}></prove-verify>`);
+  const el = await fixture<ProveVerifyElement>(
+    html`<prove-verify backend-url=${backend.url} possession-type="mobile" .sdk=${sdk}></prove-verify>`,
+  );
   await fillDetails(el);
   return { el, sdk, backend };
 }
@@ -54,7 +56,12 @@ describe('<prove-verify> when the backend answers 503 with Retry-After (its stor
     const error = oneEvent(el, 'prove-verify-error');
     type(inputByLabel(el, /code/i), '1234');
     buttonByName(el, 'Confirm code').click();
-    expect((await error).detail).to.deep.include({ code: 'unavailable', status: 503, retryAfter: 5, recoverable: true });
+    expect((await error).detail).to.deep.include({
+      code: 'unavailable',
+      status: 503,
+      retryAfter: 5,
+      recoverable: true,
+    });
     await untilStep(el, 'error');
     // Said once, in words; the ticking m:ss is for the eyes only.
     expect(alertText(el)).to.equal('The server can’t answer right now. You can try again in 5 seconds.');
@@ -107,8 +114,16 @@ describe('<prove-verify> when the backend answers 503 with Retry-After (its stor
   });
 
   for (const [lang, heading, said] of [
-    ['es', 'Verifique su número de teléfono', 'El servidor no puede responder ahora mismo. Puede volver a intentarlo en 5 segundos.'],
-    ['fr', 'Vérifiez votre numéro de téléphone', 'Le serveur ne peut pas répondre pour le moment. Vous pourrez réessayer dans 5 secondes.'],
+    [
+      'es',
+      'Verifique su número de teléfono',
+      'El servidor no puede responder ahora mismo. Puede volver a intentarlo en 5 segundos.',
+    ],
+    [
+      'fr',
+      'Vérifiez votre numéro de téléphone',
+      'Le serveur ne peut pas répondre pour le moment. Vous pourrez réessayer dans 5 secondes.',
+    ],
   ] as const) {
     it(`says it in ${lang}`, async () => {
       const backend = backendFor('status-unavailable');

@@ -36,7 +36,8 @@ let browser: Browser;
 const TEXTS = {
   codeTitle: 'Enter verification code',
   linkTitle: 'Check your Phone',
-  linkSent: 'A text message with a link was just sent to the phone ending in 4010. Open the link on your phone to continue.',
+  linkSent:
+    'A text message with a link was just sent to the phone ending in 4010. Open the link on your phone to continue.',
   codeSent: 'Please enter the code we just sent to (200) 100-4010.',
   verified: 'Phone number verified',
   backToDevice: 'Go back to the device where you started; it shows the result.',
@@ -46,7 +47,8 @@ const TEXTS = {
 /** Prove's default SMS texts, as the emulator sends them (the code or link where Prove puts it). */
 const SMS = {
   otp: /^1234 is your temporary code to continue your application\. Caution: /,
-  link: (link: string) => `Complete your verification. If you did not make this request, do not click the link. ${link}`,
+  link: (link: string) =>
+    `Complete your verification. If you did not make this request, do not click the link. ${link}`,
 };
 
 /**
@@ -57,7 +59,9 @@ const SMS = {
 function countdown(template: string, from: string): RegExp {
   const [minutes, seconds] = from.split(':').map(Number) as [number, number];
   const start = minutes * 60 + seconds;
-  const times = Array.from({ length: 16 }, (_, d) => start - d).map((t) => `${Math.floor(t / 60)}:${String(t % 60).padStart(2, '0')}`);
+  const times = Array.from({ length: 16 }, (_, d) => start - d).map(
+    (t) => `${Math.floor(t / 60)}:${String(t % 60).padStart(2, '0')}`,
+  );
   const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const [before, after] = template.split('{time}').map(escape) as [string, string];
   return new RegExp(`^${before}(${times.join('|')})${after}$`);
@@ -72,7 +76,10 @@ const addyBody = (possessionType: 'mobile' | 'desktop') => ({
 });
 
 /** A fresh context for one test; closed (with every page) whatever happens. */
-async function inContext(options: BrowserContextOptions, body: (context: BrowserContext, page: Page) => Promise<void>): Promise<void> {
+async function inContext(
+  options: BrowserContextOptions,
+  body: (context: BrowserContext, page: Page) => Promise<void>,
+): Promise<void> {
   const context = await browser.newContext(options);
   context.setDefaultTimeout(10_000);
   const pageErrors = watchPageErrors(context);
@@ -99,7 +106,11 @@ async function openLinkOnPhone(context: BrowserContext, link: string): Promise<P
   assert.equal(landed.pathname, '/link-opened.html', 'the link lands on the link-opened page');
   assert.equal(landed.origin, stack.appUrl, "the landing page is the demo's own");
   assert.equal(landed.search, '', 'no asc/authId: the flow was not started on this phone');
-  assert.doesNotMatch(await phone.locator('main').innerText(), /verified|success|confirmed|thank you|failed/i, 'the landing page claims no result');
+  assert.doesNotMatch(
+    await phone.locator('main').innerText(),
+    /verified|success|confirmed|thank you|failed/i,
+    'the landing page claims no result',
+  );
   return phone;
 }
 
@@ -167,7 +178,10 @@ describe('the demo page (/)', () => {
       // A minute offline: the SDK's ping goes unanswered and it gives up its wait (its report of
       // that to Prove fails too); the page still says the connection is lost.
       await page.clock.runFor(61_000);
-      await until('the SDK to give its wait up', async () => requestsFor(requests, /\/v1\/client\/.*\/error$/).length > 0);
+      await until(
+        'the SDK to give its wait up',
+        async () => requestsFor(requests, /\/v1\/client\/.*\/error$/).length > 0,
+      );
       // The phone, on its own connection, opens the link meanwhile.
       const [sent] = await stack.inbox.after(before);
       const opened = await fetch(sent!.link!, { redirect: 'manual' });
@@ -219,7 +233,9 @@ describe("the demo page (/) under its own Content-Security-Policy, Prove's curre
       const requests = recordRequests(page);
       const violations: string[] = [];
       // A binding and an init script reach Node outside the page's CSP, so they report, not obey, it.
-      await page.exposeFunction('reportViolation', (directive: string, blocked: string) => violations.push(`${directive} ${blocked}`));
+      await page.exposeFunction('reportViolation', (directive: string, blocked: string) =>
+        violations.push(`${directive} ${blocked}`),
+      );
       await page.addInitScript(() => {
         const report = (window as unknown as { reportViolation(d: string, b: string): void }).reportViolation;
         document.addEventListener('securitypolicyviolation', (e) => report(e.effectiveDirective, e.blockedURI));
@@ -260,7 +276,11 @@ describe('the CDN page (/cdn.html): only dist/cdn/prove-verify.js', () => {
       .filter((r) => r.resourceType() === 'script')
       .map((r) => new URL(r.url()).pathname);
     // The element comes from the CDN file alone; /phone-panel.js is the demo's simulated phone.
-    assert.deepEqual(scripts.sort(), ['/cdn/prove-verify.js', '/phone-panel.js'], 'the page loads only the CDN file and the panel');
+    assert.deepEqual(
+      scripts.sort(),
+      ['/cdn/prove-verify.js', '/phone-panel.js'],
+      'the page loads only the CDN file and the panel',
+    );
     const f = fields(page);
     await f.firstName.fill(ADDY.firstName);
     await f.lastName.fill(ADDY.lastName);
@@ -269,7 +289,8 @@ describe('the CDN page (/cdn.html): only dist/cdn/prove-verify.js', () => {
     // None of it is part of the first load, but typing fetches it before the submit, each file once:
     // the flow's code (libphonenumber-js and the phone field with it), the numbering plans of +1
     // alone, and Prove's SDK, so the submit never waits for it.
-    const scriptsNow = () => requests.filter((r) => r.resourceType() === 'script').map((r) => new URL(r.url()).pathname);
+    const scriptsNow = () =>
+      requests.filter((r) => r.resourceType() === 'script').map((r) => new URL(r.url()).pathname);
     await until("typing to fetch Prove's SDK", async () => proveAuthRequests(requests).length > 0);
     await until('typing to fetch the +1 plans', async () => scriptsNow().includes('/cdn/metadata/1.js'));
     const flowChunks = scriptsNow().filter((p) => /^\/cdn\/flow-[\w-]+\.js$/.test(p));
@@ -325,7 +346,9 @@ describe('the CDN page (/cdn.html): only dist/cdn/prove-verify.js', () => {
       await fields(page).code.fill(sent!.otp!);
       await seen(heading(page, TEXTS.verified));
       // What the whole mobile flow loaded is what its budget counts (scripts/size.mjs, from the build graph).
-      const loaded = requests.map((r) => new URL(r.url()).pathname).filter((p) => p.startsWith('/cdn/') && p.endsWith('.js'));
+      const loaded = requests
+        .map((r) => new URL(r.url()).pathname)
+        .filter((p) => p.startsWith('/cdn/') && p.endsWith('.js'));
       assert.deepEqual(
         [...new Set(loaded)].sort(),
         mobileFlowFiles(readManifest())

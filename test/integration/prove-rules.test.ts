@@ -22,7 +22,17 @@ import {
   untilStep,
   watchFetches,
 } from '../support/dom.js';
-import { armFault, disarmFaults, emulator, enterCode, inbox, mountLive, nextMessage, recordRequests, stats } from '../support/live.js';
+import {
+  armFault,
+  disarmFaults,
+  emulator,
+  enterCode,
+  inbox,
+  mountLive,
+  nextMessage,
+  recordRequests,
+  stats,
+} from '../support/live.js';
 
 let requests: ReturnType<typeof recordRequests>;
 
@@ -41,7 +51,12 @@ const statusCalls = () => requests.seen.filter((r) => r.endsWith('/verify-status
  * The element's clock only (its ticker and Date); requests and rendering stay real. An interval
  * Prove's SDK set before, and clears meanwhile, is the browser's own: cleared there.
  */
-const fakeClock = () => sinon.useFakeTimers({ now: Date.now(), toFake: ['setInterval', 'clearInterval', 'Date'], shouldClearNativeTimers: true });
+const fakeClock = () =>
+  sinon.useFakeTimers({
+    now: Date.now(),
+    toFake: ['setInterval', 'clearInterval', 'Date'],
+    shouldClearNativeTimers: true,
+  });
 
 /** Prove's real SDK, counting the times it calls the element's finish step (its last callback of a run). */
 function countingFinishes() {
@@ -75,7 +90,9 @@ async function reachLinkWait(el: ProveVerifyElement) {
   await fillDetails(el);
   buttonByName(el, 'Verify').click();
   await untilStep(el, 'link-waiting');
-  await waitUntil(async () => (await stats()).sockets === 1, 'the SDK never opened its status socket', { timeout: 5000 });
+  await waitUntil(async () => (await stats()).sockets === 1, 'the SDK never opened its status socket', {
+    timeout: 5000,
+  });
 }
 
 describe("Prove's rules with the real SDK: starting", () => {
@@ -108,7 +125,10 @@ describe("Prove's rules with the real SDK: starting", () => {
     expect(buttonByName(el, 'Try again').getAttribute('aria-disabled')).to.equal('true');
     clock.tick(2000);
     await el.updateComplete;
-    expect(buttonByName(el, 'Try again').getAttribute('aria-disabled'), 'held a second before the wait is over').to.equal('true');
+    expect(
+      buttonByName(el, 'Try again').getAttribute('aria-disabled'),
+      'held a second before the wait is over',
+    ).to.equal('true');
     clock.tick(1000);
     await el.updateComplete;
     expect(buttonByName(el, 'Try again').getAttribute('aria-disabled')).to.equal('false');
@@ -151,7 +171,9 @@ describe("Prove's rules with the real SDK: codes", () => {
     await armFault('otp-expired');
     await confirm(el, '1234');
     await untilStep(el, 'otp-entry');
-    expect(describedText(el, buttonByName(el, 'Send a new code'))).to.deep.equal(['Error: This code has expired. Send a new code to continue.']);
+    expect(describedText(el, buttonByName(el, 'Send a new code'))).to.deep.equal([
+      'Error: This code has expired. Send a new code to continue.',
+    ]);
     expect(text(el)).not.to.contain('didn’t work');
     const before = (await inbox()).length;
     buttonByName(el, 'Send a new code').click();
@@ -176,7 +198,11 @@ describe("Prove's rules with the real SDK: codes", () => {
     expect(hasButton(el, 'Resend code')).to.equal(false);
     buttonByName(el, 'Start again').click();
     await untilStep(el, 'form');
-    await waitUntil(() => requests.seen.includes('POST /v1/client/mobile/otp/error'), 'the SDK never reported the step', { timeout: 5000 });
+    await waitUntil(
+      () => requests.seen.includes('POST /v1/client/mobile/otp/error'),
+      'the SDK never reported the step',
+      { timeout: 5000 },
+    );
     expect(statusCalls()).to.equal(0);
   });
 
@@ -199,7 +225,11 @@ describe("Prove's rules with the real SDK: codes", () => {
     el.addEventListener('prove-verify-failure', () => results.push('failure'));
     buttonByName(el, 'Cancel').click();
     await untilStep(el, 'form');
-    await waitUntil(() => requests.seen.includes('POST /v1/client/mobile/otp/error'), 'the SDK never reported the cancel', { timeout: 5000 });
+    await waitUntil(
+      () => requests.seen.includes('POST /v1/client/mobile/otp/error'),
+      'the SDK never reported the cancel',
+      { timeout: 5000 },
+    );
     // Prove answers the report with "done" and the SDK calls the finish step; a status call from it
     // would leave in that same call.
     await until(() => sdk.finishes === 1, 'the SDK never called the finish step');
@@ -252,7 +282,9 @@ describe("Prove's rules with the real SDK: every way the SDK can end", () => {
     expect(alertText(el)).to.contain('Check your connection and try again.');
     const origin = await emulator();
     expect(warn.callCount).to.equal(1);
-    expect(String(warn.firstCall.args[0])).to.contain(`connect-src must allow ${origin} and ${origin.replace('http', 'ws')}`);
+    expect(String(warn.firstCall.args[0])).to.contain(
+      `connect-src must allow ${origin} and ${origin.replace('http', 'ws')}`,
+    );
   });
 
   it('Prove answering 429 to the SDK: says to wait', async () => {

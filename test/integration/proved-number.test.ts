@@ -40,7 +40,10 @@ describe('the number Prove proved', () => {
       expect(detail.result.serverSaw).to.deep.equal(LORANT);
       await untilStep(el, 'success');
       expect(text(el)).to.contain('The verified number is (200) 100-4014.');
-      expect(requests.seen.filter((r) => r === 'POST /live/api/verify')).to.have.length(1, 'one flow: the SDK changed the number');
+      expect(requests.seen.filter((r) => r === 'POST /live/api/verify')).to.have.length(
+        1,
+        'one flow: the SDK changed the number',
+      );
     } finally {
       requests.stop();
     }
@@ -59,7 +62,10 @@ describe('the number Prove proved', () => {
       await changeNumberTo(el, '(200) 100-4014');
       await untilStep(el, 'otp-entry');
       expect(text(el)).to.contain('sent to (200) 100-4014.');
-      expect(requests.seen.filter((r) => r === 'POST /live/seed-api/verify')).to.have.length(2, 'a second start for the new number');
+      expect(requests.seen.filter((r) => r === 'POST /live/seed-api/verify')).to.have.length(
+        2,
+        'a second start for the new number',
+      );
       const message = await nextMessage(before, '2001004014');
       const success = oneEvent(el, 'prove-verify-success');
       enterCode(el, message.otp!);

@@ -52,7 +52,9 @@ describe('<prove-verify> with the real Prove SDK and the sandbox emulator', () =
     enterCode(el, '0000');
     await untilStep(el, 'otp-checking');
     await untilStep(el, 'otp-entry');
-    expect(describedText(el, inputByLabel(el, /code/i))).to.include('Error: That code didn’t work. Check the text message and try again.');
+    expect(describedText(el, inputByLabel(el, /code/i))).to.include(
+      'Error: That code didn’t work. Check the text message and try again.',
+    );
 
     const success = oneEvent(el, 'prove-verify-success');
     enterCode(el, message.otp!);
@@ -75,7 +77,11 @@ describe('<prove-verify> with the real Prove SDK and the sandbox emulator', () =
     const message = await nextMessage(before, '2001004014');
     const failure = oneEvent(el, 'prove-verify-failure');
     enterCode(el, message.otp!);
-    expect((await failure).detail.result).to.deep.include({ success: false, possessionResult: 'success', verifyResult: 'failed' });
+    expect((await failure).detail.result).to.deep.include({
+      success: false,
+      possessionResult: 'success',
+      verifyResult: 'failed',
+    });
     await untilStep(el, 'failure');
   });
 
@@ -97,7 +103,9 @@ describe('<prove-verify> with the real Prove SDK and the sandbox emulator', () =
       await fillDetails(el);
       buttonByName(el, 'Verify').click();
       await untilStep(el, 'link-waiting');
-      await waitUntil(async () => (await stats()).sockets === 1, 'the SDK never opened its status socket', { timeout: 5000 });
+      await waitUntil(async () => (await stats()).sockets === 1, 'the SDK never opened its status socket', {
+        timeout: 5000,
+      });
       if (end === 'cancel') {
         buttonByName(el, 'Cancel').click();
         await untilStep(el, 'form');
@@ -105,7 +113,9 @@ describe('<prove-verify> with the real Prove SDK and the sandbox emulator', () =
       } else {
         el.remove();
       }
-      await waitUntil(async () => (await stats()).sockets === 0, `the status socket stayed open after ${end}`, { timeout: 5000 });
+      await waitUntil(async () => (await stats()).sockets === 0, `the status socket stayed open after ${end}`, {
+        timeout: 5000,
+      });
     }
   });
 });
@@ -125,7 +135,12 @@ describe("both of Prove's contracts, end to end with the real SDK", () => {
       const success = oneEvent(el, 'prove-verify-success');
       enterCode(el, (await nextMessage(before)).otp!);
       const { detail } = await success;
-      expect(detail.result.serverSaw).to.deep.equal({ success: true, phoneNumber: '+12001004010', firstName: 'Addy', lastName: 'Epinay' });
+      expect(detail.result.serverSaw).to.deep.equal({
+        success: true,
+        phoneNumber: '+12001004010',
+        firstName: 'Addy',
+        lastName: 'Epinay',
+      });
       await untilStep(el, 'success');
     });
 
@@ -139,7 +154,12 @@ describe("both of Prove's contracts, end to end with the real SDK", () => {
       await fetch((await nextMessage(before)).link!, { mode: 'no-cors' });
       const { detail } = await success;
       expect(detail.phoneNumber).to.equal('+12001004010');
-      expect(detail.result.serverSaw).to.deep.equal({ success: true, phoneNumber: '+12001004010', firstName: 'Addy', lastName: 'Epinay' });
+      expect(detail.result.serverSaw).to.deep.equal({
+        success: true,
+        phoneNumber: '+12001004010',
+        firstName: 'Addy',
+        lastName: 'Epinay',
+      });
       await untilStep(el, 'success');
     });
   }

@@ -26,7 +26,10 @@ describe('Unify on a phone, with the real SDK', () => {
     await untilStep(first, 'otp-entry');
     // A browser with no key registers one; one that has a key (an earlier test's) uses it.
     const keyStep = proveCalls().findIndex((r) => /^POST \/v1\/client\/device\/passive\/(register|verify)$/.test(r));
-    expect(keyStep, proveCalls().join(', ')).to.be.within(0, proveCalls().indexOf('POST /v1/client/mobile/otp/start') - 1);
+    expect(keyStep, proveCalls().join(', ')).to.be.within(
+      0,
+      proveCalls().indexOf('POST /v1/client/mobile/otp/start') - 1,
+    );
     const success = oneEvent(first, 'prove-verify-success');
     enterCode(first, (await nextMessage(before)).otp!);
     expect((await success).detail.phoneNumber).to.equal('+12001004010');
@@ -38,7 +41,12 @@ describe('Unify on a phone, with the real SDK', () => {
     const returning = oneEvent(again, 'prove-verify-success');
     buttonByName(again, 'Verify').click();
     const { detail } = await returning;
-    expect(detail.result.serverSaw).to.deep.equal({ success: true, phoneNumber: '+12001004010', firstName: 'Addy', lastName: 'Epinay' });
+    expect(detail.result.serverSaw).to.deep.equal({
+      success: true,
+      phoneNumber: '+12001004010',
+      firstName: 'Addy',
+      lastName: 'Epinay',
+    });
     await untilStep(again, 'success');
     expect(proveCalls()).to.include('POST /v1/client/device/passive/verify');
     expect(proveCalls()).not.to.include('POST /v1/client/mobile/otp/start');
@@ -53,9 +61,17 @@ describe('Unify on a phone, with the real SDK', () => {
     buttonByName(el, 'Verify').click();
     const { detail } = await success;
     expect(detail.phoneNumber).to.equal('+12001004016');
-    expect(detail.result.serverSaw).to.deep.equal({ success: true, phoneNumber: '+12001004016', firstName: 'Inge', lastName: 'Galier' });
+    expect(detail.result.serverSaw).to.deep.equal({
+      success: true,
+      phoneNumber: '+12001004016',
+      firstName: 'Inge',
+      lastName: 'Galier',
+    });
     await untilStep(el, 'success');
-    expect(proveCalls()).to.include.members(['POST /v1/client/mobile/instant/start', 'POST /v1/client/mobile/instant/finish']);
+    expect(proveCalls()).to.include.members([
+      'POST /v1/client/mobile/instant/start',
+      'POST /v1/client/mobile/instant/finish',
+    ]);
     expect(proveCalls()).not.to.include('POST /v1/client/mobile/otp/start');
     expect((await inbox('2001004016')).length).to.equal(texts, 'no text was sent');
   });

@@ -2,7 +2,12 @@
 // (resolved through package.json "exports" to dist/), and is compiled with skipLibCheck off so
 // every declaration file the package pulls in is checked too.
 import 'prove-verify';
-import { ProveVerifyElement, type ProveVerifyErrorDetail, type ProveVerifyResultDetail, type StepName } from 'prove-verify';
+import {
+  ProveVerifyElement,
+  type ProveVerifyErrorDetail,
+  type ProveVerifyResultDetail,
+  type StepName,
+} from 'prove-verify';
 import { ProveVerifyElement as Unregistered } from 'prove-verify/element';
 import * as entry from 'prove-verify';
 import * as element from 'prove-verify/element';

@@ -119,7 +119,12 @@ describe('prove-verify/angular in an Angular app (Chromium)', () => {
 
       const start = site.requests.find((request) => request.method === 'POST' && request.path === '/api/verify');
       // backendUrl="/api" and possessionType="mobile" as the template writes them.
-      assert.deepEqual(start?.body, { firstName: ADDY.firstName, lastName: ADDY.lastName, phoneNumber: ADDY.e164, possessionType: 'mobile' });
+      assert.deepEqual(start?.body, {
+        firstName: ADDY.firstName,
+        lastName: ADDY.lastName,
+        phoneNumber: ADDY.e164,
+        possessionType: 'mobile',
+      });
       assert.deepEqual(errors, []);
     } finally {
       await page.close();

@@ -19,7 +19,14 @@ import type { Browser } from 'playwright-core';
 import { freeLoopbackPort } from '../../demo/server/loopback.js';
 import { packed } from '../../scripts/pack.mjs';
 import { APPS, copyApp, nextHasRoutes, possessionTypeOf, type App } from '../bundlers/apps.js';
-import { checkInstalledFrom, installTarballs, installTools, MATRIX_DIR, tarballWithTemplateImport, WORK_DIR } from '../bundlers/install.js';
+import {
+  checkInstalledFrom,
+  installTarballs,
+  installTools,
+  MATRIX_DIR,
+  tarballWithTemplateImport,
+  WORK_DIR,
+} from '../bundlers/install.js';
 import { verifyAsAPerson } from '../bundlers/person.js';
 import { answering, run, start, type Child } from '../bundlers/processes.js';
 import { serveFolder } from '../bundlers/static-server.js';
@@ -37,7 +44,8 @@ const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} 
 async function buildAndServe(app: App, dir: string): Promise<{ url: string; close(): Promise<void> }> {
   const started = Date.now();
   const output = await run('npm', ['run', 'build'], dir, BUILD_TIMEOUT);
-  for (const said of app.says?.build ?? []) assert.match(output, said, `${app.title}'s build did not say ${said}:\n${output}`);
+  for (const said of app.says?.build ?? [])
+    assert.match(output, said, `${app.title}'s build did not say ${said}:\n${output}`);
   console.log(`# ${app.title}: production build in ${seconds(started)}`);
   if (app.output) return serveFolder(path.join(dir, app.output));
   const port = await freeLoopbackPort();
@@ -60,7 +68,8 @@ async function startDev(app: App, dir: string): Promise<{ url: string; server: C
   const url = `http://127.0.0.1:${port}/`;
   try {
     await answering(url, server, DEV_TIMEOUT, app.dev!.failed);
-    for (const said of app.says?.dev ?? []) assert.match(server.output(), said, `${app.title}'s dev server did not say ${said}:\n${server.output()}`);
+    for (const said of app.says?.dev ?? [])
+      assert.match(server.output(), said, `${app.title}'s dev server did not say ${said}:\n${server.output()}`);
   } catch (error) {
     await server.stop();
     throw error;
@@ -85,8 +94,15 @@ test(`the vanilla apps are docs/frameworks.md's "From npm" snippet: its import, 
   const tag = '<prove-verify backend-url="/api"></prove-verify>';
   assert.ok(readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8').includes(`\n${tag}\n`), `README.md shows ${tag}`);
   for (const app of APPS.filter((a) => a.entry)) {
-    assert.equal(readFileSync(path.join(MATRIX_DIR, app.name, app.entry!), 'utf8'), `${entry}\n`, `${app.name}/${app.entry}`);
-    assert.ok(readFileSync(path.join(MATRIX_DIR, app.name, app.tagFile), 'utf8').includes(tag), `${app.name}/${app.tagFile} has ${tag}`);
+    assert.equal(
+      readFileSync(path.join(MATRIX_DIR, app.name, app.entry!), 'utf8'),
+      `${entry}\n`,
+      `${app.name}/${app.entry}`,
+    );
+    assert.ok(
+      readFileSync(path.join(MATRIX_DIR, app.name, app.tagFile), 'utf8').includes(tag),
+      `${app.name}/${app.tagFile} has ${tag}`,
+    );
   }
 });
 
@@ -100,7 +116,9 @@ before(async () => {
   mkdirSync(WORK_DIR, { recursive: true });
   const tarballs = packed();
   const [ranCi] = await Promise.all([installTools(), launchBrowser().then((b) => (browser = b))]);
-  const element = BREAK ? await tarballWithTemplateImport(tarballs['prove-verify']!, path.join(WORK_DIR, 'template-import')) : tarballs['prove-verify']!;
+  const element = BREAK
+    ? await tarballWithTemplateImport(tarballs['prove-verify']!, path.join(WORK_DIR, 'template-import'))
+    : tarballs['prove-verify']!;
   await installTarballs(MATRIX_DIR, [element, tarballs['prove-verify-server']!]);
   await checkInstalledFrom(MATRIX_DIR, element);
   console.log(
@@ -119,8 +137,13 @@ for (const app of APPS) {
       const dir = copyApp(app, path.join(WORK_DIR, app.name, 'build'));
       const site = await buildAndServe(app, dir);
       try {
-        const visit = await verifyAsAPerson(browser!, site.url, { possessionType: possessionTypeOf(app, dir), heard: app.heard });
-        console.log(`# ${app.title} build: Prove's SDK came in ${visit.sdkFile}${visit.remarks.map((remark) => `\n#   ${remark}`).join('')}`);
+        const visit = await verifyAsAPerson(browser!, site.url, {
+          possessionType: possessionTypeOf(app, dir),
+          heard: app.heard,
+        });
+        console.log(
+          `# ${app.title} build: Prove's SDK came in ${visit.sdkFile}${visit.remarks.map((remark) => `\n#   ${remark}`).join('')}`,
+        );
       } finally {
         await site.close();
       }
@@ -131,8 +154,14 @@ for (const app of APPS) {
         const dir = copyApp(app, path.join(WORK_DIR, app.name, 'dev'));
         const { url, server } = await startDev(app, dir);
         try {
-          const visit = await verifyAsAPerson(browser!, url, { possessionType: possessionTypeOf(app, dir), heard: app.heard, firstPaint: DEV_TIMEOUT });
-          console.log(`# ${app.title} dev: Prove's SDK came in ${visit.sdkFile}${visit.remarks.map((remark) => `\n#   ${remark}`).join('')}`);
+          const visit = await verifyAsAPerson(browser!, url, {
+            possessionType: possessionTypeOf(app, dir),
+            heard: app.heard,
+            firstPaint: DEV_TIMEOUT,
+          });
+          console.log(
+            `# ${app.title} dev: Prove's SDK came in ${visit.sdkFile}${visit.remarks.map((remark) => `\n#   ${remark}`).join('')}`,
+          );
         } finally {
           await server.stop();
         }
@@ -141,43 +170,53 @@ for (const app of APPS) {
   });
 }
 
-describe('the deliberate break: plans through a computed import fail the matrix', { skip: BREAK && 'the whole matrix runs with the break' }, () => {
-  const vite = APPS.find((app) => app.name === 'vite-vanilla')!;
-  // A user's own install of the broken tarball, beside the shared one: its apps resolve
-  // prove-verify here first, and the tools from test/bundlers/node_modules.
-  const broken = path.join(WORK_DIR, 'template-import');
+describe(
+  'the deliberate break: plans through a computed import fail the matrix',
+  { skip: BREAK && 'the whole matrix runs with the break' },
+  () => {
+    const vite = APPS.find((app) => app.name === 'vite-vanilla')!;
+    // A user's own install of the broken tarball, beside the shared one: its apps resolve
+    // prove-verify here first, and the tools from test/bundlers/node_modules.
+    const broken = path.join(WORK_DIR, 'template-import');
 
-  /** The visit fails at the browser's request for the US plans, a file the build never emitted. */
-  const plansMissing = (where: string) => (error: Error) => {
-    console.log(`# the break, ${vite.title} ${where}: ${error.message.split('\n')[0]}`);
-    return /^404 for GET \S+\/metadata\/1\.js\n/.test(error.message);
-  };
+    /** The visit fails at the browser's request for the US plans, a file the build never emitted. */
+    const plansMissing = (where: string) => (error: Error) => {
+      console.log(`# the break, ${vite.title} ${where}: ${error.message.split('\n')[0]}`);
+      return /^404 for GET \S+\/metadata\/1\.js\n/.test(error.message);
+    };
 
-  before(async () => {
-    mkdirSync(broken, { recursive: true });
-    writeFileSync(path.join(broken, 'package.json'), JSON.stringify({ name: 'template-import', private: true }));
-    const tarball = await tarballWithTemplateImport(packed()['prove-verify']!, broken);
-    await installTarballs(broken, [tarball]);
-    await checkInstalledFrom(broken, tarball);
-  });
+    before(async () => {
+      mkdirSync(broken, { recursive: true });
+      writeFileSync(path.join(broken, 'package.json'), JSON.stringify({ name: 'template-import', private: true }));
+      const tarball = await tarballWithTemplateImport(packed()['prove-verify']!, broken);
+      await installTarballs(broken, [tarball]);
+      await checkInstalledFrom(broken, tarball);
+    });
 
-  test(`${vite.title} build fails`, async () => {
-    const dir = copyApp(vite, path.join(broken, 'build'));
-    const site = await buildAndServe(vite, dir);
-    try {
-      await assert.rejects(verifyAsAPerson(browser!, site.url, { possessionType: possessionTypeOf(vite, dir) }), plansMissing('build'));
-    } finally {
-      await site.close();
-    }
-  });
+    test(`${vite.title} build fails`, async () => {
+      const dir = copyApp(vite, path.join(broken, 'build'));
+      const site = await buildAndServe(vite, dir);
+      try {
+        await assert.rejects(
+          verifyAsAPerson(browser!, site.url, { possessionType: possessionTypeOf(vite, dir) }),
+          plansMissing('build'),
+        );
+      } finally {
+        await site.close();
+      }
+    });
 
-  test(`${vite.title} dev server fails`, async () => {
-    const dir = copyApp(vite, path.join(broken, 'dev'));
-    const { url, server } = await startDev(vite, dir);
-    try {
-      await assert.rejects(verifyAsAPerson(browser!, url, { possessionType: possessionTypeOf(vite, dir), firstPaint: DEV_TIMEOUT }), plansMissing('dev'));
-    } finally {
-      await server.stop();
-    }
-  });
-});
+    test(`${vite.title} dev server fails`, async () => {
+      const dir = copyApp(vite, path.join(broken, 'dev'));
+      const { url, server } = await startDev(vite, dir);
+      try {
+        await assert.rejects(
+          verifyAsAPerson(browser!, url, { possessionType: possessionTypeOf(vite, dir), firstPaint: DEV_TIMEOUT }),
+          plansMissing('dev'),
+        );
+      } finally {
+        await server.stop();
+      }
+    });
+  },
+);

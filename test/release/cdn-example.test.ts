@@ -52,7 +52,8 @@ function readmeSiteOn(emulator: EmulatorHandle, csp: Record<string, string>): Pr
         limits: NO_LIMITS,
         log: () => {},
       });
-      return (request) => (new URL(request.url).pathname === '/api/verify' ? prove.verify(request) : prove.verifyStatus(request));
+      return (request) =>
+        new URL(request.url).pathname === '/api/verify' ? prove.verify(request) : prove.verifyStatus(request);
     },
   });
 }
@@ -75,7 +76,9 @@ async function watchedPage(browser: Browser | BrowserContext): Promise<Watched> 
   page.on('console', (message) => watched.console.push(message));
   page.on('pageerror', (error) => watched.errors.push(error));
   // A binding and an init script reach Node outside the page's CSP, so they report, not obey, it.
-  await page.exposeFunction('reportViolation', (directive: string, blocked: string) => watched.violations.push({ directive, blocked }));
+  await page.exposeFunction('reportViolation', (directive: string, blocked: string) =>
+    watched.violations.push({ directive, blocked }),
+  );
   await page.addInitScript(() => {
     const report = (window as unknown as { reportViolation(d: string, b: string): void }).reportViolation;
     document.addEventListener('securitypolicyviolation', (e) => report(e.effectiveDirective, e.blockedURI));
@@ -91,11 +94,18 @@ describe("docs/frameworks.md's CDN page under docs/csp.md's Content-Security-Pol
     ensureCdnBuild();
     const index = readmeBlock('index.html');
     // The same listener, inline.
-    const inline = index.replace('<script type="module" src="/verify.js"></script>', `<script type="module">\n${readmeBlock('verify.js')}</script>`);
+    const inline = index.replace(
+      '<script type="module" src="/verify.js"></script>',
+      `<script type="module">\n${readmeBlock('verify.js')}</script>`,
+    );
     assert.notEqual(inline, index, 'index.html no longer loads /verify.js');
     [browser, site] = await Promise.all([
       launchBrowser(),
-      serveSite({ pages: { '/': index, '/verify.js': readmeBlock('verify.js'), '/inline.html': inline }, headers: readmeCsp(), api: { verify: REFUSED } }),
+      serveSite({
+        pages: { '/': index, '/verify.js': readmeBlock('verify.js'), '/inline.html': inline },
+        headers: readmeCsp(),
+        api: { verify: REFUSED },
+      }),
     ]);
   });
   after(async () => {
@@ -108,16 +118,34 @@ describe("docs/frameworks.md's CDN page under docs/csp.md's Content-Security-Pol
     await page.goto(site.origin);
     await submitDetails(page);
     await seen(heading(page, 'We couldn’t verify this phone number'));
-    const logged = await until('the listener (verify.js) to log', async () => messages.find((message) => message.type() === 'log'));
-    assert.deepEqual(await logged.args()[0]?.jsonValue(), REFUSED, "the listener logged something else than the backend's answer");
+    const logged = await until('the listener (verify.js) to log', async () =>
+      messages.find((message) => message.type() === 'log'),
+    );
+    assert.deepEqual(
+      await logged.args()[0]?.jsonValue(),
+      REFUSED,
+      "the listener logged something else than the backend's answer",
+    );
 
     const start = site.requests.find((request) => request.method === 'POST' && request.path === '/api/verify');
     assert.ok(start, 'Verify sent nothing to /api/verify');
     // possession-type unset is auto: Prove's SDK takes this headless desktop Chromium for a computer.
-    assert.deepEqual(start.body, { firstName: ADDY.firstName, lastName: ADDY.lastName, phoneNumber: ADDY.e164, possessionType: 'desktop' });
+    assert.deepEqual(start.body, {
+      firstName: ADDY.firstName,
+      lastName: ADDY.lastName,
+      phoneNumber: ADDY.e164,
+      possessionType: 'desktop',
+    });
     // The CSP let every script through: the page's, and each file the element loads later.
-    const scripts = site.requests.filter((request) => request.path.endsWith('.js')).map((request) => `${request.status} ${request.path}`);
-    for (const file of ['/verify.js', '/prove-verify/prove-verify.js', '/prove-verify/metadata/1.js', '/prove-verify/prove-auth.js']) {
+    const scripts = site.requests
+      .filter((request) => request.path.endsWith('.js'))
+      .map((request) => `${request.status} ${request.path}`);
+    for (const file of [
+      '/verify.js',
+      '/prove-verify/prove-verify.js',
+      '/prove-verify/metadata/1.js',
+      '/prove-verify/prove-auth.js',
+    ]) {
       assert.ok(scripts.includes(`200 ${file}`), `${file} was not served: ${scripts.join(', ')}`);
     }
     assert.ok(
@@ -126,7 +154,9 @@ describe("docs/frameworks.md's CDN page under docs/csp.md's Content-Security-Pol
     );
 
     assert.deepEqual(violations, []);
-    const complaints = messages.filter((message) => message.type() === 'error' || message.type() === 'warning').map((message) => message.text());
+    const complaints = messages
+      .filter((message) => message.type() === 'error' || message.type() === 'warning')
+      .map((message) => message.text());
     assert.deepEqual(complaints, []);
     assert.deepEqual(errors, []);
     await page.close();
@@ -135,7 +165,9 @@ describe("docs/frameworks.md's CDN page under docs/csp.md's Content-Security-Pol
   it('refuses the listener written inline: a script-src violation, and the listener never runs', async () => {
     const { page, violations, console: messages } = await watchedPage(browser);
     await page.goto(`${site.origin}/inline.html`);
-    await until('the inline listener to be reported', async () => violations.find((violation) => violation.blocked === 'inline'));
+    await until('the inline listener to be reported', async () =>
+      violations.find((violation) => violation.blocked === 'inline'),
+    );
     assert.ok(
       violations.every((violation) => violation.directive === 'script-src-elem'),
       JSON.stringify(violations),
@@ -152,7 +184,11 @@ describe("docs/frameworks.md's CDN page under docs/csp.md's Content-Security-Pol
     await page.close();
   });
   it("on a phone, a whole flow against Prove's sandbox host: the SDK's calls pass the policy, and the listener gets the success", async () => {
-    const emulator: EmulatorHandle = await startEmulator({ port: 0, publicOrigin: PROVE_SANDBOX, rateLimitPerSecond: 10_000 });
+    const emulator: EmulatorHandle = await startEmulator({
+      port: 0,
+      publicOrigin: PROVE_SANDBOX,
+      rateLimitPerSecond: 10_000,
+    });
     const flowSite = await readmeSiteOn(emulator, readmeCsp());
     const phone = await browser.newContext(IPHONE);
     const proveCalls: string[] = [];
@@ -168,12 +204,16 @@ describe("docs/frameworks.md's CDN page under docs/csp.md's Content-Security-Pol
       await submitDetails(page);
       await fields(page).code.fill(ADDY.otp);
       await seen(heading(page, 'Phone number verified'));
-      const logged = await until('the listener (verify.js) to log', async () => messages.find((message) => message.type() === 'log'));
+      const logged = await until('the listener (verify.js) to log', async () =>
+        messages.find((message) => message.type() === 'log'),
+      );
       assert.equal(((await logged.args()[0]?.jsonValue()) as { success?: unknown }).success, true);
 
       assert.ok(proveCalls.length > 0, "Prove's SDK called nothing on Prove's host");
       assert.deepEqual(violations, []);
-      const complaints = messages.filter((message) => message.type() === 'error' || message.type() === 'warning').map((message) => message.text());
+      const complaints = messages
+        .filter((message) => message.type() === 'error' || message.type() === 'warning')
+        .map((message) => message.text());
       assert.deepEqual(complaints, []);
       assert.deepEqual(errors, []);
     } finally {
@@ -187,7 +227,12 @@ describe("docs/frameworks.md's CDN page under docs/csp.md's Content-Security-Pol
    * phone was proved without a code.
    */
   async function mobileAuthUnder(csp: Record<string, string>) {
-    const emulator: EmulatorHandle = await startEmulator({ port: 0, publicOrigin: PROVE_SANDBOX, mobileAuthOrigin: MOBILE_AUTH, rateLimitPerSecond: 10_000 });
+    const emulator: EmulatorHandle = await startEmulator({
+      port: 0,
+      publicOrigin: PROVE_SANDBOX,
+      mobileAuthOrigin: MOBILE_AUTH,
+      rateLimitPerSecond: 10_000,
+    });
     const flowSite = await readmeSiteOn(emulator, csp);
     const phone = await browser.newContext(IPHONE);
     const hosts = new Set<string>();
@@ -203,7 +248,11 @@ describe("docs/frameworks.md's CDN page under docs/csp.md's Content-Security-Pol
       await page.goto(flowSite.origin);
       await submitDetails(page, { firstName: 'Inge', lastName: 'Galier', phone: '2001004016' });
       const outcome = await until('the phone to be proved, or the code asked for', async () =>
-        (await heading(page, 'Phone number verified').isVisible()) ? 'verified' : (await fields(page).code.isVisible()) ? 'code' : undefined,
+        (await heading(page, 'Phone number verified').isVisible())
+          ? 'verified'
+          : (await fields(page).code.isVisible())
+            ? 'code'
+            : undefined,
       );
       return { outcome, violations, hosts: [...hosts].sort() };
     } finally {
@@ -221,7 +270,10 @@ describe("docs/frameworks.md's CDN page under docs/csp.md's Content-Security-Pol
 
   it('without the Mobile Auth hosts, the same policy blocks Mobile Auth and the person falls back to a texted code', async () => {
     const [[name, value]] = Object.entries(readmeCsp()) as [[string, string]];
-    const withoutMobileAuth = value.replace(/ https?:\/\/(device\.(uat\.)?proveapis\.com|auth\.svcs\.verizon\.com)(:\d+)?/g, '');
+    const withoutMobileAuth = value.replace(
+      / https?:\/\/(device\.(uat\.)?proveapis\.com|auth\.svcs\.verizon\.com)(:\d+)?/g,
+      '',
+    );
     assert.notEqual(withoutMobileAuth, value);
     const { outcome, violations } = await mobileAuthUnder({ [name]: withoutMobileAuth });
     assert.ok(violations.length > 0, 'the policy blocked nothing');

@@ -19,7 +19,14 @@ async function until<T>(what: string, deadline: number, attempt: () => Promise<T
 test('npm run dev serves the demo page and reloads it when a page file changes', { timeout: 90_000 }, async () => {
   const port = await freeLoopbackPort();
   const child = spawn(process.execPath, ['scripts/dev.mjs', '--no-cdn'], {
-    env: { ...process.env, PORT: String(port), EMULATOR_PORT: '0', PROVE_CLIENT_ID: '', PROVE_CLIENT_SECRET: '', REDIS_URL: '' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      EMULATOR_PORT: '0',
+      PROVE_CLIENT_ID: '',
+      PROVE_CLIENT_SECRET: '',
+      REDIS_URL: '',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -54,7 +61,10 @@ test('npm run dev serves the demo page and reloads it when a page file changes',
   } finally {
     events.abort();
     child.kill('SIGTERM');
-    const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 15_000))]);
+    const code = await Promise.race([
+      exited,
+      new Promise((resolve) => setTimeout(() => resolve('still running'), 15_000)),
+    ]);
     if (code === 'still running') child.kill('SIGKILL');
     assert.equal(code, 0, output);
   }

@@ -24,12 +24,19 @@ import { PNG } from 'pngjs';
 import { type Stack, startStackAndBrowser } from '../e2e/support/stack.js';
 import { until, watchPageErrors } from '../e2e/support/page.js';
 import { axeViolations } from '../e2e/support/axe.js';
-import { comparePictures, matchesBaseline, removeStaleBaselines, updatingScreenshots } from '../e2e/support/screenshots.js';
+import {
+  comparePictures,
+  matchesBaseline,
+  removeStaleBaselines,
+  updatingScreenshots,
+} from '../e2e/support/screenshots.js';
 import { LANGUAGES } from '../../src/i18n/registry.js';
 
 const THEMES = ['light', 'dark'] as const;
 const WIDTHS = [320, 1280] as const;
-const STRIPS = WIDTHS.flatMap((width) => LANGUAGES.flatMap((lang) => THEMES.map((theme) => ({ width, lang, theme, id: `w${width}-${lang}-${theme}` }))));
+const STRIPS = WIDTHS.flatMap((width) =>
+  LANGUAGES.flatMap((lang) => THEMES.map((theme) => ({ width, lang, theme, id: `w${width}-${lang}-${theme}` }))),
+);
 /**
  * The strips whose states have baselines: English in both themes at both widths (every colour of
  * every state, in both layouts), and every other language at 320 px (the longest words in the
@@ -69,17 +76,25 @@ before(async () => {
  * and never limited by how tall the strip grows.
  */
 async function statePictures(stripId: string, only?: string): Promise<{ scenario: string; picture: PNG }[]> {
-  const cells = await page.locator(`#${stripId} figure.state${only ? `[data-scenario="${only}"]` : ''}`).evaluateAll((nodes) =>
-    nodes.map((cell) => {
-      const box = cell.getBoundingClientRect();
-      const caption = cell.querySelector('figcaption')?.getBoundingClientRect();
-      const element = cell.querySelector('prove-verify')!.getBoundingClientRect();
-      // A few pixels of card above the element, and none of the caption (words about the state).
-      const [left, top] = [Math.round(box.left + scrollX), Math.round(Math.max(caption?.bottom ?? box.top, element.top - 4) + scrollY)];
-      const [right, bottom] = [Math.round(box.right + scrollX), Math.round(box.bottom + scrollY)];
-      return { scenario: (cell as HTMLElement).dataset.scenario!, clip: { x: left, y: top, width: right - left, height: bottom - top, scale: 1 } };
-    }),
-  );
+  const cells = await page
+    .locator(`#${stripId} figure.state${only ? `[data-scenario="${only}"]` : ''}`)
+    .evaluateAll((nodes) =>
+      nodes.map((cell) => {
+        const box = cell.getBoundingClientRect();
+        const caption = cell.querySelector('figcaption')?.getBoundingClientRect();
+        const element = cell.querySelector('prove-verify')!.getBoundingClientRect();
+        // A few pixels of card above the element, and none of the caption (words about the state).
+        const [left, top] = [
+          Math.round(box.left + scrollX),
+          Math.round(Math.max(caption?.bottom ?? box.top, element.top - 4) + scrollY),
+        ];
+        const [right, bottom] = [Math.round(box.right + scrollX), Math.round(box.bottom + scrollY)];
+        return {
+          scenario: (cell as HTMLElement).dataset.scenario!,
+          clip: { x: left, y: top, width: right - left, height: bottom - top, scale: 1 },
+        };
+      }),
+    );
   assert.ok(cells.length > 0, `${stripId} has ${only ? `the state ${only}` : 'states'}`);
   assert.equal(new Set(cells.map((c) => c.scenario)).size, cells.length, `${stripId}: each state once`);
   const pictures: { scenario: string; picture: PNG }[] = [];
@@ -116,12 +131,18 @@ const closer = (a: { diffPixels?: number; maxDistance?: number }, b: { diffPixel
 describe('the states gallery (/gallery.html)', () => {
   test('every state is reached in every strip', async () => {
     await page.goto(`${stack.appUrl}/gallery.html`);
-    const state = await until('the gallery to reach every state', () => page.evaluate(() => document.documentElement.dataset.gallery), 60_000);
+    const state = await until(
+      'the gallery to reach every state',
+      () => page.evaluate(() => document.documentElement.dataset.gallery),
+      60_000,
+    );
     const status = await page.locator('#gallery-status').innerText();
     assert.equal(state, 'ready', `the gallery says: ${status}`);
     assert.match(status, new RegExp(`^All \\d+ states reached \\(\\d+ states × ${STRIPS.length} strips\\)\\.$`));
     for (const { id, lang, theme } of STRIPS) {
-      const cells = await page.locator(`#${id} figure.state`).evaluateAll((nodes) => nodes.map((c) => (c as HTMLElement).dataset.state));
+      const cells = await page
+        .locator(`#${id} figure.state`)
+        .evaluateAll((nodes) => nodes.map((c) => (c as HTMLElement).dataset.state));
       assert.ok(cells.length >= 20, `${id} shows every state (${cells.length})`);
       assert.ok(
         cells.every((c) => c === 'reached'),
@@ -151,7 +172,11 @@ describe('the states gallery (/gallery.html)', () => {
     const written = new Set<string>();
     let closest = { diffPixels: -1, maxDistance: -1, message: '' };
     // Never a baseline of a state the gallery did not reach.
-    assert.equal(await page.evaluate(() => document.documentElement.dataset.gallery), 'ready', 'the gallery reached every state');
+    assert.equal(
+      await page.evaluate(() => document.documentElement.dataset.gallery),
+      'ready',
+      'the gallery reached every state',
+    );
     await settle();
     for (const { id } of PICTURED) {
       for (const { scenario, picture } of await statePictures(id)) {
@@ -159,12 +184,19 @@ describe('the states gallery (/gallery.html)', () => {
         written.add(name);
         const result = matchesBaseline(picture, name);
         if (!result.ok) failures.push(result.message);
-        else if (closer(result, closest)) closest = { diffPixels: result.diffPixels ?? 0, maxDistance: result.maxDistance ?? 0, message: result.message };
+        else if (closer(result, closest))
+          closest = {
+            diffPixels: result.diffPixels ?? 0,
+            maxDistance: result.maxDistance ?? 0,
+            message: result.message,
+          };
       }
     }
     if (updatingScreenshots()) {
       const removed = removeStaleBaselines('gallery', written);
-      console.log(`# wrote ${written.size} baselines under test/e2e/screenshots/gallery/; removed ${removed.length} stale files`);
+      console.log(
+        `# wrote ${written.size} baselines under test/e2e/screenshots/gallery/; removed ${removed.length} stale files`,
+      );
       return;
     }
     // How close the passing states came to failing: noise shows here before it fails a run.
@@ -180,7 +212,9 @@ describe('the states gallery (/gallery.html)', () => {
       const cell = page.locator(`#w320-en-${theme} figure.state[data-scenario="${FIELD_ERRORS}"]`);
       const host = cell.locator('prove-verify');
       const [before] = await statePictures(`w320-en-${theme}`, FIELD_ERRORS);
-      const errors = await host.evaluate((el) => Array.from(el.shadowRoot!.querySelectorAll('.field-error')).filter((e) => e.textContent?.trim()).length);
+      const errors = await host.evaluate(
+        (el) => Array.from(el.shadowRoot!.querySelectorAll('.field-error')).filter((e) => e.textContent?.trim()).length,
+      );
       assert.ok(errors >= 1, `the ${FIELD_ERRORS} state in ${theme} shows field errors (.field-error)`);
       // A constructed sheet, as the element's own: the page's CSP refuses <style> elements.
       await host.evaluate((el) => {
@@ -190,10 +224,16 @@ describe('the states gallery (/gallery.html)', () => {
       });
       await settle();
       const [tampered] = await statePictures(`w320-en-${theme}`, FIELD_ERRORS);
-      await host.evaluate((el) => void (el.shadowRoot!.adoptedStyleSheets = el.shadowRoot!.adoptedStyleSheets.slice(0, -1)));
+      await host.evaluate(
+        (el) => void (el.shadowRoot!.adoptedStyleSheets = el.shadowRoot!.adoptedStyleSheets.slice(0, -1)),
+      );
       await settle();
       const [after] = await statePictures(`w320-en-${theme}`, FIELD_ERRORS);
-      const broken = comparePictures(tampered!.picture, before!.picture, `${FIELD_ERRORS} in ${theme}, field errors in the inherited colour`);
+      const broken = comparePictures(
+        tampered!.picture,
+        before!.picture,
+        `${FIELD_ERRORS} in ${theme}, field errors in the inherited colour`,
+      );
       assert.equal(broken.ok, false, `the comparison passes a recoloured field error: ${broken.message}`);
       t.diagnostic(broken.message);
       const restored = comparePictures(after!.picture, before!.picture, `${FIELD_ERRORS} in ${theme}, taken again`);

@@ -26,7 +26,8 @@ function run(...args: string[]) {
 /** What the stub backend answers to the start: Prove refused the person at once (no authToken). */
 const REFUSED = { success: false, possessionResult: 'not_applicable', verifyResult: 'failed' };
 
-const integrityJson = (): Record<string, string> => JSON.parse(readFileSync(path.join(REPO_ROOT, 'dist/cdn/integrity.json'), 'utf8'));
+const integrityJson = (): Record<string, string> =>
+  JSON.parse(readFileSync(path.join(REPO_ROOT, 'dist/cdn/integrity.json'), 'utf8'));
 
 describe('prove-verify-import-map', () => {
   before(ensureCdnBuild);
@@ -42,7 +43,10 @@ describe('prove-verify-import-map', () => {
       .filter(([file]) => file !== 'prove-verify.js' && file !== 'instant-link.js')
       .map(([file, hash]) => [`https://cdn.example/prove-verify@0.1.0/dist/cdn/${file}`, hash]);
     assert.deepEqual(integrity, Object.fromEntries(expected));
-    assert.ok(Object.keys(integrity).some((url) => url.endsWith('/prove-auth.js')) && Object.keys(integrity).some((url) => url.endsWith('/metadata/1.js')));
+    assert.ok(
+      Object.keys(integrity).some((url) => url.endsWith('/prove-auth.js')) &&
+        Object.keys(integrity).some((url) => url.endsWith('/metadata/1.js')),
+    );
   });
 
   it('refuses what is not a folder URL, with its usage', () => {
@@ -92,7 +96,10 @@ describe('the import map in Chromium: the element loads pinned files and is refu
   }
 
   /** Opens the page from a site that alters `altered` (if any) on its way, and submits the person's details. */
-  async function visit(altered: string | undefined, run: (visit: { site: Site; tab: Page; refusals: () => string[] }) => Promise<void>) {
+  async function visit(
+    altered: string | undefined,
+    run: (visit: { site: Site; tab: Page; refusals: () => string[] }) => Promise<void>,
+  ) {
     const site = await serveSite({
       pages: { '/': page },
       headers: { 'Content-Security-Policy': csp },
@@ -105,7 +112,11 @@ describe('the import map in Chromium: the element loads pinned files and is refu
     try {
       await tab.goto(site.origin);
       await submitDetails(tab);
-      await run({ site, tab, refusals: () => messages.filter((message) => message.type() === 'error').map((message) => message.text()) });
+      await run({
+        site,
+        tab,
+        refusals: () => messages.filter((message) => message.type() === 'error').map((message) => message.text()),
+      });
     } finally {
       await Promise.all([tab.close(), site.close()]);
     }
@@ -113,7 +124,8 @@ describe('the import map in Chromium: the element loads pinned files and is refu
 
   /** Chromium's console error for a module whose hash is not the import map's. */
   const refusalOf = (site: Site, file: string) => (text: string) =>
-    text.includes(`'${site.origin}${CDN}${file}'`) && text.includes("Failed to find a valid digest in the 'integrity' attribute");
+    text.includes(`'${site.origin}${CDN}${file}'`) &&
+    text.includes("Failed to find a valid digest in the 'integrity' attribute");
 
   const backendCalls = (site: Site) => site.requests.filter((request) => request.path.startsWith('/api/'));
 

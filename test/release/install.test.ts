@@ -17,14 +17,22 @@ const TSC = path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc');
 /** An empty app with `tarball` installed as a user installs it (npm's cache first: CI ran npm ci). */
 function installInto(tarball: string): string {
   const app = mkdtempSync(path.join(tmpdir(), 'pv-install-'));
-  writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'an-app', version: '1.0.0', private: true, type: 'module' }));
-  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball], { cwd: app, stdio: 'pipe' });
+  writeFileSync(
+    path.join(app, 'package.json'),
+    JSON.stringify({ name: 'an-app', version: '1.0.0', private: true, type: 'module' }),
+  );
+  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball], {
+    cwd: app,
+    stdio: 'pipe',
+  });
   return app;
 }
 
 /** Every package npm put in the app's node_modules, by name. */
 function installedPackages(app: string): string[] {
-  const lock = JSON.parse(readFileSync(path.join(app, 'node_modules/.package-lock.json'), 'utf8')) as { packages: Record<string, unknown> };
+  const lock = JSON.parse(readFileSync(path.join(app, 'node_modules/.package-lock.json'), 'utf8')) as {
+    packages: Record<string, unknown>;
+  };
   return Object.keys(lock.packages)
     .map((where) => where.replace(/^.*node_modules\//, ''))
     .sort();
@@ -72,7 +80,9 @@ describe('a page installs prove-verify', () => {
 
   test('and gets Lit, libphonenumber-js and Prove SDK: nothing of the server, of React or of a type it does not need', () => {
     const bytes = bytesUnder(path.join(app, 'node_modules'));
-    console.log(`# node_modules of a browser-only install: ${installedPackages(app).length} packages, ${megabytes(bytes)}`);
+    console.log(
+      `# node_modules of a browser-only install: ${installedPackages(app).length} packages, ${megabytes(bytes)}`,
+    );
     assert.deepEqual(installedPackages(app), [
       '@lit-labs/ssr-dom-shim',
       '@lit/reactive-element',
@@ -100,7 +110,12 @@ describe('a page installs prove-verify', () => {
     };
     assert.equal(manifest.peerDependenciesMeta['@lit/react']?.optional, true);
     assert.ok(manifest.peerDependencies['@lit/react']);
-    assert.match(compileIn(app, { 'react-user.ts': "import { ProveVerify } from 'prove-verify/react';\nconsole.log(ProveVerify);\n" }), /'@lit\/react'/);
+    assert.match(
+      compileIn(app, {
+        'react-user.ts': "import { ProveVerify } from 'prove-verify/react';\nconsole.log(ProveVerify);\n",
+      }),
+      /'@lit\/react'/,
+    );
   });
 });
 
@@ -113,9 +128,13 @@ describe('a backend installs prove-verify-server', () => {
 
   test('and gets its own dependencies: nothing of the browser', () => {
     const packages = installedPackages(app);
-    console.log(`# node_modules of prove-verify-server: ${packages.length} packages, ${megabytes(bytesUnder(path.join(app, 'node_modules')))}`);
-    for (const name of ['prove-verify-server', 'zod', 'jose', 'rate-limiter-flexible', 'libphonenumber-js']) assert.ok(packages.includes(name), name);
-    for (const name of ['lit', '@prove-identity/prove-auth', 'prove-verify', 'react', '@lit/react', 'ioredis']) assert.ok(!packages.includes(name), name);
+    console.log(
+      `# node_modules of prove-verify-server: ${packages.length} packages, ${megabytes(bytesUnder(path.join(app, 'node_modules')))}`,
+    );
+    for (const name of ['prove-verify-server', 'zod', 'jose', 'rate-limiter-flexible', 'libphonenumber-js'])
+      assert.ok(packages.includes(name), name);
+    for (const name of ['lit', '@prove-identity/prove-auth', 'prove-verify', 'react', '@lit/react', 'ioredis'])
+      assert.ok(!packages.includes(name), name);
   });
 
   test('which imports and answers a request as it is installed', () => {

@@ -36,7 +36,10 @@ after(async () => {
 });
 
 /** A fresh context; closed whatever happens, after checking its pages threw nothing and broke no CSP. */
-async function inContext(options: BrowserContextOptions, body: (context: BrowserContext) => Promise<void>): Promise<void> {
+async function inContext(
+  options: BrowserContextOptions,
+  body: (context: BrowserContext) => Promise<void>,
+): Promise<void> {
   const context = await browser.newContext(options);
   context.setDefaultTimeout(10_000);
   const pageErrors = watchPageErrors(context);
@@ -77,7 +80,10 @@ test('started on this phone: the link finishes the flow here, and the first tab 
     await phone.goto(link);
     const landed = new URL(phone.url());
     assert.equal(landed.origin + landed.pathname, `${stack.appUrl}/link-opened.html`, 'the default finalTargetUrl');
-    assert.ok(landed.searchParams.has('asc') && landed.searchParams.has('authId'), "Prove's redirect says the flow started here");
+    assert.ok(
+      landed.searchParams.has('asc') && landed.searchParams.has('authId'),
+      "Prove's redirect says the flow started here",
+    );
 
     await seen(phone.getByText(TEXTS.backToTab, { exact: true }));
     assert.doesNotMatch(await landingText(phone), RESULT_CLAIM, 'the landing page claims no result');

@@ -12,7 +12,20 @@ import { recordSection, type LoadReport } from '../../scripts/load/report.js';
 test('npm run load drives 5 complete flows and reports them', { timeout: 60_000 }, async () => {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'scripts/load.ts', '--flows', '5', '--concurrency', '5', '--ttl', '2', '--deadline', '50', '--json'],
+    [
+      '--import',
+      'tsx',
+      'scripts/load.ts',
+      '--flows',
+      '5',
+      '--concurrency',
+      '5',
+      '--ttl',
+      '2',
+      '--deadline',
+      '50',
+      '--json',
+    ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -47,7 +60,9 @@ test('npm run load drives 5 complete flows and reports them', { timeout: 60_000 
 });
 
 test('bad flags: a usage message and exit code 2', { timeout: 30_000 }, async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/load.ts', '--flows', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/load.ts', '--flows', '0'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   assert.equal(await new Promise((resolve) => child.once('exit', resolve)), 2);
@@ -60,7 +75,10 @@ test('--record replaces only the ## Load section of bench/results.md', () => {
     const file = path.join(dir, 'results.md');
     writeFileSync(file, '# Title\n\n## Benchmarks\n\nbench figures\n\n## Load\n\nold load\n\n## Later\n\nkept\n');
     recordSection('## Load\n\nnew load\n', file);
-    assert.equal(readFileSync(file, 'utf8'), '# Title\n\n## Benchmarks\n\nbench figures\n\n## Load\n\nnew load\n\n## Later\n\nkept\n');
+    assert.equal(
+      readFileSync(file, 'utf8'),
+      '# Title\n\n## Benchmarks\n\nbench figures\n\n## Load\n\nnew load\n\n## Later\n\nkept\n',
+    );
     writeFileSync(file, '# Title\n\n## Benchmarks\n\nbench figures\n');
     recordSection('## Load\n\nfirst\n', file);
     assert.equal(readFileSync(file, 'utf8'), '# Title\n\n## Benchmarks\n\nbench figures\n\n## Load\n\nfirst\n');

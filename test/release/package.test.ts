@@ -71,7 +71,9 @@ function intendedFiles(): string[] {
     ...Object.values(cdn.phoneMetadata).map((file) => `dist/cdn/${file}`),
     // Framework typings and editor data generated from the manifest (scripts/framework-types.mjs,
     // whose own tests check what is in them): whatever it writes there ships.
-    ...(existsSync(path.join(ROOT, 'dist/frameworks')) ? built('', path.join(ROOT, 'dist/frameworks')).map(relative) : []),
+    ...(existsSync(path.join(ROOT, 'dist/frameworks'))
+      ? built('', path.join(ROOT, 'dist/frameworks')).map(relative)
+      : []),
   ].sort();
 }
 
@@ -117,14 +119,24 @@ test('source maps only for the minified CDN files, each carrying the text of eve
 
 test("Prove's licence text ships beside Prove's file in dist/cdn, as Prove's package ships both", () => {
   const prove = path.join(ROOT, 'node_modules/@prove-identity/prove-auth');
-  assert.deepEqual(readFileSync(path.join(ROOT, 'dist/cdn/prove-auth.js')), readFileSync(path.join(prove, 'build/bundle/release/prove-auth.js')));
+  assert.deepEqual(
+    readFileSync(path.join(ROOT, 'dist/cdn/prove-auth.js')),
+    readFileSync(path.join(prove, 'build/bundle/release/prove-auth.js')),
+  );
   const licence = readFileSync(path.join(ROOT, 'dist/cdn/prove-auth.js.LICENSE.txt'), 'utf8');
   assert.equal(licence, readFileSync(path.join(prove, 'LICENSE'), 'utf8'));
   assert.match(licence, /Prove Identity, Inc\..*CC BY-NC-ND 4\.0/);
 });
 
 interface Manifest {
-  modules: { path: string; declarations?: { customElement?: boolean; tagName?: string; events?: { name: string; type?: { text: string } }[] }[] }[];
+  modules: {
+    path: string;
+    declarations?: {
+      customElement?: boolean;
+      tagName?: string;
+      events?: { name: string; type?: { text: string } }[];
+    }[];
+  }[];
 }
 
 test('the manifest lists the public entries only, by the files that ship', () => {
@@ -139,10 +151,15 @@ test('the manifest lists the public entries only, by the files that ship', () =>
 
 test("the manifest types each event as the element's event map does", () => {
   const manifest = JSON.parse(readFileSync(path.join(ROOT, 'custom-elements.json'), 'utf8')) as Manifest;
-  const element = manifest.modules.flatMap((module) => module.declarations ?? []).find((d) => d.tagName === 'prove-verify');
+  const element = manifest.modules
+    .flatMap((module) => module.declarations ?? [])
+    .find((d) => d.tagName === 'prove-verify');
   const typed = Object.fromEntries((element?.events ?? []).map((event) => [event.name, event.type?.text]));
   // ProveVerifyEventMap, the types pages get in HTMLElementEventMap, as published.
-  const map = /interface ProveVerifyEventMap \{([^}]*(?:\}[^}]*)*?)\n\}/.exec(readFileSync(path.join(ROOT, 'dist/events.d.ts'), 'utf8'))?.[1] ?? '';
+  const map =
+    /interface ProveVerifyEventMap \{([^}]*(?:\}[^}]*)*?)\n\}/.exec(
+      readFileSync(path.join(ROOT, 'dist/events.d.ts'), 'utf8'),
+    )?.[1] ?? '';
   const declared = Object.fromEntries([...map.matchAll(/'([\w-]+)': (.+);/g)].map((m) => [m[1], m[2]]));
   assert.equal(Object.keys(declared).length, 5);
   assert.deepEqual(typed, declared);
@@ -170,8 +187,18 @@ test('publint --strict finds nothing to say about the package', async () => {
 
 test('@arethetypeswrong/cli passes every entry point for ESM-only consumers (node16 from ESM, bundler)', () => {
   // --pack checks the tarball npm would publish, so it sees what a site installs.
-  const { status, output } = run(process.execPath, [bin('attw'), '--pack', '.', '--profile', 'esm-only', '--format', 'json']);
-  const report = JSON.parse(output.slice(output.indexOf('{'))) as { analysis: { entrypoints: Record<string, unknown> } };
+  const { status, output } = run(process.execPath, [
+    bin('attw'),
+    '--pack',
+    '.',
+    '--profile',
+    'esm-only',
+    '--format',
+    'json',
+  ]);
+  const report = JSON.parse(output.slice(output.indexOf('{'))) as {
+    analysis: { entrypoints: Record<string, unknown> };
+  };
   for (const entry of ['.', './element', './instant-link', './custom-elements.json']) {
     assert.ok(entry in report.analysis.entrypoints, `attw checked ${entry}`);
   }
@@ -185,7 +212,9 @@ test('dist/cdn/integrity.json holds the SRI hash (sha384) of every script in dis
     .filter((file) => file.endsWith('.js'))
     .map((file) => file.split(path.sep).join('/'));
   assert.deepEqual(Object.keys(listed).sort(), scripts.sort());
-  assert.ok(scripts.includes('prove-verify.js') && scripts.includes('prove-auth.js') && scripts.includes('metadata/1.js'));
+  assert.ok(
+    scripts.includes('prove-verify.js') && scripts.includes('prove-auth.js') && scripts.includes('metadata/1.js'),
+  );
   // Computed here as a browser does (Web Crypto), so a hash of a file changed after it was taken fails.
   for (const file of scripts) {
     const digest = await crypto.subtle.digest('SHA-384', readFileSync(path.join(dir, file)));
@@ -221,10 +250,12 @@ test('prove-verify-server packs its built modules, its README and licence, nothi
     'LICENSE',
     'README.md',
     'package.json',
-    ...[...sources('src/server', '.ts'), 'src/phone-rule.ts', 'src/name-rule.ts', 'src/retry-after.ts'].flatMap((file) => {
-      const built = file.replace(/^src\//, 'dist/').replace(/\.ts$/, '');
-      return [`${built}.js`, `${built}.d.ts`];
-    }),
+    ...[...sources('src/server', '.ts'), 'src/phone-rule.ts', 'src/name-rule.ts', 'src/retry-after.ts'].flatMap(
+      (file) => {
+        const built = file.replace(/^src\//, 'dist/').replace(/\.ts$/, '');
+        return [`${built}.js`, `${built}.d.ts`];
+      },
+    ),
   ].sort();
   assert.deepEqual(
     { unintended: listed.filter((f) => !intended.includes(f)), missing: intended.filter((f) => !listed.includes(f)) },
@@ -232,6 +263,9 @@ test('prove-verify-server packs its built modules, its README and licence, nothi
   );
   const { publint } = await import('publint');
   assert.deepEqual((await publint({ pkgDir: dir, strict: true })).messages, []);
-  const attw = spawnSync(process.execPath, [bin('attw'), '--pack', dir, '--profile', 'esm-only', '--format', 'json'], { cwd: ROOT, encoding: 'utf8' });
+  const attw = spawnSync(process.execPath, [bin('attw'), '--pack', dir, '--profile', 'esm-only', '--format', 'json'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   assert.equal(attw.status, 0, `${attw.stdout}${attw.stderr}`);
 });

@@ -76,7 +76,8 @@ async function sandboxStats(): Promise<{ sockets: number }> {
 }
 
 const events = (page: Page) => page.evaluate(() => (window as unknown as { seen: Seen[] }).seen);
-const problems = async (page: Page, id?: string) => (await events(page)).filter((e) => /-(error|failure)$/.test(e.type) && (id === undefined || e.id === id));
+const problems = async (page: Page, id?: string) =>
+  (await events(page)).filter((e) => /-(error|failure)$/.test(e.type) && (id === undefined || e.id === id));
 const rejections = (page: Page) => page.evaluate(() => (window as unknown as { rejections: string[] }).rejections);
 
 /** How every fault must end: `problems` -error/-failure events in all, no unhandled rejection, no page error. */
@@ -115,7 +116,12 @@ function startBodies(page: Page): unknown[] {
   return bodies;
 }
 
-const ADDY_START = { firstName: ADDY.firstName, lastName: ADDY.lastName, phoneNumber: ADDY.e164, possessionType: 'mobile' };
+const ADDY_START = {
+  firstName: ADDY.firstName,
+  lastName: ADDY.lastName,
+  phoneNumber: ADDY.e164,
+  possessionType: 'mobile',
+};
 
 async function nextCode(count: number): Promise<string> {
   const [message] = await stack.inbox.after(count);
@@ -149,10 +155,15 @@ describe('Faults of the page, with the real SDK', () => {
     await f.lastName.fill(ADDY.lastName);
     await seen(host.getByRole('combobox', { name: 'Country', exact: true }));
     await f.phone.fill(ADDY.phone);
-    await until('the number formatted by its numbering plan', async () => (await f.phone.inputValue()) === '(200) 100-4010');
+    await until(
+      'the number formatted by its numbering plan',
+      async () => (await f.phone.inputValue()) === '(200) 100-4010',
+    );
     await page.context().setOffline(true);
     await f.button('Verify').click();
-    await seen(f.alert.getByText('We couldn’t reach the server. Check your connection and try again.', { exact: true }));
+    await seen(
+      f.alert.getByText('We couldn’t reach the server. Check your connection and try again.', { exact: true }),
+    );
     assert.deepEqual(
       (await problems(page)).map((e) => [e.type, e.detail.code, e.detail.recoverable]),
       [['prove-verify-error', 'network', true]],
@@ -208,7 +219,10 @@ describe('Faults of the page, with the real SDK', () => {
   });
 
   test('the tab hidden for four minutes during the link wait: the link has expired on return, and a new link works', async () => {
-    const { page, errors } = await openPage(DESKTOP, '<prove-verify id="one" backend-url="/api" possession-type="desktop"></prove-verify>');
+    const { page, errors } = await openPage(
+      DESKTOP,
+      '<prove-verify id="one" backend-url="/api" possession-type="desktop"></prove-verify>',
+    );
     const host = page.locator('#one');
     const f = form(host);
     await page.clock.install();
@@ -258,7 +272,10 @@ describe('Faults of the page, with the real SDK', () => {
   });
 
   test('two elements running at once: each reads its own result (one person passes, the other does not)', async () => {
-    const { page, errors } = await openPage(IPHONE, `${MOBILE_ELEMENT}<prove-verify id="two" backend-url="/api" possession-type="mobile"></prove-verify>`);
+    const { page, errors } = await openPage(
+      IPHONE,
+      `${MOBILE_ELEMENT}<prove-verify id="two" backend-url="/api" possession-type="mobile"></prove-verify>`,
+    );
     const [one, two] = [page.locator('#one'), page.locator('#two')];
     await fill(one);
     // Same phone, another name: possession passes, Verified Users does not.
@@ -274,7 +291,9 @@ describe('Faults of the page, with the real SDK', () => {
     await seen(form(one).heading('Phone number verified'));
     await form(two).code.fill(second!.otp!);
     await seen(form(two).heading('We couldn’t verify this phone number'));
-    const outcomes = (await events(page)).filter((e) => /-(success|failure|error)$/.test(e.type)).map((e) => [e.id, e.type]);
+    const outcomes = (await events(page))
+      .filter((e) => /-(success|failure|error)$/.test(e.type))
+      .map((e) => [e.id, e.type]);
     assert.deepEqual(outcomes, [
       ['one', 'prove-verify-success'],
       ['two', 'prove-verify-failure'],

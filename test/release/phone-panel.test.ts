@@ -7,7 +7,16 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { type Stack, startStackAndBrowser } from '../e2e/support/stack.js';
-import { button, chooseFlow, openDemo, phoneMessages, phoneShowsCurrentFlow, seen, submitDetails, until } from '../e2e/support/page.js';
+import {
+  button,
+  chooseFlow,
+  openDemo,
+  phoneMessages,
+  phoneShowsCurrentFlow,
+  seen,
+  submitDetails,
+  until,
+} from '../e2e/support/page.js';
 
 let stack: Stack;
 let browser: Browser;
@@ -59,7 +68,9 @@ describe('the Simulated phone panel', () => {
     try {
       await page.goto(`${stack.appUrl}/cdn.html`);
       await seen(page.getByRole('heading', { name: 'Simulated phone', exact: true }));
-      await until('the CDN element to be defined', () => page.evaluate(() => customElements.get('prove-verify') !== undefined));
+      await until('the CDN element to be defined', () =>
+        page.evaluate(() => customElements.get('prove-verify') !== undefined),
+      );
       await newFlowClearsThePanel(page);
     } finally {
       await page.close();

@@ -39,7 +39,10 @@ const COMPILERS: Record<string, (dir: string) => [string, string[]]> = {
   // create-vite's vue-ts layout: tsconfig.json only references tsconfig.app.json, whose
   // vueCompilerOptions are the ones vue-tsc (and the editor) apply to the .vue files.
   vue: (dir) => ['vue-tsc', ['-p', path.join(dir, 'tsconfig.app.json')]],
-  svelte: (dir) => ['svelte-check', ['--workspace', dir, '--tsconfig', './tsconfig.json', '--output', 'machine', '--fail-on-warnings']],
+  svelte: (dir) => [
+    'svelte-check',
+    ['--workspace', dir, '--tsconfig', './tsconfig.json', '--output', 'machine', '--fail-on-warnings'],
+  ],
   // noEmit in its tsconfig: ngc type-checks the templates and writes nothing.
   angular: (dir) => ['ngc', ['-p', dir]],
   // Node's own resolution (NodeNext), with Node's types: the backend's snippets, Express and ioredis.
@@ -57,11 +60,16 @@ interface Compiled {
 function compile(stack: string, dir: string): Promise<Compiled> {
   const [command, args] = COMPILERS[stack]!(dir);
   return new Promise((resolve, reject) => {
-    execFile(path.join(BIN, command), args, { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') return reject(error);
-      // ngc colours its messages whether or not it writes to a terminal.
-      resolve({ ok: !error, output: stripVTControlCharacters(`${stdout}${stderr}`) });
-    });
+    execFile(
+      path.join(BIN, command),
+      args,
+      { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 16 << 20 },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== 'number') return reject(error);
+        // ngc colours its messages whether or not it writes to a terminal.
+        resolve({ ok: !error, output: stripVTControlCharacters(`${stdout}${stderr}`) });
+      },
+    );
   });
 }
 
@@ -88,15 +96,33 @@ const typos: [stack: string, file: string, from: string, to: string, reported: R
   // TypeScript accepts any hyphenated JSX attribute, so on the bare tag a misspelt event shows as
   // its handler's untyped parameter, and a misspelt attribute not at all: the wrapper checks both.
   ['react', 'intrinsic.tsx', 'onprove-verify-success=', 'onprove-verify-sucess=', /error TS7006/],
-  ['react', 'intrinsic.tsx', 'possession-type="desktop"', 'possession-type="laptop"', /Type '"laptop"' is not assignable/],
+  [
+    'react',
+    'intrinsic.tsx',
+    'possession-type="desktop"',
+    'possession-type="laptop"',
+    /Type '"laptop"' is not assignable/,
+  ],
   ['vue', 'Verify.vue', 'backend-url=', 'backend-ulr=', /'backendUlr' does not exist/],
   ['vue', 'Verify.vue', '@prove-verify-success=', '@prove-verify-sucess=', /'onProveVerifySucess' does not exist/],
   ['svelte', 'Verify.svelte', 'backend-url=', 'backend-ulr=', /'\\?"backend-ulr\\?"' does not exist/],
-  ['svelte', 'Verify.svelte', 'onprove-verify-success=', 'onprove-verify-sucess=', /'\\?"onprove-verify-sucess\\?"' does not exist/],
+  [
+    'svelte',
+    'Verify.svelte',
+    'onprove-verify-success=',
+    'onprove-verify-sucess=',
+    /'\\?"onprove-verify-sucess\\?"' does not exist/,
+  ],
   // prove-verify/angular: its inputs and outputs, checked by strictTemplates with no schema.
   // backendUrl is required, so a misspelt one is missing; a bound property no input claims is
   // checked against the DOM's.
-  ['angular', 'verify.component.ts', 'backendUrl=', 'backendURL=', /error NG8008: Required input 'backendUrl' from directive ProveVerify must be specified/],
+  [
+    'angular',
+    'verify.component.ts',
+    'backendUrl=',
+    'backendURL=',
+    /error NG8008: Required input 'backendUrl' from directive ProveVerify must be specified/,
+  ],
   [
     'angular',
     'verify.component.ts',
@@ -126,11 +152,29 @@ const typos: [stack: string, file: string, from: string, to: string, reported: R
     '(error)=',
     /error TS2345: Argument of type 'CustomEvent<ProveVerifyErrorDetail>' is not assignable to parameter of type 'CustomEvent<ProveVerifyResultDetail>'/,
   ],
-  ['angular', 'verify.component.ts', 'done($event)', 'dne($event)', /error TS2551: Property 'dne' does not exist on type 'VerifyComponent'/],
-  ['angular', 'verify.component.ts', 'imports: [ProveVerify],', 'imports: [],', /error NG8001: 'prove-verify' is not a known element/],
+  [
+    'angular',
+    'verify.component.ts',
+    'done($event)',
+    'dne($event)',
+    /error TS2551: Property 'dne' does not exist on type 'VerifyComponent'/,
+  ],
+  [
+    'angular',
+    'verify.component.ts',
+    'imports: [ProveVerify],',
+    'imports: [],',
+    /error NG8001: 'prove-verify' is not a known element/,
+  ],
   ['server', 'handlers.ts', 'pageOrigins:', 'pageOrigin:', /'pageOrigin' does not exist in type 'ProveVerifyOptions'/],
   ['server', 'hono.ts', '.remote.address', '.remote.adress', /Property 'adress' does not exist/],
-  ['server', 'express.ts', '{ clientAddress:', '{ clientAdress:', /'clientAdress' does not exist in type 'RequestContext'/],
+  [
+    'server',
+    'express.ts',
+    '{ clientAddress:',
+    '{ clientAdress:',
+    /'clientAdress' does not exist in type 'RequestContext'/,
+  ],
 ];
 
 /** The file a misspelt copy is written to, beside the fixture it copies. */
@@ -156,7 +200,10 @@ function withTypos(stack: string): string {
 /** The stack's fixtures that have misspelt copies, and every file the compiler may name in the copy. */
 function typoFiles(stack: string): { fixtures: string[]; all: string[] } {
   const fixtures = [...new Set(typos.filter(([typoStack]) => typoStack === stack).map(([, file]) => file))];
-  return { fixtures, all: [...fixtures, ...typos.flatMap(([typoStack], i) => (typoStack === stack ? [typoFile(i)] : []))] };
+  return {
+    fixtures,
+    all: [...fixtures, ...typos.flatMap(([typoStack], i) => (typoStack === stack ? [typoFile(i)] : []))],
+  };
 }
 
 /**
@@ -165,7 +212,8 @@ function typoFiles(stack: string): { fixtures: string[]; all: string[] } {
  */
 function reportsOn(output: string, file: string, files: string[]): string {
   const lines = output.split('\n');
-  const names = (line: string, name: string) => new RegExp(`(^|[\\s"/\\\\])${name.replace(/[.()[\]]/g, '\\$&')}\\b`).test(line);
+  const names = (line: string, name: string) =>
+    new RegExp(`(^|[\\s"/\\\\])${name.replace(/[.()[\]]/g, '\\$&')}\\b`).test(line);
   let current: string | undefined;
   return lines
     .filter((line) => {
@@ -181,7 +229,11 @@ function ensureBuilt() {
   const missing = BUILT.filter((file) => !existsSync(path.join(REPO_ROOT, file)));
   if (missing.length === 0) return;
   console.log(`# ${missing.join(', ')} missing: running \`npm run build\` once`);
-  assert.equal(spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' }).status, 0, 'npm run build failed');
+  assert.equal(
+    spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' }).status,
+    0,
+    'npm run build failed',
+  );
 }
 
 describe('framework fixtures (test/stacks) compile against the built package', () => {
@@ -194,7 +246,10 @@ describe('framework fixtures (test/stacks) compile against the built package', (
     const jobs = STACK_NAMES.flatMap((stack) => {
       const copy = withTypos(stack);
       copies.push(copy);
-      return [async () => clean.set(stack, await compile(stack, path.join(STACKS, stack))), async () => misspelt.set(stack, await compile(stack, copy))];
+      return [
+        async () => clean.set(stack, await compile(stack, path.join(STACKS, stack))),
+        async () => misspelt.set(stack, await compile(stack, copy)),
+      ];
     });
     await twoAtATime(jobs);
   });
@@ -218,7 +273,8 @@ describe('framework fixtures (test/stacks) compile against the built package', (
   it('in the misspelt copies, nothing is reported on the fixtures they copy', () => {
     for (const stack of STACK_NAMES) {
       const { fixtures, all } = typoFiles(stack);
-      for (const fixture of fixtures) assert.equal(reportsOn(misspelt.get(stack)!.output, fixture, all), '', `${stack}/${fixture}`);
+      for (const fixture of fixtures)
+        assert.equal(reportsOn(misspelt.get(stack)!.output, fixture, all), '', `${stack}/${fixture}`);
     }
   });
 });
@@ -285,7 +341,10 @@ describe("the docs' framework and backend snippets are the fixtures", () => {
     const block = docBlocks('docs/frameworks.md', 'Vue')[2]!;
     assert.match(block, /^\/\/ tsconfig\.app\.json\b/, 'the block names another file');
     const tsconfigApp = JSON.parse(readFileSync(path.join(STACKS, 'vue/tsconfig.app.json'), 'utf8'));
-    assert.deepEqual(JSON.parse(block.slice(block.indexOf('\n') + 1)).vueCompilerOptions, tsconfigApp.vueCompilerOptions);
+    assert.deepEqual(
+      JSON.parse(block.slice(block.indexOf('\n') + 1)).vueCompilerOptions,
+      tsconfigApp.vueCompilerOptions,
+    );
     // As create-vite lays it out: tsconfig.json compiles nothing itself, so options there do nothing.
     const tsconfig = JSON.parse(readFileSync(path.join(STACKS, 'vue/tsconfig.json'), 'utf8'));
     assert.deepEqual(tsconfig, { files: [], references: [{ path: './tsconfig.app.json' }] });
@@ -295,7 +354,8 @@ describe("the docs' framework and backend snippets are the fixtures", () => {
 describe("Vue's isCustomElement, as prove-verify/vite sets it through Vite's own config resolution", () => {
   const { descriptor } = parse(readFileSync(path.join(STACKS, 'vue/Verify.vue'), 'utf8'));
   const compiled = (compilerOptions: CompilerOptions) =>
-    compileTemplate({ source: descriptor.template!.content, filename: 'Verify.vue', id: 'verify', compilerOptions }).code;
+    compileTemplate({ source: descriptor.template!.content, filename: 'Verify.vue', id: 'verify', compilerOptions })
+      .code;
   const asElement = /createElementBlock\("prove-verify"/;
   const asComponent = /resolveComponent\("prove-verify"\)/;
 
@@ -334,15 +394,22 @@ describe('prove-verify/angular mirrors custom-elements.json', () => {
 
   it('has an input for each settable field and an output for each event, and nothing else', () => {
     const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, 'custom-elements.json'), 'utf8'));
-    const element = manifest.modules.flatMap((module: any) => module.declarations ?? []).find((declaration: any) => declaration.tagName === 'prove-verify');
+    const element = manifest.modules
+      .flatMap((module: any) => module.declarations ?? [])
+      .find((declaration: any) => declaration.tagName === 'prove-verify');
     const fields = element.members
-      .filter((member: any) => member.kind === 'field' && !member.static && !member.readonly && (member.privacy ?? 'public') === 'public')
+      .filter(
+        (member: any) =>
+          member.kind === 'field' && !member.static && !member.readonly && (member.privacy ?? 'public') === 'public',
+      )
       .map((member: any) => member.name);
     const events = element.events.map((event: any) => event.name.replace(/^prove-verify-/, ''));
     // What Angular reads of a library: the directive's declaration in its .d.ts, e.g.
     // `{ "backendUrl": { "alias": "backendUrl"; … }; … }, { "step": "step"; … }`.
     const declaration = readFileSync(path.join(REPO_ROOT, 'dist/angular/prove-verify.d.ts'), 'utf8');
-    const line = declaration.split('\n').find((text) => text.includes('ɵɵDirectiveDeclaration<ProveVerify, "prove-verify"'));
+    const line = declaration
+      .split('\n')
+      .find((text) => text.includes('ɵɵDirectiveDeclaration<ProveVerify, "prove-verify"'));
     assert.ok(line, 'no directive declaration for prove-verify in dist/angular/prove-verify.d.ts');
     const inputs = [...line.matchAll(/"(\w+)": \{ "alias"/g)].map((match) => match[1]);
     const outputs = [...line.matchAll(/"(\w+)": "\w+";/g)].map((match) => match[1]).filter((name) => name !== 'alias');
@@ -360,7 +427,9 @@ describe('prove-verify/react on a server (as Next.js renders a client component 
     const { ProveVerify } = await import(entry);
     const React = await import('react');
     const { renderToString } = await import('react-dom/server');
-    const html = renderToString(React.createElement(ProveVerify, { backendUrl: '/api', possessionType: 'mobile', onSuccess: () => {} }));
+    const html = renderToString(
+      React.createElement(ProveVerify, { backendUrl: '/api', possessionType: 'mobile', onSuccess: () => {} }),
+    );
     assert.equal(html, '<prove-verify></prove-verify>');
   });
 });

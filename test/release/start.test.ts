@@ -77,7 +77,8 @@ describe('demo/server/start.ts', () => {
       });
       assert.equal(verify.status, 200);
       // The access line is written once the response has finished: give it a moment to arrive.
-      for (let i = 0; i < 40 && !/POST \/api\/verify 200/.test(started.output()); i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 40 && !/POST \/api\/verify 200/.test(started.output()); i++)
+        await new Promise((r) => setTimeout(r, 50));
       const log = started.output().split('Ctrl-C to stop')[1]!;
       assert.match(log, /POST \/api\/verify 200/, 'the access log runs');
       assert.ok(!log.includes('2001004010') && !log.includes('Addy'), 'no phone number or name in the log');
@@ -91,7 +92,13 @@ describe('demo/server/start.ts', () => {
   test('with Prove credentials it starts no emulator and says which Prove it talks to', async () => {
     const port = await freeLoopbackPort();
     const started = run(
-      { ...noProve, PORT: String(port), PROVE_CLIENT_ID: 'cid', PROVE_CLIENT_SECRET: 'csecret', PROVE_WEBHOOK_SECRET: 'whsec_portal' },
+      {
+        ...noProve,
+        PORT: String(port),
+        PROVE_CLIENT_ID: 'cid',
+        PROVE_CLIENT_SECRET: 'csecret',
+        PROVE_WEBHOOK_SECRET: 'whsec_portal',
+      },
       /Ctrl-C to stop/,
     );
     try {
@@ -139,15 +146,24 @@ describe('demo/server/start.ts', () => {
 
   test('with Prove credentials but no PROVE_WEBHOOK_SECRET (or the demo one) it stops at startup', async () => {
     for (const secret of [undefined, 'whsec_demo_secret']) {
-      const started = run({ ...noProve, PROVE_CLIENT_ID: 'cid', PROVE_CLIENT_SECRET: 'csecret', PROVE_WEBHOOK_SECRET: secret }, /never/);
+      const started = run(
+        { ...noProve, PROVE_CLIENT_ID: 'cid', PROVE_CLIENT_SECRET: 'csecret', PROVE_WEBHOOK_SECRET: secret },
+        /never/,
+      );
       assert.equal(await started.exited, 1, String(secret));
-      assert.match(started.output(), secret ? /PROVE_WEBHOOK_SECRET is the public demo secret/ : /PROVE_WEBHOOK_SECRET is not set/);
+      assert.match(
+        started.output(),
+        secret ? /PROVE_WEBHOOK_SECRET is the public demo secret/ : /PROVE_WEBHOOK_SECRET is not set/,
+      );
       assert.doesNotMatch(started.output(), /Ctrl-C to stop/);
     }
   });
 
   test('an unknown PROVE_ENV stops it at startup with a clear message', async () => {
-    const started = run({ ...noProve, PROVE_CLIENT_ID: 'cid', PROVE_CLIENT_SECRET: 'csecret', PROVE_ENV: 'mars-1' }, /never/);
+    const started = run(
+      { ...noProve, PROVE_CLIENT_ID: 'cid', PROVE_CLIENT_SECRET: 'csecret', PROVE_ENV: 'mars-1' },
+      /never/,
+    );
     assert.equal(await started.exited, 1);
     assert.match(started.output(), /PROVE_ENV="mars-1" is not a Prove environment/);
   });

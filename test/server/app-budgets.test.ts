@@ -11,7 +11,16 @@ import { fromRateLimiter, memoryBudgetStore, type BudgetStore } from '../../src/
 import { DEFAULT_LIMITS } from '../../src/server/budgets.js';
 import { limitsFrom } from '../../demo/server/app/config.js';
 import { addressKey } from '../../src/server/client-address.js';
-import { ADDY, assertError, call, cookieOf, startAppOn, startStubProve, type Answer, type StubProve } from './app-helpers.js';
+import {
+  ADDY,
+  assertError,
+  call,
+  cookieOf,
+  startAppOn,
+  startStubProve,
+  type Answer,
+  type StubProve,
+} from './app-helpers.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12);
 const MINUTE = 60_000;
@@ -38,7 +47,8 @@ async function start(limits: Partial<LimitSettings> | null, more: AppOptions = {
   return app;
 }
 
-const startFlow = (app: RunningApp, from: string, phoneNumber: string = ADDY.phoneNumber) => call(app, '/api/verify', { ...ADDY, phoneNumber }, { from });
+const startFlow = (app: RunningApp, from: string, phoneNumber: string = ADDY.phoneNumber) =>
+  call(app, '/api/verify', { ...ADDY, phoneNumber }, { from });
 
 /** A started flow's cookie and flowId, for its status calls. */
 async function flowFrom(app: RunningApp, from: string, phoneNumber?: string) {
@@ -67,7 +77,11 @@ describe('text budgets (3 texts a start)', () => {
       assert.equal(answer.status, 200, `start ${i + 1}`);
     }
     tick(20 * MINUTE);
-    assertLimited(await startFlow(app, '127.0.9.2', '200-100-4010'), 40 * 60, /^Too many texts were sent to this phone number: try again in 40 minutes$/);
+    assertLimited(
+      await startFlow(app, '127.0.9.2', '200-100-4010'),
+      40 * 60,
+      /^Too many texts were sent to this phone number: try again in 40 minutes$/,
+    );
     assert.equal(stub.verifies.length, 5, 'the refused start never reached Prove');
     assert.equal((await startFlow(app, '127.0.9.2', '2001004011')).status, 200, 'another number is not limited');
     tick(40 * MINUTE);
@@ -77,8 +91,13 @@ describe('text budgets (3 texts a start)', () => {
   test('per client address: 9 texts are 3 starts; another address goes on', async () => {
     const app = await start({ textsPerAddress: 9 });
     // Different numbers, so only the address budget can refuse.
-    for (let i = 0; i < 3; i++) assert.equal((await startFlow(app, '127.0.0.2', `200100000${i}`)).status, 200, `start ${i + 1}`);
-    assertLimited(await startFlow(app, '127.0.0.2', '2001009999'), 3600, /^Too many verifications were started from your connection: try again in 60 minutes$/);
+    for (let i = 0; i < 3; i++)
+      assert.equal((await startFlow(app, '127.0.0.2', `200100000${i}`)).status, 200, `start ${i + 1}`);
+    assertLimited(
+      await startFlow(app, '127.0.0.2', '2001009999'),
+      3600,
+      /^Too many verifications were started from your connection: try again in 60 minutes$/,
+    );
     assert.equal(stub.verifies.length, 3);
     assert.equal((await startFlow(app, '127.0.0.3', '2001009999')).status, 200, 'another address');
     tick(60 * MINUTE);
@@ -87,8 +106,13 @@ describe('text budgets (3 texts a start)', () => {
 
   test('per network: the addresses of one /24 share its budget; another /24 has its own', async () => {
     const app = await start({ textsPerNetwork: 9, textsPerAddress: 60 });
-    for (const from of ['127.0.0.2', '127.0.0.3', '127.0.0.4']) assert.equal((await startFlow(app, from, `2001000${from.slice(-1)}00`)).status, 200, from);
-    assertLimited(await startFlow(app, '127.0.0.5', '2001000500'), 3600, /^Too many verifications were started from your network: try again in 60 minutes$/);
+    for (const from of ['127.0.0.2', '127.0.0.3', '127.0.0.4'])
+      assert.equal((await startFlow(app, from, `2001000${from.slice(-1)}00`)).status, 200, from);
+    assertLimited(
+      await startFlow(app, '127.0.0.5', '2001000500'),
+      3600,
+      /^Too many verifications were started from your network: try again in 60 minutes$/,
+    );
     assert.equal((await startFlow(app, '127.0.1.5', '2001000501')).status, 200, 'another /24');
     assert.equal(stub.verifies.length, 4);
   });
@@ -100,7 +124,11 @@ describe('text budgets (3 texts a start)', () => {
     const next = () => `2001000${String(++number).padStart(3, '0')}`;
     assert.equal((await startFlow(app, '127.0.0.2', next())).status, 200);
     assert.equal((await startFlow(app, '127.0.0.3', next())).status, 200);
-    assert.equal((await startFlow(app, '127.0.0.4', next())).status, 200, "the flooding network's start from the reserve");
+    assert.equal(
+      (await startFlow(app, '127.0.0.4', next())).status,
+      200,
+      "the flooding network's start from the reserve",
+    );
     for (let i = 5; i < 10; i++)
       assertLimited(
         await startFlow(app, `127.0.0.${i}`, next()),
@@ -119,13 +147,18 @@ describe('text budgets (3 texts a start)', () => {
     assert.equal((await startFlow(app, '127.0.0.2', '2001000001')).status, 200);
     assert.equal((await startFlow(app, '127.0.0.2', '2001000002')).status, 200);
     for (let i = 0; i < 5; i++) assertError(await startFlow(app, '127.0.0.2', '2001000003'), 429, 'rate_limited');
-    assert.equal((await startFlow(app, '127.0.0.3', '2001000004')).status, 200, 'the third of three starts (a sixth of 54 texts) is left for somebody else');
+    assert.equal(
+      (await startFlow(app, '127.0.0.3', '2001000004')).status,
+      200,
+      'the third of three starts (a sixth of 54 texts) is left for somebody else',
+    );
     assertLimited(await startFlow(app, '127.0.0.4', '2001000005'), 600, /on this site right now/);
   });
 
   test('invalid requests cost nothing: only a start that would reach Prove counts', async () => {
     const app = await start({ textsPerAddress: 3, textsPerPhone: 3 });
-    for (let i = 0; i < 5; i++) assertError(await call(app, '/api/verify', { ...ADDY, phoneNumber: '12' }, { from: '127.0.0.2' }), 400);
+    for (let i = 0; i < 5; i++)
+      assertError(await call(app, '/api/verify', { ...ADDY, phoneNumber: '12' }, { from: '127.0.0.2' }), 400);
     assert.equal((await startFlow(app, '127.0.0.2')).status, 200);
   });
 
@@ -141,7 +174,11 @@ describe('status calls', () => {
     const flow = await flowFrom(app, '127.0.0.2');
     for (let i = 0; i < 3; i++) assert.equal((await askStatus(app, flow)).status, 202);
     tick(MINUTE);
-    assertLimited(await askStatus(app, flow), 59 * 60, /^Too many status checks for this verification: try again in 59 minutes$/);
+    assertLimited(
+      await askStatus(app, flow),
+      59 * 60,
+      /^Too many status checks for this verification: try again in 59 minutes$/,
+    );
     assert.equal(stub.statuses.length, 3);
     assert.equal((await askStatus(app, await flowFrom(app, '127.0.0.2'))).status, 202);
   });
@@ -151,9 +188,21 @@ describe('status calls', () => {
     const first = await flowFrom(app, '127.0.0.2');
     const second = await flowFrom(app, '127.0.0.2');
     for (let i = 0; i < 10; i++)
-      assertError(await call(app, '/api/verify-status', { flowId: first.flowId }, { cookie: 'pv_session=nope', from: '127.0.0.2' }), 401);
+      assertError(
+        await call(
+          app,
+          '/api/verify-status',
+          { flowId: first.flowId },
+          { cookie: 'pv_session=nope', from: '127.0.0.2' },
+        ),
+        401,
+      );
     for (const flow of [first, first, second, second]) assert.equal((await askStatus(app, flow)).status, 202);
-    assertLimited(await askStatus(app, second), 3600, /^Too many status checks from your connection: try again in 60 minutes$/);
+    assertLimited(
+      await askStatus(app, second),
+      3600,
+      /^Too many status checks from your connection: try again in 60 minutes$/,
+    );
     assert.equal(stub.statuses.length, 4);
   });
 
@@ -197,7 +246,11 @@ describe('calls to Prove', () => {
     tick(200);
     assert.equal((await askStatus(app, second)).status, 202);
     stub.unifyStatus = { success: 'true', phoneNumber: '2001004010' };
-    assert.equal((await askStatus(app, first)).status, 202, 'unify-status said true, but the identity check had no call left');
+    assert.equal(
+      (await askStatus(app, first)).status,
+      202,
+      'unify-status said true, but the identity check had no call left',
+    );
     assert.deepEqual([stub.unifyStatuses.length, stub.identities.length], [4, 0]);
 
     tick(200);
@@ -234,7 +287,10 @@ describe('which address counts', () => {
     await call(direct, '/api/verify', ADDY, { from: '127.0.0.9', headers: forwarded });
     const oneProxy = await start({ textsPerAddress: 300 }, { budgetStore: recording, trustProxy: ['127.0.0.0/8'] });
     await call(oneProxy, '/api/verify', ADDY, { from: '127.0.0.9', headers: forwarded });
-    const twoProxies = await start({ textsPerAddress: 300 }, { budgetStore: recording, trustProxy: ['127.0.0.9', '198.51.100.0/24'] });
+    const twoProxies = await start(
+      { textsPerAddress: 300 },
+      { budgetStore: recording, trustProxy: ['127.0.0.9', '198.51.100.0/24'] },
+    );
     await call(twoProxies, '/api/verify', ADDY, { from: '127.0.0.9', headers: forwarded });
     await call(twoProxies, '/api/verify', ADDY, { from: '127.0.0.9' });
     assert.deepEqual(seen, ['127.0.0.9', '198.51.100.1', '203.0.113.7', '127.0.0.9']);
@@ -244,7 +300,10 @@ describe('which address counts', () => {
     const refuse = () => Promise.reject(new Error('connection refused'));
     const broken: BudgetStore = (spec) => ({ ...memoryBudgetStore(spec), take: refuse, peek: refuse });
     // A rate-limiter-flexible limiter whose database is down rejects with an Error, not a RateLimiterRes.
-    const down = { consume: () => Promise.reject(new Error('ECONNREFUSED')), get: () => Promise.reject(new Error('ECONNREFUSED')) };
+    const down = {
+      consume: () => Promise.reject(new Error('ECONNREFUSED')),
+      get: () => Promise.reject(new Error('ECONNREFUSED')),
+    };
     const failing: BudgetStore = () => fromRateLimiter(down as unknown as RateLimiterAbstract);
     for (const budgetStore of [broken, failing]) {
       const app = await start({ textsPerAddress: 30 }, { budgetStore });
@@ -334,7 +393,11 @@ describe('limits from the environment', () => {
       ['LIMIT_TEXTS_PER_ADDRESS', '-1', /LIMIT_TEXTS_PER_ADDRESS/],
       ['LIMIT_TEXTS_GLOBAL', '2', /^LIMIT_TEXTS_GLOBAL \/ limits\.textsGlobal must be 0 \(off\) or at least 3/],
       ['LIMIT_WINDOW_SECONDS', '0', /^LIMIT_WINDOW_SECONDS \/ limits\.windowMs must be at least 1 minute/],
-      ['LIMIT_STARTS_PER_PHONE', '10', /^LIMIT_STARTS_PER_PHONE is now LIMIT_TEXTS_PER_PHONE, counted in texts \(3 per start/],
+      [
+        'LIMIT_STARTS_PER_PHONE',
+        '10',
+        /^LIMIT_STARTS_PER_PHONE is now LIMIT_TEXTS_PER_PHONE, counted in texts \(3 per start/,
+      ],
       ['LIMIT_STARTS_PER_IP', '10', /^LIMIT_STARTS_PER_IP is now LIMIT_TEXTS_PER_ADDRESS/],
       ['LIMIT_STATUS_PER_SESSION', '10', /^LIMIT_STATUS_PER_SESSION is now LIMIT_STATUS_PER_FLOW$/],
     ] as const) {

@@ -20,13 +20,15 @@ const post = async (app: RunningApp, path: string, body: unknown, cookie?: strin
     headers: { 'Content-Type': 'application/json', ...(cookie ? { Cookie: cookie } : {}) },
     body: JSON.stringify(body),
   });
-  if (path === '/api/verify') flowIds.set(answer, ((await answer.clone().json()) as { flowId?: string }).flowId ?? 'none');
+  if (path === '/api/verify')
+    flowIds.set(answer, ((await answer.clone().json()) as { flowId?: string }).flowId ?? 'none');
   return answer;
 };
 
 const cookieOf = (res: Response) => res.headers.getSetCookie()[0]!.split(';')[0]!;
 /** The status call of the flow `started` answered, with its cookie. */
-const statusOf = (app: RunningApp, started: Response) => post(app, '/api/verify-status', { flowId: flowIds.get(started) }, cookieOf(started));
+const statusOf = (app: RunningApp, started: Response) =>
+  post(app, '/api/verify-status', { flowId: flowIds.get(started) }, cookieOf(started));
 
 describe('demo backend + the real sandbox emulator (flow verify-status)', () => {
   let emulator: EmulatorHandle;
@@ -68,7 +70,11 @@ describe('demo backend + the real sandbox emulator (flow verify-status)', () => 
   });
 
   test('a whole mobile flow: OTP 1234 through the client API, then success with an identityId', async () => {
-    const started = await post(app, '/api/verify', { ...ADDY, phoneNumber: '(200) 100-4010', possessionType: 'mobile' });
+    const started = await post(app, '/api/verify', {
+      ...ADDY,
+      phoneNumber: '(200) 100-4010',
+      possessionType: 'mobile',
+    });
     assert.equal(started.status, 200);
     const { authToken } = (await started.json()) as { authToken: string };
     const otpStart = await sandbox.client('mobile/otp/start', authToken, {});
@@ -91,10 +97,16 @@ describe('demo backend + the real sandbox emulator (flow verify-status)', () => 
   });
 
   test("the desktop Instant Link lands on the app's landing page, which claims no result", async () => {
-    const linksBefore = new Set(((await sandbox.messages(ADDY.phoneNumber)).body as Array<{ link?: string }>).map((m) => m.link));
+    const linksBefore = new Set(
+      ((await sandbox.messages(ADDY.phoneNumber)).body as Array<{ link?: string }>).map((m) => m.link),
+    );
     const started = await post(app, '/api/verify', { ...ADDY, possessionType: 'desktop' });
     const { authToken } = (await started.json()) as { authToken: string };
-    const linkStart = await sandbox.client('mobile/instantlink/start', authToken, { mobileNumber: null, isMobile: false, sourceIp: null });
+    const linkStart = await sandbox.client('mobile/instantlink/start', authToken, {
+      mobileNumber: null,
+      isMobile: false,
+      sourceIp: null,
+    });
     assert.equal(linkStart.status, 200, JSON.stringify(linkStart.body));
     const messages = (await sandbox.messages(ADDY.phoneNumber)).body as Array<{ link?: string }>;
     const link = messages.find((m) => m.link && !linksBefore.has(m.link))?.link;
@@ -148,7 +160,10 @@ describe('demo backend + the real sandbox emulator (flow verify-status)', () => 
 
   test("allowOTPRetry on (the demo's default): a wrong code can be entered again", async () => {
     const { answers, status, result } = await enterCodes(app, ['0000', '1234']);
-    assert.ok(answers[0] && typeof answers[0] === 'object' && 'data' in answers[0], `a recoverable refusal: ${JSON.stringify(answers[0])}`);
+    assert.ok(
+      answers[0] && typeof answers[0] === 'object' && 'data' in answers[0],
+      `a recoverable refusal: ${JSON.stringify(answers[0])}`,
+    );
     assert.deepEqual(answers[1], { next: 'done' });
     assert.equal(status, 200);
     assert.equal(result.success, true);
@@ -165,9 +180,17 @@ describe('demo backend + the real sandbox emulator (flow verify-status)', () => 
     });
     try {
       const { answers, status, result } = await enterCodes(strict, ['0000']);
-      assert.ok(answers[0] && typeof answers[0] === 'object' && 'error' in answers[0], `possession ends: ${JSON.stringify(answers[0])}`);
+      assert.ok(
+        answers[0] && typeof answers[0] === 'object' && 'error' in answers[0],
+        `possession ends: ${JSON.stringify(answers[0])}`,
+      );
       assert.equal(status, 200);
-      assert.deepEqual(result, { success: false, possessionResult: 'failed', verifyResult: 'not_applicable', phoneNumber: '+12001004010' });
+      assert.deepEqual(result, {
+        success: false,
+        possessionResult: 'failed',
+        verifyResult: 'not_applicable',
+        phoneNumber: '+12001004010',
+      });
     } finally {
       await strict.close();
     }
@@ -177,7 +200,11 @@ describe('demo backend + the real sandbox emulator (flow verify-status)', () => 
     await armFault('verify-refused');
     const started = await post(app, '/api/verify', { ...ADDY, possessionType: 'desktop' });
     assert.equal(started.status, 200);
-    assert.deepEqual(await started.json(), { success: false, possessionResult: 'not_applicable', verifyResult: 'failed' });
+    assert.deepEqual(await started.json(), {
+      success: false,
+      possessionResult: 'not_applicable',
+      verifyResult: 'failed',
+    });
     const cookie = cookieOf(started);
     assert.equal(cookie, 'pv_session=', 'the cookie is cleared');
     assert.equal((await post(app, '/api/verify-status', { flowId: 'f' }, cookie)).status, 401);
@@ -204,7 +231,9 @@ describe('demo backend + the real sandbox emulator (flow verify-status)', () => 
       body: JSON.stringify({ eventType: 'DISCONNECT' }),
     });
     assert.deepEqual(await sent.json(), { delivered: true, status: 200 });
-    const { events } = (await (await fetch(`${app.url}/api/webhook-events`)).json()) as { events: Array<Record<string, unknown>> };
+    const { events } = (await (await fetch(`${app.url}/api/webhook-events`)).json()) as {
+      events: Array<Record<string, unknown>>;
+    };
     assert.equal(events[0]!.eventType, 'DISCONNECT');
   });
 
@@ -237,7 +266,9 @@ describe("demo backend + an emulator holding Prove's rate limit", () => {
       limits: NO_LIMITS,
     });
     try {
-      const answers = await Promise.all(Array.from({ length: 6 }, () => post(app, '/api/verify', { ...ADDY, possessionType: 'mobile' })));
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, () => post(app, '/api/verify', { ...ADDY, possessionType: 'mobile' })),
+      );
       const limited = answers.filter((res) => res.status === 429);
       assert.ok(limited.length > 0, `some were limited: ${answers.map((r) => r.status).join(', ')}`);
       for (const res of limited) {
@@ -262,7 +293,11 @@ describe('demo backend + the real sandbox emulator (flow unify, the default)', (
 
   before(async () => {
     const appPort = await freeLoopbackPort();
-    emulator = await startEmulator({ port: 0, webhookUrl: `http://localhost:${appPort}/api/webhook`, webhookSecret: WEBHOOK_SECRET });
+    emulator = await startEmulator({
+      port: 0,
+      webhookUrl: `http://localhost:${appPort}/api/webhook`,
+      webhookSecret: WEBHOOK_SECRET,
+    });
     app = await startApp({
       port: appPort,
       prove: { baseUrl: emulator.url, clientId: 'demo-client-id', clientSecret: 'demo-client-secret' },
@@ -281,13 +316,19 @@ describe('demo backend + the real sandbox emulator (flow unify, the default)', (
 
   /** A desktop flow of `person` through its Instant Link; answers the verdict. */
   async function desktopFlow(person: typeof ADDY): Promise<Record<string, unknown>> {
-    const linksBefore = new Set(((await sandbox.messages(person.phoneNumber)).body as Array<{ link?: string }>).map((m) => m.link));
+    const linksBefore = new Set(
+      ((await sandbox.messages(person.phoneNumber)).body as Array<{ link?: string }>).map((m) => m.link),
+    );
     const started = await post(app, '/api/verify', { ...person, possessionType: 'desktop' });
     assert.equal(started.status, 200);
     const { authToken, changeNumber } = (await started.json()) as { authToken: string; changeNumber: string };
     assert.equal(changeNumber, 'in-flow');
     assert.equal((await statusOf(app, started)).status, 202);
-    const linkStart = await sandbox.client('mobile/instantlink/start', authToken, { mobileNumber: null, isMobile: false, sourceIp: null });
+    const linkStart = await sandbox.client('mobile/instantlink/start', authToken, {
+      mobileNumber: null,
+      isMobile: false,
+      sourceIp: null,
+    });
     assert.equal(linkStart.status, 200, JSON.stringify(linkStart.body));
     const messages = (await sandbox.messages(person.phoneNumber)).body as Array<{ link?: string }>;
     const link = messages.find((m) => m.link && !linksBefore.has(m.link))?.link;

@@ -14,7 +14,11 @@ before(async () => {
   stub = await startStubProve();
   app = await startAppOn(stub, {
     publicOrigin: 'https://verify.example.com',
-    allowedFinalTargetUrls: ['https://good.example/verify/', 'https://good.example/back?step=done', 'http://localhost:3000/landing'],
+    allowedFinalTargetUrls: [
+      'https://good.example/verify/',
+      'https://good.example/back?step=done',
+      'http://localhost:3000/landing',
+    ],
   });
 });
 after(async () => {
@@ -55,7 +59,10 @@ describe('finalTargetUrl', () => {
       assert.equal(answer.status, 200, `${asked}: ${answer.text}`);
       assert.equal(sentTarget(), sent, asked);
     }
-    assert.equal((await start({ possessionType: 'mobile', finalTargetUrl: 'https://good.example/verify/m' })).status, 200);
+    assert.equal(
+      (await start({ possessionType: 'mobile', finalTargetUrl: 'https://good.example/verify/m' })).status,
+      200,
+    );
     assert.equal(sentTarget(), 'https://good.example/verify/m');
   });
 
@@ -133,10 +140,10 @@ describe('finalTargetUrl', () => {
 
 describe('ALLOWED_FINAL_TARGET_URLS', () => {
   test('comma-separated exact URLs or path prefixes; anything else stops the app at startup', () => {
-    assert.deepEqual(parseTargetUrlList(' https://a.example/done , http://b.example:8080/v/,https://a.example/done', 'X'), [
-      'https://a.example/done',
-      'http://b.example:8080/v/',
-    ]);
+    assert.deepEqual(
+      parseTargetUrlList(' https://a.example/done , http://b.example:8080/v/,https://a.example/done', 'X'),
+      ['https://a.example/done', 'http://b.example:8080/v/'],
+    );
     assert.deepEqual(parseTargetUrlList(undefined, 'X'), []);
     assert.deepEqual(parseTargetUrlList('', 'X'), []);
     const bad: Array<[string, RegExp]> = [
@@ -153,7 +160,8 @@ describe('ALLOWED_FINAL_TARGET_URLS', () => {
     for (const [entry, message] of bad) {
       assert.throws(
         () => parseTargetUrlList(entry, 'ALLOWED_FINAL_TARGET_URLS'),
-        (e: Error) => e.name === 'ConfigError' && /^ALLOWED_FINAL_TARGET_URLS: /.test(e.message) && message.test(e.message),
+        (e: Error) =>
+          e.name === 'ConfigError' && /^ALLOWED_FINAL_TARGET_URLS: /.test(e.message) && message.test(e.message),
         entry,
       );
     }
@@ -162,9 +170,13 @@ describe('ALLOWED_FINAL_TARGET_URLS', () => {
   test('the old ALLOWED_FINAL_TARGET_ORIGINS is refused with a message naming the new variable', () => {
     assert.throws(
       () => allowedTargetUrlsFrom({ ALLOWED_FINAL_TARGET_ORIGINS: 'https://a.example' }),
-      (e: Error) => e.name === 'ConfigError' && /ALLOWED_FINAL_TARGET_ORIGINS is replaced by ALLOWED_FINAL_TARGET_URLS/.test(e.message),
+      (e: Error) =>
+        e.name === 'ConfigError' &&
+        /ALLOWED_FINAL_TARGET_ORIGINS is replaced by ALLOWED_FINAL_TARGET_URLS/.test(e.message),
     );
-    assert.deepEqual(allowedTargetUrlsFrom({ ALLOWED_FINAL_TARGET_URLS: 'https://a.example/v/' }), ['https://a.example/v/']);
+    assert.deepEqual(allowedTargetUrlsFrom({ ALLOWED_FINAL_TARGET_URLS: 'https://a.example/v/' }), [
+      'https://a.example/v/',
+    ]);
   });
 
   test('startApp reads the environment when no option is given', async () => {
@@ -172,14 +184,23 @@ describe('ALLOWED_FINAL_TARGET_URLS', () => {
     try {
       const other = await startAppOn(stub);
       try {
-        assert.equal((await call(other, '/api/verify', { ...ADDY, finalTargetUrl: 'https://from-env.example/x' })).status, 200);
+        assert.equal(
+          (await call(other, '/api/verify', { ...ADDY, finalTargetUrl: 'https://from-env.example/x' })).status,
+          200,
+        );
         assertError(await call(other, '/api/verify', { ...ADDY, finalTargetUrl: 'https://from-env.example/y' }), 400);
-        assertError(await call(other, '/api/verify', { ...ADDY, finalTargetUrl: 'https://good.example/verify/x' }), 400);
+        assertError(
+          await call(other, '/api/verify', { ...ADDY, finalTargetUrl: 'https://good.example/verify/x' }),
+          400,
+        );
       } finally {
         await other.close();
       }
       process.env.ALLOWED_FINAL_TARGET_URLS = 'https://from-env.example';
-      await assert.rejects(startAppOn(stub), (e: Error) => e.name === 'ConfigError' && /ALLOWED_FINAL_TARGET_URLS/.test(e.message));
+      await assert.rejects(
+        startAppOn(stub),
+        (e: Error) => e.name === 'ConfigError' && /ALLOWED_FINAL_TARGET_URLS/.test(e.message),
+      );
     } finally {
       delete process.env.ALLOWED_FINAL_TARGET_URLS;
     }

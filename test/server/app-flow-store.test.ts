@@ -6,7 +6,16 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AppOptions, RunningApp } from '../../demo/server/app/index.js';
 import { MemoryFlows } from '../../src/server/memory-flows.js';
-import { ADDY, assertError, call, cookieOf, startAppOn, startStubProve, type Answer, type StubProve } from './app-helpers.js';
+import {
+  ADDY,
+  assertError,
+  call,
+  cookieOf,
+  startAppOn,
+  startStubProve,
+  type Answer,
+  type StubProve,
+} from './app-helpers.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12);
 const MINUTE = 60_000;
@@ -32,7 +41,8 @@ async function start(options: AppOptions = {}): Promise<RunningApp> {
 
 const startFlow = (app: RunningApp, cookie?: string) => call(app, '/api/verify', ADDY, { cookie });
 const flowIdOf = (started: Answer) => (started.json() as { flowId: string }).flowId;
-const status = (app: RunningApp, cookie: string, flowId: string) => call(app, '/api/verify-status', { flowId }, { cookie });
+const status = (app: RunningApp, cookie: string, flowId: string) =>
+  call(app, '/api/verify-status', { flowId }, { cookie });
 /** A start's cookie and flowId. */
 async function started(app: RunningApp, cookie?: string): Promise<{ cookie: string; flowId: string }> {
   const answer = await startFlow(app, cookie);
@@ -85,7 +95,10 @@ describe('a full flow store', () => {
 
     const other = await start({ maxFlows: 1 });
     // Prove refuses the person at once: no flow kept, and the place is given back.
-    stub.nextVerify = { status: 200, body: { success: 'false', possessionResult: 'not_applicable', verifyResult: 'failed' } };
+    stub.nextVerify = {
+      status: 200,
+      body: { success: 'false', possessionResult: 'not_applicable', verifyResult: 'failed' },
+    };
     assert.equal((await startFlow(other)).status, 200);
     // Prove fails: the place is given back too.
     stub.nextVerify = { status: 500, body: { code: 8000, message: 'error at prove' } };
@@ -124,7 +137,13 @@ describe("a flow's verdict is read once", () => {
     stub.status = { success: 'true', possessionResult: 'success', verifyResult: 'success', identityId: 'id-1' };
     const verdict = await status(app, cookie, flowId);
     assert.equal(verdict.status, 200);
-    assert.deepEqual(verdict.json(), { success: true, possessionResult: 'success', verifyResult: 'success', phoneNumber: '+12001004010', identityId: 'id-1' });
+    assert.deepEqual(verdict.json(), {
+      success: true,
+      possessionResult: 'success',
+      verifyResult: 'success',
+      phoneNumber: '+12001004010',
+      identityId: 'id-1',
+    });
     assert.match(String(verdict.headers['set-cookie']), /^pv_session=;.*Max-Age=0/);
 
     const again = await status(app, cookie, flowId);
@@ -151,14 +170,20 @@ describe("a flow's verdict is read once", () => {
     assert.equal(verdicts.length, 1, `statuses: ${answers.map((answer) => answer.status).join(' ')}`);
     assert.equal((verdicts[0]!.json() as { success: boolean }).success, true);
     // Those that read the flow before it was taken asked Prove too, and are told it is over; later ones find no flow.
-    const over = answers.filter((answer) => answer.status !== 200).map((answer) => assertError(answer, 401, 'session_expired').message);
-    assert.ok(over.includes('This verification is already over: start again'), 'some calls raced the one that took the flow');
+    const over = answers
+      .filter((answer) => answer.status !== 200)
+      .map((answer) => assertError(answer, 401, 'session_expired').message);
+    assert.ok(
+      over.includes('This verification is already over: start again'),
+      'some calls raced the one that took the flow',
+    );
     assert.deepEqual(verified, [flowId]);
   });
 });
 
 describe('two flows of one browser (two elements or two tabs)', () => {
-  const statusOf = (app: RunningApp, cookie: string, flowId: string) => call(app, '/api/verify-status', { flowId }, { cookie });
+  const statusOf = (app: RunningApp, cookie: string, flowId: string) =>
+    call(app, '/api/verify-status', { flowId }, { cookie });
 
   test('each start answers its own flowId and a new key; each status call, with the latest cookie, reads its own flow, and the cookie stays until the last', async () => {
     const app = await start();
@@ -195,7 +220,11 @@ describe('two flows of one browser (two elements or two tabs)', () => {
     const plantedStart = await startFlow(app, planted);
     assert.notEqual(cookieOf(plantedStart), planted);
     assertError(await statusOf(app, planted, flowIdOf(plantedStart)), 401, 'session_expired');
-    assertError(await call(app, '/api/verify-status', { flowId: 'not an id!' }, { cookie: cookieOf(mine) }), 400, 'invalid_request');
+    assertError(
+      await call(app, '/api/verify-status', { flowId: 'not an id!' }, { cookie: cookieOf(mine) }),
+      400,
+      'invalid_request',
+    );
     assert.equal(stub.statuses.length, 0, 'Prove was never asked');
   });
 
@@ -209,7 +238,11 @@ describe('two flows of one browser (two elements or two tabs)', () => {
     assertError(await statusOf(app, attacker.cookie, victim.flowId), 401, 'session_expired');
     assertError(await statusOf(app, attacker.cookie, attacker.flowId), 401, 'session_expired');
     assert.equal(stub.statuses.length, 0, "the attacker's key reads nothing, not even its own flow any more");
-    assert.equal((await statusOf(app, victim.cookie, victim.flowId)).status, 200, "the victim's verdict is the victim's");
+    assert.equal(
+      (await statusOf(app, victim.cookie, victim.flowId)).status,
+      200,
+      "the victim's verdict is the victim's",
+    );
   });
 
   test('the status call names its flow: without a flowId it is a 400, and Prove is not asked', async () => {
@@ -224,7 +257,10 @@ describe('two flows of one browser (two elements or two tabs)', () => {
     const app = await start();
     const { cookie, flowId } = await started(app);
     for (const both of [`${cookie}; pv_session=${'B'.repeat(43)}`, `pv_session=${'B'.repeat(43)}; ${cookie}`]) {
-      assert.match(assertError(await statusOf(app, both, flowId), 400, 'invalid_request').message, /Two pv_session cookies.*clear this site's cookies/);
+      assert.match(
+        assertError(await statusOf(app, both, flowId), 400, 'invalid_request').message,
+        /Two pv_session cookies.*clear this site's cookies/,
+      );
       assertError(await startFlow(app, both), 400, 'invalid_request');
     }
     assert.equal(stub.statuses.length, 0);

@@ -9,7 +9,12 @@ import { createServer, request, type IncomingHttpHeaders, type IncomingMessage }
 import type { AddressInfo } from 'node:net';
 import { NO_LIMITS, startApp, type AppOptions, type RunningApp } from '../../demo/server/app/index.js';
 
-export const ADDY = { firstName: 'Addy', lastName: 'Epinay', phoneNumber: '2001004010', possessionType: 'desktop' } as const;
+export const ADDY = {
+  firstName: 'Addy',
+  lastName: 'Epinay',
+  phoneNumber: '2001004010',
+  possessionType: 'desktop',
+} as const;
 
 export interface StubProve {
   url: string;
@@ -170,7 +175,9 @@ export function call(app: RunningApp, path: string, body?: unknown, options: Pos
         agent: false,
         localAddress: options.from,
         headers: {
-          ...(payload !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) } : {}),
+          ...(payload !== undefined
+            ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) }
+            : {}),
           ...(options.cookie ? { Cookie: options.cookie } : {}),
           ...options.headers,
         },

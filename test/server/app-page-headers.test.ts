@@ -56,7 +56,11 @@ describe('demo pages', () => {
       assert.deepEqual(csp.get('base-uri'), ["'none'"], page);
       assert.deepEqual(csp.get('form-action'), ["'none'"], page);
       assert.doesNotMatch(scripts.join(' '), /unsafe/, page);
-      assert.doesNotMatch(String(answer.headers['content-security-policy']), /unsafe-eval|unsafe-hashes|\*(?!\.)/, page);
+      assert.doesNotMatch(
+        String(answer.headers['content-security-policy']),
+        /unsafe-eval|unsafe-hashes|\*(?!\.)/,
+        page,
+      );
       assert.equal(answer.headers['x-frame-options'], 'DENY', page);
       assert.equal(answer.headers['referrer-policy'], 'no-referrer', page);
       assert.equal(answer.headers['x-content-type-options'], 'nosniff', page);
@@ -76,7 +80,12 @@ describe('demo pages', () => {
     const emulator = directives(String((await call(emulatorApp, '/')).headers['content-security-policy']));
     assert.deepEqual(emulator.get('connect-src'), ["'self'", 'http://localhost:8081', 'ws://localhost:8081']);
     const prove = directives(String((await call(proveApp, '/')).headers['content-security-policy']));
-    assert.deepEqual(prove.get('connect-src'), ["'self'", 'https://*.proveapis.com', 'wss://*.proveapis.com', ...PROVE_MOBILE_AUTH_HOSTS]);
+    assert.deepEqual(prove.get('connect-src'), [
+      "'self'",
+      'https://*.proveapis.com',
+      'wss://*.proveapis.com',
+      ...PROVE_MOBILE_AUTH_HOSTS,
+    ]);
     assert.ok(prove.get('connect-src')!.includes('https://auth.svcs.verizon.com:22790'), "Verizon's Mobile Auth host");
   });
 

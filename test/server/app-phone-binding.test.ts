@@ -50,17 +50,31 @@ describe('the verdict names the phone Prove proved', () => {
    */
   async function swappedFlow(app: RunningApp, person: { firstName: string; lastName: string }, swapTo: string) {
     heard.length = 0;
-    const started = await call(app, '/api/verify', { ...person, phoneNumber: STARTED, possessionType: 'desktop' }, { headers: { Origin: app.url } });
+    const started = await call(
+      app,
+      '/api/verify',
+      { ...person, phoneNumber: STARTED, possessionType: 'desktop' },
+      { headers: { Origin: app.url } },
+    );
     assert.equal(started.status, 200);
     const { authToken, flowId } = started.json() as { authToken: string; flowId: string };
     const before = ((await sandbox.messages(swapTo)).body as unknown[]).length;
-    const send = await sandbox.client('mobile/instantlink/start', authToken, { mobileNumber: swapTo, isMobile: false, sourceIp: null });
+    const send = await sandbox.client('mobile/instantlink/start', authToken, {
+      mobileNumber: swapTo,
+      isMobile: false,
+      sourceIp: null,
+    });
     assert.equal(send.status, 200, JSON.stringify(send.body));
     const messages = (await sandbox.messages(swapTo)).body as { link?: string }[];
     assert.equal(messages.length, before + 1, 'the link went to the new phone');
     assert.equal(((await sandbox.messages(STARTED)).body as unknown[]).length, 0, 'nothing went to the started phone');
     await sandbox.openLink(messages.at(-1)!.link!);
-    const status = await call(app, '/api/verify-status', { flowId }, { cookie: cookieOf(started), headers: { Origin: app.url } });
+    const status = await call(
+      app,
+      '/api/verify-status',
+      { flowId },
+      { cookie: cookieOf(started), headers: { Origin: app.url } },
+    );
     assert.equal(status.status, 200);
     return { verdict: status.json() as Record<string, unknown>, flowId };
   }

@@ -1,7 +1,14 @@
 // The demo backend's Prove REST client and its configuration, with an injected fetch and clock.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ProveClient, ProveHttpError, ProveNetworkError, ProveRateLimitError, ProveResponseError, ProveTimeoutError } from '../../src/server/prove-client.js';
+import {
+  ProveClient,
+  ProveHttpError,
+  ProveNetworkError,
+  ProveRateLimitError,
+  ProveResponseError,
+  ProveTimeoutError,
+} from '../../src/server/prove-client.js';
 import { allowOtpRetryFrom, ConfigError, proveFlowFrom, resolveProveConfig } from '../../demo/server/app/config.js';
 
 type Reply = { status?: number; body: unknown; delayMs?: number; headers?: Record<string, string> } | Error;
@@ -19,7 +26,12 @@ function scriptedFetch(script: Record<string, Array<Reply> | ((n: number) => Rep
   const counts = new Map<string, number>();
   const fetchImpl = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     const url = new URL(String(input));
-    calls.push({ url: url.href, method: init.method ?? 'GET', headers: new Headers(init.headers), body: String(init.body ?? '') });
+    calls.push({
+      url: url.href,
+      method: init.method ?? 'GET',
+      headers: new Headers(init.headers),
+      body: String(init.body ?? ''),
+    });
     const n = (counts.get(url.pathname) ?? 0) + 1;
     counts.set(url.pathname, n);
     const entry = script[url.pathname];
@@ -36,9 +48,16 @@ function scriptedFetch(script: Record<string, Array<Reply> | ((n: number) => Rep
       });
     }
     const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
-    return new Response(text, { status: reply.status ?? 200, headers: { 'Content-Type': 'application/json', ...reply.headers } });
+    return new Response(text, {
+      status: reply.status ?? 200,
+      headers: { 'Content-Type': 'application/json', ...reply.headers },
+    });
   };
-  return { fetch: fetchImpl as typeof fetch, calls, count: (path: string) => calls.filter((c) => new URL(c.url).pathname === path).length };
+  return {
+    fetch: fetchImpl as typeof fetch,
+    calls,
+    count: (path: string) => calls.filter((c) => new URL(c.url).pathname === path).length,
+  };
 }
 
 const token = (n: number, expiresIn = 3600): Reply => ({
@@ -52,10 +71,21 @@ const VERIFY_OK = {
   success: 'pending',
 };
 const STATUS_OK = { success: 'true', possessionResult: 'success', verifyResult: 'success', identityId: 'id-1' };
-const REQUEST = { firstName: 'Addy', lastName: 'Epinay', phoneNumber: '+12001004010', possessionType: 'mobile' as const };
+const REQUEST = {
+  firstName: 'Addy',
+  lastName: 'Epinay',
+  phoneNumber: '+12001004010',
+  possessionType: 'mobile' as const,
+};
 
 function client(fetchImpl: typeof fetch, extra: Partial<ConstructorParameters<typeof ProveClient>[0]> = {}) {
-  return new ProveClient({ baseUrl: 'https://prove.test/', clientId: 'id', clientSecret: 's3cret', fetch: fetchImpl, ...extra });
+  return new ProveClient({
+    baseUrl: 'https://prove.test/',
+    clientId: 'id',
+    clientSecret: 's3cret',
+    fetch: fetchImpl,
+    ...extra,
+  });
 }
 
 describe('ProveClient', () => {
@@ -110,7 +140,10 @@ describe('ProveClient', () => {
       '/v3/verify': [{ body: VERIFY_OK }],
     });
     const prove = client(fake.fetch);
-    await assert.rejects(prove.v3Verify(REQUEST), (e) => e instanceof ProveHttpError && e.endpoint === '/token' && e.status === 500);
+    await assert.rejects(
+      prove.v3Verify(REQUEST),
+      (e) => e instanceof ProveHttpError && e.endpoint === '/token' && e.status === 500,
+    );
     assert.deepEqual(await prove.v3Verify(REQUEST), VERIFY_OK);
   });
 
@@ -127,7 +160,10 @@ describe('ProveClient', () => {
     const prove = client(fake.fetch);
     assert.deepEqual(await prove.v3Verify(REQUEST), VERIFY_OK);
     assert.equal(fake.count('/token'), 2);
-    await assert.rejects(prove.v3Verify(REQUEST), (e) => e instanceof ProveHttpError && e.status === 401 && e.code === 8002);
+    await assert.rejects(
+      prove.v3Verify(REQUEST),
+      (e) => e instanceof ProveHttpError && e.status === 401 && e.code === 8002,
+    );
     assert.equal(fake.count('/v3/verify'), 4, 'exactly one retry per call');
   });
 
@@ -150,7 +186,10 @@ describe('ProveClient', () => {
       return true;
     });
     await assert.rejects(prove.v3Verify(REQUEST), (e) => e instanceof ProveHttpError && e.code === 1003);
-    await assert.rejects(prove.v3Verify(REQUEST), (e) => e instanceof ProveHttpError && e.status === 500 && e.code === undefined);
+    await assert.rejects(
+      prove.v3Verify(REQUEST),
+      (e) => e instanceof ProveHttpError && e.status === 500 && e.code === undefined,
+    );
   });
 
   test("answers are validated: results are strings from Prove's list", async () => {
@@ -180,7 +219,11 @@ describe('ProveClient', () => {
       identityId: undefined,
     });
     const pending = await prove.v3VerifyStatus({ correlationId: 'c' });
-    assert.deepEqual(pending, { success: 'pending', possessionResult: 'pending', verifyResult: 'pending' }, 'unknown fields dropped');
+    assert.deepEqual(
+      pending,
+      { success: 'pending', possessionResult: 'pending', verifyResult: 'pending' },
+      'unknown fields dropped',
+    );
   });
 
   test('a verify answer without an authToken is a refusal only when success is "false"', async () => {
@@ -211,7 +254,9 @@ describe('ProveClient', () => {
   test('"not applicable" (with a space, as some of Prove\'s docs spell it) is read as not_applicable', async () => {
     const fake = scriptedFetch({
       '/token': (n) => token(n),
-      '/v3/verify-status': [{ body: { success: 'false', possessionResult: 'not applicable', verifyResult: 'not applicable' } }],
+      '/v3/verify-status': [
+        { body: { success: 'false', possessionResult: 'not applicable', verifyResult: 'not applicable' } },
+      ],
     });
     const status = await client(fake.fetch).v3VerifyStatus({ correlationId: 'c' });
     assert.deepEqual(
@@ -260,7 +305,9 @@ describe('ProveClient', () => {
   });
 
   test('a bad token answer is a ProveResponseError', async () => {
-    const fake = scriptedFetch({ '/token': [{ body: { access_token: 'x', token_type: 'MAC', expires_in: 3600 } }, { body: { access_token: 'x' } }] });
+    const fake = scriptedFetch({
+      '/token': [{ body: { access_token: 'x', token_type: 'MAC', expires_in: 3600 } }, { body: { access_token: 'x' } }],
+    });
     const prove = client(fake.fetch);
     await assert.rejects(prove.accessToken(), ProveResponseError);
     await assert.rejects(prove.accessToken(), ProveResponseError);
@@ -273,7 +320,10 @@ describe('ProveClient', () => {
     assert.ok(Date.now() - started < 2_000, 'gave up on time');
 
     const down = scriptedFetch({ '/token': [new TypeError('fetch failed')] });
-    await assert.rejects(client(down.fetch).v3Verify(REQUEST), (e) => e instanceof ProveNetworkError && e.cause instanceof TypeError);
+    await assert.rejects(
+      client(down.fetch).v3Verify(REQUEST),
+      (e) => e instanceof ProveNetworkError && e.cause instanceof TypeError,
+    );
   });
 
   test("a caller's abort signal cancels the call", async () => {
@@ -298,8 +348,14 @@ describe('resolveProveConfig', () => {
 
   test('the emulator runs under NODE_ENV=production or on a host other machines reach only when PROVE_EMULATOR=1 says so', () => {
     const refused: Array<[Record<string, string>, RegExp]> = [
-      [{ NODE_ENV: 'production' }, /while NODE_ENV is production: set PROVE_CLIENT_ID and PROVE_CLIENT_SECRET to use Prove, or PROVE_EMULATOR=1/],
-      [{ HOST: '0.0.0.0' }, /while HOST is "0\.0\.0\.0", which other machines can reach: .*PROVE_EMULATOR=1 to run the emulator anyway/],
+      [
+        { NODE_ENV: 'production' },
+        /while NODE_ENV is production: set PROVE_CLIENT_ID and PROVE_CLIENT_SECRET to use Prove, or PROVE_EMULATOR=1/,
+      ],
+      [
+        { HOST: '0.0.0.0' },
+        /while HOST is "0\.0\.0\.0", which other machines can reach: .*PROVE_EMULATOR=1 to run the emulator anyway/,
+      ],
       [{ HOST: '::' }, /HOST is "::"/],
       [{ HOST: '192.168.1.20' }, /HOST is "192\.168\.1\.20"/],
       [{ HOST: 'demo.example.com' }, /HOST is "demo\.example\.com"/],
@@ -311,12 +367,21 @@ describe('resolveProveConfig', () => {
         () => resolveProveConfig(env),
         (e) =>
           e instanceof ConfigError &&
-          /^PROVE_CLIENT_ID and PROVE_CLIENT_SECRET are not set, so the demo would run its local emulator/.test(e.message) &&
+          /^PROVE_CLIENT_ID and PROVE_CLIENT_SECRET are not set, so the demo would run its local emulator/.test(
+            e.message,
+          ) &&
           message.test(e.message),
         JSON.stringify(env),
       );
     }
-    for (const env of [{}, { HOST: 'localhost' }, { HOST: '127.0.0.1' }, { HOST: '::1' }, { HOST: '[::1]' }, { NODE_ENV: 'development' }]) {
+    for (const env of [
+      {},
+      { HOST: 'localhost' },
+      { HOST: '127.0.0.1' },
+      { HOST: '::1' },
+      { HOST: '[::1]' },
+      { NODE_ENV: 'development' },
+    ]) {
       assert.equal(resolveProveConfig(env).mode, 'emulator', JSON.stringify(env));
     }
     for (const env of [
@@ -325,13 +390,28 @@ describe('resolveProveConfig', () => {
     ]) {
       assert.equal(resolveProveConfig(env).mode, 'emulator', JSON.stringify(env));
     }
-    assert.throws(() => resolveProveConfig({ NODE_ENV: 'production', PROVE_EMULATOR: 'yes' }), /PROVE_EMULATOR="yes" is not a boolean/);
+    assert.throws(
+      () => resolveProveConfig({ NODE_ENV: 'production', PROVE_EMULATOR: 'yes' }),
+      /PROVE_EMULATOR="yes" is not a boolean/,
+    );
     assert.throws(
       () => resolveProveConfig({ PROVE_CLIENT_ID: 'cid', PROVE_CLIENT_SECRET: 'csecret', PROVE_EMULATOR: '1' }),
-      (e) => e instanceof ConfigError && /PROVE_EMULATOR=1 asks for the local emulator, but PROVE_CLIENT_ID and PROVE_CLIENT_SECRET are set/.test(e.message),
+      (e) =>
+        e instanceof ConfigError &&
+        /PROVE_EMULATOR=1 asks for the local emulator, but PROVE_CLIENT_ID and PROVE_CLIENT_SECRET are set/.test(
+          e.message,
+        ),
     );
     // Prove itself needs no such word: credentials under NODE_ENV=production on 0.0.0.0 are what production is.
-    assert.equal(resolveProveConfig({ PROVE_CLIENT_ID: 'cid', PROVE_CLIENT_SECRET: 'csecret', NODE_ENV: 'production', HOST: '0.0.0.0' }).mode, 'prove-sandbox');
+    assert.equal(
+      resolveProveConfig({
+        PROVE_CLIENT_ID: 'cid',
+        PROVE_CLIENT_SECRET: 'csecret',
+        NODE_ENV: 'production',
+        HOST: '0.0.0.0',
+      }).mode,
+      'prove-sandbox',
+    );
   });
 
   test("credentials: Prove's sandbox by default, production with PROVE_ENV=prod-us", () => {
@@ -369,7 +449,10 @@ describe('resolveProveConfig', () => {
       () => resolveProveConfig({ PROVE_CLIENT_ID: 'cid', PROVE_CLIENT_SECRET: 'csecret', PROVE_ENV: 'eu-west-1' }),
       (e) => e instanceof ConfigError && /eu-west-1/.test(e.message) && !e.message.includes('csecret'),
     );
-    assert.throws(() => resolveProveConfig({ PROVE_CLIENT_ID: 'cid', PROVE_CLIENT_SECRET: 'x', PROVE_ENV: 'toString' }), ConfigError);
+    assert.throws(
+      () => resolveProveConfig({ PROVE_CLIENT_ID: 'cid', PROVE_CLIENT_SECRET: 'x', PROVE_ENV: 'toString' }),
+      ConfigError,
+    );
     assert.throws(() => resolveProveConfig({ PROVE_CLIENT_ID: 'cid' }), /PROVE_CLIENT_SECRET/);
     assert.throws(
       () => resolveProveConfig({ PROVE_CLIENT_SECRET: 'csecret' }),
@@ -382,15 +465,18 @@ describe('allowOtpRetryFrom (PROVE_ALLOW_OTP_RETRY)', () => {
   test('true unless set: true/false/1/0 in any case, blank means unset', () => {
     assert.equal(allowOtpRetryFrom({}), true);
     assert.equal(allowOtpRetryFrom({ PROVE_ALLOW_OTP_RETRY: '  ' }), true);
-    for (const value of ['true', 'TRUE', 'True', '1', ' 1 ']) assert.equal(allowOtpRetryFrom({ PROVE_ALLOW_OTP_RETRY: value }), true, value);
-    for (const value of ['false', 'FALSE', 'False', '0', ' 0 ']) assert.equal(allowOtpRetryFrom({ PROVE_ALLOW_OTP_RETRY: value }), false, value);
+    for (const value of ['true', 'TRUE', 'True', '1', ' 1 '])
+      assert.equal(allowOtpRetryFrom({ PROVE_ALLOW_OTP_RETRY: value }), true, value);
+    for (const value of ['false', 'FALSE', 'False', '0', ' 0 '])
+      assert.equal(allowOtpRetryFrom({ PROVE_ALLOW_OTP_RETRY: value }), false, value);
   });
 
   test('anything else is a ConfigError naming the variable', () => {
     for (const value of ['yes', 'no', 'on', 'off', '2', '01', 't', 'null']) {
       assert.throws(
         () => allowOtpRetryFrom({ PROVE_ALLOW_OTP_RETRY: value }),
-        (e) => e instanceof ConfigError && /PROVE_ALLOW_OTP_RETRY/.test(e.message) && /true, false, 1 or 0/.test(e.message),
+        (e) =>
+          e instanceof ConfigError && /PROVE_ALLOW_OTP_RETRY/.test(e.message) && /true, false, 1 or 0/.test(e.message),
         value,
       );
     }

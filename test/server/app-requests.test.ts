@@ -23,7 +23,8 @@ beforeEach(() => {
 });
 
 const port = () => new URL(app.url).port;
-const withHeaders = (path: string, headers: Record<string, string>, body: unknown = ADDY, cookie?: string) => call(app, path, body, { headers, cookie });
+const withHeaders = (path: string, headers: Record<string, string>, body: unknown = ADDY, cookie?: string) =>
+  call(app, path, body, { headers, cookie });
 
 describe('POST /api/* checks where the request comes from', () => {
   test('a page of another origin is refused with 403 on every POST, before anything else happens', async () => {
@@ -48,13 +49,23 @@ describe('POST /api/* checks where the request comes from', () => {
     }
     // DNS rebinding: the attacker's name resolves to this server, so Host matches the Origin.
     const rebound = `rebind.example:${port()}`;
-    assertError(await withHeaders('/api/verify', { Origin: `http://${rebound}`, Host: rebound }), 403, 'forbidden_origin');
+    assertError(
+      await withHeaders('/api/verify', { Origin: `http://${rebound}`, Host: rebound }),
+      403,
+      'forbidden_origin',
+    );
     assert.equal(stub.verifies.length + stub.statuses.length, 0, 'Prove was never called');
     assert.equal((await call(app, '/api/verify-status', { flowId }, { cookie })).status, 202, 'the flow is untouched');
   });
 
   test("the app's own origins are taken: PUBLIC_ORIGIN, the address it listens on and its loopback names", async () => {
-    for (const origin of ['https://verify.example.com', app.url, `http://localhost:${port()}`, `http://[::1]:${port()}`, `http://127.0.0.1:${port()}`]) {
+    for (const origin of [
+      'https://verify.example.com',
+      app.url,
+      `http://localhost:${port()}`,
+      `http://[::1]:${port()}`,
+      `http://127.0.0.1:${port()}`,
+    ]) {
       const answer = await withHeaders('/api/verify', { Origin: origin, 'Sec-Fetch-Site': 'same-origin' });
       assert.equal(answer.status, 200, `${origin}: ${answer.text}`);
     }
@@ -82,7 +93,10 @@ describe('POST /api/* checks where the request comes from', () => {
       'http://[::1]:8080',
       'http://localhost:8080',
     ]);
-    assert.deepEqual([...ownOrigins('https://verify.example.com', 'http://10.0.0.5:8080')].sort(), ['http://10.0.0.5:8080', 'https://verify.example.com']);
+    assert.deepEqual([...ownOrigins('https://verify.example.com', 'http://10.0.0.5:8080')].sort(), [
+      'http://10.0.0.5:8080',
+      'https://verify.example.com',
+    ]);
     assert.ok(ownOrigins('http://localhost', 'http://localhost').has('http://127.0.0.1'), 'port 80 has no :port');
   });
 });
@@ -123,7 +137,19 @@ describe('names', () => {
   });
 
   test('names in any script pass, joiners included', async () => {
-    for (const firstName of ['José', 'Zoë', 'محمد', 'יעל', 'मीनाक्षी', 'می\u200Cخواهم', '李', 'Nguyễn', "O'Brien", 'Anne-Marie', '👩\u200D💻']) {
+    for (const firstName of [
+      'José',
+      'Zoë',
+      'محمد',
+      'יעל',
+      'मीनाक्षी',
+      'می\u200Cخواهم',
+      '李',
+      'Nguyễn',
+      "O'Brien",
+      'Anne-Marie',
+      '👩\u200D💻',
+    ]) {
       const answer = await call(app, '/api/verify', { ...ADDY, firstName });
       assert.equal(answer.status, 200, `${firstName}: ${answer.text}`);
       assert.equal(stub.verifies.at(-1)!.firstName, firstName);

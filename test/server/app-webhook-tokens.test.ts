@@ -11,7 +11,10 @@ const T0 = Date.UTC(2026, 0, 1, 12); // the app's clock, in ms
 const S0 = T0 / 1000;
 
 /** A token Prove-style, its claims relative to T0 in seconds; `null` leaves a claim out. */
-function token(claims: { iat?: number | null; exp?: number | null; jti?: string | null } = {}, secret = SECRET): Promise<string> {
+function token(
+  claims: { iat?: number | null; exp?: number | null; jti?: string | null } = {},
+  secret = SECRET,
+): Promise<string> {
   const jwt = new SignJWT(claims.jti === null ? {} : { jti: claims.jti ?? randomUUID() })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuer('Prove Identity');
@@ -42,7 +45,8 @@ async function refused(res: Response, status: number, message: RegExp): Promise<
   assert.match(body.message, message);
 }
 
-const events = async (app: RunningApp) => ((await (await fetch(`${app.url}/api/webhook-events`)).json()) as { events: unknown[] }).events.length;
+const events = async (app: RunningApp) =>
+  ((await (await fetch(`${app.url}/api/webhook-events`)).json()) as { events: unknown[] }).events.length;
 
 let clock = T0;
 const running: RunningApp[] = [];
@@ -74,7 +78,11 @@ describe('webhook token claims', () => {
     await refused(await deliver(app, await token({ iat: -400, exp: -31 })), 401, /expired/);
     assert.equal(await events(app), 0, 'nothing refused was stored');
 
-    assert.equal((await deliver(app, await token({ iat: -629, exp: 3600 }))).status, 200, 'just under 10 minutes (with the tolerance)');
+    assert.equal(
+      (await deliver(app, await token({ iat: -629, exp: 3600 }))).status,
+      200,
+      'just under 10 minutes (with the tolerance)',
+    );
     assert.equal((await deliver(app, await token({ iat: 20 }))).status, 200, 'a clock 20 s ahead is skew');
     assert.equal((await deliver(app, await token({ jti: null }))).status, 200, 'jti is not required');
     assert.equal(await events(app), 3);
@@ -178,7 +186,11 @@ describe('the webhook secret and the events list by mode', () => {
     });
     await withSecretEnv('whsec_from_env', async () => {
       const app = await start({ mode: 'prove-sandbox', webhookSecret: undefined });
-      assert.equal((await deliver(app, await token({}, 'whsec_from_env'))).status, 200, "the environment's secret is used");
+      assert.equal(
+        (await deliver(app, await token({}, 'whsec_from_env'))).status,
+        200,
+        "the environment's secret is used",
+      );
       await refused(await deliver(app, await token({}, DEMO_WEBHOOK_SECRET)), 401, /bad signature/);
     });
   });

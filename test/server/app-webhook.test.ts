@@ -14,8 +14,18 @@ const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('
  * delivery has its own token (two tokens with equal claims would be one token, taken once).
  * `expiresIn: null` / `iat: null` leave the claim out.
  */
-function proveJwt(options: { secret?: string; issuer?: string; alg?: string; expiresIn?: string | number | null; iat?: number | null } = {}) {
-  const jwt = new SignJWT({ jti: randomUUID() }).setProtectedHeader({ alg: options.alg ?? 'HS256', typ: 'JWT' }).setIssuer(options.issuer ?? 'Prove Identity');
+function proveJwt(
+  options: {
+    secret?: string;
+    issuer?: string;
+    alg?: string;
+    expiresIn?: string | number | null;
+    iat?: number | null;
+  } = {},
+) {
+  const jwt = new SignJWT({ jti: randomUUID() })
+    .setProtectedHeader({ alg: options.alg ?? 'HS256', typ: 'JWT' })
+    .setIssuer(options.issuer ?? 'Prove Identity');
   if (options.iat !== null) jwt.setIssuedAt(options.iat);
   if (options.expiresIn !== null) jwt.setExpirationTime(options.expiresIn ?? '5m');
   return jwt.sign(key(options.secret ?? SECRET));
@@ -55,7 +65,9 @@ describe('POST /api/webhook', () => {
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
 
-  const events = async () => ((await (await fetch(`${app.url}/api/webhook-events`)).json()) as { events: Array<Record<string, unknown>> }).events;
+  const events = async () =>
+    ((await (await fetch(`${app.url}/api/webhook-events`)).json()) as { events: Array<Record<string, unknown>> })
+      .events;
 
   async function rejected(res: Response, status = 401) {
     assert.equal(res.status, status);
@@ -83,7 +95,11 @@ describe('POST /api/webhook', () => {
     );
     assert.equal(typeof listed[0]!.receivedAt, 'string');
     // Any content type: Prove does not document one, and the signature is what is trusted.
-    const again = await send(`Bearer ${await proveJwt()}`, { notifications: [notification({ eventType: 'PORT' })] }, 'text/plain');
+    const again = await send(
+      `Bearer ${await proveJwt()}`,
+      { notifications: [notification({ eventType: 'PORT' })] },
+      'text/plain',
+    );
     assert.equal(again.status, 200);
   });
 
@@ -101,7 +117,10 @@ describe('POST /api/webhook', () => {
       ['alg:none', `Bearer ${noneToken}`],
       ['alg:none with a signature', `Bearer ${noneToken}c2ln`],
       ['wrong secret', `Bearer ${await proveJwt({ secret: 'whsec_someone_else' })}`],
-      ['expired', `Bearer ${await proveJwt({ iat: Math.floor(Date.now() / 1000) - 7200, expiresIn: Math.floor(Date.now() / 1000) - 3600 })}`],
+      [
+        'expired',
+        `Bearer ${await proveJwt({ iat: Math.floor(Date.now() / 1000) - 7200, expiresIn: Math.floor(Date.now() / 1000) - 3600 })}`,
+      ],
       ['wrong issuer', `Bearer ${await proveJwt({ issuer: 'Not Prove' })}`],
       ['HS512 with the right secret', `Bearer ${await proveJwt({ alg: 'HS512' })}`],
       ['token in the body position', `Bearer ${(await proveJwt()).split('.').reverse().join('.')}`],

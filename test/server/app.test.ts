@@ -84,7 +84,10 @@ async function startFakeProve(): Promise<FakeProve> {
         form.get('client_secret') === 'fake-secret';
       answer(fake.tokenQueue, () =>
         good
-          ? { status: 200, body: { access_token: `token-${fake.tokenRequests}`, token_type: 'Bearer', expires_in: 3600 } }
+          ? {
+              status: 200,
+              body: { access_token: `token-${fake.tokenRequests}`, token_type: 'Bearer', expires_in: 3600 },
+            }
           : { status: 401, body: { code: 8002, message: 'invalid client credentials' } },
       );
       return;
@@ -131,7 +134,12 @@ const ADDY = { firstName: 'Addy', lastName: 'Epinay', phoneNumber: '2001004010',
 /** The flowId of the last flow each session cookie (`name=value`) was set with. */
 const flowOfCookie = new Map<string, string>();
 
-async function post(app: RunningApp, path: string, body: unknown, init: { cookie?: string; contentType?: string | null } = {}) {
+async function post(
+  app: RunningApp,
+  path: string,
+  body: unknown,
+  init: { cookie?: string; contentType?: string | null } = {},
+) {
   const headers: Record<string, string> = {};
   if (init.contentType !== null) headers['Content-Type'] = init.contentType ?? 'application/json';
   if (init.cookie) headers.Cookie = init.cookie;
@@ -141,7 +149,8 @@ async function post(app: RunningApp, path: string, body: unknown, init: { cookie
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   const cookie = answer.headers.getSetCookie().find((c) => /^pv_session=[^;]/.test(c));
-  if (path === '/api/verify' && cookie) flowOfCookie.set(cookie.split(';')[0]!, ((await answer.clone().json()) as { flowId: string }).flowId);
+  if (path === '/api/verify' && cookie)
+    flowOfCookie.set(cookie.split(';')[0]!, ((await answer.clone().json()) as { flowId: string }).flowId);
   return answer;
 }
 
@@ -190,7 +199,10 @@ describe('demo backend against a fake Prove', () => {
 
   before(async () => {
     fake = await startFakeProve();
-    app = await startDemoApp(fake, { log: (line) => logLines.push(line), allowedFinalTargetUrls: ['https://example.com/'] });
+    app = await startDemoApp(fake, {
+      log: (line) => logLines.push(line),
+      allowedFinalTargetUrls: ['https://example.com/'],
+    });
   });
   after(async () => {
     await app.close();
@@ -260,7 +272,11 @@ describe('demo backend against a fake Prove', () => {
         ['javascript: finalTargetUrl', { ...ADDY, finalTargetUrl: 'javascript:alert(1)' }, 400],
         ['ftp finalTargetUrl', { ...ADDY, finalTargetUrl: 'ftp://example.com/' }, 400],
         ['relative finalTargetUrl', { ...ADDY, finalTargetUrl: '/link-opened.html' }, 400],
-        ["finalTargetUrl over Prove's 128 characters", { ...ADDY, finalTargetUrl: `https://example.com/${'a'.repeat(109)}` }, 400],
+        [
+          "finalTargetUrl over Prove's 128 characters",
+          { ...ADDY, finalTargetUrl: `https://example.com/${'a'.repeat(109)}` },
+          400,
+        ],
         ['finalTargetUrl with a fragment', { ...ADDY, finalTargetUrl: 'https://example.com/done#top' }, 400],
         ['finalTargetUrl with an escape', { ...ADDY, finalTargetUrl: 'https://example.com/a%20b' }, 400],
         ['finalTargetUrl with a query of &', { ...ADDY, finalTargetUrl: 'https://example.com/?a=1&b=2' }, 400],
@@ -290,8 +306,15 @@ describe('demo backend against a fake Prove', () => {
     });
 
     test('wrong or missing content type answers 415', async () => {
-      await expectError(await post(app, '/api/verify', JSON.stringify(ADDY), { contentType: 'text/plain' }), 415, 'unsupported_media_type');
-      await expectError(await post(app, '/api/verify', JSON.stringify(ADDY), { contentType: 'application/x-www-form-urlencoded' }), 415);
+      await expectError(
+        await post(app, '/api/verify', JSON.stringify(ADDY), { contentType: 'text/plain' }),
+        415,
+        'unsupported_media_type',
+      );
+      await expectError(
+        await post(app, '/api/verify', JSON.stringify(ADDY), { contentType: 'application/x-www-form-urlencoded' }),
+        415,
+      );
       await expectError(await post(app, '/api/verify', JSON.stringify(ADDY), { contentType: null }), 415);
       const ok = await post(app, '/api/verify', ADDY, { contentType: 'application/json; charset=utf-8' });
       assert.equal(ok.status, 200, 'a charset parameter is fine');
@@ -345,14 +368,22 @@ describe('demo backend against a fake Prove', () => {
       assert.equal(fake.statusRequests.at(-1)!.body.correlationId, a.correlation);
       assert.equal((await post(app, '/api/verify-status', { flowId: b.flowId }, { cookie: second })).status, 202);
       assert.equal(fake.statusRequests.at(-1)!.body.correlationId, b.correlation);
-      await expectError(await post(app, '/api/verify-status', { flowId: a.flowId }, { cookie: first }), 401, 'session_expired');
+      await expectError(
+        await post(app, '/api/verify-status', { flowId: a.flowId }, { cookie: first }),
+        401,
+        'session_expired',
+      );
     });
   });
 
   describe('POST /api/verify-status', () => {
     test('without a session answers 401 session_expired', async () => {
       await expectError(await post(app, '/api/verify-status', { flowId: 'f' }), 401, 'session_expired');
-      await expectError(await post(app, '/api/verify-status', { flowId: 'f' }, { cookie: 'pv_session=forged' }), 401, 'session_expired');
+      await expectError(
+        await post(app, '/api/verify-status', { flowId: 'f' }, { cookie: 'pv_session=forged' }),
+        401,
+        'session_expired',
+      );
       assert.equal(fake.statusRequests.length, 0);
     });
 
@@ -380,7 +411,12 @@ describe('demo backend against a fake Prove', () => {
 
       fake.status = { success: 'false', possessionResult: 'failed', verifyResult: 'not_applicable' };
       res = await statusOf(app, cookieA);
-      assert.deepEqual(await res.json(), { success: false, possessionResult: 'failed', verifyResult: 'not_applicable', phoneNumber: '+12001004010' });
+      assert.deepEqual(await res.json(), {
+        success: false,
+        possessionResult: 'failed',
+        verifyResult: 'not_applicable',
+        phoneNumber: '+12001004010',
+      });
 
       const ids = fake.statusRequests.map((r) => r.body.correlationId);
       assert.equal(ids[0], ids[2], 'the same browser keeps its own flow');
@@ -390,7 +426,10 @@ describe('demo backend against a fake Prove', () => {
 
     test('insists on JSON that names the flow', async () => {
       const cookie = sessionCookie(await post(app, '/api/verify', ADDY));
-      assert.equal((await expectError(await post(app, '/api/verify-status', '', { cookie }), 400, 'invalid_request')).message, 'flowId is required');
+      assert.equal(
+        (await expectError(await post(app, '/api/verify-status', '', { cookie }), 400, 'invalid_request')).message,
+        'flowId is required',
+      );
       await expectError(await post(app, '/api/verify-status', '{}', { cookie, contentType: 'text/plain' }), 415);
       await expectError(await post(app, '/api/verify-status', '{oops', { cookie }), 400, 'invalid_json');
     });
@@ -425,7 +464,10 @@ describe('demo backend against a fake Prove', () => {
       await expectError(await post(app, '/api/verify', ADDY), 502, 'prove_error');
 
       const cookie = sessionCookie(await post(app, '/api/verify', ADDY));
-      fake.statusQueue.push({ status: 200, body: { success: true, possessionResult: 'success', verifyResult: 'success' } });
+      fake.statusQueue.push({
+        status: 200,
+        body: { success: true, possessionResult: 'success', verifyResult: 'success' },
+      });
       await expectError(await statusOf(app, cookie), 502, 'prove_error');
       fake.statusQueue.push({ status: 500, body: { code: 8000, message: 'error at prove, try again later' } });
       await expectError(await statusOf(app, cookie), 502, 'prove_error');
@@ -433,7 +475,9 @@ describe('demo backend against a fake Prove', () => {
     });
 
     test('rejected credentials are 502 and never echo the secret', async () => {
-      const other = await startDemoApp(fake, { prove: { baseUrl: fake.url, clientId: 'fake-id', clientSecret: 'wrong-secret' } });
+      const other = await startDemoApp(fake, {
+        prove: { baseUrl: fake.url, clientId: 'fake-id', clientSecret: 'wrong-secret' },
+      });
       try {
         const res = await post(other, '/api/verify', ADDY);
         const text = await res.text();
@@ -461,7 +505,9 @@ describe('demo backend against a fake Prove', () => {
       await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
       const port = (closed.address() as AddressInfo).port;
       await new Promise<void>((resolve) => closed.close(() => resolve()));
-      const other = await startDemoApp(fake, { prove: { baseUrl: `http://127.0.0.1:${port}`, clientId: 'a', clientSecret: 'b' } });
+      const other = await startDemoApp(fake, {
+        prove: { baseUrl: `http://127.0.0.1:${port}`, clientId: 'a', clientSecret: 'b' },
+      });
       try {
         await expectError(await post(other, '/api/verify', ADDY), 502, 'prove_unreachable');
       } finally {
@@ -582,7 +628,11 @@ describe("Prove's rules: retries, one id per flow, early refusals, pending, rate
   test('a PROVE_ALLOW_OTP_RETRY that is not a boolean stops the app at startup', async () => {
     for (const value of ['yes', 'no', 'on', '2', 'truthy']) {
       await withRetryEnv(value, async () => {
-        await assert.rejects(startDemoApp(fake), (e: Error) => e.name === 'ConfigError' && /PROVE_ALLOW_OTP_RETRY/.test(e.message), value);
+        await assert.rejects(
+          startDemoApp(fake),
+          (e: Error) => e.name === 'ConfigError' && /PROVE_ALLOW_OTP_RETRY/.test(e.message),
+          value,
+        );
       });
     }
   });
@@ -602,7 +652,11 @@ describe("Prove's rules: retries, one id per flow, early refusals, pending, rate
     await statusOf(app, first);
 
     const [startA, startB] = fake.verifyRequests.map((r) => r.body.clientRequestId);
-    assert.match(String(startA), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'a random UUID');
+    assert.match(
+      String(startA),
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      'a random UUID',
+    );
     assert.notEqual(startA, startB, 'each flow has its own');
     assert.deepEqual(
       fake.statusRequests.map((r) => r.body.clientRequestId),
@@ -614,10 +668,18 @@ describe("Prove's rules: retries, one id per flow, early refusals, pending, rate
   test('Prove refusing the person at once: 200 {success: false} with the results, no authToken, no session', async () => {
     const oldRes = await post(app, '/api/verify', ADDY);
     const old = sessionCookie(oldRes);
-    const oldCorrelation = ((await oldRes.json()) as { authToken: string }).authToken.replace('auth-token-', 'correlation-');
+    const oldCorrelation = ((await oldRes.json()) as { authToken: string }).authToken.replace(
+      'auth-token-',
+      'correlation-',
+    );
     fake.verifyQueue.push({
       status: 200,
-      body: { correlationId: 'correlation-refused', success: 'false', possessionResult: 'not applicable', verifyResult: 'failed' },
+      body: {
+        correlationId: 'correlation-refused',
+        success: 'false',
+        possessionResult: 'not applicable',
+        verifyResult: 'failed',
+      },
     });
     const res = await post(app, '/api/verify', { ...ADDY, firstName: 'Someone' }, { cookie: old });
     assert.equal(res.status, 200);
@@ -626,18 +688,34 @@ describe("Prove's rules: retries, one id per flow, early refusals, pending, rate
     assert.deepEqual(res.headers.getSetCookie(), [], "the browser's other flow keeps its cookie");
     assert.equal((await statusOf(app, old)).status, 202, 'and goes on');
     assert.equal(fake.statusRequests.length, 1);
-    assert.equal(fake.statusRequests[0]!.body.correlationId, oldCorrelation, 'the refused flow left nothing to ask about');
+    assert.equal(
+      fake.statusRequests[0]!.body.correlationId,
+      oldCorrelation,
+      'the refused flow left nothing to ask about',
+    );
 
     fake.verifyQueue.push({
       status: 200,
-      body: { correlationId: 'correlation-refused', success: 'false', possessionResult: 'not applicable', verifyResult: 'failed' },
+      body: {
+        correlationId: 'correlation-refused',
+        success: 'false',
+        possessionResult: 'not applicable',
+        verifyResult: 'failed',
+      },
     });
     const stale = await post(app, '/api/verify', ADDY, { cookie: 'pv_session=' + 'B'.repeat(43) });
-    assert.match(stale.headers.getSetCookie()[0] ?? '', /^pv_session=;.*Max-Age=0/, 'a cookie with no flow behind it is cleared');
+    assert.match(
+      stale.headers.getSetCookie()[0] ?? '',
+      /^pv_session=;.*Max-Age=0/,
+      'a cookie with no flow behind it is cleared',
+    );
 
     // The same refusal spelled with an empty or null authToken, and without a correlationId.
     for (const authToken of ['', null]) {
-      fake.verifyQueue.push({ status: 200, body: { authToken, success: 'false', possessionResult: 'pending', verifyResult: 'failed' } });
+      fake.verifyQueue.push({
+        status: 200,
+        body: { authToken, success: 'false', possessionResult: 'pending', verifyResult: 'failed' },
+      });
       const again = await post(app, '/api/verify', ADDY);
       assert.equal(again.status, 200);
       assert.deepEqual(await again.json(), { success: false, possessionResult: 'pending', verifyResult: 'failed' });
@@ -645,9 +723,15 @@ describe("Prove's rules: retries, one id per flow, early refusals, pending, rate
   });
 
   test('no authToken without a refusal is an unexpected answer (502), not a verdict', async () => {
-    fake.verifyQueue.push({ status: 200, body: { correlationId: 'c', success: 'pending', possessionResult: 'pending', verifyResult: 'pending' } });
+    fake.verifyQueue.push({
+      status: 200,
+      body: { correlationId: 'c', success: 'pending', possessionResult: 'pending', verifyResult: 'pending' },
+    });
     await expectError(await post(app, '/api/verify', ADDY), 502, 'prove_error');
-    fake.verifyQueue.push({ status: 200, body: { success: 'true', possessionResult: 'success', verifyResult: 'success' } });
+    fake.verifyQueue.push({
+      status: 200,
+      body: { success: 'true', possessionResult: 'success', verifyResult: 'success' },
+    });
     await expectError(await post(app, '/api/verify', ADDY), 502, 'prove_error');
   });
 
@@ -661,13 +745,23 @@ describe("Prove's rules: retries, one id per flow, early refusals, pending, rate
     fake.status = { success: 'false', possessionResult: 'failed', verifyResult: 'not applicable' };
     res = await statusOf(app, cookie);
     assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), { success: false, possessionResult: 'failed', verifyResult: 'not_applicable', phoneNumber: '+12001004010' });
+    assert.deepEqual(await res.json(), {
+      success: false,
+      possessionResult: 'failed',
+      verifyResult: 'not_applicable',
+      phoneNumber: '+12001004010',
+    });
 
     // A verdict ends its flow (app-flow-store.test.ts): each of the next ones is a flow of its own.
     cookie = sessionCookie(await post(app, '/api/verify', ADDY));
     fake.status = { success: 'false', possessionResult: 'not applicable', verifyResult: 'not_applicable' };
     res = await statusOf(app, cookie);
-    assert.deepEqual(await res.json(), { success: false, possessionResult: 'not_applicable', verifyResult: 'not_applicable', phoneNumber: '+12001004010' });
+    assert.deepEqual(await res.json(), {
+      success: false,
+      possessionResult: 'not_applicable',
+      verifyResult: 'not_applicable',
+      phoneNumber: '+12001004010',
+    });
 
     cookie = sessionCookie(await post(app, '/api/verify', ADDY));
     fake.status = { success: 'true', possessionResult: 'success', verifyResult: 'success', identityId: 'identity-9' };
@@ -683,7 +777,11 @@ describe("Prove's rules: retries, one id per flow, early refusals, pending, rate
   });
 
   test("Prove's 429 is passed on as 429 rate_limited with its Retry-After, and Prove is not asked again", async () => {
-    fake.verifyQueue.push({ status: 429, body: { code: 8000, message: 'too many requests' }, headers: { 'Retry-After': '7' } });
+    fake.verifyQueue.push({
+      status: 429,
+      body: { code: 8000, message: 'too many requests' },
+      headers: { 'Retry-After': '7' },
+    });
     const res = await post(app, '/api/verify', ADDY);
     const error = await expectError(res, 429, 'rate_limited');
     assert.equal(res.headers.get('retry-after'), '7');
@@ -740,7 +838,10 @@ describe("Prove's rules: retries, one id per flow, early refusals, pending, rate
     assert.match(sent, /^[A-Za-z0-9\-._+=/:?]+$/);
     assert.ok(sent.endsWith(LANDING_PAGE));
     const long = `https://${'a'.repeat(60)}.${'b'.repeat(60)}.example`;
-    await assert.rejects(startDemoApp(fake, { publicOrigin: long }), (e: Error) => e.name === 'ConfigError' && /128/.test(e.message));
+    await assert.rejects(
+      startDemoApp(fake, { publicOrigin: long }),
+      (e: Error) => e.name === 'ConfigError' && /128/.test(e.message),
+    );
   });
 
   test('an IPv6 address cannot be a landing URL (Prove allows no brackets): PUBLIC_ORIGIN is asked for', async (t) => {
@@ -750,7 +851,10 @@ describe("Prove's rules: retries, one id per flow, early refusals, pending, rate
       probe.listen(0, '::1', () => probe.close(() => resolve(true)));
     });
     if (!hasIpv6) return t.skip('no IPv6 loopback here');
-    await assert.rejects(startDemoApp(fake, { host: '::1' }), (e: Error) => e.name === 'ConfigError' && /PUBLIC_ORIGIN/.test(e.message));
+    await assert.rejects(
+      startDemoApp(fake, { host: '::1' }),
+      (e: Error) => e.name === 'ConfigError' && /PUBLIC_ORIGIN/.test(e.message),
+    );
     const other = await startDemoApp(fake, { host: '::1', publicOrigin: 'http://localhost:1234' });
     await other.close();
   });
@@ -838,7 +942,9 @@ describe('static files', () => {
       path.join(dir, 'entry.ts'),
       `import('${PROVE_AUTH_SPECIFIER}').then(() => console.log((globalThis as any).proveAuth));\nconst n: number = 1;\nexport { n };\n`,
     );
-    app = await startDemoApp(fake, { static: { cdnDir: path.join(dir, 'cdn'), mainEntry: path.join(dir, 'entry.ts') } });
+    app = await startDemoApp(fake, {
+      static: { cdnDir: path.join(dir, 'cdn'), mainEntry: path.join(dir, 'entry.ts') },
+    });
   });
   after(async () => {
     await app.close();

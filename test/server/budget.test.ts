@@ -38,7 +38,14 @@ test("the mobile flow, read from the build graph: our code, the US numbering pla
   const modulesIn = (file: string) => manifest.chunks[file]?.modules ?? [];
   const flowModules = mobileFlow.files.flatMap(modulesIn);
   // The CDN build bundles tsc's output: dist/*.js for src/*.ts.
-  for (const module of ['dist/prove-verify.js', 'dist/flow/lazy.js', 'dist/flow/runner.js', 'dist/phone-rules.js', 'dist/sdk.js', 'dist/ui/code-entry.js']) {
+  for (const module of [
+    'dist/prove-verify.js',
+    'dist/flow/lazy.js',
+    'dist/flow/runner.js',
+    'dist/phone-rules.js',
+    'dist/sdk.js',
+    'dist/ui/code-entry.js',
+  ]) {
     assert.ok(flowModules.includes(module), `${module} is in the mobile flow`);
   }
   const phoneRules = flowModules.filter((module) => module.includes('node_modules/libphonenumber-js/'));
@@ -51,8 +58,13 @@ test("the mobile flow, read from the build graph: our code, the US numbering pla
   );
   assert.ok(mobileFlow.files.includes('prove-auth.js'), "Prove's SDK is in the mobile flow");
   assert.ok(mobileFlow.files.includes('metadata/1.js'), 'the +1 numbering plans are in the mobile flow');
-  assert.equal(mobileFlow.files.filter((file) => file.startsWith('metadata/')).length, 1, "one calling code's plans, no other");
-  for (const language of ['dist/i18n/es.js', 'dist/i18n/fr.js']) assert.ok(!flowModules.includes(language), `${language} is not`);
+  assert.equal(
+    mobileFlow.files.filter((file) => file.startsWith('metadata/')).length,
+    1,
+    "one calling code's plans, no other",
+  );
+  for (const language of ['dist/i18n/es.js', 'dist/i18n/fr.js'])
+    assert.ok(!flowModules.includes(language), `${language} is not`);
   // Each file counted once, and the total is theirs.
   assert.equal(new Set(mobileFlow.files).size, mobileFlow.files.length);
 });

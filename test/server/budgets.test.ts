@@ -3,8 +3,20 @@
 // counters, status pacing and the budget on calls to Prove. Through HTTP: app-budgets.test.ts.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { memoryBudgets, memoryBudgetStore, type BudgetStore, type MemoryBudgetCounter } from '../../src/server/budget-store.js';
-import { Budgets, NO_LIMITS, resolveLimits, TEXTS_PER_START, type BudgetCheck, type LimitSettings } from '../../src/server/budgets.js';
+import {
+  memoryBudgets,
+  memoryBudgetStore,
+  type BudgetStore,
+  type MemoryBudgetCounter,
+} from '../../src/server/budget-store.js';
+import {
+  Budgets,
+  NO_LIMITS,
+  resolveLimits,
+  TEXTS_PER_START,
+  type BudgetCheck,
+  type LimitSettings,
+} from '../../src/server/budgets.js';
 import { addressKeys } from '../../src/server/client-address.js';
 import { createProveVerifyHandlers } from '../../src/server/handlers.js';
 
@@ -44,9 +56,19 @@ describe('texts, not starts', () => {
 
   test('a text budget under one start, or a former name, stops the app naming what to write', () => {
     assert.throws(() => resolveLimits({ textsPerPhone: 2 }), /limits\.textsPerPhone must be 0 \(off\) or at least 3/);
-    assert.throws(() => resolveLimits({ statusIntervalMs: 1500 }), /limits\.statusIntervalMs must be 0 \(off\) or whole seconds/);
-    const settings = { prove: { baseUrl: 'https://platform.uat.proveapis.com', clientId: 'id', clientSecret: 'secret' } };
-    const base = { ...settings, finalTarget: { landingUrl: 'https://shop.example/link.html' }, pageOrigins: ['https://shop.example'], log: false as const };
+    assert.throws(
+      () => resolveLimits({ statusIntervalMs: 1500 }),
+      /limits\.statusIntervalMs must be 0 \(off\) or whole seconds/,
+    );
+    const settings = {
+      prove: { baseUrl: 'https://platform.uat.proveapis.com', clientId: 'id', clientSecret: 'secret' },
+    };
+    const base = {
+      ...settings,
+      finalTarget: { landingUrl: 'https://shop.example/link.html' },
+      pageOrigins: ['https://shop.example'],
+      log: false as const,
+    };
     for (const [old, now] of [
       ['startsPerPhone', 'textsPerPhone'],
       ['startsPerIp', 'textsPerAddress'],
@@ -64,7 +86,8 @@ describe('texts, not starts', () => {
 describe('networks', () => {
   test('the addresses of one IPv4 /24 share its budget; another /24 has its own', async () => {
     const { start } = budgets({ textsPerNetwork: 9, textsPerAddress: 60 });
-    for (const address of ['203.0.113.1', '203.0.113.2', '203.0.113.3']) assert.equal(refusedBy(await start(address)), undefined);
+    for (const address of ['203.0.113.1', '203.0.113.2', '203.0.113.3'])
+      assert.equal(refusedBy(await start(address)), undefined);
     assert.equal(refusedBy(await start('203.0.113.4')), 'network');
     assert.equal(refusedBy(await start('203.0.114.4')), undefined);
   });
@@ -103,7 +126,8 @@ describe('the global budget and its reserve', () => {
     };
     assert.equal(await attempt('203.0.113.1'), undefined, 'the flood spends the global budget');
     assert.equal(await attempt('203.0.113.2'), undefined, "its network's start from the reserve");
-    for (let i = 3; i < 50; i++) assert.equal(await attempt(`203.0.113.${i}`), 'global', 'then nothing more for that network');
+    for (let i = 3; i < 50; i++)
+      assert.equal(await attempt(`203.0.113.${i}`), 'global', 'then nothing more for that network');
     assert.equal(await attempt('198.51.100.7'), undefined, 'somebody from another network still verifies');
     assert.equal(await attempt('198.51.100.8'), 'global', 'once per network');
     assert.equal(await attempt('192.0.2.1'), 'global', 'the reserve is spent');
@@ -113,7 +137,13 @@ describe('the global budget and its reserve', () => {
 
 describe('bounded counters', () => {
   test('refused starts make no counter: every budget is looked at before one is made', async () => {
-    const { start, keys } = budgets({ textsGlobal: 18, textsReserve: 18, textsPerAddress: 60, textsPerNetwork: 300, textsPerPhone: 15 });
+    const { start, keys } = budgets({
+      textsGlobal: 18,
+      textsReserve: 18,
+      textsPerAddress: 60,
+      textsPerNetwork: 300,
+      textsPerPhone: 15,
+    });
     assert.ok((await start('203.0.113.1')).ok);
     assert.ok((await start('198.51.100.1')).ok);
     const before = keys();
@@ -196,7 +226,8 @@ describe('calls to Prove', () => {
       }
       tick(1);
     }
-    for (const second of [0, 1, 2]) assert.ok(passed.filter((ms) => Math.floor(ms / 1000) === second).length <= 20, `second ${second}`);
+    for (const second of [0, 1, 2])
+      assert.ok(passed.filter((ms) => Math.floor(ms / 1000) === second).length <= 20, `second ${second}`);
     assert.equal(passed.length, 44, '12 + 20 + 12: four in each fifth of a second');
     const busiest = Math.max(...passed.map((from) => passed.filter((ms) => ms >= from && ms < from + 1000).length));
     assert.ok(busiest <= 24, `${busiest} in one second`);

@@ -8,7 +8,12 @@ import path from 'node:path';
 import { staleReason } from '../../scripts/build-if-stale.mjs';
 
 const stale = staleReason as (root: string) => string | undefined;
-const OUTPUTS = ['dist/cdn/prove-verify.js', 'dist/cdn/prove-auth.js', 'dist/cdn-manifest.json', 'custom-elements.json'];
+const OUTPUTS = [
+  'dist/cdn/prove-verify.js',
+  'dist/cdn/prove-auth.js',
+  'dist/cdn-manifest.json',
+  'custom-elements.json',
+];
 
 function write(root: string, file: string, seconds: number) {
   mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
@@ -28,7 +33,11 @@ test('builds when an output is missing or an input is newer, and not otherwise',
     assert.equal(stale(root), 'src changed since the last build');
     for (const output of OUTPUTS) write(root, output, 4000);
     write(root, 'node_modules/.package-lock.json', 5000);
-    assert.equal(stale(root), 'node_modules/.package-lock.json changed since the last build', 'a dependency was installed');
+    assert.equal(
+      stale(root),
+      'node_modules/.package-lock.json changed since the last build',
+      'a dependency was installed',
+    );
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

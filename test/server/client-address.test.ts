@@ -21,18 +21,33 @@ describe('the keys of an address', () => {
   test('IPv4 as is and by its /24; IPv4-mapped IPv6 as IPv4', () => {
     assert.deepEqual(addressKeys('203.0.113.7'), { address: '203.0.113.7', network: '203.0.113.0/24' });
     assert.deepEqual(addressKeys('::ffff:203.0.113.7'), { address: '203.0.113.7', network: '203.0.113.0/24' });
-    assert.deepEqual(addressKeys('::FFFF:cb00:7107'), { address: '203.0.113.7', network: '203.0.113.0/24' }, 'the hex spelling too');
+    assert.deepEqual(
+      addressKeys('::FFFF:cb00:7107'),
+      { address: '203.0.113.7', network: '203.0.113.0/24' },
+      'the hex spelling too',
+    );
     assert.deepEqual(addressKeys('[::ffff:127.0.0.1]'), { address: '127.0.0.1', network: '127.0.0.0/24' });
   });
 
   test('IPv6 by its /64 and its /48, however it is spelt', () => {
     assert.deepEqual(addressKeys('2001:db8:1:2:aaaa::1'), { address: '2001:db8:1:2::/64', network: '2001:db8:1::/48' });
-    assert.deepEqual(addressKeys('2001:0DB8:0001:0002:ffff:ffff:ffff:ffff'), { address: '2001:db8:1:2::/64', network: '2001:db8:1::/48' });
-    assert.deepEqual(addressKeys('2001:db8:1:ff00::9'), { address: '2001:db8:1:ff00::/64', network: '2001:db8:1::/48' }, 'another /64, the same /48');
+    assert.deepEqual(addressKeys('2001:0DB8:0001:0002:ffff:ffff:ffff:ffff'), {
+      address: '2001:db8:1:2::/64',
+      network: '2001:db8:1::/48',
+    });
+    assert.deepEqual(
+      addressKeys('2001:db8:1:ff00::9'),
+      { address: '2001:db8:1:ff00::/64', network: '2001:db8:1::/48' },
+      'another /64, the same /48',
+    );
     assert.notEqual(addressKeys('2001:db8:2::1').network, addressKeys('2001:db8:1::1').network);
     assert.deepEqual(addressKeys('::1'), { address: '0:0:0:0::/64', network: '0:0:0::/48' });
     assert.deepEqual(addressKeys('fe80::1%eth0'), { address: 'fe80:0:0:0::/64', network: 'fe80:0:0::/48' });
-    assert.deepEqual(addressKeys('64:ff9b::192.0.2.1'), { address: '64:ff9b:0:0::/64', network: '64:ff9b:0::/48' }, 'a dotted tail');
+    assert.deepEqual(
+      addressKeys('64:ff9b::192.0.2.1'),
+      { address: '64:ff9b:0:0::/64', network: '64:ff9b:0::/48' },
+      'a dotted tail',
+    );
   });
 
   test('a key gives the keys of its addresses', () => {
@@ -66,13 +81,23 @@ describe('the client of a request', () => {
   test('from the peer leftwards while the hop is a proxy of ours; the first other address is the client', () => {
     const read = clientAddressReader({ trustProxy: ['10.0.0.0/8', '192.168.1.1'] });
     assert.equal(read(headers('198.51.100.7'), '10.0.0.2'), '198.51.100.7');
-    assert.equal(read(headers('6.6.6.6, 198.51.100.7, 192.168.1.1, 10.9.9.9'), '10.0.0.2'), '198.51.100.7', 'what the client wrote is left of it');
+    assert.equal(
+      read(headers('6.6.6.6, 198.51.100.7, 192.168.1.1, 10.9.9.9'), '10.0.0.2'),
+      '198.51.100.7',
+      'what the client wrote is left of it',
+    );
     assert.equal(read(headers('6.6.6.6'), '203.0.113.9'), '203.0.113.9', 'an untrusted peer: the header is not read');
     assert.equal(read(headers('10.1.1.1, 192.168.1.1'), '10.0.0.2'), '10.1.1.1', 'all ours: the farthest');
     assert.equal(read(headers(), '10.0.0.2'), '10.0.0.2', 'no header: the proxy itself');
-    assert.equal(read(headers(' 198.51.100.7 ,, '), '::ffff:10.0.0.2'), '198.51.100.7', 'an IPv4-mapped peer; empty entries skipped');
+    assert.equal(
+      read(headers(' 198.51.100.7 ,, '), '::ffff:10.0.0.2'),
+      '198.51.100.7',
+      'an IPv4-mapped peer; empty entries skipped',
+    );
     assert.equal(read(headers('198.51.100.7'), undefined), undefined, 'no peer: no proxy of ours to trust');
-    const rotating = new Set(Array.from({ length: 20 }, (_, i) => read(headers(`198.51.100.${i}, 203.0.113.9`), '10.0.0.2')));
+    const rotating = new Set(
+      Array.from({ length: 20 }, (_, i) => read(headers(`198.51.100.${i}, 203.0.113.9`), '10.0.0.2')),
+    );
     assert.deepEqual([...rotating], ['203.0.113.9'], 'a rotating header left of the last proxy changes nothing');
   });
 
@@ -89,8 +114,15 @@ describe('the client of a request', () => {
   });
 
   test('CIDR edges: /0, /32, /128, and a prefix that does not end on a byte', () => {
-    assert.equal(clientAddressReader({ trustProxy: ['0.0.0.0/0'] })(headers('198.51.100.7, 203.0.113.1'), '9.9.9.9'), '198.51.100.7');
-    assert.equal(clientAddressReader({ trustProxy: ['0.0.0.0/0'] })(headers('2001:db8::1'), '2001:db8::2'), '2001:db8::2', 'an IPv4 /0 holds no IPv6');
+    assert.equal(
+      clientAddressReader({ trustProxy: ['0.0.0.0/0'] })(headers('198.51.100.7, 203.0.113.1'), '9.9.9.9'),
+      '198.51.100.7',
+    );
+    assert.equal(
+      clientAddressReader({ trustProxy: ['0.0.0.0/0'] })(headers('2001:db8::1'), '2001:db8::2'),
+      '2001:db8::2',
+      'an IPv4 /0 holds no IPv6',
+    );
     assert.equal(clientAddressReader({ trustProxy: ['10.0.0.1/32'] })(headers('6.6.6.6'), '10.0.0.2'), '10.0.0.2');
     const read = clientAddressReader({ trustProxy: ['10.0.0.64/26', '2001:db8::/127'] });
     assert.equal(read(headers('6.6.6.6'), '10.0.0.127'), '6.6.6.6');
@@ -105,7 +137,11 @@ describe('the client of a request', () => {
     assert.equal(read(headers('6.6.6.6', { 'X-Real-IP': ' 198.51.100.7 ' }), undefined), '198.51.100.7');
     assert.equal(read(headers('6.6.6.6'), '203.0.113.9'), '203.0.113.9');
     assert.equal(read(headers('6.6.6.6'), undefined), undefined);
-    assert.equal(clientAddressReader()(headers(undefined, { 'X-Real-IP': '198.51.100.7' }), '203.0.113.9'), '203.0.113.9', 'only when set');
+    assert.equal(
+      clientAddressReader()(headers(undefined, { 'X-Real-IP': '198.51.100.7' }), '203.0.113.9'),
+      '203.0.113.9',
+      'only when set',
+    );
   });
 });
 
@@ -142,7 +178,11 @@ describe('through the handlers', () => {
     return created;
   }
   const start = (headers: Record<string, string> = {}) =>
-    new Request(`${SITE}/verify`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: SITE, ...headers }, body: JSON.stringify(ADDY) });
+    new Request(`${SITE}/verify`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: SITE, ...headers },
+      body: JSON.stringify(ADDY),
+    });
 
   before(async () => {
     stub = await startStubProve();
@@ -160,8 +200,12 @@ describe('through the handlers', () => {
     // The default budgets: each of these handlers starts once.
     const budgeted = { limits: undefined };
     await handlers(budgeted).verify(start({ 'X-Forwarded-For': '198.51.100.7' }), { clientAddress: '203.0.113.9' });
-    await handlers({ ...budgeted, trustProxy: ['10.0.0.0/8'] }).verify(start({ 'X-Forwarded-For': '198.51.100.8' }), { clientAddress: '10.0.0.2' });
-    await handlers({ ...budgeted, clientAddressHeader: 'cf-connecting-ip' }).verify(start({ 'CF-Connecting-IP': '2001:db8:1:2::5' }));
+    await handlers({ ...budgeted, trustProxy: ['10.0.0.0/8'] }).verify(start({ 'X-Forwarded-For': '198.51.100.8' }), {
+      clientAddress: '10.0.0.2',
+    });
+    await handlers({ ...budgeted, clientAddressHeader: 'cf-connecting-ip' }).verify(
+      start({ 'CF-Connecting-IP': '2001:db8:1:2::5' }),
+    );
     const counted = (text: string) => keys.some((key) => key.includes(text));
     assert.ok(counted('203.0.113.9') && counted('198.51.100.8') && counted('2001:db8:1:2::/64'), keys.join(' '));
     assert.ok(!counted('198.51.100.7') && !counted('10.0.0.2'), keys.join(' '));
@@ -189,7 +233,10 @@ describe("the demo's TRUST_PROXY", () => {
 
   test('a count (the old hop count) or something that is no range stops the app, saying what to write', () => {
     for (const [value, message] of [
-      ['1', /^TRUST_PROXY=1 is a count: list your proxies' addresses or CIDR ranges, comma-separated \(TRUST_PROXY=10\.0\.0\.0\/8,::1\)/],
+      [
+        '1',
+        /^TRUST_PROXY=1 is a count: list your proxies' addresses or CIDR ranges, comma-separated \(TRUST_PROXY=10\.0\.0\.0\/8,::1\)/,
+      ],
       ['0', /^TRUST_PROXY=0 is a count/],
       ['10.0.0.0/8,proxy.internal', /^TRUST_PROXY: "proxy\.internal" is not an IP address or CIDR range/],
       ['10.0.0.0/40', /^TRUST_PROXY: "10\.0\.0\.0\/40" is not/],

@@ -25,8 +25,10 @@ function advance(ms: number): void {
   api.resetToken();
 }
 
-const mobileFlow = (extra: Record<string, unknown> = {}) => api.startFlow({ ...ADDY, possessionType: 'mobile', ...extra });
-const desktopFlow = (extra: Record<string, unknown> = {}) => api.startFlow({ ...ADDY, possessionType: 'desktop', finalTargetUrl: FINAL, ...extra });
+const mobileFlow = (extra: Record<string, unknown> = {}) =>
+  api.startFlow({ ...ADDY, possessionType: 'mobile', ...extra });
+const desktopFlow = (extra: Record<string, unknown> = {}) =>
+  api.startFlow({ ...ADDY, possessionType: 'desktop', finalTargetUrl: FINAL, ...extra });
 
 function within<T>(promise: Promise<T>, what: string, ms = 2000): Promise<T> {
   let timer: NodeJS.Timeout;
@@ -38,7 +40,8 @@ function within<T>(promise: Promise<T>, what: string, ms = 2000): Promise<T> {
   ]);
 }
 
-const statusUrl = (token: string) => `${emu.url.replace(/^http/, 'ws')}/v1/client/status?token=${encodeURIComponent(token)}`;
+const statusUrl = (token: string) =>
+  `${emu.url.replace(/^http/, 'ws')}/v1/client/status?token=${encodeURIComponent(token)}`;
 
 /** A status socket as the SDK opens it, with its messages queued for the test to read. */
 async function openStatusSocket(token: string) {
@@ -56,7 +59,11 @@ async function openStatusSocket(token: string) {
   return {
     ws,
     closed: within(closed, 'socket close'),
-    next: () => within(queue.length > 0 ? Promise.resolve(queue.shift()!) : new Promise<string>((resolve) => waiting.push(resolve)), 'socket message'),
+    next: () =>
+      within(
+        queue.length > 0 ? Promise.resolve(queue.shift()!) : new Promise<string>((resolve) => waiting.push(resolve)),
+        'socket message',
+      ),
   };
 }
 
@@ -138,7 +145,11 @@ describe('client API authorization', () => {
     assert.equal(wrongForMobile.status, 403);
     assert.deepEqual(wrongForMobile.body, { code: 8003, message: 'step not allowed' });
     assert.equal((await api.client('mobile/otp/start', desktop.authToken)).status, 403);
-    assert.equal((await api.client('mobile/otp/finish', mobile.authToken, { otp: '1234' })).status, 403, 'no code sent yet');
+    assert.equal(
+      (await api.client('mobile/otp/finish', mobile.authToken, { otp: '1234' })).status,
+      403,
+      'no code sent yet',
+    );
   });
 });
 
@@ -155,7 +166,10 @@ describe('OTP', () => {
     assert.equal(sms?.to, '+12001004010');
     assert.equal(sms?.otp, '1234');
     // Prove's default OTP text (/v3/verify reference), #### standing for the code.
-    assert.equal(sms!.body, "1234 is your temporary code to continue your application. Caution: for your security, don't share this code with anyone.");
+    assert.equal(
+      sms!.body,
+      "1234 is your temporary code to continue your application. Caution: for your security, don't share this code with anyone.",
+    );
 
     const finished = await api.client('mobile/otp/finish', flow.authToken, { otp: '1234' });
     assert.deepEqual(finished.body, { next: 'done' });
@@ -220,7 +234,11 @@ describe('OTP', () => {
     const changed = await api.client('mobile/otp/start', flow.authToken, { mobileNumber: '+1 (202) 555-0177' });
     assert.equal(changed.body.error, undefined);
     assert.equal(changed.body.data, undefined);
-    assert.equal((await api.messages('2001004010')).body.length, before + 1, 'only the first code went to the old phone');
+    assert.equal(
+      (await api.messages('2001004010')).body.length,
+      before + 1,
+      'only the first code went to the old phone',
+    );
     assert.equal((await latestMessage('+12025550177'))?.otp, '1234');
 
     await api.client('mobile/otp/finish', flow.authToken, { otp: '1234' });
@@ -281,8 +299,16 @@ describe('Instant Link', () => {
   test('a resend sends a new link and the old one keeps working', async () => {
     const flow = await desktopFlow({ firstName: 'Someone' });
     const before = (await api.messages('2001004010')).body.length;
-    await api.client('mobile/instantlink/start', flow.authToken, { sourceIp: null, mobileNumber: undefined, isMobile: false });
-    const resent = await api.client('mobile/instantlink/start', flow.authToken, { sourceIp: null, mobileNumber: '', isMobile: false });
+    await api.client('mobile/instantlink/start', flow.authToken, {
+      sourceIp: null,
+      mobileNumber: undefined,
+      isMobile: false,
+    });
+    const resent = await api.client('mobile/instantlink/start', flow.authToken, {
+      sourceIp: null,
+      mobileNumber: '',
+      isMobile: false,
+    });
     assert.deepEqual(resent.body, {});
     const links = ((await api.messages('2001004010')).body as { link: string }[]).slice(before).map((m) => m.link);
     assert.equal(links.length, 2);
@@ -390,7 +416,10 @@ describe('other client steps', () => {
   test('Mobile Auth answers failed and points back to the flow’s own step', async () => {
     const flow = await mobileFlow();
     for (const action of ['start', 'finish']) {
-      const answer = await api.client(`mobile/instant/${action}`, flow.authToken, { cellularIp: null, implementation: 'fetch' });
+      const answer = await api.client(`mobile/instant/${action}`, flow.authToken, {
+        cellularIp: null,
+        implementation: 'fetch',
+      });
       assert.equal(answer.status, 200);
       assert.equal(answer.body.next, 'mobile/otp');
       assert.equal(typeof answer.body.error.code, 'number');

@@ -21,7 +21,8 @@ before(async () => {
 afterEach(() => api.disarmFaults());
 after(() => emu.close());
 
-const mobileFlow = (extra: Record<string, unknown> = {}) => api.startFlow({ ...ADDY, possessionType: 'mobile', ...extra });
+const mobileFlow = (extra: Record<string, unknown> = {}) =>
+  api.startFlow({ ...ADDY, possessionType: 'mobile', ...extra });
 const desktopFlow = () => api.startFlow({ ...ADDY, possessionType: 'desktop', finalTargetUrl: 'https://example.com/' });
 
 async function statusSocket(token: string) {
@@ -54,7 +55,11 @@ describe('/sandbox/faults', () => {
     for (const method of ['POST', 'DELETE']) {
       const preflight = await fetch(`${emu.url}/sandbox/faults`, {
         method: 'OPTIONS',
-        headers: { Origin: PAGE, 'Access-Control-Request-Method': method, 'Access-Control-Request-Headers': 'content-type' },
+        headers: {
+          Origin: PAGE,
+          'Access-Control-Request-Method': method,
+          'Access-Control-Request-Headers': 'content-type',
+        },
       });
       assert.equal(preflight.status, 204);
       assert.equal(preflight.headers.get('access-control-allow-origin'), PAGE);

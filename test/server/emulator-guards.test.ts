@@ -43,7 +43,9 @@ function raw(method: string, path: string, headers: Record<string, string>, body
     const req = request({ host: '127.0.0.1', port: emu.port, method, path, headers, agent: false }, (res) => {
       let text = '';
       res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text ? JSON.parse(text) : undefined }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode!, headers: res.headers, body: text ? JSON.parse(text) : undefined }),
+      );
     });
     req.on('error', reject);
     req.end(body);
@@ -69,7 +71,14 @@ describe('Host', () => {
 
   test('a name it does not serve gets 421 with a message, whatever the path (DNS rebinding)', async () => {
     const { authToken } = await api.startFlow({ ...ADDY, possessionType: 'mobile' });
-    const hosts = [`attacker.example:${emu.port}`, 'attacker.example', `localhost:${emu.port + 1}`, 'localhost', `tunnel.example:${emu.port}`, 'emulator.test'];
+    const hosts = [
+      `attacker.example:${emu.port}`,
+      'attacker.example',
+      `localhost:${emu.port + 1}`,
+      'localhost',
+      `tunnel.example:${emu.port}`,
+      'emulator.test',
+    ];
     for (const host of hosts) {
       const inbox = await raw('GET', '/sandbox/messages?phone=2001004010', { Host: host, Origin: APP });
       assert.equal(inbox.status, 421, host);
@@ -100,7 +109,11 @@ describe('Host', () => {
   });
 
   test('the status socket’s handshake is checked too', async () => {
-    const { authToken } = await api.startFlow({ ...ADDY, possessionType: 'desktop', finalTargetUrl: 'https://example.com/' });
+    const { authToken } = await api.startFlow({
+      ...ADDY,
+      possessionType: 'desktop',
+      finalTargetUrl: 'https://example.com/',
+    });
     const url = `ws://127.0.0.1:${emu.port}/v1/client/status?token=${encodeURIComponent(authToken)}`;
     const refused = new WebSocket(url, { headers: { Host: `attacker.example:${emu.port}` } });
     refused.on('error', () => {});
@@ -145,7 +158,14 @@ describe('Origin on /sandbox/*', () => {
   test('another page gets 403 and no CORS headers, and nothing happens', async () => {
     const { authToken } = await api.startFlow({ ...ADDY, possessionType: 'mobile' });
     await api.client('mobile/otp/start', authToken);
-    const origins = [OTHER, 'null', 'http://localhost:8081', 'http://localhost', 'https://localhost:8080', `${APP}.attacker.example`];
+    const origins = [
+      OTHER,
+      'null',
+      'http://localhost:8081',
+      'http://localhost',
+      'https://localhost:8080',
+      `${APP}.attacker.example`,
+    ];
     for (const origin of origins) {
       const calls: [string, string, Record<string, string>, string?][] = [
         ['GET', '/sandbox/messages?phone=2001004010', {}],
@@ -201,13 +221,23 @@ describe('JSON bodies', () => {
     const flowsBefore = emu.stats().flows;
     const inboxBefore = (await api.messages(ADDY.phoneNumber)).body.length;
     // text/plain and the form encodings are what a page may send across origins with no preflight.
-    const types = [undefined, 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/jsonp', 'text/json'];
+    const types = [
+      undefined,
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/jsonp',
+      'text/json',
+    ];
     for (const path of paths) {
       const token = path.startsWith('/v3/') ? bearer : authToken;
       for (const type of types) {
         const headers: Record<string, string> = { Host: localHost(), Authorization: `Bearer ${token}` };
         if (type) headers['Content-Type'] = type;
-        const body = path === '/v3/verify' ? JSON.stringify({ ...ADDY, possessionType: 'mobile' }) : '{"fault":"server-error","otp":"1234"}';
+        const body =
+          path === '/v3/verify'
+            ? JSON.stringify({ ...ADDY, possessionType: 'mobile' })
+            : '{"fault":"server-error","otp":"1234"}';
         const answer = await raw('POST', path, headers, body);
         assert.equal(answer.status, 415, `${path} ${type}`);
         assert.deepEqual(answer.body, { code: 8001, message: 'Content-Type must be application/json' });
@@ -216,7 +246,10 @@ describe('JSON bodies', () => {
     assert.equal(emu.stats().flows, flowsBefore, 'no flow started');
     assert.equal((await api.messages(ADDY.phoneNumber)).body.length, inboxBefore, 'no code sent');
     assert.deepEqual((await api.faults()).body, { armed: [] });
-    assert.equal((await api.verifyStatus((await api.startFlow({ ...ADDY, possessionType: 'mobile' })).correlationId)).status, 200);
+    assert.equal(
+      (await api.verifyStatus((await api.startFlow({ ...ADDY, possessionType: 'mobile' })).correlationId)).status,
+      200,
+    );
   });
 
   test('application/json with parameters, in any case, is JSON', async () => {

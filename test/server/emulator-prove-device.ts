@@ -11,7 +11,8 @@ export function newDevice() {
   return {
     keyId: randomUUID(),
     pem: `-----BEGIN PUBLIC KEY-----\n${der.toString('base64')}\n-----END PUBLIC KEY-----`,
-    sign: (data: string) => sign('sha256', Buffer.from(data, 'utf8'), { key: privateKey, dsaEncoding: 'der' }).toString('base64'),
+    sign: (data: string) =>
+      sign('sha256', Buffer.from(data, 'utf8'), { key: privateKey, dsaEncoding: 'der' }).toString('base64'),
   };
 }
 export type Device = ReturnType<typeof newDevice>;
@@ -20,11 +21,18 @@ export type Device = ReturnType<typeof newDevice>;
 export const claimsOf = (token: string) => JSON.parse(atob(token.split('.')[1]!));
 
 /** POST /v1/client/device/passive/register as device-passive-silent-step.js sends it. */
-export function registerKey(api: SandboxClient, authToken: string, device: Device, challenge = claimsOf(authToken).auth.chlg as string) {
+export function registerKey(
+  api: SandboxClient,
+  authToken: string,
+  device: Device,
+  challenge = claimsOf(authToken).auth.chlg as string,
+) {
   return api.client('device/passive/register', authToken, {
     deviceName: 'Chrome 124 on Android',
     deviceCapabilities: ['webauthn'],
-    registrations: [{ publicKey: { id: device.keyId, alg: 'ES256', key: device.pem, uvLevel: 0 }, signature: device.sign(challenge) }],
+    registrations: [
+      { publicKey: { id: device.keyId, alg: 'ES256', key: device.pem, uvLevel: 0 }, signature: device.sign(challenge) },
+    ],
     signals: {},
   });
 }
@@ -32,11 +40,23 @@ export function registerKey(api: SandboxClient, authToken: string, device: Devic
 /** POST /v1/client/device/passive/verify: the key signs `deviceId:challenge`. */
 export function verifyKey(api: SandboxClient, authToken: string, device: Device, deviceId: string) {
   const challenge = claimsOf(authToken).auth.chlg as string;
-  return api.client('device/passive/verify', authToken, { deviceId, keyId: device.keyId, signature: device.sign(`${deviceId}:${challenge}`), signals: {} });
+  return api.client('device/passive/verify', authToken, {
+    deviceId,
+    keyId: device.keyId,
+    signature: device.sign(`${deviceId}:${challenge}`),
+    signals: {},
+  });
 }
 
 /** A request request-signer-v3.js signs: challenge first, then the PA-* headers over the body. */
-export async function signedClientCall(api: SandboxClient, path: string, authToken: string, device: Device, deviceId: string, body: object) {
+export async function signedClientCall(
+  api: SandboxClient,
+  path: string,
+  authToken: string,
+  device: Device,
+  deviceId: string,
+  body: object,
+) {
   const { body: issued } = await api.client('challenge', authToken, { deviceId });
   const text = JSON.stringify(body);
   const hash = createHash('sha256').update(text).digest('hex');

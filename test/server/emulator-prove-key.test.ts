@@ -11,7 +11,10 @@ const LORANT = '2001004014';
 const LANEY = '2001004015';
 const INGE = '2001004016';
 
-async function withEmulator(options: EmulatorOptions, run: (ctx: { api: SandboxClient; emu: EmulatorHandle }) => Promise<void>) {
+async function withEmulator(
+  options: EmulatorOptions,
+  run: (ctx: { api: SandboxClient; emu: EmulatorHandle }) => Promise<void>,
+) {
   const emu = await startEmulator({ port: 0, rateLimitPerSecond: 10_000, ...options });
   try {
     await run({ api: new SandboxClient(emu.url), emu });
@@ -50,7 +53,10 @@ describe('Prove Key: device/passive/register and verify', () => {
     withEmulator({}, async ({ api }) => {
       const flow = await api.startUnify(unifyMobile(LORANT));
       const forged = await registerKey(api, flow.authToken, newDevice(), 'another challenge');
-      assert.deepEqual(forged.body, { error: { code: 10000, message: 'The Prove Key does not hold' }, next: 'mobile/otp' });
+      assert.deepEqual(forged.body, {
+        error: { code: 10000, message: 'The Prove Key does not hold' },
+        next: 'mobile/otp',
+      });
       await otp(api, flow.authToken);
       const status = (await api.unifyStatus(flow.correlationId)).body;
       assert.equal(status.success, 'true');
@@ -61,8 +67,15 @@ describe('Prove Key: device/passive/register and verify', () => {
         registrations: [{ publicKey: { id: 'k', alg: 'ES256', key: 'not a key', uvLevel: 0 }, signature: 'AAAA' }],
       });
       assert.equal(notP256.body.error.code, 10000);
-      const badShape = await api.client('device/passive/register', (await api.startUnify(unifyMobile(LORANT))).authToken, { registrations: [] });
-      assert.deepEqual([badShape.status, badShape.body], [400, { code: 8001, message: "field 'registrations' is not valid" }]);
+      const badShape = await api.client(
+        'device/passive/register',
+        (await api.startUnify(unifyMobile(LORANT))).authToken,
+        { registrations: [] },
+      );
+      assert.deepEqual(
+        [badShape.status, badShape.body],
+        [400, { code: 8001, message: "field 'registrations' is not valid" }],
+      );
     }));
 
   test('a key bound by a passed flow proves the same phone alone next time: no code is sent', () =>
@@ -143,7 +156,12 @@ describe('Prove Key: device/passive/register and verify', () => {
 
   test('the old contract has no Prove Key step', () =>
     withEmulator({}, async ({ api }) => {
-      const flow = await api.startFlow({ firstName: 'Addy', lastName: 'Epinay', phoneNumber: '2001004010', possessionType: 'mobile' });
+      const flow = await api.startFlow({
+        firstName: 'Addy',
+        lastName: 'Epinay',
+        phoneNumber: '2001004010',
+        possessionType: 'mobile',
+      });
       assert.equal(claimsOf(flow.authToken).auth.next, 'mobile/otp');
       assert.equal((await registerKey(api, flow.authToken, newDevice())).status, 403);
     }));
@@ -163,21 +181,36 @@ describe('signed requests once a key is registered', () => {
       assert.equal(issued.body.ttl, 300);
 
       const unsigned = await api.client('mobile/otp/error', flow.authToken, { message: 'cancelled' });
-      assert.deepEqual([unsigned.status, unsigned.body], [401, { code: 1022, message: 'the request signature does not hold' }]);
-      const otherKey = await signedClientCall(api, 'mobile/otp/error', flow.authToken, newDevice(), deviceId, { message: 'cancelled' });
+      assert.deepEqual(
+        [unsigned.status, unsigned.body],
+        [401, { code: 1022, message: 'the request signature does not hold' }],
+      );
+      const otherKey = await signedClientCall(api, 'mobile/otp/error', flow.authToken, newDevice(), deviceId, {
+        message: 'cancelled',
+      });
       assert.equal(otherKey.status, 401);
-      const signed = await signedClientCall(api, 'mobile/otp/error', flow.authToken, device, deviceId, { message: 'cancelled' });
+      const signed = await signedClientCall(api, 'mobile/otp/error', flow.authToken, device, deviceId, {
+        message: 'cancelled',
+      });
       assert.deepEqual([signed.status, signed.body], [200, { next: 'done' }]);
       assert.equal((await api.unifyStatus(flow.correlationId)).body.success, 'false');
     }));
 
   test('a path the SDK does not sign needs no signature; a browser without a key signs nothing', () =>
     withEmulator({}, async ({ api }) => {
-      const withKey = await api.startUnify({ ...unifyMobile(LORANT), possessionType: 'desktop', finalTargetUrl: 'https://example.com/' });
-      assert.deepEqual((await api.client('mobile/instantlink/error', withKey.authToken, { message: 'x' })).body, { next: 'done' });
+      const withKey = await api.startUnify({
+        ...unifyMobile(LORANT),
+        possessionType: 'desktop',
+        finalTargetUrl: 'https://example.com/',
+      });
+      assert.deepEqual((await api.client('mobile/instantlink/error', withKey.authToken, { message: 'x' })).body, {
+        next: 'done',
+      });
       const keyless = await api.startUnify(unifyMobile(LORANT));
       await api.client('device/passive/error', keyless.authToken, { message: 'no IndexedDB' });
-      assert.deepEqual((await api.client('mobile/otp/error', keyless.authToken, { message: 'x' })).body, { next: 'done' });
+      assert.deepEqual((await api.client('mobile/otp/error', keyless.authToken, { message: 'x' })).body, {
+        next: 'done',
+      });
     }));
 });
 
@@ -189,7 +222,10 @@ describe('Mobile Auth (mobile/instant) for Prove’s Mobile Auth persons', () =>
       const registered = await registerKey(api, flow.authToken, newDevice());
       assert.equal(registered.body.next, 'mobile/instant');
 
-      const started = await api.client('mobile/instant/start', flow.authToken, { cellularIp: null, implementation: 'fetch' });
+      const started = await api.client('mobile/instant/start', flow.authToken, {
+        cellularIp: null,
+        implementation: 'fetch',
+      });
       const redirect = new URL(started.body.data.redirectUrl);
       assert.equal(redirect.origin, new URL(api.baseUrl).origin, 'served on the emulator’s own origin');
       // Plain http: mobile-auth refuses to fetch it, so the URL carries its own test answer.
@@ -209,7 +245,10 @@ describe('Mobile Auth (mobile/instant) for Prove’s Mobile Auth persons', () =>
       for (const phone of ['2001004017', '2001004041']) {
         const flow = await api.startUnify(unifyMobile(phone));
         assert.equal((await registerKey(api, flow.authToken, newDevice())).body.next, 'mobile/instant', phone);
-        const started = await api.client('mobile/instant/start', flow.authToken, { cellularIp: null, implementation: 'fetch' });
+        const started = await api.client('mobile/instant/start', flow.authToken, {
+          cellularIp: null,
+          implementation: 'fetch',
+        });
         const redirect = new URL(started.body.data.redirectUrl);
         assert.equal(redirect.origin, 'https://emulator.example');
         assert.equal(redirect.searchParams.get('testVfp'), null);
@@ -224,14 +263,20 @@ describe('Mobile Auth (mobile/instant) for Prove’s Mobile Auth persons', () =>
       await registerKey(api, wrong.authToken, newDevice());
       await api.client('mobile/instant/start', wrong.authToken, { cellularIp: null, implementation: 'fetch' });
       const refused = await api.client('mobile/instant/finish', wrong.authToken, { vfp: 'guess' });
-      assert.deepEqual(refused.body, { error: { code: 1017, message: 'Mobile Auth is not available for this phone' }, next: 'mobile/otp' });
+      assert.deepEqual(refused.body, {
+        error: { code: 1017, message: 'Mobile Auth is not available for this phone' },
+        next: 'mobile/otp',
+      });
       assert.deepEqual((await otp(api, wrong.authToken)).body, { next: 'done' });
 
       // The SDK reports a failed carrier call (a CSP block, a VPN) on mobile/instant/error, signed.
       const device = newDevice();
       const blocked = await api.startUnify(unifyMobile(INGE));
       const deviceId = (await registerKey(api, blocked.authToken, device)).body.data.deviceId as string;
-      const reported = await signedClientCall(api, 'mobile/instant/error', blocked.authToken, device, deviceId, { code: 10002, message: 'Failed to fetch' });
+      const reported = await signedClientCall(api, 'mobile/instant/error', blocked.authToken, device, deviceId, {
+        code: 10002,
+        message: 'Failed to fetch',
+      });
       assert.deepEqual(reported.body, { next: 'mobile/otp' });
       assert.deepEqual((await otp(api, blocked.authToken)).body, { next: 'done' });
     }));
@@ -240,14 +285,24 @@ describe('Mobile Auth (mobile/instant) for Prove’s Mobile Auth persons', () =>
     withEmulator({}, async ({ api }) => {
       const flow = await api.startUnify(unifyMobile('2001004010'));
       assert.equal((await registerKey(api, flow.authToken, newDevice())).body.next, 'mobile/otp');
-      const tried = await api.client('mobile/instant/start', flow.authToken, { cellularIp: null, implementation: 'fetch' });
-      assert.deepEqual(tried.body, { error: { code: 1017, message: 'Mobile Auth is not available for this phone' }, next: 'mobile/otp' });
+      const tried = await api.client('mobile/instant/start', flow.authToken, {
+        cellularIp: null,
+        implementation: 'fetch',
+      });
+      assert.deepEqual(tried.body, {
+        error: { code: 1017, message: 'Mobile Auth is not available for this phone' },
+        next: 'mobile/otp',
+      });
       assert.deepEqual((await otp(api, flow.authToken)).body, { next: 'done' });
     }));
 
   test('desktop Mobile Auth persons get the Instant Link', () =>
     withEmulator({}, async ({ api }) => {
-      const flow = await api.startUnify({ ...unifyMobile(INGE), possessionType: 'desktop', finalTargetUrl: 'https://example.com/' });
+      const flow = await api.startUnify({
+        ...unifyMobile(INGE),
+        possessionType: 'desktop',
+        finalTargetUrl: 'https://example.com/',
+      });
       assert.equal(claimsOf(flow.authToken).auth.next, 'mobile/instantlink');
     }));
 });

@@ -10,7 +10,10 @@ import { SandboxClient } from '../../demo/server/emulator/sandbox-client.js';
 const ADDY = { firstName: 'Addy', lastName: 'Epinay', phoneNumber: '2001004010' };
 const MINUTE = 60_000;
 
-async function withEmulator(options: EmulatorOptions, run: (ctx: { api: SandboxClient; emu: EmulatorHandle; clock: { now: number } }) => Promise<void>) {
+async function withEmulator(
+  options: EmulatorOptions,
+  run: (ctx: { api: SandboxClient; emu: EmulatorHandle; clock: { now: number } }) => Promise<void>,
+) {
   const clock = { now: Date.parse('2032-02-03T04:05:06Z') };
   const emu = await startEmulator({ port: 0, now: () => clock.now, rateLimitPerSecond: 10_000, ...options });
   try {
@@ -20,7 +23,8 @@ async function withEmulator(options: EmulatorOptions, run: (ctx: { api: SandboxC
   }
 }
 
-const socketUrl = (emu: EmulatorHandle, token: string) => `${emu.url.replace(/^http/, 'ws')}/v1/client/status?token=${encodeURIComponent(token)}`;
+const socketUrl = (emu: EmulatorHandle, token: string) =>
+  `${emu.url.replace(/^http/, 'ws')}/v1/client/status?token=${encodeURIComponent(token)}`;
 
 /** A status socket, with its first message and its close code. */
 async function statusSocket(emu: EmulatorHandle, token: string) {
@@ -91,7 +95,10 @@ describe('allowOTPRetry', () => {
   test('must be a boolean', () =>
     withEmulator({}, async ({ api }) => {
       const refused = await api.verify({ ...ADDY, possessionType: 'mobile', allowOTPRetry: 'yes' });
-      assert.deepEqual([refused.status, refused.body], [400, { code: 8001, message: "field 'allowOTPRetry' is not valid" }]);
+      assert.deepEqual(
+        [refused.status, refused.body],
+        [400, { code: 8001, message: "field 'allowOTPRetry' is not valid" }],
+      );
     }));
 });
 
@@ -110,7 +117,9 @@ describe('lifetimes', () => {
       assert.equal((await api.verifyStatus(flow.correlationId)).body.possessionResult, 'pending');
       await api.client('mobile/otp/start', flow.authToken, {});
       assert.deepEqual((await api.client('mobile/otp/finish', flow.authToken, { otp: '1234' })).body, { next: 'done' });
-      assert.deepEqual((await api.client('mobile/otp/finish', inTime.authToken, { otp: '1234' })).body, { next: 'done' });
+      assert.deepEqual((await api.client('mobile/otp/finish', inTime.authToken, { otp: '1234' })).body, {
+        next: 'done',
+      });
     }));
 
   test('otpTtlMs, linkTtlMs and flowTtlMs are configurable', () =>
@@ -155,7 +164,9 @@ describe('lifetimes', () => {
       clock.now += 2 * MINUTE;
       emu.sweep();
       // What auth-status-actions.js turns into a rejected authenticate(): AuthError(message, code).
-      assert.deepEqual(JSON.parse(await socket.first), { error: { code: 1014, message: 'The verification link has expired' } });
+      assert.deepEqual(JSON.parse(await socket.first), {
+        error: { code: 1014, message: 'The verification link has expired' },
+      });
       assert.equal(await socket.closed, 1000);
       assert.deepEqual((await api.verifyStatus(flow.correlationId)).body, {
         success: 'false',
@@ -230,9 +241,19 @@ describe('limits', () => {
       const longest = `https://example.com/${'a'.repeat(128 - 'https://example.com/'.length)}`;
       assert.equal((await start(longest)).status, 200);
       assert.equal((await start('https://ex-a_m.p+le.com:8443/a/b?c=d')).status, 200);
-      for (const bad of [`${longest}a`, 'https://example.com/?a=1&b=2', 'https://example.com/#top', 'https://example.com/~me', 'https://example.com/%20']) {
+      for (const bad of [
+        `${longest}a`,
+        'https://example.com/?a=1&b=2',
+        'https://example.com/#top',
+        'https://example.com/~me',
+        'https://example.com/%20',
+      ]) {
         const refused = await start(bad);
-        assert.deepEqual([refused.status, refused.body], [400, { code: 8001, message: "field 'finalTargetUrl' is not valid" }], bad);
+        assert.deepEqual(
+          [refused.status, refused.body],
+          [400, { code: 8001, message: "field 'finalTargetUrl' is not valid" }],
+          bad,
+        );
       }
     }));
 });
@@ -263,7 +284,12 @@ describe('sandbox persons', () => {
 
   test('Kurt Mathen: /v3/verify fails at once, with no authToken', () =>
     withEmulator({}, async ({ api }) => {
-      const started = await api.verify({ firstName: 'Kurt', lastName: 'Mathen', phoneNumber: '2001004012', possessionType: 'mobile' });
+      const started = await api.verify({
+        firstName: 'Kurt',
+        lastName: 'Mathen',
+        phoneNumber: '2001004012',
+        possessionType: 'mobile',
+      });
       assert.equal(started.status, 200);
       assert.deepEqual(started.body, {
         correlationId: started.body.correlationId,
@@ -316,8 +342,14 @@ describe('SMS texts', () => {
       const link = await api.startFlow({ ...ADDY, possessionType: 'desktop', finalTargetUrl: 'https://example.com/' });
       await api.client('mobile/instantlink/start', link.authToken, {});
       const [code, sent] = (await api.messages('2001004010')).body as { body: string; link?: string }[];
-      assert.equal(code!.body, "1234 is your temporary code to continue your application. Caution: for your security, don't share this code with anyone.");
-      assert.equal(sent!.body, `Complete your verification. If you did not make this request, do not click the link. ${sent!.link}`);
+      assert.equal(
+        code!.body,
+        "1234 is your temporary code to continue your application. Caution: for your security, don't share this code with anyone.",
+      );
+      assert.equal(
+        sent!.body,
+        `Complete your verification. If you did not make this request, do not click the link. ${sent!.link}`,
+      );
     }));
 
   test('smsMessage: #### to ###### mark where the code goes; the sandbox code is 1234 whatever their length', () =>
@@ -327,15 +359,26 @@ describe('SMS texts', () => {
         await api.client('mobile/otp/start', flow.authToken);
         const sms = (await api.messages('2001004010')).body.at(-1);
         assert.deepEqual([sms.body, sms.otp], ['Code 1234.', '1234'], template);
-        assert.deepEqual((await api.client('mobile/otp/finish', flow.authToken, { otp: '1234' })).body, { next: 'done' });
+        assert.deepEqual((await api.client('mobile/otp/finish', flow.authToken, { otp: '1234' })).body, {
+          next: 'done',
+        });
       }
       for (const code of ['12345', '123456']) {
         const six = await api.startFlow({ ...ADDY, possessionType: 'mobile', smsMessage: '###### is it' });
         await api.client('mobile/otp/start', six.authToken);
-        assert.equal((await api.client('mobile/otp/finish', six.authToken, { otp: code })).body.error.code, 1010, `${code} is not the sandbox code`);
+        assert.equal(
+          (await api.client('mobile/otp/finish', six.authToken, { otp: code })).body.error.code,
+          1010,
+          `${code} is not the sandbox code`,
+        );
       }
 
-      const link = await api.startFlow({ ...ADDY, possessionType: 'desktop', finalTargetUrl: 'https://example.com/', smsMessage: 'Tap #### now' });
+      const link = await api.startFlow({
+        ...ADDY,
+        possessionType: 'desktop',
+        finalTargetUrl: 'https://example.com/',
+        smsMessage: 'Tap #### now',
+      });
       await api.client('mobile/instantlink/start', link.authToken, {});
       const sms = (await api.messages('2001004010')).body.at(-1);
       assert.equal(sms.body, `Tap ${sms.link} now`);
@@ -347,7 +390,9 @@ describe('SMS texts', () => {
         const flow = await api.startFlow({ ...ADDY, possessionType: 'mobile', smsMessage });
         await api.client('mobile/otp/start', flow.authToken);
         assert.equal((await api.messages('2001004010')).body.at(-1).body, smsMessage);
-        assert.deepEqual((await api.client('mobile/otp/finish', flow.authToken, { otp: '1234' })).body, { next: 'done' });
+        assert.deepEqual((await api.client('mobile/otp/finish', flow.authToken, { otp: '1234' })).body, {
+          next: 'done',
+        });
       }
       const unify = await api.unify({
         possessionType: 'desktop',
@@ -363,8 +408,14 @@ describe('SMS texts', () => {
 
   test('smsMessage is at most 160 characters', () =>
     withEmulator({}, async ({ api }) => {
-      assert.equal((await api.verify({ ...ADDY, possessionType: 'mobile', smsMessage: '#'.repeat(4) + 'x'.repeat(156) })).status, 200);
+      assert.equal(
+        (await api.verify({ ...ADDY, possessionType: 'mobile', smsMessage: '#'.repeat(4) + 'x'.repeat(156) })).status,
+        200,
+      );
       const refused = await api.verify({ ...ADDY, possessionType: 'mobile', smsMessage: 'x'.repeat(161) });
-      assert.deepEqual([refused.status, refused.body], [400, { code: 8001, message: "field 'smsMessage' is not valid" }]);
+      assert.deepEqual(
+        [refused.status, refused.body],
+        [400, { code: 8001, message: "field 'smsMessage' is not valid" }],
+      );
     }));
 });

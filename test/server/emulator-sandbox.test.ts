@@ -15,7 +15,11 @@ const MINUTE = 60_000;
 /** A fresh emulator with its own clock for each test; closed even when the test fails. */
 async function withEmulator(
   options: Parameters<typeof startEmulator>[0],
-  run: (ctx: { api: SandboxClient; emu: Awaited<ReturnType<typeof startEmulator>>; clock: { now: number } }) => Promise<void>,
+  run: (ctx: {
+    api: SandboxClient;
+    emu: Awaited<ReturnType<typeof startEmulator>>;
+    clock: { now: number };
+  }) => Promise<void>,
 ) {
   const clock = { now: Date.parse('2031-03-04T05:06:07Z') };
   const emu = await startEmulator({ port: 0, now: () => clock.now, rateLimitPerSecond: 10_000, ...options });
@@ -58,13 +62,19 @@ describe('sandbox inbox', () => {
       assert.deepEqual(await newest.json(), list.slice(1), 'limit keeps the newest, oldest first');
       for (const bad of ['0', '-1', '1.5', 'x', '10000', '']) {
         const refused = await fetch(`${api.baseUrl}/sandbox/messages?phone=2001004010&limit=${bad}`);
-        assert.deepEqual([refused.status, await refused.json()], [400, { code: 8001, message: "field 'limit' is not valid" }], bad);
+        assert.deepEqual(
+          [refused.status, await refused.json()],
+          [400, { code: 8001, message: "field 'limit' is not valid" }],
+          bad,
+        );
       }
     }));
 
   test('is open to the allowed page and wants a possible number', () =>
     withEmulator({ sandboxOrigins: ['http://127.0.0.1:3000'] }, async ({ emu }) => {
-      const open = await fetch(`${emu.url}/sandbox/messages?phone=2001004010`, { headers: { Origin: 'http://127.0.0.1:3000' } });
+      const open = await fetch(`${emu.url}/sandbox/messages?phone=2001004010`, {
+        headers: { Origin: 'http://127.0.0.1:3000' },
+      });
       assert.equal(open.status, 200);
       assert.equal(open.headers.get('access-control-allow-origin'), 'http://127.0.0.1:3000');
       const missing = await fetch(`${emu.url}/sandbox/messages`);
@@ -127,45 +137,48 @@ describe('test webhook', () => {
   test('posts Prove’s payload signed HS256 with the webhook secret', async () => {
     const hook = await receiver();
     try {
-      await withEmulator({ webhookUrl: hook.url, webhookSecret: 'whsec_test', sandboxOrigins: ['http://localhost:8080'] }, async ({ api, emu, clock }) => {
-        const flow = await api.startFlow({ ...ADDY, possessionType: 'mobile', clientCustomerId: 'customer-7' });
-        await api.client('mobile/otp/start', flow.authToken);
-        await api.client('mobile/otp/finish', flow.authToken, { otp: '1234' });
-        await api.verifyStatus(flow.correlationId);
+      await withEmulator(
+        { webhookUrl: hook.url, webhookSecret: 'whsec_test', sandboxOrigins: ['http://localhost:8080'] },
+        async ({ api, emu, clock }) => {
+          const flow = await api.startFlow({ ...ADDY, possessionType: 'mobile', clientCustomerId: 'customer-7' });
+          await api.client('mobile/otp/start', flow.authToken);
+          await api.client('mobile/otp/finish', flow.authToken, { otp: '1234' });
+          await api.verifyStatus(flow.correlationId);
 
-        const sent = await fetch(`${emu.url}/sandbox/webhook`, {
-          method: 'POST',
-          headers: { Origin: 'http://localhost:8080', 'Content-Type': 'application/json' },
-          body: JSON.stringify({ eventType: 'DISCONNECT' }),
-        });
-        assert.equal(sent.status, 200);
-        assert.equal(sent.headers.get('access-control-allow-origin'), 'http://localhost:8080');
-        assert.deepEqual(await sent.json(), { delivered: true, status: 200 });
+          const sent = await fetch(`${emu.url}/sandbox/webhook`, {
+            method: 'POST',
+            headers: { Origin: 'http://localhost:8080', 'Content-Type': 'application/json' },
+            body: JSON.stringify({ eventType: 'DISCONNECT' }),
+          });
+          assert.equal(sent.status, 200);
+          assert.equal(sent.headers.get('access-control-allow-origin'), 'http://localhost:8080');
+          assert.deepEqual(await sent.json(), { delivered: true, status: 200 });
 
-        assert.equal(hook.received.length, 1);
-        const { headers, body } = hook.received[0]!;
-        const jwt = /^Bearer (.+)$/.exec(String(headers['x-prove-authorization']))?.[1];
-        assert.ok(jwt, 'X-Prove-Authorization: Bearer <jwt>');
-        const { payload, protectedHeader } = await jwtVerify(jwt!, new TextEncoder().encode('whsec_test'), {
-          issuer: 'Prove Identity',
-          algorithms: ['HS256'],
-          currentDate: new Date(clock.now),
-        });
-        assert.equal(protectedHeader.alg, 'HS256');
-        assert.equal(payload.iat, Math.floor(clock.now / 1000));
-        assert.equal(payload.exp! - payload.iat!, 300);
-        assert.match(String(payload.jti), /^[0-9a-f-]{36}$/, 'each delivery its own token');
-        await assert.rejects(jwtVerify(jwt!, new TextEncoder().encode('whsec_other')));
+          assert.equal(hook.received.length, 1);
+          const { headers, body } = hook.received[0]!;
+          const jwt = /^Bearer (.+)$/.exec(String(headers['x-prove-authorization']))?.[1];
+          assert.ok(jwt, 'X-Prove-Authorization: Bearer <jwt>');
+          const { payload, protectedHeader } = await jwtVerify(jwt!, new TextEncoder().encode('whsec_test'), {
+            issuer: 'Prove Identity',
+            algorithms: ['HS256'],
+            currentDate: new Date(clock.now),
+          });
+          assert.equal(protectedHeader.alg, 'HS256');
+          assert.equal(payload.iat, Math.floor(clock.now / 1000));
+          assert.equal(payload.exp! - payload.iat!, 300);
+          assert.match(String(payload.jti), /^[0-9a-f-]{36}$/, 'each delivery its own token');
+          await assert.rejects(jwtVerify(jwt!, new TextEncoder().encode('whsec_other')));
 
-        assert.equal(body.notifications.length, 1);
-        const event = body.notifications[0];
-        assert.match(event.eventId, /^[0-9a-f-]{36}$/);
-        assert.equal(event.eventType, 'DISCONNECT');
-        assert.equal(event.event, 'phone number disconnected');
-        assert.equal(event.eventTimestamp, '2031-03-04T05:06:07Z');
-        assert.equal(event.clientCustomerId, 'customer-7');
-        assert.equal(event.identityId, ADDY_IDENTITY);
-      });
+          assert.equal(body.notifications.length, 1);
+          const event = body.notifications[0];
+          assert.match(event.eventId, /^[0-9a-f-]{36}$/);
+          assert.equal(event.eventType, 'DISCONNECT');
+          assert.equal(event.event, 'phone number disconnected');
+          assert.equal(event.eventTimestamp, '2031-03-04T05:06:07Z');
+          assert.equal(event.clientCustomerId, 'customer-7');
+          assert.equal(event.identityId, ADDY_IDENTITY);
+        },
+      );
     } finally {
       await hook.close();
     }
@@ -175,7 +188,12 @@ describe('test webhook', () => {
     const hook = await receiver(500);
     try {
       await withEmulator({ webhookUrl: hook.url, webhookSecret: 's' }, async ({ emu }) => {
-        const post = (body = '') => fetch(`${emu.url}/sandbox/webhook`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+        const post = (body = '') =>
+          fetch(`${emu.url}/sandbox/webhook`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body,
+          });
         assert.deepEqual(await (await post()).json(), { delivered: false, status: 500 });
         assert.equal(hook.received[0]!.body.notifications[0].eventType, 'PHONE_NUMBER_CHANGE');
         const bad = await post('{"eventType":"EXPLODED"}');
@@ -200,7 +218,9 @@ describe('lifecycle', () => {
     const emu = await startEmulator({ port: 0 });
     const api = new SandboxClient(emu.url);
     const flow = await api.startFlow({ ...ADDY, possessionType: 'desktop', finalTargetUrl: 'https://example.com/' });
-    const ws = new WebSocket(`${emu.url.replace(/^http/, 'ws')}/v1/client/status?token=${encodeURIComponent(flow.authToken)}`);
+    const ws = new WebSocket(
+      `${emu.url.replace(/^http/, 'ws')}/v1/client/status?token=${encodeURIComponent(flow.authToken)}`,
+    );
     await once(ws, 'open');
     assert.equal(emu.stats().sockets, 1);
     const closed = once(ws, 'close');
@@ -246,8 +266,18 @@ describe('lifecycle', () => {
 
       assert.ok(lines.length >= 9, lines.join('\n'));
       assert.ok(lines.some((l) => l.startsWith('GET /sandbox/link/:id 302')));
-      const secrets = ['2001004010', 'Addy', 'Epinay', '1234', flow.correlationId, flow.authToken.slice(-20), link.split('/').pop()!, 'demo-client'];
-      for (const line of lines) for (const secret of secrets) assert.ok(!line.includes(secret), `${line} leaks ${secret}`);
+      const secrets = [
+        '2001004010',
+        'Addy',
+        'Epinay',
+        '1234',
+        flow.correlationId,
+        flow.authToken.slice(-20),
+        link.split('/').pop()!,
+        'demo-client',
+      ];
+      for (const line of lines)
+        for (const secret of secrets) assert.ok(!line.includes(secret), `${line} leaks ${secret}`);
     });
   });
 });

@@ -13,7 +13,8 @@ import { claimsOf } from './emulator-prove-device.js';
 const require = createRequire(import.meta.url);
 const { WebDeviceRegistration } = require('@prove-identity/prove-auth/build/lib/proveauth/internal/web-device-auth.js');
 const RequestSignerV3 = require('@prove-identity/prove-auth/build/lib/proveauth/internal/request-signer-v3.js').default;
-const FetchAuthenticationStep = require('@prove-identity/mobile-auth/build/lib/mobileauth/internal/auth/fetch-authentication-step.js').default;
+const FetchAuthenticationStep =
+  require('@prove-identity/mobile-auth/build/lib/mobileauth/internal/auth/fetch-authentication-step.js').default;
 
 let emu: EmulatorHandle;
 let api: SandboxClient;
@@ -23,7 +24,8 @@ before(async () => {
 });
 after(() => emu.close());
 
-const start = (phoneNumber: string) => api.startUnify({ possessionType: 'mobile', phoneNumber, clientRequestId: 'sdk' });
+const start = (phoneNumber: string) =>
+  api.startUnify({ possessionType: 'mobile', phoneNumber, clientRequestId: 'sdk' });
 
 /** What device-passive-silent-step.js register() posts, with the SDK's own registration object. */
 async function sdkRegister(authToken: string) {
@@ -70,7 +72,13 @@ describe('the SDK’s own Prove Key code against the emulator', () => {
       fetchFromBackend: async (path: string, body: object) => (await api.post(path, body, flow.authToken)).body,
     };
     const body = JSON.stringify({ message: 'person cancelled' });
-    const signature = await new RequestSignerV3(session).sign('POST', '/v1/client/mobile/otp/error', '', 'application/json', body);
+    const signature = await new RequestSignerV3(session).sign(
+      'POST',
+      '/v1/client/mobile/otp/error',
+      '',
+      'application/json',
+      body,
+    );
     assert.equal(signature.version, '3');
     const reported = await api.post('/v1/client/mobile/otp/error', body, flow.authToken, {
       'PA-Sig-Version': signature.version,
@@ -86,7 +94,10 @@ describe('Mobile Auth’s own URL handling', () => {
   test('the redirectUrl yields the vfp that /mobile/instant/finish takes', async () => {
     const flow = await start('2001004016');
     assert.equal((await sdkRegister(flow.authToken)).answer.body.next, 'mobile/instant');
-    const started = await api.client('mobile/instant/start', flow.authToken, { cellularIp: null, implementation: 'fetch' });
+    const started = await api.client('mobile/instant/start', flow.authToken, {
+      cellularIp: null,
+      implementation: 'fetch',
+    });
     const { vfp } = await new FetchAuthenticationStep().execute({ authUrl: started.body.data.redirectUrl });
     assert.deepEqual((await api.client('mobile/instant/finish', flow.authToken, { vfp })).body, { next: 'done' });
     assert.equal((await api.unifyStatus(flow.correlationId)).body.success, 'true');

@@ -65,7 +65,10 @@ describe('POST /token', () => {
     assert.equal(wrong.status, 400);
     const json = await post('{"grant_type":"client_credentials"}', 'application/json');
     assert.equal(json.status, 415);
-    assert.deepEqual(await json.json(), { code: 8001, message: 'Content-Type must be application/x-www-form-urlencoded' });
+    assert.deepEqual(await json.json(), {
+      code: 8001,
+      message: 'Content-Type must be application/x-www-form-urlencoded',
+    });
   });
 
   test('a token stops working after 60 minutes', async () => {
@@ -146,7 +149,13 @@ describe('POST /v3/verify', () => {
     for (const phoneNumber of ['2001004010', '+12001004010', '(200) 100-4010']) {
       const started = await api.verify({ ...ADDY, phoneNumber, possessionType: 'mobile' });
       assert.equal(started.status, 200, phoneNumber);
-      assert.deepEqual(Object.keys(started.body).sort(), ['authToken', 'correlationId', 'possessionResult', 'success', 'verifyResult']);
+      assert.deepEqual(Object.keys(started.body).sort(), [
+        'authToken',
+        'correlationId',
+        'possessionResult',
+        'success',
+        'verifyResult',
+      ]);
       assert.equal(started.body.possessionResult, 'pending');
       assert.equal(started.body.verifyResult, 'pending');
       assert.equal(started.body.success, 'pending');
@@ -181,7 +190,10 @@ describe('the authToken', () => {
     assert.equal(mobile.iat, Math.floor(clock / 1000));
     assert.equal(mobile.exp - mobile.iat, 15 * 60);
 
-    const desktop = claimsOf((await api.startFlow({ ...ADDY, possessionType: 'desktop', finalTargetUrl: 'https://example.com/next' })).authToken);
+    const desktop = claimsOf(
+      (await api.startFlow({ ...ADDY, possessionType: 'desktop', finalTargetUrl: 'https://example.com/next' }))
+        .authToken,
+    );
     assert.equal(desktop.auth.next, 'mobile/instantlink');
     assert.deepEqual(desktop.auth.subs, { mob: { auths: { inln: { mnp: true } } } });
     assert.notEqual(desktop.auth.id, mobile.auth.id);
@@ -202,7 +214,11 @@ describe('the authToken', () => {
       assert.equal(signer.verify('access', token), undefined, 'each purpose has its own key');
     }
     for (let i = 0; i < 20; i++) {
-      const { authToken } = await api.startFlow({ ...ADDY, possessionType: i % 2 ? 'mobile' : 'desktop', finalTargetUrl: 'https://example.com/?a=b' });
+      const { authToken } = await api.startFlow({
+        ...ADDY,
+        possessionType: i % 2 ? 'mobile' : 'desktop',
+        finalTargetUrl: 'https://example.com/?a=b',
+      });
       assert.doesNotMatch(authToken.split('.')[1]!, /[-_]/);
       assert.doesNotThrow(() => claimsOf(authToken));
     }
@@ -228,7 +244,12 @@ describe('POST /v3/verify-status', () => {
   });
 
   test('succeeds for the owner whose name matches, ignoring case and spaces', async () => {
-    const flow = await api.startFlow({ firstName: ' addy ', lastName: 'EPINAY', phoneNumber: '+12001004010', possessionType: 'mobile' });
+    const flow = await api.startFlow({
+      firstName: ' addy ',
+      lastName: 'EPINAY',
+      phoneNumber: '+12001004010',
+      possessionType: 'mobile',
+    });
     await proveByOtp(flow.authToken);
     const status = await api.verifyStatus(flow.correlationId);
     assert.deepEqual(status.body, {

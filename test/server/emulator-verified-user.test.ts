@@ -13,7 +13,12 @@ let emu: EmulatorHandle;
 let api: SandboxClient;
 
 before(async () => {
-  emu = await startEmulator({ port: 0, now: () => clock, rateLimitPerSecond: 10_000, credentials: [{ clientId: 'other', clientSecret: 'other-secret' }] });
+  emu = await startEmulator({
+    port: 0,
+    now: () => clock,
+    rateLimitPerSecond: 10_000,
+    credentials: [{ clientId: 'other', clientSecret: 'other-secret' }],
+  });
   api = new SandboxClient(emu.url);
 });
 after(() => emu.close());
@@ -23,7 +28,10 @@ async function proveByUnify(phoneNumber: string, client = api): Promise<void> {
   const flow = await client.startUnify({ possessionType: 'mobile', phoneNumber, clientRequestId: 'auth-1' });
   const registered = await registerKey(client, flow.authToken, newDevice());
   if (registered.body.next === 'mobile/instant') {
-    const started = await client.client('mobile/instant/start', flow.authToken, { cellularIp: null, implementation: 'fetch' });
+    const started = await client.client('mobile/instant/start', flow.authToken, {
+      cellularIp: null,
+      implementation: 'fetch',
+    });
     const vfp = new URL(started.body.data.redirectUrl).searchParams.get('testVfp');
     assert.deepEqual((await client.client('mobile/instant/finish', flow.authToken, { vfp })).body, { next: 'done' });
   } else {
@@ -33,12 +41,21 @@ async function proveByUnify(phoneNumber: string, client = api): Promise<void> {
   assert.equal((await client.unifyStatus(flow.correlationId)).body.success, 'true');
 }
 
-const person = (phoneNumber: string, firstName: string, lastName: string) => ({ phoneNumber, firstName, lastName, clientRequestId: 'verify-1' });
+const person = (phoneNumber: string, firstName: string, lastName: string) => ({
+  phoneNumber,
+  firstName,
+  lastName,
+  clientRequestId: 'verify-1',
+});
 
 describe('verifiedUser after Unify', () => {
   test('Elena Coldman (reference/verify’s example): true, AL3', async () => {
     await proveByUnify('2001004053');
-    const answer = await api.verifiedUser({ ...person('2001004053', 'Elena', 'Coldman'), clientCustomerId: 'cust-9', emailAddress: 'ecoldman1h@storify.com' });
+    const answer = await api.verifiedUser({
+      ...person('2001004053', 'Elena', 'Coldman'),
+      clientCustomerId: 'cust-9',
+      emailAddress: 'ecoldman1h@storify.com',
+    });
     assert.equal(answer.status, 200);
     const { correlationId, ...rest } = answer.body;
     assert.match(correlationId, /^[0-9a-f-]{36}$/);
@@ -57,7 +74,12 @@ describe('verifiedUser after Unify', () => {
     const answer = await api.verifiedUser(person('+12001004010', 'addy', 'EPINAY'));
     assert.equal(answer.body.success, 'true');
     assert.equal(answer.body.phoneNumber, '+12001004010');
-    assert.deepEqual(answer.body.identity, { firstName: 'addy', lastName: 'EPINAY', assuranceLevel: 'AL2', reasons: ['2A'] });
+    assert.deepEqual(answer.body.identity, {
+      firstName: 'addy',
+      lastName: 'EPINAY',
+      assuranceLevel: 'AL2',
+      reasons: ['2A'],
+    });
   });
 
   test('a name that is not the phone’s owner: false, and no empty reasons array (Prove leaves empty arrays out)', async () => {
@@ -80,7 +102,11 @@ describe('verifiedUser after Unify', () => {
 
     const other = new SandboxClient(emu.url, 'other', 'other-secret');
     await proveByUnify('2001004015', other);
-    assert.equal((await api.verifiedUser(person('2001004015', 'Laney', 'Dyball'))).status, 403, 'another client’s proof');
+    assert.equal(
+      (await api.verifiedUser(person('2001004015', 'Laney', 'Dyball'))).status,
+      403,
+      'another client’s proof',
+    );
     assert.equal((await other.verifiedUser(person('2001004015', 'Laney', 'Dyball'))).body.success, 'true');
 
     // A Unify flow that has not reached true yet proves nothing.
@@ -88,7 +114,12 @@ describe('verifiedUser after Unify', () => {
     await registerKey(api, pending.authToken, newDevice());
     assert.equal((await api.verifiedUser(person('2001004041', 'Penny', 'Jowers'))).status, 403);
     // Nor does the July 2025 contract's possession.
-    const seed = await api.startFlow({ firstName: 'Inge', lastName: 'Galier', phoneNumber: '2001004016', possessionType: 'mobile' });
+    const seed = await api.startFlow({
+      firstName: 'Inge',
+      lastName: 'Galier',
+      phoneNumber: '2001004016',
+      possessionType: 'mobile',
+    });
     await api.client('mobile/otp/start', seed.authToken, {});
     await api.client('mobile/otp/finish', seed.authToken, { otp: '1234' });
     assert.equal((await api.verifyStatus(seed.correlationId)).body.success, 'true');
@@ -119,7 +150,11 @@ describe('verifiedUser fields', () => {
     for (const field of ['phoneNumber', 'firstName', 'lastName', 'clientRequestId'] as const) {
       const { [field]: _dropped, ...rest } = full;
       const missing = await api.verifiedUser(rest);
-      assert.deepEqual([missing.status, missing.body], [400, { code: 8001, message: `field '${field}' is missing` }], field);
+      assert.deepEqual(
+        [missing.status, missing.body],
+        [400, { code: 8001, message: `field '${field}' is missing` }],
+        field,
+      );
     }
   });
 
@@ -132,7 +167,11 @@ describe('verifiedUser fields', () => {
     );
     for (const verificationType of ['VerifiedUser', 'teleport', 3, null]) {
       const refused = await api.post('/v3/verify', { ...full, verificationType });
-      assert.deepEqual([refused.status, refused.body], [400, { code: 8001, message: "field 'verificationType' is not valid" }], String(verificationType));
+      assert.deepEqual(
+        [refused.status, refused.body],
+        [400, { code: 8001, message: "field 'verificationType' is not valid" }],
+        String(verificationType),
+      );
     }
   });
 
@@ -145,10 +184,24 @@ describe('POST /v3/verify picks its contract by the body', () => {
   test('possessionType: the July 2025 answer; both fields: 400 invalid; neither: verificationType missing', async () => {
     const addy = { firstName: 'Addy', lastName: 'Epinay', phoneNumber: '2001004010' };
     const seed = await api.verify({ ...addy, possessionType: 'mobile' });
-    assert.deepEqual(Object.keys(seed.body).sort(), ['authToken', 'correlationId', 'possessionResult', 'success', 'verifyResult']);
-    const both = await api.verify({ ...addy, possessionType: 'mobile', verificationType: 'verifiedUser', clientRequestId: 'r' });
+    assert.deepEqual(Object.keys(seed.body).sort(), [
+      'authToken',
+      'correlationId',
+      'possessionResult',
+      'success',
+      'verifyResult',
+    ]);
+    const both = await api.verify({
+      ...addy,
+      possessionType: 'mobile',
+      verificationType: 'verifiedUser',
+      clientRequestId: 'r',
+    });
     assert.deepEqual([both.status, both.body], [400, { code: 8001, message: "field 'possessionType' is not valid" }]);
     const neither = await api.verify({ ...addy, clientRequestId: 'r' });
-    assert.deepEqual([neither.status, neither.body], [400, { code: 8001, message: "field 'verificationType' is missing" }]);
+    assert.deepEqual(
+      [neither.status, neither.body],
+      [400, { code: 8001, message: "field 'verificationType' is missing" }],
+    );
   });
 });

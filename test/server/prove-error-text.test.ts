@@ -33,9 +33,16 @@ after(async () => {
 });
 
 const start = () =>
-  h.verify(new Request(`${SITE}/api/verify`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: SITE }, body: JSON.stringify(ADDY) }), {
-    clientAddress: '127.0.0.1',
-  });
+  h.verify(
+    new Request(`${SITE}/api/verify`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: SITE },
+      body: JSON.stringify(ADDY),
+    }),
+    {
+      clientAddress: '127.0.0.1',
+    },
+  );
 
 async function refusedWith(body: unknown): Promise<{ answer: Record<string, unknown>; line: string }> {
   stub.nextVerify = { status: 400, body };
@@ -48,10 +55,17 @@ async function refusedWith(body: unknown): Promise<{ answer: Record<string, unkn
 describe("Prove's error texts", () => {
   test('a code with newlines and 10 KB: one short log line, no proveCode for the page', async () => {
     const code = `8001\nprove-verify 200 ok POST /api/verify\r\n${'x'.repeat(10_000)}`;
-    const { answer, line } = await refusedWith({ code, message: `field 'phoneNumber' is invalid\n${'y'.repeat(10_000)}` });
+    const { answer, line } = await refusedWith({
+      code,
+      message: `field 'phoneNumber' is invalid\n${'y'.repeat(10_000)}`,
+    });
     assert.ok(!/[\r\n]/.test(line), 'no line break in the log line');
     assert.ok(line.length < 400, `the log line is ${line.length} characters`);
-    assert.equal('proveCode' in answer, false, `proveCode reached the page: ${JSON.stringify(answer.proveCode)?.slice(0, 80)}`);
+    assert.equal(
+      'proveCode' in answer,
+      false,
+      `proveCode reached the page: ${JSON.stringify(answer.proveCode)?.slice(0, 80)}`,
+    );
     const message = String(answer.message);
     assert.ok(message.length <= PROVE_TEXT_MAX, `the page's message is ${message.length} characters`);
     assert.ok(!/[\r\n]/.test(message));
@@ -80,12 +94,17 @@ describe("Prove's error texts", () => {
   });
 
   test('the error ProveClient throws carries the cleaned texts, so an integrator who logs it gets one line too', async () => {
-    stub.nextVerify = { status: 400, body: { code: `1\n${'9'.repeat(10_000)}`, message: `a\r\nb${'c'.repeat(10_000)}` } };
+    stub.nextVerify = {
+      status: 400,
+      body: { code: `1\n${'9'.repeat(10_000)}`, message: `a\r\nb${'c'.repeat(10_000)}` },
+    };
     const client = new ProveClient({ baseUrl: stub.url, clientId: 'id', clientSecret: 'secret' });
-    const error = await client.v3Verify({ firstName: 'Addy', lastName: 'Epinay', phoneNumber: '+12001004010', possessionType: 'mobile' }).then(
-      () => assert.fail('no error'),
-      (e: unknown) => e,
-    );
+    const error = await client
+      .v3Verify({ firstName: 'Addy', lastName: 'Epinay', phoneNumber: '+12001004010', possessionType: 'mobile' })
+      .then(
+        () => assert.fail('no error'),
+        (e: unknown) => e,
+      );
     assert.ok(error instanceof ProveHttpError);
     assert.ok(String(error.code).length <= PROVE_TEXT_MAX && !/\n/.test(String(error.code)));
     assert.ok(error.proveMessage!.length <= PROVE_TEXT_MAX && !/[\r\n]/.test(error.proveMessage!));

@@ -22,7 +22,21 @@ test('an HTTP date: the whole seconds until it, on the clock given', () => {
 });
 
 test('none, garbage, zero or negative: 1', () => {
-  for (const header of [null, undefined, '', '   ', 'soon', 'abc', '1.5', '-3', '0', '5 s', '0x10', 'NaN', 'Infinity']) {
+  for (const header of [
+    null,
+    undefined,
+    '',
+    '   ',
+    'soon',
+    'abc',
+    '1.5',
+    '-3',
+    '0',
+    '5 s',
+    '0x10',
+    'NaN',
+    'Infinity',
+  ]) {
     assert.equal(read(header), 1, JSON.stringify(header));
   }
 });

@@ -25,7 +25,16 @@ import type { RunningApp } from '../../demo/server/app/index.js';
 import { fetchVerificationResult, startVerification } from '../../src/backend.js';
 import { createProveVerifyHandlers, NO_LIMITS, ProveClient, redisStore } from '../../src/server/index.js';
 import { StatusBodySchema, VerifyBodySchema } from '../../src/server/validation.js';
-import { ADDY, call, cookieOf, resetStub, startAppOn, startStubProve, type Answer, type StubProve } from './app-helpers.js';
+import {
+  ADDY,
+  call,
+  cookieOf,
+  resetStub,
+  startAppOn,
+  startStubProve,
+  type Answer,
+  type StubProve,
+} from './app-helpers.js';
 
 interface Schema {
   type?: string | string[];
@@ -41,7 +50,10 @@ interface Header {
 }
 interface Operation {
   requestBody: { content: { 'application/json': { schema: unknown } } };
-  responses: Record<string, { headers?: Record<string, Header>; content?: { 'application/json': { schema: unknown } } }>;
+  responses: Record<
+    string,
+    { headers?: Record<string, Header>; content?: { 'application/json': { schema: unknown } } }
+  >;
 }
 interface Contract {
   openapi: string;
@@ -50,7 +62,9 @@ interface Contract {
   components: { schemas: Record<string, Schema> };
 }
 
-const contract = parseYaml(await readFile(new URL('../../docs/backend-contract.yaml', import.meta.url), 'utf8')) as Contract;
+const contract = parseYaml(
+  await readFile(new URL('../../docs/backend-contract.yaml', import.meta.url), 'utf8'),
+) as Contract;
 
 /**
  * The contract with every object schema that leaves its other fields open closed: the answers of
@@ -60,7 +74,9 @@ const contract = parseYaml(await readFile(new URL('../../docs/backend-contract.y
 function closed<T>(node: T): T {
   if (Array.isArray(node)) return node.map(closed) as T;
   if (typeof node !== 'object' || node === null) return node;
-  const copy: Record<string, unknown> = Object.fromEntries(Object.entries(node).map(([key, value]) => [key, closed(value)]));
+  const copy: Record<string, unknown> = Object.fromEntries(
+    Object.entries(node).map(([key, value]) => [key, closed(value)]),
+  );
   if (copy.type === 'object' && copy.properties && !('additionalProperties' in copy)) copy.additionalProperties = false;
   return copy as T;
 }
@@ -104,14 +120,29 @@ function assertInContract(demoPath: string, answer: Answer): void {
     if (header.required) assert.ok(value !== undefined, `${path} ${status} lacks ${name}`);
     if (value === undefined || !header.schema) continue;
     const validate = validatorAt('paths', path, 'post', 'responses', status, 'headers', name, 'schema');
-    for (const one of [value].flat()) assert.ok(validate(one), `${path} ${status} ${name}: ${ajv.errorsText(validate.errors)} in ${JSON.stringify(one)}`);
+    for (const one of [value].flat())
+      assert.ok(
+        validate(one),
+        `${path} ${status} ${name}: ${ajv.errorsText(validate.errors)} in ${JSON.stringify(one)}`,
+      );
   }
   // prove-verify-server says how long to wait whenever it refuses for a while, though the contract
   // lets another backend leave it out of a 503.
-  if (status === '429' || status === '503') assert.match(String(answer.headers['retry-after']), /^[1-9][0-9]*$/, `${path} ${status} says how long`);
+  if (status === '429' || status === '503')
+    assert.match(String(answer.headers['retry-after']), /^[1-9][0-9]*$/, `${path} ${status} says how long`);
   if (!response.content) return;
   assert.match(String(answer.headers['content-type']), /^application\/json/);
-  const validate = validatorIn('closed', 'paths', path, 'post', 'responses', status, 'content', 'application/json', 'schema');
+  const validate = validatorIn(
+    'closed',
+    'paths',
+    path,
+    'post',
+    'responses',
+    status,
+    'content',
+    'application/json',
+    'schema',
+  );
   assert.ok(validate(answer.json()), `${path} ${status}: ${ajv.errorsText(validate.errors)} in ${answer.text}`);
 }
 
@@ -142,23 +173,53 @@ describe('the contract document', () => {
       false,
       "Prove's string success is not the contract's boolean",
     );
-    assert.equal(verdict({ success: true, possessionResult: 'success', verifyResult: 'not applicable' }), false, 'only not_applicable');
+    assert.equal(
+      verdict({ success: true, possessionResult: 'success', verifyResult: 'not applicable' }),
+      false,
+      'only not_applicable',
+    );
     const started = validatorAt('components', 'schemas', 'VerifyStarted');
     assert.equal(started({ flowId: 'abc' }), false, 'a start without an authToken');
     assert.equal(started({ authToken: 't', flowId: 'f', changeNumber: 'in-flow' }), true);
     assert.equal(started({ authToken: 't' }), false, 'a start names its flow');
     assert.equal(started({ authToken: 't', changeNumber: 'sdk' }), false, 'changeNumber is in-flow or restart');
-    assert.equal(verdict({ success: true, possessionResult: 'success', verifyResult: 'success', phoneNumber: '2001004010' }), false, 'the phone is E.164');
-    assert.equal(verdict({ success: true, possessionResult: 'success', verifyResult: 'success', phoneNumber: '+12001004010', reasons: 'NA' }), false);
+    assert.equal(
+      verdict({ success: true, possessionResult: 'success', verifyResult: 'success', phoneNumber: '2001004010' }),
+      false,
+      'the phone is E.164',
+    );
+    assert.equal(
+      verdict({
+        success: true,
+        possessionResult: 'success',
+        verifyResult: 'success',
+        phoneNumber: '+12001004010',
+        reasons: 'NA',
+      }),
+      false,
+    );
     const request = validatorAt('components', 'schemas', 'VerifyRequest');
     assert.equal(request({ ...ADDY, possessionType: 'tablet' }), false);
     assert.equal(request({ ...ADDY, finalTargetUrl: 'javascript:alert(1)' }), false);
     assert.equal(request({ ...ADDY, correlationId: 'x' }), false, 'the page never sends Prove ids');
     assert.equal(validatorAt('components', 'schemas', 'StatusRequest')({ flowId: 'abc', correlationId: 'x' }), false);
     assert.equal(validatorAt('components', 'schemas', 'StatusRequest')({}), false, 'the status call names its flow');
-    const verdictOk = { success: true, possessionResult: 'success', verifyResult: 'success', phoneNumber: '+12001004010' };
-    assert.equal(verdict({ ...verdictOk, orderId: 'o-1' }), true, "another backend's verdict may carry fields of its own");
-    assert.equal(validatorIn('closed', 'components', 'schemas', 'Verdict')({ ...verdictOk, orderId: 'o-1' }), false, 'the closed copy names every field');
+    const verdictOk = {
+      success: true,
+      possessionResult: 'success',
+      verifyResult: 'success',
+      phoneNumber: '+12001004010',
+    };
+    assert.equal(
+      verdict({ ...verdictOk, orderId: 'o-1' }),
+      true,
+      "another backend's verdict may carry fields of its own",
+    );
+    assert.equal(
+      validatorIn('closed', 'components', 'schemas', 'Verdict')({ ...verdictOk, orderId: 'o-1' }),
+      false,
+      'the closed copy names every field',
+    );
   });
 });
 
@@ -206,7 +267,12 @@ describe("the demo backend's answers are the contract's", () => {
 
       const next = await call(unify, '/api/verify', ADDY);
       stub.unifyStatus = { success: 'possession_required', phoneNumber: '2001004010' };
-      const misfit = await call(unify, '/api/verify-status', { flowId: (next.json() as { flowId: string }).flowId }, { cookie: cookieOf(next) });
+      const misfit = await call(
+        unify,
+        '/api/verify-status',
+        { flowId: (next.json() as { flowId: string }).flowId },
+        { cookie: cookieOf(next) },
+      );
       assert.equal(misfit.status, 500);
       assertInContract('/api/verify-status', misfit);
     } finally {
@@ -216,7 +282,10 @@ describe("the demo backend's answers are the contract's", () => {
   });
 
   test('Prove refusing the person at once', async () => {
-    stub.nextVerify = { status: 200, body: { success: 'false', possessionResult: 'not_applicable', verifyResult: 'failed' } };
+    stub.nextVerify = {
+      status: 200,
+      body: { success: 'false', possessionResult: 'not_applicable', verifyResult: 'failed' },
+    };
     const refused = await call(app, '/api/verify', ADDY);
     assert.equal(refused.status, 200);
     assertInContract('/api/verify', refused);
@@ -231,7 +300,12 @@ describe("the demo backend's answers are the contract's", () => {
       ['/api/verify', await call(app, '/api/verify', ADDY, { headers: { Origin: 'https://evil.example' } })],
       ['/api/verify', await call(app, '/api/verify', undefined, { method: 'GET' })],
       ['/api/verify', await call(app, '/api/verify', { ...ADDY, firstName: 'a'.repeat(20_000) })],
-      ['/api/verify', await call(app, '/api/verify', 'firstName=Addy', { headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })],
+      [
+        '/api/verify',
+        await call(app, '/api/verify', 'firstName=Addy', {
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        }),
+      ],
       ['/api/verify-status', await call(app, '/api/verify-status', '{not json')],
     ];
     stub.nextVerify = { status: 500, body: { code: 9000, message: 'down' } };
@@ -269,7 +343,10 @@ describe("the demo backend's answers are the contract's", () => {
         await call(limited, '/api/verify-status', { flowId }, { cookie, headers: { Origin: 'https://evil.example' } }),
         await call(limited, '/api/verify-status', undefined, { method: 'GET', cookie }),
         await call(limited, '/api/verify-status', { flowId, padding: 'a'.repeat(20_000) }, { cookie }),
-        await call(limited, '/api/verify-status', `flowId=${flowId}`, { cookie, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }),
+        await call(limited, '/api/verify-status', `flowId=${flowId}`, {
+          cookie,
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        }),
         await call(limited, '/api/verify-status', { flowId }, { cookie }),
         await call(limited, '/api/verify-status', { flowId }, { cookie }),
       ];
@@ -312,7 +389,15 @@ describe("the demo backend's answers are the contract's", () => {
       .setExpirationTime('5m')
       .sign(new TextEncoder().encode('whsec_contract_test'));
     const payload = {
-      notifications: [{ eventId: 'e-9', event: 'moved', eventType: 'PORT', eventTimestamp: '2026-01-01T00:00:00Z', identityId: 'id-9' }],
+      notifications: [
+        {
+          eventId: 'e-9',
+          event: 'moved',
+          eventType: 'PORT',
+          eventTimestamp: '2026-01-01T00:00:00Z',
+          identityId: 'id-9',
+        },
+      ],
     };
     assertRequestInContract('/webhook', payload);
     const headers = { 'X-Prove-Authorization': `Bearer ${jwt}` };
@@ -344,7 +429,11 @@ describe("prove-verify-server's answers that the demo cannot provoke are the con
     log: false,
   } as const;
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    new Request(`https://shop.example/api${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    new Request(`https://shop.example/api${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
 
   test('500 body_already_read, 500 server_misconfigured, and 405 on the webhook through handle', async (t) => {
     // Settings that cannot work are written even with log: false, once.
@@ -386,13 +475,23 @@ describe("prove-verify-server's answers that the demo cannot provoke are the con
       if (path === '/token') return answer(200, { access_token: 'token', token_type: 'Bearer', expires_in: 3600 });
       if (prove === 'fails') return answer(500, { code: 9000, message: 'down' });
       if (prove === 'limits') return answer(429, { code: 9001, message: 'slow down' }, { 'Retry-After': '3600' });
-      if (prove === 'is silent') return new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)));
+      if (prove === 'is silent')
+        return new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)));
       const pending = { success: 'pending', possessionResult: 'pending', verifyResult: 'pending' };
-      return answer(200, path === '/v3/verify' ? { authToken: 'auth', correlationId: crypto.randomUUID(), ...pending } : pending);
+      return answer(
+        200,
+        path === '/v3/verify' ? { authToken: 'auth', correlationId: crypto.randomUUID(), ...pending } : pending,
+      );
     };
     const handlers = createProveVerifyHandlers({
       ...settings,
-      prove: new ProveClient({ baseUrl: 'https://prove.example', clientId: 'id', clientSecret: 'secret', fetch: fetchProve, timeoutMs: 100 }),
+      prove: new ProveClient({
+        baseUrl: 'https://prove.example',
+        clientId: 'id',
+        clientSecret: 'secret',
+        fetch: fetchProve,
+        timeoutMs: 100,
+      }),
       flow: 'verify-status',
       limits: NO_LIMITS,
     });
@@ -426,7 +525,11 @@ describe("prove-verify-server's answers that the demo cannot provoke are the con
           [429, 'rate_limited'],
         ],
       );
-      assert.equal(answers[3]![1].headers['retry-after'], '60', "Prove's hour is passed on as the Prove client's minute");
+      assert.equal(
+        answers[3]![1].headers['retry-after'],
+        '60',
+        "Prove's hour is passed on as the Prove client's minute",
+      );
       for (const [path, a] of answers) assertInContract(path, a);
     } finally {
       await handlers.close();
@@ -449,7 +552,8 @@ async function declarationsOf(file: string) {
       });
     }
     if (ts.isTypeAliasDeclaration(statement) && ts.isUnionTypeNode(statement.type)) {
-      const literal = (node: ts.TypeNode) => (ts.isLiteralTypeNode(node) && ts.isStringLiteral(node.literal) ? node.literal.text : node.getText(source));
+      const literal = (node: ts.TypeNode) =>
+        ts.isLiteralTypeNode(node) && ts.isStringLiteral(node.literal) ? node.literal.text : node.getText(source);
       unions.set(statement.name.text, statement.type.types.map(literal));
     }
   }
@@ -533,7 +637,8 @@ describe('the types and checks that restate the contract are the contract', () =
       assert.equal(yaml.additionalProperties, false, `${name}: the contract refuses other fields`);
       for (const [field, rule] of Object.entries(server.properties ?? {})) {
         for (const keyword of ['type', 'enum', 'minLength', 'maxLength', 'pattern']) {
-          if (keyword in rule) assert.deepEqual(yaml.properties?.[field]?.[keyword], rule[keyword], `${name}.${field} ${keyword}`);
+          if (keyword in rule)
+            assert.deepEqual(yaml.properties?.[field]?.[keyword], rule[keyword], `${name}.${field} ${keyword}`);
         }
       }
     }
@@ -551,7 +656,8 @@ describe('the types and checks that restate the contract are the contract', () =
     );
     const results = server.unionNamed('StepResult');
     for (const schema of ['Verdict', 'VerifyRefused']) {
-      for (const field of ['possessionResult', 'verifyResult']) assert.deepEqual(enumOf(schemaNamed(schema), field), results, `${schema}.${field}`);
+      for (const field of ['possessionResult', 'verifyResult'])
+        assert.deepEqual(enumOf(schemaNamed(schema), field), results, `${schema}.${field}`);
     }
   });
 });
@@ -564,7 +670,11 @@ describe("the element's own requests are the contract's", () => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
-        seen.push({ path: req.url!, contentType: req.headers['content-type'], body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+        seen.push({
+          path: req.url!,
+          contentType: req.headers['content-type'],
+          body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+        });
         res.setHeader('Content-Type', 'application/json');
         res.end(
           JSON.stringify(
@@ -615,7 +725,9 @@ describe('every answer the contract lists for the two calls', () => {
   // other backends, and the element reads the two alike.
   const answeredByOthersOnly = new Set(['/verify-status 410']);
   test("is provoked above, and found to be the contract's", () => {
-    const listed = ['/verify', '/verify-status'].flatMap((path) => Object.keys(contract.paths[path]!.post.responses).map((status) => `${path} ${status}`));
+    const listed = ['/verify', '/verify-status'].flatMap((path) =>
+      Object.keys(contract.paths[path]!.post.responses).map((status) => `${path} ${status}`),
+    );
     assert.deepEqual(
       listed.filter((answer) => !provoked.has(answer) && !answeredByOthersOnly.has(answer)),
       [],

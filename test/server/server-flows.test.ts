@@ -62,7 +62,10 @@ async function start(h: ProveVerifyHandlers, person: object = ADDY): Promise<Sta
   return { flowId: body.flowId as string, cookie: answer.headers.get('set-cookie')!.split(';')[0]!, body };
 }
 
-async function status(h: ProveVerifyHandlers, flow: Started): Promise<{ status: number; body: Record<string, unknown> }> {
+async function status(
+  h: ProveVerifyHandlers,
+  flow: Started,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const answer = await h.verifyStatus(post('/verify-status', { flowId: flow.flowId }, flow.cookie), PEER);
   return { status: answer.status, body: (await answer.json()) as Record<string, unknown> };
 }
@@ -96,7 +99,13 @@ describe("flow: 'unify' (the default), Prove's current contract", () => {
     assert.equal(flow.body.changeNumber, 'in-flow');
     assert.equal(stub.verifies.length, 0, 'no /v3/verify at the start');
     const sent = stub.unifies[0]!;
-    assert.deepEqual(Object.keys(sent).sort(), ['allowOTPRetry', 'clientRequestId', 'finalTargetUrl', 'phoneNumber', 'possessionType']);
+    assert.deepEqual(Object.keys(sent).sort(), [
+      'allowOTPRetry',
+      'clientRequestId',
+      'finalTargetUrl',
+      'phoneNumber',
+      'possessionType',
+    ]);
     assert.equal(sent.phoneNumber, '+12001004010');
     assert.equal(sent.possessionType, 'desktop');
     assert.equal(sent.finalTargetUrl, LANDING);
@@ -115,11 +124,22 @@ describe("flow: 'unify' (the default), Prove's current contract", () => {
     assert.equal(hook.calls.length, 0, 'no verdict, no call');
 
     // The person took the SDK's change-number step; Prove writes the number without +1.
-    stub.unifyStatus = { success: 'true', correlationId: 'correlation-1', phoneNumber: '2001004011', proveId: 'prove-id-0' };
+    stub.unifyStatus = {
+      success: 'true',
+      correlationId: 'correlation-1',
+      phoneNumber: '2001004011',
+      proveId: 'prove-id-0',
+    };
     const verdict = await status(h, flow);
     assert.equal(verdict.status, 200);
     assert.deepEqual(stub.identities, [
-      { verificationType: 'verifiedUser', phoneNumber: '+12001004011', firstName: 'Addy', lastName: 'Epinay', clientRequestId },
+      {
+        verificationType: 'verifiedUser',
+        phoneNumber: '+12001004011',
+        firstName: 'Addy',
+        lastName: 'Epinay',
+        clientRequestId,
+      },
     ]);
     assert.deepEqual(verdict.body, {
       token: 'signed-by-the-site',
@@ -186,7 +206,12 @@ describe("flow: 'unify' (the default), Prove's current contract", () => {
     const h = handlers();
     const flow = await start(h);
     stub.unifyStatus = { success: 'true', phoneNumber: '+12001004011' };
-    stub.identity = { success: 'true', phoneNumber: '+12001004010', proveId: 'p-3', identity: { assuranceLevel: 'AL2', reasons: [] } };
+    stub.identity = {
+      success: 'true',
+      phoneNumber: '+12001004010',
+      proveId: 'p-3',
+      identity: { assuranceLevel: 'AL2', reasons: [] },
+    };
     const verdict = await status(h, flow);
     assert.equal(verdict.body.success, false);
     assert.equal(verdict.body.phoneNumber, '+12001004011');
@@ -217,7 +242,9 @@ describe("flow: 'unify' (the default), Prove's current contract", () => {
   });
 
   test('clientCustomerId, from your own session, goes to the start and to the identity check', async () => {
-    const h = handlers({ clientCustomerId: (request) => (request.headers.get('cookie')?.includes('site=') ? 'customer-7' : undefined) });
+    const h = handlers({
+      clientCustomerId: (request) => (request.headers.get('cookie')?.includes('site=') ? 'customer-7' : undefined),
+    });
     const answer = await h.verify(
       new Request(`${SITE}/verify`, {
         method: 'POST',
@@ -245,8 +272,20 @@ describe("flow: 'verify-status', the seed's contract", () => {
     assert.equal(stub.unifies.length, 0);
     stub.status = { success: 'true', possessionResult: 'success', verifyResult: 'success', identityId: 'id-1' };
     const verdict = await status(h, flow);
-    assert.deepEqual(verdict.body, { success: true, possessionResult: 'success', verifyResult: 'success', phoneNumber: '+12001004010', identityId: 'id-1' });
-    assert.deepEqual(hook.calls[0]!.result, { success: true, phoneNumber: '+12001004010', firstName: 'Addy', lastName: 'Epinay', flowId: flow.flowId });
+    assert.deepEqual(verdict.body, {
+      success: true,
+      possessionResult: 'success',
+      verifyResult: 'success',
+      phoneNumber: '+12001004010',
+      identityId: 'id-1',
+    });
+    assert.deepEqual(hook.calls[0]!.result, {
+      success: true,
+      phoneNumber: '+12001004010',
+      firstName: 'Addy',
+      lastName: 'Epinay',
+      flowId: flow.flowId,
+    });
   });
 
   test('an answer naming another number than the started one is a failure; the same number, however written, is not', async () => {
@@ -263,9 +302,16 @@ describe("flow: 'verify-status', the seed's contract", () => {
   test('a person Prove refuses at once: the refusal as today, no flow kept, onVerified not called', async () => {
     const hook = recorder();
     const h = handlers({ flow: 'verify-status', onVerified: hook.onVerified });
-    stub.nextVerify = { status: 200, body: { success: 'false', possessionResult: 'not_applicable', verifyResult: 'failed' } };
+    stub.nextVerify = {
+      status: 200,
+      body: { success: 'false', possessionResult: 'not_applicable', verifyResult: 'failed' },
+    };
     const answer = await h.verify(post('/verify', ADDY));
-    assert.deepEqual(await answer.json(), { success: false, possessionResult: 'not_applicable', verifyResult: 'failed' });
+    assert.deepEqual(await answer.json(), {
+      success: false,
+      possessionResult: 'not_applicable',
+      verifyResult: 'failed',
+    });
     assert.equal(hook.calls.length, 0);
   });
 });
@@ -340,7 +386,8 @@ describe('the store holds the flow sealed', () => {
       const h = handlers({ flow: contract, store });
       const flow = await start(h, { ...ADDY, possessionType: 'mobile' });
       const record = await recordOf(store, flow);
-      for (const personal of ['Addy', 'Epinay', '2001004010', '+12001004010']) assert.ok(!record.includes(personal), `the record holds ${personal}: ${record}`);
+      for (const personal of ['Addy', 'Epinay', '2001004010', '+12001004010'])
+        assert.ok(!record.includes(personal), `the record holds ${personal}: ${record}`);
       const parsed = JSON.parse(record) as Record<string, unknown>;
       assert.equal(parsed.contract, contract);
       assert.match(String(parsed.correlationId), /^correlation-\d+$/);
@@ -352,7 +399,10 @@ describe('the store holds the flow sealed', () => {
   test("machines with the same client secret read each other's flows; another secret reads none (401, start again)", async () => {
     const store = memoryStore();
     const one = handlers({ store });
-    const two = handlers({ store, prove: new ProveClient({ baseUrl: stub.url, clientId: 'id', clientSecret: 'secret' }) });
+    const two = handlers({
+      store,
+      prove: new ProveClient({ baseUrl: stub.url, clientId: 'id', clientSecret: 'secret' }),
+    });
     const other = handlers({ store, prove: { baseUrl: stub.url, clientId: 'id', clientSecret: 'another-secret' } });
     stub.unifyStatus = { success: 'true', phoneNumber: '+12001004010' };
     const flow = await start(one);

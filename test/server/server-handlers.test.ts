@@ -73,13 +73,20 @@ describe('a flow through the handlers', () => {
     const h = handlers({ allowOtpRetry: true });
     const started = await h.verify(post('/verify', ADDY));
     assert.equal(started.status, 200);
-    const { authToken, flowId, changeNumber } = (await started.json()) as { authToken: string; flowId: string; changeNumber: string };
+    const { authToken, flowId, changeNumber } = (await started.json()) as {
+      authToken: string;
+      flowId: string;
+      changeNumber: string;
+    };
     assert.equal(authToken, 'auth-token-1');
     assert.equal(changeNumber, 'restart', 'verify-status: a new number is a new start');
     assert.match(flowId, /^[A-Za-z0-9_-]{43}$/);
     const setCookie = started.headers.get('set-cookie')!;
     // An https site with Path=/: the __Host- prefix, so a subdomain or an http page cannot plant one.
-    assert.match(setCookie, /^__Host-pv_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=900; Secure$/);
+    assert.match(
+      setCookie,
+      /^__Host-pv_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=900; Secure$/,
+    );
     assert.equal(started.headers.get('cache-control'), 'no-store');
 
     // What Prove got: E.164, the backend's landing page (a desktop flow), the OTP retry setting, our id.
@@ -118,13 +125,16 @@ describe('a flow through the handlers', () => {
     const h = handlers();
     const started = await h.verify(post('/verify', ADDY));
     const { flowId } = (await started.json()) as { flowId: string };
-    const stranger = await h.verifyStatus(post('/verify-status', { flowId }, { Cookie: '__Host-pv_session=someone-else' }));
+    const stranger = await h.verifyStatus(
+      post('/verify-status', { flowId }, { Cookie: '__Host-pv_session=someone-else' }),
+    );
     assert.equal(stranger.status, 401);
     assert.equal(stub.statuses.length, 0);
   });
 
   test('the cookie is __Host-pv_session only where the prefix holds (Secure, Path=/), else pv_session; a name set is kept', async () => {
-    const nameOf = async (options: Partial<ProveVerifyOptions>) => cookieOf(await handlers(options).verify(post('/verify', ADDY))).split('=')[0];
+    const nameOf = async (options: Partial<ProveVerifyOptions>) =>
+      cookieOf(await handlers(options).verify(post('/verify', ADDY))).split('=')[0];
     assert.equal(await nameOf({}), '__Host-pv_session');
     assert.equal(await nameOf({ cookie: { path: '/api' } }), 'pv_session');
     assert.equal(await nameOf({ finalTarget: { landingUrl: 'http://localhost:8080/link-opened.html' } }), 'pv_session');
@@ -169,7 +179,10 @@ describe('what the handlers refuse before Prove is called', () => {
     const h = handlers();
     const start = await h.verify(post('/verify', { ...ADDY, clientCustomerId: 'c-1' }));
     assert.equal(start.status, 400);
-    assert.deepEqual(await start.json(), { code: 'invalid_request', message: '"clientCustomerId" is not a field of this request' });
+    assert.deepEqual(await start.json(), {
+      code: 'invalid_request',
+      message: '"clientCustomerId" is not a field of this request',
+    });
     const status = await h.verifyStatus(post('/verify-status', { flowId: 'abc', correlationId: 'x' }));
     assert.equal(status.status, 400);
     assert.match(((await status.json()) as { message: string }).message, /"correlationId" is not a field/);
@@ -236,7 +249,11 @@ describe('what the handlers refuse before Prove is called', () => {
     };
     const direct = handlers({ limits: { ...NO_LIMITS, textsPerAddress: 15 }, budgetStore: recording });
     await direct.verify(post('/verify', ADDY, { 'X-Forwarded-For': '198.51.100.7' }), { clientAddress: '203.0.113.9' });
-    const proxied = handlers({ limits: { ...NO_LIMITS, textsPerAddress: 15 }, budgetStore: recording, trustProxy: ['10.0.0.0/8'] });
+    const proxied = handlers({
+      limits: { ...NO_LIMITS, textsPerAddress: 15 },
+      budgetStore: recording,
+      trustProxy: ['10.0.0.0/8'],
+    });
     await proxied.verify(post('/verify', ADDY, { 'X-Forwarded-For': '198.51.100.7' }), { clientAddress: '10.0.0.2' });
     assert.deepEqual(keys, ['203.0.113.9', '198.51.100.7']);
   });
@@ -252,13 +269,17 @@ describe('what the handlers refuse before Prove is called', () => {
       };
     };
     const forwarded = { 'X-Forwarded-For': '192.0.2.1, 198.51.100.7', 'X-Real-IP': '198.51.100.7' };
-    await handlers({ limits: { ...NO_LIMITS, textsPerAddress: 15 }, budgetStore: recording, clientAddressHeader: 'x-real-ip' }).verify(
-      post('/verify', ADDY, forwarded),
-    );
+    await handlers({
+      limits: { ...NO_LIMITS, textsPerAddress: 15 },
+      budgetStore: recording,
+      clientAddressHeader: 'x-real-ip',
+    }).verify(post('/verify', ADDY, forwarded));
     // No peer to trust: X-Forwarded-For is not read, whatever trustProxy lists.
-    await handlers({ limits: { ...NO_LIMITS, textsPerAddress: 15 }, budgetStore: recording, trustProxy: ['0.0.0.0/0'] }).verify(
-      post('/verify', ADDY, forwarded),
-    );
+    await handlers({
+      limits: { ...NO_LIMITS, textsPerAddress: 15 },
+      budgetStore: recording,
+      trustProxy: ['0.0.0.0/0'],
+    }).verify(post('/verify', ADDY, forwarded));
     assert.deepEqual(keys, ['198.51.100.7', '?unknown']);
   });
 
@@ -310,7 +331,9 @@ describe('a store that cannot answer: 503 store_unavailable with Retry-After, ne
     const h = handlers({ store: redisStore(downRedis) });
     await assertUnavailable(await h.verify(post('/verify', ADDY)));
     assert.equal(stub.verifies.length, 0, 'no text is sent for a flow that could not be kept');
-    await assertUnavailable(await h.verifyStatus(post('/verify-status', { flowId: 'f'.repeat(43) }, { Cookie: '__Host-pv_session=k' })));
+    await assertUnavailable(
+      await h.verifyStatus(post('/verify-status', { flowId: 'f'.repeat(43) }, { Cookie: '__Host-pv_session=k' })),
+    );
     assert.equal(stub.statuses.length, 0);
     const unavailable = logged.filter((line) => line.includes(' 503 '));
     assert.deepEqual(unavailable, [
@@ -327,7 +350,11 @@ describe('a store that cannot answer: 503 store_unavailable with Retry-After, ne
       .setIssuedAt()
       .setExpirationTime('5m')
       .sign(new TextEncoder().encode(WEBHOOK_SECRET));
-    const delivery = new Request(`${SITE}/webhook`, { method: 'POST', headers: { 'X-Prove-Authorization': `Bearer ${jwt}` }, body: '{"notifications":[]}' });
+    const delivery = new Request(`${SITE}/webhook`, {
+      method: 'POST',
+      headers: { 'X-Prove-Authorization': `Bearer ${jwt}` },
+      body: '{"notifications":[]}',
+    });
     await assertUnavailable(await h.webhook(delivery));
   });
 
@@ -405,7 +432,10 @@ describe('the log: one line per refusal, nothing personal', () => {
     const { authToken, flowId } = (await started.json()) as { authToken: string; flowId: string };
     const cookie = cookieOf(started);
     // Prove's code and message are text from outside: a newline in them must not start a line of its own.
-    stub.nextVerify = { status: 400, body: { code: '8001\nprove-verify 200 ok', message: "field 'phoneNumber' +12001004010 is\r\ninvalid" } };
+    stub.nextVerify = {
+      status: 400,
+      body: { code: '8001\nprove-verify 200 ok', message: "field 'phoneNumber' +12001004010 is\r\ninvalid" },
+    };
     const refused = await h.verify(post('/api/verify', ADDY, { Cookie: cookie }), peer);
     assert.equal(refused.status, 502);
     await h.verifyStatus(post('/api/verify-status', { flowId }, { Cookie: '__Host-pv_session=forged' }), peer);
@@ -416,7 +446,16 @@ describe('the log: one line per refusal, nothing personal', () => {
     );
     assert.equal(logged[1], 'prove-verify 401 session_expired POST /api/verify-status');
     const all = logged.join('\n');
-    for (const secret of ['Addy', 'Epinay', '2001004010', authToken, cookie.split('=')[1]!, 'forged', 'the-client-secret', 'stub-token']) {
+    for (const secret of [
+      'Addy',
+      'Epinay',
+      '2001004010',
+      authToken,
+      cookie.split('=')[1]!,
+      'forged',
+      'the-client-secret',
+      'stub-token',
+    ]) {
       assert.ok(!all.includes(secret), `the log holds ${secret}`);
     }
   });
@@ -436,7 +475,13 @@ describe('the webhook handler', () => {
       headers: { 'Content-Type': 'application/json', 'X-Prove-Authorization': `Bearer ${jwt}` },
       body: JSON.stringify({
         notifications: [
-          { eventId: 'e-1', event: 'phone changed', eventType: 'PHONE_NUMBER_CHANGE', eventTimestamp: '2026-01-01T00:00:00Z', identityId: 'id-1' },
+          {
+            eventId: 'e-1',
+            event: 'phone changed',
+            eventType: 'PHONE_NUMBER_CHANGE',
+            eventTimestamp: '2026-01-01T00:00:00Z',
+            identityId: 'id-1',
+          },
         ],
       }),
     });

@@ -9,7 +9,14 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { resolveProveConfig } from '../../demo/server/app/config.js';
-import { ConfigError, createProveVerifyHandlers, memoryStore, proveFromEnv, ProveClient, type ProveVerifyHandlers } from '../../src/server/index.js';
+import {
+  ConfigError,
+  createProveVerifyHandlers,
+  memoryStore,
+  proveFromEnv,
+  ProveClient,
+  type ProveVerifyHandlers,
+} from '../../src/server/index.js';
 import { REPO_ROOT } from '../e2e/support/stack.js';
 
 const SITE = 'https://shop.example';
@@ -46,7 +53,10 @@ function configError(options: unknown): string {
 describe('settings that cannot work are a ConfigError naming them', () => {
   test('no settings, or none of the three required: each named with what it must be (not a TypeError)', () => {
     for (const nothing of [undefined, null, [], 'options'])
-      assert.match(configError(nothing), /^createProveVerifyHandlers takes its settings, \{ prove, finalTarget, pageOrigins/);
+      assert.match(
+        configError(nothing),
+        /^createProveVerifyHandlers takes its settings, \{ prove, finalTarget, pageOrigins/,
+      );
     assert.equal(
       configError({}),
       'prove must be your Prove connection, { baseUrl, clientId, clientSecret } (proveFromEnv reads it from the environment), or a ProveClient, got nothing; ' +
@@ -56,7 +66,11 @@ describe('settings that cannot work are a ConfigError naming them', () => {
   });
 
   const cases: Array<[what: string, change: Record<string, unknown>, message: RegExp]> = [
-    ['an empty client id', { prove: { ...GOOD.prove, clientId: '' } }, /^prove\.clientId must be your client id from the Prove Portal, got an empty string/],
+    [
+      'an empty client id',
+      { prove: { ...GOOD.prove, clientId: '' } },
+      /^prove\.clientId must be your client id from the Prove Portal, got an empty string/,
+    ],
     [
       'a secret read from a file with its newline',
       { prove: { ...GOOD.prove, clientSecret: 'the-client-secret\n' } },
@@ -72,7 +86,11 @@ describe('settings that cannot work are a ConfigError naming them', () => {
       { prove: { ...GOOD.prove, baseUrl: 'http://platform.uat.proveapis.com' } },
       /^prove\.baseUrl must be an https URL .*plain http only to this machine/,
     ],
-    ['no URL at all', { prove: { ...GOOD.prove, baseUrl: 'platform.uat.proveapis.com' } }, /^prove\.baseUrl must be an https URL/],
+    [
+      'no URL at all',
+      { prove: { ...GOOD.prove, baseUrl: 'platform.uat.proveapis.com' } },
+      /^prove\.baseUrl must be an https URL/,
+    ],
     [
       'a timeout of 0',
       { prove: { ...GOOD.prove, timeoutMs: 0 } },
@@ -89,7 +107,11 @@ describe('settings that cannot work are a ConfigError naming them', () => {
       { finalTarget: { landingUrl: `${SITE}/landing?next=a&b` } },
       /^finalTarget\.landingUrl ".*" breaks Prove's finalTargetUrl rule/,
     ],
-    ['a landing page that is not http(s)', { finalTarget: { landingUrl: 'ftp://shop.example/' } }, /^finalTarget\.landingUrl must be the http\(s\) URL/],
+    [
+      'a landing page that is not http(s)',
+      { finalTarget: { landingUrl: 'ftp://shop.example/' } },
+      /^finalTarget\.landingUrl must be the http\(s\) URL/,
+    ],
     [
       'allowedOrigins, which allowed every page of a site (its open redirects too)',
       { finalTarget: { ...GOOD.finalTarget, allowedOrigins: ['https://help.example'] } },
@@ -102,7 +124,12 @@ describe('settings that cannot work are a ConfigError naming them', () => {
     ],
     [
       'an allowed prefix with an empty segment',
-      { finalTarget: { ...GOOD.finalTarget, allowedUrls: ['https://help.example/done/', 'https://help.example//evil.example/'] } },
+      {
+        finalTarget: {
+          ...GOOD.finalTarget,
+          allowedUrls: ['https://help.example/done/', 'https://help.example//evil.example/'],
+        },
+      },
       /^finalTarget\.allowedUrls\[1\] "https:\/\/help\.example\/\/evil\.example\/" has '\/\/'/,
     ],
     [
@@ -116,7 +143,11 @@ describe('settings that cannot work are a ConfigError naming them', () => {
       { pageOrigins: ['shop.example'] },
       /^pageOrigins\[0\] must be an origin such as https:\/\/shop\.example \(scheme:\/\/host\[:port\], nothing after it\), got "shop\.example"$/,
     ],
-    ['a page origin with a path', { pageOrigins: [SITE, 'https://shop.example/shop'] }, /^pageOrigins\[1\] must be an origin/],
+    [
+      'a page origin with a path',
+      { pageOrigins: [SITE, 'https://shop.example/shop'] },
+      /^pageOrigins\[1\] must be an origin/,
+    ],
     ['a wildcard', { pageOrigins: ['*'] }, /^pageOrigins\[0\] must be an origin/],
     [
       'a single origin, not a list',
@@ -175,7 +206,11 @@ describe('settings that cannot work are a ConfigError naming them', () => {
       { clientAddressHeader: 'X-Forwarded-For' },
       /^clientAddressHeader must be a header your platform sets .*trustProxy/,
     ],
-    ['a clientAddressHeader that is not text', { clientAddressHeader: true }, /^clientAddressHeader must be the name of a header/],
+    [
+      'a clientAddressHeader that is not text',
+      { clientAddressHeader: true },
+      /^clientAddressHeader must be the name of a header/,
+    ],
     ['a misspelt setting', { trustproxy: 1 }, /^trustproxy is not a setting of prove-verify-server \(trustProxy\?\)$/],
     ['a misspelt limit', { limits: { textsPerIp: 3 } }, /^limits\.textsPerIp is not a setting of prove-verify-server$/],
     [
@@ -183,10 +218,22 @@ describe('settings that cannot work are a ConfigError naming them', () => {
       { limits: { textsperaddress: 3 } },
       /^limits\.textsperaddress is not a setting of prove-verify-server \(limits\.textsPerAddress\?\)$/,
     ],
-    ['a limit as text', { limits: { textsPerAddress: '3' } }, /^limits\.textsPerAddress must be a number, got a string$/],
-    ['a limit that is not whole', { limits: { textsPerAddress: 1.5 } }, /^limits\.textsPerAddress must be a whole number, got 1\.5$/],
+    [
+      'a limit as text',
+      { limits: { textsPerAddress: '3' } },
+      /^limits\.textsPerAddress must be a number, got a string$/,
+    ],
+    [
+      'a limit that is not whole',
+      { limits: { textsPerAddress: 1.5 } },
+      /^limits\.textsPerAddress must be a whole number, got 1\.5$/,
+    ],
     ['a window under a minute', { limits: { windowMs: 10 } }, /^limits\.windowMs must be at least 1 minute \(60000\)$/],
-    ['a former limit name', { limits: { startsPerIp: 30 } }, /^limits\.startsPerIp is now limits\.textsPerAddress \(budgets count texts now, 3 per start/],
+    [
+      'a former limit name',
+      { limits: { startsPerIp: 30 } },
+      /^limits\.startsPerIp is now limits\.textsPerAddress \(budgets count texts now, 3 per start/,
+    ],
     [
       'a flow lifetime under a second (the cookie would be cleared at once)',
       { sessions: { ttlMs: 500 } },
@@ -199,19 +246,39 @@ describe('settings that cannot work are a ConfigError naming them', () => {
       { store: memoryStore(), sessions: { maxFlows: 5 } },
       /^sessions sizes the default memory store, and store is given: size that store instead/,
     ],
-    ['a store that is not one', { store: {} }, /^store must be a store: memoryStore\(\) or redisStore\(client\), got an object$/],
+    [
+      'a store that is not one',
+      { store: {} },
+      /^store must be a store: memoryStore\(\) or redisStore\(client\), got an object$/,
+    ],
     ['a budget store that is not one', { budgetStore: {} }, /^budgetStore must be a BudgetStore/],
     ['a cookie name with a space', { cookie: { name: 'pv session' } }, /^cookie\.name must be a cookie name/],
-    ['a cookie path without its slash', { cookie: { path: 'api' } }, /^cookie\.path must be a URL path starting with \//],
-    ['a __Host- cookie on a path', { cookie: { name: '__Host-pv', path: '/api' } }, /^cookie\.path must be \/ with a __Host- cookie name/],
+    [
+      'a cookie path without its slash',
+      { cookie: { path: 'api' } },
+      /^cookie\.path must be a URL path starting with \//,
+    ],
+    [
+      'a __Host- cookie on a path',
+      { cookie: { name: '__Host-pv', path: '/api' } },
+      /^cookie\.path must be \/ with a __Host- cookie name/,
+    ],
     [
       'a __Secure- cookie on an http site',
       { finalTarget: { landingUrl: 'http://localhost:8080/link-opened.html' }, cookie: { name: '__Secure-pv' } },
       /^cookie\.name starts with __Secure-, which browsers take only with Secure/,
     ],
-    ['a log that is not a function', { log: 'console' }, /^log must be a function taking a line \(such as console\.warn\), or false for none, got a string$/],
+    [
+      'a log that is not a function',
+      { log: 'console' },
+      /^log must be a function taking a line \(such as console\.warn\), or false for none, got a string$/,
+    ],
     ['a clock that is not a function', { now: 0 }, /^now must be a clock/],
-    ['a webhook callback that is not a function', { onWebhookNotifications: 'log' }, /^onWebhookNotifications must be a function/],
+    [
+      'a webhook callback that is not a function',
+      { onWebhookNotifications: 'log' },
+      /^onWebhookNotifications must be a function/,
+    ],
   ];
   for (const [what, change, message] of cases) {
     test(what, () => {
@@ -220,7 +287,12 @@ describe('settings that cannot work are a ConfigError naming them', () => {
   }
 
   test('every setting that cannot work is named at once, and no secret is said', () => {
-    const message = configError({ ...GOOD, prove: { ...GOOD.prove, clientId: '', clientSecret: ' the-client-secret' }, webhookSecret: 7, trustProxy: 'two' });
+    const message = configError({
+      ...GOOD,
+      prove: { ...GOOD.prove, clientId: '', clientSecret: ' the-client-secret' },
+      webhookSecret: 7,
+      trustProxy: 'two',
+    });
     assert.deepEqual(
       message.split('; ').map((part) => part.split(' ')[0]),
       ['prove.clientId', 'prove.clientSecret', 'webhookSecret', 'trustProxy'],
@@ -229,7 +301,12 @@ describe('settings that cannot work are a ConfigError naming them', () => {
   });
 
   test('what can work is taken: loopback http (the emulator), a path prefix, a trailing slash, a ProveClient, settings left undefined', () => {
-    for (const baseUrl of ['http://localhost:8081', 'http://127.0.0.1:9/', 'http://[::1]:8081', 'https://proxy.example/prove/']) {
+    for (const baseUrl of [
+      'http://localhost:8081',
+      'http://127.0.0.1:9/',
+      'http://[::1]:8081',
+      'https://proxy.example/prove/',
+    ]) {
       make({ ...GOOD, prove: { ...GOOD.prove, baseUrl } });
     }
     make({ ...GOOD, prove: new ProveClient(GOOD.prove), pageOrigins: [`${SITE}/`, 'http://localhost:8080'] });
@@ -243,7 +320,11 @@ describe('settings that cannot work are a ConfigError naming them', () => {
       clientAddressHeader: undefined,
       cookie: { name: '__Host-pv' },
     });
-    make({ ...GOOD, trustProxy: ['10.0.0.0/8', '::1', 'fd00::/8', '[fe80::1]', '::ffff:10.0.0.0/104'], clientAddressHeader: 'CF-Connecting-IP' });
+    make({
+      ...GOOD,
+      trustProxy: ['10.0.0.0/8', '::1', 'fd00::/8', '[fe80::1]', '::ffff:10.0.0.0/104'],
+      clientAddressHeader: 'CF-Connecting-IP',
+    });
   });
 
   test('the built package (plain JavaScript) refuses the same way', async (t) => {
@@ -262,18 +343,29 @@ describe("proveFromEnv: Prove's connection from environment variables", () => {
   const CREDENTIALS = { PROVE_CLIENT_ID: 'cid', PROVE_CLIENT_SECRET: 'csecret' };
 
   test("credentials and Prove's environment: uat-us by default; blank means unset", () => {
-    assert.deepEqual(proveFromEnv(CREDENTIALS), { baseUrl: 'https://platform.uat.proveapis.com', clientId: 'cid', clientSecret: 'csecret' });
+    assert.deepEqual(proveFromEnv(CREDENTIALS), {
+      baseUrl: 'https://platform.uat.proveapis.com',
+      clientId: 'cid',
+      clientSecret: 'csecret',
+    });
     assert.equal(proveFromEnv({ ...CREDENTIALS, PROVE_ENV: ' ' }).baseUrl, 'https://platform.uat.proveapis.com');
     assert.equal(proveFromEnv({ ...CREDENTIALS, PROVE_ENV: 'prod-us' }).baseUrl, 'https://platform.proveapis.com');
-    assert.equal(proveFromEnv({ ...CREDENTIALS, PROVE_ENV: 'uat-eu' }).baseUrl, 'https://platform.uat.eu.proveapis.com');
+    assert.equal(
+      proveFromEnv({ ...CREDENTIALS, PROVE_ENV: 'uat-eu' }).baseUrl,
+      'https://platform.uat.eu.proveapis.com',
+    );
     assert.equal(proveFromEnv({ ...CREDENTIALS, PROVE_ENV: 'prod-eu' }).baseUrl, 'https://platform.eu.proveapis.com');
-    assert.equal(proveFromEnv({ ...CREDENTIALS, PROVE_BASE_URL: 'http://localhost:8081' }).baseUrl, 'http://localhost:8081');
+    assert.equal(
+      proveFromEnv({ ...CREDENTIALS, PROVE_BASE_URL: 'http://localhost:8081' }).baseUrl,
+      'http://localhost:8081',
+    );
   });
 
   test('one ConfigError names every variable missing or wrong, and no secret', () => {
     assert.throws(() => proveFromEnv({}), {
       name: 'ConfigError',
-      message: 'PROVE_CLIENT_ID and PROVE_CLIENT_SECRET are not set: give the client id and secret of your Prove Portal project',
+      message:
+        'PROVE_CLIENT_ID and PROVE_CLIENT_SECRET are not set: give the client id and secret of your Prove Portal project',
     });
     assert.throws(
       () => proveFromEnv({ PROVE_CLIENT_ID: ' ', PROVE_CLIENT_SECRET: 'csecret', PROVE_ENV: 'eu' }),
@@ -287,12 +379,18 @@ describe("proveFromEnv: Prove's connection from environment variables", () => {
         return true;
       },
     );
-    assert.throws(() => proveFromEnv({ ...CREDENTIALS, PROVE_ENV: 'toString' }), /PROVE_ENV="toString" is not a Prove environment/);
+    assert.throws(
+      () => proveFromEnv({ ...CREDENTIALS, PROVE_ENV: 'toString' }),
+      /PROVE_ENV="toString" is not a Prove environment/,
+    );
     assert.throws(
       () => proveFromEnv({ ...CREDENTIALS, PROVE_ENV: 'uat-us', PROVE_BASE_URL: 'http://localhost:8081' }),
       /PROVE_ENV and PROVE_BASE_URL are both set/,
     );
-    assert.throws(() => proveFromEnv({ ...CREDENTIALS, PROVE_BASE_URL: 'http://prove.example' }), /PROVE_BASE_URL must be an https URL/);
+    assert.throws(
+      () => proveFromEnv({ ...CREDENTIALS, PROVE_BASE_URL: 'http://prove.example' }),
+      /PROVE_BASE_URL must be an https URL/,
+    );
   });
 
   test("the demo reads Prove's environments through it, and refuses PROVE_BASE_URL, which it does not read", () => {
@@ -301,6 +399,9 @@ describe("proveFromEnv: Prove's connection from environment variables", () => {
       proveEnv: 'prod-eu',
       prove: proveFromEnv({ ...CREDENTIALS, PROVE_ENV: 'prod-eu' }),
     });
-    assert.throws(() => resolveProveConfig({ PROVE_BASE_URL: 'http://localhost:9999' }), /PROVE_BASE_URL is not read by the demo/);
+    assert.throws(
+      () => resolveProveConfig({ PROVE_BASE_URL: 'http://localhost:9999' }),
+      /PROVE_BASE_URL is not read by the demo/,
+    );
   });
 });

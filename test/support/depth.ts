@@ -4,7 +4,8 @@
  * hands it to the page). A sample still draws new inputs every run; the full count is the proof.
  */
 const depth =
-  (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env.TEST_DEPTH ?? (globalThis as { TEST_DEPTH?: string }).TEST_DEPTH;
+  (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env.TEST_DEPTH ??
+  (globalThis as { TEST_DEPTH?: string }).TEST_DEPTH;
 
 export const releaseDepth = depth === 'release';
 

@@ -8,14 +8,18 @@ export function root(el: ProveVerifyElement): ShadowRoot {
 /** The input a person finds by its visible label. */
 export function inputByLabel(el: ProveVerifyElement, label: string | RegExp): HTMLInputElement {
   const labels = [...root(el).querySelectorAll('label')];
-  const found = labels.find((l) => (typeof label === 'string' ? l.textContent!.trim() === label : label.test(l.textContent!)));
+  const found = labels.find((l) =>
+    typeof label === 'string' ? l.textContent!.trim() === label : label.test(l.textContent!),
+  );
   if (!found) throw new Error(`No label "${label}" in: ${labels.map((l) => l.textContent).join(', ')}`);
   return root(el).getElementById(found.htmlFor) as HTMLInputElement;
 }
 
 export function buttonByName(el: ProveVerifyElement, name: string | RegExp): HTMLButtonElement {
   const buttons = [...root(el).querySelectorAll('button')];
-  const found = buttons.find((b) => (typeof name === 'string' ? b.textContent!.trim() === name : name.test(b.textContent!)));
+  const found = buttons.find((b) =>
+    typeof name === 'string' ? b.textContent!.trim() === name : name.test(b.textContent!),
+  );
   if (!found) throw new Error(`No button "${name}" in: ${buttons.map((b) => b.textContent!.trim()).join(', ')}`);
   return found;
 }
@@ -53,7 +57,9 @@ export function describedText(el: ProveVerifyElement, control: Element): string[
 
 /** Every live region's text (alerts, statuses, aria-live), in order: what a screen reader may hear unasked. */
 export function liveText(el: ProveVerifyElement): string[] {
-  return [...root(el).querySelectorAll('[role="alert"], [role="status"], [aria-live]')].map((node) => node.textContent!.replace(/\s+/g, ' ').trim());
+  return [...root(el).querySelectorAll('[role="alert"], [role="status"], [aria-live]')].map((node) =>
+    node.textContent!.replace(/\s+/g, ' ').trim(),
+  );
 }
 
 // The browser's own timer and clock, kept before a test fakes them: a wait on a state must go on
@@ -82,7 +88,8 @@ export async function until(predicate: () => unknown, message: string | (() => s
 export function fakeClockFrom(el: ProveVerifyElement, step: string): () => sinon.SinonFakeTimers {
   let clock: sinon.SinonFakeTimers | undefined;
   el.addEventListener('prove-verify-step', (e) => {
-    if (e.detail.step === step) clock ??= sinon.useFakeTimers({ now: Date.now(), toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    if (e.detail.step === step)
+      clock ??= sinon.useFakeTimers({ now: Date.now(), toFake: ['setTimeout', 'clearTimeout', 'Date'] });
   });
   return () => {
     if (!clock) throw new Error(`the element never reached ${step}`);

@@ -42,9 +42,14 @@ const send = (status, body, type = 'application/json', headers = {}) => ({
 });
 
 const storeUnavailable = () =>
-  send(503, { code: 'store_unavailable', message: 'The server cannot reach its store right now: try again in 5 seconds' }, 'application/json', {
-    'Retry-After': '5',
-  });
+  send(
+    503,
+    { code: 'store_unavailable', message: 'The server cannot reach its store right now: try again in 5 seconds' },
+    'application/json',
+    {
+      'Retry-After': '5',
+    },
+  );
 
 const rateLimited = (message, options) => {
   const seconds = options.find((option) => option.startsWith('retry-after-'))?.slice('retry-after-'.length) ?? '3';
@@ -66,7 +71,8 @@ function invalidStart(body) {
     if (typeof b[field] !== 'string' || !b[field].trim()) return `${field} is required`;
   }
   if (!/^\+[1-9]\d{6,14}$/.test(b.phoneNumber)) return 'phoneNumber must be E.164';
-  if (b.possessionType !== 'mobile' && b.possessionType !== 'desktop') return 'possessionType must be mobile or desktop';
+  if (b.possessionType !== 'mobile' && b.possessionType !== 'desktop')
+    return 'possessionType must be mobile or desktop';
   return undefined;
 }
 
@@ -98,8 +104,10 @@ function answer(pathname, method, contentType, text) {
     if (scenario === 'verify-500') return send(500, { code: 'prove_error', message: 'Prove is down' });
     if (scenario === 'verify-notjson') return send(200, '<html>oops</html>', 'text/html');
     if (scenario === 'verify-noauth') return send(200, { ok: true });
-    if (scenario === 'verify-refused') return send(200, { success: false, possessionResult: 'not_applicable', verifyResult: 'failed' });
-    if (scenario === 'verify-unavailable' && list.filter((r) => r.call === 'verify').length === 1) return storeUnavailable();
+    if (scenario === 'verify-refused')
+      return send(200, { success: false, possessionResult: 'not_applicable', verifyResult: 'failed' });
+    if (scenario === 'verify-unavailable' && list.filter((r) => r.call === 'verify').length === 1)
+      return storeUnavailable();
     if (scenario === 'verify-429') return rateLimited('Too many verifications from this address', options);
     const changeNumber = options.includes('in-flow')
       ? 'in-flow'
@@ -124,7 +132,14 @@ function answer(pathname, method, contentType, text) {
   if (scenario === 'status-hold') return { hold: true };
   const proved = options.find((option) => option.startsWith('proved'));
   const lastStarted = [...list].reverse().find((r) => r.call === 'verify')?.body?.phoneNumber;
-  const phoneNumber = proved === 'proved' ? lastStarted : proved === 'proved-bad' ? '2001004011' : proved ? `+${proved.slice('proved-'.length)}` : undefined;
+  const phoneNumber =
+    proved === 'proved'
+      ? lastStarted
+      : proved === 'proved-bad'
+        ? '2001004011'
+        : proved
+          ? `+${proved.slice('proved-'.length)}`
+          : undefined;
   const calls = (statusCalls.get(id) ?? 0) + 1;
   statusCalls.set(id, calls);
   if (scenario === 'status-500' || (scenario === 'status-flaky' && calls === 1)) {
@@ -190,7 +205,12 @@ export function installFakeBackend() {
     const url = new URL(input instanceof Request ? input.url : String(input), page.location.href);
     if (url.origin !== page.location.origin || !PATH.test(url.pathname)) return realFetch(input, init);
     const contentType = new Headers(init?.headers).get('content-type') ?? '';
-    const reply = answer(url.pathname, init?.method ?? 'GET', contentType, typeof init?.body === 'string' ? init.body : '');
+    const reply = answer(
+      url.pathname,
+      init?.method ?? 'GET',
+      contentType,
+      typeof init?.body === 'string' ? init.body : '',
+    );
     if (reply.network) throw new TypeError('Failed to fetch');
     const signal = init?.signal;
     const aborted = () => new DOMException('The operation was aborted.', 'AbortError');

@@ -128,7 +128,12 @@ export class FakeSdk implements ProveSdk {
       run.phoneNumbers.push(await refusable('phone', steps.phoneNumber(needed)));
       if (this.rejectNumberOnce) {
         this.rejectNumberOnce = false;
-        run.phoneNumbers.push(await refusable('phone', steps.phoneNumber(needed, { proveCode: 8000, proveMessage: 'phone number is not valid' })));
+        run.phoneNumbers.push(
+          await refusable(
+            'phone',
+            steps.phoneNumber(needed, { proveCode: 8000, proveMessage: 'phone number is not valid' }),
+          ),
+        );
       }
     };
     const mobile = async () => {

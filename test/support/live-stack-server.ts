@@ -7,7 +7,10 @@ import { NO_LIMITS, startApp } from '../../demo/server/app/index.js';
 import { startEmulator } from '../../demo/server/emulator/index.js';
 
 // The test page (the runner's origin, passed by live-stack.mjs) reads the inbox and arms faults.
-const emulator = await startEmulator({ port: 0, sandboxOrigins: process.env.LIVE_PAGE_ORIGIN ? [process.env.LIVE_PAGE_ORIGIN] : [] });
+const emulator = await startEmulator({
+  port: 0,
+  sandboxOrigins: process.env.LIVE_PAGE_ORIGIN ? [process.env.LIVE_PAGE_ORIGIN] : [],
+});
 // Three backends on one emulator: the demo's default (Prove's Unify, allowOTPRetry on), Prove's own
 // default (allowOTPRetry off: one wrong code ends possession), and the July 2025 guide's contract
 // (verify-status). Each tells the page what its server hook was told, as `serverSaw`, so a test
@@ -20,7 +23,9 @@ const startBackend = (allowOtpRetry: boolean, flow: 'unify' | 'verify-status' = 
     emulatorUrl: emulator.url,
     allowOtpRetry,
     flow,
-    onVerified: ({ success, phoneNumber, firstName, lastName }) => ({ serverSaw: { success, phoneNumber, firstName, lastName } }),
+    onVerified: ({ success, phoneNumber, firstName, lastName }) => ({
+      serverSaw: { success, phoneNumber, firstName, lastName },
+    }),
     static: { bundleMain: false },
     // Every test starts flows from 127.0.0.1 with the same sandbox numbers: the budgets would
     // refuse them (test/server/app-budgets.test.ts tests the budgets).
@@ -29,7 +34,9 @@ const startBackend = (allowOtpRetry: boolean, flow: 'unify' | 'verify-status' = 
 const app = await startBackend(true);
 const noRetryApp = await startBackend(false);
 const seedApp = await startBackend(true, 'verify-status');
-process.stdout.write(`${JSON.stringify({ appUrl: app.url, noRetryAppUrl: noRetryApp.url, seedAppUrl: seedApp.url, emulatorUrl: emulator.url })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ appUrl: app.url, noRetryAppUrl: noRetryApp.url, seedAppUrl: seedApp.url, emulatorUrl: emulator.url })}\n`,
+);
 
 const stop = async () => {
   await Promise.allSettled([app.close(), noRetryApp.close(), seedApp.close(), emulator.close()]);

@@ -86,7 +86,12 @@ export async function forgetDevice(): Promise<void> {
  */
 export async function mountLive(
   possession: 'mobile' | 'desktop',
-  attrs: { backend?: 'api' | 'noretry-api' | 'seed-api'; resendAfter?: number; linkLifetime?: number; keepDevice?: boolean } = {},
+  attrs: {
+    backend?: 'api' | 'noretry-api' | 'seed-api';
+    resendAfter?: number;
+    linkLifetime?: number;
+    keepDevice?: boolean;
+  } = {},
 ) {
   if (!attrs.keepDevice) await forgetDevice();
   return fixture<ProveVerifyElement>(

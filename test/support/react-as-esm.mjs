@@ -35,7 +35,10 @@ function entrySource(file, names) {
 async function bundle() {
   const names = exportNames();
   const { outputFiles } = await build({
-    entryPoints: Object.keys(ENTRIES).map((specifier) => ({ in: `entry:${specifier}`, out: fileOf(specifier).slice(0, -3) })),
+    entryPoints: Object.keys(ENTRIES).map((specifier) => ({
+      in: `entry:${specifier}`,
+      out: fileOf(specifier).slice(0, -3),
+    })),
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -47,7 +50,10 @@ async function bundle() {
       {
         name: 'entries',
         setup(build) {
-          build.onResolve({ filter: /^entry:/ }, ({ path }) => ({ path: path.slice('entry:'.length), namespace: 'entry' }));
+          build.onResolve({ filter: /^entry:/ }, ({ path }) => ({
+            path: path.slice('entry:'.length),
+            namespace: 'entry',
+          }));
           build.onLoad({ filter: /.*/, namespace: 'entry' }, ({ path }) => ({
             contents: entrySource(ENTRIES[path], names[ENTRIES[path]]),
             resolveDir: process.cwd(),

@@ -1,5 +1,11 @@
 import { expect } from '@open-wc/testing';
-import { BackendError, fetchVerificationResult, joinUrl, startVerification, type BackendConfig } from '../../src/backend.js';
+import {
+  BackendError,
+  fetchVerificationResult,
+  joinUrl,
+  startVerification,
+  type BackendConfig,
+} from '../../src/backend.js';
 
 const config = (baseUrl: string, timeout = 2000): BackendConfig => ({
   baseUrl,
@@ -28,8 +34,13 @@ describe('backend client', () => {
   });
 
   it('answers the authToken and the status result', async () => {
-    expect(await startVerification(config('/fake-backend/unit1/ok'), request)).to.deep.equal({ authToken: 'token-unit1', changeNumber: 'restart' });
-    expect(await fetchVerificationResult(config('/fake-backend/unit1/nomatch'), undefined)).to.deep.include({ success: false });
+    expect(await startVerification(config('/fake-backend/unit1/ok'), request)).to.deep.equal({
+      authToken: 'token-unit1',
+      changeNumber: 'restart',
+    });
+    expect(await fetchVerificationResult(config('/fake-backend/unit1/nomatch'), undefined)).to.deep.include({
+      success: false,
+    });
   });
 
   it('names the flow in the status call when the start answered a flowId, and sends {} when it did not', async () => {
@@ -52,11 +63,14 @@ describe('backend client', () => {
     // The first 202 has no body, the second `{pending: true}`.
     expect(await fetchVerificationResult(config('/fake-backend/unit8/status-pending2'), undefined)).to.equal(undefined);
     expect(await fetchVerificationResult(config('/fake-backend/unit8/status-pending2'), undefined)).to.equal(undefined);
-    expect(await fetchVerificationResult(config('/fake-backend/unit8/status-pending2'), undefined)).to.deep.include({ success: true });
+    expect(await fetchVerificationResult(config('/fake-backend/unit8/status-pending2'), undefined)).to.deep.include({
+      success: true,
+    });
   });
 
   it("reads the start answer's changeNumber: in-flow only when it says so, else restart", async () => {
-    const changeOf = async (path: string) => ((await startVerification(config(`/fake-backend/${path}`), request)) as { changeNumber?: string }).changeNumber;
+    const changeOf = async (path: string) =>
+      ((await startVerification(config(`/fake-backend/${path}`), request)) as { changeNumber?: string }).changeNumber;
     expect(await changeOf('unit11/ok.in-flow')).to.equal('in-flow');
     expect(await changeOf('unit12/ok.restart')).to.equal('restart');
     expect(await changeOf('unit13/ok')).to.equal('restart');
@@ -65,17 +79,26 @@ describe('backend client', () => {
 
   it("keeps the verdict's phoneNumber only when it is E.164", async () => {
     await startVerification(config('/fake-backend/unit15/ok'), request);
-    expect(await fetchVerificationResult(config('/fake-backend/unit15/ok.proved'), undefined)).to.deep.include({ success: true, phoneNumber: '+12001004010' });
-    expect(await fetchVerificationResult(config('/fake-backend/unit16/ok.proved-447968900002'), undefined)).to.deep.include({ phoneNumber: '+447968900002' });
+    expect(await fetchVerificationResult(config('/fake-backend/unit15/ok.proved'), undefined)).to.deep.include({
+      success: true,
+      phoneNumber: '+12001004010',
+    });
+    expect(
+      await fetchVerificationResult(config('/fake-backend/unit16/ok.proved-447968900002'), undefined),
+    ).to.deep.include({ phoneNumber: '+447968900002' });
     const bad = await fetchVerificationResult(config('/fake-backend/unit17/ok.proved-bad'), undefined);
     expect(bad).to.deep.include({ success: true, identityId: 'identity-1' });
     expect(bad).not.to.have.property('phoneNumber');
     for (const phoneNumber of [12001004010, '+02001004010', '+1 200 100 4010', '+1234567890123456', '']) {
-      const answer = new Response(JSON.stringify({ success: true, phoneNumber }), { headers: { 'Content-Type': 'application/json' } });
+      const answer = new Response(JSON.stringify({ success: true, phoneNumber }), {
+        headers: { 'Content-Type': 'application/json' },
+      });
       const realFetch = window.fetch;
       window.fetch = async () => answer;
       try {
-        expect(await fetchVerificationResult(config('/nowhere'), undefined), String(phoneNumber)).to.deep.equal({ success: true });
+        expect(await fetchVerificationResult(config('/nowhere'), undefined), String(phoneNumber)).to.deep.equal({
+          success: true,
+        });
       } finally {
         window.fetch = realFetch;
       }
@@ -84,7 +107,12 @@ describe('backend client', () => {
 
   it('reads a 429 as rate-limited with its Retry-After', async () => {
     const error = await rejection(startVerification(config('/fake-backend/unit9/verify-429'), request));
-    expect(error).to.include({ code: 'rate-limited', status: 429, retryAfter: 3, message: 'Too many verifications from this address' });
+    expect(error).to.include({
+      code: 'rate-limited',
+      status: 429,
+      retryAfter: 3,
+      message: 'Too many verifications from this address',
+    });
   });
 
   it('carries the status and the server message of a non-2xx answer', async () => {
@@ -102,7 +130,11 @@ describe('backend client', () => {
   });
 
   it('calls a non-JSON or shapeless answer malformed', async () => {
-    expect((await rejection(startVerification(config('/fake-backend/unit5/verify-notjson'), request))).code).to.equal('malformed');
-    expect((await rejection(startVerification(config('/fake-backend/unit6/verify-noauth'), request))).code).to.equal('malformed');
+    expect((await rejection(startVerification(config('/fake-backend/unit5/verify-notjson'), request))).code).to.equal(
+      'malformed',
+    );
+    expect((await rejection(startVerification(config('/fake-backend/unit6/verify-noauth'), request))).code).to.equal(
+      'malformed',
+    );
   });
 });

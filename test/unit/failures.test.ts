@@ -1,6 +1,14 @@
 import { expect } from '@open-wc/testing';
 import { BackendError } from '../../src/backend.js';
-import { backendFailed, configMissing, interrupted, linkExpired, sdkFailed, statusFailed, stillPending } from '../../src/flow/failures.js';
+import {
+  backendFailed,
+  configMissing,
+  interrupted,
+  linkExpired,
+  sdkFailed,
+  statusFailed,
+  stillPending,
+} from '../../src/flow/failures.js';
 import type { FlowState } from '../../src/flow/state.js';
 import { PROVE_MOBILE_AUTH_HOSTS } from '../../src/prove-hosts.js';
 import { SdkFailure, type SdkFailureReason } from '../../src/sdk.js';
@@ -21,14 +29,28 @@ interface Where {
   online?: boolean;
   proveOrigin?: string;
 }
-const sdk = (reason: SdkFailureReason, { state = codeEntry, possession = 'mobile', online = true, proveOrigin }: Where = {}) =>
-  sdkFailed(new SdkFailure(reason, `${reason} happened`, 10001, 'Prove says no', proveOrigin), { state, possession, online }, NOW);
+const sdk = (
+  reason: SdkFailureReason,
+  { state = codeEntry, possession = 'mobile', online = true, proveOrigin }: Where = {},
+) =>
+  sdkFailed(
+    new SdkFailure(reason, `${reason} happened`, 10001, 'Prove says no', proveOrigin),
+    { state, possession, online },
+    NOW,
+  );
 
 describe('failures', () => {
   it('a missing backend-url: the form with "Verify" again, and a set-up error nothing can mend', () => {
     expect(configMissing()).to.deep.equal({
       end: true,
-      action: { type: 'failed', code: 'config', status: undefined, retry: 'start', retryAt: undefined, retryAfter: undefined },
+      action: {
+        type: 'failed',
+        code: 'config',
+        status: undefined,
+        retry: 'start',
+        retryAt: undefined,
+        retryAfter: undefined,
+      },
       error: { code: 'config', message: 'The backend-url attribute is not set.', recoverable: false },
     });
   });
@@ -47,7 +69,14 @@ describe('failures', () => {
     // The status call's failure keeps the attempt: "Try again" asks for the verdict again.
     expect(backend(new BackendError('timeout', 'timed out'), 'status')).to.deep.equal({
       end: false,
-      action: { type: 'failed', code: 'timeout', status: undefined, retry: 'status', retryAt: undefined, retryAfter: undefined },
+      action: {
+        type: 'failed',
+        code: 'timeout',
+        status: undefined,
+        retry: 'status',
+        retryAt: undefined,
+        retryAfter: undefined,
+      },
       error: { code: 'timeout', message: 'timed out', recoverable: true },
     });
   });
@@ -74,7 +103,14 @@ describe('failures', () => {
   it("the backend refusing this page's origin: a set-up error, with no way to try again", () => {
     expect(backend(new BackendError('origin', 'CORS'), 'status')).to.deep.equal({
       end: false,
-      action: { type: 'failed', code: 'integration', status: undefined, retry: 'status', retryAt: undefined, retryAfter: undefined },
+      action: {
+        type: 'failed',
+        code: 'integration',
+        status: undefined,
+        retry: 'status',
+        retryAt: undefined,
+        retryAfter: undefined,
+      },
       error: { code: 'integration', message: 'CORS', recoverable: false },
     });
   });
@@ -86,7 +122,14 @@ describe('failures', () => {
     });
     expect(stillPending()).to.deep.equal({
       end: false,
-      action: { type: 'failed', code: 'pending', status: undefined, retry: 'status', retryAt: undefined, retryAfter: undefined },
+      action: {
+        type: 'failed',
+        code: 'pending',
+        status: undefined,
+        retry: 'status',
+        retryAt: undefined,
+        retryAfter: undefined,
+      },
       error: { code: 'pending', message: 'The backend had no result after 30 seconds (HTTP 202).', recoverable: true },
     });
   });
@@ -96,7 +139,13 @@ describe('failures', () => {
       expect(sdk(reason), reason).to.deep.equal({
         end: true,
         action: { type: 'expired', reason: 'session' },
-        error: { code: 'expired', message: `${reason} happened`, proveCode: 10001, proveMessage: 'Prove says no', recoverable: true },
+        error: {
+          code: 'expired',
+          message: `${reason} happened`,
+          proveCode: 10001,
+          proveMessage: 'Prove says no',
+          recoverable: true,
+        },
       });
     }
   });
@@ -115,7 +164,11 @@ describe('failures', () => {
     expect(interrupted()).to.deep.equal({
       end: true,
       action: { type: 'expired', reason: 'interrupted' },
-      error: { code: 'network', message: 'The connection was lost while the Instant Link was awaited, and the backend has no result.', recoverable: true },
+      error: {
+        code: 'network',
+        message: 'The connection was lost while the Instant Link was awaited, and the backend has no result.',
+        recoverable: true,
+      },
     });
   });
 
@@ -127,15 +180,27 @@ describe('failures', () => {
     const lost = { end: false, action: { type: 'connection', lost: true }, ask: 'online' };
     expect(sdk('socket-lost', { state: linkSending, possession: 'desktop' }), 'socket closed').to.deep.equal(lost);
     expect(sdk('network', { state: linkWaiting, possession: 'desktop' }), 'waiting').to.deep.equal(lost);
-    expect(sdk('network', { state: { ...linkSending, resent: true }, possession: 'desktop' }), 'sending again').to.deep.equal(lost);
-    expect(sdk('network', { state: { ...linkSending, connection: 'lost' }, possession: 'desktop' }), 'connection lost').to.deep.equal(lost);
+    expect(
+      sdk('network', { state: { ...linkSending, resent: true }, possession: 'desktop' }),
+      'sending again',
+    ).to.deep.equal(lost);
+    expect(
+      sdk('network', { state: { ...linkSending, connection: 'lost' }, possession: 'desktop' }),
+      'connection lost',
+    ).to.deep.equal(lost);
     expect(sdk('network', { state: linkSending, possession: 'desktop', online: false }), 'offline').to.deep.equal(lost);
   });
 
   it('a first link that could not be sent while online: a network error like any other', () => {
     expect(sdk('network', { state: linkSending, possession: 'desktop' })).to.deep.include({
       end: true,
-      error: { code: 'network', message: 'network happened', proveCode: 10001, proveMessage: 'Prove says no', recoverable: true },
+      error: {
+        code: 'network',
+        message: 'network happened',
+        proveCode: 10001,
+        proveMessage: 'Prove says no',
+        recoverable: true,
+      },
     });
   });
 
@@ -143,7 +208,13 @@ describe('failures', () => {
     const answer = sdk('network', { proveOrigin: 'https://platform.uat.proveapis.com' })!;
     expect(answer).to.deep.include({
       end: true,
-      error: { code: 'network', message: 'network happened', proveCode: 10001, proveMessage: 'Prove says no', recoverable: true },
+      error: {
+        code: 'network',
+        message: 'network happened',
+        proveCode: 10001,
+        proveMessage: 'Prove says no',
+        recoverable: true,
+      },
     });
     expect(answer.log?.level).to.equal('warn');
     expect(answer.log?.text).to.include('https://platform.uat.proveapis.com and wss://platform.uat.proveapis.com');
@@ -154,16 +225,43 @@ describe('failures', () => {
   it("Prove's 429: a wait of 10 s before trying again (the SDK names none)", () => {
     expect(sdk('rate-limited')).to.deep.equal({
       end: true,
-      action: { type: 'failed', code: 'rate-limited', status: undefined, retry: 'start', retryAt: NOW + 10_000, retryAfter: 10 },
-      error: { code: 'rate-limited', retryAfter: 10, message: 'rate-limited happened', proveCode: 10001, proveMessage: 'Prove says no', recoverable: true },
+      action: {
+        type: 'failed',
+        code: 'rate-limited',
+        status: undefined,
+        retry: 'start',
+        retryAt: NOW + 10_000,
+        retryAfter: 10,
+      },
+      error: {
+        code: 'rate-limited',
+        retryAfter: 10,
+        message: 'rate-limited happened',
+        proveCode: 10001,
+        proveMessage: 'Prove says no',
+        recoverable: true,
+      },
     });
   });
 
   it('a set-up the SDK refused: an error nothing can mend, and the console says why', () => {
     expect(sdk('integration')).to.deep.equal({
       end: true,
-      action: { type: 'failed', code: 'integration', status: undefined, retry: 'start', retryAt: undefined, retryAfter: undefined },
-      error: { code: 'integration', message: 'integration happened', proveCode: 10001, proveMessage: 'Prove says no', recoverable: false },
+      action: {
+        type: 'failed',
+        code: 'integration',
+        status: undefined,
+        retry: 'start',
+        retryAt: undefined,
+        retryAfter: undefined,
+      },
+      error: {
+        code: 'integration',
+        message: 'integration happened',
+        proveCode: 10001,
+        proveMessage: 'Prove says no',
+        recoverable: false,
+      },
       log: { level: 'error', text: "<prove-verify>: Prove's SDK refused the set-up: integration happened" },
     });
   });
@@ -171,7 +269,11 @@ describe('failures', () => {
   it("Prove unavailable, and anything else: errors the start can be tried again from, with Prove's words when it gave any", () => {
     expect(sdk('prove-unavailable')?.error).to.include({ code: 'prove-unavailable', recoverable: true });
     expect(sdk('unknown')?.error).to.include({ code: 'sdk', recoverable: true });
-    const bare = sdkFailed(new SdkFailure('unknown', 'odd'), { state: codeEntry, possession: 'mobile', online: true }, NOW);
+    const bare = sdkFailed(
+      new SdkFailure('unknown', 'odd'),
+      { state: codeEntry, possession: 'mobile', online: true },
+      NOW,
+    );
     expect(bare?.error).to.deep.equal({ code: 'sdk', message: 'odd', recoverable: true });
   });
 });

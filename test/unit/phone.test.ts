@@ -2,7 +2,16 @@ import { expect } from '@open-wc/testing';
 import { emptyValues } from '../../src/flow/state.js';
 import { checkForm } from '../../src/flow/validate.js';
 import { effectiveCountry } from '../../src/phone-country.js';
-import { asNational, callingCode, checkLoading, checkNumber, formatTyped, metadataFor, nationalFormat, selectableCountries } from '../../src/phone-rules.js';
+import {
+  asNational,
+  callingCode,
+  checkLoading,
+  checkNumber,
+  formatTyped,
+  metadataFor,
+  nationalFormat,
+  selectableCountries,
+} from '../../src/phone-rules.js';
 
 /** The numbering plans this page fetched, by calling code (src/phone/metadata/<code>.js). */
 const plansFetched = () =>
@@ -108,7 +117,10 @@ describe('phone numbers (libphonenumber-js)', () => {
   });
 
   it('refuses a number from a country not allowed, too short, too long, or empty', async () => {
-    expect(await checkLoading('+44 7700 900123', 'US', ['US', 'CA'])).to.deep.equal({ ok: false, error: 'phoneNotAllowed' });
+    expect(await checkLoading('+44 7700 900123', 'US', ['US', 'CA'])).to.deep.equal({
+      ok: false,
+      error: 'phoneNotAllowed',
+    });
     expect(await checkLoading('2001004010', 'US', ['US', 'CA'])).to.deep.equal({ ok: true, e164: '+12001004010' });
     expect(await checkLoading('200 100', 'US')).to.deep.equal({ ok: false, error: 'phoneTooShort' });
     expect(await checkLoading('200 100 4010 4010 4010', 'US')).to.deep.equal({ ok: false, error: 'phoneTooLong' });

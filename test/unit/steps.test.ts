@@ -34,7 +34,14 @@ describe('steps', () => {
       'link-waiting',
       'verifying',
     ]);
-    expect(named((state) => stepOf(state).escape)).to.deep.equal(['otp-sending', 'otp-entry', 'otp-checking', 'phone-change', 'link-sending', 'link-waiting']);
+    expect(named((state) => stepOf(state).escape)).to.deep.equal([
+      'otp-sending',
+      'otp-entry',
+      'otp-checking',
+      'phone-change',
+      'link-sending',
+      'link-waiting',
+    ]);
   });
 
   it('shows the form, its start and a failed start on the form; a failed status call on its own panel', () => {

@@ -14,11 +14,17 @@ const requested = (possession: 'mobile' | 'desktop'): FlowAction => ({
   rejected: false,
   send,
 });
-const codeEntry = () => run(initialState(values), { type: 'submit', now: 0 }, requested('mobile'), { type: 'otp-finish-requested' });
+const codeEntry = () =>
+  run(initialState(values), { type: 'submit', now: 0 }, requested('mobile'), { type: 'otp-finish-requested' });
 
 describe('transition', () => {
   it('walks the mobile flow from the form to success', () => {
-    const end = run(codeEntry(), { type: 'code-submitted', code: '1234' }, { type: 'finishing' }, { type: 'result', result: { success: true } });
+    const end = run(
+      codeEntry(),
+      { type: 'code-submitted', code: '1234' },
+      { type: 'finishing' },
+      { type: 'result', result: { success: true } },
+    );
     expect(end.name).to.equal('success');
     expect(end.values).to.deep.equal(values);
   });
@@ -42,9 +48,17 @@ describe('transition', () => {
 
   it('marks a refused code, an expired code and a resent code differently', () => {
     const entry = codeEntry();
-    const wrong = run(entry, { type: 'code-submitted', code: '1234' }, { type: 'otp-finish-requested', problem: 'wrong' });
+    const wrong = run(
+      entry,
+      { type: 'code-submitted', code: '1234' },
+      { type: 'otp-finish-requested', problem: 'wrong' },
+    );
     expect(wrong).to.include({ name: 'otp-entry', error: 'codeWrong', message: undefined, expired: false });
-    const late = run(entry, { type: 'code-submitted', code: '1234' }, { type: 'otp-finish-requested', problem: 'expired' });
+    const late = run(
+      entry,
+      { type: 'code-submitted', code: '1234' },
+      { type: 'otp-finish-requested', problem: 'expired' },
+    );
     expect(late).to.include({ name: 'otp-entry', error: 'codeExpired', expired: true });
     const resent = run(entry, { type: 'resend-code', now: 30_000, send }, { type: 'otp-finish-requested' });
     expect(resent).to.include({ name: 'otp-entry', error: undefined, message: 'codeSent' });
@@ -57,8 +71,12 @@ describe('transition', () => {
     // The clock's expiry: no `error`, as Prove said nothing of a code (the view says it all the same).
     const expired = transition(entry, { type: 'code-expired' });
     expect(expired).to.include({ expired: true, error: undefined });
-    expect(transition(expired, { type: 'code-submitted', code: '1234' }), 'an expired code is not sent').to.equal(expired);
-    expect(transition(expired, { type: 'resend-code', now: 1, send }).name, 'a new code at once').to.equal('otp-sending');
+    expect(transition(expired, { type: 'code-submitted', code: '1234' }), 'an expired code is not sent').to.equal(
+      expired,
+    );
+    expect(transition(expired, { type: 'resend-code', now: 1, send }).name, 'a new code at once').to.equal(
+      'otp-sending',
+    );
 
     const third = run(
       entry,
@@ -69,7 +87,9 @@ describe('transition', () => {
     );
     expect(third).to.deep.include({ name: 'otp-entry', sends: { count: 3, ...send } });
     expect(transition(third, { type: 'resend-code', now: 1e9, send })).to.equal(third);
-    expect(transition(transition(third, { type: 'code-expired' }), { type: 'resend-code', now: 1e9, send }).name).to.equal('otp-entry');
+    expect(
+      transition(transition(third, { type: 'code-expired' }), { type: 'resend-code', now: 1e9, send }).name,
+    ).to.equal('otp-entry');
   });
 
   it('does not count a number Prove refused', () => {
@@ -77,21 +97,35 @@ describe('transition', () => {
     expect(sending).to.deep.include({ name: 'link-sending', sends: { count: 1, ...send } });
     const refused = transition(sending, { ...requested('desktop'), rejected: true } as FlowAction);
     expect(refused).to.deep.include({ name: 'phone-change', error: 'phoneRejected', sends: { count: 0, ...send } });
-    expect(transition(refused, { type: 'phone-submitted', phone: '2015550123', send })).to.deep.include({ sends: { count: 1, ...send } });
+    expect(transition(refused, { type: 'phone-submitted', phone: '2015550123', send })).to.deep.include({
+      sends: { count: 1, ...send },
+    });
   });
 
   it('keeps values through an error and back to the form, clearing a field error on edit', () => {
-    const failed = run(initialState(values), { type: 'submit', now: 0 }, { type: 'failed', code: 'timeout', retry: 'start' });
+    const failed = run(
+      initialState(values),
+      { type: 'submit', now: 0 },
+      { type: 'failed', code: 'timeout', retry: 'start' },
+    );
     expect(failed).to.include({ name: 'error', code: 'timeout', retry: 'start' });
     expect(transition(failed, { type: 'submit', now: 0 }).name).to.equal('starting');
-    const invalid = run(initialState(values), { type: 'submit', now: 0 }, { type: 'invalid', errors: { phone: 'phoneInvalid', firstName: 'required' } });
+    const invalid = run(
+      initialState(values),
+      { type: 'submit', now: 0 },
+      { type: 'invalid', errors: { phone: 'phoneInvalid', firstName: 'required' } },
+    );
     const edited = transition(invalid, { type: 'edit', field: 'phone', value: '2015550123' });
     expect(edited).to.deep.include({ name: 'form', errors: { firstName: 'required' } });
     expect(edited.values.phone).to.equal('2015550123');
   });
 
   it('holds a retry until the wait a 429 asked for is over', () => {
-    const limited = run(initialState(values), { type: 'submit', now: 0 }, { type: 'failed', code: 'rate-limited', retry: 'start', retryAt: 5000 });
+    const limited = run(
+      initialState(values),
+      { type: 'submit', now: 0 },
+      { type: 'failed', code: 'rate-limited', retry: 'start', retryAt: 5000 },
+    );
     expect(transition(limited, { type: 'submit', now: 4999 })).to.equal(limited);
     expect(transition(limited, { type: 'submit', now: 5000 }).name).to.equal('starting');
   });
@@ -114,7 +148,10 @@ describe('transition', () => {
     const entry = codeEntry();
     const change = run(entry, { type: 'change-number' }, { type: 'edit', field: 'phone', value: '2015550123' });
     expect(transition(change, { type: 'back' })).to.equal(entry);
-    const refused = transition(transition(initialState(values), { type: 'submit', now: 0 }), { ...requested('mobile'), rejected: true } as FlowAction);
+    const refused = transition(transition(initialState(values), { type: 'submit', now: 0 }), {
+      ...requested('mobile'),
+      rejected: true,
+    } as FlowAction);
     expect(transition(refused, { type: 'back' }), 'Prove refused the number: nothing to go back to').to.equal(refused);
     expect(transition(entry, { type: 'back' })).to.equal(entry);
   });
@@ -128,7 +165,9 @@ describe('transition', () => {
 
   it('keeps the number proved on success, and whether it is not the one started', () => {
     const verifying = run(codeEntry(), { type: 'code-submitted', code: '1234' }, { type: 'finishing' });
-    expect(transition(verifying, { type: 'result', result: { success: true }, phoneNumber: '+12001004011', changed: true })).to.include({
+    expect(
+      transition(verifying, { type: 'result', result: { success: true }, phoneNumber: '+12001004011', changed: true }),
+    ).to.include({
       name: 'success',
       phoneNumber: '+12001004011',
       changed: true,
@@ -137,9 +176,19 @@ describe('transition', () => {
 
   it('tells why possession failed: a code checked, or a send asked for', () => {
     const failed = { success: false, possessionResult: 'failed' };
-    const afterCode = run(codeEntry(), { type: 'code-submitted', code: '1234' }, { type: 'finishing' }, { type: 'result', result: failed });
+    const afterCode = run(
+      codeEntry(),
+      { type: 'code-submitted', code: '1234' },
+      { type: 'finishing' },
+      { type: 'result', result: failed },
+    );
     expect(afterCode).to.include({ name: 'failure', cause: 'code' });
-    const afterSend = run(codeEntry(), { type: 'resend-code', now: 30_000, send }, { type: 'finishing' }, { type: 'result', result: failed });
+    const afterSend = run(
+      codeEntry(),
+      { type: 'resend-code', now: 30_000, send },
+      { type: 'finishing' },
+      { type: 'result', result: failed },
+    );
     expect(afterSend).to.include({ name: 'failure', cause: 'send' });
   });
 
@@ -154,11 +203,16 @@ describe('transition', () => {
   });
 
   it('marks the connection lost, then back, only while a link is awaited; a new link after an interrupted wait', () => {
-    const waiting = run(initialState(values), { type: 'submit', now: 0 }, requested('desktop'), { type: 'link-retry-requested' });
+    const waiting = run(initialState(values), { type: 'submit', now: 0 }, requested('desktop'), {
+      type: 'link-retry-requested',
+    });
     const lost = transition(waiting, { type: 'connection', lost: true });
     expect(lost).to.include({ name: 'link-waiting', connection: 'lost' });
     expect(transition(lost, { type: 'connection', lost: true }), 'lost once').to.equal(lost);
-    expect(transition(lost, { type: 'connection', lost: false })).to.include({ name: 'link-waiting', connection: 'back' });
+    expect(transition(lost, { type: 'connection', lost: false })).to.include({
+      name: 'link-waiting',
+      connection: 'back',
+    });
     expect(transition(waiting, { type: 'connection', lost: false }), 'never lost: nothing is back').to.equal(waiting);
     const entry = codeEntry();
     expect(transition(entry, { type: 'connection', lost: true }), 'not on the code screen').to.equal(entry);

@@ -52,16 +52,24 @@ export function resolveProveConfig(env: Env = process.env): ProveConfig {
   const clientSecret = nonEmpty(env.PROVE_CLIENT_SECRET);
   if (clientId && clientSecret) {
     if (parseBoolean(env.PROVE_EMULATOR, false, 'PROVE_EMULATOR')) {
-      throw new ConfigError('PROVE_EMULATOR=1 asks for the local emulator, but PROVE_CLIENT_ID and PROVE_CLIENT_SECRET are set: unset one or the other');
+      throw new ConfigError(
+        'PROVE_EMULATOR=1 asks for the local emulator, but PROVE_CLIENT_ID and PROVE_CLIENT_SECRET are set: unset one or the other',
+      );
     }
     const { connection, environment } = readProveEnv(env);
     // PROVE_BASE_URL was refused above, so one of Prove's environments was named (or defaulted).
     const proveEnv = environment!;
-    return { mode: PROVE_ENVIRONMENTS[proveEnv].production ? 'prove-production' : 'prove-sandbox', proveEnv, prove: connection };
+    return {
+      mode: PROVE_ENVIRONMENTS[proveEnv].production ? 'prove-production' : 'prove-sandbox',
+      proveEnv,
+      prove: connection,
+    };
   }
   if (clientId || clientSecret) {
     const missing = clientId ? 'PROVE_CLIENT_SECRET' : 'PROVE_CLIENT_ID';
-    throw new ConfigError(`${missing} is not set: set both PROVE_CLIENT_ID and PROVE_CLIENT_SECRET to use Prove, or neither to use the local emulator`);
+    throw new ConfigError(
+      `${missing} is not set: set both PROVE_CLIENT_ID and PROVE_CLIENT_SECRET to use Prove, or neither to use the local emulator`,
+    );
   }
   refuseUnaskedEmulator(env);
   return {
@@ -195,7 +203,8 @@ export function allowedTargetUrlsFrom(env: NodeJS.ProcessEnv): string[] {
 function parseCount(value: string | undefined, fallback: number, name: string): number {
   const text = nonEmpty(value);
   if (text === undefined) return fallback;
-  if (!/^\d{1,9}$/.test(text)) throw new ConfigError(`${name}=${JSON.stringify(text)} is not a whole number (0 turns it off)`);
+  if (!/^\d{1,9}$/.test(text))
+    throw new ConfigError(`${name}=${JSON.stringify(text)} is not a whole number (0 turns it off)`);
   return Number(text);
 }
 
@@ -246,7 +255,8 @@ export function limitsFrom(env: Env, options: Partial<LimitSettings> = {}): Limi
     const unit = key === 'statusIntervalMs' ? 1000 : 1;
     fromEnv[key] = parseCount(env[name], DEFAULT_LIMITS[key] / unit, name) * unit;
   }
-  fromEnv.windowMs = parseCount(env.LIMIT_WINDOW_SECONDS, DEFAULT_LIMITS.windowMs / 1000, 'LIMIT_WINDOW_SECONDS') * 1000;
+  fromEnv.windowMs =
+    parseCount(env.LIMIT_WINDOW_SECONDS, DEFAULT_LIMITS.windowMs / 1000, 'LIMIT_WINDOW_SECONDS') * 1000;
   const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
   try {
     return resolveLimits({ ...fromEnv, ...given });
@@ -275,7 +285,9 @@ export function trustProxyFrom(env: Env): string[] {
     .filter(Boolean);
   const wrong = ranges.find((range) => !isAddressRange(range));
   if (wrong !== undefined) {
-    throw new ConfigError(`TRUST_PROXY: ${JSON.stringify(wrong.slice(0, 60))} is not an IP address or CIDR range (such as 10.0.0.0/8 or fd00::/8)`);
+    throw new ConfigError(
+      `TRUST_PROXY: ${JSON.stringify(wrong.slice(0, 60))} is not an IP address or CIDR range (such as 10.0.0.0/8 or fd00::/8)`,
+    );
   }
   return ranges;
 }

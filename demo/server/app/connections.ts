@@ -33,9 +33,14 @@ export interface ConnectionOptions {
 export function connectionLimits(options: ConnectionOptions): { serverOptions: ServerOptions; cap: ConnectionCap } {
   const headersTimeout = positive(options.headersTimeoutMs, HEADERS_TIMEOUT_MS, 'headersTimeoutMs');
   const requestTimeout = positive(options.requestTimeoutMs, REQUEST_TIMEOUT_MS, 'requestTimeoutMs');
-  if (headersTimeout > requestTimeout) throw new ConfigError(`headersTimeoutMs (${headersTimeout}) must not exceed requestTimeoutMs (${requestTimeout})`);
+  if (headersTimeout > requestTimeout)
+    throw new ConfigError(`headersTimeoutMs (${headersTimeout}) must not exceed requestTimeoutMs (${requestTimeout})`);
   const max = positive(options.maxConnections, DEFAULT_MAX_CONNECTIONS, 'maxConnections');
-  const perAddress = positive(options.maxConnectionsPerAddress, Math.min(max, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS), 'maxConnectionsPerAddress');
+  const perAddress = positive(
+    options.maxConnectionsPerAddress,
+    Math.min(max, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS),
+    'maxConnectionsPerAddress',
+  );
   return {
     serverOptions: {
       headersTimeout,
@@ -51,6 +56,7 @@ export function connectionLimits(options: ConnectionOptions): { serverOptions: S
 
 function positive(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 1) throw new ConfigError(`${name} must be a whole number, 1 or more, got ${value}`);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new ConfigError(`${name} must be a whole number, 1 or more, got ${value}`);
   return value;
 }

@@ -19,7 +19,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { bindLoopback, closeServer } from '../loopback.js';
-import { createProveVerifyHandlers, type ProveVerifyHandlers, type ProveVerifyOptions } from '../../../src/server/handlers.js';
+import {
+  createProveVerifyHandlers,
+  type ProveVerifyHandlers,
+  type ProveVerifyOptions,
+} from '../../../src/server/handlers.js';
 import type { BudgetStore } from '../../../src/server/budget-store.js';
 import type { ProveVerifyStore } from '../../../src/server/store.js';
 import type { LimitSettings } from '../../../src/server/budgets.js';
@@ -151,11 +155,17 @@ export interface RunningApp {
 export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   const now = options.now ?? Date.now;
   const log = options.log ?? (() => {});
-  const envConfig = options.prove ? undefined : resolveProveConfig(options.host ? { ...process.env, HOST: options.host } : process.env);
+  const envConfig = options.prove
+    ? undefined
+    : resolveProveConfig(options.host ? { ...process.env, HOST: options.host } : process.env);
   const proveConnection = options.prove ?? envConfig!.prove;
   const mode: DemoMode = options.mode ?? envConfig?.mode ?? 'emulator';
-  const emulatorUrl = mode === 'emulator' ? (options.emulatorUrl ?? proveConnection.baseUrl).replace(/\/+$/, '') : undefined;
-  const webhookSecret = options.webhookSecret !== undefined ? checkWebhookSecret(options.webhookSecret, mode) : webhookSecretFrom(process.env, mode);
+  const emulatorUrl =
+    mode === 'emulator' ? (options.emulatorUrl ?? proveConnection.baseUrl).replace(/\/+$/, '') : undefined;
+  const webhookSecret =
+    options.webhookSecret !== undefined
+      ? checkWebhookSecret(options.webhookSecret, mode)
+      : webhookSecretFrom(process.env, mode);
   const limits = limitsFrom(process.env, options.limits);
   const trustProxy = options.trustProxy ?? trustProxyFrom(process.env);
   const extraTargetUrls = options.allowedFinalTargetUrls

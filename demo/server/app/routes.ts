@@ -23,7 +23,8 @@ export interface DemoRoutesOptions {
 
 type Env = { Bindings: HttpBindings };
 
-const error = (status: number, code: string, message: string, headers: Record<string, string> = {}) => jsonResponse(status, { code, message }, headers);
+const error = (status: number, code: string, message: string, headers: Record<string, string> = {}) =>
+  jsonResponse(status, { code, message }, headers);
 
 export function demoRoutes(options: DemoRoutesOptions): Hono<Env> {
   const app = new Hono<Env>();
@@ -50,7 +51,9 @@ export function demoRoutes(options: DemoRoutesOptions): Hono<Env> {
     '/api/webhook',
     contract((h) => h.webhook),
   );
-  app.get('/api/config', () => jsonResponse(200, { mode: options.mode, ...(options.emulatorUrl ? { emulatorUrl: options.emulatorUrl } : {}) }));
+  app.get('/api/config', () =>
+    jsonResponse(200, { mode: options.mode, ...(options.emulatorUrl ? { emulatorUrl: options.emulatorUrl } : {}) }),
+  );
   // The demo's webhook panel; a real backend keeps its events to itself.
   if (options.mode === 'emulator') {
     api['/api/webhook-events'] = 'GET';
@@ -74,10 +77,17 @@ export function demoRoutes(options: DemoRoutesOptions): Hono<Env> {
   app.get('/cdn/*', async (c, next) => {
     const missing = await statics.cdnMissing();
     if (missing) return missing;
-    cdn ??= serveStatic({ root: statics.cdnDir, rewriteRequestPath: (path) => path.slice('/cdn'.length), onFound: fileHeaders });
+    cdn ??= serveStatic({
+      root: statics.cdnDir,
+      rewriteRequestPath: (path) => path.slice('/cdn'.length),
+      onFound: fileHeaders,
+    });
     return cdn(c, next);
   });
-  app.get('*', async (c) => (await statics.respond(c.req.path, new URL(c.req.url).search)) ?? error(404, 'not_found', 'Not found'));
+  app.get(
+    '*',
+    async (c) => (await statics.respond(c.req.path, new URL(c.req.url).search)) ?? error(404, 'not_found', 'Not found'),
+  );
   app.all('*', () => error(405, 'method_not_allowed', 'Use GET', { Allow: 'GET, HEAD' }));
 
   app.onError((failure) => {

@@ -107,7 +107,8 @@ export class StaticFiles {
         ['/gallery.js', 'demo/gallery.ts', options.galleryEntry ?? path.join(this.#demoDir, 'gallery.ts')],
         ['/phone-panel.js', 'demo/phone-panel.ts', path.join(this.#demoDir, 'phone-panel.ts')],
       ];
-      for (const [urlPath, name, entry] of entries) this.#bundles.set(urlPath, { name, result: this.#bundle(name, entry) });
+      for (const [urlPath, name, entry] of entries)
+        this.#bundles.set(urlPath, { name, result: this.#bundle(name, entry) });
     }
   }
 
@@ -186,7 +187,12 @@ export class StaticFiles {
     // Every page and file served here is text (HTML, CSS, JavaScript).
     const body = await readFile(file, 'utf8');
     // The policy is made from the page as served, so an edited import map keeps its hash right.
-    const headers = page === 'landing' ? pageHeaders(LANDING_CSP) : page === 'demo' ? pageHeaders(demoPageCsp(body, this.#connectSources)) : {};
+    const headers =
+      page === 'landing'
+        ? pageHeaders(LANDING_CSP)
+        : page === 'demo'
+          ? pageHeaders(demoPageCsp(body, this.#connectSources))
+          : {};
     return bodyResponse(200, body, contentTypeFor(file), headers);
   }
 }
@@ -198,6 +204,11 @@ export const FILE_HEADERS: Readonly<Record<string, string>> = {
   'Cache-Control': 'no-cache',
 };
 
-function bodyResponse(status: number, body: string, contentType: string, headers: Record<string, string> = {}): Response {
+function bodyResponse(
+  status: number,
+  body: string,
+  contentType: string,
+  headers: Record<string, string> = {},
+): Response {
   return new Response(body, { status, headers: { ...FILE_HEADERS, 'Content-Type': contentType, ...headers } });
 }

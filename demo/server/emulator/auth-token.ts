@@ -12,7 +12,8 @@ export type TokenPurpose = 'auth' | 'access';
 const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
 
 /** `atob` yields Latin-1 code units, so anything outside ASCII must travel as a JSON escape. */
-const asciiJson = (value: unknown) => JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const asciiJson = (value: unknown) =>
+  JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 export class TokenSigner {
   private readonly keys: Record<TokenPurpose, Buffer>;
@@ -136,7 +137,13 @@ export function readAuthToken(signer: TokenSigner, token: string, nowMs: number)
   return typeof auth?.id === 'string' ? auth.id : undefined;
 }
 
-export function mintAccessToken(signer: TokenSigner, clientId: string, issuer: string, nowMs: number, ttlS: number): string {
+export function mintAccessToken(
+  signer: TokenSigner,
+  clientId: string,
+  issuer: string,
+  nowMs: number,
+  ttlS: number,
+): string {
   const iat = Math.floor(nowMs / 1000);
   return signer.sign('access', { iss: issuer, sub: clientId, iat, exp: iat + ttlS, jti: randomUUID() });
 }

@@ -2,7 +2,14 @@ import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { MAX_SENDS, OTP_ENTRIES } from './config.js';
 import type { EmulatorContext, RouteHandler } from './context.js';
-import { failPossession, parseBody, pastProveKey, recoverable, requireFlow, requirePendingStep } from './client-flow.js';
+import {
+  failPossession,
+  parseBody,
+  pastProveKey,
+  recoverable,
+  requireFlow,
+  requirePendingStep,
+} from './client-flow.js';
 import { personAllowed, TEST_USER_NOT_ALLOWED } from './credentials.js';
 import { ErrorCode, proveHttpError, STEP_NOT_ALLOWED, type ProveError } from './errors.js';
 import type { Flow } from './flows.js';
@@ -74,7 +81,8 @@ async function startSend<T extends z.ZodType<{ mobileNumber?: string | null }>>(
 }
 
 /** The `unknown-step` fault: the send happens, but the answer names a step the SDK does not know. */
-const answerOf = (ctx: EmulatorContext, answer: object): object => (ctx.faults.take('unknown-step') ? { next: 'mobile/teleport' } : answer);
+const answerOf = (ctx: EmulatorContext, answer: object): object =>
+  ctx.faults.take('unknown-step') ? { next: 'mobile/teleport' } : answer;
 
 const otpStartSchema = z.object({ mobileNumber: optionalNumber });
 
@@ -134,7 +142,9 @@ export const instantLinkStart: RouteHandler = async (req, res, ctx) => {
   flow.linkOnSameDevice = body.isMobile === true;
   const link = ctx.flows.addLink(flow);
   const url = `${ctx.config.publicOrigin}/sandbox/link/${link.id}`;
-  ctx.inbox.send(flow.id, flow.phone, composeSms(flow.smsMessage, DEFAULT_LINK_SMS, url), ctx.config.now(), { link: url });
+  ctx.inbox.send(flow.id, flow.phone, composeSms(flow.smsMessage, DEFAULT_LINK_SMS, url), ctx.config.now(), {
+    link: url,
+  });
   // `{}`: neither `next` nor `data`, so the SDK runs the integrator's retry step (the
   // widget's "Resend link") while its status socket waits for the phone.
   sendJson(res, 200, answerOf(ctx, {}));
@@ -161,7 +171,11 @@ export const errorReport: RouteHandler = async (req, res, ctx) => {
     message: body.message ? body.message.slice(0, 300) : undefined,
   });
   const step = /^\/v1\/client\/(.+)\/error$/.exec(new URL(req.url ?? '/', 'http://emulator.invalid').pathname)?.[1];
-  if (flow.possession === 'pending' && flow.next === 'device/passive' && (step === 'device/passive' || step === 'device/fido2')) {
+  if (
+    flow.possession === 'pending' &&
+    flow.next === 'device/passive' &&
+    (step === 'device/passive' || step === 'device/fido2')
+  ) {
     return sendJson(res, 200, { next: pastProveKey(ctx, flow) });
   }
   if (flow.possession === 'pending' && flow.next === 'mobile/instant' && step === 'mobile/instant') {

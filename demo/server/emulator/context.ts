@@ -28,4 +28,9 @@ export interface EmulatorContext {
   pending: Set<AbortController>;
 }
 
-export type RouteHandler = (req: IncomingMessage, res: ServerResponse, ctx: EmulatorContext, params: Record<string, string>) => Promise<void> | void;
+export type RouteHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: EmulatorContext,
+  params: Record<string, string>,
+) => Promise<void> | void;

@@ -4,7 +4,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
  * The SDK sends these on every call (the PA-Sig-* family only once a device is registered and a
  * request is signed), so a preflight that leaves one out makes the browser drop the request.
  */
-const ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'PA-Version', 'PA-Sig-Version', 'PA-Challenge', 'PA-KID', 'PA-Signature'].join(', ');
+const ALLOWED_HEADERS = [
+  'Authorization',
+  'Content-Type',
+  'PA-Version',
+  'PA-Sig-Version',
+  'PA-Challenge',
+  'PA-KID',
+  'PA-Signature',
+].join(', ');
 
 /**
  * Who may call a path from a browser page:
@@ -50,14 +58,16 @@ export function answerPreflight(req: IncomingMessage, res: ServerResponse, area:
  * A page served on a loopback port is reachable under three names; a developer may open any of
  * them, and each is its own origin.
  */
-export const loopbackOrigins = (port: number): string[] => ['localhost', '127.0.0.1', '[::1]'].map((host) => `http://${host}:${port}`);
+export const loopbackOrigins = (port: number): string[] =>
+  ['localhost', '127.0.0.1', '[::1]'].map((host) => `http://${host}:${port}`);
 
 /** Reduces configured origins to scheme://host:port, as browsers send them in `Origin`. */
 export function originSet(origins: readonly string[] = []): Set<string> {
   const set = new Set<string>();
   for (const value of origins) {
     const url = new URL(value.trim());
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`sandboxOrigins must be http(s), got ${value}`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new Error(`sandboxOrigins must be http(s), got ${value}`);
     set.add(url.origin);
   }
   return set;

@@ -21,7 +21,8 @@ export function credentialScopes(
   const scopes = new Map<string, CredentialScope>();
   scopes.set(defaults.clientId, { ...defaults, products: new Set(PRODUCTS) });
   for (const credential of extra) {
-    if (!credential.clientId || !credential.clientSecret) throw new Error('every credential needs a clientId and a clientSecret');
+    if (!credential.clientId || !credential.clientSecret)
+      throw new Error('every credential needs a clientId and a clientSecret');
     if (scopes.has(credential.clientId)) throw new Error(`credential ${credential.clientId} is given twice`);
     for (const product of credential.products ?? []) {
       if (!PRODUCTS.includes(product)) throw new Error(`unknown product ${product}: one of ${PRODUCTS.join(', ')}`);
@@ -48,6 +49,11 @@ export function personAllowed(ctx: EmulatorContext, clientId: string, product: P
 }
 
 /** Throws 403 {code: 8009} when these credentials may not use this person for this product. */
-export function requirePersonAllowed(ctx: EmulatorContext, clientId: string, product: Product, phoneE164: string): void {
+export function requirePersonAllowed(
+  ctx: EmulatorContext,
+  clientId: string,
+  product: Product,
+  phoneE164: string,
+): void {
   if (!personAllowed(ctx, clientId, product, phoneE164)) throw proveHttpError(403, TEST_USER_NOT_ALLOWED);
 }

@@ -34,7 +34,12 @@ export function readP256Key(pem: string): KeyObject | undefined {
 export function signatureHolds(key: KeyObject, data: string, signatureB64: string): boolean {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(signatureB64) || signatureB64.length > 200) return false;
   try {
-    return verify('sha256', Buffer.from(data, 'utf8'), { key, dsaEncoding: 'der' }, Buffer.from(signatureB64, 'base64'));
+    return verify(
+      'sha256',
+      Buffer.from(data, 'utf8'),
+      { key, dsaEncoding: 'der' },
+      Buffer.from(signatureB64, 'base64'),
+    );
   } catch {
     return false;
   }

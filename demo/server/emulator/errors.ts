@@ -95,4 +95,5 @@ export const ORIGIN_NOT_ALLOWED: ProveError = {
   message: 'this origin may not use the sandbox endpoints',
 };
 
-export const tooManyRequests = (retryAfterS: number) => proveHttpError(429, RATE_LIMITED, { 'Retry-After': String(retryAfterS) });
+export const tooManyRequests = (retryAfterS: number) =>
+  proveHttpError(429, RATE_LIMITED, { 'Retry-After': String(retryAfterS) });

@@ -49,7 +49,12 @@ export function apiSide(path: string): ApiSide | undefined {
  * The fault switches that replace a whole answer, whatever the step. Returns true when the
  * request was answered (or dropped) here.
  */
-export function answerWithFault(side: ApiSide, req: IncomingMessage, res: ServerResponse, ctx: EmulatorContext): boolean {
+export function answerWithFault(
+  side: ApiSide,
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: EmulatorContext,
+): boolean {
   const limited = ctx.faults.take('rate-limited');
   if (limited) throw tooManyRequests(limited.retryAfter);
   if (side === 'server') {

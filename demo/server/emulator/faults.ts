@@ -23,7 +23,8 @@ const SERVER_FAULTS = ['verify-refused', 'status-pending', 'prove-down'] as cons
 export const FAULT_NAMES = [...CLIENT_FAULTS, ...SERVER_FAULTS] as const;
 export type FaultName = (typeof FAULT_NAMES)[number];
 
-export const isFaultName = (name: unknown): name is FaultName => typeof name === 'string' && (FAULT_NAMES as readonly string[]).includes(name);
+export const isFaultName = (name: unknown): name is FaultName =>
+  typeof name === 'string' && (FAULT_NAMES as readonly string[]).includes(name);
 
 interface Armed {
   times: number;

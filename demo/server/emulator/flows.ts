@@ -174,7 +174,9 @@ export class FlowStore {
       afterKey,
       challenge: randomBytes(24).toString('base64url'),
       rebind: input.rebind ?? false,
-      possession: input.possession ?? (input.possessionType === 'none' && input.contract === 'verify' ? 'not_applicable' : 'pending'),
+      possession:
+        input.possession ??
+        (input.possessionType === 'none' && input.contract === 'verify' ? 'not_applicable' : 'pending'),
       verifyRefused: input.verifyRefused ?? false,
       possessionRefused: input.possessionRefused ?? false,
       signingChallenges: new Map(),
@@ -242,7 +244,10 @@ export class FlowStore {
     return flow ? { link, flow } : undefined;
   }
 
-  settle(flow: Flow, outcome: { success: true; by: NonNullable<Flow['provedBy']> } | { success: false; error: ProveError }): void {
+  settle(
+    flow: Flow,
+    outcome: { success: true; by: NonNullable<Flow['provedBy']> } | { success: false; error: ProveError },
+  ): void {
     if (flow.possession !== 'pending' && flow.possession !== 'required') return;
     this.clearLinkTimer(flow.id);
     flow.next = 'done';

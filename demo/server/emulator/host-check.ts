@@ -29,7 +29,12 @@ export function normalizeHosts(names: readonly string[] = []): string[] {
 }
 
 /** Every `Host` value the emulator answers to; `extra` comes from normalizeHosts. */
-export function servedHosts(bindHost: string, port: number, publicOrigin: string, extra: readonly string[]): Set<string> {
+export function servedHosts(
+  bindHost: string,
+  port: number,
+  publicOrigin: string,
+  extra: readonly string[],
+): Set<string> {
   const bare = bindHost.replace(/^\[|\]$/g, '');
   const bound = bare.includes(':') ? `[${bare}]` : bare;
   const hosts = new Set([...LOOPBACK_NAMES, bound].map((name) => hostOf(`${name}:${port}`, 'host')));

@@ -2,12 +2,22 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode, proveHttpError } from './errors.js';
 import { MAX_BODY_BYTES } from './config.js';
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   sendText(res, status, JSON.stringify(body), headers);
 }
 
 /** Raw text with a JSON content type: the fault switches use it for answers that are not JSON. */
-export function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),
@@ -42,7 +52,11 @@ export function sendHtmlPage(res: ServerResponse, status: number, title: string,
  * not worth reading, and Node would otherwise drain it to reuse the connection.
  */
 const tooLarge = () =>
-  proveHttpError(400, { code: ErrorCode.MALFORMED_REQUEST, message: `request body is over ${MAX_BODY_BYTES / 1024} KB` }, { Connection: 'close' });
+  proveHttpError(
+    400,
+    { code: ErrorCode.MALFORMED_REQUEST, message: `request body is over ${MAX_BODY_BYTES / 1024} KB` },
+    { Connection: 'close' },
+  );
 
 /** The media type without parameters, lower-cased ('' when absent). */
 const mediaType = (req: IncomingMessage) => (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -53,7 +67,11 @@ const mediaType = (req: IncomingMessage) => (req.headers['content-type'] ?? '').
  */
 function requireMediaType(req: IncomingMessage, expected: string): void {
   if (mediaType(req) !== expected) {
-    throw proveHttpError(415, { code: ErrorCode.MALFORMED_REQUEST, message: `Content-Type must be ${expected}` }, { Connection: 'close' });
+    throw proveHttpError(
+      415,
+      { code: ErrorCode.MALFORMED_REQUEST, message: `Content-Type must be ${expected}` },
+      { Connection: 'close' },
+    );
   }
 }
 

@@ -28,7 +28,13 @@ export class Inbox {
     return this.count;
   }
 
-  send(flowId: string, to: string, body: string, nowMs: number, extra: { otp?: string; link?: string } = {}): SmsMessage {
+  send(
+    flowId: string,
+    to: string,
+    body: string,
+    nowMs: number,
+    extra: { otp?: string; link?: string } = {},
+  ): SmsMessage {
     const message: SmsMessage = { to, body, ...extra, sentAt: new Date(nowMs).toISOString() };
     const list = this.byPhone.get(to) ?? [];
     list.push({ flowId, sentAtMs: nowMs, message });

@@ -1,6 +1,12 @@
 import { createServer } from 'node:http';
 import { ConnectionCap } from '../connection-cap.js';
-import { bindLoopback, closeServer, HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from '../loopback.js';
+import {
+  bindLoopback,
+  closeServer,
+  HEADERS_TIMEOUT_MS,
+  KEEP_ALIVE_TIMEOUT_MS,
+  REQUEST_TIMEOUT_MS,
+} from '../loopback.js';
 import { TokenSigner } from './auth-token.js';
 import { flowForToken } from './client-api.js';
 import {
@@ -80,7 +86,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const maxConnections = positive(options.maxConnections, DEFAULT_MAX_CONNECTIONS, 'maxConnections');
   const cap = new ConnectionCap(
     maxConnections,
-    positive(options.maxConnectionsPerAddress, Math.min(maxConnections, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS), 'maxConnectionsPerAddress'),
+    positive(
+      options.maxConnectionsPerAddress,
+      Math.min(maxConnections, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS),
+      'maxConnectionsPerAddress',
+    ),
   );
   const statusSocketIdleMs = positive(options.statusSocketIdleMs, STATUS_SOCKET_IDLE_MS, 'statusSocketIdleMs');
   const sweepIntervalMs = positive(options.sweepIntervalMs, SWEEP_INTERVAL_MS, 'sweepIntervalMs');
@@ -132,7 +142,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     cap.watch(server);
     server.on('upgrade', (req, socket, head) => {
       try {
-        const code = hostAllowed(req, ctx.config.allowedHosts) ? status.handleUpgrade(req, socket, head) : refuseUpgrade(socket, 421, 'Misdirected Request');
+        const code = hostAllowed(req, ctx.config.allowedHosts)
+          ? status.handleUpgrade(req, socket, head)
+          : refuseUpgrade(socket, 421, 'Misdirected Request');
         options.log?.(`GET websocket ${code}`);
       } catch {
         socket.destroy();
@@ -142,7 +154,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return server;
   };
 
-  const defaults = { clientId: options.clientId ?? 'demo-client-id', clientSecret: options.clientSecret ?? 'demo-client-secret' };
+  const defaults = {
+    clientId: options.clientId ?? 'demo-client-id',
+    clientSecret: options.clientSecret ?? 'demo-client-secret',
+  };
   // Checked before binding, so a bad credential leaves no listener behind.
   const credentials = credentialScopes(defaults, options.credentials);
   const maxFlows = options.maxFlows ?? DEFAULT_MAX_FLOWS;
@@ -155,7 +170,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     port,
     host,
     publicOrigin: publicOrigin ?? url,
-    mobileAuthOrigin: options.mobileAuthOrigin === undefined ? (publicOrigin ?? url) : normalizeOrigin(options.mobileAuthOrigin),
+    mobileAuthOrigin:
+      options.mobileAuthOrigin === undefined ? (publicOrigin ?? url) : normalizeOrigin(options.mobileAuthOrigin),
     ...defaults,
     credentials,
     now,
@@ -169,7 +185,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     allowedHosts: servedHosts(host, port, publicOrigin ?? url, extraHosts),
   };
   const rate = new RateLimiter(rateLimitPerSecond);
-  Object.assign(ctx, { config, signer: new TokenSigner(), flows, inbox, devices, proofs, status, faults, rate, pending: new Set() });
+  Object.assign(ctx, {
+    config,
+    signer: new TokenSigner(),
+    flows,
+    inbox,
+    devices,
+    proofs,
+    status,
+    faults,
+    rate,
+    pending: new Set(),
+  });
 
   const sweep = () => {
     rate.sweep();

@@ -21,7 +21,10 @@ import { findOwner } from './sandbox-rules.js';
  * when the carrier cannot vouch for the phone.
  */
 
-const MOBILE_AUTH_UNAVAILABLE = { code: ErrorCode.MOBILE_AUTH_UNAVAILABLE, message: 'Mobile Auth is not available for this phone' };
+const MOBILE_AUTH_UNAVAILABLE = {
+  code: ErrorCode.MOBILE_AUTH_UNAVAILABLE,
+  message: 'Mobile Auth is not available for this phone',
+};
 
 function fallBackToOtp(flow: Flow) {
   flow.next = 'mobile/otp';
@@ -38,7 +41,8 @@ export const mobileAuthStart: RouteHandler = async (req, res, ctx) => {
   const flow = requireFlow(req, ctx);
   const body = parseBody(startSchema, await readJsonObject(req));
   if (flow.next !== 'mobile/instant' || flow.possession !== 'pending') return sendJson(res, 200, notThisFlow(flow));
-  if (!findOwner(flow.phone)?.mobileAuth || body.implementation === 'pixel') return sendJson(res, 200, fallBackToOtp(flow));
+  if (!findOwner(flow.phone)?.mobileAuth || body.implementation === 'pixel')
+    return sendJson(res, 200, fallBackToOtp(flow));
   flow.vfp ??= randomBytes(24).toString('base64url');
   const url = new URL(`${ctx.config.mobileAuthOrigin}/v1/client/mobile/instant/auth/${flow.id}/${flow.vfp}`);
   if (url.protocol === 'http:') url.searchParams.set('testVfp', flow.vfp);

@@ -84,7 +84,10 @@ export const verifyProveKey: RouteHandler = async (req, res, ctx) => {
       next: pastProveKey(ctx, flow),
     });
   }
-  if (device.keyId !== body.keyId || !signatureHolds(device.key, `${device.deviceId}:${flow.challenge}`, body.signature)) {
+  if (
+    device.keyId !== body.keyId ||
+    !signatureHolds(device.key, `${device.deviceId}:${flow.challenge}`, body.signature)
+  ) {
     return sendJson(res, 200, { error: KEY_REFUSED, next: pastProveKey(ctx, flow) });
   }
   flow.deviceId = device.deviceId;

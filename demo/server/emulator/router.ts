@@ -41,18 +41,43 @@ const routes: Route[] = [
     label: '/v1/client/mobile/instantlink/start',
     handler: instantLinkStart,
   },
-  { method: 'POST', path: '/v1/client/device/passive/register', label: '/v1/client/device/passive/register', handler: registerProveKey },
-  { method: 'POST', path: '/v1/client/device/passive/verify', label: '/v1/client/device/passive/verify', handler: verifyProveKey },
+  {
+    method: 'POST',
+    path: '/v1/client/device/passive/register',
+    label: '/v1/client/device/passive/register',
+    handler: registerProveKey,
+  },
+  {
+    method: 'POST',
+    path: '/v1/client/device/passive/verify',
+    label: '/v1/client/device/passive/verify',
+    handler: verifyProveKey,
+  },
   { method: 'POST', path: '/v1/client/challenge', label: '/v1/client/challenge', handler: signingChallenge },
-  { method: 'POST', path: '/v1/client/mobile/instant/start', label: '/v1/client/mobile/instant/start', handler: mobileAuthStart },
-  { method: 'POST', path: '/v1/client/mobile/instant/finish', label: '/v1/client/mobile/instant/finish', handler: mobileAuthFinish },
+  {
+    method: 'POST',
+    path: '/v1/client/mobile/instant/start',
+    label: '/v1/client/mobile/instant/start',
+    handler: mobileAuthStart,
+  },
+  {
+    method: 'POST',
+    path: '/v1/client/mobile/instant/finish',
+    label: '/v1/client/mobile/instant/finish',
+    handler: mobileAuthFinish,
+  },
   {
     method: 'GET',
     path: /^\/v1\/client\/mobile\/instant\/auth\/(?<flowId>[0-9a-f-]{36})\/(?<vfp>[A-Za-z0-9_-]{1,64})$/,
     label: '/v1/client/mobile/instant/auth/:flowId/:vfp',
     handler: mobileAuthCarrier,
   },
-  { method: 'POST', path: /^\/v1\/client\/[a-z0-9/_-]+\/error$/, label: '/v1/client/:step/error', handler: errorReport },
+  {
+    method: 'POST',
+    path: /^\/v1\/client\/[a-z0-9/_-]+\/error$/,
+    label: '/v1/client/:step/error',
+    handler: errorReport,
+  },
   // Sandbox: the simulated phone and the demo's test buttons.
   { method: 'GET', path: '/sandbox/messages', label: '/sandbox/messages', handler: listMessages },
   { method: 'GET', path: /^\/sandbox\/link\/(?<id>[^/]+)$/, label: '/sandbox/link/:id', handler: openLink },
@@ -70,7 +95,14 @@ const routes: Route[] = [
     handler: (_req, res) =>
       sendJson(res, 200, {
         name: 'Prove sandbox emulator',
-        serverApi: ['POST /token', 'POST /v3/unify', 'POST /v3/unify-status', 'POST /v3/unify-bind', 'POST /v3/verify', 'POST /v3/verify-status'],
+        serverApi: [
+          'POST /token',
+          'POST /v3/unify',
+          'POST /v3/unify-status',
+          'POST /v3/unify-bind',
+          'POST /v3/verify',
+          'POST /v3/verify-status',
+        ],
         sandbox: [
           'GET /sandbox/messages?phone=&limit=',
           'GET /sandbox/link/:id',

@@ -46,7 +46,12 @@ const POSSESSION_REFUSED: ProveError = {
 export const openLink: RouteHandler = (_req, res, ctx, params) => {
   const found = /^[A-Za-z0-9_-]{1,64}$/.test(params.id ?? '') ? ctx.flows.getLink(params.id!) : undefined;
   if (!found) {
-    return sendHtmlPage(res, 404, 'Link not found', 'This verification link is not known. It may belong to a session that has ended.');
+    return sendHtmlPage(
+      res,
+      404,
+      'Link not found',
+      'This verification link is not known. It may belong to a session that has ended.',
+    );
   }
   const { link, flow } = found;
   // Said before "ended": the flow fails because its link expired, and the page should say so.
@@ -55,10 +60,18 @@ export const openLink: RouteHandler = (_req, res, ctx, params) => {
     return sendHtmlPage(res, 410, 'Link expired', 'This link has expired. Ask for a new one on the other device.');
   }
   if (flow.possession === 'pending') {
-    ctx.flows.settle(flow, flow.possessionRefused ? { success: false, error: POSSESSION_REFUSED } : { success: true, by: 'instant-link' });
+    ctx.flows.settle(
+      flow,
+      flow.possessionRefused ? { success: false, error: POSSESSION_REFUSED } : { success: true, by: 'instant-link' },
+    );
   }
   if (flow.possession === 'failed') {
-    return sendHtmlPage(res, 410, 'Verification ended', 'This verification has ended. Start again on the other device.');
+    return sendHtmlPage(
+      res,
+      410,
+      'Verification ended',
+      'This verification has ended. Start again on the other device.',
+    );
   }
   if (!flow.finalTargetUrl) {
     return sendHtmlPage(res, 200, 'Phone confirmed', 'You can close this page and continue on the other device.');

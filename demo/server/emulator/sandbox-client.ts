@@ -35,7 +35,11 @@ export class SandboxClient {
   ) {}
 
   async token(clientId = this.clientId, clientSecret = this.clientSecret): Promise<RawAnswer> {
-    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret });
+    const form = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: clientId,
+      client_secret: clientSecret,
+    });
     return answer(
       await fetch(`${this.baseUrl}/token`, {
         method: 'POST',
@@ -59,8 +63,14 @@ export class SandboxClient {
     return this.accessToken;
   }
 
-  async post(path: string, body: unknown, bearer?: string | null, headers: Record<string, string> = {}): Promise<RawAnswer> {
-    const auth: Record<string, string> = bearer === null ? {} : { Authorization: `Bearer ${bearer ?? (await this.bearer())}` };
+  async post(
+    path: string,
+    body: unknown,
+    bearer?: string | null,
+    headers: Record<string, string> = {},
+  ): Promise<RawAnswer> {
+    const auth: Record<string, string> =
+      bearer === null ? {} : { Authorization: `Bearer ${bearer ?? (await this.bearer())}` };
     return answer(
       await fetch(`${this.baseUrl}${path}`, {
         method: 'POST',
@@ -109,7 +119,12 @@ export class SandboxClient {
   }
 
   /** A client-API call as the SDK makes it, with the flow's authToken. */
-  client(path: string, authToken: string | null, body: unknown = {}, origin = 'http://localhost:1'): Promise<RawAnswer> {
+  client(
+    path: string,
+    authToken: string | null,
+    body: unknown = {},
+    origin = 'http://localhost:1',
+  ): Promise<RawAnswer> {
     return this.post(`/v1/client/${path}`, body, authToken, { Origin: origin });
   }
 

@@ -193,8 +193,10 @@ const PLACEHOLDER = /(?<!#)#{4,6}(?!#)/;
 export const SANDBOX_OTP = '1234';
 
 /** Prove's default texts (/v3/verify and /v3/unify references: "If not provided, the following default messages will be used"). */
-export const DEFAULT_OTP_SMS = "#### is your temporary code to continue your application. Caution: for your security, don't share this code with anyone.";
-export const DEFAULT_LINK_SMS = 'Complete your verification. If you did not make this request, do not click the link. ####';
+export const DEFAULT_OTP_SMS =
+  "#### is your temporary code to continue your application. Caution: for your security, don't share this code with anyone.";
+export const DEFAULT_LINK_SMS =
+  'Complete your verification. If you did not make this request, do not click the link. ####';
 
 /**
  * Every placeholder in the template becomes the code (or the link). A template without one is

@@ -79,11 +79,17 @@ export const verify: RouteHandler = async (req, res, ctx) => {
  * flow that needs no browser (possessionType none, or a sandbox person whose verify fails at
  * once) answers its result straight away, without an authToken.
  */
-async function possessionVerify(res: Parameters<RouteHandler>[1], ctx: EmulatorContext, clientId: string, body: Record<string, unknown>) {
+async function possessionVerify(
+  res: Parameters<RouteHandler>[1],
+  ctx: EmulatorContext,
+  clientId: string,
+  body: Record<string, unknown>,
+) {
   requireFields(body, POSSESSION_REQUIRED);
   const input = parseFields(possessionVerifySchema, body);
   const phone = requirePhone(input.phoneNumber);
-  if (input.possessionType === 'desktop' && isBlank(input.finalTargetUrl)) throw proveHttpError(400, missingField('finalTargetUrl'));
+  if (input.possessionType === 'desktop' && isBlank(input.finalTargetUrl))
+    throw proveHttpError(400, missingField('finalTargetUrl'));
   const owner = findOwner(phone);
   if (!owner) throw proveHttpError(400, NO_TEST_USER);
   requirePersonAllowed(ctx, clientId, 'verify-status', phone);
@@ -141,7 +147,12 @@ function statusOf(flow: Flow): VerifyStatus {
     case 'not_applicable': {
       const outcome = verifyIdentity(flow.phone, flow.firstName, flow.lastName);
       return outcome.verified
-        ? { success: 'true', possessionResult: flow.possession, verifyResult: 'success', identityId: outcome.identityId }
+        ? {
+            success: 'true',
+            possessionResult: flow.possession,
+            verifyResult: 'success',
+            identityId: outcome.identityId,
+          }
         : { success: 'false', possessionResult: flow.possession, verifyResult: 'failed' };
     }
   }

@@ -10,7 +10,8 @@ import { normalizePhone } from './phone.js';
 /** What the server-API routes (both contracts) check the same way. */
 
 /** Comparing digests keeps the comparison constant-time whatever the lengths. */
-export const sameSecret = (a: string, b: string) => timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+export const sameSecret = (a: string, b: string) =>
+  timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
 /** The client id behind a valid access token (and a rate-limit slot for it). */
 export function requireClient(req: IncomingMessage, ctx: EmulatorContext): string {
@@ -55,7 +56,8 @@ export const ipAddress = z
   .regex(/^[A-Za-z0-9.:]+$/)
   .optional();
 
-export const isBlank = (value: unknown) => value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+export const isBlank = (value: unknown) =>
+  value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 
 /** 400 {8001} "field '…' is missing" for the first blank one. */
 export function requireFields(body: Record<string, unknown>, fields: readonly string[]): void {
@@ -77,7 +79,10 @@ export function requirePhone(raw: string, field = 'phoneNumber'): string {
   return phone;
 }
 
-export const NO_TEST_USER = { code: ErrorCode.SANDBOX_USER_NOT_FOUND, message: 'no test user found matching the phone number' };
+export const NO_TEST_USER = {
+  code: ErrorCode.SANDBOX_USER_NOT_FOUND,
+  message: 'no test user found matching the phone number',
+};
 const INVALID_CORRELATION_ID = { code: ErrorCode.INVALID_CORRELATION_ID, message: 'invalid correlationId' };
 
 /**
@@ -107,6 +112,7 @@ export function lookupFlow(
   if (badField !== undefined && badField !== 'correlationId') throw proveHttpError(400, invalidField(badField));
   const flow = parsed.success ? ctx.flows.getByCorrelationId(parsed.data.correlationId) : undefined;
   // One contract's correlationId is as unknown to the other's status call as a made-up one.
-  if (!flow || flow.clientId !== clientId || flow.contract !== contract) throw proveHttpError(400, INVALID_CORRELATION_ID);
+  if (!flow || flow.clientId !== clientId || flow.contract !== contract)
+    throw proveHttpError(400, INVALID_CORRELATION_ID);
   return { flow, clientRequestId: parsed.success ? parsed.data.clientRequestId : undefined };
 }

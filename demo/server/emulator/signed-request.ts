@@ -35,8 +35,10 @@ export const signingChallenge: RouteHandler = async (req, res, ctx) => {
   const flow = requireFlow(req, ctx);
   const { deviceId } = parseBody(challengeSchema, await readJsonObject(req));
   const now = ctx.config.now();
-  for (const [value, issued] of flow.signingChallenges) if (issued.expiresAt <= now) flow.signingChallenges.delete(value);
-  while (flow.signingChallenges.size >= MAX_CHALLENGES_PER_FLOW) flow.signingChallenges.delete(flow.signingChallenges.keys().next().value as string);
+  for (const [value, issued] of flow.signingChallenges)
+    if (issued.expiresAt <= now) flow.signingChallenges.delete(value);
+  while (flow.signingChallenges.size >= MAX_CHALLENGES_PER_FLOW)
+    flow.signingChallenges.delete(flow.signingChallenges.keys().next().value as string);
   const challenge = randomBytes(24).toString('base64url');
   flow.signingChallenges.set(challenge, { deviceId, expiresAt: now + SIGNING_CHALLENGE_TTL_S * 1000 });
   sendJson(res, 200, { challenge, ttl: SIGNING_CHALLENGE_TTL_S });
@@ -64,6 +66,10 @@ export function requireSignature(req: IncomingMessage, ctx: EmulatorContext, flo
   const bodyHash = createHash('sha256').update(bodyText, 'utf8').digest('hex');
   const signed = `POST\n${url.pathname}\n${url.search.replace(/^\?/, '')}\napplication/json\n${challenge}\n${bodyHash}`;
   const holds =
-    header('pa-sig-version') === '3' && header('pa-kid') === device.keyId && fresh && signature !== undefined && signatureHolds(device.key, signed, signature);
+    header('pa-sig-version') === '3' &&
+    header('pa-kid') === device.keyId &&
+    fresh &&
+    signature !== undefined &&
+    signatureHolds(device.key, signed, signature);
   if (!holds) throw proveHttpError(401, BAD_SIGNATURE);
 }

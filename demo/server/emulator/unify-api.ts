@@ -62,7 +62,8 @@ export const unify: RouteHandler = async (req, res, ctx) => {
   requireFields(body, ['possessionType', 'clientRequestId']);
   const input = parseFields(unifySchema, body);
   const phone = phoneOf(input);
-  if (input.possessionType === 'desktop' && isBlank(input.finalTargetUrl)) throw proveHttpError(400, missingField('finalTargetUrl'));
+  if (input.possessionType === 'desktop' && isBlank(input.finalTargetUrl))
+    throw proveHttpError(400, missingField('finalTargetUrl'));
   const owner = findOwner(phone);
   if (!owner) throw proveHttpError(400, NO_TEST_USER);
   requirePersonAllowed(ctx, clientId, 'unify', phone);
@@ -135,7 +136,11 @@ export const unifyStatus: RouteHandler = async (req, res, ctx) => {
   const forcedPending = ctx.faults.take('status-pending') !== undefined;
   if (forcedPending || flow.possession !== 'success') {
     const success = forcedPending || flow.possession === 'success' ? 'pending' : UNIFY_STATUS[flow.possession];
-    return sendJson(res, 200, { success, phoneNumber: proveStylePhone(flow.phone), ...(clientRequestId && { clientRequestId }) });
+    return sendJson(res, 200, {
+      success,
+      phoneNumber: proveStylePhone(flow.phone),
+      ...(clientRequestId && { clientRequestId }),
+    });
   }
   bindProved(ctx, flow);
   sendJson(res, 200, provedAnswer(flow, clientRequestId));
@@ -162,8 +167,15 @@ export const unifyBind: RouteHandler = async (req, res, ctx) => {
   if (flow.possession !== 'required') throw proveHttpError(403, STEP_NOT_ALLOWED);
   requirePersonAllowed(ctx, clientId, 'unify', phone);
   if (phone !== flow.phone) {
-    ctx.flows.settle(flow, { success: false, error: { code: ErrorCode.POSSESSION_REFUSED, message: 'The bound phone is not the flow’s' } });
-    return sendJson(res, 200, { success: 'false', phoneNumber: proveStylePhone(phone), ...(clientRequestId && { clientRequestId }) });
+    ctx.flows.settle(flow, {
+      success: false,
+      error: { code: ErrorCode.POSSESSION_REFUSED, message: 'The bound phone is not the flow’s' },
+    });
+    return sendJson(res, 200, {
+      success: 'false',
+      phoneNumber: proveStylePhone(phone),
+      ...(clientRequestId && { clientRequestId }),
+    });
   }
   ctx.flows.settle(flow, { success: true, by: 'bind' });
   bindProved(ctx, flow);

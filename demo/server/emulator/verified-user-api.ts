@@ -6,14 +6,31 @@ import { requirePersonAllowed } from './credentials.js';
 import { ErrorCode, invalidField, proveHttpError, STEP_NOT_ALLOWED } from './errors.js';
 import { sendJson } from './http.js';
 import { findOwner, verifyIdentity } from './sandbox-rules.js';
-import { emailAddress, ipAddress, NO_TEST_USER, optionalText, parseFields, personName, requireFields, requirePhone } from './server-fields.js';
+import {
+  emailAddress,
+  ipAddress,
+  NO_TEST_USER,
+  optionalText,
+  parseFields,
+  personName,
+  requireFields,
+  requirePhone,
+} from './server-fields.js';
 
 /**
  * /v3/verify with `verificationType` (reference/verify, how-to/verified-users-verify). Only
  * verifiedUser is served; Prove's other types (prefill, accountOpening, ...) are products this
  * sandbox stand-in does not have.
  */
-const VERIFICATION_TYPES = ['verifiedUser', 'accountOpening', 'humanAssurance', 'bot', 'prefill', 'prefillForBiz', 'identityResolution'];
+const VERIFICATION_TYPES = [
+  'verifiedUser',
+  'accountOpening',
+  'humanAssurance',
+  'bot',
+  'prefill',
+  'prefillForBiz',
+  'identityResolution',
+];
 
 /** how-to/verified-users-verify: "Include the following required parameters". */
 const REQUIRED = ['phoneNumber', 'firstName', 'lastName', 'clientRequestId'] as const;
@@ -42,9 +59,15 @@ const verifiedUserSchema = z.object({
  * proved with Unify (unify-status or unify-bind said true, within the flow's 15 minutes) is a
  * step called out of order: 403 {code: 8003}. The identity check then runs on that phone only.
  */
-export function verifiedUser(res: ServerResponse, ctx: EmulatorContext, clientId: string, body: Record<string, unknown>): void {
+export function verifiedUser(
+  res: ServerResponse,
+  ctx: EmulatorContext,
+  clientId: string,
+  body: Record<string, unknown>,
+): void {
   const type = body.verificationType;
-  if (typeof type !== 'string' || !VERIFICATION_TYPES.includes(type)) throw proveHttpError(400, invalidField('verificationType'));
+  if (typeof type !== 'string' || !VERIFICATION_TYPES.includes(type))
+    throw proveHttpError(400, invalidField('verificationType'));
   if (type !== 'verifiedUser') {
     throw proveHttpError(400, {
       code: ErrorCode.MALFORMED_REQUEST,
@@ -63,9 +86,19 @@ export function verifiedUser(res: ServerResponse, ctx: EmulatorContext, clientId
   // Prove leaves out empty arrays (reference/status-and-error-codes, API conventions): a failure
   // carries a level but no reasons.
   const identity = outcome.verified
-    ? { firstName: input.firstName, lastName: input.lastName, assuranceLevel: owner.assurance.level, reasons: owner.assurance.reasons }
-    : { firstName: input.firstName, lastName: input.lastName, assuranceLevel: owner.outcome === 'verify-fails' ? owner.assurance.level : 'AL0' };
-  if (outcome.verified && outcome.identityId) ctx.lastVerified = { identityId: outcome.identityId, clientCustomerId: input.clientCustomerId };
+    ? {
+        firstName: input.firstName,
+        lastName: input.lastName,
+        assuranceLevel: owner.assurance.level,
+        reasons: owner.assurance.reasons,
+      }
+    : {
+        firstName: input.firstName,
+        lastName: input.lastName,
+        assuranceLevel: owner.outcome === 'verify-fails' ? owner.assurance.level : 'AL0',
+      };
+  if (outcome.verified && outcome.identityId)
+    ctx.lastVerified = { identityId: outcome.identityId, clientCustomerId: input.clientCustomerId };
   sendJson(res, 200, {
     success: outcome.verified ? 'true' : 'false',
     correlationId: randomUUID(),

@@ -11,7 +11,15 @@
  */
 import { HttpError } from '../http-error.js';
 import { ProveResponseError, type ProveClient } from '../prove-client.js';
-import { OPEN_GATE, type FlowRecord, type FlowStart, type ProveCallGate, type ProveFlow, type StartOutcome, type StatusOutcome } from './flow.js';
+import {
+  OPEN_GATE,
+  type FlowRecord,
+  type FlowStart,
+  type ProveCallGate,
+  type ProveFlow,
+  type StartOutcome,
+  type StatusOutcome,
+} from './flow.js';
 import { provedE164 } from './proved-phone.js';
 
 const POSSESSION_REQUIRED_MESSAGE =
@@ -35,15 +43,25 @@ export function unifyFlow(prove: ProveClient, gate: ProveCallGate = OPEN_GATE): 
     },
     async status(flow: FlowRecord): Promise<StatusOutcome> {
       await gate('status');
-      const status = await prove.v3UnifyStatus({ correlationId: flow.correlationId, clientRequestId: flow.clientRequestId });
+      const status = await prove.v3UnifyStatus({
+        correlationId: flow.correlationId,
+        clientRequestId: flow.clientRequestId,
+      });
       if (status.success === 'pending') return { pending: true };
-      if (status.success === 'possession_required') throw new HttpError(500, 'prove_contract', POSSESSION_REQUIRED_MESSAGE);
+      if (status.success === 'possession_required')
+        throw new HttpError(500, 'prove_contract', POSSESSION_REQUIRED_MESSAGE);
       const proved = provedE164(status.phoneNumber);
       const proveId = status.proveId ? { proveId: status.proveId } : {};
       if (status.success === 'false') {
         return {
           pending: false,
-          verdict: { success: false, possessionResult: 'failed', verifyResult: 'not_applicable', phoneNumber: proved ?? flow.phoneNumber, ...proveId },
+          verdict: {
+            success: false,
+            possessionResult: 'failed',
+            verifyResult: 'not_applicable',
+            phoneNumber: proved ?? flow.phoneNumber,
+            ...proveId,
+          },
         };
       }
       // Possession holds for the number Prove names: without it, nothing binds the verdict to a phone.

@@ -6,7 +6,15 @@
  * that ever names another number than the started one is a failure.
  */
 import type { ProveClient } from '../prove-client.js';
-import { OPEN_GATE, type FlowRecord, type FlowStart, type ProveCallGate, type ProveFlow, type StartOutcome, type StatusOutcome } from './flow.js';
+import {
+  OPEN_GATE,
+  type FlowRecord,
+  type FlowStart,
+  type ProveCallGate,
+  type ProveFlow,
+  type StartOutcome,
+  type StatusOutcome,
+} from './flow.js';
 import { provedE164 } from './proved-phone.js';
 
 export function verifyStatusFlow(prove: ProveClient, gate: ProveCallGate = OPEN_GATE): ProveFlow {
@@ -25,12 +33,16 @@ export function verifyStatusFlow(prove: ProveClient, gate: ProveCallGate = OPEN_
         clientRequestId: input.clientRequestId,
         ...(input.clientCustomerId ? { clientCustomerId: input.clientCustomerId } : {}),
       });
-      if (answer.authToken === undefined) return { started: false, possessionResult: answer.possessionResult, verifyResult: answer.verifyResult };
+      if (answer.authToken === undefined)
+        return { started: false, possessionResult: answer.possessionResult, verifyResult: answer.verifyResult };
       return { started: true, authToken: answer.authToken, correlationId: answer.correlationId };
     },
     async status(flow: FlowRecord): Promise<StatusOutcome> {
       await gate('status');
-      const status = await prove.v3VerifyStatus({ correlationId: flow.correlationId, clientRequestId: flow.clientRequestId });
+      const status = await prove.v3VerifyStatus({
+        correlationId: flow.correlationId,
+        clientRequestId: flow.clientRequestId,
+      });
       if (status.success === 'pending') return { pending: true };
       const otherPhone = status.phoneNumber !== undefined && provedE164(status.phoneNumber) !== flow.phoneNumber;
       return {

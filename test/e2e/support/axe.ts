@@ -21,9 +21,14 @@ export async function axeViolations(target: Page | Frame, include?: string): Pro
     async ({ tags, include }) => {
       type Result = { violations: { id: string; nodes: { target: unknown; failureSummary?: string }[] }[] };
       const axe = (window as unknown as { axe: { run(context: unknown, options: object): Promise<Result> } }).axe;
-      const result = await axe.run(include ? { include: [include] } : document, { runOnly: { type: 'tag', values: tags } });
+      const result = await axe.run(include ? { include: [include] } : document, {
+        runOnly: { type: 'tag', values: tags },
+      });
       return result.violations.flatMap((v) =>
-        v.nodes.map((n) => `${v.id}: ${JSON.stringify(n.target)}${n.failureSummary ? ` (${n.failureSummary.replace(/\s+/g, ' ').slice(0, 200)})` : ''}`),
+        v.nodes.map(
+          (n) =>
+            `${v.id}: ${JSON.stringify(n.target)}${n.failureSummary ? ` (${n.failureSummary.replace(/\s+/g, ' ').slice(0, 200)})` : ''}`,
+        ),
       );
     },
     { tags: WCAG_TAGS, include },

@@ -24,7 +24,8 @@ export async function until<T>(what: string, check: () => Promise<T>, timeout = 
     }
     await sleep(50);
   }
-  const detail = lastError instanceof Error ? ` (last error: ${lastError.message})` : ` (last value: ${JSON.stringify(last)})`;
+  const detail =
+    lastError instanceof Error ? ` (last error: ${lastError.message})` : ` (last value: ${JSON.stringify(last)})`;
   throw new Error(`timed out after ${timeout} ms waiting for ${what}${detail}`);
 }
 
@@ -33,7 +34,9 @@ export async function seen(locator: Locator, timeout = 10_000): Promise<Locator>
   try {
     await locator.waitFor({ state: 'visible', timeout });
   } catch (error) {
-    throw new Error(`expected to see ${locator}: ${error instanceof Error ? error.message.split('\n')[0] : error}`, { cause: error });
+    throw new Error(`expected to see ${locator}: ${error instanceof Error ? error.message.split('\n')[0] : error}`, {
+      cause: error,
+    });
   }
   return locator;
 }
@@ -72,7 +75,10 @@ export const button = (page: Page, name: string) => page.getByRole('button', { n
 export const heading = (page: Page, name: string) => page.getByRole('heading', { name, exact: true });
 
 /** Types the person's details and presses Verify. */
-export async function submitDetails(page: Page, who: { firstName: string; lastName: string; phone: string } = ADDY): Promise<void> {
+export async function submitDetails(
+  page: Page,
+  who: { firstName: string; lastName: string; phone: string } = ADDY,
+): Promise<void> {
   const f = fields(page);
   await seen(f.firstName);
   await f.firstName.fill(who.firstName);
@@ -106,7 +112,9 @@ const pathOf = (request: Request) => new URL(request.url()).pathname;
 
 /** The JSON bodies the page posted to the backend's start call. */
 export function verifyBodies(requests: Request[]): Record<string, unknown>[] {
-  return requests.filter((r) => r.method() === 'POST' && pathOf(r) === '/api/verify').map((r) => r.postDataJSON() as Record<string, unknown>);
+  return requests
+    .filter((r) => r.method() === 'POST' && pathOf(r) === '/api/verify')
+    .map((r) => r.postDataJSON() as Record<string, unknown>);
 }
 
 export function requestsFor(requests: Request[], pathname: string | RegExp): Request[] {
@@ -159,8 +167,16 @@ export async function phoneShows(page: Page, count: number, to: string = ADDY.e1
   const { list, messages } = phoneMessages(page, to);
   const earlier = async () => Number((await list.getAttribute('data-earlier')) ?? 0);
   // The panel polls the emulator every 1.5 s while a flow runs.
-  await until(`the simulated phone to account for ${count} message(s)`, async () => (await messages.count()) + (await earlier()) >= count, 10_000);
-  assert.equal((await messages.count()) + (await earlier()), count, 'the simulated phone accounts for exactly the messages sent');
+  await until(
+    `the simulated phone to account for ${count} message(s)`,
+    async () => (await messages.count()) + (await earlier()) >= count,
+    10_000,
+  );
+  assert.equal(
+    (await messages.count()) + (await earlier()),
+    count,
+    'the simulated phone accounts for exactly the messages sent',
+  );
   return newestMessage(messages);
 }
 
@@ -176,7 +192,11 @@ export function phoneMessages(page: Page, to: string = ADDY.e164) {
  */
 export async function phoneShowsCurrentFlow(page: Page, count: number, to: string = ADDY.e164) {
   const { messages } = phoneMessages(page, to);
-  await until(`the simulated phone to show ${count} message(s) of this flow`, async () => (await messages.count()) === count, 10_000);
+  await until(
+    `the simulated phone to show ${count} message(s) of this flow`,
+    async () => (await messages.count()) === count,
+    10_000,
+  );
   return newestMessage(messages);
 }
 

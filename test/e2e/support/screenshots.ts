@@ -81,12 +81,21 @@ export function diffPixels(a: PNG, b: PNG, maxDistance: number): PixelDiff {
 }
 
 /** Compares two pictures with the colour tolerance; `name` only labels the message. */
-export function comparePictures(actual: PNG, expected: PNG, name: string, tolerance: ColourTolerance = {}): Comparison & { diff?: PNG } {
+export function comparePictures(
+  actual: PNG,
+  expected: PNG,
+  name: string,
+  tolerance: ColourTolerance = {},
+): Comparison & { diff?: PNG } {
   const { maxDistance, maxDiffPixels } = { ...DEFAULT_TOLERANCE, ...tolerance };
   if (actual.width !== expected.width || actual.height !== expected.height) {
-    return { ok: false, message: `${name}: ${actual.width}×${actual.height} px, the baseline is ${expected.width}×${expected.height} px` };
+    return {
+      ok: false,
+      message: `${name}: ${actual.width}×${actual.height} px, the baseline is ${expected.width}×${expected.height} px`,
+    };
   }
-  if (actual.data.equals(expected.data)) return { ok: true, diffPixels: 0, maxDistance: 0, message: `${name}: identical` };
+  if (actual.data.equals(expected.data))
+    return { ok: true, diffPixels: 0, maxDistance: 0, message: `${name}: identical` };
   const { diffPixels: count, maxDistance: largest, diff } = diffPixels(actual, expected, maxDistance);
   const ok = count <= maxDiffPixels;
   const verdict = ok ? 'within' : 'more than';
@@ -101,7 +110,13 @@ export function comparePictures(actual: PNG, expected: PNG, name: string, tolera
 
 /** The picture's exact PNG: RGB when nothing is transparent, deflate level 9, each row's best filter. */
 export function encodePng(png: PNG): Buffer {
-  return PNG.sync.write(png, { colorType: isOpaque(png) ? 2 : 6, inputColorType: 6, inputHasAlpha: true, deflateLevel: 9, filterType: -1 });
+  return PNG.sync.write(png, {
+    colorType: isOpaque(png) ? 2 : 6,
+    inputColorType: 6,
+    inputHasAlpha: true,
+    deflateLevel: 9,
+    filterType: -1,
+  });
 }
 
 /** The picture as a small indexed PNG (see the top of this file), or exact when it has too many colours. */
@@ -197,7 +212,10 @@ export function matchesBaseline(actual: PNG, name: string, tolerance: ColourTole
   if (!existsSync(baselinePath)) {
     writeFileSync(actualPath, encodePng(actual));
     rmSync(diffPath, { force: true });
-    return { ok: false, message: `no baseline ${rel(baselinePath)} (this run's picture: ${rel(actualPath)}); run with UPDATE_SCREENSHOTS=1 to make it` };
+    return {
+      ok: false,
+      message: `no baseline ${rel(baselinePath)} (this run's picture: ${rel(actualPath)}); run with UPDATE_SCREENSHOTS=1 to make it`,
+    };
   }
   const result = comparePictures(actual, PNG.sync.read(readFileSync(baselinePath)), name, tolerance);
   if (result.ok) {

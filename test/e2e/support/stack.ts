@@ -18,7 +18,13 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const CDN_FILE = path.join(REPO_ROOT, 'dist', 'cdn', 'prove-verify.js');
 
 /** The sandbox person of the seed. */
-export const ADDY = { firstName: 'Addy', lastName: 'Epinay', phone: '2001004010', e164: '+12001004010', otp: '1234' } as const;
+export const ADDY = {
+  firstName: 'Addy',
+  lastName: 'Epinay',
+  phone: '2001004010',
+  e164: '+12001004010',
+  otp: '1234',
+} as const;
 
 export const IPHONE_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
@@ -68,7 +74,9 @@ export async function startStack(): Promise<Stack> {
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))),
+  );
   // If this test process dies without stop() (a runner timeout, Ctrl-C), take the demo with it.
   const orphanGuard = () => child.kill('SIGKILL');
   process.once('exit', orphanGuard);
@@ -111,7 +119,8 @@ async function waitUntilAnswering(stack: Stack, child: ChildProcess): Promise<vo
         ),
       ]);
       if (config && inbox) {
-        if ((config as { mode?: string }).mode !== 'emulator') throw new Error(`the demo is not in emulator mode: ${JSON.stringify(config)}`);
+        if ((config as { mode?: string }).mode !== 'emulator')
+          throw new Error(`the demo is not in emulator mode: ${JSON.stringify(config)}`);
         if (stack.output().includes('did not build')) throw new Error(`demo/main.ts did not build:\n${stack.output()}`);
         return;
       }
@@ -188,7 +197,8 @@ export class Inbox {
  */
 export async function startStackAndBrowser(): Promise<{ stack: Stack; browser: Browser }> {
   const [started, launched] = await Promise.allSettled([startStack(), launchBrowser()]);
-  if (started.status === 'fulfilled' && launched.status === 'fulfilled') return { stack: started.value, browser: launched.value };
+  if (started.status === 'fulfilled' && launched.status === 'fulfilled')
+    return { stack: started.value, browser: launched.value };
   await Promise.allSettled([
     started.status === 'fulfilled' ? started.value.stop() : undefined,
     launched.status === 'fulfilled' ? launched.value.close() : undefined,

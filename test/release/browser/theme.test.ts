@@ -91,7 +91,11 @@ export function measureTexts(el: ProveVerifyElement): Measured[] {
   const root = el.shadowRoot!;
   const found: Measured[] = [];
   const measure = (owner: Element, text: string) => {
-    if (owner.closest('.visually-hidden, :disabled') || !owner.checkVisibility({ opacityProperty: false, visibilityProperty: true })) return;
+    if (
+      owner.closest('.visually-hidden, :disabled') ||
+      !owner.checkVisibility({ opacityProperty: false, visibilityProperty: true })
+    )
+      return;
     const bg = backgroundBehind(owner);
     const color = parseColor(getComputedStyle(owner).color);
     const fg = over([color[0], color[1], color[2], color[3] * opacity(owner)], bg);

@@ -54,7 +54,8 @@ describe('the demo app under slow or greedy clients', () => {
     withApp({ headersTimeoutMs: 500, requestTimeoutMs: 1000 }, async (app) => {
       const started = performance.now();
       const slow = await Promise.all(Array.from({ length: 20 }, () => rawSocket(app.port)));
-      for (const client of slow) client.socket.write(`GET /api/config HTTP/1.1\r\nHost: 127.0.0.1:${app.port}\r\nX-Slow: `);
+      for (const client of slow)
+        client.socket.write(`GET /api/config HTTP/1.1\r\nHost: 127.0.0.1:${app.port}\r\nX-Slow: `);
       const answers = await Promise.all(slow.map((client) => client.closed));
       const heldMs = performance.now() - started;
       for (const answer of answers) assert.match(answer, /^HTTP\/1\.1 408 /);
@@ -63,26 +64,29 @@ describe('the demo app under slow or greedy clients', () => {
     }),
   );
 
-  test('one client address holds at most maxConnectionsPerAddress sockets; another address still gets in', BOUNDED, () =>
-    withApp({ maxConnections: 8, maxConnectionsPerAddress: 3 }, async (app) => {
-      const held = [];
-      for (let i = 0; i < 3; i++) held.push(await rawSocket(app.port));
-      await until(() => app.connections() === 3, 'three sockets counted');
-      const extra = await rawSocket(app.port);
-      extra.socket.write(getConfig(app.port));
-      assert.equal(await extra.closed, '', 'the fourth from 127.0.0.1 got no answer');
-      assert.equal(app.connections(), 3);
-      // 127.0.0.2 is this machine too (all of 127/8 is loopback on Linux), but another client address.
-      const other = await rawSocket(app.port, '127.0.0.2');
-      other.socket.write(getConfig(app.port));
-      assert.match(await other.closed, /^HTTP\/1\.1 200 /);
-      held[0]!.socket.destroy();
-      await until(() => app.connections() === 2, 'the closed socket left the count');
-      const again = await rawSocket(app.port);
-      again.socket.write(getConfig(app.port));
-      assert.match(await again.closed, /^HTTP\/1\.1 200 /);
-      for (const client of held) client.socket.destroy();
-    }),
+  test(
+    'one client address holds at most maxConnectionsPerAddress sockets; another address still gets in',
+    BOUNDED,
+    () =>
+      withApp({ maxConnections: 8, maxConnectionsPerAddress: 3 }, async (app) => {
+        const held = [];
+        for (let i = 0; i < 3; i++) held.push(await rawSocket(app.port));
+        await until(() => app.connections() === 3, 'three sockets counted');
+        const extra = await rawSocket(app.port);
+        extra.socket.write(getConfig(app.port));
+        assert.equal(await extra.closed, '', 'the fourth from 127.0.0.1 got no answer');
+        assert.equal(app.connections(), 3);
+        // 127.0.0.2 is this machine too (all of 127/8 is loopback on Linux), but another client address.
+        const other = await rawSocket(app.port, '127.0.0.2');
+        other.socket.write(getConfig(app.port));
+        assert.match(await other.closed, /^HTTP\/1\.1 200 /);
+        held[0]!.socket.destroy();
+        await until(() => app.connections() === 2, 'the closed socket left the count');
+        const again = await rawSocket(app.port);
+        again.socket.write(getConfig(app.port));
+        assert.match(await again.closed, /^HTTP\/1\.1 200 /);
+        for (const client of held) client.socket.destroy();
+      }),
   );
 
   test('the cap over every address holds too', BOUNDED, () =>

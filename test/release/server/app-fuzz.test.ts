@@ -12,7 +12,15 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { SignJWT } from 'jose';
 import { API_BODY_LIMIT, type RunningApp } from '../../../demo/server/app/index.js';
-import { ADDY, call, cookieOf, startAppOn, startStubProve, type Answer, type StubProve } from '../../server/app-helpers.js';
+import {
+  ADDY,
+  call,
+  cookieOf,
+  startAppOn,
+  startStubProve,
+  type Answer,
+  type StubProve,
+} from '../../server/app-helpers.js';
 import { fuzzRuns } from '../../support/depth.js';
 
 const SECRET = 'whsec_fuzz';
@@ -79,7 +87,15 @@ const FIELDS = ['firstName', 'lastName', 'phoneNumber', 'possessionType', 'final
 const anyValue = fc.oneof(
   fc.anything({ maxDepth: 2 }),
   fc.string({ unit: 'binary', maxLength: 120 }),
-  fc.constantFrom('', ' ', '\u202Eevil', 'a\u0000b', '<script>alert(1)</script>', '9'.repeat(50), 'https://evil.example/'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\u202Eevil',
+    'a\u0000b',
+    '<script>alert(1)</script>',
+    '9'.repeat(50),
+    'https://evil.example/',
+  ),
 );
 
 /** A verify body: wrong types anywhere, or the sandbox person with one field replaced. */
@@ -128,7 +144,11 @@ describe('POST /api/verify, generated bodies', () => {
           assert.equal(stub.verifies.length, sent + 1);
           assert.match(String(request.phoneNumber), /^\+\d{6,15}$/);
           assert.ok(request.possessionType === 'mobile' || request.possessionType === 'desktop');
-          assert.ok(typeof request.firstName === 'string' && request.firstName.trim() === request.firstName && request.firstName !== '');
+          assert.ok(
+            typeof request.firstName === 'string' &&
+              request.firstName.trim() === request.firstName &&
+              request.firstName !== '',
+          );
           assert.ok(typeof (answer.json() as { authToken?: unknown }).authToken === 'string');
         } else {
           assert.equal(stub.verifies.length, sent, 'a refused start never reaches Prove');
@@ -140,13 +160,17 @@ describe('POST /api/verify, generated bodies', () => {
 
   test('any content type but JSON is 415; oversized bodies are 413', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...CONTENT_TYPES), fc.integer({ min: API_BODY_LIMIT + 1, max: 4 * API_BODY_LIMIT }), async (type, size) => {
-        const body = JSON.stringify({ ...ADDY, firstName: 'x'.repeat(size) });
-        // '' sends an empty Content-Type header.
-        const answer = await call(app, '/api/verify', body, { headers: { 'Content-Type': type } });
-        assertHandled(answer, `${type} ${size}`);
-        assert.equal(answer.status, /^application\/json\s*(;|$)/.test(type) ? 413 : 415, `${type} ${size}`);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...CONTENT_TYPES),
+        fc.integer({ min: API_BODY_LIMIT + 1, max: 4 * API_BODY_LIMIT }),
+        async (type, size) => {
+          const body = JSON.stringify({ ...ADDY, firstName: 'x'.repeat(size) });
+          // '' sends an empty Content-Type header.
+          const answer = await call(app, '/api/verify', body, { headers: { 'Content-Type': type } });
+          assertHandled(answer, `${type} ${size}`);
+          assert.equal(answer.status, /^application\/json\s*(;|$)/.test(type) ? 413 : 415, `${type} ${size}`);
+        },
+      ),
       { numRuns: fuzzRuns(60) },
     );
   });
@@ -157,14 +181,20 @@ describe('forged and tampered session cookies', () => {
   const tamperedCookies = () =>
     fc.oneof(
       // A character replaced (the last one's spare bits included: the id is compared as text).
-      fc.tuple(fc.nat(42), fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_')).map(([at, c]) => {
-        const id = flowA.split('=')[1]!;
-        return `pv_session=${id.slice(0, at)}${c}${id.slice(at + 1)}`;
-      }),
+      fc
+        .tuple(fc.nat(42), fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'))
+        .map(([at, c]) => {
+          const id = flowA.split('=')[1]!;
+          return `pv_session=${id.slice(0, at)}${c}${id.slice(at + 1)}`;
+        }),
       fc.nat(42).map((at) => `pv_session=${flowA.split('=')[1]!.slice(0, at)}`),
       fc.string({ maxLength: 8, unit: fc.constantFrom(...'abc-_=') }).map((tail) => `${flowA}${tail}x`),
-      fc.uint8Array({ minLength: 32, maxLength: 32 }).map((bytes) => `pv_session=${Buffer.from(bytes).toString('base64url')}`),
-      fc.string({ maxLength: 80, unit: fc.constantFrom(...'abcXYZ019-_=;, %"\\') }).map((value) => `pv_session=${value}`),
+      fc
+        .uint8Array({ minLength: 32, maxLength: 32 })
+        .map((bytes) => `pv_session=${Buffer.from(bytes).toString('base64url')}`),
+      fc
+        .string({ maxLength: 80, unit: fc.constantFrom(...'abcXYZ019-_=;, %"\\') })
+        .map((value) => `pv_session=${value}`),
       fc.string({ maxLength: 60, unit: fc.constantFrom(...'abcXYZ019-_=;, %"') }),
       fc.constant(`pv_session=forged; ${flowA}`),
       fc.constant(`PV_SESSION=${flowA.split('=')[1]}`),
@@ -189,7 +219,11 @@ describe('forged and tampered session cookies', () => {
     // Each real cookie still reads its own flow, and only its own.
     assert.equal((await call(app, '/api/verify-status', { flowId: idA }, { cookie: flowA })).status, 202);
     assert.equal((await call(app, '/api/verify-status', { flowId: idB }, { cookie: flowB })).status, 202);
-    assert.equal((await call(app, '/api/verify-status', { flowId: idB }, { cookie: flowA })).status, 401, "not the other browser's flow");
+    assert.equal(
+      (await call(app, '/api/verify-status', { flowId: idB }, { cookie: flowA })).status,
+      401,
+      "not the other browser's flow",
+    );
     const [a, b] = stub.statuses.slice(-2).map((s) => s.correlationId);
     assert.notEqual(a, b);
   });
@@ -228,8 +262,15 @@ describe('forged and tampered webhook tokens', () => {
       fc.string({ maxLength: 200, unit: fc.constantFrom(...ALPHABET, ' ', ':', '/') }),
       // Well-formed tokens with the wrong key, a wrong issuer, or claims of the wrong type.
       fc
-        .record({ iss: fc.oneof(fc.constant('Prove Identity'), fc.string()), exp: fc.anything({ maxDepth: 0 }), iat: fc.anything({ maxDepth: 0 }) })
-        .map((claims) => `Bearer ${b64(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${b64(JSON.stringify(claims))}.${b64('not a signature')}`),
+        .record({
+          iss: fc.oneof(fc.constant('Prove Identity'), fc.string()),
+          exp: fc.anything({ maxDepth: 0 }),
+          iat: fc.anything({ maxDepth: 0 }),
+        })
+        .map(
+          (claims) =>
+            `Bearer ${b64(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${b64(JSON.stringify(claims))}.${b64('not a signature')}`,
+        ),
       fc.constant(`Bearer ${b64('{"alg":"none"}')}.${b64('{"iss":"Prove Identity"}')}.`),
       fc.constant(`Bearer ${genuine}`),
     );

@@ -41,7 +41,9 @@ function readDoc(file: string): Doc {
   const slugger = new GithubSlugger();
   const headings = prose.flatMap((line, index) => {
     const match = /^(#{1,6}) (.+)$/.exec(line);
-    return match ? [{ level: match[1]!.length, text: match[2]!, anchor: slugger.slug(match[2]!.replace(/`/g, '')), line: index }] : [];
+    return match
+      ? [{ level: match[1]!.length, text: match[2]!, anchor: slugger.slug(match[2]!.replace(/`/g, '')), line: index }]
+      : [];
   });
   const links = [...prose.join('\n').matchAll(/\]\(([^)\s]+)\)/g)].map(([, target]) => target!);
   return { file, prose, headings, links };
@@ -90,7 +92,9 @@ describe('the docs (README.md, CONTRIBUTING.md, docs/*.md)', () => {
 
   it('link only to headings the page they name has', () => {
     const anchored = [...docs.values()].flatMap(({ file, links }) =>
-      links.filter((target) => !/^[a-z]+:/.test(target) && target.includes('#')).map((target) => ({ from: file, target, ...resolve(file, target) })),
+      links
+        .filter((target) => !/^[a-z]+:/.test(target) && target.includes('#'))
+        .map((target) => ({ from: file, target, ...resolve(file, target) })),
     );
     assert.ok(anchored.length > 60, `only ${anchored.length} links to a heading found`);
     const unknown = anchored.filter(({ file }) => file.endsWith('.md') && !docs.has(file));
@@ -100,7 +104,9 @@ describe('the docs (README.md, CONTRIBUTING.md, docs/*.md)', () => {
       'a link to a heading of a page these tests do not read',
     );
     assert.deepEqual(
-      anchored.filter(({ file, anchor }) => !doc(file).headings.some((h) => h.anchor === anchor)).map(({ from, target }) => `${from}: ${target}`),
+      anchored
+        .filter(({ file, anchor }) => !doc(file).headings.some((h) => h.anchor === anchor))
+        .map(({ from, target }) => `${from}: ${target}`),
       [],
     );
   });
@@ -136,13 +142,19 @@ describe('the docs (README.md, CONTRIBUTING.md, docs/*.md)', () => {
     const manifestPath = path.join(REPO_ROOT, 'custom-elements.json');
     assert.ok(existsSync(manifestPath), 'custom-elements.json is missing: run `npm run build` first');
     type Named = { name: string };
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { modules: { declarations?: (Named & Record<string, unknown>)[] }[] };
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+      modules: { declarations?: (Named & Record<string, unknown>)[] }[];
+    };
     const element = manifest.modules.flatMap((m) => m.declarations ?? []).find((d) => d.tagName === 'prove-verify')!;
     const names = (key: string) => ((element[key] ?? []) as Named[]).map((x) => x.name).sort();
-    const listed = (text: string, pattern: RegExp) => [...new Set([...text.matchAll(pattern)].map(([, name]) => name!))].sort();
+    const listed = (text: string, pattern: RegExp) =>
+      [...new Set([...text.matchAll(pattern)].map(([, name]) => name!))].sort();
     const styling = section('docs/element.md', 'Styling');
     // `lang` is the global attribute, which the element reads but does not declare.
-    assert.deepEqual(listed(section('docs/element.md', 'Attributes and properties'), /^\| `([a-z-]+)` \|/gm), [...names('attributes'), 'lang'].sort());
+    assert.deepEqual(
+      listed(section('docs/element.md', 'Attributes and properties'), /^\| `([a-z-]+)` \|/gm),
+      [...names('attributes'), 'lang'].sort(),
+    );
     assert.deepEqual(listed(section('docs/element.md', 'Events'), /^\| `(prove-verify-[a-z]+)` \|/gm), names('events'));
     // The "Parts" paragraph; `success`, `failure`, `expired` and `error` are the result part's variants.
     const partsFrom = styling.indexOf('\nParts (');

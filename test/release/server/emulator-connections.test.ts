@@ -28,9 +28,19 @@ async function withEmulator(options: EmulatorOptions, run: (emu: EmulatorHandle)
 /** One request on a connection of its own that closes after the answer (no keep-alive to hold a place). */
 function post(emu: EmulatorHandle, path: string, type: string, body: string, bearer?: string): Promise<any> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { 'Content-Type': type, ...(bearer ? { Authorization: `Bearer ${bearer}` } : {}) };
+    const headers: Record<string, string> = {
+      'Content-Type': type,
+      ...(bearer ? { Authorization: `Bearer ${bearer}` } : {}),
+    };
     const req = request(
-      { host: '127.0.0.1', port: emu.port, path, method: 'POST', headers: { Host: `localhost:${emu.port}`, ...headers }, agent: false },
+      {
+        host: '127.0.0.1',
+        port: emu.port,
+        path,
+        method: 'POST',
+        headers: { Host: `localhost:${emu.port}`, ...headers },
+        agent: false,
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
@@ -66,7 +76,9 @@ describe('slow or broken requests', () => {
   test('a body that never finishes: 408 and the socket closes', BOUNDED, () =>
     withEmulator({ headersTimeoutMs: 200, requestTimeoutMs: 400 }, async (emu) => {
       const client = await rawSocket(emu.port);
-      client.socket.write(`POST /sandbox/faults HTTP/1.1\r\nHost: localhost:${emu.port}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"fau`);
+      client.socket.write(
+        `POST /sandbox/faults HTTP/1.1\r\nHost: localhost:${emu.port}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"fau`,
+      );
       assert.match(await client.closed, /^HTTP\/1\.1 408 /);
       assert.deepEqual((await new SandboxClient(emu.url).faults()).body, { armed: [] });
     }),
@@ -76,7 +88,10 @@ describe('slow or broken requests', () => {
     withEmulator({}, async (emu) => {
       const client = await rawSocket(emu.port);
       client.socket.write('HELLO THERE\r\n\r\n');
-      assert.match(await client.closed, /^HTTP\/1\.1 400 [^]*\{"code":8001,"message":"the request is not valid HTTP"\}$/);
+      assert.match(
+        await client.closed,
+        /^HTTP\/1\.1 400 [^]*\{"code":8001,"message":"the request is not valid HTTP"\}$/,
+      );
     }),
   );
 
@@ -87,25 +102,30 @@ describe('slow or broken requests', () => {
 });
 
 describe('socket cap', () => {
-  test('over maxConnections a socket is closed unanswered; those inside keep working; a freed place is reused', BOUNDED, () =>
-    withEmulator({ maxConnections: 3 }, async (emu) => {
-      const held: Awaited<ReturnType<typeof rawSocket>>[] = [];
-      for (let i = 0; i < 3; i++) held.push(await rawSocket(emu.port));
-      await until(() => emu.connections() === 3, 'three sockets counted');
+  test(
+    'over maxConnections a socket is closed unanswered; those inside keep working; a freed place is reused',
+    BOUNDED,
+    () =>
+      withEmulator({ maxConnections: 3 }, async (emu) => {
+        const held: Awaited<ReturnType<typeof rawSocket>>[] = [];
+        for (let i = 0; i < 3; i++) held.push(await rawSocket(emu.port));
+        await until(() => emu.connections() === 3, 'three sockets counted');
 
-      const extra = await rawSocket(emu.port);
-      extra.socket.write(`GET /sandbox/stats HTTP/1.1\r\nHost: localhost:${emu.port}\r\n\r\n`);
-      assert.equal(await extra.closed, '', 'the fourth got no answer');
-      assert.equal(emu.connections(), 3);
+        const extra = await rawSocket(emu.port);
+        extra.socket.write(`GET /sandbox/stats HTTP/1.1\r\nHost: localhost:${emu.port}\r\n\r\n`);
+        assert.equal(await extra.closed, '', 'the fourth got no answer');
+        assert.equal(emu.connections(), 3);
 
-      held[0]!.socket.write(`GET /sandbox/stats HTTP/1.1\r\nHost: localhost:${emu.port}\r\nConnection: close\r\n\r\n`);
-      assert.match(await held[0]!.closed, /^HTTP\/1\.1 200 /);
-      await until(() => emu.connections() === 2, 'the closed socket left the count');
+        held[0]!.socket.write(
+          `GET /sandbox/stats HTTP/1.1\r\nHost: localhost:${emu.port}\r\nConnection: close\r\n\r\n`,
+        );
+        assert.match(await held[0]!.closed, /^HTTP\/1\.1 200 /);
+        await until(() => emu.connections() === 2, 'the closed socket left the count');
 
-      const answer = await fetch(`${emu.url}/sandbox/stats`, { headers: { Connection: 'close' } });
-      assert.equal(answer.status, 200);
-      for (const client of held) client.socket.destroy();
-    }),
+        const answer = await fetch(`${emu.url}/sandbox/stats`, { headers: { Connection: 'close' } });
+        assert.equal(answer.status, 200);
+        for (const client of held) client.socket.destroy();
+      }),
   );
 
   test('one client address holds at most maxConnectionsPerAddress; another address still gets in', BOUNDED, () =>
@@ -153,7 +173,9 @@ describe('socket cap', () => {
     withEmulator({ maxConnections: 1 }, async (emu) => {
       const { authToken } = await startDesktopFlow(emu);
       await until(() => emu.connections() === 0, 'the start calls’ sockets closed');
-      const ws = new WebSocket(`${emu.url.replace(/^http/, 'ws')}/v1/client/status?token=${encodeURIComponent(authToken)}`);
+      const ws = new WebSocket(
+        `${emu.url.replace(/^http/, 'ws')}/v1/client/status?token=${encodeURIComponent(authToken)}`,
+      );
       await once(ws, 'open');
       const extra = await rawSocket(emu.port);
       extra.socket.write(`GET /sandbox/stats HTTP/1.1\r\nHost: localhost:${emu.port}\r\n\r\n`);
@@ -169,7 +191,9 @@ describe('idle status sockets', () => {
     withEmulator({ statusSocketIdleMs: 150 }, async (emu) => {
       const api = new SandboxClient(emu.url);
       const flow = await api.startFlow({ ...ADDY, possessionType: 'desktop', finalTargetUrl: 'https://example.com/' });
-      const ws = new WebSocket(`${emu.url.replace(/^http/, 'ws')}/v1/client/status?token=${encodeURIComponent(flow.authToken)}`);
+      const ws = new WebSocket(
+        `${emu.url.replace(/^http/, 'ws')}/v1/client/status?token=${encodeURIComponent(flow.authToken)}`,
+      );
       const [code] = (await once(ws, 'close')) as [number];
       assert.equal(code, IDLE_CLOSE_CODE);
       await until(() => emu.stats().sockets === 0, 'the emulator let go of the socket');

@@ -23,7 +23,12 @@ const logLines: string[] = [];
 let bearer: string;
 
 before(async () => {
-  emu = await startEmulator({ port: 0, rateLimitPerSecond: 1_000_000, sandboxOrigins: [APP], log: (line) => logLines.push(line) });
+  emu = await startEmulator({
+    port: 0,
+    rateLimitPerSecond: 1_000_000,
+    sandboxOrigins: [APP],
+    log: (line) => logLines.push(line),
+  });
   api = new SandboxClient(emu.url);
   bearer = await api.bearer();
 });
@@ -34,8 +39,16 @@ interface Answer {
   body: any;
 }
 
-async function call(path: string, init: { method?: string; headers?: Record<string, string>; body?: BodyInit }): Promise<Answer> {
-  const response = await fetch(`${emu.url}${path}`, { method: init.method ?? 'POST', headers: init.headers, body: init.body, duplex: 'half' } as RequestInit);
+async function call(
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: BodyInit },
+): Promise<Answer> {
+  const response = await fetch(`${emu.url}${path}`, {
+    method: init.method ?? 'POST',
+    headers: init.headers,
+    body: init.body,
+    duplex: 'half',
+  } as RequestInit);
   const text = await response.text();
   let body: unknown = text;
   try {
@@ -48,7 +61,10 @@ async function call(path: string, init: { method?: string; headers?: Record<stri
 
 /** A refusal as the emulator promises it: a 4xx with a numeric code and a message. */
 function assertRefusal(answer: Answer, what: string, status?: number): void {
-  assert.ok(answer.status >= 400 && answer.status < 500, `${what}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
+  assert.ok(
+    answer.status >= 400 && answer.status < 500,
+    `${what}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`,
+  );
   if (status !== undefined) assert.equal(answer.status, status, `${what}: ${JSON.stringify(answer.body)}`);
   assert.equal(typeof answer.body?.code, 'number', `${what}: ${JSON.stringify(answer.body)}`);
   assert.ok(typeof answer.body.message === 'string' && answer.body.message.length > 0, what);
@@ -72,11 +88,16 @@ function jsonEndpoints(mobile: StartedFlow, link: StartedFlow): { path: string; 
   ];
 }
 
-const withAuth = (auth?: string): Record<string, string> => ({ ...json, ...(auth ? { Authorization: `Bearer ${auth}` } : {}) });
+const withAuth = (auth?: string): Record<string, string> => ({
+  ...json,
+  ...(auth ? { Authorization: `Bearer ${auth}` } : {}),
+});
 
 /** What a refused request must leave as it was. */
 async function snapshot(flows: StartedFlow[]) {
-  const statuses = await Promise.all(flows.map((f) => api.verifyStatus(f.correlationId).then((a) => JSON.stringify(a.body))));
+  const statuses = await Promise.all(
+    flows.map((f) => api.verifyStatus(f.correlationId).then((a) => JSON.stringify(a.body))),
+  );
   return { stats: JSON.stringify(emu.stats()), faults: JSON.stringify((await api.faults()).body), statuses };
 }
 
@@ -137,11 +158,27 @@ describe('generated bad input', () => {
     const cases = fc.oneof(
       fc.record({ path: fc.constant('/v3/verify'), field: fc.constantFrom(...verifyFields), value: nonString }),
       fc.record({ path: fc.constant('/v3/verify'), field: fc.constant('allowOTPRetry'), value: nonBoolean }),
-      fc.record({ path: fc.constant('/v3/verify-status'), field: fc.constantFrom('correlationId', 'clientRequestId'), value: nonString }),
-      fc.record({ path: fc.constant('/v1/client/mobile/otp/start'), field: fc.constant('mobileNumber'), value: nonString }),
+      fc.record({
+        path: fc.constant('/v3/verify-status'),
+        field: fc.constantFrom('correlationId', 'clientRequestId'),
+        value: nonString,
+      }),
+      fc.record({
+        path: fc.constant('/v1/client/mobile/otp/start'),
+        field: fc.constant('mobileNumber'),
+        value: nonString,
+      }),
       fc.record({ path: fc.constant('/v1/client/mobile/otp/finish'), field: fc.constant('otp'), value: nonString }),
-      fc.record({ path: fc.constant('/v1/client/mobile/instantlink/start'), field: fc.constantFrom('sourceIp', 'mobileNumber'), value: nonString }),
-      fc.record({ path: fc.constant('/v1/client/mobile/instantlink/start'), field: fc.constant('isMobile'), value: nonBoolean }),
+      fc.record({
+        path: fc.constant('/v1/client/mobile/instantlink/start'),
+        field: fc.constantFrom('sourceIp', 'mobileNumber'),
+        value: nonString,
+      }),
+      fc.record({
+        path: fc.constant('/v1/client/mobile/instantlink/start'),
+        field: fc.constant('isMobile'),
+        value: nonBoolean,
+      }),
       fc.record({ path: fc.constant('/v1/client/mobile/otp/error'), field: fc.constant('message'), value: nonString }),
       fc.record({
         path: fc.constant('/sandbox/faults'),
@@ -164,7 +201,13 @@ describe('generated bad input', () => {
     const before = await snapshot([mobile, link]);
     await fc.assert(
       fc.asyncProperty(cases, async ({ path, field, value }) => {
-        const auth = path.startsWith('/v3/') ? bearer : path.includes('instantlink') ? link.authToken : path.startsWith('/v1/') ? mobile.authToken : undefined;
+        const auth = path.startsWith('/v3/')
+          ? bearer
+          : path.includes('instantlink')
+            ? link.authToken
+            : path.startsWith('/v1/')
+              ? mobile.authToken
+              : undefined;
         const body = { ...bases[path], [field]: value };
         const answer = await call(path, { headers: withAuth(auth), body: JSON.stringify(body) });
         assertRefusal(answer, `${path} ${field}=${JSON.stringify(value)}`, 400);
@@ -191,7 +234,8 @@ describe('generated bad input', () => {
           const body = chunked
             ? new ReadableStream({
                 start(controller) {
-                  for (let i = 0; i < text.length; i += 16 * 1024) controller.enqueue(new TextEncoder().encode(text.slice(i, i + 16 * 1024)));
+                  for (let i = 0; i < text.length; i += 16 * 1024)
+                    controller.enqueue(new TextEncoder().encode(text.slice(i, i + 16 * 1024)));
                   controller.close();
                 },
               })
@@ -240,21 +284,35 @@ describe('generated bad input', () => {
     // Base64 leaves spare bits in a segment's last character: every other spelling of it is a
     // different token and must fail, even where it decodes to the same bytes.
     for (const c of B64.replace(s.at(-1)!, '')) {
-      const answer = await call('/v1/client/mobile/otp/start', { headers: withAuth(`${h}.${p}.${s.slice(0, -1)}${c}`), body: '{}' });
+      const answer = await call('/v1/client/mobile/otp/start', {
+        headers: withAuth(`${h}.${p}.${s.slice(0, -1)}${c}`),
+        body: '{}',
+      });
       assertRefusal(answer, `signature ending in ${c}`, 401);
     }
 
-    const steps = ['mobile/otp/start', 'mobile/otp/finish', 'mobile/otp/error', 'mobile/instantlink/start', 'mobile/instant/start'];
+    const steps = [
+      'mobile/otp/start',
+      'mobile/otp/finish',
+      'mobile/otp/error',
+      'mobile/instantlink/start',
+      'mobile/instant/start',
+    ];
     const before = await snapshot([target, other]);
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...steps), forged, fc.constantFrom('Bearer ', 'bearer ', 'Bearer  '), async (step, token, scheme) => {
-        const answer = await call(`/v1/client/${step}`, {
-          headers: { ...json, Authorization: `${scheme}${token}` },
-          body: '{"otp":"1234","mobileNumber":"2001004010"}',
-        });
-        assertRefusal(answer, `${step} ${token.slice(0, 80)}`, 401);
-        assert.equal(answer.body.code, 8002);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...steps),
+        forged,
+        fc.constantFrom('Bearer ', 'bearer ', 'Bearer  '),
+        async (step, token, scheme) => {
+          const answer = await call(`/v1/client/${step}`, {
+            headers: { ...json, Authorization: `${scheme}${token}` },
+            body: '{"otp":"1234","mobileNumber":"2001004010"}',
+          });
+          assertRefusal(answer, `${step} ${token.slice(0, 80)}`, 401);
+          assert.equal(answer.body.code, 8002);
+        },
+      ),
       RUNS,
     );
     // The server API with tampered access tokens (and an authToken in their place).
@@ -263,14 +321,20 @@ describe('generated bad input', () => {
         fc.constantFrom('/v3/verify', '/v3/verify-status'),
         fc
           .oneof(
-            fc.record({ at: fc.nat(bearer.length - 1), c: fc.constantFrom(...B64) }).map(({ at, c }) => bearer.slice(0, at) + c + bearer.slice(at + 1)),
+            fc
+              .record({ at: fc.nat(bearer.length - 1), c: fc.constantFrom(...B64) })
+              .map(({ at, c }) => bearer.slice(0, at) + c + bearer.slice(at + 1)),
             fc.constant(target.authToken),
             fc.string({ minLength: 1, maxLength: 200 }).filter((t) => /^[\x21-\x7e]+$/.test(t)),
           )
           .filter((token) => token !== bearer),
         async (path, token) => {
-          const body = path === '/v3/verify' ? { ...ADDY, possessionType: 'mobile' } : { correlationId: target.correlationId };
-          const answer = await call(path, { headers: { ...json, Authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+          const body =
+            path === '/v3/verify' ? { ...ADDY, possessionType: 'mobile' } : { correlationId: target.correlationId };
+          const answer = await call(path, {
+            headers: { ...json, Authorization: `Bearer ${token}` },
+            body: JSON.stringify(body),
+          });
           assertRefusal(answer, `${path} ${token.slice(0, 80)}`, 401);
         },
       ),
@@ -279,7 +343,9 @@ describe('generated bad input', () => {
     // The status socket's handshake takes the token from the query string.
     await fc.assert(
       fc.asyncProperty(forged, async (token) => {
-        const ws = new WebSocket(`${emu.url.replace(/^http/, 'ws')}/v1/client/status?token=${encodeURIComponent(token)}`);
+        const ws = new WebSocket(
+          `${emu.url.replace(/^http/, 'ws')}/v1/client/status?token=${encodeURIComponent(token)}`,
+        );
         ws.on('error', () => {});
         const status = await new Promise<number>((resolve) => {
           ws.once('open', () => resolve(101));
@@ -303,7 +369,10 @@ describe('generated bad input', () => {
 
   test('one flow’s calls, in any order, never reach another flow', async () => {
     type Op = 'start' | 'right' | 'wrong' | 'report' | 'status' | 'link-start' | 'unknown-id';
-    const ops = fc.array(fc.constantFrom<Op>('start', 'right', 'wrong', 'report', 'status', 'link-start', 'unknown-id'), { minLength: 1, maxLength: 8 });
+    const ops = fc.array(
+      fc.constantFrom<Op>('start', 'right', 'wrong', 'report', 'status', 'link-start', 'unknown-id'),
+      { minLength: 1, maxLength: 8 },
+    );
     await fc.assert(
       fc.asyncProperty(ops, fc.boolean(), async (sequence, retry) => {
         const bystander = await api.startFlow({ ...ADDY, possessionType: 'mobile' });
@@ -338,10 +407,20 @@ describe('generated bad input', () => {
           if (answer.status >= 400) assertRefusal(answer, op);
         }
         // The bystander is exactly as a new flow is, and still completes on its own.
-        assert.deepEqual((await api.verifyStatus(bystander.correlationId)).body, { success: 'pending', possessionResult: 'pending', verifyResult: 'pending' });
-        assert.deepEqual((await api.client('mobile/otp/finish', bystander.authToken, { otp: '1234' })).status, 403, 'no code was sent to it');
+        assert.deepEqual((await api.verifyStatus(bystander.correlationId)).body, {
+          success: 'pending',
+          possessionResult: 'pending',
+          verifyResult: 'pending',
+        });
+        assert.deepEqual(
+          (await api.client('mobile/otp/finish', bystander.authToken, { otp: '1234' })).status,
+          403,
+          'no code was sent to it',
+        );
         assert.deepEqual((await api.client('mobile/otp/start', bystander.authToken)).body, { next: 'mobile/otp' });
-        assert.deepEqual((await api.client('mobile/otp/finish', bystander.authToken, { otp: '1234' })).body, { next: 'done' });
+        assert.deepEqual((await api.client('mobile/otp/finish', bystander.authToken, { otp: '1234' })).body, {
+          next: 'done',
+        });
         assert.equal((await api.verifyStatus(bystander.correlationId)).body.success, 'true');
       }),
       { numRuns: fuzzRuns(200) },
@@ -381,9 +460,13 @@ describe('generated bad input', () => {
       )
       .filter((o) => o !== APP);
     await fc.assert(
-      fc.asyncProperty(origins, fc.constantFrom('/sandbox/messages?phone=2001004010', '/sandbox/faults', '/sandbox/stats'), async (origin, path) => {
-        assertRefusal(await raw(path, { Host: `localhost:${emu.port}`, Origin: origin }), origin, 403);
-      }),
+      fc.asyncProperty(
+        origins,
+        fc.constantFrom('/sandbox/messages?phone=2001004010', '/sandbox/faults', '/sandbox/stats'),
+        async (origin, path) => {
+          assertRefusal(await raw(path, { Host: `localhost:${emu.port}`, Origin: origin }), origin, 403);
+        },
+      ),
       RUNS,
     );
   });

@@ -23,8 +23,16 @@ async function readings(phone: string) {
 
 describe('the phone rule, shared', () => {
   it('takes Prove sandbox numbers that are possible but not valid, and refuses what is not possible', async () => {
-    assert.deepEqual(await readings('2001004010'), { element: '+12001004010', backend: '+12001004010', emulator: '+12001004010' });
-    assert.deepEqual(await readings('+44 20 7946 0958'), { element: '+442079460958', backend: '+442079460958', emulator: '+442079460958' });
+    assert.deepEqual(await readings('2001004010'), {
+      element: '+12001004010',
+      backend: '+12001004010',
+      emulator: '+12001004010',
+    });
+    assert.deepEqual(await readings('+44 20 7946 0958'), {
+      element: '+442079460958',
+      backend: '+442079460958',
+      emulator: '+442079460958',
+    });
     assert.deepEqual(await readings('+1 200 100'), { element: undefined, backend: undefined, emulator: undefined });
   });
 
@@ -32,7 +40,10 @@ describe('the phone rule, shared', () => {
     const typed = fc.oneof(
       fc.stringMatching(/^\+?[0-9 ()-]{0,20}$/),
       fc
-        .tuple(fc.constantFrom('+1', '+44', '+33', '+49', '+81', '+91', '+7', '+55', ''), fc.stringMatching(/^[0-9]{4,13}$/))
+        .tuple(
+          fc.constantFrom('+1', '+44', '+33', '+49', '+81', '+91', '+7', '+55', ''),
+          fc.stringMatching(/^[0-9]{4,13}$/),
+        )
         .map(([code, digits]) => code + digits),
     );
     await fc.assert(

@@ -9,7 +9,13 @@ import type { ChildProcess } from 'node:child_process';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { freeLoopbackPort } from '../../../demo/server/loopback.js';
-import { createProveVerifyHandlers, NO_LIMITS, redisStore, type LimitSettings, type ProveVerifyHandlers } from '../../../src/server/index.js';
+import {
+  createProveVerifyHandlers,
+  NO_LIMITS,
+  redisStore,
+  type LimitSettings,
+  type ProveVerifyHandlers,
+} from '../../../src/server/index.js';
 import { ADDY, resetStub, startStubProve, type StubProve } from '../../server/app-helpers.js';
 import { skipWithoutRedis, startRedisServer, stopRedisServer } from './redis-server.js';
 
@@ -99,10 +105,16 @@ describe('the budgets on Redis, two machines', { skip: skipWithoutRedis }, () =>
     assert.equal((await a.verify(post('/verify', ADDY), { clientAddress: '203.0.113.1' })).status, 200);
     const keys = await budgetKeys();
     for (let i = 0; i < 50; i++) {
-      const answer = await (i % 2 ? a : b).verify(post('/verify', { ...ADDY, phoneNumber: `20010040${10 + i}` }), { clientAddress: `198.51.${i}.1` });
+      const answer = await (i % 2 ? a : b).verify(post('/verify', { ...ADDY, phoneNumber: `20010040${10 + i}` }), {
+        clientAddress: `198.51.${i}.1`,
+      });
       assert.equal(answer.status, 429, `start ${i}`);
     }
-    assert.equal(await budgetKeys(), keys, 'the global budget (a sixth of 18 texts: one start) was spent: no address, network or number got a key');
+    assert.equal(
+      await budgetKeys(),
+      keys,
+      'the global budget (a sixth of 18 texts: one start) was spent: no address, network or number got a key',
+    );
     assert.equal(stub.verifies.length, 1);
   });
 });

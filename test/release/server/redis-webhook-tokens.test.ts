@@ -7,7 +7,12 @@ import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { SignJWT } from 'jose';
 import { freeLoopbackPort } from '../../../demo/server/loopback.js';
-import { createProveVerifyHandlers, NO_LIMITS, redisStore, type ProveVerifyHandlers } from '../../../src/server/index.js';
+import {
+  createProveVerifyHandlers,
+  NO_LIMITS,
+  redisStore,
+  type ProveVerifyHandlers,
+} from '../../../src/server/index.js';
 import { skipWithoutRedis, startRedisServer, stopRedisServer } from './redis-server.js';
 
 const SITE = 'https://shop.example';
@@ -93,7 +98,10 @@ describe('the webhook replay cache in Redis', { skip: skipWithoutRedis }, () => 
     const admin = new Redis({ host: '127.0.0.1', port });
     try {
       assert.equal(await admin.zcard('{prove-verify}:webhook-tokens'), 10, 'the cache holds maxWebhookTokens, no more');
-      assert.ok(Number(await admin.get('{prove-verify}:webhook-mark')) > T0, 'the low-water mark is kept, with its expiry');
+      assert.ok(
+        Number(await admin.get('{prove-verify}:webhook-mark')) > T0,
+        'the low-water mark is kept, with its expiry',
+      );
       assert.ok((await admin.pttl('{prove-verify}:webhook-mark')) > 0);
     } finally {
       admin.disconnect();

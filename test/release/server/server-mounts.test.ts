@@ -36,7 +36,10 @@ const listening: Server[] = [];
 const logged: string[] = [];
 
 before(async () => {
-  assert.ok(existsSync(path.join(REPO_ROOT, 'packages/server/dist/server/index.js')), 'packages/server/dist/ is missing: run `npm run build` first');
+  assert.ok(
+    existsSync(path.join(REPO_ROOT, 'packages/server/dist/server/index.js')),
+    'packages/server/dist/ is missing: run `npm run build` first',
+  );
   // By name, as an app imports them; variables keep `npm run typecheck` (before any build) off dist/.
   const entry: string = 'prove-verify-server';
   server = (await import(entry)) as typeof server;
@@ -90,7 +93,14 @@ async function listen(app: RequestListener): Promise<RunningApp> {
   await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
   const { port } = listener.address() as AddressInfo;
   // What app-helpers' call() reads of a running app: its URL.
-  return { url: `http://127.0.0.1:${port}`, port, mode: 'emulator', ready: async () => true, connections: () => 0, close: async () => {} };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    mode: 'emulator',
+    ready: async () => true,
+    connections: () => 0,
+    close: async () => {},
+  };
 }
 
 for (const mount of MOUNTS) {
@@ -106,7 +116,10 @@ for (const mount of MOUNTS) {
       const { authToken, flowId } = started.json() as { authToken: string; flowId: string };
       assert.match(authToken, /^auth-token-\d+$/);
       assert.match(flowId, /^[A-Za-z0-9_-]{43}$/);
-      assert.match(String(started.headers['set-cookie']), /^__Host-pv_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=900; Secure$/);
+      assert.match(
+        String(started.headers['set-cookie']),
+        /^__Host-pv_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=900; Secure$/,
+      );
       // Prove got the body as the page sent it (no body parser read it first).
       assert.equal(stub.unifies.at(-1)?.phoneNumber, '+12001004010');
 
@@ -118,7 +131,11 @@ for (const mount of MOUNTS) {
 
     test("another site's page gets 403 forbidden_origin, and Prove is not called", async () => {
       const calls = stub.unifies.length;
-      assertError(await call(app, '/api/verify', ADDY, { headers: { Origin: 'https://evil.example' } }), 403, 'forbidden_origin');
+      assertError(
+        await call(app, '/api/verify', ADDY, { headers: { Origin: 'https://evil.example' } }),
+        403,
+        'forbidden_origin',
+      );
       assert.equal(stub.unifies.length, calls);
     });
 
@@ -158,7 +175,11 @@ for (const mount of MOUNTS) {
       const refused = await startFrom('127.0.0.2');
       assertError(refused, 429, 'rate_limited');
       assert.match(String(refused.headers['retry-after']), /^[1-9]\d*$/);
-      assert.equal((await startFrom('127.0.0.3')).status, 200, "a second address shares the first one's budget: the peer address is not reaching the handlers");
+      assert.equal(
+        (await startFrom('127.0.0.3')).status,
+        200,
+        "a second address shares the first one's budget: the peer address is not reaching the handlers",
+      );
     });
   });
 }
@@ -175,7 +196,11 @@ describe('Express with a body parser mounted before the handlers', { timeout: 20
     const running = await listen(app);
     logged.length = 0;
     const calls = stub.unifies.length;
-    const { message } = assertError(await call(running, '/api/verify', ADDY, { headers: { Origin: SITE } }), 500, 'body_already_read');
+    const { message } = assertError(
+      await call(running, '/api/verify', ADDY, { headers: { Origin: SITE } }),
+      500,
+      'body_already_read',
+    );
     assert.match(message, /mount prove-verify-server before body parsers/);
     assert.deepEqual(logged, [`prove-verify 500 body_already_read POST /api/verify: ${message}`]);
     assert.equal(stub.unifies.length, calls);

@@ -24,9 +24,19 @@ const warnings: string[] = [];
 before(async () => {
   stub = await startStubProve();
   for (const name of Object.keys(process.env)) if (name.startsWith('PROVE_')) delete process.env[name];
-  Object.assign(process.env, { PROVE_CLIENT_ID: 'id', PROVE_CLIENT_SECRET: 'secret', PROVE_BASE_URL: stub.url, PROVE_WEBHOOK_SECRET: WEBHOOK_SECRET });
-  for (const route of ROUTES) routes[route] = (await import(new URL(`../../stacks/next/app/api/${route}/route.ts`, import.meta.url).href)) as RouteModule;
-  ({ prove } = (await import(new URL('../../stacks/next/lib/prove.ts', import.meta.url).href)) as { prove: { close(): Promise<void> } });
+  Object.assign(process.env, {
+    PROVE_CLIENT_ID: 'id',
+    PROVE_CLIENT_SECRET: 'secret',
+    PROVE_BASE_URL: stub.url,
+    PROVE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+  });
+  for (const route of ROUTES)
+    routes[route] = (await import(
+      new URL(`../../stacks/next/app/api/${route}/route.ts`, import.meta.url).href
+    )) as RouteModule;
+  ({ prove } = (await import(new URL('../../stacks/next/lib/prove.ts', import.meta.url).href)) as {
+    prove: { close(): Promise<void> };
+  });
 });
 after(async () => {
   await prove?.close();
@@ -52,7 +62,10 @@ describe("docs/server.md's Next.js route handlers with Prove's variables set", (
     const { authToken, flowId } = (await started.json()) as { authToken: string; flowId: string };
     assert.match(authToken, /^auth-token-\d+$/);
     const cookie = started.headers.get('set-cookie')!;
-    assert.match(cookie, /^__Host-pv_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=900; Secure$/);
+    assert.match(
+      cookie,
+      /^__Host-pv_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=900; Secure$/,
+    );
     // The default flow: Prove's current contract.
     assert.equal(stub.unifies.length, 1);
     assert.equal(stub.unifies[0]!.phoneNumber, '+12001004010');
@@ -87,7 +100,13 @@ describe("docs/server.md's Next.js route handlers with Prove's variables set", (
       .setIssuedAt()
       .setExpirationTime('5m')
       .sign(new TextEncoder().encode(WEBHOOK_SECRET));
-    const notification = { eventId: 'e-1', event: 'ported', eventType: 'PORT', eventTimestamp: '2026-01-01T00:00:00Z', identityId: 'id-1' };
+    const notification = {
+      eventId: 'e-1',
+      event: 'ported',
+      eventType: 'PORT',
+      eventTimestamp: '2026-01-01T00:00:00Z',
+      identityId: 'id-1',
+    };
     // As Prove sends it: from a server, with no Origin.
     const taken = await routes.webhook!.POST(
       new Request(`${SITE}/api/webhook`, {

@@ -38,7 +38,11 @@ describe("docs/server.md's Next.js route handlers with no PROVE_* variable set",
     t.mock.method(console, 'warn', (line: string) => warnings.push(line));
     const post = (route: (typeof ROUTES)[number], body: unknown) =>
       modules[route]!.POST(
-        new Request(`${SITE}/api/${route}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: SITE }, body: JSON.stringify(body) }),
+        new Request(`${SITE}/api/${route}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Origin: SITE },
+          body: JSON.stringify(body),
+        }),
       );
     const answers = [
       await post('verify', ADDY),
@@ -50,13 +54,17 @@ describe("docs/server.md's Next.js route handlers with no PROVE_* variable set",
       assert.equal(answer.status, 500);
       assert.match(answer.headers.get('content-type')!, /^application\/json/);
       const body = (await answer.json()) as { code: string; message: string };
-      assert.deepEqual(body, { code: 'server_misconfigured', message: 'Verification is not set up on this server yet: its log says why' });
+      assert.deepEqual(body, {
+        code: 'server_misconfigured',
+        message: 'Verification is not set up on this server yet: its log says why',
+      });
     }
     assert.deepEqual(errors, [
       'prove-verify: the handlers could not be set up, and every request is answered 500 until the server restarts with settings that work. ' +
         'ConfigError: PROVE_CLIENT_ID and PROVE_CLIENT_SECRET are not set: give the client id and secret of your Prove Portal project',
     ]);
-    const refusal = 'server_misconfigured POST /api/%s: Verification is not set up on this server yet: its log says why';
+    const refusal =
+      'server_misconfigured POST /api/%s: Verification is not set up on this server yet: its log says why';
     assert.deepEqual(warnings, [
       `prove-verify 500 ${refusal.replace('%s', 'verify')}`,
       `prove-verify 500 ${refusal.replace('%s', 'verify-status')}`,
@@ -66,7 +74,9 @@ describe("docs/server.md's Next.js route handlers with no PROVE_* variable set",
   });
 
   test('the three route files are one file (docs/server.md "Next.js route handlers", block 2), byte for byte after their first line', async () => {
-    const [verify, ...others] = await Promise.all(ROUTES.map(async (route) => (await readFile(fixture(route), 'utf8')).replace(/^.*\n/, '')));
+    const [verify, ...others] = await Promise.all(
+      ROUTES.map(async (route) => (await readFile(fixture(route), 'utf8')).replace(/^.*\n/, '')),
+    );
     for (const other of others) assert.equal(other, verify);
   });
 });

@@ -16,7 +16,13 @@ import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { freeLoopbackPort } from '../../../demo/server/loopback.js';
-import { createProveVerifyHandlers, NO_LIMITS, redisStore, type ProveVerifyHandlers, type VerifiedResult } from '../../../src/server/index.js';
+import {
+  createProveVerifyHandlers,
+  NO_LIMITS,
+  redisStore,
+  type ProveVerifyHandlers,
+  type VerifiedResult,
+} from '../../../src/server/index.js';
 import { ADDY, resetStub, startStubProve, type StubProve } from '../../server/app-helpers.js';
 import { skipWithoutRedis, startRedisServer, stopRedisServer } from './redis-server.js';
 
@@ -66,13 +72,18 @@ function post(route: string, body: unknown, cookie = ''): Request {
 async function startFlow(): Promise<{ cookie: string; flowId: string }> {
   const started = await handlers.verify(post('verify', ADDY), { clientAddress: '203.0.113.9' });
   assert.equal(started.status, 200);
-  return { cookie: started.headers.get('set-cookie')!.split(';')[0]!, flowId: ((await started.json()) as { flowId: string }).flowId };
+  return {
+    cookie: started.headers.get('set-cookie')!.split(';')[0]!,
+    flowId: ((await started.json()) as { flowId: string }).flowId,
+  };
 }
 
 /** The status call as the element makes it, timed. */
 async function status({ cookie, flowId }: { cookie: string; flowId: string }) {
   const begun = performance.now();
-  const answer = await handlers.verifyStatus(post('verify-status', { flowId }, cookie), { clientAddress: '203.0.113.9' });
+  const answer = await handlers.verifyStatus(post('verify-status', { flowId }, cookie), {
+    clientAddress: '203.0.113.9',
+  });
   return { answer, ms: performance.now() - begun, body: (await answer.json()) as Record<string, unknown> };
 }
 
@@ -121,7 +132,8 @@ describe('Redis paused or stopped mid-flow: what the person sees', { skip: skipW
 
   test("docs/server.md's snippet has the client settings used here, and an 'error' listener", () => {
     const fixture = readFileSync(FIXTURE, 'utf8');
-    for (const [name, value] of Object.entries(SNIPPET_CLIENT)) assert.ok(fixture.includes(`${name}: ${value}`), `${name}: ${value}`);
+    for (const [name, value] of Object.entries(SNIPPET_CLIENT))
+      assert.ok(fixture.includes(`${name}: ${value}`), `${name}: ${value}`);
     assert.match(fixture, /redis\.on\('error', /);
   });
 
@@ -132,7 +144,10 @@ describe('Redis paused or stopped mid-flow: what the person sees', { skip: skipW
     server!.kill('SIGSTOP');
     const paused = await status(flow);
     assertStoreUnavailable(paused, SNIPPET_CLIENT.commandTimeout + 500);
-    assert.ok(paused.ms >= SNIPPET_CLIENT.commandTimeout - 50, `a paused Redis is found out by the timeout (${Math.round(paused.ms)} ms)`);
+    assert.ok(
+      paused.ms >= SNIPPET_CLIENT.commandTimeout - 50,
+      `a paused Redis is found out by the timeout (${Math.round(paused.ms)} ms)`,
+    );
     const start = await handlers.verify(post('verify', ADDY), { clientAddress: '203.0.113.9' });
     assert.equal(start.status, 503);
     assert.equal(stub.verifies.length, 1, 'a start the store could not keep sent no text');
@@ -144,13 +159,22 @@ describe('Redis paused or stopped mid-flow: what the person sees', { skip: skipW
     server!.kill('SIGCONT');
     const verdict = await status(flow);
     assert.equal(verdict.answer.status, 200, JSON.stringify(verdict.body));
-    assert.deepEqual(verdict.body, { success: true, possessionResult: 'success', verifyResult: 'success', phoneNumber: '+12001004010' });
+    assert.deepEqual(verdict.body, {
+      success: true,
+      possessionResult: 'success',
+      verifyResult: 'success',
+      phoneNumber: '+12001004010',
+    });
     assert.equal((await status(flow)).answer.status, 401, 'given once');
     assert.deepEqual(
       verified.map((result) => [result.flowId, result.success]),
       [[flow.flowId, true]],
     );
-    assert.ok(logged.some((line) => line.startsWith('prove-verify 503 store_unavailable POST /api/verify-status: StoreUnavailableError')));
+    assert.ok(
+      logged.some((line) =>
+        line.startsWith('prove-verify 503 store_unavailable POST /api/verify-status: StoreUnavailableError'),
+      ),
+    );
   });
 
   test('stopped (SIGKILL) and started again on its AOF: 503 at once meanwhile, then the verdict Prove gave, once', async () => {
@@ -164,7 +188,9 @@ describe('Redis paused or stopped mid-flow: what the person sees', { skip: skipW
     assert.equal(verified.length, 0);
     assert.equal(stub.statuses.length, 0, 'Prove is not asked while the flow cannot be read');
     const slowest = Math.max(...down.map((answer) => answer.ms));
-    console.log(`# Redis stopped: 5 status calls answered 503 store_unavailable, the slowest after ${slowest.toFixed(1)} ms`);
+    console.log(
+      `# Redis stopped: 5 status calls answered 503 store_unavailable, the slowest after ${slowest.toFixed(1)} ms`,
+    );
 
     // Down long enough for ioredis to fail a reconnection: its 'error' listener's line.
     const heard = performance.now();
@@ -178,7 +204,12 @@ describe('Redis paused or stopped mid-flow: what the person sees', { skip: skipW
     console.log(`# Redis started again: the client was ready ${Math.round(back)} ms after redis-server was`);
     const verdict = await status(flow);
     assert.equal(verdict.answer.status, 200, JSON.stringify(verdict.body));
-    assert.deepEqual(verdict.body, { success: true, possessionResult: 'success', verifyResult: 'success', phoneNumber: '+12001004010' });
+    assert.deepEqual(verdict.body, {
+      success: true,
+      possessionResult: 'success',
+      verifyResult: 'success',
+      phoneNumber: '+12001004010',
+    });
     const again = await status(flow);
     assert.equal(again.answer.status, 401);
     stub.status = { success: 'false', possessionResult: 'failed', verifyResult: 'not_applicable' };

@@ -9,8 +9,22 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { SignJWT } from 'jose';
 import { freeLoopbackPort } from '../../../demo/server/loopback.js';
-import { createProveVerifyHandlers, NO_LIMITS, redisStore, type ProveVerifyHandlers, type ProveVerifyOptions } from '../../../src/server/index.js';
-import { ADDY, call, cookieOf as demoCookieOf, resetStub, startAppOn, startStubProve, type StubProve } from '../../server/app-helpers.js';
+import {
+  createProveVerifyHandlers,
+  NO_LIMITS,
+  redisStore,
+  type ProveVerifyHandlers,
+  type ProveVerifyOptions,
+} from '../../../src/server/index.js';
+import {
+  ADDY,
+  call,
+  cookieOf as demoCookieOf,
+  resetStub,
+  startAppOn,
+  startStubProve,
+  type StubProve,
+} from '../../server/app-helpers.js';
 import { skipWithoutRedis, startRedisServer, stopRedisServer } from './redis-server.js';
 
 const SITE = 'https://shop.example';
@@ -96,13 +110,26 @@ describe('the Redis store, two machines on one redis-server', { skip: skipWithou
     assert.equal(pending.status, 202);
     assert.equal(stub.statuses[0]!.clientRequestId, stub.verifies[0]!.clientRequestId);
 
-    assert.equal((await b.verifyStatus(post('/verify-status', { flowId }, '__Host-pv_session=forged'))).status, 401, 'a flowId needs its browser');
+    assert.equal(
+      (await b.verifyStatus(post('/verify-status', { flowId }, '__Host-pv_session=forged'))).status,
+      401,
+      'a flowId needs its browser',
+    );
     assert.equal(stub.statuses.length, 1);
 
     stub.status = { success: 'false', possessionResult: 'failed', verifyResult: 'not applicable' };
     const verdict = await b.verifyStatus(post('/verify-status', { flowId }, cookie));
-    assert.deepEqual(await verdict.json(), { success: false, possessionResult: 'failed', verifyResult: 'not_applicable', phoneNumber: '+12001004010' });
-    assert.equal((await a.verifyStatus(post('/verify-status', { flowId }, cookie))).status, 401, 'ended for both machines');
+    assert.deepEqual(await verdict.json(), {
+      success: false,
+      possessionResult: 'failed',
+      verifyResult: 'not_applicable',
+      phoneNumber: '+12001004010',
+    });
+    assert.equal(
+      (await a.verifyStatus(post('/verify-status', { flowId }, cookie))).status,
+      401,
+      'ended for both machines',
+    );
   });
 
   test('unify across machines: Redis holds no name and no phone number in clear, and the other machine opens the flow', async () => {
@@ -114,11 +141,16 @@ describe('the Redis store, two machines on one redis-server', { skip: skipWithou
     try {
       const keys = await admin.keys('*');
       const values = await Promise.all(
-        keys.map(async (key) => ((await admin.type(key)) === 'string' ? await admin.get(key) : JSON.stringify(await admin.zrange(key, '0', '-1')))),
+        keys.map(async (key) =>
+          (await admin.type(key)) === 'string'
+            ? await admin.get(key)
+            : JSON.stringify(await admin.zrange(key, '0', '-1')),
+        ),
       );
       const everything = [...keys, ...values].join('\n');
       assert.ok(everything.includes(flowId), 'the flow is in this Redis');
-      for (const personal of ['Addy', 'Epinay', '2001004010']) assert.ok(!everything.includes(personal), `Redis holds ${personal}`);
+      for (const personal of ['Addy', 'Epinay', '2001004010'])
+        assert.ok(!everything.includes(personal), `Redis holds ${personal}`);
     } finally {
       admin.disconnect();
     }
@@ -146,10 +178,19 @@ describe('the Redis store, two machines on one redis-server', { skip: skipWithou
       flowIds.push(((await started.json()) as { flowId: string }).flowId);
     }
     assert.equal(new Set(cookies).size, 6, 'six starts, six keys');
-    assert.equal((await a.verifyStatus(post('/verify-status', { flowId: flowIds[0] }, cookie))).status, 401, 'the oldest of six ended');
-    for (const old of cookies.slice(0, 5)) assert.equal((await b.verifyStatus(post('/verify-status', { flowId: flowIds[4] }, old))).status, 401);
+    assert.equal(
+      (await a.verifyStatus(post('/verify-status', { flowId: flowIds[0] }, cookie))).status,
+      401,
+      'the oldest of six ended',
+    );
+    for (const old of cookies.slice(0, 5))
+      assert.equal((await b.verifyStatus(post('/verify-status', { flowId: flowIds[4] }, old))).status, 401);
     assert.equal(stub.statuses.length, 0, 'an old key never reaches Prove');
-    assert.equal((await a.verifyStatus(post('/verify-status', { flowId: flowIds[1] }, cookie))).status, 202, "the second tab's flow, under the latest cookie");
+    assert.equal(
+      (await a.verifyStatus(post('/verify-status', { flowId: flowIds[1] }, cookie))).status,
+      202,
+      "the second tab's flow, under the latest cookie",
+    );
     // Each flow is known to Prove by the clientRequestId it started with.
     assert.equal(stub.statuses[0]!.clientRequestId, stub.verifies[1]!.clientRequestId);
     const admin = new Redis({ host: '127.0.0.1', port });
@@ -170,7 +211,9 @@ describe('the Redis store, two machines on one redis-server', { skip: skipWithou
     const { flowId } = (await started.json()) as { flowId: string };
     stub.status = { success: 'true', possessionResult: 'success', verifyResult: 'success' };
     const answers = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => (i % 2 ? b : a).verifyStatus(post('/verify-status', { flowId }, cookieOf(started)))),
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 ? b : a).verifyStatus(post('/verify-status', { flowId }, cookieOf(started))),
+      ),
     );
     const statuses = answers.map((answer) => answer.status);
     assert.deepEqual(
@@ -199,7 +242,9 @@ describe('the Redis store, two machines on one redis-server', { skip: skipWithou
         keys.some((key) => key.includes(':budget:texts-phone:')),
         'the budgets counted in Redis',
       );
-      const values = await Promise.all(keys.map(async (key) => ((await admin.type(key)) === 'string' ? await admin.get(key) : '')));
+      const values = await Promise.all(
+        keys.map(async (key) => ((await admin.type(key)) === 'string' ? await admin.get(key) : '')),
+      );
       const everything = [...keys, ...values].join('\n');
       for (const secret of [cookieValue, '2001004010', '203.0.113.9']) assert.ok(!everything.includes(secret), secret);
     } finally {

@@ -66,7 +66,13 @@ function cdnFile(file: string): Buffer | undefined {
   }
 }
 
-export async function serveSite({ pages, headers = {}, api = {}, backend, alter = (_file, bytes) => bytes }: SiteOptions): Promise<Site> {
+export async function serveSite({
+  pages,
+  headers = {},
+  api = {},
+  backend,
+  alter = (_file, bytes) => bytes,
+}: SiteOptions): Promise<Site> {
   const requests: SeenRequest[] = [];
   let origin = '';
   let handle: ((request: Request) => Promise<Response>) | undefined;
@@ -88,7 +94,9 @@ export async function serveSite({ pages, headers = {}, api = {}, backend, alter 
       const text = await readBody(request);
       seen.body = text ? JSON.parse(text) : undefined;
       const reply = api[pathname.slice('/api/'.length)];
-      return reply === undefined ? answer(404, 'application/json', '{}') : answer(200, 'application/json', JSON.stringify(reply));
+      return reply === undefined
+        ? answer(404, 'application/json', '{}')
+        : answer(200, 'application/json', JSON.stringify(reply));
     }
     const page = pages[pathname];
     if (page !== undefined) return answer(200, TYPES[path.extname(pathname) || '.html']!, page);

@@ -6,7 +6,9 @@ import type { ProveVerifyHandlers } from 'prove-verify-server';
 export function createApp(prove: ProveVerifyHandlers): express.Express {
   const app = express();
   // A Fetch API Request for the handlers, and the connection's address for the per-address budgets.
-  const handle = getRequestListener((request, { incoming }) => prove.handle(request, { clientAddress: incoming.socket.remoteAddress }));
+  const handle = getRequestListener((request, { incoming }) =>
+    prove.handle(request, { clientAddress: incoming.socket.remoteAddress }),
+  );
   // Every method (prove.handle answers 405 with Allow: POST to all but POST), and before
   // express.json() or any other body parser: the handlers read (and limit) the body themselves.
   app.all(['/api/verify', '/api/verify-status', '/api/webhook'], handle);

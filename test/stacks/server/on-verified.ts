@@ -12,7 +12,10 @@ export const prove = createProveVerifyHandlers({
   // it there. The browser carries it but cannot forge it, or swap the number it names.
   onVerified: async (result) => {
     if (!result.success) return;
-    const receipt = await new SignJWT({ phone: result.phoneNumber }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('10m').sign(receiptKey);
+    const receipt = await new SignJWT({ phone: result.phoneNumber })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('10m')
+      .sign(receiptKey);
     return { receipt };
   },
 });

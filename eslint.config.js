@@ -28,24 +28,69 @@ export default defineConfig(
     ],
   },
   js.configs.recommended,
-  tseslint.configs.recommended,
+  tseslint.configs.recommendedTypeChecked,
+  {
+    // Type-aware rules read each file's types from the project that compiles it. (The project
+    // service finds only a folder's tsconfig.json, and most of these are tsconfig.<part>.json.)
+    languageOptions: {
+      parserOptions: {
+        project: [
+          './tsconfig.json',
+          './tsconfig.test.json',
+          './tsconfig.node.json',
+          './packages/server/tsconfig.json',
+          './tsconfig.release.json',
+          './tsconfig.angular.json',
+        ],
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+  },
   {
     rules: {
-      // `const { dropped: _, ...rest } = x` is how this code leaves a field out; tsc's noUnused* already checks the rest.
+      // `const { dropped: _, ...rest } = x` is how this code leaves a field out; tsc's noUnused*
+      // already checks the rest.
       '@typescript-eslint/no-unused-vars': [
         'error',
         { ignoreRestSiblings: true, argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
-      // `declare global { namespace JSX { … } }` and `declare module` augmentations are how JSX/Svelte typings are extended.
+      // `declare global { namespace JSX { … } }` and `declare module` augmentations are how
+      // JSX/Svelte typings are extended.
       '@typescript-eslint/no-namespace': ['error', { allowDeclarations: true }],
-      // An augmentation must be an interface that extends the added type (`interface IntrinsicElements extends CustomElements {}`).
+      // An augmentation must be an interface that extends the added type
+      // (`interface IntrinsicElements extends CustomElements {}`).
       '@typescript-eslint/no-empty-object-type': ['error', { allowInterfaces: 'with-single-extends' }],
     },
   },
   {
-    // Tests, scripts and the emulator's test client read untyped JSON answers field by field: `any` there is the point.
+    // Tests, scripts and the emulator's test client read untyped JSON answers field by field: `any`
+    // there is the point, and so is using it (no-unsafe-*: the type-aware side of no-explicit-any).
     files: ['test/**', 'scripts/**', 'demo/server/emulator/sandbox-client.ts'],
-    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+    },
+  },
+  {
+    files: ['test/**'],
+    rules: {
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            // node:test's test() and describe() answer a promise the runner itself awaits.
+            { from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite'] },
+            // @open-wc/semantic-dom-diff types every chai `equal` as a promise (for its `.dom.equal`,
+            // which no test uses); chai's own is synchronous (open-wc/open-wc#2675).
+            { from: 'package', package: '@open-wc/semantic-dom-diff', name: 'Equal' },
+          ],
+        },
+      ],
+    },
   },
   {
     // Node by default: scripts, servers, benchmarks, tests' runners.
@@ -90,5 +135,12 @@ export default defineConfig(
   {
     files: ['src/**/*.ts'],
     ...wc.configs['flat/recommended'],
+  },
+  {
+    // Last, over every rule above. Plain JavaScript has no types to read. The stacks' and the package
+    // consumer's files are the docs' snippets, compiled by their own tsconfig against the installed
+    // package, in no project here.
+    files: ['**/*.{js,mjs,cjs}', 'test/stacks/**', 'test/package/**'],
+    extends: [tseslint.configs.disableTypeChecked],
   },
 );

@@ -135,7 +135,7 @@ async function cycleOnce(page: Page, possession: Possession, socketsCreated: () 
   } else {
     await focused(heading(page, LINK_TITLE), 10_000);
     // The heading shows as the link is sent; the SDK opens its socket just after.
-    await until('the status WebSocket to open', async () => socketsCreated() > socketsBefore);
+    await until('the status WebSocket to open', () => socketsCreated() > socketsBefore);
   }
   await page.evaluate(() => document.querySelector('prove-verify')!.remove());
 }

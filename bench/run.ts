@@ -67,7 +67,7 @@ async function main(): Promise<number> {
   try {
     options = parseOptions(process.argv.slice(2));
   } catch (error) {
-    console.error(`${error instanceof Error ? error.message : error}\n\n${HELP}`);
+    console.error(`${error instanceof Error ? error.message : String(error)}\n\n${HELP}`);
     return 2;
   }
   if (options === 'help') {

@@ -29,7 +29,10 @@ export interface SubmitSamples {
   focused: Record<Arm, number[]>;
   /** Click to the request of the backend's start call, ms: what happens before the flow starts. */
   verifySent: Record<Arm, number[]>;
-  /** The files and calls requested between the click and the focus, in the most common sample, and how many samples had that list. */
+  /**
+   * The files and calls requested between the click and the focus, in the most common sample, and
+   * how many samples had that list.
+   */
   requested: Record<Arm, { list: string; samples: number }>;
 }
 

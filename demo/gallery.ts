@@ -73,6 +73,7 @@ async function runGallery(params: URLSearchParams): Promise<void> {
   // The clock stops, so countdowns and time left read the same in every screenshot (?live: it runs).
   if (!params.has('live')) Date.now = () => FROZEN_NOW;
   // Steps move focus; that must never scroll the gallery around.
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the element as `this`
   const focus = HTMLElement.prototype.focus;
   HTMLElement.prototype.focus = function (this: HTMLElement, options?: FocusOptions) {
     focus.call(this, { ...options, preventScroll: true });

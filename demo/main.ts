@@ -83,7 +83,7 @@ function logEvent(event: Event): void {
   const item = el('li');
   item.append(el('span', `${time()} `, 'muted'), el('span', event.type, 'event-name'));
   const detail = (event as CustomEvent).detail as unknown;
-  if (detail !== undefined && detail !== null && Object.keys(detail as object).length > 0) {
+  if (detail !== undefined && detail !== null && Object.keys(detail).length > 0) {
     item.append(el('br'), el('code', JSON.stringify(detail)));
   }
   eventsList.append(item);
@@ -120,7 +120,7 @@ async function loadWebhookEvents(): Promise<string | undefined> {
   }
 }
 
-sendWebhook.addEventListener('click', async () => {
+async function sendTestWebhook(): Promise<void> {
   if (!config.emulatorUrl) return;
   sendWebhook.disabled = true;
   webhookStatus.textContent = 'Asking the emulator to send a webhook…';
@@ -147,7 +147,8 @@ sendWebhook.addEventListener('click', async () => {
   } finally {
     sendWebhook.disabled = false;
   }
-});
+}
+sendWebhook.addEventListener('click', () => void sendTestWebhook());
 $('refresh-webhooks').addEventListener('click', () => void loadWebhookEvents());
 
 void loadConfig().then(() => (config.mode === 'emulator' ? loadWebhookEvents() : undefined));

@@ -1,5 +1,5 @@
 /**
- * `npm run attack`: replays the attacks of issue 16 on the backend, on loopback, as an attacker
+ * `npm run attack`: replays attacks on the backend (docs/security.md), on loopback, as an attacker
  * would, and prints for each what was sent, what got through (texts per 10 minutes, calls that
  * reach Prove a second, ...) and whether a legitimate person was refused meanwhile. Everything runs
  * in this process: the demo backend with its default budgets and the Prove sandbox emulator, a new

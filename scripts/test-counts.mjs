@@ -25,8 +25,8 @@ function writeCounts(counts) {
 
 const emptyCounts = () => ({ passed: 0, failed: 0, skipped: 0, skippedNames: [] });
 
-/** node --test reporter: counts passed, failed and skipped tests (not suites). */
-// eslint-disable-next-line require-yield -- node's test runner takes a reporter as a generator; this one prints nothing (spec does)
+/** node --test reporter: counts passed, failed and skipped tests (not suites); it prints nothing (spec does). */
+// eslint-disable-next-line require-yield -- node's test runner takes a reporter as a generator
 export default async function* nodeCounts(source) {
   const counts = emptyCounts();
   for await (const event of source) {

@@ -70,7 +70,10 @@ export class BackendError extends Error {
     readonly status?: number,
     /** The backend's own `code`, when it sent `{code, message}`. */
     readonly serverCode?: string,
-    /** Seconds to wait before asking again: the answer's `Retry-After` (always for `rate-limited`, when sent for `unavailable`). */
+    /**
+     * Seconds to wait before asking again: the answer's `Retry-After` (always for `rate-limited`,
+     * when sent for `unavailable`).
+     */
     readonly retryAfter?: number,
   ) {
     super(message);
@@ -138,7 +141,10 @@ async function postJson(config: BackendConfig, path: string, body: unknown, sign
     }
     const json = parseJson(text);
     if (!response.ok) {
-      const serverCode = isRecord(json) && typeof json.code !== 'undefined' ? String(json.code) : undefined;
+      const serverCode =
+        isRecord(json) && (typeof json.code === 'string' || typeof json.code === 'number')
+          ? String(json.code)
+          : undefined;
       const message = isRecord(json) && typeof json.message === 'string' ? json.message : `HTTP ${response.status}`;
       if (response.status === 429) {
         throw new BackendError('rate-limited', message, 429, serverCode, retryAfterOf(response));

@@ -25,7 +25,10 @@ export interface ProveVerifyErrorDetail {
   recoverable: boolean;
   /** HTTP status, for `http`, `rate-limited`, `unavailable` and `expired` errors from the backend. */
   status?: number;
-  /** `rate-limited`, and `unavailable` when the backend sent one: seconds to wait before trying again (the answer's `Retry-After`). */
+  /**
+   * `rate-limited`, and `unavailable` when the backend sent one: seconds to wait before trying
+   * again (the answer's `Retry-After`).
+   */
   retryAfter?: number;
   /** Prove's own error code, when Prove's SDK passed one on. */
   proveCode?: number | string;

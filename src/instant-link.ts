@@ -35,7 +35,7 @@ export async function finishInstantLink(
   const params = new URL(url).searchParams;
   if (!params.has('asc') || !params.has('authId')) return 'not-started-here';
   if (sdkSrc) proveAuthSource.url = sdkSrc;
-  await finishInstantLinkRedirect(url, async () => {
+  await finishInstantLinkRedirect(url, () => {
     const channel = new BroadcastChannel(CHANNEL);
     channel.postMessage('finished');
     channel.close();

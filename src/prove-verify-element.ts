@@ -31,9 +31,11 @@ export type { Strings, StringOverrides } from './i18n/strings.js';
  * and the result from the site's backend.
  *
  * @event {CustomEvent<ProveVerifyStepDetail>} prove-verify-step - The flow moved to another step. `detail: {step}`.
- * @event {CustomEvent<ProveVerifySuccessDetail>} prove-verify-success - The backend says the phone is verified. `detail: {result, phoneNumber}`, the verified number in E.164.
+ * @event {CustomEvent<ProveVerifySuccessDetail>} prove-verify-success - The backend says the phone is verified.
+ * `detail: {result, phoneNumber}`, the verified number in E.164.
  * @event {CustomEvent<ProveVerifyResultDetail>} prove-verify-failure - The backend says it is not. `detail: {result}`.
- * @event {CustomEvent<ProveVerifyErrorDetail>} prove-verify-error - Something failed; `detail: {code, message, recoverable, status?, retryAfter?, proveCode?, proveMessage?}`.
+ * @event {CustomEvent<ProveVerifyErrorDetail>} prove-verify-error - Something failed;
+ * `detail: {code, message, recoverable, status?, retryAfter?, proveCode?, proveMessage?}`.
  * @event {CustomEvent<Record<string, never>>} prove-verify-cancel - The person cancelled a running flow.
  *
  * @csspart form - The form or panel of the current step.
@@ -49,7 +51,8 @@ export type { Strings, StringOverrides } from './i18n/strings.js';
  * @csspart status - A progress or notice message.
  * @csspart button - Every button.
  * @csspart submit - The main button of a step.
- * @csspart result - The success, failure, expired or status-error panel (also `success`, `failure`, `expired`, `error`).
+ * @csspart result - The success, failure, expired or status-error panel
+ * (also `success`, `failure`, `expired`, `error`).
  * @csspart spinner - The waiting indicator.
  * @csspart progress - The panel of a progress step (sending a code, checking it, checking the result).
  * @csspart icon - The success, failure, expired or error icon of a result.
@@ -70,7 +73,8 @@ export type { Strings, StringOverrides } from './i18n/strings.js';
  * @cssproperty --prove-verify-success - The success icon.
  * @cssproperty --prove-verify-space - Spacing unit between blocks (default `1em`).
  * @cssproperty --prove-verify-background - The element's background; unset, transparent unless `theme` is set.
- * @cssproperty --prove-verify-min-height - Least height of every step's panel, so steps don't jump (default `23em`, the form's).
+ * @cssproperty --prove-verify-min-height - Least height of every step's panel, so steps don't jump
+ * (default `23em`, the form's).
  */
 export class ProveVerifyElement extends LitElement {
   static override styles = styles;

@@ -306,10 +306,13 @@ export const proveAuthSdk: ProveSdk = {
  * The landing page of an Instant Link opened on the phone that started the flow: Prove's redirect
  * carries `asc` and `authId`, and the SDK's `finishInstantLink` runs `finish` for them.
  */
-export async function finishInstantLinkRedirect(url: string, finish: () => Promise<void>): Promise<void> {
+export async function finishInstantLinkRedirect(url: string, finish: () => void): Promise<void> {
   const api = await proveAuth();
   await new api.AuthenticatorBuilder()
-    .withAuthFinishStep(() => finish())
+    .withAuthFinishStep(() => {
+      finish();
+      return Promise.resolve();
+    })
     .build()
     .finishInstantLink(url);
 }

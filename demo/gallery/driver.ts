@@ -8,7 +8,10 @@ import type { FakeRun, FakeSdk } from '../../test/support/fake-sdk.js';
 
 export type StepName = ProveVerifyElement['step'];
 
-/** How long one scenario may take to reach its state: all of them run at once, so on a busy two-core machine the last strips take several times the usual 15 s in all. */
+/**
+ * How long one scenario may take to reach its state: all of them run at once, so on a busy two-core
+ * machine the last strips take several times the usual 15 s in all.
+ */
 const SCENARIO_TIMEOUT_MS = 40_000;
 
 /** Prove's sandbox person whose details the form is filled with. */

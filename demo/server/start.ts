@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    await Promise.allSettled(running.reverse().map((service) => service.close()));
+    await Promise.allSettled(running.reverse().map((service) => Promise.resolve(service.close())));
     process.exit(code);
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

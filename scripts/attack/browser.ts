@@ -13,7 +13,7 @@ export interface Person {
   finalTargetUrl?: string;
 }
 
-/** The seed's sandbox person: possession by the code 1234, then Verified Users passes. */
+/** The sandbox person of Prove's integration guide: possession by the code 1234, then Verified Users passes. */
 export const ADDY: Person = { firstName: 'Addy', lastName: 'Epinay', phoneNumber: '+12001004010' };
 
 /**
@@ -104,13 +104,14 @@ export function refusedForLong(answer: Answer, seconds = 60): boolean {
 
 /** Whether a legitimate person's start (its tries) was refused, and how, for the report's column. */
 export function legitColumn(answers: Answer | readonly Answer[] | undefined): string {
-  const tries = answers === undefined ? [] : Array.isArray(answers) ? answers : [answers as Answer];
+  const tries: readonly Answer[] = answers === undefined ? [] : Array.isArray(answers) ? answers : [answers as Answer];
+  const [first] = tries;
   const last = tries.at(-1);
-  if (!last) return 'not tried';
+  if (!first || !last) return 'not tried';
   if (tries.length === 1) return last.status === 200 ? 'no (200)' : `YES: ${describe(last)}`;
   const refused = tries.filter((a) => a.status !== 200).length;
   return last.status === 200
-    ? `at first: ${refused} × ${describe(tries[0]!)}, then 200`
+    ? `at first: ${refused} × ${describe(first)}, then 200`
     : `YES: ${refused} of ${tries.length} tries, ${describe(last)}`;
 }
 

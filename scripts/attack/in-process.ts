@@ -12,7 +12,10 @@ import {
 import type { Person } from './browser.js';
 import { CLIENT } from './stack.js';
 
-/** The page the in-process handlers answer (requests from no page, as an attacker's script sends them, are answered too). */
+/**
+ * The page the in-process handlers answer (requests from no page, as an attacker's script sends
+ * them, are answered too).
+ */
 const PAGE = 'http://127.0.0.1:8080';
 
 export function inProcessHandlers(proveUrl: string): ProveVerifyHandlers {

@@ -9,7 +9,7 @@ const limits = DEFAULT_LIMITS as unknown as Readonly<Record<string, unknown>>;
 /** `startsPerPhone 10, ...`: every default, for the report's header. */
 export function limitsLine(): string {
   return Object.entries(limits)
-    .map(([name, value]) => `${name} ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
+    .map(([name, value]) => `${name} ${typeof value === 'number' ? String(value) : JSON.stringify(value)}`)
     .join(', ');
 }
 

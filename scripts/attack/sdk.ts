@@ -47,7 +47,10 @@ export class ProveSdk {
     return this.#next === 'mobile/otp';
   }
 
-  /** One text (the first send or a resend); to `changeTo` when given (the SDK's "change number"). True when Prove sent it. */
+  /**
+   * One text (the first send or a resend); to `changeTo` when given (the SDK's "change number").
+   * True when Prove sent it.
+   */
   async text(changeTo?: string): Promise<boolean> {
     const answer = await this.#call('mobile/otp/start', changeTo ? { mobileNumber: changeTo } : {});
     return answer.status === 200 && answer.body?.next === 'mobile/otp';

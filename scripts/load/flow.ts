@@ -18,7 +18,7 @@ export interface Target {
   emulatorUrl: string;
 }
 
-/** The seed's sandbox person: the emulator texts them 1234 and Verified Users passes. */
+/** The sandbox person of Prove's integration guide: the emulator texts them 1234 and Verified Users passes. */
 const PERSON = { firstName: 'Addy', lastName: 'Epinay', phoneNumber: '2001004010' } as const;
 
 /** What Prove's SDK 3.6.2 sends as PA-Version. */
@@ -77,7 +77,7 @@ function expect(kind: RequestKind, answer: Answer, ok: boolean, expected: string
 
 /**
  * The origin of Prove's client API and the first step, from the token's claims, as the SDK reads
- * them (plain atob). A Unify token on a phone starts with the Prove Key; the seed's with the OTP.
+ * them (plain atob). A Unify token on a phone starts with the Prove Key; a verify-status one with the OTP.
  */
 function firstStep(authToken: string): { endp: string; next: 'mobile/otp' | 'device/passive' } {
   const claims = JSON.parse(atob(authToken.split('.')[1] ?? '')) as { auth?: { endp?: unknown; next?: unknown } };

@@ -63,7 +63,7 @@ export async function startServerProcess(settings: ServerSettings): Promise<Serv
         pending.delete(id);
         resolve(message as T);
       });
-      child.send({ ...request, id } as ServerRequest);
+      child.send({ ...request, id });
     });
   };
 

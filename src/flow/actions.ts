@@ -32,7 +32,10 @@ export type FlowAction =
       rejected: boolean;
       send: SendTiming;
     }
-  /** The SDK asks for a code; `problem` when Prove refused the last one; `lastTry`: the next wrong one ends the flow. */
+  /**
+   * The SDK asks for a code; `problem` when Prove refused the last one; `lastTry`: the next wrong
+   * one ends the flow.
+   */
   | { type: 'otp-finish-requested'; problem?: 'wrong' | 'expired'; lastTry?: boolean }
   | { type: 'code-submitted'; code: string }
   | { type: 'code-invalid'; error: MessageKey }

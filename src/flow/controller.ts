@@ -79,7 +79,7 @@ export class FlowController implements ReactiveController, FlowHost {
     this.dispatch({ type: 'edit', field, value });
     // The form is checked while the person pauses, so Verify starts the flow at once.
     clearTimeout(this.pause);
-    this.pause = setTimeout(() => this.check(this.state.values), 100);
+    this.pause = setTimeout(() => void this.check(this.state.values), 100);
   }
 
   /**
@@ -89,7 +89,7 @@ export class FlowController implements ReactiveController, FlowHost {
   private check(values: FormValues, lazy = lazyLoaded()): FormCheck | Promise<FormCheck> | undefined {
     if (!lazy) return;
     const settings = this.settings();
-    const key = settings.defaultCountry + settings.countries;
+    const key = [settings.defaultCountry, ...settings.countries].join(',');
     if (this.checked?.values === values && this.checked.key === key) return this.checked.result;
     const result = lazy.checkForm(values, settings);
     // Still loading the number's plans: a submit waits for them and checks again.

@@ -113,7 +113,10 @@ function linkWaitBrokeOff(reason: SdkFailure['reason'], { state, online }: SdkFa
   );
 }
 
-/** Every way Prove's SDK can end an attempt, at `now` (ms since the epoch), each with its own message and way forward. */
+/**
+ * Every way Prove's SDK can end an attempt, at `now` (ms since the epoch), each with its own
+ * message and way forward.
+ */
 export function sdkFailed(
   { reason, message, proveCode, proveMessage, proveOrigin }: SdkFailure,
   at: SdkFailedAt,

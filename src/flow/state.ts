@@ -8,7 +8,7 @@ export interface FormValues {
   phone: string;
   /**
    * The country chosen for a national number (ISO 3166, e.g. `GB`); unset: `default-country`.
-   * Optional so values made before countries existed stay valid.
+   * Optional so values with no country (`emptyValues()`, the attributes' prefill) stay valid.
    */
   country?: string;
 }
@@ -37,13 +37,14 @@ export type MessageKey =
 
 /**
  * `prove-verify-error`'s `code`. The backend's: `network`, `timeout`, `http`, `malformed`,
- * `rate-limited`, `unavailable` (HTTP 503: it cannot answer for a moment), `pending` (no result in time). Prove's SDK's: `network` too (offline or a CSP
- * block), `rate-limited`, `prove-unavailable`, `expired` (the authToken), `integration` (a set-up
- * mistake in the page), `sdk` (anything else). `integration` too when the backend, on another
- * origin, refuses this page's origin (CORS: the backend is there, the browser online), a set-up
- * mistake like the SDK's, with the same words, no "Try again", and the details in the console;
- * a backend that cannot be reached at all stays `network`. `config`: no `backend-url`. `load`: the element's own
- * code (the flow's chunk, the phone rules or a numbering plan) did not load, so nothing was sent.
+ * `rate-limited`, `unavailable` (HTTP 503: it cannot answer for a moment), `pending` (no result in
+ * time). Prove's SDK's: `network` too (offline or a CSP block), `rate-limited`,
+ * `prove-unavailable`, `expired` (the authToken), `integration` (a set-up mistake in the page),
+ * `sdk` (anything else). `integration` too when the backend, on another origin, refuses this page's
+ * origin (CORS: the backend is there, the browser online), a set-up mistake like the SDK's, with
+ * the same words, no "Try again", and the details in the console; a backend that cannot be reached
+ * at all stays `network`. `config`: no `backend-url`. `load`: the element's own code (the flow's
+ * chunk, the phone rules or a numbering plan) did not load, so nothing was sent.
  */
 export type ErrorCode =
   | 'network'

@@ -21,7 +21,7 @@ export function transition(state: FlowState, action: FlowAction): FlowState {
         if (action.field === 'country') delete errors.phone;
         return { name: 'form', values: next, errors };
       }
-      return { ...state, values: next } as FlowState;
+      return { ...state, values: next };
     }
 
     // From `phone-change` too: a new number a `restart` backend starts a new flow for.
@@ -37,7 +37,7 @@ export function transition(state: FlowState, action: FlowAction): FlowState {
       return state;
 
     // The form is checked before a flow starts (so an invalid one never shows `starting`), from
-    // every state a submit starts from; `starting` stays for a check made by an older caller.
+    // every state a submit starts from, and from `starting` for a caller that submits before it checks.
     case 'invalid':
       return state.name === 'starting' ||
         state.name === 'form' ||

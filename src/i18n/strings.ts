@@ -16,41 +16,41 @@ export interface Strings {
   /** Why a form with a `required` element cannot be sent yet (the browser shows it). */
   verifyFirst: string;
   submitting: string;
-  otpSending(phone: string): string;
+  otpSending: (phone: string) => string;
   /** Prove's required copy for the "Verify your mobile" step (mobile): its title and summary. */
   otpTitle: string;
-  otpIntro(phone: string): string;
+  otpIntro: (phone: string) => string;
   codeLabel: string;
   submitCode: string;
   checkingCode: string;
-  codeTimeLeft(time: string): string;
+  codeTimeLeft: (time: string) => string;
   resendCode: string;
   /** A line of its own while the resend wait runs (`time`: m:ss), e.g. "A new code can be sent in 0:27." */
-  resendCodeIn(time: string): string;
+  resendCodeIn: (time: string) => string;
   /** Under the code field once the next wrong code ends the flow (Prove's last try). */
   codeLastTry: string;
   /** The code screen's help, a disclosure: its summary, then what to check and do. */
   codeHelpTitle: string;
-  codeHelpNumber(phone: string): string;
+  codeHelpNumber: (phone: string) => string;
   codeHelpWait: string;
   /** Names the screen's buttons, by their labels (`resend`, `change`), while sends are left. */
-  codeHelpActions(resend: string, change: string): string;
+  codeHelpActions: (resend: string, change: string) => string;
   sendNewCode: string;
-  codeSendsLeft(n: number): string;
+  codeSendsLeft: (n: number) => string;
   codeNoSendsLeft: string;
   changeNumber: string;
   phoneChangeTitle: string;
   sendCode: string;
   sendLink: string;
-  linkSending(last4: string): string;
+  linkSending: (last4: string) => string;
   /** Prove's required copy for the "Verify your mobile" step (desktop): its title and summary. */
   linkTitle: string;
-  linkIntro(last4: string): string;
-  linkTimeLeft(time: string): string;
+  linkIntro: (last4: string) => string;
+  linkTimeLeft: (time: string) => string;
   resendLink: string;
   /** A line of its own while the resend wait runs (`time`: m:ss), e.g. "A new link can be sent in 0:27." */
-  resendLinkIn(time: string): string;
-  linkSendsLeft(n: number): string;
+  resendLinkIn: (time: string) => string;
+  linkSendsLeft: (n: number) => string;
   linkNoSendsLeft: string;
   linkExpiredTitle: string;
   linkExpiredBody: string;
@@ -73,7 +73,7 @@ export interface Strings {
    * After `successBody` when the number verified is not the one the flow started with (the
    * person changed it): it names the number, which is kept on one line.
    */
-  verifiedNumber(phone: string): string;
+  verifiedNumber: (phone: string) => string;
   failureTitle: string;
   /** Possession proven, but the details did not match the phone's owner. */
   failureBody: string;
@@ -87,7 +87,7 @@ export interface Strings {
   expiredTitle: string;
   expiredBody: string;
   /** A wait the backend asked for; `time` is m:ss on screen, words ("3 seconds", "4 minutes") for screen readers. */
-  waitFor(time: string): string;
+  waitFor: (time: string) => string;
   /** Said politely once that wait is over. */
   waitOver: string;
   /** Headings of the progress steps (sending a code, checking it, checking the result) and their wait text. */
@@ -102,15 +102,15 @@ export interface Strings {
   /** The accessible name of the phone number's country selector. */
   countryLabel: string;
   /** The phone hint for the country a national number belongs to; `callingCode` (`+44`) may be empty until known. */
-  phoneHintFor(country: string, callingCode: string): string;
+  phoneHintFor: (country: string, callingCode: string) => string;
   /** The phone's messages naming its country (the plain `messages` ones when no country is known). */
-  phoneTooShortFor(country: string): string;
-  phoneTooLongFor(country: string): string;
-  phoneNotAllowedFrom(country: string): string;
+  phoneTooShortFor: (country: string) => string;
+  phoneTooLongFor: (country: string) => string;
+  phoneNotAllowedFrom: (country: string) => string;
   /** States the code's length (`otp-length`) under the code field, e.g. "Enter the 4-digit code." */
-  codeLength(digits: number): string;
+  codeLength: (digits: number) => string;
   /** What the code-checking step says, with the code being checked (typed, pasted or read from the text). */
-  codeChecked(code: string): string;
+  codeChecked: (code: string) => string;
   /** Read before a field's error, visually hidden (the screen shows an icon), e.g. "Error:". */
   errorPrefix: string;
 }

@@ -62,13 +62,19 @@ export interface LimitSettings {
   textsPerNetwork: number;
   /** Texts in all in a window, at most a sixth of it in each sixth of the window; `LIMIT_TEXTS_GLOBAL`, default 900. */
   textsGlobal: number;
-  /** Over the global budget, one start per network in a window from this many texts; `LIMIT_TEXTS_RESERVE`, default 600. */
+  /**
+   * Over the global budget, one start per network in a window from this many texts;
+   * `LIMIT_TEXTS_RESERVE`, default 600.
+   */
   textsReserve: number;
   /** Status calls per flow in a window; `LIMIT_STATUS_PER_FLOW`, default 60. */
   statusPerFlow: number;
   /** Status calls per client address in a window; `LIMIT_STATUS_PER_ADDRESS`, default 600. */
   statusPerAddress: number;
-  /** Least time between status calls of a flow that ask Prove, in ms (whole seconds); `LIMIT_STATUS_INTERVAL_SECONDS`, default 1000. */
+  /**
+   * Least time between status calls of a flow that ask Prove, in ms (whole seconds);
+   * `LIMIT_STATUS_INTERVAL_SECONDS`, default 1000.
+   */
   statusIntervalMs: number;
   /** Calls to Prove per second, every machine's; `LIMIT_PROVE_CALLS_PER_SECOND`, default 20. */
   proveCallsPerSecond: number;
@@ -102,7 +108,7 @@ export const NO_LIMITS: Readonly<Partial<LimitSettings>> = {
   proveCallsPerSecond: 0,
 };
 
-/** The settings' former names (they counted starts): each now a ConfigError naming its successor. */
+/** Retired setting names (named for starts, sessions and IPs): each is a ConfigError naming its successor. */
 export const RENAMED_LIMITS = {
   startsPerPhone: 'textsPerPhone',
   startsPerIp: 'textsPerAddress',
@@ -111,7 +117,7 @@ export const RENAMED_LIMITS = {
   statusPerIp: 'statusPerAddress',
 } as const satisfies Record<string, keyof LimitSettings>;
 
-/** What a former name's ConfigError says after the name. */
+/** What a retired name's ConfigError says after the name. */
 export function renamedLimitMessage(old: keyof typeof RENAMED_LIMITS): string {
   const now = RENAMED_LIMITS[old];
   const texts = now.startsWith('texts')

@@ -5,7 +5,10 @@
  */
 import { HttpError } from './http-error.js';
 
-/** The cookie's name on an https site with Path=/: the prefix makes browsers refuse it from a subdomain or over http. */
+/**
+ * The cookie's name on an https site with Path=/: the prefix makes browsers refuse it from a
+ * subdomain or over http.
+ */
 export const HOST_SESSION_COOKIE = '__Host-pv_session';
 /** Its name where `__Host-` cannot be had (an http site, or another path). */
 export const DEFAULT_SESSION_COOKIE = 'pv_session';

@@ -2,13 +2,13 @@
  * Where the text message's Instant Link finally takes the phone (`finalTargetUrl`). The backend
  * decides, not the page: the text comes from Prove and is trusted by the person reading it, and on
  * a phone that started the flow Prove adds `asc` and `authId` to that URL. Taken from the browser
- * as is, it made every genuine text an open redirect that also leaked `authId`.
+ * as is, it would make every genuine text an open redirect that also leaks `authId`.
  *
  * So it is the backend's own landing page, unless the page asks for a URL the backend lists
  * (`finalTarget.allowedUrls`; the demo's `ALLOWED_FINAL_TARGET_URLS`): an exact URL, or a path
- * prefix ending in '/'. An origin alone was not enough: any page of a partner's site, including its
+ * prefix ending in '/'. An origin alone is not enough: any page of a partner's site, including its
  * open redirects (`/out?next=https://evil.example`) and paths that some servers read as another
- * host (`https://partner.example//evil.example`), became a landing page. Anything else is refused
+ * host (`https://partner.example//evil.example`), would be a landing page. Anything else is refused
  * with a 400 that says why, rather than silently replaced: an integrator who set
  * `final-target-url` learns at the first try that the backend must list it, instead of finding the
  * phone on another page than the one they configured; an attacker gains nothing from either answer.

@@ -21,7 +21,10 @@ export interface StoredFlow {
   clientRequestId: string;
   /** Which of Prove's contracts started it (flows/flow.ts). */
   contract: 'unify' | 'verify-status';
-  /** The started phone number, the names and any clientCustomerId, AES-256-GCM sealed (flow-seal.ts): no store holds them in clear. */
+  /**
+   * The started phone number, the names and any clientCustomerId, AES-256-GCM sealed
+   * (flow-seal.ts): no store holds them in clear.
+   */
   sealed: string;
 }
 

@@ -20,7 +20,10 @@ import type { WebhookNotification } from './webhooks.js';
 
 /** Prove's API as your backend reaches it. */
 export interface ProveConnection {
-  /** e.g. `https://platform.uat.proveapis.com` (Prove's North American sandbox); http only on this machine (the emulator). */
+  /**
+   * e.g. `https://platform.uat.proveapis.com` (Prove's North American sandbox); http only on this
+   * machine (the emulator).
+   */
   baseUrl: string;
   clientId: string;
   clientSecret: string;
@@ -32,7 +35,10 @@ export interface ProveConnection {
 export interface VerifiedResult {
   /** Possession and the identity check both held. */
   success: boolean;
-  /** E.164: the number Prove proved (in `unify` perhaps not the one the person first typed), the started one in `verify-status`. */
+  /**
+   * E.164: the number Prove proved (in `unify` perhaps not the one the person first typed), the
+   * started one in `verify-status`.
+   */
   phoneNumber: string;
   /** As the flow started with them (the identity check ran on these). */
   firstName: string;
@@ -105,7 +111,10 @@ export interface ProveVerifyOptions {
   ) => Record<string, unknown> | void | Promise<Record<string, unknown> | void>;
   /** Sent to Prove as `allowOTPRetry` (default false, Prove's own: the first wrong code ends possession). */
   allowOtpRetry?: boolean;
-  /** Budgets on texts (3 per start), status calls and calls to Prove (budgets.ts has the defaults, per hour); 0 turns one off. */
+  /**
+   * Budgets on texts (3 per start), status calls and calls to Prove (budgets.ts has the defaults,
+   * per hour); 0 turns one off.
+   */
   limits?: Partial<LimitSettings>;
   /**
    * Where flows, budget counts and webhook tokens are kept (store.ts): this process's memory by
@@ -152,7 +161,10 @@ export interface ProveVerifyOptions {
   log?: ((line: string) => void) | false;
 }
 
-/** Settings made when the handlers are first needed (see `createProveVerifyHandlers`); a Promise for a secret store read then. */
+/**
+ * Settings made when the handlers are first needed (see `createProveVerifyHandlers`); a Promise for
+ * a secret store read then.
+ */
 export type ProveVerifyOptionsFactory = () => ProveVerifyOptions | Promise<ProveVerifyOptions>;
 
 const LOOPBACK_HOSTS = /^(localhost|[^.]+\.localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])$/;
@@ -167,7 +179,10 @@ export function isProveBaseUrl(value: string): boolean {
 export const PROVE_BASE_URL_RULE =
   'an https URL such as https://platform.uat.proveapis.com (plain http only to this machine, for the emulator)';
 
-/** A value as a message may show it: its kind, and numbers and booleans themselves (never a string: it may be a secret). */
+/**
+ * A value as a message may show it: its kind, and numbers and booleans themselves (never a string:
+ * it may be a secret).
+ */
 function kindOf(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
@@ -254,7 +269,7 @@ const LIMIT_KEYS = [
 
 const LIMITS_SHAPE = {
   ...Object.fromEntries(LIMIT_KEYS.map((key) => [key, z.number({ error: mustBe('a number') }).optional()])),
-  // A former name (they counted starts) is refused naming its successor, not taken for a typo.
+  // A retired name is refused naming its successor, not taken for a typo.
   ...Object.fromEntries(
     (Object.keys(RENAMED_LIMITS) as Array<keyof typeof RENAMED_LIMITS>).map((old) => [
       old,
@@ -303,7 +318,7 @@ const OptionsSchema = z
             { error: mustBe("a list of URLs, exact or path prefixes ending in '/'") },
           )
           .optional(),
-        // Any page of an origin took the partner's open redirects too: the URLs are listed now.
+        // Origins are refused: any page of an origin, the partner's open redirects too, would be a landing page.
         allowedOrigins: z
           .never({
             error:

@@ -3,7 +3,7 @@
  * plus the OAuth client-credentials token they use:
  *   Prove's current one   `POST /v3/unify`, `POST /v3/unify-status`, then `POST /v3/verify` with
  *                         `verificationType: "verifiedUser"` (v3Unify, v3UnifyStatus, v3VerifyUser);
- *   the July 2025 seed's  `POST /v3/verify` with `possessionType`, then `POST /v3/verify-status`
+ *   the July 2025 guide's `POST /v3/verify` with `possessionType`, then `POST /v3/verify-status`
  *                         (v3Verify, v3VerifyStatus).
  *
  * Why not `@prove-identity/prove-api` 0.9.6 (the only version the registry serves)?
@@ -71,7 +71,7 @@ const V3VerifyStatusResponseSchema = z.object({
     .string()
     .nullish()
     .transform((v) => (v ? v : undefined)),
-  // The seed documents none; read in case Prove ever names the phone it proved.
+  // The July 2025 guide documents none; read in case Prove ever names the phone it proved.
   phoneNumber: z
     .string()
     .nullish()

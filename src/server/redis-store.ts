@@ -64,7 +64,10 @@ export interface RedisStoreOptions {
   ttlMs?: number;
   /** Most flows kept at once, over all machines (default 10 000). */
   maxFlows?: number;
-  /** Most webhook tokens remembered at once, over all machines (default 10 000); beyond, the ones issued first are forgotten. */
+  /**
+   * Most webhook tokens remembered at once, over all machines (default 10 000); beyond, the ones
+   * issued first are forgotten.
+   */
   maxWebhookTokens?: number;
   now?: () => number;
 }
@@ -109,7 +112,8 @@ return live`;
 
 // Turns a held place into a flow of the browser's new key, the flows of the key the request came
 // with moving to it; the browser's oldest flows beyond its share end.
-// KEYS: places, browser set, sequence, previous browser set. ARGV: member, id, flow JSON, expiresAt, per browser, now, flow prefix, keep ms.
+// KEYS: places, browser set, sequence, previous browser set.
+// ARGV: member, id, flow JSON, expiresAt, per browser, now, flow prefix, keep ms.
 const COMMIT = `
 redis.call('ZREM', KEYS[1], ARGV[1])
 if KEYS[4] ~= KEYS[2] and redis.call('EXISTS', KEYS[4]) == 1 then

@@ -3,7 +3,8 @@
  * typo) or 502 (Prove refusing its credentials) says so where its operator looks:
  *
  *   prove-verify 403 forbidden_origin POST /api/verify: Origin https://www.shop.example is not one of pageOrigins
- *   prove-verify 502 prove_error POST /api/verify: ProveHttpError: Prove /v3/verify answered HTTP 400 (code 8001) "field 'x' is missing"
+ *   prove-verify 502 prove_error POST /api/verify: ProveHttpError: Prove /v3/verify answered
+ *     HTTP 400 (code 8001) "field 'x' is missing"
  *
  * What a line may hold: the status, the code, the method and path (never the query), and the
  * answer's own message (written for the page, so it names fields and never holds their values),
@@ -33,12 +34,18 @@ export function logSink(log: LogSink | false | undefined, fallback: LogSink = (l
   };
 }
 
-/** Foreign text (Prove's message, an unknown error's): one line, and long digit runs, which may be a phone number, hidden. */
+/**
+ * Foreign text (Prove's message, an unknown error's): one line, and long digit runs, which may be a
+ * phone number, hidden.
+ */
 function foreign(text: string, max = 200): string {
   return oneLine(text.replace(/\d{6,}/g, '#'), max);
 }
 
-/** The line for a refusal: `answer` is what was sent, `cause` what was thrown (the same HttpError for a refusal of ours). */
+/**
+ * The line for a refusal: `answer` is what was sent, `cause` what was thrown (the same HttpError
+ * for a refusal of ours).
+ */
 export function refusalLine(request: Request, answer: HttpError, cause: unknown): string {
   const path = URL.canParse(request.url) ? new URL(request.url).pathname : '?';
   const detail = detailOf(request, answer, cause);

@@ -1,7 +1,8 @@
 /**
- * Which pages may call the contract's endpoints: the backend's own (`pageOrigins`). The session cookie is SameSite=Strict, so a
- * browser already keeps it from other sites' requests; this check also stops what needs no cookie
- * (another site's page starting flows, and so texts, from its visitors' browsers).
+ * Which pages may call the contract's endpoints: the backend's own (`pageOrigins`). The session
+ * cookie is SameSite=Strict, so a browser already keeps it from other sites' requests; this check
+ * also stops what needs no cookie (another site's page starting flows, and so texts, from its
+ * visitors' browsers).
  *
  * Browsers send `Origin` on every POST made by fetch or a form, so a POST without one is not a
  * page's: it is a server (Prove's webhooks, a proxy such as the test runner's, curl). Those are let

@@ -5,8 +5,8 @@
  *
  * A token is remembered until it would be refused anyway (its `exp`, or `iat` plus the maximum
  * age, whichever comes first, plus the clock tolerance), so memory is bounded by time; and by
- * count (`maxWebhookTokens`). A full cache used to refuse every delivery until a place expired,
- * so a burst locked Prove's own deliveries out for ten minutes. Now it forgets the tokens issued
+ * count (`maxWebhookTokens`). A full cache does not refuse every delivery until a place expires
+ * (a burst would lock Prove's own deliveries out for ten minutes): it forgets the tokens issued
  * first and raises a low-water mark to the newest `iat` it forgot: a token issued at or before the
  * mark may have been taken and forgotten, so it is refused (Prove delivers again with a new one),
  * while a token issued after it is checked against the cache as usual. Fresh deliveries keep

@@ -1,5 +1,5 @@
 /**
- * Prove's change-event webhooks (seed: "Webhook Notifications"). Prove signs a JWT with the
+ * Prove's change-event webhooks (Prove's integration guide: "Webhook Notifications"). Prove signs a JWT with the
  * Portal's secret (HS256, `iss` "Prove Identity") and sends it as
  * `X-Prove-Authorization: Bearer <jwt>`; the body is `{notifications: [...]}`.
  * Delivery is best effort with up to three attempts, so the same eventId can arrive twice:

@@ -52,7 +52,7 @@ export async function checkInstalledFrom(dir: string, tarball: string): Promise<
 }
 
 /**
- * The old way of loading numbering plans, which the matrix must catch: one computed import that
+ * A way of loading numbering plans that the matrix must catch (the deliberate break): one computed import that
  * Vite leaves alone inside node_modules, so the browser asks for a file the build never emitted.
  */
 export const TEMPLATE_IMPORT_LOADER = 'export default (code) => import(`../../cdn/metadata/${code}.js`);\n';
@@ -77,8 +77,9 @@ export async function tarballWithTemplateImport(tarball: string, into: string): 
       WORK_DIR,
       60_000,
     );
-    const [{ filename }] = JSON.parse(packed.slice(packed.indexOf('['))) as { filename: string }[];
-    return path.join(into, filename);
+    const [tarballMade] = JSON.parse(packed.slice(packed.indexOf('['))) as { filename: string }[];
+    if (!tarballMade) throw new Error(`npm pack named no tarball: ${packed}`);
+    return path.join(into, tarballMade.filename);
   } finally {
     rmSync(unpacked, { recursive: true, force: true });
   }

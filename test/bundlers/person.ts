@@ -10,7 +10,10 @@ import type { Browser, Response } from 'playwright-core';
 import { button, fields, heading, seen, until, watchPageErrors } from '../e2e/support/page.js';
 import { ADDY } from '../e2e/support/stack.js';
 
-/** docs/server.md's "Prove refused the person at once": the element shows the failure and fires prove-verify-failure. */
+/**
+ * docs/server.md's "Prove refused the person at once": the element shows the failure and fires
+ * prove-verify-failure.
+ */
 export const REFUSED = { success: false, possessionResult: 'not_applicable', verifyResult: 'failed' } as const;
 
 /** A string of Prove's SDK file (prove-auth.js) and of nothing else in the package: minifiers keep string literals. */
@@ -84,7 +87,7 @@ export async function verifyAsAPerson(browser: Browser, url: string, expected: E
     try {
       return await Promise.race([done, trouble]);
     } catch (error) {
-      assert.fail(`${error instanceof Error ? error.message : error}\n${log()}`);
+      assert.fail(`${error instanceof Error ? error.message : String(error)}\n${log()}`);
     }
   };
 

@@ -16,7 +16,8 @@ export interface StaticSite {
 export async function serveFolder(root: string): Promise<StaticSite> {
   const app = new Hono();
   app.use('*', serveStatic({ root }));
-  const server = createServer(getRequestListener(app.fetch));
+  const listener = getRequestListener(app.fetch);
+  const server = createServer((request, response) => void listener(request, response));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port: 0, host: '127.0.0.1' }, resolve);

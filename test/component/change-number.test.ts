@@ -71,7 +71,7 @@ async function enterCode(el: ProveVerifyElement) {
 }
 
 const successBody = (el: ProveVerifyElement) =>
-  el.shadowRoot!.getElementById('outcome-body')!.textContent!.replace(/\s+/g, ' ').trim();
+  el.shadowRoot!.getElementById('outcome-body')!.textContent.replace(/\s+/g, ' ').trim();
 
 describe('<prove-verify> "Use a different number"', () => {
   for (const [what, scenario] of [
@@ -92,10 +92,10 @@ describe('<prove-verify> "Use a different number"', () => {
       ]);
       expect(sdk.runs).to.have.length(2);
       // The first run was never asked to change its number, and was ended: nothing of it reached the page.
-      expect(sdk.runs[0].phoneNumbers).to.deep.equal([null]);
-      expect(sdk.runs[0].cancelled).to.equal(true);
-      expect(sdk.runs[1].authToken).to.equal(`token-${backend.id}-2`);
-      expect(sdk.runs[1].phoneNumbers).to.deep.equal([null]);
+      expect(sdk.runAt(0).phoneNumbers).to.deep.equal([null]);
+      expect(sdk.runAt(0).cancelled).to.equal(true);
+      expect(sdk.runAt(1).authToken).to.equal(`token-${backend.id}-2`);
+      expect(sdk.runAt(1).phoneNumbers).to.deep.equal([null]);
       expect(events).to.deep.equal([]);
       expect(steps).to.deep.equal([
         'starting',
@@ -114,8 +114,8 @@ describe('<prove-verify> "Use a different number"', () => {
       expect(detail.phoneNumber).to.equal('+12015550123');
       // The old run's code step was refused (the SDK tells Prove the person left it), and its
       // finish step, which the SDK then runs, was never answered: no status call for it.
-      expect(sdk.runs[0].refusedSteps).to.deep.equal(['code']);
-      expect(sdk.runs[0].codes).to.deep.equal([]);
+      expect(sdk.runAt(0).refusedSteps).to.deep.equal(['code']);
+      expect(sdk.runAt(0).codes).to.deep.equal([]);
       expect((await requestsSent(backend.id)).filter((r) => r.call === 'verify-status')).to.have.length(1);
       // The number it started with: nothing to name.
       expect(successBody(el)).to.equal('Thank you, your phone number is confirmed.');
@@ -139,11 +139,11 @@ describe('<prove-verify> "Use a different number"', () => {
       ['+12001004010', 'desktop'],
       ['+12015550123', 'desktop'],
     ]);
-    expect(sdk.runs[0].phoneNumbers).to.deep.equal([null]);
-    expect(sdk.runs[0].cancelled).to.equal(true);
+    expect(sdk.runAt(0).phoneNumbers).to.deep.equal([null]);
+    expect(sdk.runAt(0).cancelled).to.equal(true);
     expect(text(el)).to.contain('ending in 0123');
     const success = oneEvent(el, 'prove-verify-success');
-    sdk.runs[1].openLink();
+    sdk.runAt(1).openLink();
     expect((await success).detail.phoneNumber).to.equal('+12015550123');
     expect(events).to.deep.equal([]);
   });
@@ -159,7 +159,7 @@ describe('<prove-verify> "Use a different number"', () => {
     await untilStep(el, 'otp-entry');
     const starts = (await requestsSent(backend.id)).filter((r) => r.call === 'verify');
     expect(starts.map((r) => r.body.phoneNumber)).to.deep.equal(['+12001004010', '+12015550123']);
-    expect(sdk.runs[0].phoneNumbers).to.deep.equal([null]);
+    expect(sdk.runAt(0).phoneNumbers).to.deep.equal([null]);
   });
 
   for (const scenario of ['ok', 'ok.restart', 'ok.in-flow']) {
@@ -175,9 +175,9 @@ describe('<prove-verify> "Use a different number"', () => {
       expect(text(el)).to.contain('Please enter the code we just sent to (200) 100-4010.');
       expect(text(el)).to.contain('You can ask for a new code 2 more times.');
       expect(events).to.deep.equal([]);
-      expect(sdk.runs[0].cancelled).to.equal(false);
-      expect(sdk.runs[0].refusedSteps).to.deep.equal([]);
-      expect(sdk.runs[0].phoneNumbers).to.deep.equal([null]);
+      expect(sdk.runAt(0).cancelled).to.equal(false);
+      expect(sdk.runAt(0).refusedSteps).to.deep.equal([]);
+      expect(sdk.runAt(0).phoneNumbers).to.deep.equal([null]);
       expect((await requestsSent(backend.id)).map((r) => r.call)).to.deep.equal(['verify']);
       expect((await enterCode(el)).phoneNumber).to.equal('+12001004010');
       expect(sdk.runs).to.have.length(1);
@@ -196,7 +196,7 @@ describe('<prove-verify> "Use a different number"', () => {
     await changeTo(el, '201-555-0123', 'desktop');
     await untilStep(el, 'link-waiting');
     expect(sdk.runs).to.have.length(1);
-    expect(sdk.runs[0].phoneNumbers).to.deep.equal([null, '+12015550123']);
+    expect(sdk.runAt(0).phoneNumbers).to.deep.equal([null, '+12015550123']);
     expect((await requestsSent(backend.id)).map((r) => r.call)).to.deep.equal(['verify']);
   });
 
@@ -209,7 +209,7 @@ describe('<prove-verify> "Use a different number"', () => {
     buttonByName(el, 'Cancel').click();
     await untilStep(el, 'form');
     expect(events).to.deep.equal(['cancel']);
-    expect(sdk.runs[0].refusedSteps).to.deep.equal(['phone']);
+    expect(sdk.runAt(0).refusedSteps).to.deep.equal(['phone']);
     expect(inputByLabel(el, 'Phone number').value).to.equal('(200) 100-4010');
   });
 
@@ -220,7 +220,7 @@ describe('<prove-verify> "Use a different number"', () => {
     await changeTo(el, '201 555 0123');
     await untilStep(el, 'otp-entry');
     expect(sdk.runs).to.have.length(1);
-    expect(sdk.runs[0].phoneNumbers).to.deep.equal([null, '+12015550123']);
+    expect(sdk.runAt(0).phoneNumbers).to.deep.equal([null, '+12015550123']);
     const detail = await enterCode(el);
     expect(detail.phoneNumber).to.equal('+12015550123');
     expect(detail.result.phoneNumber).to.equal('+12015550123');

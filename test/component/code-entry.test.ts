@@ -4,6 +4,7 @@ import sinon from 'sinon';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { FakeSdk } from '../support/fake-sdk.js';
+import { nth } from '../support/nth.js';
 import {
   backendFor,
   describedText,
@@ -33,7 +34,7 @@ function description(el: ProveVerifyElement, input: HTMLInputElement): string[] 
   return input
     .getAttribute('aria-describedby')!
     .split(' ')
-    .map((id) => el.shadowRoot!.getElementById(id)!.textContent!.trim());
+    .map((id) => el.shadowRoot!.getElementById(id)!.textContent.trim());
 }
 
 /** Pastes `text` into the focused input as a browser does: a paste event carrying the clipboard. */
@@ -93,7 +94,7 @@ describe('<prove-verify> code entry', () => {
     await success;
     await untilStep(el, 'success');
     // Every code the SDK got, in order: no part of it went before the whole.
-    expect(sdk.runs[0].codes).to.deep.equal(['1234']);
+    expect(sdk.runAt(0).codes).to.deep.equal(['1234']);
   });
 
   it('ignores a second submit of the same code (Enter, the button, a double click)', async () => {
@@ -106,7 +107,7 @@ describe('<prove-verify> code entry', () => {
     buttonByName(el, 'Confirm code').click();
     checking.release();
     await untilStep(el, 'success');
-    expect(sdk.runs[0].codes).to.deep.equal(['1234']);
+    expect(sdk.runAt(0).codes).to.deep.equal(['1234']);
   });
 
   it('waits for every digit of a longer code', async () => {
@@ -114,9 +115,9 @@ describe('<prove-verify> code entry', () => {
     await sendKeys({ type: '1234' });
     expect(el.step).to.equal('otp-entry');
     await sendKeys({ type: '56' });
-    await waitUntil(() => sdk.runs[0].codes.length === 1, 'the code never went', { timeout: 5000 });
+    await waitUntil(() => sdk.runAt(0).codes.length === 1, 'the code never went', { timeout: 5000 });
     // Every code the SDK got, in order: four digits never went on their own.
-    expect(sdk.runs[0].codes).to.deep.equal(['123456']);
+    expect(sdk.runAt(0).codes).to.deep.equal(['123456']);
   });
 
   it('keeps only the code from a pasted text message, and submits it', async () => {
@@ -127,7 +128,7 @@ describe('<prove-verify> code entry', () => {
     expect(text(el)).to.contain('Checking the code 1234…');
     checking.release();
     await untilStep(el, 'success');
-    expect(sdk.runs[0].codes).to.deep.equal(['1234']);
+    expect(sdk.runAt(0).codes).to.deep.equal(['1234']);
   });
 
   it('keeps digits only, at most otp-length of them, and does not submit part of a code', async () => {
@@ -145,21 +146,21 @@ describe('<prove-verify> code entry', () => {
     // Then the whole code: the first and only one the SDK gets.
     await sendKeys({ type: '4' });
     await untilStep(el, 'success');
-    expect(sdk.runs[0].codes).to.deep.equal(['1234']);
+    expect(sdk.runAt(0).codes).to.deep.equal(['1234']);
   });
 
   it('warns before the last try (two codes refused): the field is described by it, through a resend too', async () => {
     const { el, sdk } = await codeScreen();
     await sendKeys({ type: '0000' });
     await waitUntil(
-      () => sdk.runs[0].codes.length === 1 && el.step === 'otp-entry',
+      () => sdk.runAt(0).codes.length === 1 && el.step === 'otp-entry',
       'the first code was never refused',
     );
     await el.updateComplete;
     expect(text(el), 'two tries left: no warning yet').not.to.contain('Last try');
     await sendKeys({ type: '1111' });
     await waitUntil(
-      () => sdk.runs[0].codes.length === 2 && el.step === 'otp-entry',
+      () => sdk.runAt(0).codes.length === 2 && el.step === 'otp-entry',
       'the second code was never refused',
     );
     await el.updateComplete;
@@ -189,7 +190,7 @@ describe('<prove-verify> code entry', () => {
     summary.focus();
     await sendKeys({ press: 'Enter' });
     expect(help.open).to.equal(true);
-    expect([...help.querySelectorAll('li')].map((li) => li.textContent!.replace(/\s+/g, ' ').trim())).to.deep.equal([
+    expect([...help.querySelectorAll('li')].map((li) => li.textContent.replace(/\s+/g, ' ').trim())).to.deep.equal([
       'Check that (200) 100-4010 is your mobile number.',
       'Texts can take a minute or two to arrive.',
       'Still nothing? Use “Resend code” for a new code, or “Change number” to use another number.',
@@ -238,7 +239,7 @@ describe('<prove-verify> code entry', () => {
       expect(text(el)).to.contain('Checking the code 1234…');
       checking.release();
       await untilStep(el, 'success');
-      expect(sdk.runs[0].codes).to.deep.equal(['1234']);
+      expect(sdk.runAt(0).codes).to.deep.equal(['1234']);
     });
 
     it('aborts the request when the code is typed, on resend, on Cancel, and when the element leaves', async () => {
@@ -251,31 +252,31 @@ describe('<prove-verify> code entry', () => {
       const typed = await codeScreen();
       expect(signals).to.have.length(1);
       await sendKeys({ type: '1234' });
-      expect(signals[0].aborted).to.equal(true);
+      expect(nth(signals, 0, 'WebOTP request').aborted).to.equal(true);
       await untilStep(typed.el, 'success');
-      expect(typed.sdk.runs[0].codes).to.deep.equal(['1234']);
+      expect(typed.sdk.runAt(0).codes).to.deep.equal(['1234']);
 
       // A new code: the old request goes, a new one waits for the new text.
       const resent = await codeScreen();
       expect(signals).to.have.length(2);
       buttonByName(resent.el, 'Resend code').click();
       await untilStep(resent.el, 'otp-sending');
-      expect(signals[1].aborted).to.equal(true);
+      expect(nth(signals, 1, 'WebOTP request').aborted).to.equal(true);
       await untilStep(resent.el, 'otp-entry');
       expect(signals).to.have.length(3);
-      expect(signals[2].aborted).to.equal(false);
+      expect(nth(signals, 2, 'WebOTP request').aborted).to.equal(false);
 
       // Cancel.
       buttonByName(resent.el, 'Cancel').click();
       await untilStep(resent.el, 'form');
-      expect(signals[2].aborted).to.equal(true);
+      expect(nth(signals, 2, 'WebOTP request').aborted).to.equal(true);
 
       // The element leaves the page.
       const removed = await codeScreen();
       expect(signals).to.have.length(4);
       removed.el.remove();
       await Promise.resolve(); // a removal counts once the task's microtasks run (a move does not)
-      expect(signals[3].aborted).to.equal(true);
+      expect(nth(signals, 3, 'WebOTP request').aborted).to.equal(true);
     });
 
     it('asks nothing where the browser has no WebOTP', async () => {

@@ -4,6 +4,7 @@ import sinon from 'sinon';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { FakeSdk } from '../support/fake-sdk.js';
+import { nth } from '../support/nth.js';
 import {
   backendFor,
   buttonByName,
@@ -34,7 +35,7 @@ async function mountDesktop(scenario = 'ok', resendAfter = 0) {
 describe('<prove-verify> desktop flow (Instant Link)', () => {
   it('waits for the link with only the last four digits shown, then shows success', async () => {
     const { el, sdk, backend } = await mountDesktop();
-    const [verify] = await requestsSent(backend.id);
+    const verify = nth(await requestsSent(backend.id), 0, 'request to the backend');
     expect(verify.body).to.deep.equal({
       firstName: 'Addy',
       lastName: 'Epinay',
@@ -42,14 +43,14 @@ describe('<prove-verify> desktop flow (Instant Link)', () => {
       possessionType: 'desktop',
       finalTargetUrl: 'https://example.com/done',
     });
-    expect(sdk.runs[0].possession).to.equal('desktop');
+    expect(sdk.runAt(0).possession).to.equal('desktop');
     expect(text(el)).to.contain('A text message with a link was just sent to the phone ending in 4010.');
     expect(text(el)).not.to.contain('200');
     expect(focused(el)?.textContent).to.equal('Check your Phone');
     await expect(el).to.be.accessible();
 
     const success = oneEvent(el, 'prove-verify-success');
-    sdk.runs[0].openLink();
+    sdk.runAt(0).openLink();
     await success;
     await untilStep(el, 'success');
     expect(text(el)).to.contain('Phone number verified');
@@ -78,13 +79,13 @@ describe('<prove-verify> desktop flow (Instant Link)', () => {
     expect(buttonByName(el, 'Use a different number').getAttribute('aria-disabled')).to.equal('true');
     expect(buttonByName(el, 'Cancel').getAttribute('aria-disabled')).to.equal(null);
     await expect(el).to.be.accessible();
-    sdk.runs[0].openLink();
+    sdk.runAt(0).openLink();
     await untilStep(el, 'success');
   });
 
   it('says the phone was not confirmed when possession failed, rather than blaming the details', async () => {
     const { el, sdk } = await mountDesktop('nopossession');
-    sdk.runs[0].openLink();
+    sdk.runAt(0).openLink();
     await untilStep(el, 'failure');
     expect(text(el)).to.contain('We couldn’t confirm that this phone is with you');
     expect(text(el)).not.to.contain('The details did not match');
@@ -96,7 +97,7 @@ describe('<prove-verify> desktop flow (Instant Link)', () => {
     await untilStep(el, 'link-sending');
     await untilStep(el, 'link-waiting');
     expect(text(el)).to.contain('We sent a new link.');
-    expect(sdk.runs[0].resends).to.equal(1);
+    expect(sdk.runAt(0).resends).to.equal(1);
   });
 
   it('sends the link to a different number (an in-flow backend)', async () => {
@@ -106,7 +107,7 @@ describe('<prove-verify> desktop flow (Instant Link)', () => {
     type(inputByLabel(el, 'Phone number'), '201-555-0123');
     buttonByName(el, 'Send link').click();
     await untilStep(el, 'link-waiting');
-    expect(sdk.runs[0].phoneNumbers).to.deep.equal([null, '+12015550123']);
+    expect(sdk.runAt(0).phoneNumbers).to.deep.equal([null, '+12015550123']);
     expect(text(el)).to.contain('ending in 0123');
   });
 
@@ -116,28 +117,28 @@ describe('<prove-verify> desktop flow (Instant Link)', () => {
     buttonByName(el, 'Cancel').click();
     await cancelled;
     await untilStep(el, 'form');
-    expect(sdk.runs[0].cancelled).to.equal(true);
+    expect(sdk.runAt(0).cancelled).to.equal(true);
     // As Prove's guide asks, the waiting step was refused, so the SDK reports the cancel to Prove.
-    expect(sdk.runs[0].refusedSteps).to.deep.equal(['link']);
+    expect(sdk.runAt(0).refusedSteps).to.deep.equal(['link']);
     expect(inputByLabel(el, 'First name').value).to.equal('Addy');
     expect(inputByLabel(el, 'Phone number').value).to.equal('(200) 100-4010');
     // The SDK's finish step after the refusal, and a link opened after cancelling, change nothing
     // and ask the backend nothing.
-    sdk.runs[0].openLink();
-    await until(() => sdk.runs[0].finishes === 1, 'the SDK never ran its finish step');
+    sdk.runAt(0).openLink();
+    await until(() => sdk.runAt(0).finishes === 1, 'the SDK never ran its finish step');
     await el.updateComplete;
     expect(el.step).to.equal('form');
     // A status call from that finish would leave before the next flow's start, which is answered.
     buttonByName(el, 'Verify').click();
     await untilStep(el, 'link-waiting');
     expect((await requestsSent(backend.id)).map((r) => r.call)).to.deep.equal(['verify', 'verify']);
-    expect(sdk.runs[0].finishes).to.equal(1);
+    expect(sdk.runAt(0).finishes).to.equal(1);
   });
 
   it("shows a failure when the backend says the details don't match, and starts again keeping them", async () => {
     const { el, sdk } = await mountDesktop('nomatch');
     const failure = oneEvent(el, 'prove-verify-failure');
-    sdk.runs[0].openLink();
+    sdk.runAt(0).openLink();
     const { detail } = await failure;
     expect(detail.result).to.deep.include({ success: false, verifyResult: 'failed' });
     await untilStep(el, 'failure');
@@ -173,7 +174,7 @@ describe('<prove-verify> desktop flow: the connection lost while the link is awa
       : undefined;
     buttonByName(el, 'Verify').click();
     await untilStep(el, 'link-waiting');
-    return { el, sdk, run: sdk.runs[0]!, backend, clock: fake };
+    return { el, sdk, run: sdk.runAt(0), backend, clock: fake };
   }
 
   const calls = async (id: string) => (await requestsSent(id)).map((r) => r.call);
@@ -197,7 +198,7 @@ describe('<prove-verify> desktop flow: the connection lost while the link is awa
     expect(text(el)).to.contain(KEEP_OPEN);
     buttonByName(el, 'Cancel').focus();
     const said: string[] = [];
-    new MutationObserver(() => said.push(liveRegion(el).textContent!.trim())).observe(liveRegion(el), {
+    new MutationObserver(() => said.push(liveRegion(el).textContent.trim())).observe(liveRegion(el), {
       subtree: true,
       childList: true,
       characterData: true,
@@ -206,7 +207,7 @@ describe('<prove-verify> desktop flow: the connection lost while the link is awa
     await el.updateComplete;
     expect(text(el)).to.contain(LOST);
     expect(text(el)).not.to.contain(KEEP_OPEN);
-    expect(liveRegion(el).textContent!.trim()).to.equal(LOST);
+    expect(liveRegion(el).textContent.trim()).to.equal(LOST);
     expect(focused(el)?.textContent?.trim()).to.equal('Cancel');
     const before = timeLeft(el);
     clock!.tick(3000);
@@ -242,7 +243,7 @@ describe('<prove-verify> desktop flow: the connection lost while the link is awa
     online();
     await until(async () => (await calls(backend.id)).length === 2, 'the backend was never asked');
     await until(
-      () => liveRegion(el).textContent!.trim() === BACK,
+      () => liveRegion(el).textContent.trim() === BACK,
       () => `the live region says "${liveRegion(el).textContent}"`,
     );
     expect(el.step).to.equal('link-waiting');
@@ -360,11 +361,11 @@ describe('<prove-verify> desktop flow: the connection lost while the link is awa
     // Each line at the edge, its text from it; the spinner first in its row, with no margin before
     // it (its box turns as it spins, so its rectangle is no measure).
     for (const line of section.children)
-      expect(line.getBoundingClientRect().left, line.className || line.textContent!).to.be.closeTo(edge, 1);
+      expect(line.getBoundingClientRect().left, line.className || line.textContent).to.be.closeTo(edge, 1);
     const spinner = section.querySelector('.spinner')!;
     expect(spinner.parentElement!.firstElementChild).to.equal(spinner);
     expect(getComputedStyle(spinner).marginInlineStart).to.equal('0px');
     for (const text of section.querySelectorAll<HTMLElement>('h2, p'))
-      expect(getComputedStyle(text).textAlign, text.textContent!).to.be.oneOf(['start', 'left']);
+      expect(getComputedStyle(text).textAlign, text.textContent).to.be.oneOf(['start', 'left']);
   });
 });

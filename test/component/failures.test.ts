@@ -165,12 +165,12 @@ describe('<prove-verify> when things go wrong', () => {
       buttonByName(el, 'Verify').click();
       await untilStep(el, 'otp-entry');
       const error = oneEvent(el, 'prove-verify-error');
-      sdk.runs[0].fail('Something no one expected');
+      sdk.runAt(0).fail('Something no one expected');
       expect((await error).detail).to.deep.include({ code: 'sdk', recoverable: true });
       await untilStep(el, 'error');
       expect(alertText(el)).to.contain('stopped unexpectedly');
       expectFormKept(el);
-      expect(sdk.runs[0].cancelled).to.equal(true);
+      expect(sdk.runAt(0).cancelled).to.equal(true);
       // A rejection left unhandled is reported in a task of its own, queued as the failure ran:
       // long before "Try again" has had its answer from the backend and the SDK asks for a code.
       buttonByName(el, 'Try again').click();

@@ -42,7 +42,7 @@ async function formWith(attrs: { required?: boolean; firstName?: string } = {}) 
 
 /** Which element it is, as a failure message can show it. */
 const nameOf = (node: Element | null) =>
-  node && `${node.localName}${node.id ? `#${node.id}` : ''} ${node.textContent!.trim()}`.trim();
+  node && `${node.localName}${node.id ? `#${node.id}` : ''} ${node.textContent.trim()}`.trim();
 
 /** A whole mobile flow to its success. */
 async function verify(el: ProveVerifyElement) {

@@ -40,10 +40,10 @@ describe('<prove-verify> in the life of a page', () => {
     const parent = el.parentNode!;
     el.remove();
     await Promise.resolve(); // a removal counts once the task's microtasks run (a move does not)
-    expect(sdk.runs[0].cancelled).to.equal(true);
-    sdk.runs[0].openLink();
+    expect(sdk.runAt(0).cancelled).to.equal(true);
+    sdk.runAt(0).openLink();
     // The refused step ends the old run: the SDK calls its finish step, which must ask nothing.
-    await until(() => sdk.runs[0].finishes === 1, 'the old run never called its finish step');
+    await until(() => sdk.runAt(0).finishes === 1, 'the old run never called its finish step');
     parent.appendChild(el);
     await el.updateComplete;
     expect(el.step).to.equal('form');
@@ -67,7 +67,7 @@ describe('<prove-verify> in the life of a page', () => {
       // back first): decided by now.
       await Promise.resolve();
       await el.updateComplete;
-      expect(sdk.runs[0].cancelled).to.equal(false);
+      expect(sdk.runAt(0).cancelled).to.equal(false);
       expect(el.step).to.equal('otp-entry');
       inputByLabel(el, /code/i).value = '1234';
       buttonByName(el, 'Confirm code').click();
@@ -99,7 +99,8 @@ describe('<prove-verify> in the life of a page', () => {
   it('writes nothing typed and no token to the console or web storage', async () => {
     const logged: unknown[][] = [];
     const methods = ['log', 'info', 'warn', 'error', 'debug'] as const;
-    const originals = methods.map((m) => console[m]);
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- kept only to be put back
+    const originals = methods.map((m) => [m, console[m]] as const);
     methods.forEach((m) => (console[m] = (...args: unknown[]) => logged.push(args)));
     localStorage.clear();
     sessionStorage.clear();
@@ -112,10 +113,10 @@ describe('<prove-verify> in the life of a page', () => {
       await fillDetails(el, 'Secretfirst', 'Secretlast', '2001004010');
       buttonByName(el, 'Verify').click();
       await untilStep(el, 'link-waiting');
-      sdk.runs[0].openLink();
+      sdk.runAt(0).openLink();
       await untilStep(el, 'failure');
     } finally {
-      methods.forEach((m, i) => (console[m] = originals[i]));
+      for (const [m, original] of originals) console[m] = original;
     }
     const everything =
       JSON.stringify(logged) + JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage });
@@ -128,7 +129,7 @@ describe('<prove-verify> in the life of a page', () => {
     const { el, sdk } = await flowAt(backendFor().url, 'mobile', 'otp-entry');
     el.reset();
     await untilStep(el, 'form');
-    expect(sdk.runs[0].cancelled).to.equal(true);
+    expect(sdk.runAt(0).cancelled).to.equal(true);
     buttonByName(el, 'Verify').click();
     await untilStep(el, 'otp-entry');
     let cancelled = 0;
@@ -136,6 +137,6 @@ describe('<prove-verify> in the life of a page', () => {
     el.cancel();
     await untilStep(el, 'form');
     expect(cancelled).to.equal(1);
-    expect(sdk.runs[1].cancelled).to.equal(true);
+    expect(sdk.runAt(1).cancelled).to.equal(true);
   });
 });

@@ -3,6 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { FakeSdk } from '../support/fake-sdk.js';
+import { nth } from '../support/nth.js';
 import {
   backendFor,
   buttonByName,
@@ -41,18 +42,19 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
 
     const sent = await requestsSent(backend.id);
     expect(sent).to.have.length(1);
-    expect(sent[0].call).to.equal('verify');
-    expect(sent[0].method).to.equal('POST');
-    expect(sent[0].contentType).to.contain('application/json');
-    expect(sent[0].body).to.deep.equal({
+    const verify = nth(sent, 0, 'request');
+    expect(verify.call).to.equal('verify');
+    expect(verify.method).to.equal('POST');
+    expect(verify.contentType).to.contain('application/json');
+    expect(verify.body).to.deep.equal({
       firstName: 'Addy',
       lastName: 'Epinay',
       phoneNumber: '+12001004010',
       possessionType: 'mobile',
     });
-    expect(sdk.runs[0].authToken).to.equal(`token-${backend.id}`);
-    expect(sdk.runs[0].possession).to.equal('mobile');
-    expect(sdk.runs[0].phoneNumbers).to.deep.equal([null]);
+    expect(sdk.runAt(0).authToken).to.equal(`token-${backend.id}`);
+    expect(sdk.runAt(0).possession).to.equal('mobile');
+    expect(sdk.runAt(0).phoneNumbers).to.deep.equal([null]);
 
     expect(text(el)).to.contain('Please enter the code we just sent to (200) 100-4010.');
     expect(codeInput.inputMode).to.equal('numeric');
@@ -77,9 +79,9 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     await untilStep(el, 'success');
     expect(text(el)).to.contain('Phone number verified');
     expect(focused(el)?.textContent).to.equal('Phone number verified');
-    expect(sdk.runs[0].codes).to.deep.equal(['1234']);
+    expect(sdk.runAt(0).codes).to.deep.equal(['1234']);
     expect((await requestsSent(backend.id)).map((r) => [r.call, r.body])).to.deep.equal([
-      ['verify', sent[0].body],
+      ['verify', verify.body],
       ['verify-status', {}],
     ]);
     expect(steps).to.deep.equal(['starting', 'otp-sending', 'otp-entry', 'otp-checking', 'verifying', 'success']);
@@ -89,7 +91,7 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     const { el, sdk } = await mountMobile();
     await reachCodeEntry(el);
     await sendKeys({ type: '9999' });
-    await waitUntil(() => sdk.runs[0].codes.length === 1 && el.step === 'otp-entry', 'the code was never refused', {
+    await waitUntil(() => sdk.runAt(0).codes.length === 1 && el.step === 'otp-entry', 'the code was never refused', {
       timeout: 5000,
     });
     await el.updateComplete;
@@ -107,7 +109,7 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
 
     await sendKeys({ type: '1234' });
     await untilStep(el, 'success');
-    expect(sdk.runs[0].codes).to.deep.equal(['9999', '1234']);
+    expect(sdk.runAt(0).codes).to.deep.equal(['9999', '1234']);
   });
 
   it('says progress through the focused heading and its text, never again in the live region, which stays in place', async () => {
@@ -115,7 +117,7 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     const sending = sdk.hold('resend');
     const checking = sdk.hold('code');
     const region = el.shadowRoot!.querySelector('[role="status"]')!;
-    expect(region.textContent!.trim()).to.equal('');
+    expect(region.textContent.trim()).to.equal('');
     buttonByName(el, 'Verify').click();
     await untilStep(el, 'otp-entry');
     buttonByName(el, 'Resend code').click();
@@ -123,11 +125,11 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     const heading = focused(el)!;
     expect(heading.textContent).to.equal('Sending a code');
     expect(describedText(el, heading)).to.deep.equal(['Sending a code to (200) 100-4010…']);
-    expect(region.textContent!.trim()).to.equal('');
+    expect(region.textContent.trim()).to.equal('');
     sending.release();
     await untilStep(el, 'otp-entry');
     // Said once, through the focused field's description, not twice.
-    expect(region.textContent!.trim()).to.equal('');
+    expect(region.textContent.trim()).to.equal('');
     const described = inputByLabel(el, /code/i).getAttribute('aria-describedby')!.split(' ');
     expect(described.map((id) => el.shadowRoot!.getElementById(id)?.textContent)).to.deep.equal([
       'We sent a new code.',
@@ -138,7 +140,7 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     await untilStep(el, 'otp-checking');
     expect(focused(el)?.textContent).to.equal('Checking your code');
     expect(describedText(el, focused(el)!)).to.deep.equal(['Checking the code 1234…']);
-    expect(region.textContent!.trim()).to.equal('');
+    expect(region.textContent.trim()).to.equal('');
     checking.release();
     await untilStep(el, 'success');
     expect(el.shadowRoot!.querySelectorAll('[role="status"]')).to.have.length(1);
@@ -166,7 +168,7 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     const input = inputByLabel(el, /code/i);
     expect(focused(el) === input, 'focus on the code field, read anew with its error').to.equal(true);
     expect(describedText(el, input)).to.include('Error: Enter the code from the text message.');
-    expect(sdk.runs[0].codes).to.deep.equal([]);
+    expect(sdk.runAt(0).codes).to.deep.equal([]);
     expect(el.step).to.equal('otp-entry');
   });
 
@@ -177,7 +179,7 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     await untilStep(el, 'otp-sending');
     await untilStep(el, 'otp-entry');
     expect(text(el)).to.contain('We sent a new code.');
-    expect(sdk.runs[0].resends).to.equal(1);
+    expect(sdk.runAt(0).resends).to.equal(1);
     expect(focused(el)).to.equal(inputByLabel(el, /code/i));
   });
 
@@ -197,7 +199,7 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     type(phone, '201 555 0123');
     buttonByName(el, 'Send code').click();
     await untilStep(el, 'otp-entry');
-    expect(sdk.runs[0].phoneNumbers).to.deep.equal([null, '+12015550123']);
+    expect(sdk.runAt(0).phoneNumbers).to.deep.equal([null, '+12015550123']);
     expect(text(el)).to.contain('sent to (201) 555-0123.');
   });
 
@@ -210,14 +212,14 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     type(inputByLabel(el, 'Phone number'), '2015550123');
     buttonByName(el, 'Send code').click();
     await untilStep(el, 'otp-entry');
-    expect(sdk.runs[0].phoneNumbers).to.deep.equal([null, '+12015550123']);
+    expect(sdk.runAt(0).phoneNumbers).to.deep.equal([null, '+12015550123']);
   });
 
   it('gives the SDK the typed number when Prove was not given it, without asking again', async () => {
     const { el, sdk } = await mountMobile();
     sdk.numberNeeded = true;
     await reachCodeEntry(el);
-    expect(sdk.runs[0].phoneNumbers).to.deep.equal(['+12001004010']);
+    expect(sdk.runAt(0).phoneNumbers).to.deep.equal(['+12001004010']);
     expect(text(el)).to.contain('sent to (200) 100-4010.');
   });
 
@@ -231,6 +233,6 @@ describe('<prove-verify> mobile flow (code by text message)', () => {
     await fillDetails(el);
     buttonByName(el, 'Verify').click();
     await untilStep(el, 'otp-entry');
-    expect((await requestsSent(backend.id))[0].body.possessionType).to.equal('mobile');
+    expect(nth(await requestsSent(backend.id), 0, 'request').body.possessionType).to.equal('mobile');
   });
 });

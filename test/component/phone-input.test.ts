@@ -89,13 +89,13 @@ describe('<prove-verify> phone number', () => {
     await reachPhone(el);
     const select = selector(el)!;
     expect(select.getAttribute('aria-label')).to.equal('Country');
-    expect([...select.options].map((o) => o.textContent!.trim())).to.deep.equal([
+    expect([...select.options].map((o) => o.textContent.trim())).to.deep.equal([
       '🇺🇸 United States +1',
       '🇨🇦 Canada +1',
       '🇬🇧 United Kingdom +44',
     ]);
     expect(select.value).to.equal('US');
-    expect(root(el).querySelector('.country-face')!.textContent!.trim()).to.equal('🇺🇸 +1');
+    expect(root(el).querySelector('.country-face')!.textContent.trim()).to.equal('🇺🇸 +1');
     await expect(el).to.be.accessible();
   });
 
@@ -119,7 +119,7 @@ describe('<prove-verify> phone number', () => {
       { timeout: 5000 },
     );
     await reachPhone(el);
-    const names = [...selector(el)!.options].map((o) => o.textContent!.trim());
+    const names = [...selector(el)!.options].map((o) => o.textContent.trim());
     expect(names).to.deep.equal(['🇺🇸 États-Unis +1', '🇬🇧 Royaume-Uni +44', '🇫🇷 France +33']);
     expect(selector(el)!.getAttribute('aria-label')).to.equal('Pays');
     expect(hint(el)).to.equal('Numéro de mobile, États-Unis (+1)');
@@ -133,7 +133,7 @@ describe('<prove-verify> phone number', () => {
     paste(phoneInput(el), '+44 7700 900123');
     await waitUntil(() => selector(el)!.value === 'GB', 'the United Kingdom was never selected', { timeout: 5000 });
     await el.updateComplete;
-    expect(root(el).querySelector('.country-face')!.textContent!.trim()).to.equal('🇬🇧 +44');
+    expect(root(el).querySelector('.country-face')!.textContent.trim()).to.equal('🇬🇧 +44');
     expect(phoneInput(el).value).to.equal('07700 900123');
     expect(hint(el)).to.equal('Mobile number, United Kingdom (+44)');
   });
@@ -173,7 +173,7 @@ describe('<prove-verify> phone number', () => {
     await waitUntil(() => selector(el)!.value === 'DE', 'Germany was never selected', { timeout: 5000 });
     await el.updateComplete;
     expect(phoneInput(el).value).to.equal('+49 30 1234567');
-    expect(root(el).querySelector('.country-face')!.textContent!.trim()).to.equal('🇩🇪 +49');
+    expect(root(el).querySelector('.country-face')!.textContent.trim()).to.equal('🇩🇪 +49');
   });
 
   it('formats what was typed for a country chosen from the list once its rules are in', async () => {

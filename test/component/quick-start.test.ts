@@ -45,7 +45,7 @@ describe('<prove-verify> quick to start', () => {
         'verify',
       ]);
       expect(el.step).to.equal('starting');
-      expect(buttonByName(el, 'Verify').textContent!.trim()).to.equal('Verify');
+      expect(buttonByName(el, 'Verify').textContent.trim()).to.equal('Verify');
     } finally {
       calls.stop();
       el.cancel();

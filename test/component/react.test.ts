@@ -80,7 +80,7 @@ describe('prove-verify/react', () => {
     expect(heard).to.deep.equal([...CODE_STEPS, 'step:success', 'success:success']);
     // The backend named by the prop is the one the element called.
     expect((await requestsSent(backend.id)).map((r) => r.call)).to.deep.equal(['verify', 'verify-status']);
-    expect(sdk.runs[0].codes).to.deep.equal(['1234']);
+    expect(sdk.runAt(0).codes).to.deep.equal(['1234']);
   });
 
   it("in a form, submits the verified number under the name prop, as the element's attribute", async () => {

@@ -1,9 +1,13 @@
-/** Finished screens: one steady panel through a flow, progress with a heading and spinner, results with icon and words, actions at 320 px. */
+/**
+ * Finished screens: one steady panel through a flow, progress with a heading and spinner, results
+ * with icon and words, actions at 320 px.
+ */
 import { expect, fixture, html } from '@open-wc/testing';
 import { emulateMedia, setViewport } from '@web/test-runner-commands';
 import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import { FakeSdk } from '../support/fake-sdk.js';
+import { nth } from '../support/nth.js';
 import {
   backendFor,
   buttonByName,
@@ -30,7 +34,7 @@ async function toCodeEntry(el: ProveVerifyElement) {
   await untilStep(el, 'otp-entry');
 }
 
-async function submitCode(el: ProveVerifyElement, code = '1234') {
+function submitCode(el: ProveVerifyElement, code = '1234') {
   inputByLabel(el, /code/i).value = code;
   el.shadowRoot!.querySelector('form')!.requestSubmit();
 }
@@ -207,7 +211,7 @@ describe('<prove-verify> finished screens', () => {
         expect(b.width, 'full width').to.be.closeTo(host.width, 1);
       }
       // One per row, each under the last.
-      buttons.slice(1).forEach((b, i) => expect(b.top).to.be.at.least(buttons[i].bottom));
+      buttons.slice(1).forEach((b, i) => expect(b.top).to.be.at.least(nth(buttons, i, 'button').bottom));
       expect(el.scrollWidth).to.be.at.most(el.clientWidth);
     });
   }
@@ -232,13 +236,13 @@ describe('<prove-verify> finished screens', () => {
           await untilStep(el, possession === 'mobile' ? 'otp-entry' : 'link-waiting');
           const host = el.getBoundingClientRect();
           const buttons = [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('.actions > button')];
-          expect(buttons.map((b) => b.textContent!.trim())).to.include.members([
+          expect(buttons.map((b) => b.textContent.trim())).to.include.members([
             words[lang][possession],
             words[lang].cancel,
           ]);
           for (const button of buttons) {
             const box = button.getBoundingClientRect();
-            const name = button.textContent!.trim();
+            const name = button.textContent.trim();
             // One line: no taller than the button's own minimum, which holds one line and its padding.
             expect(box.height, `${name}: ${box.height}px tall`).to.be.at.most(
               parseFloat(getComputedStyle(button).minHeight) + 0.5,

@@ -31,7 +31,7 @@ async function flowAt(possession: 'mobile' | 'desktop', scenario = 'ok', beforeV
   beforeVerify();
   buttonByName(el, 'Verify').click();
   await untilStep(el, possession === 'mobile' ? 'otp-entry' : 'link-waiting');
-  return { el, sdk, backend, run: sdk.runs[0]! };
+  return { el, sdk, backend, run: sdk.runAt(0) };
 }
 
 const statusCalls = async (id: string) => (await requestsSent(id)).filter((r) => r.call === 'verify-status').length;

@@ -178,10 +178,7 @@ describe('the demo page (/)', () => {
       // A minute offline: the SDK's ping goes unanswered and it gives up its wait (its report of
       // that to Prove fails too); the page still says the connection is lost.
       await page.clock.runFor(61_000);
-      await until(
-        'the SDK to give its wait up',
-        async () => requestsFor(requests, /\/v1\/client\/.*\/error$/).length > 0,
-      );
+      await until('the SDK to give its wait up', () => requestsFor(requests, /\/v1\/client\/.*\/error$/).length > 0);
       // The phone, on its own connection, opens the link meanwhile.
       const [sent] = await stack.inbox.after(before);
       const opened = await fetch(sent!.link!, { redirect: 'manual' });
@@ -220,7 +217,7 @@ describe('the demo page (/)', () => {
       assert.equal(sent!.otp, ADDY.otp);
       assert.match(sent!.body, SMS.otp, "Prove's default code text");
 
-      await fields(page).code.fill(onPhone.code!);
+      await fields(page).code.fill(onPhone.code);
       await seen(heading(page, TEXTS.verified));
       await loggedEvent(page, 'prove-verify-success');
     });
@@ -237,7 +234,7 @@ describe("the demo page (/) under its own Content-Security-Policy, Prove's curre
         violations.push(`${directive} ${blocked}`),
       );
       await page.addInitScript(() => {
-        const report = (window as unknown as { reportViolation(d: string, b: string): void }).reportViolation;
+        const report = (window as unknown as { reportViolation: (d: string, b: string) => void }).reportViolation;
         document.addEventListener('securitypolicyviolation', (e) => report(e.effectiveDirective, e.blockedURI));
       });
       await openDemo(page, stack.appUrl);
@@ -259,7 +256,10 @@ describe("the demo page (/) under its own Content-Security-Policy, Prove's curre
 describe('the CDN page (/cdn.html): only dist/cdn/prove-verify.js', () => {
   const proveAuthRequests = (requests: ReturnType<typeof recordRequests>) => requestsFor(requests, /prove-auth\.js$/);
 
-  /** Opens the page, fills the form, and checks what typing fetched before the submit: the flow's code, the US plans, Prove's SDK. */
+  /**
+   * Opens the page, fills the form, and checks what typing fetched before the submit: the flow's
+   * code, the US plans, Prove's SDK.
+   */
   async function openCdnAndFill(page: Page, requests: ReturnType<typeof recordRequests>): Promise<void> {
     await page.goto(`${stack.appUrl}/cdn.html`);
     await seen(fields(page).firstName);
@@ -291,8 +291,8 @@ describe('the CDN page (/cdn.html): only dist/cdn/prove-verify.js', () => {
     // alone, and Prove's SDK, so the submit never waits for it.
     const scriptsNow = () =>
       requests.filter((r) => r.resourceType() === 'script').map((r) => new URL(r.url()).pathname);
-    await until("typing to fetch Prove's SDK", async () => proveAuthRequests(requests).length > 0);
-    await until('typing to fetch the +1 plans', async () => scriptsNow().includes('/cdn/metadata/1.js'));
+    await until("typing to fetch Prove's SDK", () => proveAuthRequests(requests).length > 0);
+    await until('typing to fetch the +1 plans', () => scriptsNow().includes('/cdn/metadata/1.js'));
     const flowChunks = scriptsNow().filter((p) => /^\/cdn\/flow-[\w-]+\.js$/.test(p));
     assert.equal(flowChunks.length, 1, "typing loaded the flow's code once");
     assert.deepEqual(
@@ -343,7 +343,7 @@ describe('the CDN page (/cdn.html): only dist/cdn/prove-verify.js', () => {
 
       const [sent] = await stack.inbox.after(before);
       assert.equal(sent!.otp, ADDY.otp);
-      await fields(page).code.fill(sent!.otp!);
+      await fields(page).code.fill(sent!.otp);
       await seen(heading(page, TEXTS.verified));
       // What the whole mobile flow loaded is what its budget counts (scripts/size.mjs, from the build graph).
       const loaded = requests

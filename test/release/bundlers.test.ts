@@ -1,4 +1,4 @@
-// The bundler matrix (issue 14): the packed prove-verify, installed as a user installs it, built by
+// The bundler matrix: the packed prove-verify, installed as a user installs it, built by
 // users' own tools (Vite vanilla and Vue, webpack 5, esbuild, Rollup, Parcel, Next with Turbopack,
 // Angular), each app's production build and its dev server opened in Chromium, where a person
 // fills the form and presses Verify. Each app must format the phone with its lazily loaded
@@ -6,8 +6,8 @@
 // Prove's SDK when the person reaches the form, end in the failure state firing prove-verify-failure, with
 // no request refused and no page error. The apps and the docs' fixtures they build: test/bundlers/apps.ts.
 //
-// The deliberate break (numbering plans loaded through one computed import of `…/${code}.js`, as
-// before issue 14) must fail it: the last suite proves that of Vite's build and dev server on every
+// The deliberate break (numbering plans loaded through one computed import of `…/${code}.js`)
+// must fail it: the last suite proves that of Vite's build and dev server on every
 // run; BUNDLERS_BREAK=template-import runs the whole matrix against that tarball instead.
 //
 //   node --import tsx --test test/release/bundlers.test.ts   (after `npm run build && npm run pack`)
@@ -117,9 +117,9 @@ before(async () => {
   const tarballs = packed();
   const [ranCi] = await Promise.all([installTools(), launchBrowser().then((b) => (browser = b))]);
   const element = BREAK
-    ? await tarballWithTemplateImport(tarballs['prove-verify']!, path.join(WORK_DIR, 'template-import'))
-    : tarballs['prove-verify']!;
-  await installTarballs(MATRIX_DIR, [element, tarballs['prove-verify-server']!]);
+    ? await tarballWithTemplateImport(tarballs['prove-verify'], path.join(WORK_DIR, 'template-import'))
+    : tarballs['prove-verify'];
+  await installTarballs(MATRIX_DIR, [element, tarballs['prove-verify-server']]);
   await checkInstalledFrom(MATRIX_DIR, element);
   console.log(
     `# matrix tools ${ranCi ? 'installed (npm ci)' : 'already installed'}, tarballs installed${BREAK ? ' (with the template-import break)' : ''}: ${seconds(started)}`,
@@ -188,7 +188,7 @@ describe(
     before(async () => {
       mkdirSync(broken, { recursive: true });
       writeFileSync(path.join(broken, 'package.json'), JSON.stringify({ name: 'template-import', private: true }));
-      const tarball = await tarballWithTemplateImport(packed()['prove-verify']!, broken);
+      const tarball = await tarballWithTemplateImport(packed()['prove-verify'], broken);
       await installTarballs(broken, [tarball]);
       await checkInstalledFrom(broken, tarball);
     });

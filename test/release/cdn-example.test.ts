@@ -80,7 +80,7 @@ async function watchedPage(browser: Browser | BrowserContext): Promise<Watched> 
     watched.violations.push({ directive, blocked }),
   );
   await page.addInitScript(() => {
-    const report = (window as unknown as { reportViolation(d: string, b: string): void }).reportViolation;
+    const report = (window as unknown as { reportViolation: (d: string, b: string) => void }).reportViolation;
     document.addEventListener('securitypolicyviolation', (e) => report(e.effectiveDirective, e.blockedURI));
   });
   return watched;
@@ -118,7 +118,7 @@ describe("docs/frameworks.md's CDN page under docs/csp.md's Content-Security-Pol
     await page.goto(site.origin);
     await submitDetails(page);
     await seen(heading(page, 'We couldn’t verify this phone number'));
-    const logged = await until('the listener (verify.js) to log', async () =>
+    const logged = await until('the listener (verify.js) to log', () =>
       messages.find((message) => message.type() === 'log'),
     );
     assert.deepEqual(
@@ -165,7 +165,7 @@ describe("docs/frameworks.md's CDN page under docs/csp.md's Content-Security-Pol
   it('refuses the listener written inline: a script-src violation, and the listener never runs', async () => {
     const { page, violations, console: messages } = await watchedPage(browser);
     await page.goto(`${site.origin}/inline.html`);
-    await until('the inline listener to be reported', async () =>
+    await until('the inline listener to be reported', () =>
       violations.find((violation) => violation.blocked === 'inline'),
     );
     assert.ok(
@@ -204,7 +204,7 @@ describe("docs/frameworks.md's CDN page under docs/csp.md's Content-Security-Pol
       await submitDetails(page);
       await fields(page).code.fill(ADDY.otp);
       await seen(heading(page, 'Phone number verified'));
-      const logged = await until('the listener (verify.js) to log', async () =>
+      const logged = await until('the listener (verify.js) to log', () =>
         messages.find((message) => message.type() === 'log'),
       );
       assert.equal(((await logged.args()[0]?.jsonValue()) as { success?: unknown }).success, true);

@@ -151,7 +151,7 @@ describe('the import map in Chromium: the element loads pinned files and is refu
     it(`with the ${kind === 'flow' ? "flow's chunk" : 'numbering plan'} altered: Chromium refuses it, and the form says it could not load`, async () => {
       const file = later()[kind];
       await visit(file, async ({ site, tab, refusals }) => {
-        await until(`Chromium to refuse ${file}`, async () => refusals().some(refusalOf(site, file)));
+        await until(`Chromium to refuse ${file}`, () => refusals().some(refusalOf(site, file)));
         await seen(tab.getByText('We couldn’t load this form. Check your connection and try again.'));
         assert.deepEqual(backendCalls(site), []);
       });
@@ -161,7 +161,7 @@ describe('the import map in Chromium: the element loads pinned files and is refu
   it("with Prove's SDK altered: Chromium refuses it, and Verify says the server cannot be reached and sends nothing", async () => {
     const file = later().sdk;
     await visit(file, async ({ site, tab, refusals }) => {
-      await until(`Chromium to refuse ${file}`, async () => refusals().some(refusalOf(site, file)));
+      await until(`Chromium to refuse ${file}`, () => refusals().some(refusalOf(site, file)));
       await seen(tab.getByText('We couldn’t reach the server. Check your connection and try again.'));
       assert.deepEqual(backendCalls(site), []);
     });

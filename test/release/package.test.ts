@@ -1,4 +1,4 @@
-// The package as a site gets it from npm (issue 9): built `dist/`, read through package.json's
+// The package as a site gets it from npm: built `dist/`, read through package.json's
 // "exports". Run after `npm run build` (npm test builds first).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

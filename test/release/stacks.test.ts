@@ -47,7 +47,8 @@ const COMPILERS: Record<string, (dir: string) => [string, string[]]> = {
   angular: (dir) => ['ngc', ['-p', dir]],
   // Node's own resolution (NodeNext), with Node's types: the backend's snippets, Express and ioredis.
   server: (dir) => ['tsc', ['-p', dir]],
-  // docs/server.md's Next.js route handlers, as the App Router lays them out (the bundler matrix builds them with next build).
+  // docs/server.md's Next.js route handlers, as the App Router lays them out (the bundler matrix
+  // builds them with next build).
   next: (dir) => ['tsc', ['-p', dir]],
 };
 const STACK_NAMES = Object.keys(COMPILERS);
@@ -65,6 +66,7 @@ function compile(stack: string, dir: string): Promise<Compiled> {
       args,
       { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 16 << 20 },
       (error, stdout, stderr) => {
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an Error, whose type (Omit<…> & …) does not say so
         if (error && typeof error.code !== 'number') return reject(error);
         // ngc colours its messages whether or not it writes to a terminal.
         resolve({ ok: !error, output: stripVTControlCharacters(`${stdout}${stderr}`) });
@@ -359,7 +361,10 @@ describe("Vue's isCustomElement, as prove-verify/vite sets it through Vite's own
   const asElement = /createElementBlock\("prove-verify"/;
   const asComponent = /resolveComponent\("prove-verify"\)/;
 
-  /** The template options @vitejs/plugin-vue compiles with, once Vite has resolved `config` (its plugins' hooks run). */
+  /**
+   * The template options @vitejs/plugin-vue compiles with, once Vite has resolved `config` (its
+   * plugins' hooks run).
+   */
   async function vueTemplateOptions(config: InlineConfig): Promise<CompilerOptions> {
     const resolved = await resolveConfig({ ...config, configFile: false, logLevel: 'silent' }, 'build');
     const plugin = resolved.plugins.find((p): p is Plugin<VueApi> => p.name === 'vite:vue');

@@ -1,6 +1,6 @@
 // The demo backend against the real sandbox emulator (demo/server/start.ts as `npm start` runs it:
 // test/release/start.test.ts; the end-to-end tests start the demo through it too), in both of
-// Prove's contracts: the seed's (flow verify-status) first, then Prove's current one (unify).
+// Prove's contracts: the July 2025 guide's (flow verify-status) first, then Prove's current one (unify).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NO_LIMITS, startApp, type RunningApp } from '../../demo/server/app/index.js';

@@ -68,7 +68,7 @@ describe('finalTargetUrl', () => {
 
   test('another page of an allowed site, a query under a prefix, or a path read as another host, is a 400', async () => {
     const refused = [
-      // The origin alone no longer allows its every page: its open redirects were landing pages.
+      // The origin alone does not allow its every page: its open redirects would be landing pages.
       'https://good.example/',
       'https://good.example/out?next=https://evil.example',
       'https://good.example/verify',

@@ -1,11 +1,11 @@
 /**
- * Shared by the demo backend's newer test files (app-*.test.ts): a small stand-in for Prove (both
- * of its contracts: /v3/verify + /v3/verify-status, and /v3/unify + /v3/unify-status + /v3/verify
- * with verificationType) that records what reached it, a request helper on node:http (so a test sets every header and the
- * client's own loopback address), and the error-shape check.
+ * Shared by the demo backend's test files app-*.test.ts: a small stand-in for Prove (both of its
+ * contracts: /v3/verify + /v3/verify-status, and /v3/unify + /v3/unify-status + /v3/verify with
+ * verificationType) that records what reached it, a request helper on node:http (so a test sets
+ * every header and the client's own loopback address), and the error-shape check.
  */
 import assert from 'node:assert/strict';
-import { createServer, request, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { NO_LIMITS, startApp, type AppOptions, type RunningApp } from '../../demo/server/app/index.js';
 
@@ -72,7 +72,7 @@ export async function startStubProve(): Promise<StubProve> {
     unifyStatus: { success: 'pending' },
     close: async () => {},
   };
-  const server = createServer(async (req, res) => {
+  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const text = await readBody(req);
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'Content-Type': 'application/json' });
@@ -121,7 +121,8 @@ export async function startStubProve(): Promise<StubProve> {
       return send(200, stub.status);
     }
     send(404, { code: 1001, message: 'no such path' });
-  });
+  };
+  const server = createServer((req, res) => void serve(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   stub.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   stub.close = () =>
@@ -182,9 +183,11 @@ export function call(app: RunningApp, path: string, body?: unknown, options: Pos
           ...options.headers,
         },
       },
-      async (res) => {
-        const text = await readBody(res);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) });
+      (res) => {
+        readBody(res).then(
+          (text) => resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) }),
+          reject,
+        );
       },
     );
     req.on('error', reject);

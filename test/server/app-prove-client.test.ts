@@ -25,12 +25,12 @@ function scriptedFetch(script: Record<string, Array<Reply> | ((n: number) => Rep
   const calls: Recorded[] = [];
   const counts = new Map<string, number>();
   const fetchImpl = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
-    const url = new URL(String(input));
+    const url = new URL(input instanceof Request ? input.url : input);
     calls.push({
       url: url.href,
       method: init.method ?? 'GET',
       headers: new Headers(init.headers),
-      body: String(init.body ?? ''),
+      body: typeof init.body === 'string' ? init.body : '',
     });
     const n = (counts.get(url.pathname) ?? 0) + 1;
     counts.set(url.pathname, n);
@@ -43,6 +43,7 @@ function scriptedFetch(script: Record<string, Array<Reply> | ((n: number) => Rep
         const timer = setTimeout(resolve, reply.delayMs);
         init.signal?.addEventListener('abort', () => {
           clearTimeout(timer);
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- as fetch does: with the signal's reason
           reject(init.signal!.reason);
         });
       });
@@ -54,7 +55,7 @@ function scriptedFetch(script: Record<string, Array<Reply> | ((n: number) => Rep
     });
   };
   return {
-    fetch: fetchImpl as typeof fetch,
+    fetch: fetchImpl,
     calls,
     count: (path: string) => calls.filter((c) => new URL(c.url).pathname === path).length,
   };

@@ -1,7 +1,7 @@
 // The demo backend (demo/server/app) against a small fake Prove server defined below.
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -62,7 +62,7 @@ async function startFakeProve(): Promise<FakeProve> {
     },
     close: async () => {},
   } as FakeProve;
-  const server: Server = createServer(async (req, res) => {
+  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const text = await readBody(req);
     const answer = (queue: FakeAnswer[], fallback: () => FakeAnswer) => {
       const next = queue.shift() ?? fallback();
@@ -115,7 +115,8 @@ async function startFakeProve(): Promise<FakeProve> {
     }
     res.writeHead(404, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify({ code: 1001, message: 'no such path' }));
-  });
+  };
+  const server: Server = createServer((req, res) => void serve(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   fake.close = () =>
@@ -184,7 +185,7 @@ async function startDemoApp(fake: FakeProve, options: AppOptions = {}): Promise<
     prove: { baseUrl: fake.url, clientId: 'fake-id', clientSecret: 'fake-secret' },
     static: { bundleMain: false },
     limits: NO_LIMITS,
-    // The fake speaks the seed's contract (/v3/verify-status); unify is tested in server-flows.test.ts.
+    // The fake speaks the July 2025 guide's contract (/v3/verify-status); unify is tested in server-flows.test.ts.
     flow: 'verify-status',
     ...options,
   });

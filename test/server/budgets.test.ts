@@ -78,7 +78,7 @@ describe('texts, not starts', () => {
     ]) {
       const message = new RegExp(`limits\\.${old} is now limits\\.${now}\\b`);
       assert.throws(() => createProveVerifyHandlers({ ...base, limits: { [old!]: 10 } }), message, old);
-      assert.throws(() => resolveLimits({ [old!]: 10 } as Partial<LimitSettings>), message, old);
+      assert.throws(() => resolveLimits({ [old!]: 10 }), message, old);
     }
   });
 });
@@ -147,7 +147,8 @@ describe('bounded counters', () => {
     assert.ok((await start('203.0.113.1')).ok);
     assert.ok((await start('198.51.100.1')).ok);
     const before = keys();
-    // 1,000 here (100,000 in `npm run attack`), each from a new network with a new number: nothing of theirs has a counter yet.
+    // 1,000 here (100,000 in `npm run attack`), each from a new network with a new number: nothing
+    // of theirs has a counter yet.
     for (let i = 0; i < 1000; i++) {
       const check = await start(`10.${i >> 8}.${i & 0xff}.1`, `+1201${String(i).padStart(7, '0')}`);
       if (check.ok) assert.fail(`start ${i} passed`);

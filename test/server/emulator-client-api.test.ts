@@ -49,7 +49,7 @@ async function openStatusSocket(token: string) {
   const queue: string[] = [];
   const waiting: ((message: string) => void)[] = [];
   ws.on('message', (data) => {
-    const message = data.toString();
+    const message = (data as Buffer).toString();
     const waiter = waiting.shift();
     if (waiter) waiter(message);
     else queue.push(message);
@@ -167,7 +167,7 @@ describe('OTP', () => {
     assert.equal(sms?.otp, '1234');
     // Prove's default OTP text (/v3/verify reference), #### standing for the code.
     assert.equal(
-      sms!.body,
+      sms.body,
       "1234 is your temporary code to continue your application. Caution: for your security, don't share this code with anyone.",
     );
 

@@ -28,7 +28,7 @@ const desktopFlow = () => api.startFlow({ ...ADDY, possessionType: 'desktop', fi
 async function statusSocket(token: string) {
   const ws = new WebSocket(`${emu.url.replace(/^http/, 'ws')}/v1/client/status?token=${encodeURIComponent(token)}`);
   const messages: string[] = [];
-  ws.on('message', (data) => messages.push(data.toString()));
+  ws.on('message', (data) => messages.push((data as Buffer).toString()));
   const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
   await once(ws, 'open');
   return { ws, messages, closed };

@@ -29,7 +29,7 @@ const socketUrl = (emu: EmulatorHandle, token: string) =>
 /** A status socket, with its first message and its close code. */
 async function statusSocket(emu: EmulatorHandle, token: string) {
   const ws = new WebSocket(socketUrl(emu, token));
-  const first = new Promise<string>((resolve) => ws.once('message', (data) => resolve(data.toString())));
+  const first = new Promise<string>((resolve) => ws.once('message', (data) => resolve((data as Buffer).toString())));
   const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
   await once(ws, 'open');
   return { ws, first, closed };

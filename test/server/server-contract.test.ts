@@ -471,12 +471,15 @@ describe("prove-verify-server's answers that the demo cannot provoke are the con
     const answer = (status: number, body: unknown, headers: Record<string, string> = {}) =>
       new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
     const fetchProve = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-      const path = new URL(String(input)).pathname;
+      const path = new URL(input instanceof Request ? input.url : input).pathname;
       if (path === '/token') return answer(200, { access_token: 'token', token_type: 'Bearer', expires_in: 3600 });
       if (prove === 'fails') return answer(500, { code: 9000, message: 'down' });
       if (prove === 'limits') return answer(429, { code: 9001, message: 'slow down' }, { 'Retry-After': '3600' });
       if (prove === 'is silent')
-        return new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)));
+        return new Promise((_, reject) =>
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- as fetch does: with the signal's reason
+          init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)),
+        );
       const pending = { success: 'pending', possessionResult: 'pending', verifyResult: 'pending' };
       return answer(
         200,
@@ -704,7 +707,7 @@ describe("the element's own requests are the contract's", () => {
       });
       assert.deepEqual(started, { authToken: 'token-1', flowId: 'flow-1', changeNumber: 'in-flow' });
       // With the flowId the start answered (the contract's starts all answer one; the element
-      // sends {} only to an older backend that answers none).
+      // sends {} only to a backend whose start answers none).
       await fetchVerificationResult(config, 'flow-1');
       assert.deepEqual(
         seen.map((r) => r.path),

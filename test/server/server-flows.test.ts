@@ -1,7 +1,7 @@
 /**
  * The two Prove contracts behind the handlers' one seam, against the stand-in for Prove
  * (app-helpers.ts): `unify` (the default) binds the verdict to the number Prove proved and runs
- * the identity check on it; `verify-status` keeps the seed's calls and refuses an answer naming
+ * the identity check on it; `verify-status` keeps the July 2025 guide's calls and refuses an answer naming
  * another number; onVerified hears each verdict once; the store holds nobody's name or number.
  */
 import assert from 'node:assert/strict';
@@ -375,7 +375,7 @@ describe('onVerified: exactly once per flow, before the answer', () => {
 describe('the store holds the flow sealed', () => {
   /** Every flow record the store keeps, as it keeps it. */
   async function recordOf(store: ProveVerifyStore, flow: Started): Promise<string> {
-    const found = await store.flows.flowOf(flow.cookie.split('=')[1]!, flow.flowId);
+    const found = await store.flows.flowOf(flow.cookie.split('=')[1], flow.flowId);
     assert.ok(found);
     return JSON.stringify(found[1]);
   }

@@ -34,7 +34,7 @@ function handlers(options: Partial<ProveVerifyOptions> = {}): ProveVerifyHandler
     finalTarget: { landingUrl: LANDING },
     pageOrigins: [SITE],
     limits: NO_LIMITS,
-    // The seed's contract, whose calls the stub counts here; server-flows.test.ts runs unify.
+    // The July 2025 guide's contract, whose calls the stub counts here; server-flows.test.ts runs unify.
     flow: 'verify-status',
     log: (line) => logged.push(line),
     ...options,
@@ -310,7 +310,10 @@ describe('what the handlers refuse before Prove is called', () => {
 });
 
 describe('a store that cannot answer: 503 store_unavailable with Retry-After, never a 500', () => {
-  /** An ioredis client as a Redis that is down leaves it: every call rejects (test/release/server/server-redis-outage.test.ts has the real one). */
+  /**
+   * An ioredis client as a Redis that is down leaves it: every call rejects
+   * (test/release/server/server-redis-outage.test.ts has the real one).
+   */
   const downRedis: RedisClient = {
     eval: () => Promise.reject(new Error('Command timed out')),
     get: () => Promise.reject(new Error('Command timed out')),

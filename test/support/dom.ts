@@ -9,7 +9,7 @@ export function root(el: ProveVerifyElement): ShadowRoot {
 export function inputByLabel(el: ProveVerifyElement, label: string | RegExp): HTMLInputElement {
   const labels = [...root(el).querySelectorAll('label')];
   const found = labels.find((l) =>
-    typeof label === 'string' ? l.textContent!.trim() === label : label.test(l.textContent!),
+    typeof label === 'string' ? l.textContent.trim() === label : label.test(l.textContent),
   );
   if (!found) throw new Error(`No label "${label}" in: ${labels.map((l) => l.textContent).join(', ')}`);
   return root(el).getElementById(found.htmlFor) as HTMLInputElement;
@@ -18,14 +18,14 @@ export function inputByLabel(el: ProveVerifyElement, label: string | RegExp): HT
 export function buttonByName(el: ProveVerifyElement, name: string | RegExp): HTMLButtonElement {
   const buttons = [...root(el).querySelectorAll('button')];
   const found = buttons.find((b) =>
-    typeof name === 'string' ? b.textContent!.trim() === name : name.test(b.textContent!),
+    typeof name === 'string' ? b.textContent.trim() === name : name.test(b.textContent),
   );
-  if (!found) throw new Error(`No button "${name}" in: ${buttons.map((b) => b.textContent!.trim()).join(', ')}`);
+  if (!found) throw new Error(`No button "${name}" in: ${buttons.map((b) => b.textContent.trim()).join(', ')}`);
   return found;
 }
 
 export function hasButton(el: ProveVerifyElement, name: string): boolean {
-  return [...root(el).querySelectorAll('button')].some((b) => b.textContent!.trim() === name);
+  return [...root(el).querySelectorAll('button')].some((b) => b.textContent.trim() === name);
 }
 
 /** Types as a browser reports typing: the value changes, then an input event. */
@@ -36,7 +36,7 @@ export function type(input: HTMLInputElement, value: string): void {
 }
 
 export function text(el: ProveVerifyElement): string {
-  return root(el).textContent!.replace(/\s+/g, ' ').trim();
+  return root(el).textContent.replace(/\s+/g, ' ').trim();
 }
 
 export function alertText(el: ProveVerifyElement): string | undefined {
@@ -58,7 +58,7 @@ export function describedText(el: ProveVerifyElement, control: Element): string[
 /** Every live region's text (alerts, statuses, aria-live), in order: what a screen reader may hear unasked. */
 export function liveText(el: ProveVerifyElement): string[] {
   return [...root(el).querySelectorAll('[role="alert"], [role="status"], [aria-live]')].map((node) =>
-    node.textContent!.replace(/\s+/g, ' ').trim(),
+    node.textContent.replace(/\s+/g, ' ').trim(),
   );
 }
 
@@ -157,7 +157,7 @@ export function watchFetches(part: string, { held = false } = {}) {
   let read = 0;
   let release = () => {};
   const released = held ? new Promise<void>((resolve) => (release = resolve)) : undefined;
-  const realFetch = window.fetch;
+  const realFetch = globalThis.fetch;
   window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = input instanceof Request ? input.url : String(input);
     if (!url.includes(part)) return realFetch(input, init);

@@ -10,14 +10,15 @@
  *   its hundreds of elements, some waiting on an answer for ever, would queue behind the browser's
  *   six connections to one server.
  *
- * Scenarios: ok (verified), nomatch (not verified), nopossession (code or link failed), verify-500, verify-notjson, verify-noauth,
- * verify-slow (answers after 3 s), verify-refused (Prove refused at once: `success: false`, no authToken),
- * verify-429 and status-429 (HTTP 429, `Retry-After: 3`), status-500, status-expired, status-flaky (fails once, then ok),
- * verify-unavailable and status-unavailable (the first call of the kind answers 503 store_unavailable with
+ * Scenarios: ok (verified), nomatch (not verified), nopossession (code or link failed), verify-500,
+ * verify-notjson, verify-noauth, verify-slow (answers after 3 s), verify-refused (Prove refused at
+ * once: `success: false`, no authToken), verify-429 and status-429 (HTTP 429, `Retry-After: 3`),
+ * status-500, status-expired, status-flaky (fails once, then ok), verify-unavailable and
+ * status-unavailable (the first call of the kind answers 503 store_unavailable with
  * `Retry-After: 5`, as prove-verify-server does when its store is down; then as ok),
- * status-pendingN (202 for the first N status calls, then ok; with no N, always 202; odd calls have no body),
- * verify-hold and status-hold (never answer; the element's timeout or cancel ends the request),
- * verify-network (the connection drops: `fetch` rejects).
+ * status-pendingN (202 for the first N status calls, then ok; with no N, always 202; odd calls
+ * have no body), verify-hold and status-hold (never answer; the element's timeout or cancel ends
+ * the request), verify-network (the connection drops: `fetch` rejects).
  * After the scenario, `.`-separated options: in-flow or restart (the start answer's `changeNumber`;
  * none: the field is absent), change-bogus (an unknown `changeNumber`), proved (the verdict's
  * `phoneNumber` is the number of the latest start), proved-<digits> (it is +<digits>),

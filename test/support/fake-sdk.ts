@@ -18,6 +18,7 @@ import {
   type SdkFailure,
   type SdkRun,
 } from '../../src/sdk.js';
+import { nth } from './nth.js';
 
 export interface FakeRun {
   authToken: string;
@@ -60,6 +61,10 @@ export class FakeSdk implements ProveSdk {
   /** Wrong codes Prove takes in a run; after the last, it answers `next: "done"` and the SDK finishes. */
   codesAllowed = Infinity;
   runs: FakeRun[] = [];
+  /** The run started `index`-th (0: the first; -1: the last), or a failure if there is none. */
+  runAt(index: number): FakeRun {
+    return nth(this.runs, index, 'SDK run');
+  }
   /** Steps "Prove" is holding its answer to (see `hold`). */
   private held: Partial<Record<HeldStep, Promise<void>>> = {};
 
@@ -86,11 +91,11 @@ export class FakeSdk implements ProveSdk {
     await this.held[step];
   }
 
-  async isMobileWeb() {
-    return this.mobile;
+  isMobileWeb() {
+    return Promise.resolve(this.mobile);
   }
 
-  async run(authToken: string, possession: PossessionType, steps: FlowSteps): Promise<SdkRun> {
+  run(authToken: string, possession: PossessionType, steps: FlowSteps): Promise<SdkRun> {
     let openLink!: () => void;
     let fail!: (error: Error) => void;
     let report!: (failure: SdkFailure) => void;
@@ -184,11 +189,11 @@ export class FakeSdk implements ProveSdk {
       // The real adapter rejects with its own reasons, never the SDK's raw errors.
       throw toSdkFailure(error, authToken);
     });
-    return {
+    return Promise.resolve({
       done,
       cancel: () => {
         run.cancelled = true;
       },
-    };
+    });
   }
 }

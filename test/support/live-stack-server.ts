@@ -42,6 +42,6 @@ const stop = async () => {
   await Promise.allSettled([app.close(), noRetryApp.close(), seedApp.close(), emulator.close()]);
   process.exit(0);
 };
-process.stdin.on('end', stop);
+process.stdin.on('end', () => void stop());
 process.stdin.resume();
-process.on('SIGTERM', stop);
+process.on('SIGTERM', () => void stop());

@@ -53,7 +53,7 @@ export async function disarmFaults(): Promise<void> {
  */
 export function recordRequests() {
   const seen: string[] = [];
-  const realFetch = window.fetch;
+  const realFetch = globalThis.fetch;
   window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
     const url = new URL(input instanceof Request ? input.url : String(input), location.href);
     if (!url.pathname.startsWith('/sandbox/') && url.pathname !== '/live/config') {

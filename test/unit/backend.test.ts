@@ -93,8 +93,8 @@ describe('backend client', () => {
       const answer = new Response(JSON.stringify({ success: true, phoneNumber }), {
         headers: { 'Content-Type': 'application/json' },
       });
-      const realFetch = window.fetch;
-      window.fetch = async () => answer;
+      const realFetch = globalThis.fetch;
+      window.fetch = () => Promise.resolve(answer);
       try {
         expect(await fetchVerificationResult(config('/nowhere'), undefined), String(phoneNumber)).to.deep.equal({
           success: true,

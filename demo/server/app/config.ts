@@ -186,7 +186,7 @@ export function parseTargetUrlList(value: string | undefined, name: string): str
   return [...new Set(urls)];
 }
 
-/** `ALLOWED_FINAL_TARGET_URLS`; the old origins-only variable is refused, not silently ignored. */
+/** `ALLOWED_FINAL_TARGET_URLS`; the origins-only `ALLOWED_FINAL_TARGET_ORIGINS` is refused, not silently ignored. */
 export function allowedTargetUrlsFrom(env: NodeJS.ProcessEnv): string[] {
   if (env.ALLOWED_FINAL_TARGET_ORIGINS?.trim()) {
     throw new ConfigError(
@@ -229,7 +229,7 @@ export const LIMIT_VARIABLES = {
   proveCallsPerSecond: 'LIMIT_PROVE_CALLS_PER_SECOND',
 } as const satisfies Record<Exclude<keyof LimitSettings, 'windowMs'>, string>;
 
-/** The former variables (they counted starts): set, each stops the app naming its successor. */
+/** Retired variables (named for starts, sessions and IPs): set, each stops the app naming its successor. */
 const RENAMED_LIMIT_VARIABLES: Readonly<Record<string, string>> = {
   LIMIT_STARTS_PER_PHONE: 'LIMIT_TEXTS_PER_PHONE',
   LIMIT_STARTS_PER_IP: 'LIMIT_TEXTS_PER_ADDRESS',
@@ -241,7 +241,7 @@ const RENAMED_LIMIT_VARIABLES: Readonly<Record<string, string>> = {
 /**
  * The budgets (prove-verify-server's budgets.ts): each option wins, else its environment variable
  * (LIMIT_VARIABLES, and `LIMIT_WINDOW_SECONDS`), else the default.
- * @throws {ConfigError} when a variable is not a whole number, a former one is set, or a value
+ * @throws {ConfigError} when a variable is not a whole number, a retired one is set, or a value
  *   cannot work (resolveLimits), naming the variable.
  */
 export function limitsFrom(env: Env, options: Partial<LimitSettings> = {}): LimitSettings {
@@ -269,7 +269,10 @@ export function limitsFrom(env: Env, options: Partial<LimitSettings> = {}): Limi
   }
 }
 
-/** `TRUST_PROXY`: the addresses or CIDR ranges of the proxies of yours in front of the app, comma-separated (default none). */
+/**
+ * `TRUST_PROXY`: the addresses or CIDR ranges of the proxies of yours in front of the app,
+ * comma-separated (default none).
+ */
 export function trustProxyFrom(env: Env): string[] {
   const text = nonEmpty(env.TRUST_PROXY);
   if (text === undefined) return [];

@@ -80,7 +80,10 @@ export interface AppOptions extends ConnectionOptions {
    * emulator falls back to the demo secret it shares with the app.
    */
   webhookSecret?: string;
-  /** Most webhook tokens remembered at once, each until it expires (default 10 000); beyond, the ones issued first are forgotten. */
+  /**
+   * Most webhook tokens remembered at once, each until it expires (default 10 000); beyond, the
+   * ones issued first are forgotten.
+   */
   maxWebhookTokens?: number;
   /**
    * The app's own origin as browsers (and the phone opening an Instant Link) reach it; the desktop
@@ -183,7 +186,10 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
 
   const webhookEvents = new WebhookEventLog();
   const statics = new StaticFiles({ log, ...options.static, connectSources: connectSourcesFor(mode, emulatorUrl) });
-  /** The contract's handlers (prove-verify-server), made once the app listens: its address is one of its own origins. */
+  /**
+   * The contract's handlers (prove-verify-server), made once the app listens: its address is one of
+   * its own origins.
+   */
   let contract: ProveVerifyHandlers | undefined;
 
   const app = demoRoutes({ contract: () => contract!, mode, emulatorUrl, webhookEvents, statics, log });

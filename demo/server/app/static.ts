@@ -48,7 +48,7 @@ function contentTypeFor(file: string): string {
  * the person back to where they started.
  */
 export const LANDING_PAGE = '/link-opened.html';
-/** The landing page's old name: links sent before the rename still arrive there. */
+/** The landing page's second name, so links in texts that carry it still arrive there. */
 const OLD_LANDING_PAGE = '/verified.html';
 
 export interface StaticOptions {

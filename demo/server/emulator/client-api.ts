@@ -42,6 +42,7 @@ const TOO_MANY_SENDS: ProveError = {
 const optionalNumber = z.string().max(64).nullish();
 
 /** The "change number" path: a non-empty mobileNumber replaces the flow's phone. */
+// eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- 'invalid' names the refusal, which `string` alone would hide
 function requestedPhone(mobileNumber: string | null | undefined): string | undefined | 'invalid' {
   if (mobileNumber === undefined || mobileNumber === null || mobileNumber.trim() === '') return undefined;
   return normalizePhone(mobileNumber) ?? 'invalid';

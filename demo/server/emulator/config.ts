@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 
-/** Lifetimes and limits, from the seed and Prove's docs where they name them. */
+/** Lifetimes and limits, from Prove's July 2025 integration guide and its docs where they name them. */
 export const FLOW_TTL_MS = 15 * 60_000; // authToken and correlationId live 15 minutes
 export const OTP_TTL_MS = 2 * 60_000; // a code can be entered for 2 minutes after it is sent
 export const LINK_TTL_MS = 3 * 60_000; // an Instant Link can be opened for 3 minutes

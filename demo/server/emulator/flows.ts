@@ -20,7 +20,7 @@ export interface Flow {
   clientId: string;
   createdAt: number;
   expiresAt: number;
-  /** Unify takes no names; the old /v3/verify does. */
+  /** Unify takes no names; the July 2025 contract's /v3/verify does. */
   firstName: string;
   lastName: string;
   /** E.164; the "change number" path replaces it, so it is always the phone being proven. */
@@ -126,7 +126,7 @@ function possessionStep(input: NewFlow): FlowStep {
 /**
  * The authToken's first step. Unify on a phone (mobile or none) starts with the Prove Key
  * (reference/unify-web-sdk: "For desktop mode, Prove ignores the Prove Key and runs Instant
- * Link"); the old contract goes straight to its possession step.
+ * Link"); the July 2025 contract goes straight to its possession step.
  */
 function firstStep(input: NewFlow, afterKey: FlowStep): FlowStep {
   if (input.possession && input.possession !== 'pending') return 'done';

@@ -137,7 +137,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         connectionsCheckingInterval: Math.min(1000, headersTimeout),
         keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
       },
-      handler,
+      (req, res) => void handler(req, res),
     );
     cap.watch(server);
     server.on('upgrade', (req, socket, head) => {

@@ -62,7 +62,7 @@ export const mobileAuthFinish: RouteHandler = async (req, res, ctx) => {
 };
 
 /**
- * A flow not at Mobile Auth (the old contract never is): answered failed, pointing back to the
+ * A flow not at Mobile Auth (the July 2025 contract never is): answered failed, pointing back to the
  * flow's own step, so an SDK that tries it anyway carries on where it was.
  */
 function notThisFlow(flow: Flow) {

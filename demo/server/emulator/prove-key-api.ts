@@ -43,7 +43,10 @@ const registerSchema = z.object({
 
 const KEY_REFUSED = { code: ErrorCode.SDK_AUTHENTICATION_FAILURE, message: 'The Prove Key does not hold' };
 
-/** POST /v1/client/device/passive/register: the key's signature over the token's challenge proves the browser holds it. */
+/**
+ * POST /v1/client/device/passive/register: the key's signature over the token's challenge proves
+ * the browser holds it.
+ */
 export const registerProveKey: RouteHandler = async (req, res, ctx) => {
   const flow = requireFlow(req, ctx);
   requirePendingStep(flow, 'device/passive');

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
  * docs/unify-sandbox-testing):
  *   passes            possession by the SDK, then Verified Users checks the name
  *   skips-possession  Prove's "short-term test user": possession needs no SDK
- *   verify-fails      /v3/verify fails (at once in the old contract; verifiedUser answers false)
+ *   verify-fails      /v3/verify fails (at once in the July 2025 contract; verifiedUser answers false)
  *   possession-fails  every code is wrong and every link refused
  */
 type SandboxOutcome = 'passes' | 'skips-possession' | 'verify-fails' | 'possession-fails';
@@ -42,7 +42,7 @@ export interface SandboxOwner {
 const AL2: Assurance = { level: 'AL2', reasons: ['2A'] };
 
 export const SANDBOX_OWNERS: readonly SandboxOwner[] = [
-  // The seed's own example.
+  // The example of Prove's July 2025 integration guide.
   {
     phone: '+12001004010',
     firstName: 'Addy',
@@ -72,8 +72,8 @@ export const SANDBOX_OWNERS: readonly SandboxOwner[] = [
     assurance: AL2,
   },
   // Prove names Kurt Mathen and Janek Ambrogio as the users "intended to fail" /verify or
-  // /verify-status. Their numbers and which step each fails were not in the pages we could
-  // read: these follow Prove's numbering (…010, …011, …014 are documented) and are guesses.
+  // /verify-status. Prove's pages give neither their numbers nor which step each fails: these
+  // follow Prove's numbering (…010, …011, …014 are documented) and are guesses.
   {
     phone: '+12001004012',
     firstName: 'Kurt',
@@ -192,7 +192,10 @@ const PLACEHOLDER = /(?<!#)#{4,6}(?!#)/;
 
 export const SANDBOX_OTP = '1234';
 
-/** Prove's default texts (/v3/verify and /v3/unify references: "If not provided, the following default messages will be used"). */
+/**
+ * Prove's default texts (/v3/verify and /v3/unify references: "If not provided, the following
+ * default messages will be used").
+ */
 export const DEFAULT_OTP_SMS =
   "#### is your temporary code to continue your application. Caution: for your security, don't share this code with anyone.";
 export const DEFAULT_LINK_SMS =

@@ -79,7 +79,7 @@ export const verify: RouteHandler = async (req, res, ctx) => {
  * flow that needs no browser (possessionType none, or a sandbox person whose verify fails at
  * once) answers its result straight away, without an authToken.
  */
-async function possessionVerify(
+function possessionVerify(
   res: Parameters<RouteHandler>[1],
   ctx: EmulatorContext,
   clientId: string,

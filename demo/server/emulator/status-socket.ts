@@ -100,7 +100,7 @@ export class StatusHub {
       ws.on('message', (data, isBinary) => {
         this.lastHeard.set(ws, this.clock());
         // The SDK's keep-alive: every 30 s it sends `ping` and closes the channel if no `pong`.
-        if (!isBinary && data.toString() === 'ping') ws.send('pong');
+        if (!isBinary && (data as Buffer).toString() === 'ping') ws.send('pong');
       });
       ws.on('close', () => {
         set.delete(ws);

@@ -1,5 +1,5 @@
 /**
- * The July 2025 seed's contract, exactly: POST /v3/verify {names, phoneNumber, possessionType,
+ * The July 2025 guide's contract, exactly: POST /v3/verify {names, phoneNumber, possessionType,
  * finalTargetUrl?, allowOTPRetry, clientRequestId} starts possession and the identity check at
  * once, POST /v3/verify-status reads both. Prove names no phone in that answer, so the verdict
  * names the started one; the page changes number by starting again (`restart`), and an answer

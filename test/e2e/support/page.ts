@@ -11,14 +11,14 @@ import { ADDY } from './stack.js';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `check` until it answers something truthy; fails with `what` (and the last value) otherwise. */
-export async function until<T>(what: string, check: () => Promise<T>, timeout = 10_000): Promise<NonNullable<T>> {
+export async function until<T>(what: string, check: () => T | Promise<T>, timeout = 10_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeout;
   let last: T | undefined;
   let lastError: unknown;
   while (Date.now() < deadline) {
     try {
       last = await check();
-      if (last) return last as NonNullable<T>;
+      if (last) return last;
     } catch (error) {
       lastError = error;
     }
@@ -34,9 +34,8 @@ export async function seen(locator: Locator, timeout = 10_000): Promise<Locator>
   try {
     await locator.waitFor({ state: 'visible', timeout });
   } catch (error) {
-    throw new Error(`expected to see ${locator}: ${error instanceof Error ? error.message.split('\n')[0] : error}`, {
-      cause: error,
-    });
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new Error(`expected to see ${locator.toString()}: ${reason}`, { cause: error });
   }
   return locator;
 }
@@ -58,7 +57,7 @@ export function isFocused(locator: Locator, timeout = 1_000): Promise<boolean> {
 /** Asserts that the element gets the focus (the element moves it there as its state changes). */
 export async function focused(locator: Locator, timeout = 5_000): Promise<void> {
   await seen(locator, timeout);
-  await until(`${locator} to have the focus`, () => isFocused(locator), timeout);
+  await until(`${locator.toString()} to have the focus`, () => isFocused(locator), timeout);
 }
 
 /** The element's fields, by their visible labels. */
@@ -93,7 +92,7 @@ export async function submitDetails(
  */
 export async function setResendAfter(page: Page, seconds: number): Promise<void> {
   const set = await page.evaluate((value) => {
-    const element = document.querySelector('prove-verify') as (HTMLElement & { resendAfter: number }) | null;
+    const element = document.querySelector<HTMLElement & { resendAfter: number }>('prove-verify');
     if (!element) return undefined;
     element.resendAfter = value;
     return element.resendAfter;

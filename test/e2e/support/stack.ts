@@ -17,7 +17,7 @@ import { LIMIT_VARIABLES } from '../../../demo/server/app/config.js';
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const CDN_FILE = path.join(REPO_ROOT, 'dist', 'cdn', 'prove-verify.js');
 
-/** The sandbox person of the seed. */
+/** The sandbox person of Prove's integration guide. */
 export const ADDY = {
   firstName: 'Addy',
   lastName: 'Epinay',
@@ -72,8 +72,8 @@ export async function startStack(): Promise<Stack> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))),
   );
@@ -142,7 +142,7 @@ async function stopChild(child: ChildProcess, exited: Promise<unknown>): Promise
 
 /** Flags for a headless Chromium, from scripts/find-chrome.mjs (shared with the browser tests). */
 interface FindChrome {
-  requireChrome(): string;
+  requireChrome: () => string;
   CHROME_ARGS: string[];
 }
 
@@ -179,7 +179,7 @@ export class Inbox {
   }
 
   /** Waits until more than `count` messages are there; answers the ones that arrived. */
-  async after(count: number, { phone = ADDY.phone as string, atLeast = 1, timeout = 10_000 } = {}): Promise<Message[]> {
+  async after(count: number, { phone = ADDY.phone, atLeast = 1, timeout = 10_000 } = {}): Promise<Message[]> {
     const deadline = Date.now() + timeout;
     let messages: Message[] = [];
     while (Date.now() < deadline) {

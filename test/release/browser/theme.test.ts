@@ -13,14 +13,14 @@ import { backendFor, buttonByName, fillDetails, inputByLabel, until, untilStep }
 type Rgba = [number, number, number, number];
 
 function parseColor(value: string): Rgba {
-  const rgb = /rgba?\(([^)]+)\)/.exec(value);
+  const rgb = /rgba?\(([^)]+)\)/.exec(value)?.[1];
   if (rgb) {
-    const [r, g, b, a = '1'] = rgb[1].split(/[\s,/]+/).filter(Boolean);
+    const [r, g, b, a = '1'] = rgb.split(/[\s,/]+/).filter(Boolean);
     return [Number(r), Number(g), Number(b), Number(a)];
   }
-  const srgb = /color\(srgb ([^)]+)\)/.exec(value);
+  const srgb = /color\(srgb ([^)]+)\)/.exec(value)?.[1];
   if (srgb) {
-    const [r, g, b, , a = '1'] = srgb[1].split(/\s+/);
+    const [r, g, b, , a = '1'] = srgb.split(/\s+/);
     return [Number(r) * 255, Number(g) * 255, Number(b) * 255, Number(a)];
   }
   throw new Error(`Unreadable colour: ${value}`);
@@ -28,8 +28,9 @@ function parseColor(value: string): Rgba {
 
 /** `top` painted over `bottom` (which is opaque). */
 function over(top: Rgba, bottom: Rgba): Rgba {
-  const a = top[3];
-  return [0, 1, 2].map((i) => top[i] * a + bottom[i] * (1 - a)).concat(1) as Rgba;
+  const [r, g, b, a] = top;
+  const [br, bg, bb] = bottom;
+  return [r * a + br * (1 - a), g * a + bg * (1 - a), b * a + bb * (1 - a), 1];
 }
 
 function luminance([r, g, b]: Rgba): number {
@@ -38,8 +39,8 @@ function luminance([r, g, b]: Rgba): number {
 }
 
 export function contrast(a: Rgba, b: Rgba): number {
-  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
-  return (hi + 0.05) / (lo + 0.05);
+  const [la, lb] = [luminance(a), luminance(b)];
+  return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
 }
 
 /** The parent across a shadow root's boundary. */
@@ -157,7 +158,7 @@ async function measureSteps(theme?: string): Promise<{ min: number; texts: Measu
   for (const [scenario, step] of [
     ['nomatch', 'failure'],
     ['status-500', 'error'],
-  ]) {
+  ] as const) {
     const { el } = await mount(scenario);
     await fillDetails(el);
     buttonByName(el, 'Verify').click();

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect } from 'node:net';
 
-/** A raw TCP client that keeps everything the server sends; `from` another loopback address (127.0.0.2) is another client. */
+/**
+ * A raw TCP client that keeps everything the server sends; `from` another loopback address
+ * (127.0.0.2) is another client.
+ */
 export async function rawSocket(port: number, from?: string) {
   const socket = connect({ port, host: '127.0.0.1', ...(from ? { localAddress: from } : {}) });
   let received = '';

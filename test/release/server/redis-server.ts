@@ -31,12 +31,12 @@ export async function startRedisServer(port: number, args: readonly string[] = [
     },
   );
   let output = '';
-  for await (const chunk of server.stdout!) {
+  for await (const chunk of server.stdout) {
     output += String(chunk);
     if (output.includes('Ready to accept connections')) break;
   }
   assert.match(output, /Ready to accept connections/, 'redis-server did not start');
-  server.stdout!.resume();
+  server.stdout.resume();
   return server;
 }
 

@@ -97,7 +97,7 @@ async function listen(app: RequestListener): Promise<RunningApp> {
     url: `http://127.0.0.1:${port}`,
     port,
     mode: 'emulator',
-    ready: async () => true,
+    ready: () => Promise.resolve(true),
     connections: () => 0,
     close: async () => {},
   };

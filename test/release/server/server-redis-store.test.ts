@@ -52,7 +52,7 @@ function machine(options: Partial<ProveVerifyOptions> = {}, store: { maxFlows?: 
     finalTarget: { landingUrl: `${SITE}/link-opened.html` },
     pageOrigins: [SITE],
     limits: NO_LIMITS,
-    // The seed's contract, whose calls the stub counts here; the unify test below says so.
+    // The July 2025 guide's contract, whose calls the stub counts here; the unify test below says so.
     flow: 'verify-status',
     store: redisStore(client, { now, maxFlows: store.maxFlows }),
     webhookSecret: WEBHOOK_SECRET,
@@ -199,7 +199,7 @@ describe('the Redis store, two machines on one redis-server', { skip: skipWithou
     } finally {
       admin.disconnect();
     }
-    assertError400(await b.verifyStatus(post('/verify-status', {}, cookie)), 'flowId is required');
+    await assertError400(await b.verifyStatus(post('/verify-status', {}, cookie)), 'flowId is required');
   });
 
   test('ten status calls at once for one finished flow, on two machines: one verdict, one onVerified', async () => {

@@ -4,7 +4,7 @@
  * page's Content-Security-Policy) on every answer. It records every request.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { getRequestListener } from '@hono/node-server';
@@ -78,7 +78,7 @@ export async function serveSite({
   let handle: ((request: Request) => Promise<Response>) | undefined;
   // Made once, at the first call: the site's origin (its port) is known by then.
   const backendListener = backend && getRequestListener((request) => (handle ??= backend(origin))(request));
-  const server = createServer(async (request, response) => {
+  const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const { pathname } = new URL(request.url ?? '/', 'http://site');
     const seen: SeenRequest = { method: request.method ?? 'GET', path: pathname, status: 404 };
     requests.push(seen);
@@ -106,7 +106,8 @@ export async function serveSite({
       if (bytes) return answer(200, TYPES[path.extname(file)] ?? 'application/octet-stream', alter(file, bytes));
     }
     answer(404, 'text/plain', 'not found');
-  });
+  };
+  const server = createServer((request, response) => void serve(request, response));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   origin = `http://127.0.0.1:${port}`;

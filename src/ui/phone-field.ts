@@ -32,7 +32,10 @@ export const phoneFieldStyles = css`
 
 const displayNames = new Map<string, Intl.DisplayNames | undefined>();
 
-/** The country's name in `lang` (`Intl.DisplayNames`, kept per language: the list is long); its code where there is none. */
+/**
+ * The country's name in `lang` (`Intl.DisplayNames`, kept per language: the list is long); its code
+ * where there is none.
+ */
 function countryName(code: string, lang: string): string {
   if (!displayNames.has(lang)) {
     try {
@@ -163,9 +166,14 @@ export function phoneField(
       <select
         name="country"
         aria-label=${t.countryLabel}
-        ?disabled=${disabled}
+        aria-disabled=${disabled ? 'true' : 'false'}
         @change=${(e: Event) => {
           const select = e.target as HTMLSelectElement;
+          // Held, not disabled, while a flow starts: focus may be here, and a disabled control drops it.
+          if (disabled) {
+            select.value = country;
+            return;
+          }
           const next = select.value;
           actions.edit('country', next);
           // What was typed, formatted for its new country (a number with `+` keeps its own).

@@ -52,7 +52,7 @@ describe('<prove-verify> focus and keyboard', () => {
     buttonByName(el, 'Cancel').click();
     await untilStep(el, 'form');
     expectFocusOnFirstField(el);
-    expect(sdk.runs[0].cancelled).to.equal(true);
+    expect(sdk.runAt(0).cancelled).to.equal(true);
   });
 
   it('"Start again" after a failure puts focus on the first field', async () => {
@@ -77,7 +77,7 @@ describe('<prove-verify> focus and keyboard', () => {
       await sendKeys({ press: 'Enter' });
       await untilStep(el, 'starting');
       await until(() => starts.sent.length === 1, 'the start call never left');
-      expect(verify.textContent!.trim()).to.equal('Starting…');
+      expect(verify.textContent.trim()).to.equal('Starting…');
       expect(document.activeElement === el && focused(el) === verify, 'focus stays on the pressed button').to.equal(
         true,
       );
@@ -91,6 +91,32 @@ describe('<prove-verify> focus and keyboard', () => {
       starts.release();
       await untilStep(el, 'otp-entry');
       expect(politeText(el)).to.equal('');
+    } finally {
+      starts.stop();
+    }
+  });
+
+  it('while "Starting…" shows, the country selector keeps focus too (held, not disabled) and refuses a change', async () => {
+    const { el } = await mount();
+    const starts = watchFetches('/fake-backend/', { held: true });
+    try {
+      const selector = () => el.shadowRoot!.querySelector<HTMLSelectElement>('select[name="country"]');
+      await until(selector, 'the country selector never showed');
+      const select = selector()!;
+      select.focus();
+      // A submit the person did not make from Verify: the page's script, or a host form's implicit submission.
+      el.shadowRoot!.querySelector('form')!.requestSubmit();
+      await untilStep(el, 'starting');
+      await until(() => starts.sent.length === 1, 'the start call never left');
+      expect(document.activeElement === el && focused(el) === select, 'focus stays on the selector').to.equal(true);
+      expect(select.disabled).to.equal(false);
+      expect(select.getAttribute('aria-disabled')).to.equal('true');
+      select.value = 'CA';
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+      await el.updateComplete;
+      expect(select.value, 'the change is refused').to.equal('US');
+      starts.release();
+      await untilStep(el, 'otp-entry');
     } finally {
       starts.stop();
     }
@@ -126,8 +152,8 @@ describe('<prove-verify> focus and keyboard', () => {
     await cancelled;
     await untilStep(el, 'form');
     expect(cancels()).to.equal(1);
-    expect(sdk.runs[0].refusedSteps).to.deep.equal(['code']);
-    expect(sdk.runs[0].cancelled).to.equal(true);
+    expect(sdk.runAt(0).refusedSteps).to.deep.equal(['code']);
+    expect(sdk.runAt(0).cancelled).to.equal(true);
     expectFocusOnFirstField(el);
 
     // On the link wait too.
@@ -138,7 +164,7 @@ describe('<prove-verify> focus and keyboard', () => {
     await sendKeys({ press: 'Escape' });
     await untilStep(desktop.el, 'form');
     expect(desktop.cancels()).to.equal(1);
-    expect(desktop.sdk.runs[0].refusedSteps).to.deep.equal(['link']);
+    expect(desktop.sdk.runAt(0).refusedSteps).to.deep.equal(['link']);
   });
 
   it('Escape does nothing on the form, nor once the flow is over', async () => {

@@ -9,6 +9,7 @@ import '../../src/prove-verify.js';
 import type { ProveVerifyElement } from '../../src/prove-verify-element.js';
 import type { ProveVerifyErrorDetail } from '../../src/events.js';
 import { FakeSdk } from '../support/fake-sdk.js';
+import { nth } from '../support/nth.js';
 import {
   backendFor,
   buttonByName,
@@ -104,7 +105,7 @@ describe('<prove-verify> lifetimes and sends', () => {
     expect(main.getAttribute('part')).to.contain('submit');
     main.click();
     await untilStep(el, 'otp-entry');
-    expect(sdk.runs[0].resends).to.equal(1);
+    expect(sdk.runAt(0).resends).to.equal(1);
     expect(text(el)).to.contain('We sent a new code.');
     expect(text(el)).to.contain('The code expires in 2:00.');
   });
@@ -132,7 +133,7 @@ describe('<prove-verify> lifetimes and sends', () => {
     // The resend wait (10 minutes) still runs, and does not hold back a new code.
     buttonByName(el, 'Send a new code').click();
     await untilStep(el, 'otp-entry');
-    expect(sdk.runs[0].resends).to.equal(1);
+    expect(sdk.runAt(0).resends).to.equal(1);
   });
 
   it('reads a code Prove refused as expired, never as wrong, when Prove says so or its time is over', async () => {
@@ -189,11 +190,33 @@ describe('<prove-verify> lifetimes and sends', () => {
     expect(hasButton(el, 'Change number')).to.equal(false);
     // One way out: "Start again", where Cancel was.
     expect(hasButton(el, 'Cancel')).to.equal(false);
-    expect(sdk.runs[0].resends).to.equal(2);
+    expect(sdk.runAt(0).resends).to.equal(2);
 
     buttonByName(el, 'Start again').click();
     await untilStep(el, 'form');
-    expect(sdk.runs[0].refusedSteps).to.deep.equal(['code']);
+    expect(sdk.runAt(0).refusedSteps).to.deep.equal(['code']);
+    expect(inputByLabel(el, 'Last name').value).to.equal('Epinay');
+  });
+
+  it('counts the three links, says how many are left, and then offers only "Start again"', async () => {
+    const { el, sdk } = await mount('desktop', { resendAfter: 0 });
+    buttonByName(el, 'Verify').click();
+    await untilStep(el, 'link-waiting');
+    expect(text(el)).to.contain('You can ask for a new link 2 more times.');
+    for (const left of ['You can ask for a new link once more.', 'No more links can be sent in this verification.']) {
+      buttonByName(el, 'Resend link').click();
+      await untilStep(el, 'link-sending');
+      await untilStep(el, 'link-waiting');
+      expect(text(el)).to.contain(left);
+    }
+    expect(hasButton(el, 'Resend link')).to.equal(false);
+    expect(hasButton(el, 'Use a different number')).to.equal(false);
+    // One way out: "Start again", where Cancel was.
+    expect(hasButton(el, 'Cancel')).to.equal(false);
+    expect(sdk.runAt(0).resends).to.equal(2);
+
+    buttonByName(el, 'Start again').click();
+    await untilStep(el, 'form');
     expect(inputByLabel(el, 'Last name').value).to.equal('Epinay');
   });
 
@@ -208,8 +231,8 @@ describe('<prove-verify> lifetimes and sends', () => {
     buttonByName(el, 'Cancel').click();
     await cancelled;
     await untilStep(el, 'form');
-    await until(() => sdk.runs[0].finishes === 1, 'the SDK never ran its finish step');
-    expect(sdk.runs[0].refusedSteps).to.deep.equal(['code']);
+    await until(() => sdk.runAt(0).finishes === 1, 'the SDK never ran its finish step');
+    expect(sdk.runAt(0).refusedSteps).to.deep.equal(['code']);
     expect(inputByLabel(el, 'Phone number').value).to.equal('(200) 100-4010');
     // A status call from that finish would leave before the next flow's start, which is answered.
     buttonByName(el, 'Verify').click();
@@ -228,14 +251,14 @@ describe('<prove-verify> lifetimes and sends', () => {
     await advance(el, 179);
     expect(text(el)).to.contain('The link expires in 0:01.');
     const errors: ProveVerifyErrorDetail[] = [];
-    el.addEventListener('prove-verify-error', (e) => errors.push((e as CustomEvent<ProveVerifyErrorDetail>).detail));
+    el.addEventListener('prove-verify-error', (e) => errors.push(e.detail));
     await advance(el, 1);
     await untilStep(el, 'expired');
     expect(errors).to.deep.equal([
       { code: 'expired', message: 'The Instant Link expired before it was opened.', recoverable: true },
     ]);
     expect(el.shadowRoot!.querySelector('[part~="spinner"]')).to.equal(null);
-    expect(sdk.runs[0].cancelled, 'the SDK run (and its socket) is closed').to.equal(true);
+    expect(sdk.runAt(0).cancelled, 'the SDK run (and its socket) is closed').to.equal(true);
     expect(focused(el)?.textContent).to.equal('The link expired');
     expect(text(el)).to.contain('Send a new link');
 
@@ -244,7 +267,7 @@ describe('<prove-verify> lifetimes and sends', () => {
     expect(sdk.runs).to.have.length(2);
     const sent = await requestsSent(backend.id);
     expect(sent.map((r) => r.call)).to.deep.equal(['verify', 'verify']);
-    expect(sent[1].body).to.deep.equal(sent[0].body);
+    expect(nth(sent, 1, 'request').body).to.deep.equal(nth(sent, 0, 'request').body);
   });
 
   it('"Use a different number" after the link expired goes to the phone field, keeping the rest', async () => {
@@ -278,7 +301,7 @@ describe('<prove-verify> lifetimes and sends', () => {
     buttonByName(el, 'Resend link').click();
     await untilStep(el, 'link-sending');
     await untilStep(el, 'link-waiting');
-    expect(sdk.runs[0].resends).to.equal(1);
+    expect(sdk.runAt(0).resends).to.equal(1);
     expect(text(el)).to.contain('You can ask for a new link once more.');
   });
 });

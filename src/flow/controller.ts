@@ -102,7 +102,8 @@ export class FlowController implements ReactiveController, FlowHost {
   prefill(values: Partial<FormValues>): void {
     if (this.state.name !== 'form') return;
     for (const [field, value] of Object.entries(values) as [FieldName, string | undefined][]) {
-      if (value !== undefined) this.dispatch({ type: 'edit', field, value });
+      // The same value is no edit: the first render's empty attributes change nothing.
+      if (value !== undefined && value !== this.state.values[field]) this.dispatch({ type: 'edit', field, value });
     }
   }
 

@@ -55,7 +55,19 @@ export function detailsForm(state: StateShowing<'form'>, ctx: ViewContext<FormAc
             }),
       )}
       <slot name="consent"></slot>
-      <button type="submit" part="button submit" class="primary" aria-disabled=${busy || held} ?data-autofocus=${retry}>
+      <button
+        type="submit"
+        part="button submit"
+        class="primary"
+        aria-disabled=${busy || held}
+        ?data-autofocus=${retry}
+        @click=${(e: MouseEvent) => {
+          // Verify starts the flow itself: the browser's own submission of a form in a shadow root (its
+          // autofill reads the form first) holds the start call back by 2–3 ms. Enter in a field submits.
+          e.preventDefault();
+          actions.submit();
+        }}
+      >
         ${busy ? t.submitting : retry ? t.tryAgain : t.submit}
       </button>
     </form>

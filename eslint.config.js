@@ -85,7 +85,7 @@ export default defineConfig(
             // node:test's test() and describe() answer a promise the runner itself awaits.
             { from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite'] },
             // @open-wc/semantic-dom-diff types every chai `equal` as a promise (for its `.dom.equal`,
-            // which no test uses); chai's own is synchronous (open-wc/open-wc#2675).
+            // which no test uses; its chai-dom-diff-plugin.d.ts); chai's own is synchronous.
             { from: 'package', package: '@open-wc/semantic-dom-diff', name: 'Equal' },
           ],
         },

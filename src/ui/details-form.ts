@@ -62,8 +62,9 @@ export function detailsForm(state: StateShowing<'form'>, ctx: ViewContext<FormAc
         aria-disabled=${busy || held}
         ?data-autofocus=${retry}
         @click=${(e: MouseEvent) => {
-          // Verify starts the flow itself: the browser's own submission of a form in a shadow root (its
-          // autofill reads the form first) holds the start call back by 2–3 ms. Enter in a field submits.
+          // Verify starts the flow itself (clicked, or by Enter in a field, which clicks it): the browser's
+          // own submission of a form in a shadow root (its autofill reads the form first) holds the start
+          // call back by 2–3 ms. The form's submit handler serves `requestSubmit()`.
           e.preventDefault();
           actions.submit();
         }}

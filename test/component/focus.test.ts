@@ -68,6 +68,24 @@ describe('<prove-verify> focus and keyboard', () => {
     expect(inputByLabel(el, 'Last name').value).to.equal('Epinay');
   });
 
+  it('Enter in a field starts the flow as Verify does: one start call, then the code screen with focus on the code', async () => {
+    const { el } = await mount();
+    const starts = watchFetches('/fake-backend/', { held: true });
+    try {
+      inputByLabel(el, 'Phone number').focus();
+      await sendKeys({ press: 'Enter' });
+      await untilStep(el, 'starting');
+      expect(buttonByName(el, 'Starting…').getAttribute('aria-disabled')).to.equal('true');
+      await until(() => starts.sent.length === 1, 'the start call never left');
+      starts.release();
+      await untilStep(el, 'otp-entry');
+      expect(focused(el)).to.equal(inputByLabel(el, /code/i));
+      expect(starts.sent, 'one start call').to.have.length(1);
+    } finally {
+      starts.stop();
+    }
+  });
+
   it('while "Starting…" shows, Verify keeps focus (held, not disabled), it is said politely, and a second press sends nothing', async () => {
     const { el } = await mount();
     const starts = watchFetches('/fake-backend/', { held: true });

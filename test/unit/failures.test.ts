@@ -22,6 +22,14 @@ const codeEntry: FlowState = { name: 'otp-entry', values, possession: 'mobile', 
 const linkSending: FlowState = { name: 'link-sending', values, possession: 'desktop', sends };
 const linkWaiting: FlowState = { name: 'link-waiting', values, possession: 'desktop', sends, canResend: true };
 
+/** What `sdk('network')` reports to the page: the SDK's words and Prove's code, recoverable. */
+const SDK_NETWORK_ERROR = {
+  code: 'network',
+  message: 'network happened',
+  proveCode: 10001,
+  proveMessage: 'Prove says no',
+  recoverable: true,
+};
 const backend = (error: BackendError, call: 'start' | 'status' = 'start') => backendFailed(error, call, NOW);
 interface Where {
   state?: FlowState;
@@ -194,13 +202,7 @@ describe('failures', () => {
   it('a first link that could not be sent while online: a network error like any other', () => {
     expect(sdk('network', { state: linkSending, possession: 'desktop' })).to.deep.include({
       end: true,
-      error: {
-        code: 'network',
-        message: 'network happened',
-        proveCode: 10001,
-        proveMessage: 'Prove says no',
-        recoverable: true,
-      },
+      error: SDK_NETWORK_ERROR,
     });
   });
 
@@ -208,13 +210,7 @@ describe('failures', () => {
     const answer = sdk('network', { proveOrigin: 'https://platform.uat.proveapis.com' });
     expect(answer).to.deep.include({
       end: true,
-      error: {
-        code: 'network',
-        message: 'network happened',
-        proveCode: 10001,
-        proveMessage: 'Prove says no',
-        recoverable: true,
-      },
+      error: SDK_NETWORK_ERROR,
     });
     expect(answer.log?.level).to.equal('warn');
     expect(answer.log?.text).to.include('https://platform.uat.proveapis.com and wss://platform.uat.proveapis.com');

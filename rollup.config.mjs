@@ -11,6 +11,7 @@ import resolve from '@rollup/plugin-node-resolve';
 import { CDN_LOADER_TEXT, planCodes } from './scripts/phone-metadata.mjs';
 import terser from '@rollup/plugin-terser';
 import minifyHTML from '@lit-labs/rollup-plugin-minify-html-literals';
+import { compileFirstPaintTemplates } from './scripts/compile-first-paint-templates.mjs';
 
 const SDK = '@prove-identity/prove-auth/build/bundle/release/prove-auth.js';
 const SDK_FILE = 'prove-auth.js';
@@ -113,11 +114,12 @@ function modernPhoneRules() {
   };
 }
 
-const plugins = () => [
+const plugins = (firstPaintEntry) => [
   modernPhoneRules(),
   // Lit's own minifier for the `html` and `css` templates (whitespace, comments): terser leaves
   // template strings alone, and they are most of the first paint's markup and styles.
   minifyHTML(),
+  ...(firstPaintEntry ? [compileFirstPaintTemplates(firstPaintEntry)] : []),
   resolve({ browser: true }),
   // A second pass: about 0.1 KB gzip less over the flow. (Our private fields keep their names: no
   // property mangling.)
@@ -169,7 +171,7 @@ export default [
       banner: compileHints,
       sourcemap: true,
     },
-    plugins: [cdnPlanLoader(), ...plugins(), copyProveSdk(), cdnManifest()],
+    plugins: [cdnPlanLoader(), ...plugins('dist/prove-verify.js'), copyProveSdk(), cdnManifest()],
   },
   // The Instant Link landing page's entry, on its own so a landing page loads only it (and Prove's file).
   {

@@ -33,6 +33,17 @@ test('prove-verify.js, all a page loads before the person acts, is the first pai
   assert.deepEqual(staticImports, []);
 });
 
+test("the first paint's templates arrive compiled, so its first render does not prepare them", () => {
+  ensureCdnBuild();
+  const code = readFileSync(path.join(CDN_DIR, 'prove-verify.js'), 'utf8');
+  // As Lit's template compiler writes them (scripts/compile-first-paint-templates.mjs): the HTML
+  // with a marker for each binding, and the bindings' list beside it.
+  for (const compiled of ['<h2 part="title"><?></h2>', '<label part="label"><?></label>', '<input part="input">'])
+    assert.ok(code.includes(compiled), compiled);
+  // A template left to Lit keeps its bindings in place: `<p id="${…}"…`.
+  assert.deepEqual(code.match(/`<[a-z][^`]*\$\{/g) ?? [], []);
+});
+
 test("the mobile flow, read from the build graph: our code, the US numbering plans and Prove's SDK, no other language", () => {
   const manifest = readManifest();
   const { mobileFlow } = sizes();

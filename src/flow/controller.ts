@@ -4,13 +4,23 @@ import type { FlowAction } from './actions.js';
 import type { FlowRunner, FlowHost, refocus, stepStyles, stepView, warmViews } from './runner.js';
 import { lazyLoaded, loadLazy } from './lazy-loader.js';
 import { initialState, type FieldName, type FlowState, type FormValues } from './state.js';
+import { formTransition, isFormAction } from './form-transition.js';
 import { stepOf } from './steps.js';
-import { transition } from './transition.js';
 import type { FormCheck } from './validate.js';
 import type { Settings } from '../settings.js';
 import type { Actions } from '../ui/context.js';
 
 type Host = ReactiveControllerHost & HTMLElement;
+
+/**
+ * The flow's pure function: the whole of it (`transition`) once the flow's code is in, the form's
+ * part before. Nothing else can happen before: the rest comes from the runner, which comes with it.
+ */
+function transition(state: FlowState, action: FlowAction): FlowState {
+  const lazy = lazyLoaded();
+  if (lazy) return lazy.transition(state, action);
+  return isFormAction(action) ? formTransition(state, action) : state;
+}
 
 /**
  * Holds the flow's state and is the one place it changes (`dispatch`, through the pure

@@ -9,6 +9,8 @@ export { checkForm } from './validate.js';
 export { phoneField, phoneFieldStyles } from '../ui/phone-field.js';
 // The flow's effects, Prove's SDK fetched ahead, and where focus goes when a step takes it away.
 export { FlowRunner, refocus, warmSdk, warmViews } from './runner.js';
+// The flow's rules after the form (the form's own are in the first paint).
+export { transition } from './transition.js';
 // The views of the steps after the form, and their styles.
 export { stepStyles, stepView } from '../ui/steps.js';
 // The rest of English: the later steps, the field messages and the failures.

@@ -1,5 +1,6 @@
 import type { FlowAction } from './actions.js';
 import { canResend, sent, type Sends } from './sends.js';
+import { formTransition, isFormAction } from './form-transition.js';
 import type { FlowState } from './state.js';
 import { stepOf } from './steps.js';
 
@@ -10,42 +11,9 @@ const sendsOf = (state: FlowState): Sends | undefined => ('sends' in state ? sta
  * unchanged (the same object), which is how a double click or a late SDK callback is ignored.
  */
 export function transition(state: FlowState, action: FlowAction): FlowState {
+  if (isFormAction(action)) return formTransition(state, action);
   const { values } = state;
   switch (action.type) {
-    case 'edit': {
-      const next = { ...values, [action.field]: action.value };
-      if (state.name === 'form') {
-        const errors = { ...state.errors };
-        delete errors[action.field];
-        // Another country can make the number right (or wrong): its old message no longer holds.
-        if (action.field === 'country') delete errors.phone;
-        return { name: 'form', values: next, errors };
-      }
-      return { ...state, values: next };
-    }
-
-    // From `phone-change` too: a new number a `restart` backend starts a new flow for.
-    case 'submit':
-      if (
-        state.name === 'form' ||
-        state.name === 'phone-change' ||
-        (state.name === 'error' && state.retry === 'start' && !(state.retryAt && action.now < state.retryAt)) ||
-        (state.name === 'expired' && state.reason !== 'session')
-      ) {
-        return { name: 'starting', values };
-      }
-      return state;
-
-    // The form is checked before a flow starts (so an invalid one never shows `starting`), from
-    // every state a submit starts from, and from `starting` for a caller that submits before it checks.
-    case 'invalid':
-      return state.name === 'starting' ||
-        state.name === 'form' ||
-        (state.name === 'error' && state.retry === 'start') ||
-        (state.name === 'expired' && state.reason !== 'session')
-        ? { name: 'form', values, errors: action.errors }
-        : state;
-
     case 'number-requested': {
       const sends = sendsOf(state);
       if (action.phoneNumberNeeded || action.rejected) {
@@ -183,22 +151,7 @@ export function transition(state: FlowState, action: FlowAction): FlowState {
         ? { name: 'success', values, result: action.result, phoneNumber: action.phoneNumber, changed: action.changed }
         : { name: 'failure', values, result: action.result, cause: state.name === 'verifying' ? state.cause : 'start' };
 
-    case 'failed':
-      if (!stepOf(state).busy) return state;
-      return {
-        name: 'error',
-        values,
-        code: action.code,
-        status: action.status,
-        retry: action.retry,
-        retryAt: action.retryAt,
-        retryAfter: action.retryAfter,
-      };
-
     case 'expired':
       return stepOf(state).busy || state.name === 'error' ? { name: 'expired', values, reason: action.reason } : state;
-
-    case 'reset':
-      return { name: 'form', values, errors: {}, focus: action.focus };
   }
 }

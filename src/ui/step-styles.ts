@@ -64,7 +64,6 @@ export const stepStyles = css`
     margin-top: 0.5em;
   }
   .last-try {
-    font-size: 0.875em;
     font-weight: 600;
     margin: 0.25em 0 0;
   }

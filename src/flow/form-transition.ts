@@ -2,12 +2,13 @@ import type { FlowAction } from './actions.js';
 import type { FlowState } from './state.js';
 import { stepOf } from './steps.js';
 
-/** What can happen before the flow's code is in: typing, Verify, the form's check, a failure to load, and going back. */
-export type FormAction = Extract<FlowAction, { type: 'edit' | 'submit' | 'invalid' | 'failed' | 'reset' }>;
+/** What can happen before the flow's code is in: typing, Verify, the form's check, a failure to load, and a reset. */
+const FORM_ACTIONS = ['edit', 'submit', 'invalid', 'failed', 'reset'] as const;
 
-const FORM_ACTIONS = new Set<FlowAction['type']>(['edit', 'submit', 'invalid', 'failed', 'reset']);
+type FormAction = Extract<FlowAction, { type: (typeof FORM_ACTIONS)[number] }>;
 
-export const isFormAction = (action: FlowAction): action is FormAction => FORM_ACTIONS.has(action.type);
+export const isFormAction = (action: FlowAction): action is FormAction =>
+  (FORM_ACTIONS as readonly string[]).includes(action.type);
 
 /**
  * The form's part of the flow's pure function (`transition`, which comes with the flow's code, hands

@@ -85,6 +85,28 @@ describe('<prove-verify> finished screens', () => {
     await emulateMedia({ reducedMotion: 'no-preference' });
   });
 
+  it("draws the form's text in two sizes and weights, the heading's and the body's (each is a font lookup of its own before the first paint)", async () => {
+    const el = await fixture<ProveVerifyElement>(html`<prove-verify backend-url="/api"></prove-verify>`);
+    const fonts = new Map<string, string[]>();
+    for (const node of el.shadowRoot!.querySelectorAll<HTMLElement>('*')) {
+      const text = [...node.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim());
+      if (!(node instanceof HTMLInputElement) && text.length === 0) continue;
+      const style = getComputedStyle(node);
+      const font = `${style.fontSize} ${style.fontWeight}`;
+      fonts.set(font, [...(fonts.get(font) ?? []), node.localName]);
+    }
+    const body = `${getComputedStyle(el).fontSize} 400`;
+    expect(fonts.get(body), 'labels, intro, hint, inputs and button').to.include.members([
+      'label',
+      'p',
+      'input',
+      'button',
+    ]);
+    const others = [...fonts].filter(([font]) => font !== body);
+    expect(others.map(([, names]) => names)).to.deep.equal([['h2']]);
+    expect(parseFloat(others[0]![0])).to.be.greaterThan(parseFloat(body));
+  });
+
   it('keeps one steady panel height through form, sending, code entry, checking, checking the result and the result', async () => {
     const { el, sdk } = await mount();
     // Each step that waits on Prove or the backend stays until it is measured.
